@@ -1,0 +1,127 @@
+import { TestScheduler } from 'rxjs/testing';
+import { concat, defer, mergeMap, of, throwError, timer } from 'rxjs';
+import { AuthError, HttpError, retryBackoff } from '../src';
+
+const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('retryBackoff', () => {
+  it('waits initialDelay, then multiplies it, without jitter', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('#');
+      const result = source.pipe(retryBackoff({ initialDelay: 10, multiplier: 2, maxAttempts: 3, jitter: 0 }));
+      // Subscriptions at 0, then after waits of 10, 20 and 40 ms; the 4th error is passed on.
+      expectObservable(result).toBe('70ms #');
+      expectSubscriptions(source.subscriptions).toBe(['(^!)', '10ms (^!)', '30ms (^!)', '70ms (^!)']);
+    });
+  });
+
+  it('caps every delay at maxDelay', () => {
+    scheduler().run(({ cold, expectSubscriptions, expectObservable }) => {
+      const source = cold('#');
+      const result = source.pipe(retryBackoff({ initialDelay: 10, maxDelay: 15, maxAttempts: 3, jitter: 0 }));
+      expectObservable(result).toBe('40ms #');
+      expectSubscriptions(source.subscriptions).toBe(['(^!)', '10ms (^!)', '25ms (^!)', '40ms (^!)']);
+    });
+  });
+
+  it('with full jitter waits a random share of each delay, never more', () => {
+    const delays: number[] = [];
+    const randoms = [0.5, 0.999, 0];
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('#').pipe(
+        retryBackoff({
+          initialDelay: 100,
+          maxAttempts: 3,
+          random: () => randoms[delays.length]!,
+          onRetry: (_error, _attempt, delay) => delays.push(delay),
+        }),
+      );
+      expectObservable(result).toBe('450ms #');
+    });
+    // 100 * (1 - 0.5), 200 * (1 - 0.999), 400 * (1 - 0)
+    expect(delays).toEqual([50, 0, 400]);
+  });
+
+  it('keeps jittered delays within [base * (1 - jitter), base]', () => {
+    const delays: number[] = [];
+    scheduler().run(({ cold, flush }) => {
+      cold('#')
+        .pipe(retryBackoff({ initialDelay: 1000, multiplier: 1, maxAttempts: 200, jitter: 0.25, onRetry: (_e, _a, d) => delays.push(d) }))
+        .subscribe({ error: () => undefined });
+      flush();
+    });
+    expect(delays).toHaveLength(200);
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(750);
+      expect(delay).toBeLessThanOrEqual(1000);
+    }
+    expect(new Set(delays).size).toBeGreaterThan(10);
+  });
+
+  it('passes on errors that shouldRetry rejects at once, with the attempt number', () => {
+    const seen: number[] = [];
+    scheduler().run(({ cold, expectObservable }) => {
+      const result = cold('#').pipe(
+        retryBackoff({ initialDelay: 5, jitter: 0, shouldRetry: (_error, attempt) => (seen.push(attempt), attempt < 3) }),
+      );
+      expectObservable(result).toBe('15ms #');
+    });
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('never retries an AuthError by default, but retries other errors', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const auth = new AuthError('no', 401);
+      expectObservable(cold('#', undefined, auth).pipe(retryBackoff({ jitter: 0 }))).toBe('#', undefined, auth);
+      expectObservable(cold('#').pipe(retryBackoff({ jitter: 0, initialDelay: 1, maxAttempts: 1 }))).toBe('1ms #');
+    });
+  });
+
+  it('waits at least what Retry-After asked for', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const busy = new HttpError('busy', 503, 300);
+      const result = cold('#', undefined, busy).pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1 }));
+      expectObservable(result).toBe('300ms #', undefined, busy);
+    });
+  });
+
+  it('resets the attempt count only after the source stayed up for resetAfter', () => {
+    scheduler().run(({ expectObservable }) => {
+      let subscriptions = 0;
+      // Each subscription emits at once, then fails after 5 ms: never up long enough to reset.
+      const flaky = defer(() => {
+        subscriptions += 1;
+        return concat(of(subscriptions), timer(5).pipe(mergeMap(() => throwError(() => new Error('drop')))));
+      });
+      const result = flaky.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 }));
+      // up at 0, drop at 5, wait 10 -> up at 15, drop at 20, wait 20 -> up at 40, drop at 45: gives up.
+      expectObservable(result).toBe('a 14ms b 24ms c 4ms #', { a: 1, b: 2, c: 3 }, new Error('drop'));
+    });
+    scheduler().run(({ expectObservable }) => {
+      let subscriptions = 0;
+      // Up for 200 ms each time: every failure is the first in a row, so it never gives up.
+      const stable = defer(() => {
+        subscriptions += 1;
+        return concat(of(subscriptions), timer(200).pipe(mergeMap(() => throwError(() => new Error('drop')))));
+      });
+      const result = stable.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 }));
+      expectObservable(result, '^ 700ms !').toBe('a 209ms b 209ms c 209ms d', { a: 1, b: 2, c: 3, d: 4 });
+    });
+  });
+
+  it('completes when the source completes and clears its timers on unsubscribe', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      expectObservable(cold('a|').pipe(retryBackoff())).toBe('a|');
+      const failing = cold('#');
+      expectObservable(failing.pipe(retryBackoff({ initialDelay: 10, jitter: 0 })), '^ 5ms !').toBe('');
+      // Unsubscribed during the first wait: no second subscription ever happens.
+      expectSubscriptions(failing.subscriptions).toBe(['(^!)']);
+    });
+  });
+
+  it('rejects nonsense options with a message naming the option', () => {
+    expect(() => retryBackoff({ jitter: 2 })).toThrow(/jitter/);
+    expect(() => retryBackoff({ initialDelay: -1 })).toThrow(/initialDelay/);
+    expect(() => retryBackoff({ multiplier: 0.5 })).toThrow(/multiplier/);
+  });
+});

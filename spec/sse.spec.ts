@@ -1,0 +1,250 @@
+import { BehaviorSubject, lastValueFrom, take, toArray } from 'rxjs';
+import {
+  AuthError,
+  type ConnectionState,
+  HttpError,
+  NetworkError,
+  ProtocolError,
+  TimeoutError,
+  sse,
+} from '../src';
+import { type TestServer, openStream, startServer } from './helpers/http-server';
+import { activeTimers, record, until } from './helpers/observe';
+
+const fast = { initialDelay: 10, jitter: 0, maxAttempts: 3 } as const;
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('sse() against a real server', () => {
+  it('streams named events and completes on a clean end when reconnect is false', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write(': connected\n\nevent: job.status\ndata: {"a":1}\n\n');
+      response.end('data: plain\n\n');
+    });
+    const events = await lastValueFrom(sse(`${server.url}/events`, { reconnect: false }).pipe(toArray()));
+    expect(events).toEqual([
+      { type: 'job.status', data: '{"a":1}', lastEventId: '' },
+      { type: 'message', data: 'plain', lastEventId: '' },
+    ]);
+    expect(server.requests[0]!.headers.accept).toBe('text/event-stream');
+  });
+
+  it('reconnects after a clean end and sends Last-Event-ID', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      response.end(`id: ${index + 1}\ndata: event ${index + 1}\n\n`);
+    });
+    const events = await lastValueFrom(sse(`${server.url}/events`, { reconnect: fast }).pipe(take(3), toArray()));
+    expect(events.map((event) => event.lastEventId)).toEqual(['1', '2', '3']);
+    expect(server.requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, '1', '2']);
+  });
+
+  it('reconnects after the connection drops mid-event and reports the state changes', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      if (index === 0) {
+        response.write('id: a\ndata: first\n\ndata: half of');
+        setTimeout(() => response.destroy(), 20);
+      } else response.write('data: second\n\n');
+    });
+    const state = new BehaviorSubject<ConnectionState>('disconnected');
+    const states: ConnectionState[] = [];
+    state.subscribe((value) => states.push(value));
+    const events = await lastValueFrom(sse(`${server.url}/e`, { reconnect: fast, state }).pipe(take(2), toArray()));
+    expect(events.map((event) => event.data)).toEqual(['first', 'second']);
+    expect(server.requests[1]!.headers['last-event-id']).toBe('a');
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected', 'disconnected']);
+  });
+
+  it('sends user headers and calls a headers function anew on every attempt', async () => {
+    server = await startServer((_request, response, index) => {
+      if (index < 2) return void response.writeHead(503).end();
+      openStream(response);
+      response.write('data: ok\n\n');
+    });
+    const contexts: unknown[] = [];
+    let calls = 0;
+    const headers = async (context: unknown) => {
+      contexts.push(context);
+      calls += 1;
+      return { authorization: `Bearer token-${calls}` };
+    };
+    await lastValueFrom(sse(`${server.url}/e`, { headers, reconnect: fast }).pipe(take(1)));
+    expect(server.requests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-3',
+    ]);
+    expect(contexts).toEqual([
+      { attempt: 0, refresh: false },
+      { attempt: 1, refresh: false },
+      { attempt: 2, refresh: false },
+    ]);
+  });
+
+  it.each([401, 403])('fails with AuthError on %i without retrying, and never shows the token', async (status) => {
+    server = await startServer((_request, response) => response.writeHead(status).end('Missing or invalid Authorization header'));
+    const error = await lastValueFrom(sse(`${server.url}/e?token=s3cret`, { headers: { authorization: 'Bearer s3cret' }, reconnect: fast })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).status).toBe(status);
+    expect(String((error as Error).message)).not.toContain('s3cret');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('on 401 asks a headers function once for fresh credentials, then gives up', async () => {
+    server = await startServer((request, response) => {
+      if (request.headers.authorization === 'Bearer fresh') {
+        openStream(response);
+        response.write('data: in\n\n');
+      } else response.writeHead(401).end();
+    });
+    const refreshes: boolean[] = [];
+    const headers = ({ refresh }: { refresh: boolean }) => {
+      refreshes.push(refresh);
+      return { authorization: refresh ? 'Bearer fresh' : 'Bearer stale' };
+    };
+    await expect(lastValueFrom(sse(`${server.url}/e`, { headers, reconnect: fast }).pipe(take(1)))).resolves.toMatchObject({ data: 'in' });
+    expect(refreshes).toEqual([false, true]);
+
+    const always401 = () => ({ authorization: 'Bearer bad' });
+    const seen = server.requests.length;
+    await expect(lastValueFrom(sse(`${server.url}/e`, { headers: always401, reconnect: fast }))).rejects.toBeInstanceOf(AuthError);
+    expect(server.requests.length - seen).toBe(2);
+  });
+
+  it.each([400, 404, 410])('fails with HttpError on %i without retrying', async (status) => {
+    server = await startServer((_request, response) => response.writeHead(status).end());
+    const error = await lastValueFrom(sse(`${server.url}/e`, { reconnect: fast })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([408, 429, 500, 502, 503])('retries %i, then errors with HttpError after maxAttempts', async (status) => {
+    server = await startServer((_request, response) => response.writeHead(status).end());
+    const error = await lastValueFrom(sse(`${server.url}/e`, { reconnect: fast })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    server = await startServer((_request, response, index) => {
+      if (index === 0) return void response.writeHead(429, { 'retry-after': '1' }).end();
+      openStream(response);
+      response.write('data: later\n\n');
+    });
+    const delays: number[] = [];
+    const started = Date.now();
+    await lastValueFrom(sse(`${server.url}/e`, { reconnect: { ...fast, onRetry: (_e, _a, delay) => delays.push(delay) } }).pipe(take(1)));
+    expect(delays).toEqual([1000]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('completes on HTTP 204 without reconnecting', async () => {
+    server = await startServer((_request, response) => response.writeHead(204).end());
+    const recording = record(sse(`${server.url}/e`, { reconnect: fast }));
+    await recording.done;
+    expect(recording.completed).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails with ProtocolError on a wrong content type, without retrying', async () => {
+    server = await startServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>'));
+    await expect(lastValueFrom(sse(`${server.url}/e`, { reconnect: fast }))).rejects.toBeInstanceOf(ProtocolError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails with NetworkError when nothing listens, after its retries', async () => {
+    const closed = await startServer(() => undefined);
+    const url = closed.url;
+    await closed.close();
+    const error = await lastValueFrom(sse(url, { reconnect: { ...fast, maxAttempts: 1 } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain(url);
+  });
+
+  it('drops a stream that sends nothing for idleTimeout and reconnects', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      if (index === 1) response.write('data: alive\n\n');
+    });
+    const events = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 100, reconnect: fast }).pipe(take(1), toArray()));
+    expect(events.map((event) => event.data)).toEqual(['alive']);
+    await server.requests[0]!.closed;
+  });
+
+  it('counts comments as life: a stream of keepalives is not idle', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      const keepalive = setInterval(() => response.write(': keepalive\n\n'), 20);
+      setTimeout(() => {
+        clearInterval(keepalive);
+        response.end('data: done\n\n');
+      }, 300);
+      response.once('close', () => clearInterval(keepalive));
+    });
+    const events = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 100, reconnect: false }).pipe(toArray()));
+    expect(events.map((event) => event.data)).toEqual(['done']);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('bounds the wait for response headers by idleTimeout, as a TimeoutError', async () => {
+    server = await startServer(() => undefined);
+    const error = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 50, reconnect: false })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    await server.requests[0]!.closed;
+  });
+});
+
+describe('sse() releases everything on unsubscribe', () => {
+  it('while connecting: the request is aborted', async () => {
+    server = await startServer(() => undefined);
+    const timersBefore = activeTimers();
+    const recording = record(sse(`${server.url}/e`));
+    await until(() => server!.requests.length === 1, 'the request');
+    recording.subscription.unsubscribe();
+    await server.requests[0]!.closed;
+    await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+  });
+
+  it('while streaming: the server sees the close', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write('data: one\n\n');
+    });
+    const timersBefore = activeTimers();
+    const recording = record(sse(`${server.url}/e`));
+    await recording.next(1);
+    recording.subscription.unsubscribe();
+    await server.requests[0]!.closed;
+    await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+    expect(recording.completed).toBe(false);
+  });
+
+  it('while waiting to retry: no further request is made', async () => {
+    server = await startServer((_request, response) => response.writeHead(503).end());
+    const timersBefore = activeTimers();
+    const states: ConnectionState[] = [];
+    const recording = record(sse(`${server.url}/e`, { reconnect: { initialDelay: 200, jitter: 0 }, state: { next: (s) => states.push(s) } }));
+    await until(() => states.includes('reconnecting'), 'the backoff wait');
+    recording.subscription.unsubscribe();
+    await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(1);
+    expect(states.at(-1)).toBe('disconnected');
+  });
+
+  it('from inside next(): no event is delivered after it', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write('data: 1\n\ndata: 2\n\ndata: 3\n\n');
+    });
+    const events = await lastValueFrom(sse(`${server.url}/e`).pipe(take(1), toArray()));
+    expect(events.map((event) => event.data)).toEqual(['1']);
+    await server.requests[0]!.closed;
+  });
+});

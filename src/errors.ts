@@ -1,0 +1,98 @@
+/**
+ * Every failure rx-realtime reports is a {@link RealtimeError}. Subclasses set `name`, so a plain
+ * `error.name === 'AuthError'` check works across bundles, and each has an `isXError()` guard.
+ *
+ * Messages say what happened and what to do next. They never contain header values, tokens or
+ * query strings: callers may log them as they are.
+ */
+export class RealtimeError extends Error {
+  override name = 'RealtimeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The server refused the credentials (HTTP 401/403 or a WebSocket auth close code). Not retried. */
+export class AuthError extends RealtimeError {
+  override name = 'AuthError';
+  /** The HTTP status or WebSocket close code that said so. */
+  readonly status: number;
+  constructor(message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
+/** The server answered with an HTTP status that is not a stream. */
+export class HttpError extends RealtimeError {
+  override name = 'HttpError';
+  readonly status: number;
+  /** Milliseconds the server asked us to wait (from `Retry-After`), if it said. */
+  readonly retryAfter: number | undefined;
+  constructor(message: string, status: number, retryAfter?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The peer broke the protocol: wrong content type, an oversized event or frame, a missing body. */
+export class ProtocolError extends RealtimeError {
+  override name = 'ProtocolError';
+}
+
+/** The connection could not be made or was lost (DNS, refused, reset, socket closed). */
+export class NetworkError extends RealtimeError {
+  override name = 'NetworkError';
+}
+
+/** Nothing arrived for longer than allowed (idle, stale or per-event timeout). */
+export class TimeoutError extends RealtimeError {
+  override name = 'TimeoutError';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeout: number;
+  constructor(message: string, timeout: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.timeout = timeout;
+  }
+}
+
+/** An item did not match its codec. `path` says where, e.g. `data.retry_count`. */
+export class DecodeError extends RealtimeError {
+  override name = 'DecodeError';
+  /** One readable line per problem, e.g. `data.priority: expected number, got "high"`. */
+  readonly problems: readonly string[];
+  /** The item that failed to decode, kept so nothing is lost. */
+  readonly value: unknown;
+  constructor(message: string, problems: readonly string[], value: unknown) {
+    super(message);
+    this.problems = problems;
+    this.value = value;
+  }
+}
+
+const hasName = (error: unknown, name: string): boolean =>
+  error instanceof Error && error.name === name;
+
+export const isRealtimeError = (error: unknown): error is RealtimeError =>
+  error instanceof RealtimeError ||
+  ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError'].some(
+    (name) => hasName(error, name),
+  );
+export const isAuthError = (error: unknown): error is AuthError => hasName(error, 'AuthError');
+export const isHttpError = (error: unknown): error is HttpError => hasName(error, 'HttpError');
+export const isProtocolError = (error: unknown): error is ProtocolError => hasName(error, 'ProtocolError');
+export const isNetworkError = (error: unknown): error is NetworkError => hasName(error, 'NetworkError');
+export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, 'TimeoutError');
+export const isDecodeError = (error: unknown): error is DecodeError => hasName(error, 'DecodeError');
+
+/**
+ * The default retry policy of both transports: transient failures are retried, verdicts are not.
+ * Network errors, timeouts, and HTTP 408, 429 and 5xx are transient; auth, other 4xx, protocol and
+ * decode errors, and anything that is not a RealtimeError (a bug, a throwing headers function) are not.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (isNetworkError(error) || isTimeoutError(error)) return true;
+  if (isHttpError(error)) return error.status === 408 || error.status === 429 || error.status >= 500;
+  return false;
+}

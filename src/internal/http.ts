@@ -1,0 +1,46 @@
+import { AuthError, HttpError, ProtocolError, type RealtimeError } from '../errors';
+
+/** What the head of a response says about the stream behind it. @internal */
+export type ResponseVerdict = { readonly kind: 'stream' } | { readonly kind: 'no-content' } | { readonly kind: 'error'; readonly error: RealtimeError };
+
+/** Header names and values are never put into the messages: only the status and the URL without its query. */
+export function judgeStreamResponse(
+  status: number,
+  headers: { get(name: string): string | null },
+  where: string,
+  expectedType = 'text/event-stream',
+): ResponseVerdict {
+  if (status === 204) return { kind: 'no-content' };
+  if (status === 401 || status === 403) {
+    const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
+    return {
+      kind: 'error',
+      error: new AuthError(`HTTP ${status} from ${where}: the server ${what}. Check the token or API key.`, status),
+    };
+  }
+  if (status < 200 || status >= 300) {
+    const retryAfter = parseRetryAfter(headers.get('retry-after'));
+    const transient = status === 408 || status === 429 || status >= 500;
+    const advice = transient ? 'It will be retried.' : 'Check the URL and the request.';
+    return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
+  }
+  const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== expectedType) {
+    return {
+      kind: 'error',
+      error: new ProtocolError(
+        `${where} answered with content type "${contentType || 'none'}" instead of "${expectedType}": it is not an event stream.`,
+      ),
+    };
+  }
+  return { kind: 'stream' };
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,30 @@
+import { BehaviorSubject, type Observable, type Observer, distinctUntilChanged } from 'rxjs';
+
+/** Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself. */
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport. */
+export function connectionState(initial: ConnectionState = 'disconnected'): BehaviorSubject<ConnectionState> {
+  return new BehaviorSubject<ConnectionState>(initial);
+}
+
+/** The read-only face of a state subject: replays the current state, repeats none. */
+export function readonlyState(subject: BehaviorSubject<ConnectionState>): Observable<ConnectionState> {
+  return subject.pipe(distinctUntilChanged());
+}
+
+/** Forwards a transport's states to an optional observer, dropping repeats. @internal */
+export class StateReporter {
+  private current: ConnectionState | undefined;
+  constructor(private readonly target: Partial<Observer<ConnectionState>> | undefined) {}
+
+  set(state: ConnectionState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.target?.next?.(state);
+  }
+
+  get value(): ConnectionState | undefined {
+    return this.current;
+  }
+}

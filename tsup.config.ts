@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The library: every public entry point, as ESM (.mjs) and CommonJS (.js) with matching types.
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    external: ['rxjs', 'io-ts', 'fp-ts', 'isomorphic-ws', 'ws'],
+  },
+  {
+    // The command line tool: Node only, CommonJS, with its shebang.
+    entry: { 'cli/index': 'src/cli/index.ts' },
+    format: ['cjs'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
