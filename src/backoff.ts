@@ -108,12 +108,13 @@ export class Backoff {
     return delay;
   }
 
-  /** The connection is up: forget past failures once it has stayed up for `resetAfter`. */
-  connected(): void {
+  /** The connection is up: forget past failures once it has stayed up for `resetAfter`, then call `onStable`. */
+  connected(onStable?: () => void): void {
     this.cancelReset();
     this.resetTimer = this.scheduler.schedule(() => {
       this.failures = 0;
       this.resetTimer = undefined;
+      onStable?.();
     }, this.options.resetAfter);
   }
 

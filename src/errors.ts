@@ -71,12 +71,25 @@ export class DecodeError extends RealtimeError {
   }
 }
 
+/** A message given to `send()` was never sent: the outbox was full, or it waited longer than its ttl. */
+export class DroppedMessageError extends RealtimeError {
+  override name = 'DroppedMessageError';
+  readonly reason: 'overflow' | 'expired';
+  /** The message that was dropped, so nothing is lost without a trace. */
+  readonly payload: unknown;
+  constructor(message: string, reason: 'overflow' | 'expired', payload: unknown) {
+    super(message);
+    this.reason = reason;
+    this.payload = payload;
+  }
+}
+
 const hasName = (error: unknown, name: string): boolean =>
   error instanceof Error && error.name === name;
 
 export const isRealtimeError = (error: unknown): error is RealtimeError =>
   error instanceof RealtimeError ||
-  ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError'].some(
+  ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError', 'DroppedMessageError'].some(
     (name) => hasName(error, name),
   );
 export const isAuthError = (error: unknown): error is AuthError => hasName(error, 'AuthError');
@@ -85,6 +98,7 @@ export const isProtocolError = (error: unknown): error is ProtocolError => hasNa
 export const isNetworkError = (error: unknown): error is NetworkError => hasName(error, 'NetworkError');
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, 'TimeoutError');
 export const isDecodeError = (error: unknown): error is DecodeError => hasName(error, 'DecodeError');
+export const isDroppedMessageError = (error: unknown): error is DroppedMessageError => hasName(error, 'DroppedMessageError');
 
 /**
  * The default retry policy of both transports: transient failures are retried, verdicts are not.

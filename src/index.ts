@@ -8,6 +8,7 @@ export {
   NetworkError,
   TimeoutError,
   DecodeError,
+  DroppedMessageError,
   isRealtimeError,
   isAuthError,
   isHttpError,
@@ -15,9 +16,21 @@ export {
   isNetworkError,
   isTimeoutError,
   isDecodeError,
+  isDroppedMessageError,
   isTransientError,
 } from './errors';
 export type { BackoffOptions, RetryBackoffOptions } from './backoff';
 export { retryBackoff, defaultShouldRetry } from './backoff';
-export type { SseMessage, SseOptions, HeadersOption, HeadersContext } from './sse';
+export type { HeadersOption, HeadersContext, AttemptContext } from './headers';
+export type { SseMessage, SseOptions } from './sse';
 export { sse } from './sse';
+export type {
+  WebSocketConnection,
+  WebSocketOptions,
+  WebSocketLike,
+  WebSocketConstructor,
+  UrlOption,
+  HeartbeatOptions,
+  QueueOptions,
+} from './websocket';
+export { webSocket } from './websocket';

@@ -1,6 +1,7 @@
 import { Observable, type Observer, type SchedulerAction, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
 import { NetworkError, ProtocolError, TimeoutError, isAuthError } from './errors';
+import { type HeadersContext, type HeadersOption, resolveHeaders } from './headers';
 import { judgeStreamResponse } from './internal/http';
 import { displayUrl } from './internal/redact';
 import { SseParser } from './internal/sse-parser';
@@ -15,19 +16,6 @@ export interface SseMessage {
   /** The last `id:` the stream has set (it persists across events until another `id` changes it). */
   readonly lastEventId: string;
 }
-
-/** What a headers function is told about the attempt it is called for. */
-export interface HeadersContext {
-  /** 0 for a fresh connection, then 1, 2, ... for the retries in a row after a failure. */
-  readonly attempt: number;
-  /** True when the server just refused the credentials: return fresh ones (e.g. refresh a token). */
-  readonly refresh: boolean;
-}
-
-/** Request headers, or a function that makes them anew for every attempt (so tokens can refresh). */
-export type HeadersOption =
-  | Readonly<Record<string, string>>
-  | ((context: HeadersContext) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
 
 /** Options of {@link sse}. */
 export interface SseOptions {
@@ -254,8 +242,7 @@ async function requestHeaders(
   lastEventId: string,
 ): Promise<Headers> {
   const headers = new Headers({ accept: 'text/event-stream', 'cache-control': 'no-cache' });
-  const extra = typeof option === 'function' ? await option(context) : option;
-  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+  for (const [name, value] of Object.entries(await resolveHeaders(option, context))) headers.set(name, value);
   if (lastEventId !== '') headers.set('last-event-id', lastEventId);
   return headers;
 }

@@ -1,0 +1,75 @@
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+/** One client connection as the test server saw it. */
+export interface SeenSocket {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+  /** Text of every frame received, in order. */
+  readonly received: string[];
+  /** Resolves with the close code once the connection is closed. */
+  readonly closed: Promise<number>;
+}
+
+export interface TestWsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly sockets: SeenSocket[];
+  /** Upgrade attempts, accepted or not. */
+  readonly upgrades: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+export interface WsServerOptions {
+  /** Answer the n-th upgrade (0-based) with this HTTP status instead of accepting it. */
+  readonly reject?: (request: IncomingMessage, index: number) => { status: number; headers?: Record<string, string> } | undefined;
+  readonly onConnection?: (seen: SeenSocket, index: number) => void;
+  /** Listen on this port (to restart a server on the same port). */
+  readonly port?: number;
+}
+
+/** A real `ws` server on 127.0.0.1 behind node:http, so upgrades can be refused with any status. */
+export async function startWsServer(options: WsServerOptions = {}): Promise<TestWsServer> {
+  const sockets: SeenSocket[] = [];
+  const upgrades: IncomingMessage[] = [];
+  const raw = new Set<Socket>();
+  const wss = new WebSocketServer({ noServer: true });
+  const server: Server = createServer((_request, response) => response.writeHead(426).end());
+  server.on('connection', (socket) => {
+    raw.add(socket);
+    socket.once('close', () => raw.delete(socket));
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const index = upgrades.push(request) - 1;
+    const refusal = options.reject?.(request, index);
+    if (refusal) {
+      const headers = Object.entries(refusal.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const received: string[] = [];
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      ws.on('message', (data) => received.push(String(data)));
+      const seen = { socket: ws, request, received, closed };
+      sockets.push(seen);
+      options.onConnection?.(seen, sockets.length - 1);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    sockets,
+    upgrades,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        for (const socket of raw) socket.destroy();
+        wss.close();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,75 @@
+import { TestScheduler } from 'rxjs/testing';
+import { webSocket } from '../src';
+import { fakeWebSocket } from './helpers/fake-websocket';
+
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('webSocket() timing on a virtual clock', () => {
+  it('closes the socket exactly `linger` ms after the last subscriber leaves', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 100, scheduler });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 5);
+      scheduler.schedule(() => subscription.unsubscribe(), 10);
+      expectObservable(connection.state$).toBe('a 4ms b 104ms c', { a: 'connecting', b: 'connected', c: 'disconnected' });
+      scheduler.schedule(() => expect(sockets[0]!.closedWith).toBeUndefined(), 109);
+      scheduler.schedule(() => expect(sockets[0]!.closedWith).toBe(1000), 111);
+    });
+  });
+
+  it('a subscriber arriving within the linger keeps the socket', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 100, scheduler });
+      const first = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 1);
+      scheduler.schedule(() => first.unsubscribe(), 10);
+      scheduler.schedule(() => {
+        const second = connection.messages$.subscribe();
+        scheduler.schedule(() => second.unsubscribe(), 500);
+      }, 109);
+      scheduler.schedule(() => expect(sockets[0]!.closedWith).toBeUndefined(), 300);
+      scheduler.schedule(() => expect(sockets.map((s) => s.closedWith)).toEqual([1000]), 800);
+    });
+  });
+
+  it('pings every `interval` while open and stops when closed', () => {
+    const scheduler = newScheduler();
+    let pings: number[] = [];
+    scheduler.run(() => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 0, scheduler, heartbeat: { interval: 30, message: { cmd: 'Ping' } } });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 5);
+      scheduler.schedule(() => subscription.unsubscribe(), 100);
+      scheduler.schedule(() => (pings = sockets[0]!.sent.map(([time]) => time)), 1000);
+    });
+    expect(pings).toEqual([35, 65, 95]);
+  });
+
+  it('declares the socket dead `staleAfter` ms after the last inbound frame, then reconnects', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', {
+        WebSocket,
+        linger: 0,
+        scheduler,
+        heartbeat: { staleAfter: 50 },
+        reconnect: { initialDelay: 10, jitter: 0 },
+      });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 0);
+      scheduler.schedule(() => sockets[0]!.receive('{}'), 20);
+      // stale at 70; reconnect after 10 ms at 80
+      scheduler.schedule(() => expect(sockets).toHaveLength(1), 79);
+      scheduler.schedule(() => expect(sockets).toHaveLength(2), 81);
+      scheduler.schedule(() => subscription.unsubscribe(), 90);
+      // 'reconnecting' covers the wait and the new attempt: state$ does not repeat it.
+      expectObservable(connection.state$).toBe('a 69ms b 19ms d', { a: 'connected', b: 'reconnecting', d: 'disconnected' });
+    });
+  });
+});

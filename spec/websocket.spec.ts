@@ -1,0 +1,325 @@
+import { lastValueFrom, take, toArray } from 'rxjs';
+import {
+  AuthError,
+  type ConnectionState,
+  DroppedMessageError,
+  HttpError,
+  ProtocolError,
+  type RealtimeError,
+  webSocket,
+} from '../src';
+import { activeTimers, record, until } from './helpers/observe';
+import { type TestWsServer, startWsServer } from './helpers/ws-server';
+
+type Frame = { type: string; n?: number; queue?: string };
+const fast = { initialDelay: 20, jitter: 0, maxAttempts: 5 } as const;
+let server: TestWsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('webSocket() lifecycle', () => {
+  it('opens nothing until subscribed, shares one socket, and closes it after the linger', async () => {
+    server = await startWsServer({ onConnection: ({ socket }) => socket.send('{"type":"hello"}') });
+    const connection = webSocket<Frame>(server.url, { linger: 100 });
+    await sleep(30);
+    expect(server.upgrades).toHaveLength(0);
+
+    const first = record(connection.messages$);
+    const second = record(connection.messages$);
+    await first.next(1);
+    await second.next(1);
+    expect(server.sockets).toHaveLength(1);
+    expect(connection.state).toBe('connected');
+
+    first.subscription.unsubscribe();
+    second.subscription.unsubscribe();
+    await sleep(40);
+    expect(connection.state).toBe('connected'); // still lingering
+    const third = record(connection.messages$); // comes back in time: same socket
+    await sleep(150);
+    expect(server.sockets).toHaveLength(1);
+    third.subscription.unsubscribe();
+    await expect(server.sockets[0]!.closed).resolves.toBe(1000);
+    expect(connection.state).toBe('disconnected');
+  });
+
+  it('replays the current state and reports every change once', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { linger: 0 });
+    const states: ConnectionState[] = [];
+    connection.state$.subscribe((state) => states.push(state));
+    const recording = record(connection.messages$);
+    await until(() => connection.state === 'connected', 'connected');
+    recording.subscription.unsubscribe();
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+  });
+
+  it('reconnects after the server drops the socket, and messages go on', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }, index) => {
+        socket.send(JSON.stringify({ type: 'n', n: index }));
+        if (index === 0) setTimeout(() => socket.terminate(), 10);
+      },
+    });
+    const states: ConnectionState[] = [];
+    const connection = webSocket<Frame>(server.url, { reconnect: fast, linger: 0 });
+    connection.state$.subscribe((state) => states.push(state));
+    const frames = await lastValueFrom(connection.messages$.pipe(take(2), toArray()));
+    expect(frames.map((frame) => frame.n)).toEqual([0, 1]);
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected', 'disconnected']);
+  });
+
+  it('reconnects when the server restarts on the same port', async () => {
+    server = await startWsServer({ onConnection: ({ socket }) => socket.send('{"type":"first"}') });
+    const port = server.port;
+    const connection = webSocket<Frame>(server.url, { reconnect: { initialDelay: 50, jitter: 0, maxAttempts: 20 }, linger: 0 });
+    const recording = record(connection.messages$);
+    await recording.next(1);
+    await server.close();
+    await until(() => connection.state === 'reconnecting', 'reconnecting');
+    server = await startWsServer({ port, onConnection: ({ socket }) => socket.send('{"type":"second"}') });
+    await recording.next(2);
+    expect(recording.values.map((frame) => frame.type)).toEqual(['first', 'second']);
+    recording.subscription.unsubscribe();
+  });
+
+  it('treats a socket that goes silent for staleAfter as dead and reconnects', async () => {
+    server = await startWsServer({ onConnection: ({ socket }, index) => index === 1 && socket.send('{"type":"fresh"}') });
+    const connection = webSocket<Frame>(server.url, { reconnect: fast, heartbeat: { staleAfter: 100 }, linger: 0 });
+    const frames = await lastValueFrom(connection.messages$.pipe(take(1), toArray()));
+    expect(frames).toEqual([{ type: 'fresh' }]);
+    await server.sockets[0]!.closed;
+  });
+
+  it('sends the heartbeat message on its interval while open', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { heartbeat: { interval: 30, message: { cmd: 'Ping' } }, linger: 0 });
+    const recording = record(connection.messages$);
+    await until(() => (server!.sockets[0]?.received.length ?? 0) >= 3, 'three pings');
+    recording.subscription.unsubscribe();
+    expect(new Set(server.sockets[0]!.received)).toEqual(new Set(['{"cmd":"Ping"}']));
+  });
+
+  it('completes on a clean close and errors on a dirty one when reconnect is false', async () => {
+    server = await startWsServer({ onConnection: ({ socket }, index) => (index === 0 ? socket.close(1000) : socket.terminate()) });
+    const clean = record(webSocket(server.url, { reconnect: false }).messages$);
+    await clean.done;
+    expect(clean.completed).toBe(true);
+    const dirty = record(webSocket(server.url, { reconnect: false }).messages$);
+    await dirty.done;
+    expect(dirty.error).toBeInstanceOf(Error);
+    expect((dirty.error as Error).name).toBe('NetworkError');
+  });
+
+  it('close() completes every subscriber and a later subscription starts afresh', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url);
+    const recording = record(connection.messages$);
+    await until(() => connection.state === 'connected', 'connected');
+    connection.close();
+    await recording.done;
+    expect(recording.completed).toBe(true);
+    await server.sockets[0]!.closed;
+    const again = record(connection.messages$);
+    await until(() => server!.sockets.length === 2, 'a second socket');
+    again.subscription.unsubscribe();
+    connection.close();
+  });
+});
+
+describe('webSocket() topics and sending', () => {
+  const subscribe = (queue: string) => ({ cmd: 'Subscribe', queue });
+  const unsubscribe = (queue: string) => ({ cmd: 'Unsubscribe', queue });
+
+  it('shares one server subscription between local subscribers and unsubscribes after the last', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }) => {
+        socket.on('message', () => socket.send('{"type":"job","queue":"emails"}'));
+      },
+    });
+    const connection = webSocket<Frame>(server.url, { linger: 200 });
+    const topic = () => connection.topic(subscribe('emails'), unsubscribe('emails'), (frame) => frame.queue === 'emails');
+    const a = record(topic());
+    const b = record(topic());
+    await a.next(1);
+    await b.next(1);
+    a.subscription.unsubscribe();
+    await sleep(20);
+    expect(server.sockets[0]!.received).toEqual(['{"cmd":"Subscribe","queue":"emails"}']);
+    b.subscription.unsubscribe();
+    await until(() => server!.sockets[0]!.received.length === 2, 'the unsubscribe');
+    expect(server.sockets[0]!.received[1]).toBe('{"cmd":"Unsubscribe","queue":"emails"}');
+    connection.close();
+  });
+
+  it('sends nothing for a topic joined and left in the same tick', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { linger: 500 });
+    const keepOpen = record(connection.messages$);
+    await until(() => connection.state === 'connected', 'connected');
+    const churn = connection.topic(subscribe('q'), unsubscribe('q'), () => true).subscribe();
+    churn.unsubscribe();
+    connection.send({ cmd: 'Ping' });
+    await until(() => server!.sockets[0]!.received.length >= 1, 'the ping');
+    await sleep(20);
+    expect(server.sockets[0]!.received).toEqual(['{"cmd":"Ping"}']);
+    keepOpen.subscription.unsubscribe();
+    connection.close();
+  });
+
+  it('re-subscribes every live topic exactly once after a reconnect, before the queued messages', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }, index) => {
+        if (index === 0) setTimeout(() => socket.terminate(), 50);
+      },
+    });
+    const connection = webSocket(server.url, { reconnect: fast, linger: 0 });
+    const a = record(connection.topic(subscribe('a'), unsubscribe('a'), () => true));
+    const b = record(connection.topic(subscribe('b'), unsubscribe('b'), () => true));
+    await until(() => server!.sockets[0]?.received.length === 2, 'two subscribes');
+    await until(() => connection.state === 'reconnecting', 'the drop');
+    expect(connection.send({ cmd: 'Later' })).toBe(false);
+    await until(() => server!.sockets[1]?.received.length === 3, 'the replay');
+    expect(server.sockets[1]!.received).toEqual([
+      '{"cmd":"Subscribe","queue":"a"}',
+      '{"cmd":"Subscribe","queue":"b"}',
+      '{"cmd":"Later"}',
+    ]);
+    a.subscription.unsubscribe();
+    b.subscription.unsubscribe();
+  });
+
+  it('send() returns true when sent at once', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { linger: 0 });
+    const recording = record(connection.messages$);
+    await until(() => connection.state === 'connected', 'connected');
+    expect(connection.send('raw text')).toBe(true);
+    await until(() => server!.sockets[0]!.received.length === 1, 'the frame');
+    expect(server.sockets[0]!.received).toEqual(['raw text']);
+    recording.subscription.unsubscribe();
+  });
+
+  it('bounds the outbox: the oldest message is dropped and reported, expired ones too', async () => {
+    server = await startWsServer();
+    let now = 0;
+    const scheduler = { now: () => now, schedule: (work: () => void, delay = 0) => { const t = setTimeout(work, delay); return { unsubscribe: () => clearTimeout(t), closed: false } as never; } };
+    const connection = webSocket(server.url, { queue: { max: 2, ttl: 1000 }, linger: 0, scheduler: scheduler as never, reconnect: false });
+    const errors: RealtimeError[] = [];
+    connection.errors$.subscribe((error) => errors.push(error));
+    expect(connection.send('one')).toBe(false);
+    expect(connection.send('two')).toBe(false);
+    now = 600;
+    expect(connection.send('three')).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(DroppedMessageError);
+    expect(errors[0]).toMatchObject({ reason: 'overflow', payload: 'one' });
+    now = 1200; // 'two' has now waited 1200 ms: expired
+    const recording = record(connection.messages$);
+    await until(() => server!.sockets[0]?.received.length === 1, 'the flush');
+    expect(server.sockets[0]!.received).toEqual(['three']);
+    expect(errors[1]).toMatchObject({ reason: 'expired', payload: 'two' });
+    recording.subscription.unsubscribe();
+  });
+});
+
+describe('webSocket() bad input', () => {
+  it('reports frames that are not JSON or too large, decodes binary frames, and goes on', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }) => {
+        socket.send('{not json');
+        socket.send(JSON.stringify({ type: 'big', pad: 'x'.repeat(500) }));
+        socket.send(Buffer.from('{"type":"binary"}'), { binary: true });
+        socket.send('{"type":"ok"}');
+      },
+    });
+    const connection = webSocket<Frame>(server.url, { maxMessageSize: 100, linger: 0 });
+    const errors: RealtimeError[] = [];
+    connection.errors$.subscribe((error) => errors.push(error));
+    const frames = await lastValueFrom(connection.messages$.pipe(take(2), toArray()));
+    expect(frames).toEqual([{ type: 'binary' }, { type: 'ok' }]);
+    expect(errors.map((error) => error.constructor)).toEqual([ProtocolError, ProtocolError]);
+    expect(errors[0]!.message).toMatch(/could not be read/);
+    expect(errors[1]!.message).toMatch(/maxMessageSize/);
+  });
+});
+
+describe('webSocket() auth and upgrade failures', () => {
+  it('on an auth close code asks the URL function once for fresh credentials, then fails with AuthError', async () => {
+    server = await startWsServer({ onConnection: ({ socket }) => socket.close(4401, 'token expired') });
+    const contexts: unknown[] = [];
+    const connection = webSocket((context) => {
+      contexts.push(context);
+      return `${server!.url}/ws?token=secret-${contexts.length}`;
+    }, { reconnect: fast });
+    const recording = record(connection.messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(AuthError);
+    expect((recording.error as AuthError).status).toBe(4401);
+    expect((recording.error as Error).message).not.toContain('secret');
+    expect(contexts).toEqual([{ attempt: 0, refresh: false }, { attempt: 1, refresh: true }]);
+    expect(connection.state).toBe('disconnected');
+  });
+
+  it('on HTTP 401 at the upgrade refreshes once, and succeeds if the new token is good', async () => {
+    server = await startWsServer({
+      reject: (request) => (request.headers.authorization === 'Bearer good' ? undefined : { status: 401 }),
+      onConnection: ({ socket }) => socket.send('{"type":"welcome"}'),
+    });
+    const headers = ({ refresh }: { refresh: boolean }) => ({ authorization: refresh ? 'Bearer good' : 'Bearer old' });
+    const frames = await lastValueFrom(webSocket<Frame>(server.url, { headers, reconnect: fast, linger: 0 }).messages$.pipe(take(1), toArray()));
+    expect(frames).toEqual([{ type: 'welcome' }]);
+    expect(server.upgrades.map((request) => request.headers.authorization)).toEqual(['Bearer old', 'Bearer good']);
+  });
+
+  it('fails at once with HttpError on another 4xx at the upgrade', async () => {
+    server = await startWsServer({ reject: () => ({ status: 400 }) });
+    const recording = record(webSocket(server.url, { reconnect: fast }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect(recording.error).toMatchObject({ status: 400 });
+    expect(server.upgrades).toHaveLength(1);
+  });
+
+  it('retries 429 and 503 at the upgrade, waiting out Retry-After', async () => {
+    const delays: number[] = [];
+    server = await startWsServer({
+      reject: (_request, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '0' } } : index === 1 ? { status: 503 } : undefined),
+      onConnection: ({ socket }) => socket.send('{"type":"in"}'),
+    });
+    const reconnect = { ...fast, onRetry: (_e: unknown, _a: number, delay: number) => delays.push(delay) };
+    await lastValueFrom(webSocket(server.url, { reconnect, linger: 0 }).messages$.pipe(take(1)));
+    expect(server.upgrades).toHaveLength(3);
+    expect(delays).toEqual([20, 40]);
+  });
+});
+
+describe('webSocket() releases everything', () => {
+  it('after the last unsubscribe: the server sees the close and no timer is left', async () => {
+    server = await startWsServer();
+    const timersBefore = activeTimers();
+    const connection = webSocket(server.url, { heartbeat: { interval: 20, message: 'ping', staleAfter: 1000 }, linger: 50 });
+    const recording = record(connection.messages$);
+    await until(() => connection.state === 'connected', 'connected');
+    recording.subscription.unsubscribe();
+    await server.sockets[0]!.closed;
+    await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+  });
+
+  it('unsubscribing while waiting to reconnect stops the retries', async () => {
+    server = await startWsServer({ reject: () => ({ status: 503 }) });
+    const timersBefore = activeTimers();
+    const connection = webSocket(server.url, { reconnect: { initialDelay: 200, jitter: 0 }, linger: 0 });
+    const recording = record(connection.messages$);
+    await until(() => connection.state === 'reconnecting', 'the backoff');
+    recording.subscription.unsubscribe();
+    await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+    await sleep(300);
+    expect(server.upgrades).toHaveLength(1);
+    expect(connection.state).toBe('disconnected');
+  });
+});

@@ -1,0 +1,23 @@
+/** What a headers (or URL) function is told about the attempt it is called for. */
+export interface AttemptContext {
+  /** 0 for a fresh connection, then 1, 2, ... for the retries in a row after a failure. */
+  readonly attempt: number;
+  /** True when the server just refused the credentials: return fresh ones (e.g. refresh a token). */
+  readonly refresh: boolean;
+}
+
+/** The same context, under the name the SSE options use. */
+export type HeadersContext = AttemptContext;
+
+/** Request headers, or a function that makes them anew for every attempt (so tokens can refresh). */
+export type HeadersOption =
+  | Readonly<Record<string, string>>
+  | ((context: AttemptContext) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
+
+/** Evaluates a headers option for one attempt. @internal */
+export async function resolveHeaders(
+  option: HeadersOption | undefined,
+  context: AttemptContext,
+): Promise<Readonly<Record<string, string>>> {
+  return (typeof option === 'function' ? await option(context) : option) ?? {};
+}
