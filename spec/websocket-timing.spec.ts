@@ -73,3 +73,24 @@ describe('webSocket() timing on a virtual clock', () => {
     });
   });
 });
+
+describe('webSocket() opening timeout', () => {
+  it('gives up on a handshake that takes longer than openTimeout and retries', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 0, scheduler, openTimeout: 40, reconnect: { initialDelay: 10, jitter: 0 } });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => expect(sockets).toHaveLength(1), 49);
+      scheduler.schedule(() => expect(sockets).toHaveLength(2), 51);
+      scheduler.schedule(() => sockets[1]!.open(), 60);
+      scheduler.schedule(() => subscription.unsubscribe(), 200);
+      expectObservable(connection.state$).toBe('a 39ms b 19ms c 139ms d', {
+        a: 'connecting',
+        b: 'reconnecting',
+        c: 'connected',
+        d: 'disconnected',
+      });
+    });
+  });
+});

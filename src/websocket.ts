@@ -84,6 +84,8 @@ export interface WebSocketOptions<In, Out> {
   readonly queue?: Partial<QueueOptions>;
   /** Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not reconnect. @default 1000 */
   readonly linger?: number;
+  /** Milliseconds the opening handshake may take before the attempt counts as failed (TimeoutError). 0 disables. @default 30000 */
+  readonly openTimeout?: number;
   /** Runs every timer (backoff, linger, heartbeat). @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
@@ -155,7 +157,8 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   /** The socket being opened or open; `openSocket` once it is open. */
   private socket: WebSocketLike | undefined;
   private openSocket: WebSocketLike | undefined;
-  private heartbeatTimers: Subscription[] = [];
+  /** Timers of the current socket: the opening timeout, then pings and stale checks. */
+  private socketTimers: Subscription[] = [];
   private lastInbound = 0;
   private reconcilePending = false;
 
@@ -307,6 +310,16 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       response.resume();
       emitter.terminate?.();
     });
+    const openTimeout = this.options.openTimeout ?? 30_000;
+    if (openTimeout > 0) {
+      this.socketTimers.push(
+        this.scheduler.schedule(() => {
+          if (this.socket === socket && this.openSocket !== socket) {
+            this.lost(run, new TimeoutError(`${where} did not complete the WebSocket handshake within ${openTimeout} ms.`, openTimeout));
+          }
+        }, openTimeout),
+      );
+    }
     socket.onopen = () => this.opened(run, socket);
     socket.onmessage = (event) => this.received(event.data);
     socket.onerror = () => undefined; // the close event that follows says what happened
@@ -319,6 +332,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private opened(run: Run<In>, socket: WebSocketLike): void {
     if (this.socket !== socket || this.run !== run) return;
     this.openSocket = socket;
+    this.clearTimers();
     run.attempt = 0;
     // Credentials may be refreshed again only once this connection has proved itself.
     run.backoff?.connected(() => (run.refreshed = false));
@@ -381,8 +395,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     const socket = this.socket;
     this.socket = undefined;
     this.openSocket = undefined;
-    for (const timer of this.heartbeatTimers) timer.unsubscribe();
-    this.heartbeatTimers = [];
+    this.clearTimers();
     this.topics.forgetServer();
     if (!socket) return;
     socket.onopen = socket.onmessage = socket.onclose = null;
@@ -392,12 +405,18 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     else if (socket.readyState <= OPEN) socket.close(code ?? NORMAL_CLOSURE);
   }
 
+  /** Clears the timers that belong to one socket: the opening timeout, pings and stale checks. */
+  private clearTimers(): void {
+    for (const timer of this.socketTimers) timer.unsubscribe();
+    this.socketTimers = [];
+  }
+
   private startHeartbeat(run: Run<In>): void {
     const { interval, message, staleAfter } = this.options.heartbeat ?? {};
     const scheduler = this.scheduler;
     if (interval && interval > 0 && message !== undefined) {
       const ping = (): void => void this.send(typeof message === 'function' ? (message as () => Out)() : message);
-      this.heartbeatTimers.push(
+      this.socketTimers.push(
         scheduler.schedule(function beat(this: SchedulerAction<unknown>) {
           ping();
           this.schedule(undefined, interval);
@@ -410,7 +429,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         if (quiet < staleAfter) return void action.schedule(undefined, staleAfter - quiet);
         this.lost(run, new TimeoutError(`${this.where} sent nothing for ${staleAfter} ms; the socket is presumed dead.`, staleAfter));
       };
-      this.heartbeatTimers.push(
+      this.socketTimers.push(
         scheduler.schedule(function stale(this: SchedulerAction<unknown>) {
           check(this);
         }, staleAfter),
