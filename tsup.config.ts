@@ -7,10 +7,19 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
     target: 'es2022',
     platform: 'neutral',
     external: ['rxjs', 'io-ts', 'fp-ts', 'isomorphic-ws', 'ws'],
+  },
+  {
+    // The reference server: Node only.
+    entry: { 'testing/index': 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['ws'],
   },
   {
     // The command line tool: Node only, CommonJS, with its shebang.

@@ -1,0 +1,239 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
+import { Faults } from './faults';
+import { pathOf, sendJson, sendText } from './http';
+import { MiosaHub } from './miosa/hub';
+import { Simulator, type SimulatorOptions } from './simulator';
+import { type ApiKeyRecord, SpooledAuth } from './spooled/auth';
+import type { SpooledWireEvent } from './spooled/events';
+import { handleSpooledHttp } from './spooled/http-routes';
+import type { Job, Worker } from './spooled/store';
+import { SpooledStore } from './spooled/store';
+import { handleSpooledUpgrade, refuseUpgrade } from './spooled/ws-route';
+
+/** Options of {@link startReferenceServer}. */
+export interface ReferenceServerOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Which Spooled server to be. @default '2026' */
+  readonly generation?: SpooledGeneration;
+  /** Spooled API keys (strings, or records with an organisation and a queue scope). @default ['sk_test_reference'] */
+  readonly apiKeys?: readonly (string | Partial<ApiKeyRecord> & { key: string })[];
+  /** Seconds a Spooled access token lives. @default 3600 */
+  readonly accessTokenTtl?: number;
+  /** Seconds a Spooled refresh token lives. @default 604800 */
+  readonly refreshTokenTtl?: number;
+  /** WebSockets allowed per organisation before 429. @default 100 */
+  readonly maxSocketsPerOrg?: number;
+  /** Miosa API keys (must start with `msk_`). @default ['msk_test_reference'] */
+  readonly miosaApiKeys?: readonly string[];
+  /** Events kept for Miosa resumption. @default 10000 */
+  readonly historySize?: number;
+  /** Shrink these to make tests fast. @default the real servers' intervals */
+  readonly timing?: Partial<ReferenceTiming>;
+  /** Number SSE events with `id:` and resume after `Last-Event-ID` (an extension: the real servers send no ids). @default false */
+  readonly sseIds?: boolean;
+  /** Start the job simulator at once. @default false */
+  readonly simulate?: boolean | SimulatorOptions;
+}
+
+/** A running reference server. */
+export interface ReferenceServer {
+  /** `http://127.0.0.1:<port>`: the Spooled base URL, and with `/api/v1` the Miosa one. */
+  readonly url: string;
+  /** `ws://127.0.0.1:<port>`: the Spooled WebSocket base. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly spooled: SpooledControl;
+  readonly miosa: MiosaControl;
+  readonly faults: Faults;
+  readonly simulator: Simulator;
+  /** Releases every socket, stream and timer. */
+  close(): Promise<void>;
+}
+
+/** Drives the Spooled side: every call produces the events the real server would. */
+export interface SpooledControl {
+  /** The first API key. */
+  readonly apiKey: string;
+  readonly generation: SpooledGeneration;
+  accessToken(apiKey?: string, ttlSeconds?: number): string;
+  createJob(queue: string, options?: { priority?: number; payload?: unknown; maxRetries?: number; organization?: string }): Job;
+  job(id: string): Job | undefined;
+  claim(jobId: string, workerId?: string): Job;
+  complete(jobId: string, result?: unknown): Job;
+  fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
+  cancel(jobId: string): Job;
+  registerWorker(queue: string, id?: string): Worker;
+  heartbeat(workerId: string, status?: string, currentJobId?: string | null): void;
+  deregisterWorker(workerId: string): void;
+  /** Publishes any event as it is (also unknown or SDK-shaped ones) to the WebSocket streams. */
+  publish(event: SpooledWireEvent | Record<string, unknown>, organization?: string): void;
+}
+
+/** Drives the Miosa side. */
+export interface MiosaControl {
+  readonly apiKey: string;
+  /** `http://127.0.0.1:<port>/api/v1` */
+  readonly baseUrl: string;
+  emitComputer(computerId: string, type: string, data: unknown): void;
+  emitTenant(type: string, data: unknown): void;
+  /** Ends a computer's streams, or with `'tenant'` the tenant streams, with `data: [DONE]`. */
+  finish(scope: string): void;
+}
+
+const DEFAULT_ORG = 'org_reference';
+
+/**
+ * Starts a server that speaks the Spooled and Miosa realtime wires as the real ones do, for tests,
+ * users' own tests, and the demo. It shares no code with the client, so a test between the two can
+ * catch a misreading on either side.
+ *
+ * @example
+ * ```ts
+ * const server = await startReferenceServer({ timing: { jobPollInterval: 20 } });
+ * const job = server.spooled.createJob('emails');
+ * server.faults.dropAll();
+ * await server.close();
+ * ```
+ */
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const keys: ApiKeyRecord[] = (options.apiKeys ?? ['sk_test_reference']).map((key) =>
+    typeof key === 'string' ? { key, organization: DEFAULT_ORG, queues: [] } : { organization: DEFAULT_ORG, queues: [], ...key },
+  );
+  const miosaKeys = options.miosaApiKeys ?? ['msk_test_reference'];
+  for (const key of miosaKeys) if (!key.startsWith('msk_')) throw new Error('Miosa API keys start with msk_');
+  const generation = options.generation ?? '2026';
+  const context: ServerContext = {
+    generation,
+    timing: { ...DEFAULT_TIMING, ...options.timing },
+    faults: new Faults(),
+    store: new SpooledStore(generation === '2026'),
+    auth: new SpooledAuth(keys, options.accessTokenTtl ?? 3600, options.refreshTokenTtl ?? 7 * 24 * 3600),
+    sseIds: options.sseIds ?? false,
+    maxSocketsPerOrg: options.maxSocketsPerOrg ?? 100,
+    cleanups: new Set(),
+  };
+  const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000);
+  const simulator = new Simulator(context.store, miosa, keys[0]!.organization);
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<Socket>();
+
+  const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    await holdBack(context);
+    const failure = context.faults.takeFailure();
+    if (failure) {
+      const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
+      return sendText(response, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
+    }
+    if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
+      return sendJson(response, 200, { dropped: context.faults.dropAll() });
+    }
+    if (miosa.handle(request, response)) return;
+    if (await handleSpooledHttp(context, request, response)) return;
+    sendText(response, 404, 'Not found');
+  };
+
+  const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    await holdBack(context);
+    const failure = context.faults.takeFailure();
+    if (failure) {
+      const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
+      return refuseUpgrade(socket, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
+    }
+    if (!handleSpooledUpgrade(context, wss, request, socket, head)) refuseUpgrade(socket, 404, 'Not found');
+  };
+
+  const server: Server = createServer((request, response) => {
+    onRequest(request, response).catch(() => {
+      if (!response.headersSent) sendText(response, 500, 'Internal error');
+      else response.destroy();
+    });
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(request, socket, head).catch(() => socket.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${hostForUrl}:${port}`;
+  if (options.simulate) simulator.start(options.simulate === true ? {} : options.simulate);
+
+  const organization = keys[0]!.organization;
+  const requireJob = (id: string): Job => {
+    const job = context.store.jobs.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    return job;
+  };
+  const requireWorker = (id: string): Worker => {
+    const worker = context.store.workers.get(id);
+    if (!worker) throw new Error(`no worker ${id}`);
+    return worker;
+  };
+  const spooled: SpooledControl = {
+    apiKey: keys[0]!.key,
+    generation,
+    accessToken: (apiKey = keys[0]!.key, ttl) => context.auth.accessToken(apiKey, ttl),
+    createJob: (queue, jobOptions = {}) =>
+      context.store.createJob(jobOptions.organization ?? organization, {
+        queue_name: queue,
+        priority: jobOptions.priority,
+        payload: jobOptions.payload,
+        max_retries: jobOptions.maxRetries,
+      }),
+    job: (id) => context.store.jobs.get(id),
+    claim: (id, workerId) => (context.store.claim(requireJob(id), workerId ?? null), requireJob(id)),
+    complete: (id, result) => (context.store.complete(requireJob(id), result), requireJob(id)),
+    fail: (id, error, failOptions) => (context.store.fail(requireJob(id), error, failOptions), requireJob(id)),
+    cancel: (id) => (context.store.cancel(requireJob(id)), requireJob(id)),
+    registerWorker: (queue, id) => context.store.registerWorker(organization, queue, id),
+    heartbeat: (id, status, current) => context.store.heartbeat(requireWorker(id), status, current),
+    deregisterWorker: (id) => context.store.deregisterWorker(requireWorker(id)),
+    publish: (event, org = organization) => context.store.publish(org, event as SpooledWireEvent),
+  };
+
+  return {
+    url,
+    wsUrl: `ws://${hostForUrl}:${port}`,
+    port,
+    spooled,
+    miosa: {
+      apiKey: miosaKeys[0]!,
+      baseUrl: `${url}/api/v1`,
+      emitComputer: (id, type, data) => miosa.emitComputer(id, type, data),
+      emitTenant: (type, data) => miosa.emitTenant(type, data),
+      finish: (scope) => miosa.finish(scope),
+    },
+    faults: context.faults,
+    simulator,
+    close: async () => {
+      simulator.stop();
+      context.faults.clear();
+      context.faults.dropAll();
+      for (const cleanup of [...context.cleanups]) cleanup();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Applies the header-delay fault. */
+async function holdBack(context: ServerContext): Promise<void> {
+  const delay = context.faults.headerDelay;
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+}

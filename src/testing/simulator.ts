@@ -1,0 +1,119 @@
+import type { MiosaHub } from './miosa/hub';
+import type { Job, SpooledStore, Worker } from './spooled/store';
+
+/** The traffic the simulator makes. */
+export interface SimulatorOptions {
+  /** New jobs per second, across all queues. @default 5 */
+  readonly rate?: number;
+  /** @default ['emails', 'reports', 'thumbnails'] */
+  readonly queues?: readonly string[];
+  /** Share of attempts that fail (they are retried until max_retries). @default 0.1 */
+  readonly failureRatio?: number;
+  /** Workers per queue. @default 2 */
+  readonly workersPerQueue?: number;
+  /** How long a job takes, [min, max] ms. @default [200, 1500] */
+  readonly processingTime?: readonly [number, number];
+  /** Also run Miosa computers through their lifecycle and emit tenant events. @default true */
+  readonly miosa?: boolean;
+  /** The source of randomness, for repeatable runs. @default Math.random */
+  readonly random?: () => number;
+}
+
+/**
+ * A realistic mix of traffic for demos: jobs arrive on several queues, workers claim them, most
+ * complete and some fail and retry; workers send heartbeats; Miosa computers start, checkpoint and stop.
+ */
+export class Simulator {
+  private timers: NodeJS.Timeout[] = [];
+  private workers: Worker[] = [];
+  private busy = new Set<string>();
+
+  constructor(
+    private readonly store: SpooledStore,
+    private readonly miosa: MiosaHub,
+    private readonly organization: string,
+  ) {}
+
+  get running(): boolean {
+    return this.timers.length > 0;
+  }
+
+  start(options: SimulatorOptions = {}): void {
+    this.stop();
+    const random = options.random ?? Math.random;
+    const queues = options.queues ?? ['emails', 'reports', 'thumbnails'];
+    const [minTime, maxTime] = options.processingTime ?? [200, 1500];
+    const failureRatio = options.failureRatio ?? 0.1;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+    for (const queue of queues) {
+      for (let i = 0; i < (options.workersPerQueue ?? 2); i += 1) this.workers.push(this.store.registerWorker(this.organization, queue));
+    }
+    this.every(1000 / (options.rate ?? 5), () => {
+      this.store.createJob(this.organization, { queue_name: pick(queues), priority: Math.floor(random() * 3), payload: { n: Math.floor(random() * 1000) } });
+    });
+    this.every(50, () => {
+      for (const worker of this.workers) {
+        if (this.busy.has(worker.id)) continue;
+        const job = this.nextJob(worker.queue_name);
+        if (!job) continue;
+        this.busy.add(worker.id);
+        this.store.claim(job, worker.id);
+        this.later(minTime + random() * (maxTime - minTime), () => {
+          this.busy.delete(worker.id);
+          if (job.status !== 'processing') return;
+          if (random() < failureRatio) this.store.fail(job, pick(['timeout', 'connection reset', 'invalid payload']));
+          else this.store.complete(job, { ok: true, took_ms: Date.now() - (job.started_at ?? Date.now()) });
+        });
+      }
+    });
+    this.every(2000, () => {
+      for (const worker of this.workers) this.store.heartbeat(worker);
+    });
+    this.every(5000, () => this.store.pruneFinished(5000));
+    if (options.miosa !== false) this.every(1500, () => this.miosaStep(random));
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    for (const worker of this.workers) if (this.store.workers.has(worker.id)) this.store.deregisterWorker(worker);
+    this.workers = [];
+    this.busy.clear();
+  }
+
+  private computers = 0;
+
+  private miosaStep(random: () => number): void {
+    const id = `cmp_${(this.computers += 1)}`;
+    this.miosa.emitTenant('sandbox.created', { sandbox_id: id });
+    this.miosa.emitComputer(id, 'started', { status: 'running' });
+    this.later(300, () => this.miosa.emitComputer(id, 'checkpoint_created', { checkpoint_id: `chk_${Math.floor(random() * 1e6)}` }));
+    this.later(600, () => {
+      this.miosa.emitComputer(id, 'status_changed', { status: 'stopping' });
+      this.miosa.emitComputer(id, 'stopped', { status: 'stopped' });
+      this.miosa.emitTenant('webhook.delivered', { sandbox_id: id, status: 200 });
+    });
+  }
+
+  private nextJob(queue: string): Job | undefined {
+    let best: Job | undefined;
+    for (const job of this.store.jobs.values()) {
+      if (job.queue_name !== queue || job.status !== 'pending' || job.organization !== this.organization) continue;
+      if (!best || job.priority > best.priority) best = job;
+    }
+    return best;
+  }
+
+  private every(ms: number, work: () => void): void {
+    this.timers.push(setInterval(work, ms));
+  }
+
+  private later(ms: number, work: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      work();
+    }, ms);
+    this.timers.push(timer);
+  }
+}

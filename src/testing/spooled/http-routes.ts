@@ -1,0 +1,190 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerContext } from '../context';
+import { matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { SseStream } from '../sse-stream';
+import { type Principal, bearer, rawQuery } from './auth';
+import { SSE_EVENT_NAMES, type SpooledWireEvent, spooledEvent } from './events';
+import type { Job } from './store';
+
+const UNAUTHORIZED = 'Missing or invalid Authorization header';
+
+/** Bearer API key or JWT; the 2026 server also takes `?token=<JWT>` or `?api_key=<key>`, read raw. */
+export function authenticateHttp(context: ServerContext, request: IncomingMessage): Principal | undefined {
+  const byHeader = context.auth.principal(bearer(request));
+  if (byHeader || context.generation !== '2026') return byHeader;
+  const query = rawQuery(request.url ?? '');
+  return context.auth.jwtPrincipal(query.get('token')) ?? apiKeyPrincipal(context, query.get('api_key'));
+}
+
+function apiKeyPrincipal(context: ServerContext, key: string | undefined): Principal | undefined {
+  const principal = context.auth.principal(key);
+  return principal?.via === 'api-key' ? principal : undefined;
+}
+
+const canSeeQueue = (principal: Principal, queue: string): boolean =>
+  principal.queues.length === 0 || principal.queues.includes('*') || principal.queues.includes(queue);
+
+/** Handles a Spooled request; false when the path is not a Spooled one. */
+export async function handleSpooledHttp(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  const path = pathOf(request.url);
+  if (!path.startsWith('/api/v1/')) return false;
+  const method = request.method ?? 'GET';
+
+  if (method === 'POST' && path === '/api/v1/auth/login') {
+    const body = await readJson(request);
+    const tokens = typeof body?.api_key === 'string' ? context.auth.login(body.api_key) : undefined;
+    if (tokens) sendJson(response, 200, tokens);
+    else sendText(response, 401, 'Invalid API key');
+    return true;
+  }
+  if (method === 'POST' && path === '/api/v1/auth/refresh') {
+    const body = await readJson(request);
+    const token = typeof body?.refresh_token === 'string' ? context.auth.refresh(body.refresh_token) : undefined;
+    if (token) sendJson(response, 200, token);
+    else sendText(response, 401, 'Invalid or expired refresh token');
+    return true;
+  }
+
+  const principal = authenticateHttp(context, request);
+  if (!principal) {
+    sendText(response, 401, UNAUTHORIZED);
+    return true;
+  }
+  if (method === 'GET' && path === '/api/v1/events') return eventsStream(context, request, response), true;
+  let params = matchPath('/api/v1/events/jobs/:id', path);
+  if (method === 'GET' && params) return jobStream(context, principal, params.id!, response), true;
+  params = matchPath('/api/v1/events/queues/:name', path);
+  if (method === 'GET' && params) return queueStream(context, principal, params.name!, response), true;
+  return restRoutes(context, principal, method, path, request, response);
+}
+
+/** Writes a Spooled event the way the server does: `event: <dotted>` and the whole JSON as data. */
+function writeEvent(stream: SseStream, event: SpooledWireEvent, nextId: () => string | undefined): void {
+  stream.event(SSE_EVENT_NAMES[event.type] ?? event.type, JSON.stringify(event), nextId());
+}
+
+function openSpooledStream(context: ServerContext, request: IncomingMessage | undefined, response: ServerResponse): { stream: SseStream; nextId: () => string | undefined } {
+  const stream = new SseStream(response, context.faults, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
+  if (context.generation === '2026') stream.comment('connected');
+  let counter = Number(request?.headers['last-event-id']) || 0;
+  const nextId = () => (context.sseIds ? String((counter += 1)) : undefined);
+  return { stream, nextId };
+}
+
+/** Polls at an interval until the stream closes; `tick` returns false to end the stream. */
+function every(stream: SseStream, interval: number, tick: () => boolean | void): void {
+  const timer = setInterval(() => {
+    if (tick() === false) stream.end();
+  }, interval);
+  stream.onClose(() => clearInterval(timer));
+}
+
+/** `/api/v1/events`: only `system.health`, every 10 s, filtered by `?events=`; else a keepalive comment. */
+function eventsStream(context: ServerContext, request: IncomingMessage, response: ServerResponse): void {
+  const filter = queryOf(request.url).get('events')?.split(',').map((name) => name.trim().toLowerCase());
+  const { stream, nextId } = openSpooledStream(context, request, response);
+  every(stream, context.timing.healthInterval, () => {
+    if (!filter || filter.some((name) => name === 'system.health' || name === '*')) {
+      writeEvent(stream, spooledEvent.systemHealth({ database: true, redis: true }), nextId);
+    } else stream.comment('keepalive');
+  });
+}
+
+/** `/api/v1/events/jobs/{id}`: a `job.status` event on each change seen by the poll; ends after a terminal one. */
+function jobStream(context: ServerContext, principal: Principal, jobId: string, response: ServerResponse): void {
+  const { stream, nextId } = openSpooledStream(context, undefined, response);
+  let lastStatus: string | undefined;
+  every(stream, context.timing.jobPollInterval, () => {
+    const job: Job | undefined = context.store.jobs.get(jobId);
+    if (!job || job.organization !== principal.organization || !canSeeQueue(principal, job.queue_name)) {
+      writeEvent(stream, spooledEvent.error('Job not found'), nextId);
+      return false;
+    }
+    if (job.status === lastStatus) {
+      if (context.store.isTerminal(job)) return false;
+      stream.comment('keepalive');
+      return true;
+    }
+    const change = spooledEvent.jobStatusChange({ job_id: job.id, queue_name: job.queue_name, old_status: lastStatus ?? '', new_status: job.status });
+    lastStatus = job.status;
+    writeEvent(stream, change, nextId);
+    return !context.store.isTerminal(job);
+  });
+}
+
+/** `/api/v1/events/queues/{name}`: `queue.stats` every 5 s; a queue outside the key's scope ends at once. */
+function queueStream(context: ServerContext, principal: Principal, queue: string, response: ServerResponse): void {
+  const { stream, nextId } = openSpooledStream(context, undefined, response);
+  if (!canSeeQueue(principal, queue)) return stream.end();
+  every(stream, context.timing.queueStatsInterval, () => {
+    writeEvent(stream, spooledEvent.queueStats(context.store.queueStats(principal.organization, queue)), nextId);
+  });
+}
+
+/**
+ * A small REST surface that drives real traffic (a reference-server convenience: the real API's job
+ * endpoints look different). Every call produces the events the real server would.
+ */
+async function restRoutes(
+  context: ServerContext,
+  principal: Principal,
+  method: string,
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<boolean> {
+  const { store } = context;
+  const org = principal.organization;
+  if (method === 'POST' && path === '/api/v1/jobs') {
+    const body = await readJson(request);
+    if (!body || typeof body.queue_name !== 'string') return sendText(response, 400, 'queue_name is required'), true;
+    if (!canSeeQueue(principal, body.queue_name)) return sendText(response, 403, 'Queue is outside API key scope'), true;
+    const job = store.createJob(org, {
+      queue_name: body.queue_name,
+      priority: typeof body.priority === 'number' ? body.priority : undefined,
+      payload: body.payload,
+      max_retries: typeof body.max_retries === 'number' ? body.max_retries : undefined,
+    });
+    return sendJson(response, 201, publicJob(job)), true;
+  }
+  const jobAction = /^\/api\/v1\/jobs\/([^/]+)(?:\/(claim|complete|fail|cancel))?$/.exec(path);
+  if (jobAction) {
+    const job = store.jobs.get(decodeURIComponent(jobAction[1]!));
+    if (!job || job.organization !== org) return sendText(response, 404, 'Job not found'), true;
+    const action = jobAction[2];
+    if (!action && method === 'GET') return sendJson(response, 200, publicJob(job)), true;
+    if (method !== 'POST' || !action) return false;
+    const body = (await readJson(request)) ?? {};
+    if (action === 'claim') store.claim(job, typeof body.worker_id === 'string' ? body.worker_id : null);
+    else if (action === 'complete') store.complete(job, body.result);
+    else if (action === 'fail') store.fail(job, typeof body.error === 'string' ? body.error : 'failed', { deadletter: body.deadletter === true });
+    else store.cancel(job);
+    return sendJson(response, 200, publicJob(job)), true;
+  }
+  if (method === 'POST' && path === '/api/v1/workers') {
+    const body = await readJson(request);
+    if (!body || typeof body.queue_name !== 'string') return sendText(response, 400, 'queue_name is required'), true;
+    const worker = store.registerWorker(org, body.queue_name, typeof body.worker_id === 'string' ? body.worker_id : undefined);
+    return sendJson(response, 201, worker), true;
+  }
+  const workerAction = /^\/api\/v1\/workers\/([^/]+)(\/heartbeat)?$/.exec(path);
+  if (workerAction) {
+    const worker = store.workers.get(decodeURIComponent(workerAction[1]!));
+    if (!worker || worker.organization !== org) return sendText(response, 404, 'Worker not found'), true;
+    if (method === 'DELETE' && !workerAction[2]) {
+      store.deregisterWorker(worker);
+      return sendJson(response, 200, { worker_id: worker.id }), true;
+    }
+    if (method === 'POST' && workerAction[2]) {
+      const body = (await readJson(request)) ?? {};
+      store.heartbeat(worker, typeof body.status === 'string' ? body.status : undefined, typeof body.current_job_id === 'string' ? body.current_job_id : null);
+      return sendJson(response, 200, worker), true;
+    }
+  }
+  return false;
+}
+
+function publicJob(job: Job): Record<string, unknown> {
+  const { organization: _organization, started_at: _started, ...rest } = job;
+  return rest;
+}

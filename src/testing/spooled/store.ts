@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { type JobStatus, type SpooledWireEvent, TERMINAL_STATUSES, spooledEvent } from './events';
+
+export interface Job {
+  readonly id: string;
+  readonly organization: string;
+  readonly queue_name: string;
+  readonly priority: number;
+  readonly payload: unknown;
+  status: JobStatus;
+  retry_count: number;
+  readonly max_retries: number;
+  worker_id: string | null;
+  started_at: number | null;
+  result: unknown;
+  error: string | null;
+}
+
+export interface Worker {
+  readonly id: string;
+  readonly organization: string;
+  readonly queue_name: string;
+  status: string;
+  current_job_id: string | null;
+}
+
+type Listener = (organization: string, event: SpooledWireEvent) => void;
+
+/** The reference server's job queue: jobs, workers, and the bus every event goes through. */
+export class SpooledStore {
+  readonly jobs = new Map<string, Job>();
+  readonly workers = new Map<string, Worker>();
+  private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly includeResult: boolean) {}
+
+  /** Hears every event published for any organisation. Returns the way to stop. */
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(organization: string, event: SpooledWireEvent): void {
+    for (const listener of this.listeners) listener(organization, event);
+  }
+
+  createJob(organization: string, input: { queue_name: string; priority?: number; payload?: unknown; max_retries?: number }): Job {
+    const job: Job = {
+      id: randomUUID(),
+      organization,
+      queue_name: input.queue_name,
+      priority: input.priority ?? 0,
+      payload: input.payload ?? null,
+      status: 'pending',
+      retry_count: 0,
+      max_retries: input.max_retries ?? 3,
+      worker_id: null,
+      started_at: null,
+      result: null,
+      error: null,
+    };
+    this.jobs.set(job.id, job);
+    this.publish(organization, spooledEvent.jobCreated({ job_id: job.id, queue_name: job.queue_name, priority: job.priority }));
+    return job;
+  }
+
+  /** pending -> processing, by a worker. */
+  claim(job: Job, workerId: string | null = null): void {
+    job.worker_id = workerId;
+    job.started_at = Date.now();
+    this.setStatus(job, 'processing');
+    const worker = workerId ? this.workers.get(workerId) : undefined;
+    if (worker) this.heartbeat(worker, 'busy', job.id);
+  }
+
+  complete(job: Job, result?: unknown): void {
+    job.result = result ?? null;
+    this.setStatus(job, 'completed');
+    const duration = job.started_at === null ? 0 : Date.now() - job.started_at;
+    const shown = this.includeResult ? result : undefined;
+    this.publish(job.organization, spooledEvent.jobCompleted({ job_id: job.id, queue_name: job.queue_name, duration_ms: duration }, shown));
+    this.freeWorker(job);
+  }
+
+  /** Fails an attempt: back to pending while retries remain, then `failed` (or `deadletter`). */
+  fail(job: Job, error: string, options: { deadletter?: boolean } = {}): void {
+    job.error = error;
+    const retry = job.retry_count < job.max_retries && !options.deadletter;
+    this.publish(job.organization, spooledEvent.jobFailed({ job_id: job.id, queue_name: job.queue_name, error, retry_count: job.retry_count }));
+    if (retry) job.retry_count += 1;
+    this.setStatus(job, retry ? 'pending' : options.deadletter ? 'deadletter' : 'failed');
+    this.freeWorker(job);
+  }
+
+  cancel(job: Job): void {
+    this.setStatus(job, 'cancelled');
+    this.freeWorker(job);
+  }
+
+  setStatus(job: Job, status: JobStatus): void {
+    const old = job.status;
+    if (old === status) return;
+    job.status = status;
+    this.publish(job.organization, spooledEvent.jobStatusChange({ job_id: job.id, queue_name: job.queue_name, old_status: old, new_status: status }));
+  }
+
+  registerWorker(organization: string, queue_name: string, id: string = `worker-${randomUUID().slice(0, 8)}`): Worker {
+    const worker: Worker = { id, organization, queue_name, status: 'idle', current_job_id: null };
+    this.workers.set(id, worker);
+    this.publish(organization, spooledEvent.workerRegistered({ worker_id: id, queue_name }));
+    return worker;
+  }
+
+  heartbeat(worker: Worker, status = worker.status, currentJob: string | null = worker.current_job_id): void {
+    worker.status = status;
+    worker.current_job_id = currentJob;
+    this.publish(worker.organization, spooledEvent.workerHeartbeat({ worker_id: worker.id, status, current_job_id: currentJob }));
+  }
+
+  deregisterWorker(worker: Worker): void {
+    this.workers.delete(worker.id);
+    this.publish(worker.organization, spooledEvent.workerDeregistered({ worker_id: worker.id }));
+  }
+
+  /** Counts as the server's queue poll does: scheduled counts as pending, deadletter as failed. */
+  queueStats(organization: string, queue_name: string): { queue_name: string; pending: number; processing: number; completed: number; failed: number } {
+    const stats = { queue_name, pending: 0, processing: 0, completed: 0, failed: 0 };
+    for (const job of this.jobs.values()) {
+      if (job.organization !== organization || job.queue_name !== queue_name) continue;
+      if (job.status === 'pending' || job.status === 'scheduled') stats.pending += 1;
+      else if (job.status === 'processing') stats.processing += 1;
+      else if (job.status === 'completed') stats.completed += 1;
+      else if (job.status === 'failed' || job.status === 'deadletter') stats.failed += 1;
+    }
+    return stats;
+  }
+
+  queues(organization: string): string[] {
+    const names = new Set<string>();
+    for (const job of this.jobs.values()) if (job.organization === organization) names.add(job.queue_name);
+    for (const worker of this.workers.values()) if (worker.organization === organization) names.add(worker.queue_name);
+    return [...names].sort();
+  }
+
+  /** Forgets the oldest finished jobs beyond `keep`, so a long simulation does not grow without bound. */
+  pruneFinished(keep: number): void {
+    const finished = [...this.jobs.values()].filter((job) => this.isTerminal(job));
+    for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(job.id);
+  }
+
+  isTerminal(job: Job): boolean {
+    return TERMINAL_STATUSES.includes(job.status);
+  }
+
+  private freeWorker(job: Job): void {
+    const worker = job.worker_id ? this.workers.get(job.worker_id) : undefined;
+    if (worker && worker.current_job_id === job.id) this.heartbeat(worker, 'idle', null);
+  }
+}

@@ -1,0 +1,139 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { ServerContext } from '../context';
+import { pathOf, queryOf } from '../http';
+import { type Principal, bearer, rawQuery } from './auth';
+import { type SpooledWireEvent, eventJob, eventName, eventQueue, spooledEvent } from './events';
+
+/** The one `{queue, job_id}` filter the server keeps per connection. */
+interface Filter {
+  queue: string | undefined;
+  job_id: string | undefined;
+}
+
+/** Answers an upgrade with a plain HTTP status, as axum does before upgrading. */
+export function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n${extra}\r\n${text}`,
+  );
+}
+
+/**
+ * Who is asking. 2025-12: the `Authorization: Bearer` header AND a `?token=<JWT>` are both required.
+ * 2026: either one, or `?api_key=<key>`.
+ */
+function authenticateUpgrade(context: ServerContext, request: IncomingMessage): Principal | undefined {
+  const query = rawQuery(request.url ?? '');
+  const byHeader = context.auth.principal(bearer(request));
+  const byToken = context.auth.jwtPrincipal(query.get('token'));
+  if (context.generation === '2025-12') return byHeader && byToken ? byToken : undefined;
+  const byKey = context.auth.principal(query.get('api_key'));
+  return byHeader ?? byToken ?? (byKey?.via === 'api-key' ? byKey : undefined);
+}
+
+const VALID_QUEUE = /^[A-Za-z0-9\-_.*]{1,100}$/;
+const openSockets = new WeakMap<ServerContext, Map<string, number>>();
+
+/** Handles `GET /api/v1/ws`; false when the path is not it. */
+export function handleSpooledUpgrade(context: ServerContext, wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  if (pathOf(request.url) !== '/api/v1/ws') return false;
+  const principal = authenticateUpgrade(context, request);
+  if (!principal) return refuseUpgrade(socket, 401, 'Missing or invalid Authorization header'), true;
+  const query = queryOf(request.url);
+  const queue = query.get('queue') ?? undefined;
+  if (queue !== undefined && !canSee(principal, queue)) return refuseUpgrade(socket, 403, 'Queue is outside API key scope'), true;
+  if (queue !== undefined && !VALID_QUEUE.test(queue)) return refuseUpgrade(socket, 400, 'Queue filter contains invalid characters'), true;
+  const counts = openSockets.get(context) ?? new Map<string, number>();
+  openSockets.set(context, counts);
+  if ((counts.get(principal.organization) ?? 0) >= context.maxSocketsPerOrg) {
+    return refuseUpgrade(socket, 429, 'Too many WebSocket connections'), true;
+  }
+  wss.handleUpgrade(request, socket, head, (ws) => {
+    counts.set(principal.organization, (counts.get(principal.organization) ?? 0) + 1);
+    serve(context, ws, principal, { queue, job_id: query.get('job_id') ?? undefined }, query.get('events'), () =>
+      counts.set(principal.organization, (counts.get(principal.organization) ?? 1) - 1),
+    );
+  });
+  return true;
+}
+
+function canSee(principal: Principal, queue: string): boolean {
+  return principal.queues.length === 0 || principal.queues.includes('*') || principal.queues.includes(queue);
+}
+
+/** As the server's `event_matches_subscription`: key scope, then the queue filter, then the job filter. */
+function matches(event: SpooledWireEvent, filter: Filter, principal: Principal): boolean {
+  const unrestricted = principal.queues.length === 0 || principal.queues.includes('*');
+  if (!unrestricted && (event.type === 'WorkerHeartbeat' || event.type === 'WorkerDeregistered')) return false;
+  const queue = eventQueue(event);
+  if (queue !== undefined) {
+    if (!unrestricted && !principal.queues.includes(queue)) return false;
+    if (filter.queue !== undefined && filter.queue !== queue) return false;
+  } else if (filter.queue !== undefined) return false;
+  if (filter.job_id === undefined) return true;
+  return eventJob(event) === filter.job_id;
+}
+
+function serve(context: ServerContext, ws: WebSocket, principal: Principal, filter: Filter, eventsParam: string | null, onClose: () => void): void {
+  const eventFilter = eventsParam?.split(',').map((name) => name.trim().toLowerCase());
+  const { faults } = context;
+  let sent = 0;
+  const send = (event: SpooledWireEvent, counts: boolean): void => {
+    if (faults.stalled || ws.readyState !== ws.OPEN) return;
+    if (!counts) return void ws.send(JSON.stringify(event));
+    sent += 1;
+    const cut = faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
+    ws.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
+  };
+  const stopListening = context.store.listen((organization, event) => {
+    if (organization !== principal.organization || !matches(event, filter, principal)) return;
+    const name = eventName(event);
+    if (eventFilter && !eventFilter.some((wanted) => wanted === name || wanted === '*')) return;
+    send(event, true);
+  });
+  const untrack = faults.track({ drop: () => ws.terminate() });
+  // The server's ping interval ticks once at once: two Pings arrive right after connect.
+  send(spooledEvent.ping(), false);
+  send(spooledEvent.ping(), false);
+  const pinger = setInterval(() => send(spooledEvent.ping(), false), context.timing.wsPingInterval);
+  const cleanup = (): void => {
+    clearInterval(pinger);
+    stopListening();
+    untrack();
+    context.cleanups.delete(cleanup);
+  };
+  context.cleanups.add(cleanup);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return;
+    let command: { cmd?: unknown; queue?: unknown; job_id?: unknown };
+    try {
+      command = JSON.parse(String(data)) as typeof command;
+    } catch {
+      return; // not a command: ignored, never acknowledged
+    }
+    const queue = typeof command.queue === 'string' ? command.queue : undefined;
+    const jobId = typeof command.job_id === 'string' ? command.job_id : undefined;
+    if (command.cmd === 'Subscribe') {
+      if (queue !== undefined && !canSee(principal, queue)) return;
+      if (context.generation === '2025-12') {
+        // The older server replaces the whole filter.
+        filter.queue = queue;
+        filter.job_id = jobId;
+      } else {
+        if (queue !== undefined) filter.queue = queue;
+        if (jobId !== undefined) filter.job_id = jobId;
+      }
+    } else if (command.cmd === 'Unsubscribe') {
+      if (queue === undefined || filter.queue === queue) filter.queue = undefined;
+      if (jobId === undefined || filter.job_id === jobId) filter.job_id = undefined;
+    } else if (command.cmd === 'Ping') {
+      send(spooledEvent.ping(), false);
+    }
+  });
+  ws.once('close', () => {
+    cleanup();
+    onClose();
+  });
+}

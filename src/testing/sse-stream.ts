@@ -1,0 +1,111 @@
+import type { ServerResponse } from 'node:http';
+import type { Faults } from './faults';
+
+/** Timings of one stream, in ms. */
+export interface StreamTiming {
+  /** Send a `: ping` comment after this long without output. */
+  readonly keepalive: number;
+  /** End the stream normally after this long (the real server cuts at 30 minutes). */
+  readonly cut: number;
+}
+
+/**
+ * One open `text/event-stream` response, written the way the real servers write it: LF line ends,
+ * `event:` then `data:` lines, a blank line; comments as `: text`. Honours the fault switches.
+ */
+export class SseStream {
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private readonly cutTimer: NodeJS.Timeout | undefined;
+  private readonly untrack: () => void;
+  private eventsSent = 0;
+  private lastWrite = Date.now();
+  private ended = false;
+  private readonly closeHandlers: (() => void)[] = [];
+
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly faults: Faults,
+    private readonly timing: StreamTiming,
+  ) {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.flushHeaders();
+    this.untrack = faults.track({ drop: () => this.drop() });
+    this.cutTimer = setTimeout(() => this.end(), timing.cut);
+    response.once('close', () => this.closed());
+    this.armKeepalive();
+  }
+
+  /** True once the stream is finished or the client is gone. */
+  get isClosed(): boolean {
+    return this.ended;
+  }
+
+  /** Runs when the stream ends for any reason. */
+  onClose(handler: () => void): void {
+    if (this.ended) handler();
+    else this.closeHandlers.push(handler);
+  }
+
+  /** Sends one event. `data` may hold newlines: each line becomes its own `data:` line. */
+  event(type: string | undefined, data: string, id?: string): void {
+    let frame = '';
+    if (id !== undefined) frame += `id: ${id}\n`;
+    if (type !== undefined) frame += `event: ${type}\n`;
+    for (const line of data.split('\n')) frame += `data: ${line}\n`;
+    if (!this.write(`${frame}\n`)) return;
+    this.eventsSent += 1;
+    const limit = this.faults.dropAfterEvents;
+    if (limit !== undefined && this.eventsSent >= limit) this.drop(true);
+  }
+
+  comment(text: string): void {
+    this.write(`: ${text}\n\n`);
+  }
+
+  /** Ends the stream normally: the final chunk is sent, as at the 30-minute cut. */
+  end(): void {
+    if (this.ended) return;
+    this.response.end();
+    this.closed();
+  }
+
+  /** Cuts the connection without ending the chunked body, as a network failure would; `flushFirst` lets what was written arrive. */
+  drop(flushFirst = false): void {
+    if (this.ended) return;
+    if (flushFirst) this.response.write('', () => this.response.destroy());
+    else this.response.destroy();
+    this.closed();
+  }
+
+  private write(text: string): boolean {
+    if (this.ended || this.faults.stalled) return false;
+    this.response.write(text);
+    this.lastWrite = Date.now();
+    return true;
+  }
+
+  /** One timer per quiet period, not one per write: it checks the time of the last write when it fires. */
+  private armKeepalive(delay = this.timing.keepalive): void {
+    this.keepaliveTimer = setTimeout(() => {
+      if (Date.now() - this.lastWrite >= this.timing.keepalive) {
+        this.comment('ping');
+        this.lastWrite = Date.now(); // also while stalled, so the timer does not spin
+      }
+      this.armKeepalive(Math.max(1, this.timing.keepalive - (Date.now() - this.lastWrite)));
+    }, delay);
+  }
+
+  private closed(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.keepaliveTimer);
+    clearTimeout(this.cutTimer);
+    this.untrack();
+    for (const handler of this.closeHandlers.splice(0)) handler();
+  }
+}
