@@ -3,9 +3,11 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library: every public entry point, as ESM (.mjs) and CommonJS (.js) with matching types.
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', 'spooled/index': 'src/spooled/index.ts', 'miosa/index': 'src/miosa/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
+    // Shared chunks in both formats, so `instanceof AuthError` holds across the entry points.
+    splitting: true,
     sourcemap: true,
     target: 'es2022',
     platform: 'neutral',

@@ -34,6 +34,11 @@ export interface SseOptions {
    */
   readonly reconnect?: Partial<BackoffOptions> | false;
   /**
+   * What a clean end of the stream means: `'reconnect'` (a server cut, resume with `Last-Event-ID`) or
+   * `'complete'` (the server is done; failures are still retried). @default 'reconnect'
+   */
+  readonly endOfStream?: 'reconnect' | 'complete';
+  /**
    * If no byte at all (comments included) arrives for this long, the connection is dropped and
    * retried. It also bounds the wait for the response headers. 0 disables it. @default 45000
    */
@@ -119,7 +124,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     const afterAttempt = (end: AttemptEnd | undefined, error: unknown, wasRefresh: boolean): void => {
       idleTimer?.unsubscribe();
       if (closed || end === 'cancelled') return;
-      if (end === 'no-content' || (end === 'ended' && !backoff)) return finish();
+      if (end === 'no-content' || (end === 'ended' && (!backoff || options.endOfStream === 'complete'))) return finish();
       const failure = error ?? new NetworkError(`${where} ended the stream; reconnecting.`);
       attempt += 1;
       // One immediate retry with fresh credentials before an auth failure is final.

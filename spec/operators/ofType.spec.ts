@@ -1,0 +1,80 @@
+import { EMPTY, type Observable, type ObservedValueOf, from, lastValueFrom, toArray } from 'rxjs';
+import { type SseMessage, ofType } from '../../src';
+import type {
+  JobCompletedEvent,
+  JobCreatedEvent,
+  JobFailedEvent,
+  JobProgressEvent,
+  JobRetryingEvent,
+  JobStartedEvent,
+  JobStatusEvent,
+  SpooledEvent,
+  UnknownSpooledEvent,
+  WorkerHeartbeatEvent,
+} from '../../src/spooled';
+import { type Equal, expectType } from '../helpers/types';
+
+type Out<T extends Observable<unknown>> = ObservedValueOf<T>;
+const events$: Observable<SpooledEvent> = EMPTY;
+
+describe('ofType types (checked by tsc)', () => {
+  it('narrows exact names to exactly that member', () => {
+    const failed = events$.pipe(ofType('job.failed'));
+    expectType<Equal<Out<typeof failed>, JobFailedEvent>>(true);
+    const two = events$.pipe(ofType('job.failed', 'worker.heartbeat'));
+    expectType<Equal<Out<typeof two>, JobFailedEvent | WorkerHeartbeatEvent>>(true);
+  });
+
+  it('narrows globs to the matching members, and keeps unknown events (they might match)', () => {
+    const jobs = events$.pipe(ofType('job.*'));
+    type Jobs =
+      | JobStatusEvent
+      | JobCreatedEvent
+      | JobCompletedEvent
+      | JobFailedEvent
+      | JobStartedEvent
+      | JobRetryingEvent
+      | JobProgressEvent
+      | UnknownSpooledEvent;
+    expectType<Equal<Out<typeof jobs>, Jobs>>(true);
+    const failures = events$.pipe(ofType('*.failed'));
+    expectType<Equal<Out<typeof failures>, JobFailedEvent | UnknownSpooledEvent>>(true);
+    const all = events$.pipe(ofType('*'));
+    expectType<Equal<Out<typeof all>, SpooledEvent>>(true);
+  });
+
+  it('keeps unknown events for an exact name no known member has', () => {
+    const custom = events$.pipe(ofType('custom.thing'));
+    expectType<Equal<Out<typeof custom>, UnknownSpooledEvent>>(true);
+  });
+
+  it('works on raw SseMessages (type: string) without narrowing', () => {
+    const raw = (EMPTY as Observable<SseMessage>).pipe(ofType('job.*'));
+    expectType<Equal<Out<typeof raw>, SseMessage>>(true);
+  });
+});
+
+describe('ofType at run time', () => {
+  const run = <E extends { type: string }>(items: E[], ...patterns: string[]) =>
+    lastValueFrom(from(items).pipe(ofType<E, string>(...patterns), toArray())).then((out) => out.map((item) => item.type));
+  const items = ['job.created', 'job.failed', 'worker.failed', 'queue.stats', 'jobs', 'job.', 'x.job.y', 'job.status.extra'].map((type) => ({ type }));
+
+  it('matches exact names exactly', async () => {
+    await expect(run(items, 'job.failed')).resolves.toEqual(['job.failed']);
+    await expect(run(items, 'job')).resolves.toEqual([]);
+  });
+
+  it('treats * as any run of characters, anywhere', async () => {
+    await expect(run(items, 'job.*')).resolves.toEqual(['job.created', 'job.failed', 'job.', 'job.status.extra']);
+    await expect(run(items, '*.failed')).resolves.toEqual(['job.failed', 'worker.failed']);
+    await expect(run(items, '*job*')).resolves.toEqual(['job.created', 'job.failed', 'jobs', 'job.', 'x.job.y', 'job.status.extra']);
+    await expect(run(items, 'job.*.extra')).resolves.toEqual(['job.status.extra']);
+    await expect(run(items, '*')).resolves.toHaveLength(items.length);
+  });
+
+  it('keeps an item if any pattern matches, and treats regex characters literally', async () => {
+    await expect(run(items, 'queue.stats', '*.created')).resolves.toEqual(['job.created', 'queue.stats']);
+    await expect(run([{ type: 'a+b' }, { type: 'aab' }], 'a+*')).resolves.toEqual(['a+b']);
+    await expect(run([{ type: 'a.b' }, { type: 'axb' }], 'a.b')).resolves.toEqual(['a.b']);
+  });
+});

@@ -1,0 +1,89 @@
+import { DecodeError } from '../../src';
+import { type SpooledEvent, decodeSpooledEvent } from '../../src/spooled';
+import { spooledEvent } from '../../src/testing/spooled/events';
+
+const decode = (json: unknown): SpooledEvent => {
+  const event = decodeSpooledEvent(json);
+  if (event instanceof DecodeError) throw event;
+  return event;
+};
+const wire = (event: { type: string; data: unknown }) => JSON.parse(JSON.stringify(event)) as unknown;
+
+describe('decodeSpooledEvent: the real server wire', () => {
+  it('decodes every wire type to its dotted name with camelCase data and a Date', () => {
+    const cases: [unknown, string, unknown][] = [
+      [spooledEvent.jobStatusChange({ job_id: 'j', queue_name: 'q', old_status: '', new_status: 'pending' }), 'job.status', { jobId: 'j', queueName: 'q', oldStatus: '', newStatus: 'pending' }],
+      [spooledEvent.jobCreated({ job_id: 'j', queue_name: 'q', priority: 3 }), 'job.created', { jobId: 'j', queueName: 'q', priority: 3 }],
+      [spooledEvent.jobCompleted({ job_id: 'j', queue_name: 'q', duration_ms: 12 }, { nested: { keep_case: 1 } }), 'job.completed', { jobId: 'j', queueName: 'q', durationMs: 12, result: { nested: { keep_case: 1 } } }],
+      [spooledEvent.jobCompleted({ job_id: 'j', queue_name: 'q', duration_ms: 12 }), 'job.completed', { jobId: 'j', queueName: 'q', durationMs: 12 }],
+      [spooledEvent.jobFailed({ job_id: 'j', queue_name: 'q', error: 'boom', retry_count: 2 }), 'job.failed', { jobId: 'j', queueName: 'q', error: 'boom', retryCount: 2 }],
+      [spooledEvent.queueStats({ queue_name: 'q', pending: 1, processing: 2, completed: 3, failed: 4 }), 'queue.stats', { queueName: 'q', pending: 1, processing: 2, completed: 3, failed: 4 }],
+      [spooledEvent.workerHeartbeat({ worker_id: 'w', status: 'busy', current_job_id: null }), 'worker.heartbeat', { workerId: 'w', status: 'busy', currentJobId: null }],
+      [spooledEvent.workerRegistered({ worker_id: 'w', queue_name: 'q' }), 'worker.registered', { workerId: 'w', queueName: 'q' }],
+      [spooledEvent.workerDeregistered({ worker_id: 'w' }), 'worker.deregistered', { workerId: 'w' }],
+      [spooledEvent.systemHealth({ database: true, redis: false }), 'system.health', { database: true, redis: false }],
+      [spooledEvent.ping(), 'ping', {}],
+      [spooledEvent.error('Job not found'), 'error', { message: 'Job not found' }],
+    ];
+    for (const [event, type, data] of cases) {
+      const decoded = decode(wire(event as { type: string; data: unknown }));
+      expect(decoded).toEqual({ type, timestamp: expect.any(Date), data });
+    }
+  });
+
+  it('reads nanosecond timestamps to the millisecond', () => {
+    const decoded = decode({ type: 'JobCreated', data: { job_id: 'j', queue_name: 'q', priority: 0, timestamp: '2026-01-05T10:00:00.123456789Z' } });
+    expect(decoded.timestamp!.toISOString()).toBe('2026-01-05T10:00:00.123Z');
+  });
+});
+
+describe('decodeSpooledEvent: the seed SDK shape', () => {
+  it('accepts the flat JobEvent with a top-level timestamp, and Go zero values for omitted fields', () => {
+    const decoded = decode({
+      type: 'job.started',
+      timestamp: '2026-01-05T10:00:00Z',
+      data: { job_id: 'j', queue_name: 'q', status: 'processing', worker_id: 'w1', started_at: '2026-01-05T09:59:59Z', metadata: { a: 'b' } },
+    });
+    expect(decoded).toEqual({
+      type: 'job.started',
+      timestamp: new Date('2026-01-05T10:00:00Z'),
+      data: { jobId: 'j', queueName: 'q', status: 'processing', workerId: 'w1', startedAt: new Date('2026-01-05T09:59:59Z'), metadata: { a: 'b' } },
+    });
+    const failed = decode({ type: 'job.failed', timestamp: '2026-01-05T10:00:00Z', data: { job_id: 'j', queue_name: 'q', status: 'failed' } });
+    expect(failed.data).toEqual({ jobId: 'j', queueName: 'q', status: 'failed', error: '', retryCount: 0 });
+  });
+
+  it('decodes the queue and worker events of the SDK', () => {
+    const at = '2026-01-05T10:00:00Z';
+    expect(decode({ type: 'queue.paused', timestamp: at, data: { queue_name: 'q', reason: 'maintenance' } }).data).toEqual({ queueName: 'q', reason: 'maintenance' });
+    expect(decode({ type: 'queue.resumed', timestamp: at, data: { queue_name: 'q' } }).data).toEqual({ queueName: 'q' });
+    for (const type of ['worker.joined', 'worker.left', 'worker.active', 'worker.inactive']) {
+      expect(decode({ type, timestamp: at, data: { worker_id: 'w', queue_name: 'q', hostname: 'h', last_seen_at: at } })).toEqual({
+        type,
+        timestamp: new Date(at),
+        data: { workerId: 'w', queueName: 'q', hostname: 'h', lastSeenAt: new Date(at) },
+      });
+    }
+    expect(decode({ type: 'job.progress', timestamp: at, data: { job_id: 'j', queue_name: 'q', progress: 0.5 } }).data).toMatchObject({ progress: 0.5 });
+  });
+});
+
+describe('decodeSpooledEvent: what it does not know or cannot read', () => {
+  it('passes unknown types through untouched', () => {
+    expect(decode({ type: 'JobPaused', data: { job_id: 'j', timestamp: '2026-01-05T10:00:00Z' } })).toEqual({
+      type: 'JobPaused',
+      timestamp: new Date('2026-01-05T10:00:00Z'),
+      data: { job_id: 'j', timestamp: '2026-01-05T10:00:00Z' },
+    });
+    expect(decode({ type: 'something.new', payload: 1 })).toEqual({ type: 'something.new', timestamp: null, data: { type: 'something.new', payload: 1 } });
+  });
+
+  it('returns a DecodeError with paths for a known type with bad data, never throws', () => {
+    const error = decodeSpooledEvent({ type: 'JobFailed', data: { job_id: 'j', queue_name: 'q', error: 'x', retry_count: 'two', timestamp: '2026-01-05T10:00:00Z' } });
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as DecodeError).problems).toEqual(['data.retry_count: expected number, got "two"']);
+    const noTime = decodeSpooledEvent({ type: 'Ping', data: {} });
+    expect((noTime as DecodeError).problems).toEqual(['timestamp: expected Rfc3339, got nothing']);
+    for (const junk of [null, 42, 'text', [], { type: 5 }]) expect(decodeSpooledEvent(junk)).toBeInstanceOf(DecodeError);
+  });
+});

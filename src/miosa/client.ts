@@ -1,0 +1,131 @@
+import { EMPTY, type Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter, finalize, map, takeUntil, takeWhile, throwError, timeout } from 'rxjs';
+import type { BackoffOptions } from '../backoff';
+import { TimeoutError } from '../errors';
+import { CombinedState } from '../internal/combined-state';
+import { insecureTransportWarning } from '../internal/insecure';
+import { type SseMessage, sse } from '../sse';
+import type { ConnectionState } from '../state';
+import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
+
+/** Options of {@link miosaEvents}. */
+export interface MiosaOptions {
+  /** A Miosa API key; it must start with `msk_`. */
+  readonly apiKey: string;
+  /** @default 'https://api.miosa.ai/api/v1' */
+  readonly baseUrl?: string;
+  /**
+   * Retry network failures with backoff (an extension: the Elixir SDK does not reconnect). A clean
+   * end of the stream or `[DONE]` still ends it. `false` turns retrying off.
+   * @default { maxAttempts: 5 }
+   */
+  readonly reconnect?: Partial<BackoffOptions> | false;
+  /** No byte at all for this long is a stalled connection (the SDK gives up after 120 s). @default 120000 */
+  readonly idleTimeout?: number;
+  readonly fetch?: typeof fetch;
+  readonly scheduler?: SchedulerLike;
+  /** Where the insecure-transport warning goes. @default console.warn */
+  readonly logger?: (message: string) => void;
+}
+
+/** Options of `subscribe` and `stream`. */
+export interface MiosaStreamOptions {
+  /** Per-event timeout in ms: no event for this long ends the stream. @default 300000 */
+  readonly timeout?: number;
+  /** End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). @default 'complete' */
+  readonly onTimeout?: 'complete' | 'error';
+}
+
+/** `Miosa.Events`, as Observables. */
+export interface MiosaEvents {
+  readonly state$: Observable<ConnectionState>;
+  readonly state: ConnectionState;
+  /** Lifecycle events of one computer (`GET /computers/{id}/events`). */
+  subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
+  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
+  stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
+  /** Ends every stream of this client. */
+  close(): void;
+}
+
+const DEFAULT_BASE_URL = 'https://api.miosa.ai/api/v1';
+const DEFAULT_TIMEOUT = 300_000;
+
+/**
+ * A client for Miosa's computer and tenant event streams, following the Elixir SDK: `[DONE]` or a
+ * clean close ends a stream, events with empty data are dropped, and a per-event timeout ends it.
+ *
+ * @example
+ * ```ts
+ * const miosa = miosaEvents({ apiKey: 'msk_...' });
+ * miosa.subscribe('cmp_123').pipe(ofType('status_changed')).subscribe(console.log);
+ * ```
+ */
+export function miosaEvents(options: MiosaOptions): MiosaEvents {
+  return new MiosaClient(options);
+}
+
+class MiosaClient implements MiosaEvents {
+  private readonly combined = new CombinedState();
+  private readonly closing = new Subject<void>();
+  private readonly baseUrl: string;
+  readonly state$ = this.combined.subject.asObservable();
+
+  constructor(private readonly options: MiosaOptions) {
+    if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
+      throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
+    }
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const warning = insecureTransportWarning(this.baseUrl);
+    if (warning) (options.logger ?? console.warn)(`[rx-realtime/miosa] ${warning}`);
+  }
+
+  get state(): ConnectionState {
+    return this.combined.subject.value;
+  }
+
+  subscribe(computerId: string, options: MiosaStreamOptions = {}): Observable<ComputerEvent> {
+    const url = `${this.baseUrl}/computers/${encodeURIComponent(computerId)}/events`;
+    return this.open(url, options).pipe(map((message) => toComputerEvent(message.type, message.data)));
+  }
+
+  stream(options: MiosaStreamOptions & { readonly types?: readonly string[] } = {}): Observable<TenantEvent> {
+    const types = options.types?.length ? `?types=${formEncode(options.types.join(','))}` : '';
+    return this.open(`${this.baseUrl}/events/stream${types}`, options).pipe(map((message) => ({ type: message.type, data: message.data })));
+  }
+
+  close(): void {
+    this.closing.next();
+  }
+
+  private open(url: string, options: MiosaStreamOptions): Observable<SseMessage> {
+    const scheduler = this.options.scheduler ?? asyncScheduler;
+    const limit = options.timeout ?? DEFAULT_TIMEOUT;
+    return defer(() => {
+      const part = this.combined.part();
+      return sse(url, {
+        headers: { authorization: `Bearer ${this.options.apiKey}` },
+        reconnect: this.options.reconnect ?? { maxAttempts: 5 },
+        endOfStream: 'complete',
+        idleTimeout: this.options.idleTimeout ?? 120_000,
+        state: part,
+        fetch: this.options.fetch,
+        scheduler,
+      }).pipe(finalize(() => part.release()));
+    }).pipe(
+      timeout({
+        each: limit,
+        scheduler,
+        with: () =>
+          options.onTimeout === 'error' ? throwError(() => new TimeoutError(`No Miosa event for ${limit} ms.`, limit)) : EMPTY,
+      }),
+      takeWhile((message) => message.data !== '[DONE]'),
+      filter((message) => message.data !== ''),
+      takeUntil(this.closing),
+    );
+  }
+}
+
+/** Percent-encodes like a form encoder: `*` and the other characters encodeURIComponent leaves alone included. */
+function formEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}

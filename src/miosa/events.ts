@@ -1,0 +1,42 @@
+/** The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`. */
+export type ComputerEventType = 'status_changed' | 'started' | 'stopped' | 'error' | 'checkpoint_created' | 'raw';
+
+/** `Miosa.Types.ComputerEvent`, in TypeScript. */
+export interface ComputerEvent {
+  readonly type: ComputerEventType;
+  /** The SSE event name exactly as sent (differs from `type` for `raw` events). */
+  readonly name: string;
+  /** The parsed JSON data, or the raw string when it is not JSON. */
+  readonly data: unknown;
+  /** `data.computer_id`, or null. */
+  readonly computerId: string | null;
+  /** `data.timestamp` as a Date, or null when absent or unreadable. */
+  readonly timestamp: Date | null;
+}
+
+/** A tenant-wide event from `stream()`: the SSE event name and the raw data string. */
+export interface TenantEvent {
+  readonly type: string;
+  readonly data: string;
+}
+
+const KNOWN: ReadonlySet<string> = new Set(['status_changed', 'started', 'stopped', 'error', 'checkpoint_created']);
+
+/** One SSE message of a computer stream as a ComputerEvent. */
+export function toComputerEvent(name: string, raw: string): ComputerEvent {
+  let data: unknown = raw;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    // not JSON: the SDK keeps the string
+  }
+  const fields = typeof data === 'object' && data !== null ? (data as { computer_id?: unknown; timestamp?: unknown }) : {};
+  const time = typeof fields.timestamp === 'string' ? Date.parse(fields.timestamp) : Number.NaN;
+  return {
+    type: KNOWN.has(name) ? (name as ComputerEventType) : 'raw',
+    name,
+    data,
+    computerId: typeof fields.computer_id === 'string' ? fields.computer_id : null,
+    timestamp: Number.isNaN(time) ? null : new Date(time),
+  };
+}

@@ -1,0 +1,65 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { Decoder, ValidationError } from 'io-ts';
+import { type OperatorFunction, Observable } from 'rxjs';
+import { DecodeError } from '../errors';
+
+/** What {@link decodeWith} does with an item its codec rejects. */
+export interface DecodeWithOptions {
+  /** `'skip'`: report and go on (the default); `'error'`: fail the stream with the DecodeError. */
+  readonly onInvalid?: 'skip' | 'error';
+  /** Hears every DecodeError, skipped or not, e.g. to log it. @default none */
+  readonly onError?: (error: DecodeError) => void;
+}
+
+/**
+ * Decodes each item with an io-ts codec. An invalid item becomes a {@link DecodeError} whose
+ * `problems` name the path (`data.retry_count: expected number, got "x"`); by default it is
+ * reported to `onError` and skipped, so one bad event does not end the stream.
+ *
+ * @example
+ * ```ts
+ * messages$.pipe(map((m) => JSON.parse(m.data)), decodeWith(MyEvent, { onError: console.warn }))
+ * ```
+ */
+export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOptions = {}): OperatorFunction<unknown, A> {
+  const raise = options.onInvalid === 'error';
+  return (source) =>
+    new Observable<A>((subscriber) =>
+      source.subscribe({
+        next: (value) => {
+          const result = codec.decode(value);
+          if (!isLeft(result)) return subscriber.next(result.right);
+          const error = decodeError(codec.name, result.left, value);
+          options.onError?.(error);
+          if (raise) subscriber.error(error);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
+
+/** io-ts errors as one readable line each. @internal */
+export function decodeError(name: string, errors: readonly ValidationError[], value: unknown): DecodeError {
+  const problems = errors.map(describe);
+  const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+  return new DecodeError(`Could not decode ${name}: ${shown}`, problems, value);
+}
+
+const COMBINATORS = new Set(['UnionType', 'IntersectionType']);
+
+function describe(error: ValidationError): string {
+  // Keys under a union or intersection are member indexes, not places in the data: leave them out.
+  const path = error.context
+    .filter((entry, index) => entry.key !== '' && !COMBINATORS.has((error.context[index - 1]?.type as { _tag?: string } | undefined)?._tag ?? ''))
+    .map((entry) => entry.key)
+    .join('.');
+  const expected = error.context[error.context.length - 1]?.type.name ?? 'value';
+  return `${path || '(root)'}: expected ${expected}, got ${preview(error.value)}`;
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

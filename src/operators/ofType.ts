@@ -1,0 +1,54 @@
+import { type OperatorFunction, filter } from 'rxjs';
+import { compileGlobs } from '../internal/glob';
+
+/** Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level. */
+export type GlobMatch<S extends string, P extends string> = P extends `${infer Head}*${infer Tail}`
+  ? S extends `${Head}${infer Rest}`
+    ? MatchAnywhere<Rest, Tail>
+    : false
+  : S extends P
+    ? true
+    : false;
+
+/** Whether some suffix of `S` matches `P`. */
+type MatchAnywhere<S extends string, P extends string> = GlobMatch<S, P> extends true
+  ? true
+  : S extends `${string}${infer Rest}`
+    ? MatchAnywhere<Rest, P>
+    : false;
+
+/** The literal `type`s of a union (members whose `type` is just `string` contribute none). */
+type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (string extends T ? never : T) : never;
+
+/**
+ * The members of the union `E` that a pattern in `P` can match. A member typed `type: string`
+ * (an "unknown event") stays in when a pattern has a `*` or names a type no known member has.
+ */
+export type OfType<E extends { readonly type: string }, P extends string> = Narrow<E, P, KnownTypes<E>>;
+
+/** `Known` is computed over the whole union first; `E` then distributes member by member. */
+type Narrow<E, P extends string, Known extends string> = E extends { readonly type: infer T extends string }
+  ? string extends T
+    ? true extends (P extends `${string}*${string}` ? true : P extends Known ? false : true)
+      ? E
+      : never
+    : true extends (P extends string ? GlobMatch<T, P> : never)
+      ? E
+      : never
+  : never;
+
+/**
+ * Keeps the items whose `type` matches any of the patterns, and narrows their TypeScript type.
+ * `*` matches any run of characters: `'job.*'`, `'*.failed'`, `'*'`; other names match exactly.
+ * The patterns are compiled once, when the operator is made.
+ *
+ * @example
+ * ```ts
+ * events$.pipe(ofType('job.failed')).subscribe((event) => event.data.retryCount); // JobFailedEvent
+ * events$.pipe(ofType('job.*', 'worker.*'));
+ * ```
+ */
+export function ofType<E extends { readonly type: string }, const P extends string>(...patterns: P[]): OperatorFunction<E, OfType<E, P>> {
+  const test = compileGlobs(patterns);
+  return filter((event: E): event is OfType<E, P> & E => test(event.type)) as OperatorFunction<E, OfType<E, P>>;
+}

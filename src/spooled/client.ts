@@ -1,0 +1,313 @@
+import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
+import type { BackoffOptions } from '../backoff';
+import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
+import { CombinedState } from '../internal/combined-state';
+import { type TypeTest, compileGlobs } from '../internal/glob';
+import { displayUrl, redactSecrets } from '../internal/redact';
+import { insecureTransportWarning } from '../internal/insecure';
+import { sse } from '../sse';
+import type { ConnectionState } from '../state';
+import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket';
+import { decodeSpooledEvent } from './codecs';
+import { SpooledCredentials, type TokenSource } from './credentials';
+import { type SpooledEvent, TERMINAL_JOB_STATUSES } from './events';
+
+/** Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables. */
+export interface SpooledOptions {
+  /** The API base URL. @default 'https://api.spooled.cloud' */
+  readonly baseUrl?: string;
+  /** The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`. @default derived from baseUrl */
+  readonly wsUrl?: string;
+  /** A JWT or API key, or a function returning a current one (called again with `refresh: true` after a 401). */
+  readonly token?: TokenSource;
+  /** An API key; exchanged for a JWT when the WebSocket needs one. */
+  readonly apiKey?: string;
+  /** @default 'websocket' */
+  readonly transport?: 'websocket' | 'sse';
+  /** Reconnect after drops. @default true */
+  readonly autoReconnect?: boolean;
+  /** Failed attempts in a row before giving up; 0 = unlimited. @default 10 */
+  readonly maxReconnectAttempts?: number;
+  /** The first reconnect delay in ms (doubling, with 0-25 % jitter). @default 1000 */
+  readonly reconnectDelay?: number;
+  /** The longest reconnect delay in ms. @default 30000 */
+  readonly maxReconnectDelay?: number;
+  /** Log connections, retries and skipped events (secrets redacted). @default false */
+  readonly debug?: boolean;
+  /** Where debug lines and warnings go. @default console */
+  readonly logger?: (message: string, ...args: unknown[]) => void;
+  /** WebSocket: send `{"cmd":"Ping"}` this often (ms). @default 30000 */
+  readonly heartbeatInterval?: number;
+  /** WebSocket: no frame for this long (the server pings every 30 s) means the socket is dead. @default 75000 */
+  readonly staleTimeout?: number;
+  /** SSE: no byte for this long (the server comments every 15 s) means the stream stalled. @default 45000 */
+  readonly idleTimeout?: number;
+  /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
+  readonly linger?: number;
+  readonly fetch?: typeof fetch;
+  readonly WebSocket?: WebSocketConstructor;
+  readonly scheduler?: SchedulerLike;
+}
+
+/** The seed SDK's `SubscriptionFilter`. Every field also applies on the client, so results match on both server generations. */
+export interface SubscriptionFilter {
+  readonly queueName?: string;
+  readonly jobId?: string;
+  readonly workerId?: string;
+  /** Dotted event types or globs (`'job.*'`). */
+  readonly events?: readonly string[];
+}
+
+/** A Spooled realtime client. */
+export interface SpooledRealtime {
+  /** The combined state of the client's connections; replays the current one. */
+  readonly state$: Observable<ConnectionState>;
+  readonly state: ConnectionState;
+  /** Events that were skipped (undecodable) and frames the sockets dropped. Never errors. */
+  readonly errors$: Observable<RealtimeError>;
+  /**
+   * Typed events, filtered. Cold: each subscription connects (WebSocket subscriptions with the same
+   * server filter share a socket). Over SSE a `jobId` stream completes after the job's terminal status.
+   */
+  events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
+  /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
+  close(): void;
+}
+
+type Command = { cmd: 'Subscribe' | 'Unsubscribe'; queue?: string; job_id?: string } | { cmd: 'Ping' };
+
+const DEFAULT_BASE_URL = 'https://api.spooled.cloud';
+
+/**
+ * A client for the Spooled realtime API over WebSocket (default) or SSE, speaking the real wire.
+ *
+ * @example
+ * ```ts
+ * const spooled = spooledRealtime({ apiKey: process.env.SPOOLED_API_KEY });
+ * spooled.events$({ queueName: 'emails' }).pipe(ofType('job.failed')).subscribe((event) => alert(event.data.error));
+ * ```
+ */
+export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
+  return new SpooledClient(options);
+}
+
+class SpooledClient implements SpooledRealtime {
+  private readonly combined = new CombinedState();
+  private readonly errors = new Subject<RealtimeError>();
+  private readonly closing = new Subject<void>();
+  private readonly sockets = new Map<string, WebSocketConnection<unknown, Command>>();
+  private readonly credentials: SpooledCredentials;
+  private readonly baseUrl: string;
+  private readonly wsEndpoint: string;
+  private readonly reconnect: Partial<BackoffOptions> | false;
+  private readonly log: (message: string, ...args: unknown[]) => void;
+
+  readonly state$ = this.combined.subject.asObservable();
+  readonly errors$ = this.errors.asObservable();
+
+  constructor(private readonly options: SpooledOptions) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
+    const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl);
+    const write = options.logger ?? ((message: string, ...args: unknown[]) => console.warn(message, ...args));
+    const redact = (value: unknown): unknown =>
+      typeof value === 'string' ? redactSecrets(value, [...this.credentials.secrets]) : isRealtimeError(value) ? redact(value.message) : value;
+    this.log = options.debug ? (message, ...args) => write(`[rx-realtime/spooled] ${redact(message)}`, ...args.map(redact)) : () => undefined;
+    const maxAttempts = options.maxReconnectAttempts ?? 10;
+    this.reconnect =
+      options.autoReconnect === false
+        ? false
+        : {
+            initialDelay: options.reconnectDelay ?? 1000,
+            maxDelay: options.maxReconnectDelay ?? 30_000,
+            maxAttempts: maxAttempts === 0 ? Infinity : maxAttempts,
+            jitter: 0.25,
+            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${String(redact(error))}`),
+          };
+    const transportUrl = options.transport === 'sse' ? this.baseUrl : this.wsEndpoint;
+    const warning = insecureTransportWarning(transportUrl);
+    if (warning) write(`[rx-realtime/spooled] ${warning}`);
+  }
+
+  get state(): ConnectionState {
+    return this.combined.subject.value;
+  }
+
+  events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
+    const source = this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter);
+    return source.pipe(takeUntil(this.closing));
+  }
+
+  close(): void {
+    this.closing.next();
+    for (const socket of this.sockets.values()) socket.close();
+  }
+
+  // --- WebSocket ------------------------------------------------------------------------------------
+
+  private wsEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+    const serverEvents = exactNames(filter.events);
+    const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEvents ?? null]);
+    const socket = this.sockets.get(key) ?? this.openSocket(key, filter, serverEvents);
+    const frames =
+      filter.queueName !== undefined || filter.jobId !== undefined
+        ? socket.topic(command('Subscribe', filter), command('Unsubscribe', filter), () => true)
+        : socket.messages$;
+    return this.typed(frames, filter);
+  }
+
+  private openSocket(key: string, filter: SubscriptionFilter, serverEvents: string | undefined): WebSocketConnection<unknown, Command> {
+    const query = (jwt: string): string => {
+      const params = [`token=${jwt}`];
+      if (filter.queueName !== undefined) params.push(`queue=${encodeURIComponent(filter.queueName)}`);
+      if (filter.jobId !== undefined) params.push(`job_id=${encodeURIComponent(filter.jobId)}`);
+      if (serverEvents !== undefined) params.push(`events=${encodeURIComponent(serverEvents)}`);
+      return params.join('&');
+    };
+    const socket = webSocket<unknown, Command>(
+      // Both generations take a JWT on the query; the older one also wants the header (Node only).
+      async ({ refresh }) => `${this.wsEndpoint}?${query(await this.credentials.jwt(refresh))}`,
+      {
+        headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
+        reconnect: this.reconnect,
+        heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' }, staleAfter: this.options.staleTimeout ?? 75_000 },
+        linger: this.options.linger ?? 1000,
+        WebSocket: this.options.WebSocket,
+        scheduler: this.options.scheduler,
+      },
+    );
+    const part = this.combined.part();
+    socket.state$.subscribe((state) => {
+      part.next(state);
+      this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describeFilter(filter)}: ${state}`);
+    });
+    socket.errors$.subscribe((error) => this.report(error));
+    this.sockets.set(key, socket);
+    return socket;
+  }
+
+  // --- SSE ------------------------------------------------------------------------------------------
+
+  private sseEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+    const { url, isJob } = sseEndpoint(this.baseUrl, filter);
+    const messages = defer(() => {
+      const part = this.combined.part();
+      return sse(url, {
+      headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
+      reconnect: this.reconnect,
+      idleTimeout: this.options.idleTimeout ?? 45_000,
+      state: {
+        next: (state) => {
+          part.next(state);
+          this.log(`sse ${displayUrl(url)}: ${state}`);
+        },
+      },
+      fetch: this.options.fetch,
+      scheduler: this.options.scheduler ?? asyncScheduler,
+      }).pipe(finalize(() => part.release()));
+    });
+    const frames = messages.pipe(
+      map((message) => {
+        try {
+          return JSON.parse(message.data) as unknown;
+        } catch {
+          return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
+        }
+      }),
+    );
+    const typed = this.typed(frames, filter);
+    return isJob ? endWithJob(typed) : typed;
+  }
+
+  // --- shared ---------------------------------------------------------------------------------------
+
+  /** Decodes, drops Pings, reports what cannot be read, and applies the filter on the client: one pass per frame. */
+  private typed(frames: Observable<unknown>, filter: SubscriptionFilter): Observable<SpooledEvent> {
+    const accepts = clientFilter(filter);
+    return new Observable<SpooledEvent>((subscriber) =>
+      frames.subscribe({
+        next: (frame) => {
+          const event = frame instanceof DecodeError ? frame : decodeSpooledEvent(frame);
+          if (event instanceof DecodeError) return this.report(event);
+          if (event.type === 'ping' || !accepts(event)) return;
+          subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  private report(error: RealtimeError): void {
+    this.log(`skipped: ${error.message}`);
+    this.errors.next(error);
+  }
+}
+
+/** Over SSE the job endpoint ends after a terminal status (completion, not failure); an `error` event ends it with an error. */
+function endWithJob(events: Observable<SpooledEvent>): Observable<SpooledEvent> {
+  return new Observable<SpooledEvent>((subscriber) =>
+    events.subscribe({
+      next: (event) => {
+        if (event.type === 'error') {
+          return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
+        }
+        subscriber.next(event);
+        if (event.type === 'job.status' && (TERMINAL_JOB_STATUSES as readonly string[]).includes((event.data as { newStatus: string }).newStatus)) {
+          subscriber.complete();
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
+}
+
+/** The seed's filter semantics, on the client: queue, job (a heartbeat's current job counts), worker, event types. */
+function clientFilter(filter: SubscriptionFilter): (event: SpooledEvent) => boolean {
+  const types: TypeTest | undefined = filter.events?.length ? compileGlobs(filter.events) : undefined;
+  const { queueName, jobId, workerId } = filter;
+  if (!types && queueName === undefined && jobId === undefined && workerId === undefined) return () => true;
+  return (event) => {
+    if (types && !types(event.type)) return false;
+    const data = (event.data ?? {}) as { queueName?: unknown; jobId?: unknown; currentJobId?: unknown; workerId?: unknown };
+    if (queueName !== undefined && data.queueName !== queueName) return false;
+    if (jobId !== undefined && (event.type === 'worker.heartbeat' ? data.currentJobId : data.jobId) !== jobId) return false;
+    if (workerId !== undefined && data.workerId !== workerId) return false;
+    return true;
+  };
+}
+
+/** The `events` list for the server, only when every entry is an exact name (the server knows no globs). */
+function exactNames(events: readonly string[] | undefined): string | undefined {
+  if (!events?.length || events.some((name) => name.includes('*'))) return undefined;
+  return events.map((name) => name.toLowerCase()).join(',');
+}
+
+function command(cmd: 'Subscribe' | 'Unsubscribe', filter: SubscriptionFilter): Command {
+  return {
+    cmd,
+    ...(filter.queueName === undefined ? {} : { queue: filter.queueName }),
+    ...(filter.jobId === undefined ? {} : { job_id: filter.jobId }),
+  };
+}
+
+function describeFilter(filter: SubscriptionFilter): string {
+  const parts = [filter.queueName && `queue=${filter.queueName}`, filter.jobId && `job=${filter.jobId}`].filter(Boolean);
+  return parts.length ? `(${parts.join(', ')})` : '(all)';
+}
+
+/** The seed's mapping of a filter to an SSE endpoint. */
+function sseEndpoint(baseUrl: string, filter: SubscriptionFilter): { url: string; isJob: boolean } {
+  if (filter.jobId !== undefined) return { url: `${baseUrl}/api/v1/events/jobs/${encodeURIComponent(filter.jobId)}`, isJob: true };
+  if (filter.queueName !== undefined) return { url: `${baseUrl}/api/v1/events/queues/${encodeURIComponent(filter.queueName)}`, isJob: false };
+  const events = exactNames(filter.events);
+  return { url: `${baseUrl}/api/v1/events${events ? `?events=${encodeURIComponent(events)}` : ''}`, isJob: false };
+}
+
+/** `wsUrl` as given (base or full), or derived from the base URL. */
+function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
+  const base = (wsUrl ?? baseUrl.replace(/^http/, 'ws')).replace(/\/+$/, '');
+  return base.endsWith('/api/v1/ws') ? base : `${base}/api/v1/ws`;
+}

@@ -1,0 +1,185 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { DecodeError } from '../errors';
+import { decodeError } from '../operators/decodeWith';
+import type {
+  KnownSpooledEvent,
+  SpooledEvent,
+  SpooledEventType,
+  UnknownSpooledEvent,
+} from './events';
+
+/** An RFC 3339 timestamp (nanoseconds allowed) as a Date. */
+export const Rfc3339 = new t.Type<Date, string, unknown>(
+  'Rfc3339',
+  (value): value is Date => value instanceof Date,
+  (value, context) => {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) {
+      return t.failure(value, context);
+    }
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? t.failure(value, context) : t.success(new Date(time));
+  },
+  (date) => date.toISOString(),
+);
+
+const jobRef = { job_id: t.string, queue_name: t.string };
+/** The seed SDK's `JobEvent` fields beyond the reference (all `omitempty` in Go). */
+const jobDetails = {
+  status: t.string,
+  priority: t.number,
+  retry_count: t.number,
+  error: t.string,
+  progress: t.number,
+  result: t.unknown,
+  worker_id: t.string,
+  scheduled_at: Rfc3339,
+  started_at: Rfc3339,
+  completed_at: Rfc3339,
+  failed_at: Rfc3339,
+  metadata: t.record(t.string, t.string),
+};
+const workerDetails = { hostname: t.string, version: t.string, last_seen_at: Rfc3339 };
+
+/** io-ts codecs for the `data` of every known event, as it is on the wire (snake_case). */
+export const SpooledWireData = {
+  'job.status': t.type({ ...jobRef, old_status: t.string, new_status: t.string }, 'JobStatusChange'),
+  'job.created': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobCreated'),
+  'job.completed': t.intersection([t.type(jobRef), t.partial({ ...jobDetails, duration_ms: t.number })], 'JobCompleted'),
+  'job.failed': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobFailed'),
+  'job.started': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobStarted'),
+  'job.retrying': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobRetrying'),
+  'job.progress': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobProgress'),
+  'queue.stats': t.type(
+    { queue_name: t.string, pending: t.number, processing: t.number, completed: t.number, failed: t.number },
+    'QueueStats',
+  ),
+  'queue.paused': t.intersection([t.type({ queue_name: t.string }), t.partial({ reason: t.string })], 'QueuePaused'),
+  'queue.resumed': t.intersection([t.type({ queue_name: t.string }), t.partial({ reason: t.string })], 'QueueResumed'),
+  'worker.heartbeat': t.type({ worker_id: t.string, status: t.string, current_job_id: t.union([t.string, t.null]) }, 'WorkerHeartbeat'),
+  'worker.registered': t.type({ worker_id: t.string, queue_name: t.string }, 'WorkerRegistered'),
+  'worker.deregistered': t.type({ worker_id: t.string }, 'WorkerDeregistered'),
+  'worker.joined': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerJoined'),
+  'worker.left': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerLeft'),
+  'worker.active': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerActive'),
+  'worker.inactive': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerInactive'),
+  'system.health': t.type({ database: t.boolean, redis: t.boolean }, 'SystemHealth'),
+  ping: t.UnknownRecord,
+  error: t.type({ message: t.string }, 'Error'),
+} satisfies Record<SpooledEventType, t.Decoder<unknown, unknown>>;
+
+/** The real server's PascalCase variant names, and the dotted names they stand for. */
+export const PASCAL_TO_DOTTED: Readonly<Record<string, SpooledEventType>> = {
+  JobStatusChange: 'job.status',
+  JobCreated: 'job.created',
+  JobCompleted: 'job.completed',
+  JobFailed: 'job.failed',
+  QueueStats: 'queue.stats',
+  WorkerHeartbeat: 'worker.heartbeat',
+  WorkerRegistered: 'worker.registered',
+  WorkerDeregistered: 'worker.deregistered',
+  SystemHealth: 'system.health',
+  Ping: 'ping',
+  Error: 'error',
+};
+
+const DOTTED = new Set<string>(Object.keys(SpooledWireData));
+
+/** The dotted name of a wire type, or undefined if this version does not know it. */
+export function dottedType(type: string): SpooledEventType | undefined {
+  return PASCAL_TO_DOTTED[type] ?? (DOTTED.has(type) ? (type as SpooledEventType) : undefined);
+}
+
+type Wire<K extends SpooledEventType> = t.TypeOf<(typeof SpooledWireData)[K]>;
+type Fields = Record<string, unknown>;
+
+function details(data: t.TypeOf<t.PartialType<typeof jobDetails>>): Fields {
+  const out: Fields = {};
+  if (data.status !== undefined) out.status = data.status;
+  if (data.priority !== undefined) out.priority = data.priority;
+  if (data.retry_count !== undefined) out.retryCount = data.retry_count;
+  if (data.error !== undefined) out.error = data.error;
+  if (data.progress !== undefined) out.progress = data.progress;
+  if (data.result !== undefined) out.result = data.result;
+  if (data.worker_id !== undefined) out.workerId = data.worker_id;
+  if (data.scheduled_at !== undefined) out.scheduledAt = data.scheduled_at;
+  if (data.started_at !== undefined) out.startedAt = data.started_at;
+  if (data.completed_at !== undefined) out.completedAt = data.completed_at;
+  if (data.failed_at !== undefined) out.failedAt = data.failed_at;
+  if (data.metadata !== undefined) out.metadata = data.metadata;
+  return out;
+}
+
+function job(data: Wire<'job.started'>): Fields {
+  return { ...details(data), jobId: data.job_id, queueName: data.queue_name };
+}
+
+function worker(data: Wire<'worker.joined'>): Fields {
+  const out: Fields = { workerId: data.worker_id, queueName: data.queue_name };
+  if (data.hostname !== undefined) out.hostname = data.hostname;
+  if (data.version !== undefined) out.version = data.version;
+  if (data.last_seen_at !== undefined) out.lastSeenAt = data.last_seen_at;
+  return out;
+}
+
+/** snake_case wire data to the camelCase `data` of each event; user blobs are kept as they are. */
+const toCamel: { [K in SpooledEventType]: (data: Wire<K>) => Fields } = {
+  'job.status': (d) => ({ jobId: d.job_id, queueName: d.queue_name, oldStatus: d.old_status, newStatus: d.new_status }),
+  // Go's omitempty drops zero values: an SDK-shaped event without them meant 0 / "".
+  'job.created': (d) => ({ ...job(d), priority: d.priority ?? 0 }),
+  'job.completed': (d) => (d.duration_ms === undefined ? job(d) : { ...job(d), durationMs: d.duration_ms }),
+  'job.failed': (d) => ({ ...job(d), error: d.error ?? '', retryCount: d.retry_count ?? 0 }),
+  'job.started': job,
+  'job.retrying': job,
+  'job.progress': job,
+  'queue.stats': (d) => ({ queueName: d.queue_name, pending: d.pending, processing: d.processing, completed: d.completed, failed: d.failed }),
+  'queue.paused': (d) => (d.reason === undefined ? { queueName: d.queue_name } : { queueName: d.queue_name, reason: d.reason }),
+  'queue.resumed': (d) => (d.reason === undefined ? { queueName: d.queue_name } : { queueName: d.queue_name, reason: d.reason }),
+  'worker.heartbeat': (d) => ({ workerId: d.worker_id, status: d.status, currentJobId: d.current_job_id }),
+  'worker.registered': (d) => ({ workerId: d.worker_id, queueName: d.queue_name }),
+  'worker.deregistered': (d) => ({ workerId: d.worker_id }),
+  'worker.joined': worker,
+  'worker.left': worker,
+  'worker.active': worker,
+  'worker.inactive': worker,
+  'system.health': (d) => ({ database: d.database, redis: d.redis }),
+  ping: () => ({}),
+  error: (d) => ({ message: d.message }),
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Turns one parsed wire event into a {@link SpooledEvent}. Accepts the real server's adjacently tagged
+ * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
+ * (`{"type":"job.started","timestamp":..., "data":{...}}`). Unknown types pass through; a known type
+ * with bad data is a DecodeError (with the path of each problem), never a thrown exception.
+ */
+export function decodeSpooledEvent(json: unknown): SpooledEvent | DecodeError {
+  if (!isRecord(json) || typeof json.type !== 'string') {
+    return decodeError('SpooledEvent', [{ value: json, context: [{ key: 'type', type: t.string, actual: isRecord(json) ? json.type : json }] }], json);
+  }
+  const name = dottedType(json.type);
+  const data = json.data;
+  const stamp = (isRecord(data) ? data.timestamp : undefined) ?? json.timestamp;
+  if (!name) {
+    const parsed = Rfc3339.decode(stamp);
+    const unknown: UnknownSpooledEvent = { type: json.type, timestamp: isLeft(parsed) ? null : parsed.right, data: data ?? json };
+    return unknown;
+  }
+  const decodedData = SpooledWireData[name].decode(data ?? {});
+  if (isLeft(decodedData)) return decodeError(`${name} event`, prefix(decodedData.left, 'data'), json);
+  const decodedTime = Rfc3339.decode(stamp);
+  if (isLeft(decodedTime)) return decodeError(`${name} event`, prefix(decodedTime.left, 'timestamp'), json);
+  const convert = toCamel[name] as (data: unknown) => Fields;
+  return { type: name, timestamp: decodedTime.right, data: convert(decodedData.right) } as KnownSpooledEvent;
+}
+
+/** Puts a path segment in front of io-ts error contexts, so messages read `data.priority: ...`. */
+function prefix(errors: t.Errors, key: string): t.Errors {
+  return errors.map((error) => ({
+    ...error,
+    context: [{ key, type: t.unknown, actual: undefined }, ...error.context],
+  }));
+}
