@@ -270,6 +270,7 @@ function clientFilter(filter: SubscriptionFilter): (event: SpooledEvent) => bool
   const { queueName, jobId, workerId } = filter;
   if (!types && queueName === undefined && jobId === undefined && workerId === undefined) return () => true;
   return (event) => {
+    if (event.type === 'error') return true; // the server's word about this very stream
     if (types && !types(event.type)) return false;
     const data = (event.data ?? {}) as { queueName?: unknown; jobId?: unknown; currentJobId?: unknown; workerId?: unknown };
     if (queueName !== undefined && data.queueName !== queueName) return false;

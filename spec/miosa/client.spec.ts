@@ -1,0 +1,114 @@
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { TimeoutError, ofType } from '../../src';
+import { type MiosaOptions, miosaEvents } from '../../src/miosa';
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { record, until } from '../helpers/observe';
+
+let server: ReferenceServer;
+beforeEach(async () => {
+  server = await startReferenceServer({ timing: { keepalive: 5000 } });
+});
+afterEach(() => server.close());
+
+const client = (options: Partial<MiosaOptions> = {}) => miosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl, ...options });
+const streaming = () => until(() => server.faults.connections > 0, 'the stream to open');
+
+describe('miosaEvents', () => {
+  it('rejects a key without msk_ at once, with a clear error', () => {
+    expect(() => miosaEvents({ apiKey: 'sk_test' })).toThrow('starts with "msk_"');
+  });
+
+  it('subscribe(): ComputerEvents with parsed data, computerId and timestamp; unknown names are raw; [DONE] completes', async () => {
+    const events = lastValueFrom(client().subscribe('cmp_1').pipe(toArray()));
+    await streaming();
+    server.miosa.emitComputer('cmp_1', 'status_changed', { status: 'running', timestamp: '2026-01-05T10:00:00Z' });
+    server.miosa.emitComputer('cmp_1', 'file_synced', 'not json');
+    server.miosa.emitComputer('cmp_1', 'stopped', '');
+    server.miosa.finish('cmp_1');
+    const received = await events;
+    expect(received).toEqual([
+      {
+        type: 'status_changed',
+        name: 'status_changed',
+        data: { computer_id: 'cmp_1', timestamp: '2026-01-05T10:00:00Z', status: 'running' },
+        computerId: 'cmp_1',
+        timestamp: new Date('2026-01-05T10:00:00Z'),
+      },
+      { type: 'raw', name: 'file_synced', data: 'not json', computerId: null, timestamp: null },
+    ]);
+  });
+
+  it('ofType narrows ComputerEvents by their type', async () => {
+    const started = firstValueFrom(client().subscribe('cmp_2').pipe(ofType('started')));
+    await streaming();
+    server.miosa.emitComputer('cmp_2', 'checkpoint_created', { checkpoint_id: 'c' });
+    server.miosa.emitComputer('cmp_2', 'started', { status: 'running' });
+    await expect(started).resolves.toMatchObject({ type: 'started', computerId: 'cmp_2' });
+  });
+
+  it('stream(): raw tenant events filtered by the server with URL-encoded globs', async () => {
+    const events = lastValueFrom(client().stream({ types: ['sandbox.*', 'webhook.delivered'] }).pipe(toArray()));
+    await streaming();
+    server.miosa.emitTenant('sandbox.created', { id: 1 });
+    server.miosa.emitTenant('webhook.failed', { id: 2 });
+    server.miosa.emitTenant('webhook.delivered', { id: 3 });
+    server.miosa.finish('tenant');
+    expect(await events).toEqual([
+      { type: 'sandbox.created', data: '{"id":1}' },
+      { type: 'webhook.delivered', data: '{"id":3}' },
+    ]);
+  });
+
+  it('sends the key as a Bearer header and the types comma-joined and fully percent-encoded', async () => {
+    const seen: { url: string; authorization: string | null }[] = [];
+    const spy: typeof fetch = (input, init) => {
+      seen.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+      return fetch(input, init);
+    };
+    const events = firstValueFrom(client({ fetch: spy }).stream({ types: ['sandbox.*', 'webhook.delivered'] }));
+    await streaming();
+    server.miosa.emitTenant('sandbox.created', '{}');
+    await events;
+    expect(seen).toEqual([{ url: `${server.miosa.baseUrl}/events/stream?types=sandbox.%2A%2Cwebhook.delivered`, authorization: `Bearer ${server.miosa.apiKey}` }]);
+  });
+
+  it('a clean server close ends the stream, as in the SDK (no reconnect)', async () => {
+    await server.close();
+    server = await startReferenceServer({ timing: { streamCut: 80 } });
+    const recording = record(client().stream());
+    await recording.done;
+    expect(recording.completed).toBe(true);
+  });
+
+  it('the per-event timeout ends the stream quietly, or errors when asked', async () => {
+    const quiet = record(client().stream({ timeout: 60 }));
+    await quiet.done;
+    expect(quiet.completed).toBe(true);
+    const loud = record(client().subscribe('cmp_3', { timeout: 60, onTimeout: 'error' }));
+    await loud.done;
+    expect(loud.error).toBeInstanceOf(TimeoutError);
+    await until(() => server.faults.connections === 0, 'streams closed');
+  });
+
+  it('retries a dropped connection (our extension) and keeps the stream going', async () => {
+    const events = lastValueFrom(client({ reconnect: { initialDelay: 20, jitter: 0 } }).stream().pipe(take(2), toArray()));
+    await streaming();
+    server.miosa.emitTenant('a.one', '1');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    server.faults.dropAll();
+    await until(() => server.faults.connections > 0, 'the reconnect');
+    server.miosa.emitTenant('a.two', '2');
+    expect((await events).map((event) => event.data)).toEqual(['1', '2']);
+  });
+
+  it('reports state and goes back to disconnected', async () => {
+    const miosa = client();
+    const states: string[] = [];
+    miosa.state$.subscribe((state) => states.push(state));
+    const events = firstValueFrom(miosa.stream());
+    await streaming();
+    server.miosa.emitTenant('x', '1');
+    await events;
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+  });
+});
