@@ -32,4 +32,15 @@ export default defineConfig([
     sourcemap: true,
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // The live dashboard: the library as a browser would load it, bundled with its dependencies.
+    entry: { 'dashboard/app': 'docs/dashboard/app.ts' },
+    format: ['esm'],
+    outExtension: () => ({ js: '.js' }),
+    target: 'es2022',
+    platform: 'browser',
+    noExternal: [/.*/],
+    minify: true,
+    sourcemap: true,
+  },
 ]);

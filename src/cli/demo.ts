@@ -1,47 +1,79 @@
-import { BehaviorSubject, takeUntil, timer } from 'rxjs';
-import { type ConnectionState, sse } from '../index';
-import { startTickerServer } from './ticker-server';
+import { interval, merge } from 'rxjs';
+import { ofType } from '../index';
+import { spooledRealtime } from '../spooled';
+import { type ReferenceServer, startReferenceServer } from '../testing';
+import { dashboardRoutes } from './dashboard-files';
+import type { Printer } from './format';
 
 export interface DemoOptions {
-  readonly seconds: number;
+  /** Stop after this many seconds; undefined runs until `signal` aborts. */
+  readonly seconds?: number;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** Make the server drop every connection this often (seconds), to show the recovery; 0 never. */
+  readonly dropEvery: number;
+  readonly print: Printer;
   readonly out: NodeJS.WritableStream;
+  readonly signal: AbortSignal;
+  /** Called once the server is up, with it (the browser test drives the page through it). */
+  readonly onReady?: (server: ReferenceServer, dashboardUrl: string) => void;
+}
+
+export interface DemoResult {
+  readonly received: number;
+  readonly reconnects: number;
+  readonly byType: Readonly<Record<string, number>>;
 }
 
 /**
- * The quick-start demo: a local event stream that drops its client every few events, tailed with
- * `sse()`. Shows the state changes and the backoff, and checks that no event was lost or repeated.
+ * The main job: the reference server with simulated traffic, the dashboard on its origin, and the
+ * typed Spooled client tailing job outcomes and worker changes in the terminal through `ofType`.
  */
-export async function runDemo({ seconds, out }: DemoOptions): Promise<{ received: number; gaps: number; reconnects: number }> {
-  const server = await startTickerServer({ interval: 100, dropEvery: 12 });
-  const state = new BehaviorSubject<ConnectionState>('disconnected');
-  let reconnects = 0;
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  let apiKey = '';
+  const server = await startReferenceServer({ port: options.port ?? 0, simulate: { rate: 6, failureRatio: 0.15 }, handle: dashboardRoutes(() => apiKey) });
+  apiKey = server.spooled.apiKey;
+  const dashboard = `${server.url}/`;
+  options.out.write(`rx-realtime demo\n  dashboard   ${dashboard}\n  Spooled API ${server.url} (key ${apiKey})\n  Ctrl-C stops it.\n\n`);
+  options.onReady?.(server, dashboard);
+
+  const spooled = spooledRealtime({ baseUrl: server.url, apiKey, reconnectDelay: 250, maxReconnectDelay: 2000, maxReconnectAttempts: 0 });
+  const byType: Record<string, number> = {};
   let received = 0;
-  let gaps = 0;
-  let expected = 1;
-  state.subscribe((value) => {
-    if (value === 'reconnecting') reconnects += 1;
-    out.write(`  state: ${value}\n`);
-  });
-  out.write(`rx-realtime demo: tailing ${server.url} for ${seconds} s (the server drops us every 12 events)\n`);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      sse(server.url, { state, reconnect: { initialDelay: 200, maxDelay: 2000 } })
-        .pipe(takeUntil(timer(seconds * 1000)))
-        .subscribe({
-          next: (message) => {
-            const { n } = JSON.parse(message.data) as { n: number };
-            if (n !== expected) gaps += 1;
-            expected = n + 1;
-            received += 1;
-            out.write(`  ${message.type} #${n} (id ${message.lastEventId})\n`);
-          },
-          error: reject,
-          complete: resolve,
-        });
-    });
-  } finally {
-    await server.close();
+  let reconnects = 0;
+  const subscriptions = [
+    spooled.state$.subscribe((state) => {
+      if (state === 'reconnecting') reconnects += 1;
+      options.print.status(`connection ${state}`);
+    }),
+    spooled.events$().subscribe((event) => {
+      received += 1;
+      byType[event.type] = (byType[event.type] ?? 0) + 1;
+    }),
+    merge(spooled.events$().pipe(ofType('job.completed', 'job.failed')), spooled.events$().pipe(ofType('worker.registered', 'worker.deregistered'))).subscribe(
+      (event) => options.print.event({ type: event.type, data: event.data, time: event.timestamp }),
+    ),
+  ];
+  if (options.dropEvery > 0) {
+    subscriptions.push(
+      interval(options.dropEvery * 1000).subscribe(() => options.print.status(`the server drops ${server.faults.dropAll()} connection(s) on purpose`)),
+    );
   }
-  out.write(`received ${received} events across ${reconnects} reconnects, ${gaps} gaps or repeats\n`);
-  return { received, gaps, reconnects };
+
+  await new Promise<void>((resolve) => {
+    const timer = options.seconds === undefined ? undefined : setTimeout(resolve, options.seconds * 1000);
+    options.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  for (const subscription of subscriptions) subscription.unsubscribe();
+  spooled.close();
+  await server.close();
+  const summary = Object.entries(byType)
+    .sort(([, a], [, b]) => b - a)
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
+  options.out.write(`\nreceived ${received} typed events across ${reconnects} reconnect(s): ${summary}\n`);
+  return { received, reconnects, byType };
 }

@@ -40,6 +40,8 @@ export interface ReferenceServerOptions {
   readonly sseIds?: boolean;
   /** Start the job simulator at once. @default false */
   readonly simulate?: boolean | SimulatorOptions;
+  /** Extra routes, tried before everything else (e.g. to serve a page on the same origin); return true when handled. */
+  readonly handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
 
 /** A running reference server. */
@@ -131,6 +133,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return sendText(response, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
+    if (options.handle && (await options.handle(request, response))) return;
     if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
       return sendJson(response, 200, { dropped: context.faults.dropAll() });
     }

@@ -13,6 +13,8 @@ export interface SimulatorOptions {
   readonly workersPerQueue?: number;
   /** How long a job takes, [min, max] ms. @default [200, 1500] */
   readonly processingTime?: readonly [number, number];
+  /** Retries a failing job gets before it is `failed`. @default 1 */
+  readonly maxRetries?: number;
   /** Also run Miosa computers through their lifecycle and emit tenant events. @default true */
   readonly miosa?: boolean;
   /** The source of randomness, for repeatable runs. @default Math.random */
@@ -50,7 +52,12 @@ export class Simulator {
       for (let i = 0; i < (options.workersPerQueue ?? 2); i += 1) this.workers.push(this.store.registerWorker(this.organization, queue));
     }
     this.every(1000 / (options.rate ?? 5), () => {
-      this.store.createJob(this.organization, { queue_name: pick(queues), priority: Math.floor(random() * 3), payload: { n: Math.floor(random() * 1000) } });
+      this.store.createJob(this.organization, {
+        queue_name: pick(queues),
+        priority: Math.floor(random() * 3),
+        payload: { n: Math.floor(random() * 1000) },
+        max_retries: options.maxRetries ?? 1,
+      });
     });
     this.every(50, () => {
       for (const worker of this.workers) {

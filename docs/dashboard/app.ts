@@ -1,0 +1,111 @@
+/**
+ * The live dashboard: the browser build of rx-realtime (native fetch and WebSocket) reading the
+ * reference server's simulated Spooled traffic. Served by `rx-realtime demo`.
+ */
+import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, scan, share, startWith, switchMap } from 'rxjs';
+import { ofType } from '../../src/index';
+import { type SpooledEvent, spooledRealtime } from '../../src/spooled/index';
+
+const COUNTERS = ['created', 'processing', 'completed', 'failed', 'deadletter', 'cancelled'] as const;
+const WINDOW_MS = 60_000;
+const BUCKETS = 12;
+
+const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+async function main(): Promise<void> {
+  const config = (await (await fetch('/demo-config.json')).json()) as { apiKey: string };
+  const spooled = spooledRealtime({
+    baseUrl: location.origin,
+    apiKey: config.apiKey,
+    reconnectDelay: 300,
+    maxReconnectDelay: 3000,
+    maxReconnectAttempts: 0,
+  });
+  const events$: Observable<SpooledEvent> = spooled.events$().pipe(share());
+
+  showState(spooled.state$);
+  showCounters(events$);
+  showThroughput(events$);
+  showLatest(events$);
+  element<HTMLButtonElement>('drop').addEventListener('click', async () => {
+    const answer = (await (await fetch('/__reference/drop', { method: 'POST' })).json()) as { dropped: number };
+    element('drop-result').textContent = `dropped ${answer.dropped} connection${answer.dropped === 1 ? '' : 's'}`;
+  });
+}
+
+function showState(state$: Observable<string>): void {
+  const badge = element('state');
+  let reconnects = 0;
+  state$.subscribe((state) => {
+    badge.textContent = state;
+    badge.dataset.state = state;
+    badge.dataset.history = `${badge.dataset.history ?? ''} ${state}`.trim(); // every state seen, for the browser test
+    if (state === 'reconnecting') element('reconnects').textContent = `${(reconnects += 1)} reconnect${reconnects === 1 ? '' : 's'}`;
+  });
+}
+
+/** Jobs created, and jobs that reached each status (from `job.status` events). */
+function showCounters(events$: Observable<SpooledEvent>): void {
+  element('counters').innerHTML = COUNTERS.map((name) => `<div class="counter"><b id="count-${name}">0</b><span>${name}</span></div>`).join('');
+  events$
+    .pipe(
+      ofType('job.created', 'job.status'),
+      map((event) => (event.type === 'job.created' ? 'created' : event.data.newStatus)),
+      scan((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {} as Record<string, number>),
+    )
+    .subscribe((counts) => {
+      for (const name of COUNTERS) element(`count-${name}`).textContent = String(counts[name] ?? 0);
+    });
+}
+
+/** Completed jobs per queue in 5-second buckets over the last minute, as small bar charts. */
+function showThroughput(events$: Observable<SpooledEvent>): void {
+  const completions = new Map<string, number[]>();
+  events$.pipe(ofType('job.completed')).subscribe((event) => {
+    const times = completions.get(event.data.queueName) ?? [];
+    times.push(Date.now());
+    completions.set(event.data.queueName, times);
+  });
+  interval(1000).subscribe(() => {
+    const now = Date.now();
+    const rows = [...completions.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, times]) => {
+      const recent = times.filter((time) => now - time < WINDOW_MS);
+      completions.set(queue, recent);
+      const buckets = new Array<number>(BUCKETS).fill(0);
+      for (const time of recent) buckets[Math.min(BUCKETS - 1, Math.floor((WINDOW_MS - (now - time)) / (WINDOW_MS / BUCKETS)))]! += 1;
+      const peak = Math.max(1, ...buckets);
+      const bars = buckets
+        .map((count, i) => `<rect x="${i * (100 / BUCKETS) + 0.5}%" width="${100 / BUCKETS - 1}%" y="${34 - (count / peak) * 30}" height="${(count / peak) * 30}"></rect>`)
+        .join('');
+      return `<div class="queue"><span>${queue}</span><svg>${bars}</svg><span class="rate">${recent.length}/min</span></div>`;
+    });
+    element('queues').innerHTML = rows.join('') || '<span class="rate">waiting for jobs…</span>';
+  });
+}
+
+/** The latest events whose type matches the glob typed in the box. */
+function showLatest(events$: Observable<SpooledEvent>): void {
+  const input = element<HTMLInputElement>('filter');
+  fromEvent(input, 'input')
+    .pipe(
+      map(() => input.value.trim() || '*'),
+      startWith(input.value.trim() || '*'),
+      debounceTime(150),
+      distinctUntilChanged(),
+      switchMap((glob) => events$.pipe(ofType(...glob.split(/[\s,]+/).filter(Boolean)), scan((list, event) => [event, ...list].slice(0, 30), [] as SpooledEvent[]), startWith([] as SpooledEvent[]))),
+    )
+    .subscribe((list) => {
+      element('events').innerHTML = list
+        .map((event) => {
+          const time = (event.timestamp ?? new Date()).toISOString().slice(11, 23);
+          return `<li><span class="t">${time}</span><span class="k ${escape(event.type)}">${escape(event.type)}</span><span>${escape(JSON.stringify(event.data))}</span></li>`;
+        })
+        .join('');
+    });
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+void main();

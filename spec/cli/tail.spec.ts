@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+import { printer } from '../../src/cli/format';
+import { type TailOptions, tail } from '../../src/cli/tail';
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { until } from '../helpers/observe';
+
+let server: ReferenceServer;
+beforeEach(async () => {
+  server = await startReferenceServer({ timing: { healthInterval: 30, wsPingInterval: 60_000 } });
+});
+afterEach(() => server.close());
+
+function run(options: Partial<TailOptions>, json = true) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const lines: string[] = [];
+  const status: string[] = [];
+  out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  err.on('data', (chunk: Buffer) => status.push(...chunk.toString().split('\n').filter(Boolean)));
+  const stop = new AbortController();
+  const exit = tail({ types: [], headers: {}, ...options }, printer(out, err, { json, color: false }), stop.signal);
+  return { lines, status, stop, exit, json: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('rx-realtime tail', () => {
+  it('streams an SSE endpoint as NDJSON, filtered by --type, with headers', async () => {
+    const tailing = run({ url: `${server.miosa.baseUrl}/events/stream`, headers: { authorization: `Bearer ${server.miosa.apiKey}` }, types: ['sandbox.*'] });
+    await until(() => server.faults.connections === 1, 'connected');
+    server.miosa.emitTenant('webhook.delivered', { id: 1 });
+    server.miosa.emitTenant('sandbox.created', { id: 2 });
+    await until(() => tailing.lines.length === 1, 'one line');
+    tailing.stop.abort();
+    await expect(tailing.exit).resolves.toBe(0);
+    expect(tailing.json()).toEqual([{ type: 'sandbox.created', data: { id: 2 } }]);
+    expect(tailing.status).toEqual(expect.arrayContaining(['» connecting', '» connected']));
+  });
+
+  it('streams a WebSocket endpoint, chosen from the ws:// scheme', async () => {
+    const tailing = run({ url: `${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`, types: ['JobCreated'] });
+    await until(() => server.faults.connections === 1, 'connected');
+    server.spooled.createJob('emails');
+    await until(() => tailing.lines.length === 1, 'one line');
+    tailing.stop.abort();
+    expect(tailing.json()[0]).toMatchObject({ type: 'JobCreated', data: { queue_name: 'emails' } });
+  });
+
+  it('--spooled uses the typed client: dotted types and camelCase data', async () => {
+    const tailing = run({ spooled: server.url, apiKey: server.spooled.apiKey, types: ['job.*'], queue: 'emails' });
+    await until(() => tailing.status.includes('» connected'), 'connected');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    server.spooled.createJob('emails');
+    await until(() => tailing.lines.length >= 1, 'a line');
+    tailing.stop.abort();
+    expect(tailing.json()[0]).toMatchObject({ type: 'job.created', data: { queueName: 'emails', priority: 0 }, time: expect.any(String) });
+  });
+
+  it('prints readable lines when not --json', async () => {
+    const tailing = run({ url: `${server.url}/api/v1/events`, token: server.spooled.apiKey }, false);
+    await until(() => tailing.lines.length >= 1, 'a line');
+    tailing.stop.abort();
+    expect(tailing.lines[0]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} {2}system\.health {6}\{"type":"SystemHealth"/);
+  });
+
+  it('exits 1 with one clear line on an auth failure, never printing the token', async () => {
+    const tailing = run({ url: `${server.url}/api/v1/events`, token: 'sk_secret_value' });
+    await expect(tailing.exit).resolves.toBe(1);
+    expect(tailing.status.at(-1)).toBe(`» failed: AuthError: HTTP 401 from ${server.url}/api/v1/events: the server did not accept the credentials. Check the token or API key.`);
+    expect(tailing.status.join('\n')).not.toContain('sk_secret_value');
+  });
+});
+
+describe('the rx-realtime binary', () => {
+  const bin = join(__dirname, '../../dist/cli/index.js');
+  const exec = (args: string[], stopAfter?: (output: string) => boolean) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stopAfter?.(stdout)) child.kill('SIGINT');
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('tails until Ctrl-C and exits 0', async () => {
+    const result = await exec(['tail', `${server.url}/api/v1/events`, '--token', server.spooled.apiKey, '--json'], (out) => out.includes('\n'));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ type: 'system.health' });
+  });
+
+  it('exits 2 with the usage on a bad command line', async () => {
+    const result = await exec(['tail', '--transport', 'carrier-pigeon', 'http://x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^rx-realtime: --transport is sse or ws\n\nUsage:/);
+  });
+});

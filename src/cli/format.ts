@@ -1,0 +1,47 @@
+/** How events are printed: NDJSON for machines, or readable lines with optional colour for people. */
+export interface Printable {
+  readonly type: string;
+  readonly data: unknown;
+  readonly id?: string;
+  readonly time?: Date | null;
+}
+
+export interface Printer {
+  event(event: Printable): void;
+  /** A status line for stderr (state changes, retries). */
+  status(text: string): void;
+}
+
+const paint = (code: number) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
+const plain = (text: string) => text;
+
+/** A printer for the given streams; colour only when stdout is a terminal and NO_COLOR is unset. */
+export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, options: { json: boolean; color?: boolean }): Printer {
+  const color = options.color ?? ((out as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR);
+  const cyan = color ? paint(36) : plain;
+  const dim = color ? paint(2) : plain;
+  const yellow = color ? paint(33) : plain;
+  return {
+    event(event) {
+      if (options.json) {
+        out.write(`${JSON.stringify({ type: event.type, data: event.data, ...(event.id ? { id: event.id } : {}), ...(event.time ? { time: event.time } : {}) })}\n`);
+        return;
+      }
+      const clock = (event.time ?? new Date()).toISOString().slice(11, 23);
+      const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+      out.write(`${dim(clock)}  ${cyan(event.type.padEnd(18))} ${data}${event.id ? dim(`  #${event.id}`) : ''}\n`);
+    },
+    status(text) {
+      err.write(`${yellow('»')} ${text}\n`);
+    },
+  };
+}
+
+/** Reads a data string as JSON where it is JSON, for `--json` output. */
+export function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
