@@ -1,4 +1,4 @@
-import { interval, merge } from 'rxjs';
+import { interval, merge, skip } from 'rxjs';
 import { ofType } from '../index';
 import { spooledRealtime } from '../spooled';
 import { type ReferenceServer, startReferenceServer } from '../testing';
@@ -42,7 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let received = 0;
   let reconnects = 0;
   const subscriptions = [
-    spooled.state$.subscribe((state) => {
+    spooled.state$.pipe(skip(1)).subscribe((state) => {
       if (state === 'reconnecting') reconnects += 1;
       options.print.status(`connection ${state}`);
     }),

@@ -111,7 +111,7 @@ function details(data: t.TypeOf<t.PartialType<typeof jobDetails>>): Fields {
 }
 
 function job(data: Wire<'job.started'>): Fields {
-  return { ...details(data), jobId: data.job_id, queueName: data.queue_name };
+  return { jobId: data.job_id, queueName: data.queue_name, ...details(data) };
 }
 
 function worker(data: Wire<'worker.joined'>): Fields {
