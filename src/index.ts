@@ -38,3 +38,5 @@ export type { OfType, GlobMatch } from './operators/ofType';
 export { ofType } from './operators/ofType';
 export type { DecodeWithOptions } from './operators/decodeWith';
 export { decodeWith } from './operators/decodeWith';
+export type { TypeRouter } from './operators/typeRouter';
+export { typeRouter } from './operators/typeRouter';
