@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
+import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, filter as rxFilter, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../backoff';
 import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
@@ -7,6 +7,7 @@ import { displayUrl, redactSecrets } from '../internal/redact';
 import { insecureTransportWarning } from '../internal/insecure';
 import { sse } from '../sse';
 import type { ConnectionState } from '../state';
+import { type TypeRouter, typeRouter } from '../operators/typeRouter';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket';
 import { decodeSpooledEvent } from './codecs';
 import { SpooledCredentials, type TokenSource } from './credentials';
@@ -95,7 +96,8 @@ class SpooledClient implements SpooledRealtime {
   private readonly combined = new CombinedState();
   private readonly errors = new Subject<RealtimeError>();
   private readonly closing = new Subject<void>();
-  private readonly sockets = new Map<string, WebSocketConnection<unknown, Command>>();
+  /** One socket per distinct server filter, with a router over its decoded events. */
+  private readonly channels = new Map<string, { socket: WebSocketConnection<unknown, Command>; router: TypeRouter<SpooledEvent> }>();
   private readonly credentials: SpooledCredentials;
   private readonly baseUrl: string;
   private readonly wsEndpoint: string;
@@ -141,7 +143,7 @@ class SpooledClient implements SpooledRealtime {
 
   close(): void {
     this.closing.next();
-    for (const socket of this.sockets.values()) socket.close();
+    for (const { socket } of this.channels.values()) socket.close();
   }
 
   // --- WebSocket ------------------------------------------------------------------------------------
@@ -149,15 +151,22 @@ class SpooledClient implements SpooledRealtime {
   private wsEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
     const serverEvents = exactNames(filter.events);
     const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEvents ?? null]);
-    const socket = this.sockets.get(key) ?? this.openSocket(key, filter, serverEvents);
-    const frames =
-      filter.queueName !== undefined || filter.jobId !== undefined
-        ? socket.topic(command('Subscribe', filter), command('Unsubscribe', filter), () => true)
-        : socket.messages$;
-    return this.typed(frames, filter);
+    let channel = this.channels.get(key);
+    if (!channel) {
+      const socket = this.openSocket(filter, serverEvents);
+      const frames =
+        filter.queueName !== undefined || filter.jobId !== undefined
+          ? socket.topic(command('Subscribe', filter), command('Unsubscribe', filter), () => true)
+          : socket.messages$;
+      // Every subscriber of this filter shares one decode; the router then hands out the event types.
+      channel = { socket, router: typeRouter(this.typed(frames, { queueName: filter.queueName, jobId: filter.jobId })) };
+      this.channels.set(key, channel);
+    }
+    const routed = channel.router.on(...(filter.events?.length ? filter.events : ['*']));
+    return filter.workerId === undefined ? routed : routed.pipe(rxFilter(clientFilter({ workerId: filter.workerId })));
   }
 
-  private openSocket(key: string, filter: SubscriptionFilter, serverEvents: string | undefined): WebSocketConnection<unknown, Command> {
+  private openSocket(filter: SubscriptionFilter, serverEvents: string | undefined): WebSocketConnection<unknown, Command> {
     const query = (jwt: string): string => {
       const params = [`token=${jwt}`];
       if (filter.queueName !== undefined) params.push(`queue=${encodeURIComponent(filter.queueName)}`);
@@ -183,7 +192,6 @@ class SpooledClient implements SpooledRealtime {
       this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describeFilter(filter)}: ${state}`);
     });
     socket.errors$.subscribe((error) => this.report(error));
-    this.sockets.set(key, socket);
     return socket;
   }
 

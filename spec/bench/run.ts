@@ -1,0 +1,371 @@
+/**
+ * `npm run bench`: rx-realtime side by side with the alternatives, on loopback, in one run.
+ * Every case alternates its contenders round by round and takes the median, so drift on a shared
+ * machine hits all of them alike. Ratios are the result; absolute numbers only set the scale.
+ * `--quick` runs every case with tiny sizes (the test suite does this so the benchmark cannot rot).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { EventSource } from 'eventsource';
+import { createParser } from 'eventsource-parser';
+import { Subject, share } from 'rxjs';
+import WebSocket from 'ws';
+import { type ConnectionState, ofType, sse, typeRouter, webSocket } from 'rx-realtime';
+import { spooledRealtime } from 'rx-realtime/spooled';
+
+const quick = process.argv.includes('--quick');
+const write = !quick && !process.argv.includes('--no-write');
+const SIZES = quick
+  ? { events: 2_000, messages: 2_000, fanout: 20_000, streams: 20, rounds: 1, reconnects: 1 }
+  : { events: 200_000, messages: 200_000, fanout: 1_000_000, streams: 1_000, rounds: 5, reconnects: 7 };
+
+interface Row {
+  readonly case: string;
+  readonly contender: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The contender's value relative to the baseline (higher is better for speed, lower for memory/size/time). */
+  readonly ratio?: number;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+const rows: Row[] = [];
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs each contender once per round, in alternating order, and returns the median of each. */
+async function compare(contenders: Record<string, () => Promise<number>>): Promise<Record<string, number>> {
+  const names = Object.keys(contenders);
+  const results: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < SIZES.rounds; round += 1) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      gc();
+      results[name]!.push(await contenders[name]!());
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(results[name]!)]));
+}
+
+/** Events per second of one run of `work`, which resolves when `count` events were handled. */
+async function rate(count: number, work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+function addSpeed(name: string, results: Record<string, number>, baseline: string, targets: Record<string, [number, string]>): void {
+  for (const [contender, value] of Object.entries(results)) {
+    const target = targets[contender];
+    const ratio = value / results[baseline]!;
+    rows.push({ case: name, contender, value: Math.round(value), unit: 'events/s', ratio: contender === baseline ? undefined : ratio, target: target?.[1], met: target ? ratio >= target[0] : undefined });
+  }
+}
+
+// --- SSE --------------------------------------------------------------------------------------------
+
+async function sseCases(base: string): Promise<void> {
+  const n = SIZES.events;
+  const url = `${base}/n/${n}/stream`;
+  const bare = () =>
+    rate(n, async () => {
+      let count = 0;
+      const parser = createParser({ onEvent: (event) => (JSON.parse(event.data), (count += 1)) });
+      const response = await fetch(url);
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      if (count !== n) throw new Error(`bare: ${count} of ${n}`);
+    });
+  const ours = () =>
+    rate(n, () => new Promise<void>((resolve, reject) => {
+      let count = 0;
+      sse(url, { reconnect: false }).subscribe({
+        next: (message) => (JSON.parse(message.data), (count += 1)),
+        error: reject,
+        complete: () => (count === n ? resolve() : reject(new Error(`sse: ${count} of ${n}`))),
+      });
+    }));
+  const typed = () =>
+    rate(n, () => new Promise<void>((resolve, reject) => {
+      let count = 0;
+      const client = spooledRealtime({ baseUrl: `${base}/n/${n}`, apiKey: 'bench', transport: 'sse', autoReconnect: false });
+      client.events$().pipe(ofType('job.*')).subscribe({
+        next: () => (count += 1),
+        error: reject,
+        complete: () => (count === n ? resolve() : reject(new Error(`typed sse: ${count} of ${n}`))),
+      });
+    }));
+  const eventsource = () =>
+    rate(n, () => new Promise<void>((resolve) => {
+      let count = 0;
+      const source = new EventSource(url);
+      source.addEventListener('job.completed', (event) => {
+        JSON.parse(event.data);
+        count += 1;
+        if (count === n) {
+          source.close();
+          resolve();
+        }
+      });
+    }));
+  const first = await compare({ 'bare fetch + eventsource-parser': bare, 'sse() + JSON.parse': ours });
+  addSpeed(`SSE, ${n} events`, first, 'bare fetch + eventsource-parser', { 'sse() + JSON.parse': [0.95, '>= 0.95 of bare'] });
+  const second = await compare({ 'bare fetch + eventsource-parser': bare, 'eventsource v4 + JSON.parse': eventsource, 'spooledRealtime (sse) + ofType': typed });
+  addSpeed(`Spooled typed pipeline over SSE, ${n} events`, second, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
+  const vsEventSource = second['spooledRealtime (sse) + ofType']! / second['eventsource v4 + JSON.parse']!;
+  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: '>= 1.0 of eventsource', met: vsEventSource >= 1 });
+}
+
+// --- WebSocket --------------------------------------------------------------------------------------
+
+async function wsCases(wsBase: string): Promise<void> {
+  const n = SIZES.messages;
+  const url = `${wsBase}/n/${n}/socket?n=${n}`;
+  const raw = () =>
+    rate(n, () => new Promise<void>((resolve) => {
+      let count = 0;
+      const socket = new WebSocket(url);
+      socket.on('message', (data) => {
+        JSON.parse(String(data));
+        count += 1;
+        if (count === n) {
+          socket.close();
+          resolve();
+        }
+      });
+    }));
+  const ours = () =>
+    rate(n, () => new Promise<void>((resolve) => {
+      let count = 0;
+      const subscription = webSocket(url, { linger: 0 }).messages$.subscribe(() => {
+        count += 1;
+        if (count === n) {
+          subscription.unsubscribe();
+          resolve();
+        }
+      });
+    }));
+  const typed = () =>
+    rate(n, () => new Promise<void>((resolve) => {
+      let count = 0;
+      const client = spooledRealtime({ wsUrl: `${wsBase}/n/${n}`, token: 'bench.bench.bench', linger: 0 });
+      const subscription = client.events$().pipe(ofType('job.*')).subscribe(() => {
+        count += 1;
+        if (count === n) {
+          subscription.unsubscribe();
+          client.close();
+          resolve();
+        }
+      });
+    }));
+  const results = await compare({ 'raw ws + JSON.parse': raw, 'webSocket() + JSON': ours, 'spooledRealtime (ws) + ofType': typed });
+  addSpeed(`WebSocket, ${n} messages`, results, 'raw ws + JSON.parse', {
+    'webSocket() + JSON': [0.9, '>= 0.90 of raw ws'],
+    'spooledRealtime (ws) + ofType': [0.8, '>= 0.80 of raw ws'],
+  });
+}
+
+// --- fan-out ------------------------------------------------------------------------------------------
+
+async function fanoutCase(): Promise<void> {
+  const n = SIZES.fanout;
+  const types = Array.from({ length: 1000 }, (_, i) => `queue${i}.job.completed`);
+  const events = Array.from({ length: 1000 }, (_, i) => ({ type: types[i]! }));
+  const push = (source: Subject<{ type: string }>, count = n) => {
+    for (let i = 0; i < count; i += 1) source.next(events[i % 1000]!);
+  };
+  const one = () =>
+    rate(n, async () => {
+      const source = new Subject<{ type: string }>();
+      let count = 0;
+      source.pipe(share()).subscribe(() => (count += 1));
+      push(source);
+      if (count !== n) throw new Error('one subscriber');
+    });
+  const routed = () =>
+    rate(n, async () => {
+      const source = new Subject<{ type: string }>();
+      const router = typeRouter(source.pipe(share()));
+      let count = 0;
+      for (let i = 0; i < 1000; i += 1) router.on(`queue${i}.*`).subscribe(() => (count += 1));
+      push(source);
+      if (count !== n) throw new Error(`router: ${count}`);
+    });
+  // A thousand closures per event is slow enough that a fiftieth of the events tells its rate.
+  const naiveCount = Math.max(1000, n / 50);
+  const naive = () =>
+    rate(naiveCount, async () => {
+      const source = new Subject<{ type: string }>();
+      const shared = source.pipe(share());
+      let count = 0;
+      for (let i = 0; i < 1000; i += 1) shared.pipe(ofType(`queue${i}.*`)).subscribe(() => (count += 1));
+      push(source, naiveCount);
+      if (count !== naiveCount) throw new Error('naive');
+    });
+  const results = await compare({ '1 subscriber': one, '1,000 routes, typeRouter': routed, '1,000 ofType filters on share()': naive });
+  addSpeed(`1,000 subscribers with distinct patterns, ${n} events`, results, '1 subscriber', { '1,000 routes, typeRouter': [0.5, '>= 0.5 of 1 subscriber'] });
+}
+
+// --- memory ---------------------------------------------------------------------------------------------
+
+function heap(): number {
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+async function memoryCase(base: string): Promise<void> {
+  const count = SIZES.streams;
+  const url = `${base}/idle`;
+  const measureBare = async (): Promise<number> => {
+    const before = heap();
+    const controllers: AbortController[] = [];
+    let open = 0;
+    for (let i = 0; i < count; i += 1) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      void fetch(url, { signal: controller.signal })
+        .then(async (response) => {
+          const reader = response.body!.getReader();
+          const decoder = new TextDecoder();
+          const parser = createParser({ onEvent: () => undefined });
+          open += 1;
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            parser.feed(decoder.decode(value, { stream: true }));
+          }
+        })
+        .catch(() => undefined);
+    }
+    while (open < count) await sleep(10);
+    await sleep(100);
+    const per = (heap() - before) / count;
+    for (const controller of controllers) controller.abort();
+    await sleep(200);
+    return per;
+  };
+  const measureOurs = async (): Promise<number> => {
+    const before = heap();
+    let open = 0;
+    const state = { next: (value: ConnectionState) => value === 'connected' && (open += 1) };
+    const subscriptions = Array.from({ length: count }, () => sse(url, { state }).subscribe());
+    while (open < count) await sleep(10);
+    await sleep(100);
+    const per = (heap() - before) / count;
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await sleep(200);
+    return per;
+  };
+  const results = await compare({ 'bare fetch + eventsource-parser': measureBare, 'sse()': measureOurs });
+  const ratio = results['sse()']! / results['bare fetch + eventsource-parser']!;
+  for (const [contender, value] of Object.entries(results)) {
+    const baseline = contender === 'bare fetch + eventsource-parser';
+    rows.push({ case: `${count} concurrent SSE streams, memory per stream`, contender, value: Math.round(value), unit: 'bytes', ratio: baseline ? undefined : ratio, target: baseline ? undefined : '<= 1.1 of bare', met: baseline ? undefined : ratio <= 1.1 });
+  }
+}
+
+// --- bundle size -----------------------------------------------------------------------------------------
+
+async function minGzip(contents: string): Promise<number> {
+  const result = await build({
+    stdin: { contents, resolveDir: join(__dirname, '../..'), loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    external: ['rxjs', 'rxjs/*', 'io-ts', 'io-ts/*', 'fp-ts', 'fp-ts/*'],
+    logLevel: 'silent',
+  });
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+}
+
+async function bundleCase(): Promise<void> {
+  const ours = await minGzip("export * from './src/index.ts';");
+  const eventsource = await minGzip("export { EventSource } from 'eventsource';");
+  const partysocket = await minGzip("export * from 'partysocket';");
+  const name = 'core browser bundle, min+gz, peers excluded';
+  rows.push({ case: name, contender: 'eventsource v4', value: eventsource, unit: 'bytes' });
+  rows.push({ case: name, contender: 'partysocket', value: partysocket, unit: 'bytes' });
+  rows.push({ case: name, contender: 'eventsource + partysocket', value: eventsource + partysocket, unit: 'bytes' });
+  rows.push({ case: name, contender: 'rx-realtime core', value: ours, unit: 'bytes', ratio: ours / (eventsource + partysocket), target: '<= 6144 bytes', met: ours <= 6144 });
+}
+
+// --- reconnect latency -----------------------------------------------------------------------------------
+
+async function reconnectCase(base: string): Promise<void> {
+  const delay = 50;
+  const samples: number[] = [];
+  for (let i = 0; i < SIZES.reconnects; i += 1) {
+    samples.push(
+      await new Promise<number>((resolve, reject) => {
+        let droppedAt = 0;
+        const subscription = sse(`${base}/drop`, {
+          reconnect: { initialDelay: delay, jitter: 0 },
+          state: { next: (state) => state === 'reconnecting' && droppedAt === 0 && (droppedAt = performance.now()) },
+        }).subscribe({
+          next: (message) => {
+            if (message.lastEventId !== '2') return;
+            subscription.unsubscribe();
+            resolve(performance.now() - droppedAt);
+          },
+          error: reject,
+        });
+      }),
+    );
+  }
+  const value = median(samples);
+  rows.push({ case: `reconnect, initialDelay ${delay} ms`, contender: 'drop → first event after it', value: Math.round(value * 10) / 10, unit: 'ms', target: `<= ${delay + 50} ms`, met: value <= delay + 50 });
+}
+
+// --- run ------------------------------------------------------------------------------------------------
+
+function table(): string {
+  const lines = ['| case | contender | result | ratio | target | met |', '|---|---|---:|---:|---|---|'];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.case} | ${row.contender} | ${row.value.toLocaleString('en-US')} ${row.unit} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: 'inherit' });
+  const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await sseCases(base);
+    await wsCases(`ws://127.0.0.1:${port}`);
+    await fanoutCase();
+    await memoryCase(base);
+    await bundleCase();
+    await reconnectCase(base);
+  } finally {
+    child.disconnect();
+  }
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const output = `${table()}\n\n${SIZES.rounds} rounds per case, contenders alternating, medians shown. ${machine}.${quick ? ' (--quick: tiny sizes, numbers mean nothing)' : ''}\n`;
+  process.stdout.write(output);
+  if (write) writeFileSync(join(__dirname, '../../docs/benchmarks.table.md'), output);
+  const missed = rows.filter((row) => row.met === false);
+  process.stdout.write(missed.length ? `\n${missed.length} target(s) missed.\n` : '\nevery target met.\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

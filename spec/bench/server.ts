@@ -1,0 +1,59 @@
+/**
+ * The benchmark server, run in its own process so that it does not share an event loop with the
+ * clients being measured. Tells its port to the parent over IPC.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { EVENT_JSON, SSE_FRAME } from './payload';
+
+const BATCH = 500;
+const sseBatch = SSE_FRAME.repeat(BATCH);
+
+/** How many events a request asks for: `/n/<count>/...` (so clients with fixed paths can ask too) or `?n=`. */
+function countOf(raw: string | undefined): number {
+  const url = new URL(raw ?? '/', 'http://x');
+  return Number(/^\/n\/(\d+)\//.exec(url.pathname)?.[1] ?? url.searchParams.get('n') ?? 0);
+}
+
+const server = createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://x');
+  const count = countOf(request.url);
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (url.pathname === '/idle') return void response.write(': open\n\n');
+  if (url.pathname === '/drop') {
+    // One event, a cut 100 ms later; the next connection gets its event at once.
+    const first = request.headers['last-event-id'] === undefined;
+    response.write(`id: ${first ? 1 : 2}\nevent: tick\ndata: {}\n\n`);
+    if (first) setTimeout(() => response.destroy(), 100);
+    return;
+  }
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < count) {
+      const n = Math.min(BATCH, count - sent);
+      sent += n;
+      const more = response.write(n === BATCH ? sseBatch : SSE_FRAME.repeat(n));
+      if (!more) return void response.once('drain', pump);
+    }
+    response.end();
+  };
+  pump();
+});
+
+const wss = new WebSocketServer({ server });
+wss.on('connection', (socket, request) => {
+  const count = countOf(request.url);
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < count && socket.bufferedAmount < 1 << 20) {
+      socket.send(EVENT_JSON);
+      sent += 1;
+    }
+    if (sent < count) setImmediate(pump);
+  };
+  pump();
+});
+
+server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+process.on('disconnect', () => process.exit(0));
