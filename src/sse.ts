@@ -245,10 +245,11 @@ async function requestHeaders(
   option: HeadersOption | undefined,
   context: HeadersContext,
   lastEventId: string,
-): Promise<Headers> {
-  const headers = new Headers({ accept: 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const [name, value] of Object.entries(await resolveHeaders(option, context))) headers.set(name, value);
-  if (lastEventId !== '') headers.set('last-event-id', lastEventId);
+): Promise<Record<string, string>> {
+  // A plain object: fetch copies it into its own header list, and nothing else keeps it alive.
+  const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
+  for (const [name, value] of Object.entries(await resolveHeaders(option, context))) headers[name.toLowerCase()] = value;
+  if (lastEventId !== '') headers['last-event-id'] = lastEventId;
   return headers;
 }
 

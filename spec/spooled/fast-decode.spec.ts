@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { DecodeError } from '../../src';
+import { type SpooledEventType, decodeSpooledEvent } from '../../src/spooled';
+import { SpooledWireData, decodeKnownWithCodecs, dottedType } from '../../src/spooled/codecs';
+
+const FIELD_VALUES = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('2026-01-05T10:00:00.123456789Z', '2024-02-29T23:59:59+02:00', '2023-02-29T00:00:00Z', 'yesterday', '2026-01-05T10:00:00'),
+  fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxKeys: 2 }),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
+const FIELDS = [
+  'job_id', 'queue_name', 'old_status', 'new_status', 'priority', 'duration_ms', 'result', 'error', 'retry_count', 'status', 'progress',
+  'worker_id', 'scheduled_at', 'started_at', 'completed_at', 'failed_at', 'metadata', 'pending', 'processing', 'completed', 'failed',
+  'current_job_id', 'database', 'redis', 'message', 'reason', 'hostname', 'version', 'last_seen_at',
+];
+const TYPES = Object.keys(SpooledWireData) as SpooledEventType[];
+
+const VALID: Record<string, unknown> = {
+  job_id: 'j', queue_name: 'q', old_status: 'pending', new_status: 'processing', priority: 1, duration_ms: 5, result: { a: [1] },
+  error: 'e', retry_count: 2, status: 'failed', progress: 0.5, worker_id: 'w', started_at: '2026-01-05T10:00:00Z', metadata: { k: 'v' },
+  pending: 1, processing: 2, completed: 3, failed: 4, current_job_id: null, database: true, redis: false, message: 'm', reason: 'r',
+  hostname: 'h', version: '1', last_seen_at: '2026-01-05T10:00:00.5Z', timestamp: '2026-01-05T10:00:00.123456789Z',
+};
+
+/** Wire events of every known type: a valid one with a few fields changed to anything, or left out. */
+const wireEvent = fc
+  .record({
+    type: fc.constantFrom(...TYPES, 'JobCreated', 'JobStatusChange', 'QueueStats', 'WorkerHeartbeat', 'SystemHealth', 'Error'),
+    changed: fc.dictionary(fc.constantFrom(...FIELDS, 'timestamp'), FIELD_VALUES, { maxKeys: 3 }),
+    removed: fc.subarray([...FIELDS, 'timestamp'], { maxLength: 2 }),
+    timestamp: fc.option(fc.constantFrom('2026-01-05T10:00:00Z', '2026-02-30T10:00:00Z', 'soon'), { nil: undefined }),
+  })
+  .map(({ type, changed, removed, timestamp }) => {
+    const data: Record<string, unknown> = { ...VALID, ...changed };
+    for (const field of removed) delete data[field];
+    return { type, data, timestamp };
+  });
+
+describe('the fast decoder', () => {
+  it('agrees with the io-ts codecs on every input: same events, same rejections', () => {
+    fc.assert(
+      fc.property(wireEvent, (event) => {
+        const name = dottedType(event.type)!;
+        const stamp = (event.data.timestamp as unknown) ?? event.timestamp;
+        const slow = decodeKnownWithCodecs(name, event.data, stamp, event);
+        const fast = decodeSpooledEvent(event);
+        if (slow instanceof DecodeError) expect(fast).toBeInstanceOf(DecodeError);
+        else expect(fast).toEqual(slow);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees on well-formed events of every type too (the common case)', () => {
+    const valid = VALID as typeof VALID & { timestamp: string };
+    for (const type of TYPES) {
+      const slow = decodeKnownWithCodecs(type, valid, valid.timestamp, { type, data: valid });
+      expect(slow).not.toBeInstanceOf(DecodeError);
+      expect(decodeSpooledEvent({ type, data: valid })).toEqual(slow);
+    }
+  });
+});
