@@ -3,6 +3,7 @@ import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
 import { NetworkError, ProtocolError, TimeoutError, isAuthError } from './errors';
 import { type HeadersContext, type HeadersOption, resolveHeaders } from './headers';
 import { judgeStreamResponse } from './internal/http';
+import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
 import { displayUrl } from './internal/redact';
 import { SseParser } from './internal/sse-parser';
 import { type ConnectionState, StateReporter } from './state';
@@ -48,6 +49,12 @@ export interface SseOptions {
    * unfinished line that grows past it, is a ProtocolError; memory stays bounded. @default 1048576
    */
   readonly maxEventSize?: number;
+  /**
+   * Remember this many recent event ids and drop an event whose id was already seen: for servers
+   * that replay a little more than asked after `Last-Event-ID`. Only events that carry their own
+   * `id:` field count. 0 turns it off. @default 0
+   */
+  readonly dedupe?: number;
   /** Receives every change of connection state, e.g. a `BehaviorSubject<ConnectionState>`. @default none */
   readonly state?: Partial<Observer<ConnectionState>>;
   /** The fetch implementation. @default globalThis.fetch */
@@ -89,6 +96,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     const state = new StateReporter(options.state);
     const backoff = policy && new Backoff(policy, scheduler);
     let lastEventId = options.lastEventId ?? '';
+    const seen = options.dedupe ? new RecentIds(options.dedupe) : undefined;
     let closed = false;
     let attempt = 0;
     let controller: AbortController | undefined;
@@ -151,6 +159,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     const runAttempt = async (attemptController: AbortController, refresh: boolean): Promise<AttemptEnd> => {
       const headers = await requestHeaders(options.headers, { attempt, refresh }, lastEventId);
       if (attemptController.signal.aborted) return 'cancelled';
+      warnIfInsecure(target, 'authorization' in headers || hasQueryCredential(target));
 
       let idleError: TimeoutError | undefined;
       const onIdle = (): void => {
@@ -190,8 +199,9 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       let protocolError: ProtocolError | undefined;
       const parser = new SseParser(
         {
-          onMessage: (message) => {
-            if (!closed) subscriber.next(message);
+          onMessage: (message, hasId) => {
+            if (closed || (hasId && seen?.repeat(message.lastEventId))) return;
+            subscriber.next(message);
           },
           onRetry: (delay) => backoff?.setInitialDelay(delay),
           onOversize: () => (protocolError = oversized(where, maxEventSize)),
@@ -233,6 +243,25 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       state.set('disconnected');
     };
   });
+}
+
+/** The last `size` ids, in a ring, with a set for lookups. */
+class RecentIds {
+  private readonly ring: string[] = [];
+  private readonly set = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** True when `id` is among the remembered ones; otherwise remembers it. */
+  repeat(id: string): boolean {
+    if (this.set.has(id)) return true;
+    if (this.ring.length === this.size) this.set.delete(this.ring[this.next]!);
+    this.ring[this.next] = id;
+    this.next = (this.next + 1) % this.size;
+    this.set.add(id);
+    return false;
+  }
 }
 
 function oversized(where: string, maxEventSize: number): ProtocolError {

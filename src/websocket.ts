@@ -15,6 +15,7 @@ import { DroppedMessageError, ProtocolError, type RealtimeError, TimeoutError, i
 import { type AttemptContext, type HeadersOption, resolveHeaders } from './headers';
 import { closeError } from './internal/close-codes';
 import { parseRetryAfter } from './internal/http';
+import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
 import { displayUrl } from './internal/redact';
 import { SendQueue } from './internal/send-queue';
 import { TopicRegistry } from './internal/topics';
@@ -290,6 +291,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
 
   private openWith(run: Run<In>, url: string, headers: Readonly<Record<string, string>>): void {
     const Implementation = this.options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
+    warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
     let socket: WebSocketLike;
     try {
       socket = new Implementation(url, this.options.protocols, Object.keys(headers).length ? { headers: { ...headers } } : undefined);

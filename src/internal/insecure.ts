@@ -15,3 +15,24 @@ export function insecureTransportWarning(url: string): string | undefined {
   if (LOOPBACK.test(parsed.hostname)) return undefined;
   return `credentials will be sent unencrypted to ${parsed.host} (${parsed.protocol.slice(0, -1)}); use https/wss outside local development.`;
 }
+
+const warnedHosts = new Set<string>();
+
+/**
+ * Warns once per host and process (on the console) when a credential is about to travel
+ * unencrypted to a host that is not this machine. @internal
+ */
+export function warnIfInsecure(url: string, carriesCredential: boolean): void {
+  if (!carriesCredential) return;
+  const warning = insecureTransportWarning(url);
+  if (!warning) return;
+  const host = new URL(url).host;
+  if (warnedHosts.has(host)) return;
+  warnedHosts.add(host);
+  console.warn(`[rx-realtime] ${warning}`);
+}
+
+/** Whether a URL carries a credential on its query, as some realtime APIs require. @internal */
+export function hasQueryCredential(url: string): boolean {
+  return /[?&](token|api_key|access_token)=/i.test(url);
+}

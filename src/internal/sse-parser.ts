@@ -2,7 +2,8 @@ import type { SseMessage } from '../sse';
 
 /** What the parser reports. @internal */
 export interface SseParserHandlers {
-  onMessage(message: SseMessage): void;
+  /** `hasId`: the block itself carried an `id` field (rather than inheriting the last one). */
+  onMessage(message: SseMessage, hasId: boolean): void;
   /** A valid `retry:` field: the server's reconnection delay in ms. */
   onRetry(delay: number): void;
   /** The pending event or unfinished line grew past the limit; the parser stops. */
@@ -35,12 +36,18 @@ export class SseParser {
   private data = '';
   private dataLines = 0;
   private type = '';
+  private idInBlock = false;
 
   constructor(
     private readonly handlers: SseParserHandlers,
     private readonly maxEventSize: number,
     public lastEventId = '',
   ) {}
+
+  /** Characters held right now (the unfinished line and the pending event's data); never above maxEventSize. */
+  get buffered(): number {
+    return this.fragmentsLength + this.data.length;
+  }
 
   feed(chunk: string): void {
     if (this.stopped || chunk === '') return;
@@ -91,6 +98,7 @@ export class SseParser {
   private oversize(): void {
     this.stopped = true;
     this.fragments = [];
+    this.fragmentsLength = 0;
     this.data = '';
     this.handlers.onOversize();
   }
@@ -117,7 +125,10 @@ export class SseParser {
         else if (text.startsWith('retry', start) && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
         return;
       case 2:
-        if (text.startsWith('id', start) && value.indexOf('\0') === -1) this.lastEventId = value;
+        if (text.startsWith('id', start) && value.indexOf('\0') === -1) {
+          this.lastEventId = value;
+          this.idInBlock = true;
+        }
         return;
       default:
         return;
@@ -125,12 +136,14 @@ export class SseParser {
   }
 
   private dispatch(): void {
+    const hasId = this.idInBlock;
+    this.idInBlock = false;
     if (this.dataLines > 0) {
       const message: SseMessage = { type: this.type || 'message', data: this.data, lastEventId: this.lastEventId };
       this.data = '';
       this.dataLines = 0;
       this.type = '';
-      this.handlers.onMessage(message);
+      this.handlers.onMessage(message, hasId);
     } else {
       this.type = '';
     }

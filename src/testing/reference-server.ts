@@ -34,6 +34,8 @@ export interface ReferenceServerOptions {
   readonly miosaApiKeys?: readonly string[];
   /** Events kept for Miosa resumption. @default 10000 */
   readonly historySize?: number;
+  /** With `sseIds`, a resumed Miosa stream also repeats this many events before `Last-Event-ID`. @default 0 */
+  readonly replayOverlap?: number;
   /** Shrink these to make tests fast. @default the real servers' intervals */
   readonly timing?: Partial<ReferenceTiming>;
   /** Number SSE events with `id:` and resume after `Last-Event-ID` (an extension: the real servers send no ids). @default false */
@@ -121,7 +123,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     maxSocketsPerOrg: options.maxSocketsPerOrg ?? 100,
     cleanups: new Set(),
   };
-  const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000);
+  const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
   const simulator = new Simulator(context.store, miosa, keys[0]!.organization);
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<Socket>();

@@ -34,6 +34,8 @@ export class MiosaHub {
     private readonly context: ServerContext,
     private readonly apiKeys: ReadonlySet<string>,
     private readonly historySize: number,
+    /** On resume, also replay this many events before `Last-Event-ID` (a server that repeats itself). */
+    private readonly replayOverlap = 0,
   ) {}
 
   /** Sends a computer lifecycle event (`status_changed`, `started`, ...). Objects get `computer_id` and `timestamp` if missing. */
@@ -77,7 +79,7 @@ export class MiosaHub {
     stream.onClose(() => this.listeners.delete(listener));
     const resumeAfter = Number(request.headers['last-event-id']);
     if (this.context.sseIds && Number.isInteger(resumeAfter)) {
-      for (const sent of this.history) if (sent.seq > resumeAfter) this.deliver(listener, sent);
+      for (const sent of this.history) if (sent.seq > resumeAfter - this.replayOverlap) this.deliver(listener, sent);
     }
     return true;
   }
