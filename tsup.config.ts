@@ -41,6 +41,5 @@ export default defineConfig([
     platform: 'browser',
     noExternal: [/.*/],
     minify: true,
-    sourcemap: true,
   },
 ]);

@@ -8,7 +8,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const FILES: Readonly<Record<string, { path: string; type: string }>> = {
   '/': { path: join(ROOT, 'docs', 'dashboard', 'index.html'), type: 'text/html; charset=utf-8' },
   '/app.js': { path: join(ROOT, 'dist', 'dashboard', 'app.js'), type: 'text/javascript; charset=utf-8' },
-  '/app.js.map': { path: join(ROOT, 'dist', 'dashboard', 'app.js.map'), type: 'application/json' },
 };
 
 /** Serves the dashboard page, its script, and the demo key, on the reference server's origin. */
