@@ -87,17 +87,25 @@ export class DroppedMessageError extends RealtimeError {
 const hasName = (error: unknown, name: string): boolean =>
   error instanceof Error && error.name === name;
 
+/** Whether `error` is any error rx-realtime reports (by name, so it works across copies of the library). */
 export const isRealtimeError = (error: unknown): error is RealtimeError =>
   error instanceof RealtimeError ||
   ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError', 'DroppedMessageError'].some(
     (name) => hasName(error, name),
   );
+/** Whether `error` is an {@link AuthError} (by name, so it works across copies of the library). */
 export const isAuthError = (error: unknown): error is AuthError => hasName(error, 'AuthError');
+/** Whether `error` is an {@link HttpError} (by name, so it works across copies of the library). */
 export const isHttpError = (error: unknown): error is HttpError => hasName(error, 'HttpError');
+/** Whether `error` is a {@link ProtocolError} (by name, so it works across copies of the library). */
 export const isProtocolError = (error: unknown): error is ProtocolError => hasName(error, 'ProtocolError');
+/** Whether `error` is a {@link NetworkError} (by name, so it works across copies of the library). */
 export const isNetworkError = (error: unknown): error is NetworkError => hasName(error, 'NetworkError');
+/** Whether `error` is a {@link TimeoutError} (by name, so it works across copies of the library). */
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, 'TimeoutError');
+/** Whether `error` is a {@link DecodeError} (by name, so it works across copies of the library). */
 export const isDecodeError = (error: unknown): error is DecodeError => hasName(error, 'DecodeError');
+/** Whether `error` is a {@link DroppedMessageError} (by name, so it works across copies of the library). */
 export const isDroppedMessageError = (error: unknown): error is DroppedMessageError => hasName(error, 'DroppedMessageError');
 
 /**

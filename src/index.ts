@@ -34,7 +34,7 @@ export type {
   QueueOptions,
 } from './websocket';
 export { webSocket } from './websocket';
-export type { OfType, GlobMatch } from './operators/ofType';
+export type { OfType, GlobMatch, MatchAnywhere, KnownTypes, Narrow } from './operators/ofType';
 export { ofType } from './operators/ofType';
 export type { DecodeWithOptions } from './operators/decodeWith';
 export { decodeWith } from './operators/decodeWith';

@@ -25,11 +25,17 @@ import type { ConnectionState } from './state';
 export interface WebSocketLike {
   readonly readyState: number;
   binaryType: string;
+  /** Called once the socket is open. */
   onopen: ((event: unknown) => void) | null;
+  /** Called with each frame: a string for text, binary data otherwise. */
   onmessage: ((event: { data: unknown }) => void) | null;
+  /** Called once the socket is closed, with the close code. */
   onclose: ((event: { code: number; reason: string }) => void) | null;
+  /** Called on a failure; a close event follows. */
   onerror: ((event: unknown) => void) | null;
+  /** Sends one frame. */
   send(data: string | ArrayBufferLike | ArrayBufferView): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
 }
 

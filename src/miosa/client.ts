@@ -21,7 +21,9 @@ export interface MiosaOptions {
   readonly reconnect?: Partial<BackoffOptions> | false;
   /** No byte at all for this long is a stalled connection (the SDK gives up after 120 s). @default 120000 */
   readonly idleTimeout?: number;
+  /** The fetch implementation. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** Runs every timer, the per-event timeout included. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
   /** Where the insecure-transport warning goes. @default console.warn */
   readonly logger?: (message: string) => void;

@@ -10,15 +10,15 @@ export type GlobMatch<S extends string, P extends string> = P extends `${infer H
     ? true
     : false;
 
-/** Whether some suffix of `S` matches `P`. */
-type MatchAnywhere<S extends string, P extends string> = GlobMatch<S, P> extends true
+/** Whether some suffix of `S` matches `P` (the part of {@link GlobMatch} after a `*`). */
+export type MatchAnywhere<S extends string, P extends string> = GlobMatch<S, P> extends true
   ? true
   : S extends `${string}${infer Rest}`
     ? MatchAnywhere<Rest, P>
     : false;
 
 /** The literal `type`s of a union (members whose `type` is just `string` contribute none). */
-type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (string extends T ? never : T) : never;
+export type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (string extends T ? never : T) : never;
 
 /**
  * The members of the union `E` that a pattern in `P` can match. A member typed `type: string`
@@ -26,8 +26,8 @@ type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (stri
  */
 export type OfType<E extends { readonly type: string }, P extends string> = Narrow<E, P, KnownTypes<E>>;
 
-/** `Known` is computed over the whole union first; `E` then distributes member by member. */
-type Narrow<E, P extends string, Known extends string> = E extends { readonly type: infer T extends string }
+/** {@link OfType}'s worker: `Known` is computed over the whole union first; `E` then distributes member by member. */
+export type Narrow<E, P extends string, Known extends string> = E extends { readonly type: infer T extends string }
   ? string extends T
     ? true extends (P extends `${string}*${string}` ? true : P extends Known ? false : true)
       ? E

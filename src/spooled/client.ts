@@ -45,8 +45,11 @@ export interface SpooledOptions {
   readonly idleTimeout?: number;
   /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
   readonly linger?: number;
+  /** The fetch implementation (SSE and the token exchange). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** The WebSocket implementation. @default isomorphic-ws */
   readonly WebSocket?: WebSocketConstructor;
+  /** Runs every timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
 

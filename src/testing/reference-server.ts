@@ -66,15 +66,25 @@ export interface SpooledControl {
   /** The first API key. */
   readonly apiKey: string;
   readonly generation: SpooledGeneration;
+  /** A signed access JWT for a key (a negative ttl makes an expired one). */
   accessToken(apiKey?: string, ttlSeconds?: number): string;
+  /** Enqueues a job: `JobCreated`. */
   createJob(queue: string, options?: { priority?: number; payload?: unknown; maxRetries?: number; organization?: string }): Job;
+  /** A job by id. */
   job(id: string): Job | undefined;
+  /** pending -> processing: `JobStatusChange` (and a busy heartbeat for the worker). */
   claim(jobId: string, workerId?: string): Job;
+  /** -> completed: `JobStatusChange`, `JobCompleted`. */
   complete(jobId: string, result?: unknown): Job;
+  /** An attempt fails: `JobFailed`, then back to pending while retries remain, else failed or deadletter. */
   fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
+  /** -> cancelled: `JobStatusChange`. */
   cancel(jobId: string): Job;
+  /** `WorkerRegistered`. */
   registerWorker(queue: string, id?: string): Worker;
+  /** `WorkerHeartbeat`. */
   heartbeat(workerId: string, status?: string, currentJobId?: string | null): void;
+  /** `WorkerDeregistered`. */
   deregisterWorker(workerId: string): void;
   /** Publishes any event as it is (also unknown or SDK-shaped ones) to the WebSocket streams. */
   publish(event: SpooledWireEvent | Record<string, unknown>, organization?: string): void;
@@ -85,7 +95,9 @@ export interface MiosaControl {
   readonly apiKey: string;
   /** `http://127.0.0.1:<port>/api/v1` */
   readonly baseUrl: string;
+  /** Sends a computer lifecycle event; objects get `computer_id` and `timestamp` if missing. */
   emitComputer(computerId: string, type: string, data: unknown): void;
+  /** Sends a tenant-wide event to the matching `events/stream` listeners. */
   emitTenant(type: string, data: unknown): void;
   /** Ends a computer's streams, or with `'tenant'` the tenant streams, with `data: [DONE]`. */
   finish(scope: string): void;

@@ -40,6 +40,7 @@ export class Simulator {
     return this.timers.length > 0;
   }
 
+  /** Starts (or restarts) the traffic. */
   start(options: SimulatorOptions = {}): void {
     this.stop();
     const random = options.random ?? Math.random;
@@ -81,6 +82,7 @@ export class Simulator {
     if (options.miosa !== false) this.every(1500, () => this.miosaStep(random));
   }
 
+  /** Stops the traffic and deregisters its workers. */
   stop(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];

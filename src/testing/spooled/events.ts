@@ -6,6 +6,7 @@ export interface SpooledWireEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** Job statuses of the real server. */
 export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'deadletter' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
 

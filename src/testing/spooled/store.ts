@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type JobStatus, type SpooledWireEvent, TERMINAL_STATUSES, spooledEvent } from './events';
 
+/** A job in the reference server's store. */
 export interface Job {
   readonly id: string;
   readonly organization: string;
@@ -16,6 +17,7 @@ export interface Job {
   error: string | null;
 }
 
+/** A worker in the reference server's store. */
 export interface Worker {
   readonly id: string;
   readonly organization: string;
