@@ -87,7 +87,15 @@ export class DroppedMessageError extends RealtimeError {
 const hasName = (error: unknown, name: string): boolean =>
   error instanceof Error && error.name === name;
 
-/** Whether `error` is any error rx-realtime reports (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is any error rx-realtime reports (by name, so it works across copies of the library).
+ * Each `isXError` guard works the same way.
+ *
+ * @example
+ * ```ts
+ * events$.subscribe({ error: (error) => (isAuthError(error) ? signIn() : isRealtimeError(error) ? showBanner(error.message) : report(error)) });
+ * ```
+ */
 export const isRealtimeError = (error: unknown): error is RealtimeError =>
   error instanceof RealtimeError ||
   ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError', 'DroppedMessageError'].some(
@@ -112,6 +120,12 @@ export const isDroppedMessageError = (error: unknown): error is DroppedMessageEr
  * The default retry policy of both transports: transient failures are retried, verdicts are not.
  * Network errors, timeouts, and HTTP 408, 429 and 5xx are transient; auth, other 4xx, protocol and
  * decode errors, and anything that is not a RealtimeError (a bug, a throwing headers function) are not.
+ */
+/**
+ * @example
+ * ```ts
+ * retryBackoff({ shouldRetry: (error) => isTransientError(error) || isAuthError(error) })
+ * ```
  */
 export function isTransientError(error: unknown): boolean {
   if (isNetworkError(error) || isTimeoutError(error)) return true;

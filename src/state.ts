@@ -3,12 +3,28 @@ import { BehaviorSubject, type Observable, type Observer, distinctUntilChanged }
 /** Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself. */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
-/** A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport. */
+/**
+ * A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport.
+ *
+ * @example
+ * ```ts
+ * const state = connectionState();
+ * sse(url, { state }).subscribe();
+ * state.subscribe((value) => badge.textContent = value);
+ * ```
+ */
 export function connectionState(initial: ConnectionState = 'disconnected'): BehaviorSubject<ConnectionState> {
   return new BehaviorSubject<ConnectionState>(initial);
 }
 
-/** The read-only face of a state subject: replays the current state, repeats none. */
+/**
+ * The read-only face of a state subject: replays the current state, repeats none.
+ *
+ * @example
+ * ```ts
+ * readonly state$ = readonlyState(this.stateSubject);
+ * ```
+ */
 export function readonlyState(subject: BehaviorSubject<ConnectionState>): Observable<ConnectionState> {
   return subject.pipe(distinctUntilChanged());
 }

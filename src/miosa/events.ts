@@ -22,7 +22,14 @@ export interface TenantEvent {
 
 const KNOWN: ReadonlySet<string> = new Set(['status_changed', 'started', 'stopped', 'error', 'checkpoint_created']);
 
-/** One SSE message of a computer stream as a ComputerEvent. */
+/**
+ * One SSE message of a computer stream as a ComputerEvent.
+ *
+ * @example
+ * ```ts
+ * toComputerEvent('status_changed', '{"computer_id":"cmp_1","status":"running"}').computerId; // 'cmp_1'
+ * ```
+ */
 export function toComputerEvent(name: string, raw: string): ComputerEvent {
   let data: unknown = raw;
   try {

@@ -83,7 +83,14 @@ export const PASCAL_TO_DOTTED: Readonly<Record<string, SpooledEventType>> = {
 
 const DOTTED = new Set<string>(Object.keys(SpooledWireData));
 
-/** The dotted name of a wire type, or undefined if this version does not know it. */
+/**
+ * The dotted name of a wire type, or undefined if this version does not know it.
+ *
+ * @example
+ * ```ts
+ * dottedType('JobStatusChange'); // 'job.status'
+ * ```
+ */
 export function dottedType(type: string): SpooledEventType | undefined {
   return PASCAL_TO_DOTTED[type] ?? (DOTTED.has(type) ? (type as SpooledEventType) : undefined);
 }
@@ -152,6 +159,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
  * (`{"type":"job.started","timestamp":..., "data":{...}}`). Unknown types pass through; a known type
  * with bad data is a DecodeError (with the path of each problem), never a thrown exception.
+ *
+ * @example
+ * ```ts
+ * const event = decodeSpooledEvent(JSON.parse(frame));
+ * if (!isDecodeError(event) && event.type === 'job.failed') console.warn(event.data.error);
+ * ```
  */
 export function decodeSpooledEvent(json: unknown): SpooledEvent | DecodeError {
   if (!isRecord(json) || typeof json.type !== 'string') {
