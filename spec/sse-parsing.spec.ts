@@ -1,4 +1,4 @@
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, take, toArray } from 'rxjs';
 import { ProtocolError, type SseMessage, sse } from '../src';
 import { chunkedFetch, everySplit, utf8 } from './helpers/chunked-fetch';
 
@@ -88,5 +88,31 @@ describe('sse() and the last event ID', () => {
     await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/ended the stream/);
     // The stream ended cleanly twice: one retry after the server's 25 ms, then it gave up.
     expect(delays).toEqual([25]);
+  });
+});
+
+describe('sse() resuming after a cut inside a block', () => {
+  it('does not count an id whose block never ended', async () => {
+    const seen: (string | undefined)[] = [];
+    let call = 0;
+    const fetch = (async (_url: string, init: { headers: Record<string, string> }) => {
+      seen.push(init.headers['last-event-id']);
+      call += 1;
+      const text = call === 1 ? 'id: 1\ndata: one\n\nid: 2\ndata: tw' : 'id: 2\ndata: two\n\n';
+      const cut = call === 1;
+      let pulls = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulls += 1;
+          if (pulls === 1) controller.enqueue(utf8(text));
+          else if (cut) controller.error(new TypeError('terminated'));
+          else controller.close();
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    }) as unknown as typeof globalThis.fetch;
+    const events = await lastValueFrom(sse('http://stream.test/', { fetch, reconnect: { initialDelay: 1, jitter: 0 } }).pipe(take(2), toArray()));
+    expect(events.map((event) => event.data)).toEqual(['one', 'two']);
+    expect(seen).toEqual([undefined, '1']);
   });
 });

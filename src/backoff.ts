@@ -7,7 +7,14 @@ import {
 } from 'rxjs';
 import { isHttpError, isRealtimeError, isTransientError } from './errors';
 
-/** How a failed connection is retried. All times are milliseconds. */
+/**
+ * How a failed connection is retried. All times are milliseconds.
+ *
+ * @example
+ * ```ts
+ * sse(url, { reconnect: { initialDelay: 500, maxDelay: 10_000, maxAttempts: Infinity, jitter: 0.25 } });
+ * ```
+ */
 export interface BackoffOptions {
   /** Delay before the first retry. @default 1000 */
   readonly initialDelay: number;
@@ -39,7 +46,14 @@ export interface BackoffOptions {
   readonly random: () => number;
 }
 
-/** Retries what is worth retrying: see {@link BackoffOptions.shouldRetry}. */
+/**
+ * Retries what is worth retrying: see {@link BackoffOptions.shouldRetry}.
+ *
+ * @example
+ * ```ts
+ * retryBackoff({ shouldRetry: (error, attempt) => defaultShouldRetry(error) && attempt < 3 })
+ * ```
+ */
 export const defaultShouldRetry = (error: unknown): boolean => !isRealtimeError(error) || isTransientError(error);
 
 const defaults: BackoffOptions = {
@@ -125,7 +139,14 @@ export class Backoff {
   }
 }
 
-/** Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers. */
+/**
+ * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
+ *
+ * @example
+ * ```ts
+ * source$.pipe(retryBackoff({ initialDelay: 10, jitter: 0, scheduler: testScheduler }));
+ * ```
+ */
 export interface RetryBackoffOptions extends Partial<BackoffOptions> {
   /** Runs the waits; inject a TestScheduler in tests. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;

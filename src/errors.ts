@@ -1,9 +1,14 @@
 /**
- * Every failure rx-realtime reports is a {@link RealtimeError}. Subclasses set `name`, so a plain
+ * * Every failure rx-realtime reports is a {@link RealtimeError}. Subclasses set `name`, so a plain
  * `error.name === 'AuthError'` check works across bundles, and each has an `isXError()` guard.
  *
  * Messages say what happened and what to do next. They never contain header values, tokens or
  * query strings: callers may log them as they are.
+ *
+ * @example
+ * ```ts
+ * events$.subscribe({ error: (error) => error instanceof RealtimeError && showBanner(error.message) });
+ * ```
  */
 export class RealtimeError extends Error {
   override name = 'RealtimeError';
@@ -12,7 +17,14 @@ export class RealtimeError extends Error {
   }
 }
 
-/** The server refused the credentials (HTTP 401/403 or a WebSocket auth close code). Not retried. */
+/**
+ * The server refused the credentials (HTTP 401/403 or a WebSocket auth close code). Not retried.
+ *
+ * @example
+ * ```ts
+ * events$.subscribe({ error: (error) => error instanceof AuthError && router.navigate(['/sign-in']) });
+ * ```
+ */
 export class AuthError extends RealtimeError {
   override name = 'AuthError';
   /** The HTTP status or WebSocket close code that said so. */
@@ -23,7 +35,14 @@ export class AuthError extends RealtimeError {
   }
 }
 
-/** The server answered with an HTTP status that is not a stream. */
+/**
+ * The server answered with an HTTP status that is not a stream.
+ *
+ * @example
+ * ```ts
+ * catchError((error) => (error instanceof HttpError && error.status === 404 ? EMPTY : throwError(() => error)))
+ * ```
+ */
 export class HttpError extends RealtimeError {
   override name = 'HttpError';
   readonly status: number;
@@ -36,17 +55,38 @@ export class HttpError extends RealtimeError {
   }
 }
 
-/** The peer broke the protocol: wrong content type, an oversized event or frame, a missing body. */
+/**
+ * The peer broke the protocol: wrong content type, an oversized event or frame, a missing body.
+ *
+ * @example
+ * ```ts
+ * sse(url, { maxEventSize: 64 * 1024 }).subscribe({ error: (error) => error instanceof ProtocolError && console.error(error.message) });
+ * ```
+ */
 export class ProtocolError extends RealtimeError {
   override name = 'ProtocolError';
 }
 
-/** The connection could not be made or was lost (DNS, refused, reset, socket closed). */
+/**
+ * The connection could not be made or was lost (DNS, refused, reset, socket closed).
+ *
+ * @example
+ * ```ts
+ * retryBackoff({ shouldRetry: (error) => error instanceof NetworkError })
+ * ```
+ */
 export class NetworkError extends RealtimeError {
   override name = 'NetworkError';
 }
 
-/** Nothing arrived for longer than allowed (idle, stale or per-event timeout). */
+/**
+ * Nothing arrived for longer than allowed (idle, stale or per-event timeout).
+ *
+ * @example
+ * ```ts
+ * miosa.stream({ timeout: 5000, onTimeout: 'error' }).subscribe({ error: (e) => e instanceof TimeoutError && console.log(e.timeout) });
+ * ```
+ */
 export class TimeoutError extends RealtimeError {
   override name = 'TimeoutError';
   /** The limit that was exceeded, in milliseconds. */
@@ -57,7 +97,14 @@ export class TimeoutError extends RealtimeError {
   }
 }
 
-/** An item did not match its codec. `path` says where, e.g. `data.retry_count`. */
+/**
+ * An item did not match its codec. `path` says where, e.g. `data.retry_count`.
+ *
+ * @example
+ * ```ts
+ * messages$.pipe(decodeWith(MyEvent, { onError: (error: DecodeError) => console.warn(error.problems) }));
+ * ```
+ */
 export class DecodeError extends RealtimeError {
   override name = 'DecodeError';
   /** One readable line per problem, e.g. `data.priority: expected number, got "high"`. */
@@ -71,7 +118,14 @@ export class DecodeError extends RealtimeError {
   }
 }
 
-/** A message given to `send()` was never sent: the outbox was full, or it waited longer than its ttl. */
+/**
+ * A message given to `send()` was never sent: the outbox was full, or it waited longer than its ttl.
+ *
+ * @example
+ * ```ts
+ * connection.errors$.subscribe((error) => error instanceof DroppedMessageError && resend(error.payload));
+ * ```
+ */
 export class DroppedMessageError extends RealtimeError {
   override name = 'DroppedMessageError';
   readonly reason: 'overflow' | 'expired';
@@ -101,19 +155,68 @@ export const isRealtimeError = (error: unknown): error is RealtimeError =>
   ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError', 'DroppedMessageError'].some(
     (name) => hasName(error, name),
   );
-/** Whether `error` is an {@link AuthError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is an {@link AuthError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isAuthError(error)) signIn();
+ * ```
+ */
 export const isAuthError = (error: unknown): error is AuthError => hasName(error, 'AuthError');
-/** Whether `error` is an {@link HttpError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is an {@link HttpError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isHttpError(error) && error.status === 429) slowDown(error.retryAfter);
+ * ```
+ */
 export const isHttpError = (error: unknown): error is HttpError => hasName(error, 'HttpError');
-/** Whether `error` is a {@link ProtocolError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is a {@link ProtocolError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isProtocolError(error)) reportServerBug(error.message);
+ * ```
+ */
 export const isProtocolError = (error: unknown): error is ProtocolError => hasName(error, 'ProtocolError');
-/** Whether `error` is a {@link NetworkError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is a {@link NetworkError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isNetworkError(error)) showOffline();
+ * ```
+ */
 export const isNetworkError = (error: unknown): error is NetworkError => hasName(error, 'NetworkError');
-/** Whether `error` is a {@link TimeoutError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is a {@link TimeoutError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isTimeoutError(error)) console.log(`silent for ${error.timeout} ms`);
+ * ```
+ */
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, 'TimeoutError');
-/** Whether `error` is a {@link DecodeError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is a {@link DecodeError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * connection.errors$.pipe(filter(isDecodeError)).subscribe((error) => console.warn(error.problems));
+ * ```
+ */
 export const isDecodeError = (error: unknown): error is DecodeError => hasName(error, 'DecodeError');
-/** Whether `error` is a {@link DroppedMessageError} (by name, so it works across copies of the library). */
+/**
+ * Whether `error` is a {@link DroppedMessageError} (by name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * connection.errors$.pipe(filter(isDroppedMessageError)).subscribe((error) => queueForLater(error.payload));
+ * ```
+ */
 export const isDroppedMessageError = (error: unknown): error is DroppedMessageError => hasName(error, 'DroppedMessageError');
 
 /**

@@ -1,4 +1,11 @@
-/** What a headers (or URL) function is told about the attempt it is called for. */
+/**
+ * What a headers (or URL) function is told about the attempt it is called for.
+ *
+ * @example
+ * ```ts
+ * sse(url, { headers: async ({ attempt, refresh }: AttemptContext) => ({ authorization: `Bearer ${await tokens.get(refresh)}` }) });
+ * ```
+ */
 export interface AttemptContext {
   /** 0 for a fresh connection, then 1, 2, ... for the retries in a row after a failure. */
   readonly attempt: number;
@@ -6,10 +13,25 @@ export interface AttemptContext {
   readonly refresh: boolean;
 }
 
-/** The same context, under the name the SSE options use. */
+/**
+ * The same context, under the name the SSE options use.
+ *
+ * @example
+ * ```ts
+ * const headers = ({ refresh }: HeadersContext) => ({ authorization: `Bearer ${refresh ? renew() : current()}` });
+ * ```
+ */
 export type HeadersContext = AttemptContext;
 
-/** Request headers, or a function that makes them anew for every attempt (so tokens can refresh). */
+/**
+ * Request headers, or a function that makes them anew for every attempt (so tokens can refresh).
+ *
+ * @example
+ * ```ts
+ * const headers: HeadersOption = { authorization: `Bearer ${token}` };
+ * sse(url, { headers });
+ * ```
+ */
 export type HeadersOption =
   | Readonly<Record<string, string>>
   | ((context: AttemptContext) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);

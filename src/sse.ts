@@ -8,7 +8,14 @@ import { displayUrl } from './internal/redact';
 import { SseParser } from './internal/sse-parser';
 import { type ConnectionState, StateReporter } from './state';
 
-/** One server-sent event, with the meanings the WHATWG HTML standard gives its fields. */
+/**
+ * One server-sent event, with the meanings the WHATWG HTML standard gives its fields.
+ *
+ * @example
+ * ```ts
+ * sse(url).subscribe(({ type, data, lastEventId }: SseMessage) => console.log(type, data, lastEventId));
+ * ```
+ */
 export interface SseMessage {
   /** The `event:` field, or `message` when the server named none. */
   readonly type: string;
@@ -18,7 +25,14 @@ export interface SseMessage {
   readonly lastEventId: string;
 }
 
-/** Options of {@link sse}. */
+/**
+ * Options of {@link sse}.
+ *
+ * @example
+ * ```ts
+ * sse(url, { method: 'POST', body: JSON.stringify({ since }), idleTimeout: 60_000, reconnect: false });
+ * ```
+ */
 export interface SseOptions {
   /** Extra request headers, e.g. `Authorization`. A function is called on every attempt. @default none */
   readonly headers?: HeadersOption;

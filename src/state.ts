@@ -1,6 +1,14 @@
 import { BehaviorSubject, type Observable, type Observer, distinctUntilChanged } from 'rxjs';
 
-/** Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself. */
+/**
+ * Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself.
+ *
+ * @example
+ * ```ts
+ * const state = new BehaviorSubject<ConnectionState>('disconnected');
+ * sse(url, { state });
+ * ```
+ */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
 /**

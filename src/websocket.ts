@@ -21,7 +21,14 @@ import { SendQueue } from './internal/send-queue';
 import { TopicRegistry } from './internal/topics';
 import type { ConnectionState } from './state';
 
-/** The part of a WebSocket that rx-realtime uses: the browser's and `ws`'s both fit. */
+/**
+ * The part of a WebSocket that rx-realtime uses: the browser's and `ws`'s both fit.
+ *
+ * @example
+ * ```ts
+ * class TestSocket implements WebSocketLike { ... } // driven by hand in tests
+ * ```
+ */
 export interface WebSocketLike {
   readonly readyState: number;
   binaryType: string;
@@ -39,17 +46,38 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** A WebSocket constructor. The third argument carries `headers` where the implementation takes them (`ws`). */
+/**
+ * A WebSocket constructor. The third argument carries `headers` where the implementation takes them (`ws`).
+ *
+ * @example
+ * ```ts
+ * webSocket(url, { WebSocket: globalThis.WebSocket as unknown as WebSocketConstructor });
+ * ```
+ */
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],
   options?: { headers?: Record<string, string> },
 ) => WebSocketLike;
 
-/** The URL, or a (possibly async) function that makes it for every attempt, e.g. to put a fresh token on it. */
+/**
+ * The URL, or a (possibly async) function that makes it for every attempt, e.g. to put a fresh token on it.
+ *
+ * @example
+ * ```ts
+ * webSocket(async ({ refresh }) => `wss://api.example.com/ws?token=${await getToken(refresh)}`);
+ * ```
+ */
 export type UrlOption = string | URL | ((context: AttemptContext) => string | URL | Promise<string | URL>);
 
-/** Keeping a quiet connection honest. */
+/**
+ * Keeping a quiet connection honest.
+ *
+ * @example
+ * ```ts
+ * webSocket(url, { heartbeat: { interval: 30_000, message: { cmd: 'Ping' }, staleAfter: 75_000 } });
+ * ```
+ */
 export interface HeartbeatOptions<Out> {
   /** Send `message` this often while open (ms). @default no pings */
   readonly interval?: number;
@@ -59,7 +87,14 @@ export interface HeartbeatOptions<Out> {
   readonly staleAfter?: number;
 }
 
-/** The outbox for messages sent while the socket is not open. */
+/**
+ * The outbox for messages sent while the socket is not open.
+ *
+ * @example
+ * ```ts
+ * webSocket(url, { queue: { max: 20, ttl: 5000 } });
+ * ```
+ */
 export interface QueueOptions {
   /** Most messages kept; the oldest goes when a new one arrives. 0 disables queueing. @default 100 */
   readonly max: number;
@@ -67,7 +102,14 @@ export interface QueueOptions {
   readonly ttl: number;
 }
 
-/** Options of {@link webSocket}. */
+/**
+ * Options of {@link webSocket}.
+ *
+ * @example
+ * ```ts
+ * webSocket<Frame, Command>(url, { protocols: 'v1', linger: 5000, maxMessageSize: 64 * 1024 });
+ * ```
+ */
 export interface WebSocketOptions<In, Out> {
   /** Subprotocols to ask for. @default none */
   readonly protocols?: string | string[];
@@ -97,7 +139,15 @@ export interface WebSocketOptions<In, Out> {
   readonly scheduler?: SchedulerLike;
 }
 
-/** One WebSocket endpoint, shared by every subscriber. */
+/**
+ * One WebSocket endpoint, shared by every subscriber.
+ *
+ * @example
+ * ```ts
+ * const connection: WebSocketConnection<Frame, Command> = webSocket(url);
+ * connection.send({ cmd: 'Ping' });
+ * ```
+ */
 export interface WebSocketConnection<In, Out> {
   /** Every message. Lazy and shared: the first subscriber opens the socket, the last one closes it (after `linger`). */
   readonly messages$: Observable<In>;

@@ -1,11 +1,17 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { AuthError, type ConnectionState, HttpError, type SseMessage, sse, webSocket } from '../../src';
+import { type Subscription, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { AuthError, type ConnectionState, type SseMessage, sse, webSocket } from '../../src';
 import { spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
 
 let server: ReferenceServer;
-afterEach(() => server?.close());
+/** Every subscription a test opens, closed even when the test fails, so no retry loop outlives it. */
+const opened: Subscription[] = [];
+const keep = (subscription: Subscription): Subscription => (opened.push(subscription), subscription);
+afterEach(async () => {
+  for (const subscription of opened.splice(0)) subscription.unsubscribe();
+  await server?.close();
+});
 
 const miosaHeaders = () => ({ authorization: `Bearer ${server.miosa.apiKey}` });
 const tenantStream = () => `${server.miosa.baseUrl}/events/stream`;
@@ -22,12 +28,14 @@ async function emitNumbered(count: number, onBatch: (sent: number) => Promise<vo
 
 describe('nothing lost: resume after drops', () => {
   it('50,000 numbered events, connections killed at 20 random points: every event exactly once, in order', async () => {
-    server = await startReferenceServer({ sseIds: true, historySize: 60_000 });
+    // Keepalives every 200 ms and a 2 s idle timeout: a connection that dies without a sign
+    // (half-open) is found and replaced, as it would be in production at 15 s / 45 s.
+    server = await startReferenceServer({ sseIds: true, historySize: 60_000, timing: { keepalive: 200 } });
     const total = 50_000;
     const received: number[] = [];
     let drops = 0;
     const done = new Promise<void>((resolve, reject) => {
-      const subscription = sse(tenantStream(), { headers: miosaHeaders(), reconnect: { initialDelay: 5, maxDelay: 50, maxAttempts: Infinity } }).subscribe({
+      const subscription = keep(sse(tenantStream(), { headers: miosaHeaders(), idleTimeout: 2000, reconnect: { initialDelay: 5, maxDelay: 50, maxAttempts: Infinity } }).subscribe({
         next: (message: SseMessage) => {
           received.push(Number(message.data));
           if (received.length === total) {
@@ -36,7 +44,7 @@ describe('nothing lost: resume after drops', () => {
           }
         },
         error: reject,
-      });
+      }));
     });
     await until(() => server.faults.connections === 1, 'connected');
     const killAt = new Set(Array.from({ length: 20 }, () => 250 * (1 + Math.floor(Math.random() * (total / 250 - 2)))));
@@ -47,16 +55,22 @@ describe('nothing lost: resume after drops', () => {
       await until(() => server.faults.connections === 1, 'the client to be back');
       drops += server.faults.dropAll();
     });
-    await done;
+    const stuck = new Promise<never>((_, reject) =>
+      setTimeout(() => {
+        const gap = received.findIndex((value, i) => value !== i + 1);
+        reject(new Error(`stuck: ${received.length} received, first gap at ${gap}, last ${received.at(-1)}, ${server.faults.connections} connection(s)`));
+      }, 60_000).unref(),
+    );
+    await Promise.race([done, stuck]);
     expect(drops).toBe(20);
     expect(received).toHaveLength(total);
     for (let i = 0; i < total; i += 1) if (received[i] !== i + 1) throw new Error(`event ${i + 1} arrived as ${received[i]}`);
-  }, 60_000);
+  }, 120_000);
 
   it('a server that repeats events after Last-Event-ID: dedupe drops the repeats', async () => {
     server = await startReferenceServer({ sseIds: true, replayOverlap: 5 });
     const received: string[] = [];
-    const subscription = sse(tenantStream(), { headers: miosaHeaders(), dedupe: 100, reconnect: { initialDelay: 5, jitter: 0 } }).subscribe((m) => received.push(m.data));
+    const subscription = keep(sse(tenantStream(), { headers: miosaHeaders(), dedupe: 100, reconnect: { initialDelay: 5, jitter: 0 } }).subscribe((m) => received.push(m.data)));
     await until(() => server.faults.connections === 1, 'connected');
     for (let i = 1; i <= 10; i += 1) server.miosa.emitTenant('n', String(i));
     await until(() => received.length === 10, 'ten events');
@@ -89,6 +103,7 @@ describe('faults and recovery', () => {
     server = await startReferenceServer({ timing: { wsPingInterval: 60_000 } });
     const connection = webSocket(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`, { heartbeat: { staleAfter: 100 }, reconnect: { initialDelay: 10 }, linger: 0 });
     const recording = record(connection.messages$);
+    keep(recording.subscription);
     await recording.next(2); // the two Pings
     server.faults.stall();
     await until(() => connection.state === 'reconnecting', 'stale detection');
@@ -141,7 +156,7 @@ describe('faults and recovery', () => {
       headers: miosaHeaders(),
       reconnect: { initialDelay: 20, maxDelay: 10_000, jitter: 0, resetAfter: 1000, maxAttempts: Infinity, onRetry: () => (attempts += 1) },
     });
-    const subscription = stream.subscribe();
+    const subscription = keep(stream.subscribe());
     const feeder = setInterval(() => server.miosa.emitTenant('n', 'x'), 5);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     clearInterval(feeder);
@@ -156,6 +171,7 @@ describe('faults and recovery', () => {
     const port = server.port;
     const states: ConnectionState[] = [];
     const recording = record(sse(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` }, reconnect: { initialDelay: 20, maxDelay: 100, maxAttempts: Infinity }, state: { next: (s) => states.push(s) } }));
+    keep(recording.subscription);
     await recording.next(1);
     await server.close();
     await until(() => states.at(-1) === 'reconnecting', 'reconnecting');
@@ -164,6 +180,5 @@ describe('faults and recovery', () => {
     await recording.next(before + 1);
     recording.subscription.unsubscribe();
     expect(states.filter((s) => s === 'connected')).toHaveLength(2);
-    void HttpError;
   });
 });

@@ -37,12 +37,16 @@ export class SseParser {
   private dataLines = 0;
   private type = '';
   private idInBlock = false;
+  /** The standard's "last event ID buffer": set by `id:`, made the last event ID only when a block ends. */
+  private idBuffer: string;
 
   constructor(
     private readonly handlers: SseParserHandlers,
     private readonly maxEventSize: number,
     public lastEventId = '',
-  ) {}
+  ) {
+    this.idBuffer = lastEventId;
+  }
 
   /** Characters held right now (the unfinished line and the pending event's data); never above maxEventSize. */
   get buffered(): number {
@@ -126,7 +130,7 @@ export class SseParser {
         return;
       case 2:
         if (text.startsWith('id', start) && value.indexOf('\0') === -1) {
-          this.lastEventId = value;
+          this.idBuffer = value;
           this.idInBlock = true;
         }
         return;
@@ -136,6 +140,9 @@ export class SseParser {
   }
 
   private dispatch(): void {
+    // Only a finished block moves the last event ID: a connection cut after `id:` but before the
+    // blank line must resume before that event, not after it.
+    this.lastEventId = this.idBuffer;
     const hasId = this.idInBlock;
     this.idInBlock = false;
     if (this.dataLines > 0) {

@@ -7,7 +7,14 @@ import { type SseMessage, sse } from '../sse';
 import type { ConnectionState } from '../state';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
 
-/** Options of {@link miosaEvents}. */
+/**
+ * Options of {@link miosaEvents}.
+ *
+ * @example
+ * ```ts
+ * miosaEvents({ apiKey: 'msk_...', baseUrl: 'https://api.miosa.ai/api/v1', reconnect: { maxAttempts: 10 } });
+ * ```
+ */
 export interface MiosaOptions {
   /** A Miosa API key; it must start with `msk_`. */
   readonly apiKey: string;
@@ -29,7 +36,14 @@ export interface MiosaOptions {
   readonly logger?: (message: string) => void;
 }
 
-/** Options of `subscribe` and `stream`. */
+/**
+ * Options of `subscribe` and `stream`.
+ *
+ * @example
+ * ```ts
+ * miosa.subscribe('cmp_1', { timeout: 60_000, onTimeout: 'error' });
+ * ```
+ */
 export interface MiosaStreamOptions {
   /** Per-event timeout in ms: no event for this long ends the stream. @default 300000 */
   readonly timeout?: number;
@@ -37,7 +51,15 @@ export interface MiosaStreamOptions {
   readonly onTimeout?: 'complete' | 'error';
 }
 
-/** `Miosa.Events`, as Observables. */
+/**
+ * `Miosa.Events`, as Observables.
+ *
+ * @example
+ * ```ts
+ * const miosa: MiosaEvents = miosaEvents({ apiKey: 'msk_...' });
+ * miosa.state$.subscribe(console.log);
+ * ```
+ */
 export interface MiosaEvents {
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;

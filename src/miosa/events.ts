@@ -1,7 +1,21 @@
-/** The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`. */
+/**
+ * The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`.
+ *
+ * @example
+ * ```ts
+ * const ended = (type: ComputerEventType) => type === 'stopped' || type === 'error';
+ * ```
+ */
 export type ComputerEventType = 'status_changed' | 'started' | 'stopped' | 'error' | 'checkpoint_created' | 'raw';
 
-/** `Miosa.Types.ComputerEvent`, in TypeScript. */
+/**
+ * `Miosa.Types.ComputerEvent`, in TypeScript.
+ *
+ * @example
+ * ```ts
+ * miosa.subscribe('cmp_1').subscribe((event: ComputerEvent) => console.log(event.type, event.computerId, event.data));
+ * ```
+ */
 export interface ComputerEvent {
   readonly type: ComputerEventType;
   /** The SSE event name exactly as sent (differs from `type` for `raw` events). */
@@ -14,7 +28,14 @@ export interface ComputerEvent {
   readonly timestamp: Date | null;
 }
 
-/** A tenant-wide event from `stream()`: the SSE event name and the raw data string. */
+/**
+ * A tenant-wide event from `stream()`: the SSE event name and the raw data string.
+ *
+ * @example
+ * ```ts
+ * miosa.stream({ types: ['sandbox.*'] }).subscribe(({ type, data }: TenantEvent) => console.log(type, JSON.parse(data)));
+ * ```
+ */
 export interface TenantEvent {
   readonly type: string;
   readonly data: string;

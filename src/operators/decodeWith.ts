@@ -3,7 +3,14 @@ import type { Decoder, ValidationError } from 'io-ts';
 import { type OperatorFunction, Observable } from 'rxjs';
 import { DecodeError } from '../errors';
 
-/** What {@link decodeWith} does with an item its codec rejects. */
+/**
+ * What {@link decodeWith} does with an item its codec rejects.
+ *
+ * @example
+ * ```ts
+ * decodeWith(MyEvent, { onInvalid: 'error' })
+ * ```
+ */
 export interface DecodeWithOptions {
   /** `'skip'`: report and go on (the default); `'error'`: fail the stream with the DecodeError. */
   readonly onInvalid?: 'skip' | 'error';

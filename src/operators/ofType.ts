@@ -1,7 +1,14 @@
 import { type OperatorFunction, filter } from 'rxjs';
 import { compileGlobs } from '../internal/glob';
 
-/** Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level. */
+/**
+ * Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level.
+ *
+ * @example
+ * ```ts
+ * type Yes = GlobMatch<'job.failed', 'job.*'>; // true
+ * ```
+ */
 export type GlobMatch<S extends string, P extends string> = P extends `${infer Head}*${infer Tail}`
   ? S extends `${Head}${infer Rest}`
     ? MatchAnywhere<Rest, Tail>
@@ -10,23 +17,49 @@ export type GlobMatch<S extends string, P extends string> = P extends `${infer H
     ? true
     : false;
 
-/** Whether some suffix of `S` matches `P` (the part of {@link GlobMatch} after a `*`). */
+/**
+ * Whether some suffix of `S` matches `P` (the part of {@link GlobMatch} after a `*`).
+ *
+ * @example
+ * ```ts
+ * type Yes = MatchAnywhere<'queue.job.failed', 'failed'>; // true
+ * ```
+ */
 export type MatchAnywhere<S extends string, P extends string> = GlobMatch<S, P> extends true
   ? true
   : S extends `${string}${infer Rest}`
     ? MatchAnywhere<Rest, P>
     : false;
 
-/** The literal `type`s of a union (members whose `type` is just `string` contribute none). */
+/**
+ * The literal `type`s of a union (members whose `type` is just `string` contribute none).
+ *
+ * @example
+ * ```ts
+ * type Names = KnownTypes<SpooledEvent>; // 'job.status' | 'job.created' | ...
+ * ```
+ */
 export type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (string extends T ? never : T) : never;
 
 /**
- * The members of the union `E` that a pattern in `P` can match. A member typed `type: string`
+ * * The members of the union `E` that a pattern in `P` can match. A member typed `type: string`
  * (an "unknown event") stays in when a pattern has a `*` or names a type no known member has.
+ *
+ * @example
+ * ```ts
+ * type Failures = OfType<SpooledEvent, 'job.failed'>; // JobFailedEvent
+ * ```
  */
 export type OfType<E extends { readonly type: string }, P extends string> = Narrow<E, P, KnownTypes<E>>;
 
-/** {@link OfType}'s worker: `Known` is computed over the whole union first; `E` then distributes member by member. */
+/**
+ * {@link OfType}'s worker: `Known` is computed over the whole union first; `E` then distributes member by member.
+ *
+ * @example
+ * ```ts
+ * type Jobs = Narrow<SpooledEvent, 'job.*', KnownTypes<SpooledEvent>>;
+ * ```
+ */
 export type Narrow<E, P extends string, Known extends string> = E extends { readonly type: infer T extends string }
   ? string extends T
     ? true extends (P extends `${string}*${string}` ? true : P extends Known ? false : true)

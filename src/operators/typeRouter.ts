@@ -2,7 +2,15 @@ import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { type TypeTest, compileGlobs } from '../internal/glob';
 import type { OfType } from './ofType';
 
-/** Hands out filtered views of one shared stream; see {@link typeRouter}. */
+/**
+ * Hands out filtered views of one shared stream; see {@link typeRouter}.
+ *
+ * @example
+ * ```ts
+ * const router: TypeRouter<SpooledEvent> = typeRouter(spooled.events$());
+ * router.on('job.*').subscribe(updateJobs);
+ * ```
+ */
 export interface TypeRouter<E extends { readonly type: string }> {
   /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. */
   on<const P extends string>(...patterns: P[]): Observable<OfType<E, P>>;

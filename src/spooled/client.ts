@@ -13,7 +13,14 @@ import { decodeSpooledEvent } from './codecs';
 import { SpooledCredentials, type TokenSource } from './credentials';
 import { type SpooledEvent, TERMINAL_JOB_STATUSES } from './events';
 
-/** Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables. */
+/**
+ * Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables.
+ *
+ * @example
+ * ```ts
+ * spooledRealtime({ baseUrl: 'https://api.spooled.cloud', apiKey: process.env.SPOOLED_API_KEY, transport: 'sse', maxReconnectAttempts: 0 });
+ * ```
+ */
 export interface SpooledOptions {
   /** The API base URL. @default 'https://api.spooled.cloud' */
   readonly baseUrl?: string;
@@ -53,7 +60,14 @@ export interface SpooledOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** The seed SDK's `SubscriptionFilter`. Every field also applies on the client, so results match on both server generations. */
+/**
+ * The seed SDK's `SubscriptionFilter`. Every field also applies on the client, so results match on both server generations.
+ *
+ * @example
+ * ```ts
+ * spooled.events$({ queueName: 'emails', events: ['job.*'] });
+ * ```
+ */
 export interface SubscriptionFilter {
   readonly queueName?: string;
   readonly jobId?: string;
@@ -62,7 +76,16 @@ export interface SubscriptionFilter {
   readonly events?: readonly string[];
 }
 
-/** A Spooled realtime client. */
+/**
+ * A Spooled realtime client.
+ *
+ * @example
+ * ```ts
+ * const spooled: SpooledRealtime = spooledRealtime({ apiKey });
+ * spooled.state$.subscribe((state) => console.log(state));
+ * spooled.close();
+ * ```
+ */
 export interface SpooledRealtime {
   /** The combined state of the client's connections; replays the current one. */
   readonly state$: Observable<ConnectionState>;

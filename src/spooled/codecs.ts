@@ -10,7 +10,14 @@ import type {
   UnknownSpooledEvent,
 } from './events';
 
-/** An RFC 3339 timestamp (nanoseconds allowed) as a Date. */
+/**
+ * An RFC 3339 timestamp (nanoseconds allowed) as a Date.
+ *
+ * @example
+ * ```ts
+ * Rfc3339.decode('2026-01-05T10:00:00.123456789Z'); // Right(Date 10:00:00.123)
+ * ```
+ */
 export const Rfc3339 = new t.Type<Date, string, unknown>(
   'Rfc3339',
   (value): value is Date => value instanceof Date,
@@ -39,7 +46,15 @@ const jobDetails = {
 };
 const workerDetails = { hostname: t.string, version: t.string, last_seen_at: Rfc3339 };
 
-/** io-ts codecs for the `data` of every known event, as it is on the wire (snake_case). */
+/**
+ * io-ts codecs for the `data` of every known event, as it is on the wire (snake_case).
+ *
+ * @example
+ * ```ts
+ * const JobFailedData = SpooledWireData['job.failed'];
+ * messages$.pipe(map((m) => JSON.parse(m.data).data), decodeWith(JobFailedData));
+ * ```
+ */
 export const SpooledWireData = {
   'job.status': t.type({ ...jobRef, old_status: t.string, new_status: t.string }, 'JobStatusChange'),
   'job.created': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobCreated'),
@@ -66,7 +81,14 @@ export const SpooledWireData = {
   error: t.type({ message: t.string }, 'Error'),
 } satisfies Record<SpooledEventType, t.Decoder<unknown, unknown>>;
 
-/** The real server's PascalCase variant names, and the dotted names they stand for. */
+/**
+ * The real server's PascalCase variant names, and the dotted names they stand for.
+ *
+ * @example
+ * ```ts
+ * PASCAL_TO_DOTTED.JobStatusChange; // 'job.status'
+ * ```
+ */
 export const PASCAL_TO_DOTTED: Readonly<Record<string, SpooledEventType>> = {
   JobStatusChange: 'job.status',
   JobCreated: 'job.created',

@@ -1,7 +1,14 @@
 import { AuthError, HttpError, NetworkError } from '../errors';
 import { displayUrl } from '../internal/redact';
 
-/** A token, or a (possibly async) function that returns a current one; called again with `refresh: true` after a 401. */
+/**
+ * A token, or a (possibly async) function that returns a current one; called again with `refresh: true` after a 401.
+ *
+ * @example
+ * ```ts
+ * spooledRealtime({ token: async ({ refresh }) => (refresh ? await auth.refresh() : auth.current()) });
+ * ```
+ */
 export type TokenSource = string | ((context: { refresh: boolean }) => string | Promise<string>);
 
 const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);

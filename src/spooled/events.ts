@@ -1,13 +1,41 @@
-/** Job statuses the Spooled server uses; others may appear and are kept as they are. */
+/**
+ * * Job statuses the Spooled server uses; others may appear and are kept as they are.
+ *
+ * @example
+ * ```ts
+ * const done = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
+ * ```
+ */
 export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'deadletter' | 'cancelled';
 
-/** Statuses after which a job never changes again. */
+/**
+ * Statuses after which a job never changes again.
+ *
+ * @example
+ * ```ts
+ * const finished = TERMINAL_JOB_STATUSES.includes(event.data.newStatus as JobStatus);
+ * ```
+ */
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
 
-/** A status as sent: one of {@link JobStatus} in practice, any string in principle. */
+/**
+ * A status as sent: one of {@link JobStatus} in practice, any string in principle.
+ *
+ * @example
+ * ```ts
+ * const label = (status: StatusName) => (status === 'deadletter' ? 'dead' : status);
+ * ```
+ */
 export type StatusName = JobStatus | (string & {});
 
-/** One typed event: the dotted `type`, when it happened, and its camelCase data. */
+/**
+ * One typed event: the dotted `type`, when it happened, and its camelCase data.
+ *
+ * @example
+ * ```ts
+ * type MyEvent = SpooledEventOf<'job.archived', { jobId: string }>;
+ * ```
+ */
 export interface SpooledEventOf<T extends string, D> {
   readonly type: T;
   /** When the server says it happened (nanoseconds are cut to milliseconds). */
@@ -15,7 +43,14 @@ export interface SpooledEventOf<T extends string, D> {
   readonly data: D;
 }
 
-/** The extra fields of the seed SDK's flat `JobEvent`, present on job events where the sender includes them. */
+/**
+ * The extra fields of the seed SDK's flat `JobEvent`, present on job events where the sender includes them.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.started')).subscribe(({ data }: { data: JobDetails }) => data.workerId);
+ * ```
+ */
 export interface JobDetails {
   readonly status?: StatusName;
   readonly priority?: number;
@@ -33,28 +68,90 @@ export interface JobDetails {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-/** The job an event is about. */
+/**
+ * The job an event is about.
+ *
+ * @example
+ * ```ts
+ * const link = ({ jobId, queueName }: JobRef) => `/queues/${queueName}/jobs/${jobId}`;
+ * ```
+ */
 export interface JobRef {
   readonly jobId: string;
   readonly queueName: string;
 }
 
-/** A job changed status (as seen by the server's poll on SSE). The first of a stream has `oldStatus: ''`. */
+/** A job changed status (as seen by the server's poll on SSE). The first of a stream has `oldStatus: ''`.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.status')).subscribe((event: JobStatusEvent) => console.log(event.data.jobId, event.data.oldStatus, '->', event.data.newStatus));
+ * ```
+ */
 export type JobStatusEvent = SpooledEventOf<'job.status', JobRef & { readonly oldStatus: StatusName | ''; readonly newStatus: StatusName }>;
-/** A job was enqueued. */
+/**
+ * A job was enqueued.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.created')).subscribe((event: JobCreatedEvent) => console.log(event.data.queueName, event.data.priority));
+ * ```
+ */
 export type JobCreatedEvent = SpooledEventOf<'job.created', JobRef & JobDetails & { readonly priority: number }>;
-/** `durationMs` comes from the real server; events shaped like the seed SDK's `JobEvent` have none. */
+/**
+ * `durationMs` comes from the real server; events shaped like the seed SDK's `JobEvent` have none.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.completed')).subscribe((event: JobCompletedEvent) => console.log(event.data.jobId, event.data.durationMs, event.data.result));
+ * ```
+ */
 export type JobCompletedEvent = SpooledEventOf<'job.completed', JobRef & JobDetails & { readonly durationMs?: number }>;
-/** An attempt of a job failed; `retryCount` says how many retries came before. */
+/**
+ * An attempt of a job failed; `retryCount` says how many retries came before.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.failed')).subscribe((event: JobFailedEvent) => console.warn(event.data.jobId, event.data.error, event.data.retryCount));
+ * ```
+ */
 export type JobFailedEvent = SpooledEventOf<'job.failed', JobRef & JobDetails & { readonly error: string; readonly retryCount: number }>;
-/** A worker started a job (seed SDK event). */
+/**
+ * A worker started a job (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.started')).subscribe((event: JobStartedEvent) => console.log(event.data.jobId, event.data.workerId));
+ * ```
+ */
 export type JobStartedEvent = SpooledEventOf<'job.started', JobRef & JobDetails>;
-/** A job is about to be retried (seed SDK event). */
+/**
+ * A job is about to be retried (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.retrying')).subscribe((event: JobRetryingEvent) => console.log(event.data.jobId, event.data.retryCount));
+ * ```
+ */
 export type JobRetryingEvent = SpooledEventOf<'job.retrying', JobRef & JobDetails>;
-/** A job reported progress, `data.progress` (seed SDK event). */
+/**
+ * A job reported progress, `data.progress` (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('job.progress')).subscribe((event: JobProgressEvent) => progressBar.value = event.data.progress ?? 0);
+ * ```
+ */
 export type JobProgressEvent = SpooledEventOf<'job.progress', JobRef & JobDetails>;
 
-/** Jobs of one queue by state: scheduled counts as pending, deadletter as failed. */
+/**
+ * * Jobs of one queue by state: scheduled counts as pending, deadletter as failed.
+ *
+ * @example
+ * ```ts
+ * const backlog = (counts: QueueCounts) => counts.pending + counts.processing;
+ * ```
+ */
 export interface QueueCounts {
   readonly queueName: string;
   readonly pending: number;
@@ -62,24 +159,72 @@ export interface QueueCounts {
   readonly completed: number;
   readonly failed: number;
 }
-/** A queue's counts (SSE queue streams, every 5 s). */
+/** A queue's counts (SSE queue streams, every 5 s).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('queue.stats')).subscribe((event: QueueStatsEvent) => console.log(event.data.queueName, event.data.pending, event.data.failed));
+ * ```
+ */
 export type QueueStatsEvent = SpooledEventOf<'queue.stats', QueueCounts>;
-/** A queue was paused (seed SDK event). */
+/**
+ * A queue was paused (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('queue.paused')).subscribe((event: QueuePausedEvent) => console.log(event.data.queueName, event.data.reason));
+ * ```
+ */
 export type QueuePausedEvent = SpooledEventOf<'queue.paused', { readonly queueName: string; readonly reason?: string }>;
-/** A queue was resumed (seed SDK event). */
+/**
+ * A queue was resumed (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('queue.resumed')).subscribe((event: QueueResumedEvent) => console.log(event.data.queueName));
+ * ```
+ */
 export type QueueResumedEvent = SpooledEventOf<'queue.resumed', { readonly queueName: string; readonly reason?: string }>;
 
-/** A worker is alive; `currentJobId` is what it works on. */
+/**
+ * A worker is alive; `currentJobId` is what it works on.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.heartbeat')).subscribe((event: WorkerHeartbeatEvent) => console.log(event.data.workerId, event.data.status, event.data.currentJobId));
+ * ```
+ */
 export type WorkerHeartbeatEvent = SpooledEventOf<
   'worker.heartbeat',
   { readonly workerId: string; readonly status: string; readonly currentJobId: string | null }
 >;
-/** A worker registered for a queue. */
+/**
+ * A worker registered for a queue.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.registered')).subscribe((event: WorkerRegisteredEvent) => console.log(event.data.workerId, event.data.queueName));
+ * ```
+ */
 export type WorkerRegisteredEvent = SpooledEventOf<'worker.registered', { readonly workerId: string; readonly queueName: string }>;
-/** A worker went away. */
+/**
+ * A worker went away.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.deregistered')).subscribe((event: WorkerDeregisteredEvent) => console.log(event.data.workerId));
+ * ```
+ */
 export type WorkerDeregisteredEvent = SpooledEventOf<'worker.deregistered', { readonly workerId: string }>;
 
-/** The seed SDK's flat `WorkerEvent`. */
+/**
+ * * The seed SDK's flat `WorkerEvent`.
+ *
+ * @example
+ * ```ts
+ * const label = (worker: WorkerDetails) => `${worker.workerId}@${worker.hostname ?? '?'}`;
+ * ```
+ */
 export interface WorkerDetails {
   readonly workerId: string;
   readonly queueName: string;
@@ -87,23 +232,79 @@ export interface WorkerDetails {
   readonly version?: string;
   readonly lastSeenAt?: Date;
 }
-/** A worker joined (seed SDK event). */
+/** A worker joined (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.joined')).subscribe((event: WorkerJoinedEvent) => console.log(event.data.workerId, event.data.hostname));
+ * ```
+ */
 export type WorkerJoinedEvent = SpooledEventOf<'worker.joined', WorkerDetails>;
-/** A worker left (seed SDK event). */
+/**
+ * A worker left (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.left')).subscribe((event: WorkerLeftEvent) => console.log(event.data.workerId));
+ * ```
+ */
 export type WorkerLeftEvent = SpooledEventOf<'worker.left', WorkerDetails>;
-/** A worker became active (seed SDK event). */
+/**
+ * A worker became active (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.active')).subscribe((event: WorkerActiveEvent) => console.log(event.data.workerId, event.data.lastSeenAt));
+ * ```
+ */
 export type WorkerActiveEvent = SpooledEventOf<'worker.active', WorkerDetails>;
-/** A worker became inactive (seed SDK event). */
+/**
+ * A worker became inactive (seed SDK event).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('worker.inactive')).subscribe((event: WorkerInactiveEvent) => console.log(event.data.workerId, event.data.lastSeenAt));
+ * ```
+ */
 export type WorkerInactiveEvent = SpooledEventOf<'worker.inactive', WorkerDetails>;
 
-/** The server's database and Redis health (`/api/v1/events`, every 10 s). */
+/**
+ * The server's database and Redis health (`/api/v1/events`, every 10 s).
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('system.health')).subscribe((event: SystemHealthEvent) => console.log(event.data.database, event.data.redis));
+ * ```
+ */
 export type SystemHealthEvent = SpooledEventOf<'system.health', { readonly database: boolean; readonly redis: boolean }>;
-/** Liveness from the server. The client consumes these; `events$` never emits them. */
+/**
+ * Liveness from the server. The client consumes these; `events$` never emits them.
+ *
+ * @example
+ * ```ts
+ * // Pings are liveness only: events$() never emits them, so this never matches.
+ * spooled.events$().pipe(ofType('ping'));
+ * ```
+ */
 export type PingEvent = SpooledEventOf<'ping', Readonly<Record<string, never>>>;
-/** The server's word about a stream, e.g. `Job not found`. */
+/**
+ * The server's word about a stream, e.g. `Job not found`.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(ofType('error')).subscribe((event: ErrorEvent) => console.error(event.data.message));
+ * ```
+ */
 export type ErrorEvent = SpooledEventOf<'error', { readonly message: string }>;
 
-/** An event of a type this version does not know. It passes through untouched. */
+/**
+ * An event of a type this version does not know. It passes through untouched.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().pipe(filter((event) => !dottedType(event.type))).subscribe((event) => console.log('new kind', event.type));
+ * ```
+ */
 export interface UnknownSpooledEvent {
   /** The type exactly as sent (PascalCase or dotted). */
   readonly type: string;
@@ -113,7 +314,14 @@ export interface UnknownSpooledEvent {
   readonly data: unknown;
 }
 
-/** Every known Spooled event, discriminated by the dotted `type`. */
+/**
+ * Every known Spooled event, discriminated by the dotted `type`.
+ *
+ * @example
+ * ```ts
+ * const isKnown = (event: SpooledEvent): event is KnownSpooledEvent => dottedType(event.type) !== undefined;
+ * ```
+ */
 export type KnownSpooledEvent =
   | JobStatusEvent
   | JobCreatedEvent
@@ -136,8 +344,25 @@ export type KnownSpooledEvent =
   | PingEvent
   | ErrorEvent;
 
-/** What `events$()` emits: every known event, or an unknown one passed through. */
+/**
+ * What `events$()` emits: every known event, or an unknown one passed through.
+ *
+ * @example
+ * ```ts
+ * spooled.events$().subscribe((event: SpooledEvent) => {
+ *   if (event.type === 'job.failed') console.warn(event.data.error);
+ * });
+ * ```
+ */
 export type SpooledEvent = KnownSpooledEvent | UnknownSpooledEvent;
 
-/** Every dotted type name this version knows. */
+/**
+ * Every dotted type name this version knows.
+ *
+ * @example
+ * ```ts
+ * const watched: SpooledEventType[] = ['job.completed', 'job.failed'];
+ * spooled.events$({ events: watched });
+ * ```
+ */
 export type SpooledEventType = KnownSpooledEvent['type'];

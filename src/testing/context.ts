@@ -2,10 +2,24 @@ import type { Faults } from './faults';
 import type { SpooledAuth } from './spooled/auth';
 import type { SpooledStore } from './spooled/store';
 
-/** The two generations of the real Spooled server, which differ in auth and WebSocket filter semantics. */
+/**
+ * The two generations of the real Spooled server, which differ in auth and WebSocket filter semantics.
+ *
+ * @example
+ * ```ts
+ * for (const generation of ['2025-12', '2026'] as SpooledGeneration[]) await startReferenceServer({ generation });
+ * ```
+ */
 export type SpooledGeneration = '2025-12' | '2026';
 
-/** Every interval of the reference server, in ms; tests shrink them to run in milliseconds. */
+/**
+ * Every interval of the reference server, in ms; tests shrink them to run in milliseconds.
+ *
+ * @example
+ * ```ts
+ * await startReferenceServer({ timing: { healthInterval: 50, wsPingInterval: 100, streamCut: 1000 } });
+ * ```
+ */
 export interface ReferenceTiming {
   /** `/api/v1/events`: a `system.health` event this often. @default 10000 */
   readonly healthInterval: number;

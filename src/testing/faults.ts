@@ -1,4 +1,11 @@
-/** A failure to answer the next requests or upgrades with. */
+/**
+ * A failure to answer the next requests or upgrades with.
+ *
+ * @example
+ * ```ts
+ * server.faults.failNext(2, { status: 503, retryAfter: 1 });
+ * ```
+ */
 export interface FailNext {
   readonly status: number;
   /** Seconds for a `Retry-After` header. */
@@ -13,9 +20,16 @@ export interface Droppable {
 }
 
 /**
- * Fault injection for the reference server. Tests call these to make the network misbehave:
+ * * Fault injection for the reference server. Tests call these to make the network misbehave:
  * drop every connection now, drop each new one after N events, stall all streams, refuse the next
  * requests with a status, or hold response headers back.
+ *
+ * @example
+ * ```ts
+ * server.faults.dropAfter(100);
+ * server.faults.stall();
+ * server.faults.clear();
+ * ```
  */
 export class Faults {
   private readonly live = new Set<Droppable>();

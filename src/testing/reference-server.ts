@@ -14,7 +14,14 @@ import type { Job, Worker } from './spooled/store';
 import { SpooledStore } from './spooled/store';
 import { handleSpooledUpgrade, refuseUpgrade } from './spooled/ws-route';
 
-/** Options of {@link startReferenceServer}. */
+/**
+ * Options of {@link startReferenceServer}.
+ *
+ * @example
+ * ```ts
+ * await startReferenceServer({ generation: '2025-12', sseIds: true, timing: { jobPollInterval: 20 } });
+ * ```
+ */
 export interface ReferenceServerOptions {
   /** @default 0 (a free port) */
   readonly port?: number;
@@ -46,7 +53,16 @@ export interface ReferenceServerOptions {
   readonly handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
 
-/** A running reference server. */
+/**
+ * A running reference server.
+ *
+ * @example
+ * ```ts
+ * const server: ReferenceServer = await startReferenceServer();
+ * const client = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey });
+ * await server.close();
+ * ```
+ */
 export interface ReferenceServer {
   /** `http://127.0.0.1:<port>`: the Spooled base URL, and with `/api/v1` the Miosa one. */
   readonly url: string;
@@ -61,7 +77,16 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-/** Drives the Spooled side: every call produces the events the real server would. */
+/**
+ * Drives the Spooled side: every call produces the events the real server would.
+ *
+ * @example
+ * ```ts
+ * const job = server.spooled.createJob('emails');
+ * server.spooled.claim(job.id);
+ * server.spooled.complete(job.id, { sent: true });
+ * ```
+ */
 export interface SpooledControl {
   /** The first API key. */
   readonly apiKey: string;
@@ -90,7 +115,15 @@ export interface SpooledControl {
   publish(event: SpooledWireEvent | Record<string, unknown>, organization?: string): void;
 }
 
-/** Drives the Miosa side. */
+/**
+ * Drives the Miosa side.
+ *
+ * @example
+ * ```ts
+ * server.miosa.emitComputer('cmp_1', 'started', { status: 'running' });
+ * server.miosa.finish('cmp_1');
+ * ```
+ */
 export interface MiosaControl {
   readonly apiKey: string;
   /** `http://127.0.0.1:<port>/api/v1` */

@@ -1,7 +1,14 @@
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
 
-/** The traffic the simulator makes. */
+/**
+ * The traffic the simulator makes.
+ *
+ * @example
+ * ```ts
+ * server.simulator.start({ rate: 20, queues: ['emails'], failureRatio: 0.2 });
+ * ```
+ */
 export interface SimulatorOptions {
   /** New jobs per second, across all queues. @default 5 */
   readonly rate?: number;
@@ -22,8 +29,15 @@ export interface SimulatorOptions {
 }
 
 /**
- * A realistic mix of traffic for demos: jobs arrive on several queues, workers claim them, most
+ * * A realistic mix of traffic for demos: jobs arrive on several queues, workers claim them, most
  * complete and some fail and retry; workers send heartbeats; Miosa computers start, checkpoint and stop.
+ *
+ * @example
+ * ```ts
+ * server.simulator.start();
+ * await sleep(5000);
+ * server.simulator.stop();
+ * ```
  */
 export class Simulator {
   private timers: NodeJS.Timeout[] = [];

@@ -1,7 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** An API key the reference server accepts. */
+/**
+ * An API key the reference server accepts.
+ *
+ * @example
+ * ```ts
+ * await startReferenceServer({ apiKeys: [{ key: 'sk_scoped', queues: ['emails'] }] });
+ * ```
+ */
 export interface ApiKeyRecord {
   readonly key: string;
   readonly organization: string;

@@ -1,12 +1,26 @@
 import { rfc3339Nanos } from '../time';
 
-/** An event as the real Spooled server serialises it: adjacently tagged, PascalCase type, snake_case data. */
+/**
+ * An event as the real Spooled server serialises it: adjacently tagged, PascalCase type, snake_case data.
+ *
+ * @example
+ * ```ts
+ * server.spooled.publish({ type: 'JobCreated', data: { job_id: 'j', queue_name: 'q', priority: 0, timestamp: new Date().toISOString() } });
+ * ```
+ */
 export interface SpooledWireEvent {
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** Job statuses of the real server. */
+/**
+ * Job statuses of the real server.
+ *
+ * @example
+ * ```ts
+ * const statuses: JobStatus[] = ['pending', 'processing', 'completed'];
+ * ```
+ */
 export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'deadletter' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type JobStatus, type SpooledWireEvent, TERMINAL_STATUSES, spooledEvent } from './events';
 
-/** A job in the reference server's store. */
+/**
+ * A job in the reference server's store.
+ *
+ * @example
+ * ```ts
+ * const job: Job = server.spooled.createJob('emails');
+ * console.log(job.status); // 'pending'
+ * ```
+ */
 export interface Job {
   readonly id: string;
   readonly organization: string;
@@ -17,7 +25,15 @@ export interface Job {
   error: string | null;
 }
 
-/** A worker in the reference server's store. */
+/**
+ * A worker in the reference server's store.
+ *
+ * @example
+ * ```ts
+ * const worker: Worker = server.spooled.registerWorker('emails');
+ * server.spooled.heartbeat(worker.id, 'busy');
+ * ```
+ */
 export interface Worker {
   readonly id: string;
   readonly organization: string;
