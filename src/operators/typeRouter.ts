@@ -1,4 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Relay } from '../internal/relay';
 import { type TypeTest, compileGlobs } from '../internal/glob';
 import type { OfType } from './ofType';
 
@@ -56,20 +57,22 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
   };
 
   const connect = (): void => {
-    upstream = source.subscribe({
-      next: (event) => {
-        const matched = routesFor(event.type);
-        for (let i = 0; i < matched.length; i += 1) matched[i]!.subscriber.next(event);
-      },
-      error: (error: unknown) => {
-        upstream = undefined;
-        for (const route of [...routes]) route.subscriber.error(error);
-      },
-      complete: () => {
-        upstream = undefined;
-        for (const route of [...routes]) route.subscriber.complete();
-      },
-    });
+    upstream = source.subscribe(
+      new Relay<E>(
+        (event) => {
+          const matched = routesFor(event.type);
+          for (let i = 0; i < matched.length; i += 1) matched[i]!.subscriber.next(event);
+        },
+        (error) => {
+          upstream = undefined;
+          for (const route of [...routes]) route.subscriber.error(error);
+        },
+        () => {
+          upstream = undefined;
+          for (const route of [...routes]) route.subscriber.complete();
+        },
+      ),
+    );
   };
 
   return {

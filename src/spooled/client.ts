@@ -1,11 +1,12 @@
-import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, filter as rxFilter, takeUntil } from 'rxjs';
+import { Observable, type SchedulerLike, Subject, asyncScheduler, filter as rxFilter, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../backoff';
 import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
 import { type TypeTest, compileGlobs } from '../internal/glob';
 import { displayUrl, redactSecrets } from '../internal/redact';
 import { insecureTransportWarning } from '../internal/insecure';
-import { sse } from '../sse';
+import { Relay } from '../internal/relay';
+import { type SseMessage, sse } from '../sse';
 import type { ConnectionState } from '../state';
 import { type TypeRouter, typeRouter } from '../operators/typeRouter';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket';
@@ -223,53 +224,70 @@ class SpooledClient implements SpooledRealtime {
 
   // --- SSE ------------------------------------------------------------------------------------------
 
+  /**
+   * One operator from SSE message to typed event: parse, decode, drop Pings, filter, and (for a job
+   * stream) end after the terminal status, in a single call per message.
+   */
   private sseEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
     const { url, isJob } = sseEndpoint(this.baseUrl, filter);
-    const messages = defer(() => {
+    const accepts = clientFilter(filter);
+    return new Observable<SpooledEvent>((subscriber) => {
       const part = this.combined.part();
-      return sse(url, {
-      headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
-      reconnect: this.reconnect,
-      idleTimeout: this.options.idleTimeout ?? 45_000,
-      state: {
-        next: (state) => {
-          part.next(state);
-          this.log(`sse ${displayUrl(url)}: ${state}`);
+      const messages = sse(url, {
+        headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
+        reconnect: this.reconnect,
+        idleTimeout: this.options.idleTimeout ?? 45_000,
+        state: {
+          next: (state) => {
+            part.next(state);
+            this.log(`sse ${displayUrl(url)}: ${state}`);
+          },
         },
-      },
-      fetch: this.options.fetch,
-      scheduler: this.options.scheduler ?? asyncScheduler,
-      }).pipe(finalize(() => part.release()));
+        fetch: this.options.fetch,
+        scheduler: this.options.scheduler ?? asyncScheduler,
+      });
+      const subscription = messages.subscribe(
+        new Relay<SseMessage>(
+          (message) => {
+            const event = decodeSpooledEvent(parseJson(message));
+            if (event instanceof DecodeError) return this.report(event);
+            if (event.type === 'ping') return;
+            if (isJob && event.type === 'error') return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
+            if (!accepts(event)) return;
+            subscriber.next(event);
+            if (isJob && event.type === 'job.status' && (TERMINAL_JOB_STATUSES as readonly string[]).includes((event.data as { newStatus: string }).newStatus)) {
+              subscriber.complete();
+            }
+          },
+          (error) => subscriber.error(error),
+          () => subscriber.complete(),
+        ),
+      );
+      return () => {
+        subscription.unsubscribe();
+        part.release();
+      };
     });
-    const frames = messages.pipe(
-      map((message) => {
-        try {
-          return JSON.parse(message.data) as unknown;
-        } catch {
-          return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
-        }
-      }),
-    );
-    const typed = this.typed(frames, filter);
-    return isJob ? endWithJob(typed) : typed;
   }
 
   // --- shared ---------------------------------------------------------------------------------------
 
-  /** Decodes, drops Pings, reports what cannot be read, and applies the filter on the client: one pass per frame. */
+  /** WebSocket frames to typed events: decode, drop Pings, report what cannot be read, filter; one pass per frame. */
   private typed(frames: Observable<unknown>, filter: SubscriptionFilter): Observable<SpooledEvent> {
     const accepts = clientFilter(filter);
     return new Observable<SpooledEvent>((subscriber) =>
-      frames.subscribe({
-        next: (frame) => {
-          const event = frame instanceof DecodeError ? frame : decodeSpooledEvent(frame);
-          if (event instanceof DecodeError) return this.report(event);
-          if (event.type === 'ping' || !accepts(event)) return;
-          subscriber.next(event);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
+      frames.subscribe(
+        new Relay<unknown>(
+          (frame) => {
+            const event = decodeSpooledEvent(frame);
+            if (event instanceof DecodeError) return this.report(event);
+            if (event.type === 'ping' || !accepts(event)) return;
+            subscriber.next(event);
+          },
+          (error) => subscriber.error(error),
+          () => subscriber.complete(),
+        ),
+      ),
     );
   }
 
@@ -279,23 +297,13 @@ class SpooledClient implements SpooledRealtime {
   }
 }
 
-/** Over SSE the job endpoint ends after a terminal status (completion, not failure); an `error` event ends it with an error. */
-function endWithJob(events: Observable<SpooledEvent>): Observable<SpooledEvent> {
-  return new Observable<SpooledEvent>((subscriber) =>
-    events.subscribe({
-      next: (event) => {
-        if (event.type === 'error') {
-          return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
-        }
-        subscriber.next(event);
-        if (event.type === 'job.status' && (TERMINAL_JOB_STATUSES as readonly string[]).includes((event.data as { newStatus: string }).newStatus)) {
-          subscriber.complete();
-        }
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    }),
-  );
+/** An SSE message's data as JSON, or a DecodeError saying it is not JSON. */
+function parseJson(message: SseMessage): unknown {
+  try {
+    return JSON.parse(message.data) as unknown;
+  } catch {
+    return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
+  }
 }
 
 /** The seed's filter semantics, on the client: queue, job (a heartbeat's current job counts), worker, event types. */
