@@ -2,7 +2,7 @@ import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { AuthError, type ConnectionState, type RealtimeError, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { until } from '../helpers/observe';
+import { record, until } from '../helpers/observe';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
 const fastRetry = { reconnectDelay: 20, maxReconnectDelay: 100 };
@@ -208,6 +208,16 @@ describe('spooledRealtime over SSE', () => {
     const health = await lastValueFrom(realtime.events$().pipe(filter((event) => event.type === 'system.health'), take(8), toArray()));
     expect(health).toHaveLength(8);
     expect(states).toContain('reconnecting');
+  });
+
+  it('close() completes the streams and closes their connections', async () => {
+    const realtime = client({ transport: 'sse' });
+    const recording = record(realtime.events$());
+    await until(() => realtime.state === 'connected', 'connected');
+    realtime.close();
+    await recording.done;
+    expect(recording.completed).toBe(true);
+    expect(realtime.state).toBe('disconnected');
   });
 
   it('authenticates with the API key as a Bearer header, and with a JWT token', async () => {

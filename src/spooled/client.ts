@@ -164,8 +164,7 @@ class SpooledClient implements SpooledRealtime {
   }
 
   events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
-    const source = this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter);
-    return source.pipe(takeUntil(this.closing));
+    return this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter).pipe(takeUntil(this.closing));
   }
 
   close(): void {
@@ -263,6 +262,8 @@ class SpooledClient implements SpooledRealtime {
           () => subscriber.complete(),
         ),
       );
+      // close() ends this stream too (here rather than with one more operator on the hot path).
+      subscription.add(this.closing.subscribe(() => subscriber.complete()));
       return () => {
         subscription.unsubscribe();
         part.release();

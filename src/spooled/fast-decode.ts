@@ -25,14 +25,13 @@ function digitsAt(text: string, start: number, count: number): number {
 /** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
 export function parseRfc3339(text: unknown): number {
   if (typeof text !== 'string' || text.length < 20) return Number.NaN;
-  const digits = (start: number, count: number): number => digitsAt(text, start, count);
   if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== 't') || text[13] !== ':' || text[16] !== ':') return Number.NaN;
-  const year = digits(0, 4);
-  const month = digits(5, 2);
-  const day = digits(8, 2);
-  const hour = digits(11, 2);
-  const minute = digits(14, 2);
-  const second = digits(17, 2);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
     return Number.NaN;
   }
@@ -42,14 +41,14 @@ export function parseRfc3339(text: unknown): number {
     const start = (position += 1);
     while (position < text.length && text.charCodeAt(position) >= 48 && text.charCodeAt(position) <= 57) position += 1;
     if (position === start) return Number.NaN;
-    millis = digits(start, Math.min(3, position - start)) * 10 ** (3 - Math.min(3, position - start));
+    millis = digitsAt(text, start, Math.min(3, position - start)) * 10 ** (3 - Math.min(3, position - start));
   }
   let offset = 0;
   const zone = text[position];
   if (zone === 'Z' || zone === 'z') position += 1;
   else if ((zone === '+' || zone === '-') && text[position + 3] === ':') {
-    const hours = digits(position + 1, 2);
-    const minutes = digits(position + 4, 2);
+    const hours = digitsAt(text, position + 1, 2);
+    const minutes = digitsAt(text, position + 4, 2);
     if (hours < 0 || minutes < 0) return Number.NaN;
     offset = (zone === '+' ? 1 : -1) * (hours * 60 + minutes) * 60_000;
     position += 6;
@@ -97,15 +96,20 @@ const JOB_DETAILS: readonly [string, string, (value: unknown) => boolean][] = [
 ];
 const DATE_FIELDS = new Set(['scheduledAt', 'startedAt', 'completedAt', 'failedAt']);
 
+/** The optional fields, by wire name: camelCase name and check. */
+const JOB_DETAIL_BY_WIRE = new Map(JOB_DETAILS.map(([wire, name, valid]) => [wire, { name, valid, date: DATE_FIELDS.has(name) }]));
+
 function job(data: Fields): Fields | undefined {
   if (!isString(data.job_id) || !isString(data.queue_name)) return undefined;
   const out: Fields = { jobId: data.job_id, queueName: data.queue_name };
-  for (let i = 0; i < JOB_DETAILS.length; i += 1) {
-    const detail = JOB_DETAILS[i]!;
-    const value = data[detail[0]];
+  // Walk the fields the event has (five on the real wire) rather than every optional one.
+  for (const wire in data) {
+    const detail = JOB_DETAIL_BY_WIRE.get(wire);
+    if (detail === undefined) continue;
+    const value = data[wire];
     if (value === undefined) continue;
-    if (!detail[2](value)) return undefined;
-    out[detail[1]] = DATE_FIELDS.has(detail[1]) ? new Date(parseRfc3339(value)) : value;
+    if (!detail.valid(value)) return undefined;
+    out[detail.name] = detail.date ? new Date(parseRfc3339(value)) : value;
   }
   return out;
 }
