@@ -11,7 +11,6 @@ export interface SseParserHandlers {
 }
 
 const LF = 10;
-const CR = 13;
 const COLON = 58;
 const SPACE = 32;
 
