@@ -125,6 +125,40 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
   });
 });
 
+describe('spooledRealtime resources', () => {
+  beforeEach(async () => {
+    server = await startReferenceServer({ timing });
+  });
+
+  it('forgets the socket of a filter once it has closed, so one-off job filters do not pile up', async () => {
+    const realtime = client({});
+    for (let i = 0; i < 20; i += 1) {
+      const job = server.spooled.createJob('emails');
+      const event = firstValueFrom(realtime.events$({ jobId: job.id }).pipe(ofType('job.status')));
+      await until(() => server.faults.connections === 1, 'the job socket');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      server.spooled.claim(job.id);
+      await event;
+      await until(() => server.faults.connections === 0, 'the socket to close after its linger');
+    }
+    await until(() => realtime.state === 'disconnected', 'disconnected');
+    expect((realtime as unknown as { channels: Map<string, unknown> }).channels.size).toBe(0);
+  });
+
+  it('an events$ Observable subscribed again after its socket closed connects again, and state$ follows', async () => {
+    const realtime = client({});
+    const created$ = realtime.events$({ queueName: 'emails' }).pipe(ofType('job.created'));
+    for (let round = 0; round < 2; round += 1) {
+      const next = firstValueFrom(created$);
+      await until(() => realtime.state === 'connected', `connected (round ${round})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      server.spooled.createJob('emails');
+      await next;
+      await until(() => realtime.state === 'disconnected', `disconnected (round ${round})`);
+    }
+  });
+});
+
 describe('spooledRealtime authentication', () => {
   beforeEach(async () => {
     server = await startReferenceServer({ timing, generation: '2025-12' });

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, Subject, asyncScheduler, filter as rxFilter, takeUntil } from 'rxjs';
+import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../backoff';
 import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
@@ -174,12 +174,17 @@ class SpooledClient implements SpooledRealtime {
 
   // --- WebSocket ------------------------------------------------------------------------------------
 
+  /** Looks the channel up on every subscription (deferred), so a held Observable re-subscribed after its socket closed gets a live one. */
   private wsEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+    return defer(() => this.wsChannelEvents(filter));
+  }
+
+  private wsChannelEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
     const serverEvents = exactNames(filter.events);
     const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEvents ?? null]);
     let channel = this.channels.get(key);
     if (!channel) {
-      const socket = this.openSocket(filter, serverEvents);
+      const socket = this.openSocket(filter, serverEvents, () => this.channels.delete(key));
       const frames =
         filter.queueName !== undefined || filter.jobId !== undefined
           ? socket.topic(command('Subscribe', filter), command('Unsubscribe', filter), () => true)
@@ -192,7 +197,8 @@ class SpooledClient implements SpooledRealtime {
     return filter.workerId === undefined ? routed : routed.pipe(rxFilter(clientFilter({ workerId: filter.workerId })));
   }
 
-  private openSocket(filter: SubscriptionFilter, serverEvents: string | undefined): WebSocketConnection<unknown, Command> {
+  /** `forget` runs when the socket has closed for good (linger over, or a fatal error): the channel is dropped, so one-off filters (a job id) do not pile up. */
+  private openSocket(filter: SubscriptionFilter, serverEvents: string | undefined, forget: () => void): WebSocketConnection<unknown, Command> {
     const query = (jwt: string): string => {
       const params = [`token=${jwt}`];
       if (filter.queueName !== undefined) params.push(`queue=${encodeURIComponent(filter.queueName)}`);
@@ -213,11 +219,18 @@ class SpooledClient implements SpooledRealtime {
       },
     );
     const part = this.combined.part();
-    socket.state$.subscribe((state) => {
+    let opened = false;
+    const watching = socket.state$.subscribe((state) => {
       part.next(state);
+      if (state !== 'disconnected') opened = true;
       this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describeFilter(filter)}: ${state}`);
+      if (state === 'disconnected' && opened) {
+        forget();
+        part.release();
+        queueMicrotask(() => watching.unsubscribe());
+      }
     });
-    socket.errors$.subscribe((error) => this.report(error));
+    watching.add(socket.errors$.subscribe((error) => this.report(error)));
     return socket;
   }
 
