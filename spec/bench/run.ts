@@ -129,46 +129,43 @@ async function sseCases(base: string): Promise<void> {
 
 // --- WebSocket --------------------------------------------------------------------------------------
 
+/**
+ * The rate of a stream that `start` opens: `start` gets a tick to call per message and returns how
+ * to stop; after `n` ticks it is stopped and the run ends.
+ */
+function countTo(n: number, start: (tick: () => void) => () => void): Promise<number> {
+  return rate(n, () => new Promise<void>((resolve) => {
+    let count = 0;
+    const stop = start(() => {
+      count += 1;
+      if (count === n) {
+        stop();
+        resolve();
+      }
+    });
+  }));
+}
+
 async function wsCases(wsBase: string): Promise<void> {
   const n = SIZES.messages;
   const url = `${wsBase}/n/${n}/socket?n=${n}`;
   const raw = () =>
-    rate(n, () => new Promise<void>((resolve) => {
-      let count = 0;
+    countTo(n, (tick) => {
       const socket = new WebSocket(url);
-      socket.on('message', (data) => {
-        JSON.parse(String(data));
-        count += 1;
-        if (count === n) {
-          socket.close();
-          resolve();
-        }
-      });
-    }));
+      socket.on('message', (data) => (JSON.parse(String(data)), tick()));
+      return () => socket.close();
+    });
   const ours = () =>
-    rate(n, () => new Promise<void>((resolve) => {
-      let count = 0;
-      const subscription = webSocket(url, { linger: 0 }).messages$.subscribe(() => {
-        count += 1;
-        if (count === n) {
-          subscription.unsubscribe();
-          resolve();
-        }
-      });
-    }));
+    countTo(n, (tick) => {
+      const subscription = webSocket(url, { linger: 0 }).messages$.subscribe(tick);
+      return () => subscription.unsubscribe();
+    });
   const typed = () =>
-    rate(n, () => new Promise<void>((resolve) => {
-      let count = 0;
+    countTo(n, (tick) => {
       const client = spooledRealtime({ wsUrl: `${wsBase}/n/${n}`, token: 'bench.bench.bench', linger: 0 });
-      const subscription = client.events$().pipe(ofType('job.*')).subscribe(() => {
-        count += 1;
-        if (count === n) {
-          subscription.unsubscribe();
-          client.close();
-          resolve();
-        }
-      });
-    }));
+      const subscription = client.events$().pipe(ofType('job.*')).subscribe(tick);
+      return () => (subscription.unsubscribe(), client.close());
+    });
   const results = await compare({ 'raw ws + JSON.parse': raw, 'webSocket() + JSON': ours, 'spooledRealtime (ws) + ofType': typed });
   addSpeed(`WebSocket, ${n} messages`, results, 'raw ws + JSON.parse', {
     'webSocket() + JSON': [0.9, '>= 0.90 of raw ws'],
