@@ -1,10 +1,7 @@
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
-/**
- * A warning when credentials would travel unencrypted (`http:` or `ws:`) to a host that is not this
- * machine; undefined otherwise. Shown once per client. @internal
- */
-export function insecureTransportWarning(url: string): string | undefined {
+/** The warning when credentials would travel unencrypted (`http:` or `ws:`) to a host that is not this machine. */
+function insecureTransportWarning(url: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -19,17 +16,22 @@ export function insecureTransportWarning(url: string): string | undefined {
 const warnedHosts = new Set<string>();
 
 /**
- * Warns once per host and process (on the console) when a credential is about to travel
- * unencrypted to a host that is not this machine. @internal
+ * Warns once per host and process when a credential is about to travel unencrypted to a host that
+ * is not this machine. The clients call it up front with their logger; the transports call it on
+ * connecting, and stay quiet for a host a client already warned about. @internal
  */
-export function warnIfInsecure(url: string, carriesCredential: boolean): void {
+export function warnIfInsecure(
+  url: string,
+  carriesCredential: boolean,
+  write: (line: string) => void = (line) => console.warn(`[rx-realtime] ${line}`),
+): void {
   if (!carriesCredential) return;
   const warning = insecureTransportWarning(url);
   if (!warning) return;
   const host = new URL(url).host;
   if (warnedHosts.has(host)) return;
   warnedHosts.add(host);
-  console.warn(`[rx-realtime] ${warning}`);
+  write(warning);
 }
 
 /** Whether a URL carries a credential on its query, as some realtime APIs require. @internal */

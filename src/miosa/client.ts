@@ -2,7 +2,7 @@ import { EMPTY, type Observable, type SchedulerLike, Subject, asyncScheduler, de
 import type { BackoffOptions } from '../backoff';
 import { TimeoutError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
-import { insecureTransportWarning } from '../internal/insecure';
+import { warnIfInsecure } from '../internal/insecure';
 import { type SseMessage, sse } from '../sse';
 import type { ConnectionState } from '../state';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
@@ -99,8 +99,8 @@ class MiosaClient implements MiosaEvents {
       throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
     }
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const warning = insecureTransportWarning(this.baseUrl);
-    if (warning) (options.logger ?? console.warn)(`[rx-realtime/miosa] ${warning}`);
+    const write = options.logger ?? console.warn;
+    warnIfInsecure(this.baseUrl, true, (warning) => write(`[rx-realtime/miosa] ${warning}`));
   }
 
   get state(): ConnectionState {

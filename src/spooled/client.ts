@@ -4,7 +4,7 @@ import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
 import { type TypeTest, compileGlobs } from '../internal/glob';
 import { displayUrl, redactSecrets } from '../internal/redact';
-import { insecureTransportWarning } from '../internal/insecure';
+import { warnIfInsecure } from '../internal/insecure';
 import { Relay } from '../internal/relay';
 import { type SseMessage, sse } from '../sse';
 import type { ConnectionState } from '../state';
@@ -155,8 +155,7 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${String(redact(error))}`),
           };
     const transportUrl = options.transport === 'sse' ? this.baseUrl : this.wsEndpoint;
-    const warning = insecureTransportWarning(transportUrl);
-    if (warning) write(`[rx-realtime/spooled] ${warning}`);
+    warnIfInsecure(transportUrl, true, (warning) => write(`[rx-realtime/spooled] ${warning}`));
   }
 
   get state(): ConnectionState {
