@@ -208,6 +208,10 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly backoffOptions: BackoffOptions | undefined;
   private readonly maxMessageSize: number;
   private readonly where: string;
+  // The codecs, resolved once rather than per frame.
+  private readonly serialize: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
+  private readonly deserialize: (data: string) => In;
+  private readonly decodeBinary: (data: Uint8Array) => string;
   private run: Run<In> | undefined;
   private users = 0;
   private lingerTimer: Subscription | undefined;
@@ -236,6 +240,9 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.backoffOptions = options.reconnect === false ? undefined : resolveBackoff(options.reconnect);
     this.maxMessageSize = options.maxMessageSize ?? 1024 * 1024;
+    this.serialize = options.serialize ?? defaultSerialize;
+    this.deserialize = options.deserialize ?? (JSON.parse as (data: string) => In);
+    this.decodeBinary = options.decodeBinary ?? decodeUtf8;
     this.where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
     const { max = 100, ttl = 30_000 } = options.queue ?? {};
     this.queue = new SendQueue<Out>(max, ttl, (message, reason) =>
@@ -412,12 +419,12 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       const bytes = toBytes(data);
       if (!bytes) return this.errorsSubject.next(new ProtocolError(`${this.where} sent a frame of an unknown kind; skipped.`));
       if (bytes.byteLength > this.maxMessageSize) return this.tooLarge(bytes.byteLength);
-      text = (this.options.decodeBinary ?? decodeUtf8)(bytes);
+      text = this.decodeBinary(bytes);
     }
     if (text.length > this.maxMessageSize) return this.tooLarge(text.length);
     let message: In;
     try {
-      message = (this.options.deserialize ?? (JSON.parse as (data: string) => In))(text);
+      message = this.deserialize(text);
     } catch (cause) {
       return this.errorsSubject.next(new ProtocolError(`${this.where} sent a frame that could not be read; skipped.`, { cause }));
     }
@@ -498,8 +505,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   // --- outgoing -------------------------------------------------------------------------------------
 
   private sendNow(message: Out): void {
-    const serialize = this.options.serialize ?? defaultSerialize;
-    this.openSocket?.send(serialize(message));
+    this.openSocket?.send(this.serialize(message));
   }
 
   /** Settles topic changes once per tick, so joining and leaving in the same tick sends nothing. */
