@@ -219,46 +219,48 @@ function heap(): number {
 async function memoryCase(base: string): Promise<void> {
   const count = SIZES.streams;
   const url = `${base}/idle`;
-  const measureBare = async (): Promise<number> => {
+  /** Heap per stream while `count` streams are open: `open` starts them, resolves once all are open, and returns how to close them. */
+  const perStream = async (open: () => Promise<() => void>): Promise<number> => {
     const before = heap();
-    const controllers: AbortController[] = [];
-    let open = 0;
-    for (let i = 0; i < count; i += 1) {
-      const controller = new AbortController();
-      controllers.push(controller);
-      void fetch(url, { signal: controller.signal })
-        .then(async (response) => {
-          const reader = response.body!.getReader();
-          const decoder = new TextDecoder();
-          const parser = createParser({ onEvent: () => undefined });
-          open += 1;
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            parser.feed(decoder.decode(value, { stream: true }));
-          }
-        })
-        .catch(() => undefined);
-    }
-    while (open < count) await sleep(10);
+    const close = await open();
     await sleep(100);
     const per = (heap() - before) / count;
-    for (const controller of controllers) controller.abort();
+    close();
     await sleep(200);
     return per;
   };
-  const measureOurs = async (): Promise<number> => {
-    const before = heap();
-    let open = 0;
-    const state = { next: (value: ConnectionState) => value === 'connected' && (open += 1) };
-    const subscriptions = Array.from({ length: count }, () => sse(url, { state }).subscribe());
-    while (open < count) await sleep(10);
-    await sleep(100);
-    const per = (heap() - before) / count;
-    for (const subscription of subscriptions) subscription.unsubscribe();
-    await sleep(200);
-    return per;
-  };
+  const measureBare = () =>
+    perStream(async () => {
+      const controllers: AbortController[] = [];
+      let open = 0;
+      for (let i = 0; i < count; i += 1) {
+        const controller = new AbortController();
+        controllers.push(controller);
+        void fetch(url, { signal: controller.signal })
+          .then(async (response) => {
+            const reader = response.body!.getReader();
+            const decoder = new TextDecoder();
+            const parser = createParser({ onEvent: () => undefined });
+            open += 1;
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              parser.feed(decoder.decode(value, { stream: true }));
+            }
+          })
+          .catch(() => undefined);
+      }
+      while (open < count) await sleep(10);
+      return () => controllers.forEach((controller) => controller.abort());
+    });
+  const measureOurs = () =>
+    perStream(async () => {
+      let open = 0;
+      const state = { next: (value: ConnectionState) => value === 'connected' && (open += 1) };
+      const subscriptions = Array.from({ length: count }, () => sse(url, { state }).subscribe());
+      while (open < count) await sleep(10);
+      return () => subscriptions.forEach((subscription) => subscription.unsubscribe());
+    });
   const results = await compare({ 'bare fetch + eventsource-parser': measureBare, 'sse()': measureOurs });
   const ratio = results['sse()']! / results['bare fetch + eventsource-parser']!;
   for (const [contender, value] of Object.entries(results)) {

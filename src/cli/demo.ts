@@ -1,4 +1,4 @@
-import { interval, merge, skip } from 'rxjs';
+import { interval, skip } from 'rxjs';
 import { ofType } from '../index';
 import { spooledRealtime } from '../spooled';
 import { type ReferenceServer, startReferenceServer } from '../testing';
@@ -50,9 +50,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       received += 1;
       byType[event.type] = (byType[event.type] ?? 0) + 1;
     }),
-    merge(spooled.events$().pipe(ofType('job.completed', 'job.failed')), spooled.events$().pipe(ofType('worker.registered', 'worker.deregistered'))).subscribe(
-      (event) => options.print.event({ type: event.type, data: event.data, time: event.timestamp }),
-    ),
+    spooled
+      .events$()
+      .pipe(ofType('job.completed', 'job.failed', 'worker.registered', 'worker.deregistered'))
+      .subscribe((event) => options.print.event({ type: event.type, data: event.data, time: event.timestamp })),
   ];
   if (options.dropEvery > 0) {
     subscriptions.push(
