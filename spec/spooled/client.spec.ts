@@ -145,6 +145,16 @@ describe('spooledRealtime resources', () => {
     expect((realtime as unknown as { channels: Map<string, unknown> }).channels.size).toBe(0);
   });
 
+  it('close() completes WebSocket streams too, filtered ones included', async () => {
+    const realtime = client({});
+    const recording = record(realtime.events$({ queueName: 'emails', workerId: 'w1' }));
+    await connected(realtime);
+    realtime.close();
+    await recording.done;
+    expect(recording.completed).toBe(true);
+    await until(() => realtime.state === 'disconnected', 'disconnected');
+  });
+
   it('an events$ Observable subscribed again after its socket closed connects again, and state$ follows', async () => {
     const realtime = client({});
     const created$ = realtime.events$({ queueName: 'emails' }).pipe(ofType('job.created'));

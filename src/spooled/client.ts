@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter, takeUntil } from 'rxjs';
+import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter } from 'rxjs';
 import type { BackoffOptions } from '../backoff';
 import { DecodeError, RealtimeError, isRealtimeError } from '../errors';
 import { CombinedState } from '../internal/combined-state';
@@ -163,9 +163,10 @@ class SpooledClient implements SpooledRealtime {
   }
 
   events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
-    return this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter).pipe(takeUntil(this.closing));
+    return this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter);
   }
 
+  /** SSE streams listen for `closing`; closing a socket completes everything routed from it. */
   close(): void {
     this.closing.next();
     for (const { socket } of this.channels.values()) socket.close();
