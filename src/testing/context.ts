@@ -56,4 +56,6 @@ export interface ServerContext {
   readonly maxSocketsPerOrg: number;
   /** Timers and sockets to release on close. */
   readonly cleanups: Set<() => void>;
+  /** Open WebSockets per organisation, for the 429 limit. */
+  readonly socketsPerOrg: Map<string, number>;
 }

@@ -167,6 +167,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     sseIds: options.sseIds ?? false,
     maxSocketsPerOrg: options.maxSocketsPerOrg ?? 100,
     cleanups: new Set(),
+    socketsPerOrg: new Map(),
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
   const simulator = new Simulator(context.store, miosa, keys[0]!.organization);

@@ -34,7 +34,6 @@ function authenticateUpgrade(context: ServerContext, request: IncomingMessage): 
 }
 
 const VALID_QUEUE = /^[A-Za-z0-9\-_.*]{1,100}$/;
-const openSockets = new WeakMap<ServerContext, Map<string, number>>();
 
 /** Handles `GET /api/v1/ws`; false when the path is not it. */
 export function handleSpooledUpgrade(context: ServerContext, wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -45,8 +44,7 @@ export function handleSpooledUpgrade(context: ServerContext, wss: WebSocketServe
   const queue = query.get('queue') ?? undefined;
   if (queue !== undefined && !canSee(principal, queue)) return refuseUpgrade(socket, 403, 'Queue is outside API key scope'), true;
   if (queue !== undefined && !VALID_QUEUE.test(queue)) return refuseUpgrade(socket, 400, 'Queue filter contains invalid characters'), true;
-  const counts = openSockets.get(context) ?? new Map<string, number>();
-  openSockets.set(context, counts);
+  const counts = context.socketsPerOrg;
   if ((counts.get(principal.organization) ?? 0) >= context.maxSocketsPerOrg) {
     return refuseUpgrade(socket, 429, 'Too many WebSocket connections'), true;
   }
