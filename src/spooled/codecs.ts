@@ -103,7 +103,14 @@ export const PASCAL_TO_DOTTED: Readonly<Record<string, SpooledEventType>> = {
   Error: 'error',
 };
 
-const DOTTED = new Set<string>(Object.keys(SpooledWireData));
+/**
+ * Both spellings to the dotted name, in a Map: a wire type is a fresh string every time, and a Map
+ * hashes it where an object lookup would first have to intern it.
+ */
+const DOTTED_BY_WIRE_NAME = new Map<string, SpooledEventType>([
+  ...Object.entries(PASCAL_TO_DOTTED),
+  ...(Object.keys(SpooledWireData) as SpooledEventType[]).map((name) => [name, name] as const),
+]);
 
 /**
  * The dotted name of a wire type, or undefined if this version does not know it.
@@ -114,7 +121,7 @@ const DOTTED = new Set<string>(Object.keys(SpooledWireData));
  * ```
  */
 export function dottedType(type: string): SpooledEventType | undefined {
-  return PASCAL_TO_DOTTED[type] ?? (DOTTED.has(type) ? (type as SpooledEventType) : undefined);
+  return DOTTED_BY_WIRE_NAME.get(type);
 }
 
 type Wire<K extends SpooledEventType> = t.TypeOf<(typeof SpooledWireData)[K]>;

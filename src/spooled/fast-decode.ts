@@ -11,51 +11,80 @@ export type Fields = Record<string, unknown>;
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const PLUS = 43;
+const LOWER_T = 116;
+const LOWER_Z = 122;
+
 /** The number written by `count` decimal digits at `start`, or -1 if they are not all digits. */
 function digitsAt(text: string, start: number, count: number): number {
   let value = 0;
   for (let i = start; i < start + count; i += 1) {
-    const code = text.charCodeAt(i) - 48;
-    if (code < 0 || code > 9) return -1;
-    value = value * 10 + code;
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
   }
   return value;
 }
 
-/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
+// Events of one stream mostly share a calendar day: its days-since-epoch is worked out once.
+let cachedDate = -1;
+let cachedDays = 0;
+
+/** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
+function epochDays(year: number, month: number, day: number): number {
+  const date = year * 10_000 + month * 100 + day;
+  if (date === cachedDate) return cachedDays;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  cachedDays = daysSinceEpoch(year, month, day);
+  cachedDate = date;
+  return cachedDays;
+}
+
+/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. Character codes only: no substrings. */
 export function parseRfc3339(text: unknown): number {
   if (typeof text !== 'string' || text.length < 20) return Number.NaN;
-  if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== 't') || text[13] !== ':' || text[16] !== ':') return Number.NaN;
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    (text.charCodeAt(10) | 32) !== LOWER_T ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON
+  ) {
+    return Number.NaN;
+  }
   const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
-    return Number.NaN;
-  }
+  if (year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
+  const days = epochDays(year, digitsAt(text, 5, 2), digitsAt(text, 8, 2));
   let position = 19;
   let millis = 0;
-  if (text[position] === '.') {
+  if (text.charCodeAt(position) === DOT) {
     const start = (position += 1);
-    while (position < text.length && text.charCodeAt(position) >= 48 && text.charCodeAt(position) <= 57) position += 1;
+    // Any number of fraction digits (Go writes nine); the first three are the milliseconds.
+    for (let digit = text.charCodeAt(position) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(position) - 48) {
+      if (position - start < 3) millis = millis * 10 + digit;
+      position += 1;
+    }
     if (position === start) return Number.NaN;
-    millis = digitsAt(text, start, Math.min(3, position - start)) * 10 ** (3 - Math.min(3, position - start));
+    for (let place = position - start; place < 3; place += 1) millis *= 10;
   }
   let offset = 0;
-  const zone = text[position];
-  if (zone === 'Z' || zone === 'z') position += 1;
-  else if ((zone === '+' || zone === '-') && text[position + 3] === ':') {
+  const zone = text.charCodeAt(position);
+  if ((zone | 32) === LOWER_Z) position += 1;
+  else if ((zone === PLUS || zone === DASH) && text.charCodeAt(position + 3) === COLON) {
     const hours = digitsAt(text, position + 1, 2);
     const minutes = digitsAt(text, position + 4, 2);
     if (hours < 0 || minutes < 0) return Number.NaN;
-    offset = (zone === '+' ? 1 : -1) * (hours * 60 + minutes) * 60_000;
+    offset = (zone === PLUS ? 1 : -1) * (hours * 60 + minutes) * 60_000;
     position += 6;
   } else return Number.NaN;
   if (position !== text.length) return Number.NaN;
-  if (day > daysInMonth(year, month)) return Number.NaN; // 31 February is not a date
-  return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
+  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -79,58 +108,56 @@ function isStringRecord(value: unknown): boolean {
   return true;
 }
 
-/** The seed SDK's optional `JobEvent` fields: wire name, camelCase name, check. */
-const JOB_DETAILS: readonly [string, string, (value: unknown) => boolean][] = [
-  ['status', 'status', isString],
-  ['priority', 'priority', isNumber],
-  ['retry_count', 'retryCount', isNumber],
-  ['error', 'error', isString],
-  ['progress', 'progress', isNumber],
-  ['result', 'result', () => true],
-  ['worker_id', 'workerId', isString],
-  ['scheduled_at', 'scheduledAt', (value) => !Number.isNaN(parseRfc3339(value))],
-  ['started_at', 'startedAt', (value) => !Number.isNaN(parseRfc3339(value))],
-  ['completed_at', 'completedAt', (value) => !Number.isNaN(parseRfc3339(value))],
-  ['failed_at', 'failedAt', (value) => !Number.isNaN(parseRfc3339(value))],
-  ['metadata', 'metadata', isStringRecord],
-];
-const DATE_FIELDS = new Set(['scheduledAt', 'startedAt', 'completedAt', 'failedAt']);
-
-/** The optional fields, by wire name: camelCase name and check. */
-const JOB_DETAIL_BY_WIRE = new Map(JOB_DETAILS.map(([wire, name, valid]) => [wire, { name, valid, date: DATE_FIELDS.has(name) }]));
-
-function job(data: Fields): Fields | undefined {
-  if (!isString(data.job_id) || !isString(data.queue_name)) return undefined;
-  const out: Fields = { jobId: data.job_id, queueName: data.queue_name };
-  // Walk the fields the event has (five on the real wire) rather than every optional one.
-  for (const wire in data) {
-    const detail = JOB_DETAIL_BY_WIRE.get(wire);
-    if (detail === undefined) continue;
-    const value = data[wire];
-    if (value === undefined) continue;
-    if (!detail.valid(value)) return undefined;
-    out[detail.name] = detail.date ? new Date(parseRfc3339(value)) : value;
-  }
-  return out;
+/** Copies an optional field under its camelCase name; false when it is present but not valid. */
+function optional(out: Fields, name: string, value: unknown, valid: (value: unknown) => boolean): boolean {
+  if (value === undefined) return true;
+  if (!valid(value)) return false;
+  out[name] = value;
+  return true;
 }
 
-function worker(data: Fields): Fields | undefined {
-  if (!isString(data.worker_id) || !isString(data.queue_name)) return undefined;
-  const out: Fields = { workerId: data.worker_id, queueName: data.queue_name };
-  if (data.hostname !== undefined) {
-    if (!isString(data.hostname)) return undefined;
-    out.hostname = data.hostname;
-  }
-  if (data.version !== undefined) {
-    if (!isString(data.version)) return undefined;
-    out.version = data.version;
-  }
-  if (data.last_seen_at !== undefined) {
-    const time = parseRfc3339(data.last_seen_at);
-    if (Number.isNaN(time)) return undefined;
-    out.lastSeenAt = new Date(time);
-  }
-  return out;
+/** The same for an RFC 3339 time, kept as a Date. */
+function optionalDate(out: Fields, name: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  const time = parseRfc3339(value);
+  if (Number.isNaN(time)) return false;
+  out[name] = new Date(time);
+  return true;
+}
+
+const anything = (): boolean => true;
+
+/**
+ * The seed SDK's `JobEvent`. One property read per optional field, in a fixed order, so every event of
+ * one wire shape leaves with the same object shape (JSON.parse gives the fields in wire order).
+ */
+function job(d: Fields): Fields | undefined {
+  if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
+  const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
+  const valid =
+    optional(out, 'status', d.status, isString) &&
+    optional(out, 'priority', d.priority, isNumber) &&
+    optional(out, 'retryCount', d.retry_count, isNumber) &&
+    optional(out, 'error', d.error, isString) &&
+    optional(out, 'progress', d.progress, isNumber) &&
+    optional(out, 'result', d.result, anything) &&
+    optional(out, 'workerId', d.worker_id, isString) &&
+    optionalDate(out, 'scheduledAt', d.scheduled_at) &&
+    optionalDate(out, 'startedAt', d.started_at) &&
+    optionalDate(out, 'completedAt', d.completed_at) &&
+    optionalDate(out, 'failedAt', d.failed_at) &&
+    optional(out, 'metadata', d.metadata, isStringRecord);
+  return valid ? out : undefined;
+}
+
+function worker(d: Fields): Fields | undefined {
+  if (!isString(d.worker_id) || !isString(d.queue_name)) return undefined;
+  const out: Fields = { workerId: d.worker_id, queueName: d.queue_name };
+  const valid =
+    optional(out, 'hostname', d.hostname, isString) &&
+    optional(out, 'version', d.version, isString) &&
+    optionalDate(out, 'lastSeenAt', d.last_seen_at);
+  return valid ? out : undefined;
 }
 
 function queueNote(data: Fields): Fields | undefined {
