@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { EMPTY, type Observable, type ObservedValueOf, from, lastValueFrom, toArray } from 'rxjs';
 import { type SseMessage, ofType } from '../../src';
 import type {
@@ -76,5 +77,19 @@ describe('ofType at run time', () => {
     await expect(run(items, 'queue.stats', '*.created')).resolves.toEqual(['job.created', 'queue.stats']);
     await expect(run([{ type: 'a+b' }, { type: 'aab' }], 'a+*')).resolves.toEqual(['a+b']);
     await expect(run([{ type: 'a.b' }, { type: 'axb' }], 'a.b')).resolves.toEqual(['a.b']);
+  });
+
+  it('agrees with a plain regular-expression reading of the globs, for any patterns and names', async () => {
+    // Few letters (and one astral character), so patterns and names often overlap.
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', '+', '\u{1F600}', 'é'), maxLength: 5 });
+    const oracle = (patterns: string[], type: string): boolean =>
+      patterns.some((pattern) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+]/g, '\\$&')).join('.*')}$`, 'su').test(type));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(text, text.map((part) => `${part}*`), fc.tuple(text, text).map(([a, b]) => `${a}*${b}`)), { maxLength: 4 }), fc.array(text, { maxLength: 6 }), async (patterns, types) => {
+        const kept = await run(types.map((type) => ({ type })), ...patterns);
+        expect(kept).toEqual(types.filter((type) => oracle(patterns, type)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

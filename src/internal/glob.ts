@@ -1,10 +1,12 @@
+import { charCodes, hasCodesAt } from './char-codes';
+
 /** Tests a type name; built once from a set of glob patterns. @internal */
 export type TypeTest = (type: string) => boolean;
 
 /**
  * Compiles glob patterns (`*` = any run of characters, everything else literal) into one test.
  * Exact names go into a Set, `prefix*` patterns into a list of prefixes, and only other shapes
- * become regular expressions, so the common cases cost a hash lookup or a `startsWith`.
+ * become regular expressions, so the common cases cost a comparison, a hash lookup or a prefix check.
  */
 export function compileGlobs(patterns: readonly string[]): TypeTest {
   const exact = new Set<string>();
@@ -18,14 +20,18 @@ export function compileGlobs(patterns: readonly string[]): TypeTest {
       prefixes.push(pattern.slice(0, -1));
     } else expressions.push(globToRegExp(pattern));
   }
-  if (prefixes.length === 0 && expressions.length === 0) {
-    if (exact.size === 1) {
-      const [only] = exact;
-      return (type) => type === only;
-    }
-    return (type) => exact.has(type);
+  const tests: TypeTest[] = [];
+  if (exact.size === 1) {
+    const [only] = exact;
+    tests.push((type) => type === only);
+  } else if (exact.size > 1) tests.push((type) => exact.has(type));
+  for (const prefix of prefixes) {
+    const codes = charCodes(prefix);
+    tests.push((type) => type.length >= codes.length && hasCodesAt(type, 0, codes));
   }
-  return (type) => exact.has(type) || prefixes.some((prefix) => type.startsWith(prefix)) || expressions.some((expression) => expression.test(type));
+  for (const expression of expressions) tests.push((type) => expression.test(type));
+  // One pattern (the usual case) is its own test, with no loop around it.
+  return tests.length === 1 ? tests[0]! : (type) => tests.some((test) => test(type));
 }
 
 /** A glob as an anchored regular expression. */
