@@ -18,15 +18,11 @@ const PLUS = 43;
 const LOWER_T = 116;
 const LOWER_Z = 122;
 
-/** The number written by `count` decimal digits at `start`, or -1 if they are not all digits. */
-function digitsAt(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i += 1) {
-    const digit = text.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The number written by the two decimal digits at `start`, or -1 if they are not both digits. No loop: every field has two. */
+function twoDigits(text: string, start: number): number {
+  const tens = text.charCodeAt(start) - 48;
+  const ones = text.charCodeAt(start + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
 // Events of one stream mostly share a calendar day: its days-since-epoch is worked out once.
@@ -55,12 +51,13 @@ export function parseRfc3339(text: unknown): number {
   ) {
     return Number.NaN;
   }
-  const year = digitsAt(text, 0, 4);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
-  if (year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
-  const days = epochDays(year, digitsAt(text, 5, 2), digitsAt(text, 8, 2));
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (century < 0 || yearOfCentury < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
+  const days = epochDays(century * 100 + yearOfCentury, twoDigits(text, 5), twoDigits(text, 8));
   let position = 19;
   let millis = 0;
   if (text.charCodeAt(position) === DOT) {
@@ -77,8 +74,8 @@ export function parseRfc3339(text: unknown): number {
   const zone = text.charCodeAt(position);
   if ((zone | 32) === LOWER_Z) position += 1;
   else if ((zone === PLUS || zone === DASH) && text.charCodeAt(position + 3) === COLON) {
-    const hours = digitsAt(text, position + 1, 2);
-    const minutes = digitsAt(text, position + 4, 2);
+    const hours = twoDigits(text, position + 1);
+    const minutes = twoDigits(text, position + 4);
     if (hours < 0 || minutes < 0) return Number.NaN;
     offset = (zone === PLUS ? 1 : -1) * (hours * 60 + minutes) * 60_000;
     position += 6;
