@@ -265,6 +265,32 @@ describe('webSocket() auth and upgrade failures', () => {
     expect(connection.state).toBe('disconnected');
   });
 
+  it('refreshes credentials again after a connection that held for resetAfter, but not after one that did not', async () => {
+    // Every connection is closed as expired: the first after 80 ms (longer than resetAfter), the rest at once.
+    let connections = 0;
+    server = await startWsServer({
+      onConnection: ({ socket }) => {
+        connections += 1;
+        if (connections <= 2) setTimeout(() => socket.close(4401, 'token expired'), 80);
+        else socket.close(4401, 'token expired');
+      },
+    });
+    const contexts: unknown[] = [];
+    const connection = webSocket((context) => {
+      contexts.push(context);
+      return `${server!.url}/ws`;
+    }, { reconnect: { ...fast, resetAfter: 50 } });
+    const recording = record(connection.messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(AuthError);
+    // Held 80 ms, refreshed; held 80 ms again, refreshed again; then a quick failure right after a refresh is final.
+    expect(contexts).toEqual([
+      { attempt: 0, refresh: false },
+      { attempt: 1, refresh: true },
+      { attempt: 1, refresh: true },
+    ]);
+  });
+
   it('on HTTP 401 at the upgrade refreshes once, and succeeds if the new token is good', async () => {
     server = await startWsServer({
       reject: (request) => (request.headers.authorization === 'Bearer good' ? undefined : { status: 401 }),

@@ -85,12 +85,14 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
 
 /**
  * The state of one retry loop: how many attempts have failed in a row and how long to wait next.
- * Shared by {@link retryBackoff} and both transports. @internal
+ * Shared by {@link retryBackoff} and both transports. It holds no timer: whether a connection
+ * stayed up for `resetAfter` is worked out when it ends. @internal
  */
 export class Backoff {
   private failures = 0;
   private initialDelay: number;
-  private resetTimer: Subscription | undefined;
+  /** When the current connection came up (scheduler time); undefined while not connected. */
+  private upSince: number | undefined;
 
   constructor(
     readonly options: BackoffOptions,
@@ -99,19 +101,30 @@ export class Backoff {
     this.initialDelay = options.initialDelay;
   }
 
-  /** Failed attempts in a row so far. */
-  get attempts(): number {
-    return this.failures;
-  }
-
   /** The server asked for another base delay (the SSE `retry:` field). */
   setInitialDelay(delay: number): void {
     this.initialDelay = delay;
   }
 
+  /** The connection is up. */
+  connected(): void {
+    this.upSince = this.scheduler.now();
+  }
+
+  /**
+   * The connection is gone. True when it had stayed up for `resetAfter`: past failures are then
+   * forgotten. Called by {@link next}; calling it first (to learn the answer) is harmless.
+   */
+  settle(): boolean {
+    const stable = this.upSince !== undefined && this.scheduler.now() - this.upSince >= this.options.resetAfter;
+    this.upSince = undefined;
+    if (stable) this.failures = 0;
+    return stable;
+  }
+
   /** Records a failure. Returns how long to wait before the next attempt, or undefined to give up. */
   next(error: unknown): number | undefined {
-    this.cancelReset();
+    this.settle();
     this.failures += 1;
     const { maxAttempts, shouldRetry, multiplier, maxDelay, jitter, random, onRetry } = this.options;
     if (this.failures > maxAttempts || !shouldRetry(error, this.failures)) return undefined;
@@ -120,22 +133,6 @@ export class Backoff {
     const delay = Math.max(jittered, (isHttpError(error) && error.retryAfter) || 0);
     onRetry?.(error, this.failures, delay);
     return delay;
-  }
-
-  /** The connection is up: forget past failures once it has stayed up for `resetAfter`, then call `onStable`. */
-  connected(onStable?: () => void): void {
-    this.cancelReset();
-    this.resetTimer = this.scheduler.schedule(() => {
-      this.failures = 0;
-      this.resetTimer = undefined;
-      onStable?.();
-    }, this.options.resetAfter);
-  }
-
-  /** Stops any pending reset; call on teardown. */
-  cancelReset(): void {
-    this.resetTimer?.unsubscribe();
-    this.resetTimer = undefined;
   }
 }
 
@@ -192,7 +189,6 @@ export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOper
       return () => {
         inner?.unsubscribe();
         wait?.unsubscribe();
-        backoff.cancelReset();
       };
     });
 }

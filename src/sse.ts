@@ -1,8 +1,9 @@
-import { Observable, type Observer, type SchedulerAction, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
 import { NetworkError, ProtocolError, TimeoutError, isAuthError } from './errors';
 import { type HeadersContext, type HeadersOption, resolveHeaders } from './headers';
 import { judgeStreamResponse } from './internal/http';
+import { type IdleWatch, watchIdle } from './internal/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
 import { displayUrl } from './internal/redact';
 import { SseParser } from './internal/sse-parser';
@@ -114,13 +115,12 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     let closed = false;
     let attempt = 0;
     let controller: AbortController | undefined;
-    let idleTimer: Subscription | undefined;
+    let idle: IdleWatch | undefined;
     let retryTimer: Subscription | undefined;
 
     const releaseTimers = (): void => {
-      idleTimer?.unsubscribe();
+      idle?.stop();
       retryTimer?.unsubscribe();
-      backoff?.cancelReset();
     };
 
     const finish = (error?: unknown): void => {
@@ -144,7 +144,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     };
 
     const afterAttempt = (end: AttemptEnd | undefined, error: unknown, wasRefresh: boolean): void => {
-      idleTimer?.unsubscribe();
+      idle?.stop();
       if (closed || end === 'cancelled') return;
       if (end === 'no-content' || (end === 'ended' && (!backoff || options.endOfStream === 'complete'))) return finish();
       const failure = error ?? new NetworkError(`${where} ended the stream; reconnecting.`);
@@ -155,19 +155,6 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       if (delay === undefined) return finish(failure);
       state.set('reconnecting');
       retryTimer = scheduler.schedule(() => connect(false), delay);
-    };
-
-    // One timer per quiet period rather than one per chunk: each chunk only stamps the time.
-    let lastActivity = 0;
-    const watchIdle = (onIdle: () => void): void => {
-      lastActivity = scheduler.now();
-      idleTimer?.unsubscribe();
-      if (idleTimeout <= 0) return;
-      idleTimer = scheduler.schedule(function check(this: SchedulerAction<unknown>) {
-        const quiet = scheduler.now() - lastActivity;
-        if (quiet >= idleTimeout) onIdle();
-        else this.schedule(undefined, idleTimeout - quiet);
-      }, idleTimeout);
     };
 
     const runAttempt = async (attemptController: AbortController, refresh: boolean): Promise<AttemptEnd> => {
@@ -184,7 +171,8 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       const failure = (cause: unknown, what: string): unknown =>
         idleError ?? (attemptController.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause }));
 
-      watchIdle(onIdle);
+      // The watch bounds the wait for the response headers, then every wait for a chunk.
+      if (idleTimeout > 0) idle = watchIdle(scheduler, idleTimeout, onIdle);
       let response: Response;
       try {
         response = await fetchImpl(target, {
@@ -224,14 +212,14 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         lastEventId,
       );
 
-      watchIdle(onIdle);
+      idle?.touch();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done || closed) break;
-          lastActivity = scheduler.now();
+          idle?.touch();
           parser.feed(decoder.decode(value, { stream: true }));
           if (protocolError) throw protocolError;
         }

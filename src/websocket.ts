@@ -325,7 +325,6 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     if (!run) return;
     this.run = undefined;
     run.retryTimer?.unsubscribe();
-    run.backoff?.cancelReset();
     this.dropSocket(NORMAL_CLOSURE);
     this.stateSubject.next('disconnected');
     if (error !== undefined) run.incoming.error(error);
@@ -399,8 +398,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.openSocket = socket;
     this.clearTimers();
     run.attempt = 0;
-    // Credentials may be refreshed again only once this connection has proved itself.
-    run.backoff?.connected(() => (run.refreshed = false));
+    run.backoff?.connected();
     this.lastInbound = this.scheduler.now();
     this.stateSubject.next('connected');
     this.startHeartbeat(run);
@@ -442,6 +440,8 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.dropSocket();
     if (this.run !== run) return;
     if (!run.backoff) return clean ? this.endRun() : this.endRun(error);
+    // Credentials may be refreshed again only once a connection has proved itself.
+    if (run.backoff.settle()) run.refreshed = false;
     const canRefresh = typeof this.url === 'function' || typeof this.options.headers === 'function';
     if (isAuthError(error) && canRefresh && !run.refreshed) {
       run.refreshed = true;

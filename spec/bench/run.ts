@@ -18,7 +18,10 @@ import { type ConnectionState, ofType, sse, typeRouter, webSocket } from 'rx-rea
 import { spooledRealtime } from 'rx-realtime/spooled';
 
 const quick = process.argv.includes('--quick');
-const write = !quick && !process.argv.includes('--no-write');
+/** `--only memory,bundle` runs just those cases (sse, ws, fanout, memory, bundle, reconnect) and writes nothing. */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const write = !quick && !only && !process.argv.includes('--no-write');
+const runs = (name: string): boolean => !only || only.includes(name);
 const SIZES = quick
   ? { events: 2_000, messages: 2_000, fanout: 20_000, streams: 20, rounds: 1, reconnects: 1 }
   : { events: 200_000, messages: 200_000, fanout: 1_000_000, streams: 1_000, rounds: 5, reconnects: 7 };
@@ -341,12 +344,12 @@ async function main(): Promise<void> {
   const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
   const base = `http://127.0.0.1:${port}`;
   try {
-    await sseCases(base);
-    await wsCases(`ws://127.0.0.1:${port}`);
-    await fanoutCase();
-    await memoryCase(base);
-    await bundleCase();
-    await reconnectCase(base);
+    if (runs('sse')) await sseCases(base);
+    if (runs('ws')) await wsCases(`ws://127.0.0.1:${port}`);
+    if (runs('fanout')) await fanoutCase();
+    if (runs('memory')) await memoryCase(base);
+    if (runs('bundle')) await bundleCase();
+    if (runs('reconnect')) await reconnectCase(base);
   } finally {
     child.disconnect();
   }
