@@ -120,8 +120,11 @@ describe('retryBackoff', () => {
   });
 
   it('rejects nonsense options with a message naming the option', () => {
-    expect(() => retryBackoff({ jitter: 2 })).toThrow(/jitter/);
-    expect(() => retryBackoff({ initialDelay: -1 })).toThrow(/initialDelay/);
-    expect(() => retryBackoff({ multiplier: 0.5 })).toThrow(/multiplier/);
+    expect(() => retryBackoff({ jitter: 2 })).toThrow('backoff jitter must be a number in [0, 1], got 2');
+    expect(() => retryBackoff({ initialDelay: -1 })).toThrow('backoff initialDelay must be a number >= 0, got -1');
+    expect(() => retryBackoff({ multiplier: 0.5 })).toThrow('backoff multiplier must be a number >= 1, got 0.5');
+    expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow('backoff maxAttempts must be a number >= 0, got NaN');
+    expect(() => retryBackoff({ resetAfter: -5 })).toThrow(RangeError);
+    expect(() => retryBackoff({ maxAttempts: Infinity, maxDelay: Infinity, jitter: 0 })).not.toThrow();
   });
 });

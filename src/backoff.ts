@@ -70,12 +70,20 @@ const defaults: BackoffOptions = {
 /** Fills in defaults and rejects nonsense early, with a message that names the option. */
 export function resolveBackoff(options: Partial<BackoffOptions> = {}): BackoffOptions {
   const resolved = { ...defaults, ...withoutUndefined(options) };
-  for (const key of ['initialDelay', 'maxDelay', 'resetAfter'] as const) {
-    if (!(resolved[key] >= 0)) throw new RangeError(`backoff ${key} must be a number >= 0, got ${resolved[key]}`);
+  const limits: [keyof BackoffOptions, number, number][] = [
+    ['initialDelay', 0, Infinity],
+    ['maxDelay', 0, Infinity],
+    ['resetAfter', 0, Infinity],
+    ['multiplier', 1, Infinity],
+    ['maxAttempts', 0, Infinity],
+    ['jitter', 0, 1],
+  ];
+  for (const [key, min, max] of limits) {
+    const value = resolved[key] as number;
+    if (!(value >= min && value <= max)) {
+      throw new RangeError(`backoff ${key} must be a number ${max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`}, got ${value}`);
+    }
   }
-  if (!(resolved.multiplier >= 1)) throw new RangeError(`backoff multiplier must be >= 1, got ${resolved.multiplier}`);
-  if (!(resolved.maxAttempts >= 0)) throw new RangeError(`backoff maxAttempts must be >= 0, got ${resolved.maxAttempts}`);
-  if (!(resolved.jitter >= 0 && resolved.jitter <= 1)) throw new RangeError(`backoff jitter must be in [0, 1], got ${resolved.jitter}`);
   return resolved;
 }
 

@@ -45,7 +45,7 @@ class Watch implements IdleWatch {
 class Watchdog {
   private readonly watches = new Set<Watch>();
   private timer: Subscription | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
+  private wakeAt = Infinity;
 
   constructor(readonly scheduler: SchedulerLike) {}
 
@@ -61,7 +61,7 @@ class Watchdog {
     if (this.watches.size > 0) return;
     this.timer?.unsubscribe();
     this.timer = undefined;
-    this.wakeAt = Number.POSITIVE_INFINITY;
+    this.wakeAt = Infinity;
   }
 
   /** Makes sure the timer fires no later than `time`. */
@@ -74,9 +74,9 @@ class Watchdog {
 
   private wake(): void {
     this.timer = undefined;
-    this.wakeAt = Number.POSITIVE_INFINITY;
+    this.wakeAt = Infinity;
     const now = this.scheduler.now();
-    let next = Number.POSITIVE_INFINITY;
+    let next = Infinity;
     // A watch that trips is forgotten first: its callback usually starts a new attempt with a new watch.
     for (const watch of this.watches) {
       const deadline = watch.last + watch.timeout;
