@@ -14,6 +14,7 @@ describe('npm run bench -- --quick', () => {
     for (const name of ['SSE, 2000 events', 'Spooled typed pipeline over SSE', 'WebSocket, 2000 messages', '1,000 subscribers', 'memory per stream', 'core browser bundle', 'reconnect, initialDelay 50 ms']) {
       expect(output).toContain(name);
     }
-    expect(output).toMatch(/rx-realtime core \| [\d,]+ bytes/);
+    expect(output).toMatch(/rx-realtime core \(everything in `rx-realtime`\) \| [\d,]+ bytes/);
+    expect(output).toMatch(/rx-realtime `sse` \+ `webSocket` \| [\d,]+ bytes/);
   }, 150_000);
 });
