@@ -370,7 +370,8 @@ async function main(): Promise<void> {
   process.stdout.write(output);
   if (write) writeFileSync(join(__dirname, '../../docs/benchmarks.table.md'), output);
   const missed = rows.filter((row) => row.met === false);
-  process.stdout.write(missed.length ? `\n${missed.length} target(s) missed.\n` : '\nevery target met.\n');
+  const scope = only ? ` (of the cases run: ${only.join(', ')})` : '';
+  process.stdout.write(missed.length ? `\n${missed.length} target(s) missed${scope}.\n` : `\nevery target met${scope}.\n`);
 }
 
 main().catch((error: unknown) => {
