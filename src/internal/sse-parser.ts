@@ -64,25 +64,34 @@ export class SseParser {
       this.atStart = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = chunk;
-    if (this.fragmentsLength > 0) {
-      // No line end yet: keep the pieces rather than concatenating on every chunk.
-      if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1) {
-        this.keep(chunk);
-        return;
-      }
-      this.fragments.push(chunk);
-      text = this.fragments.join('');
-      this.fragments = [];
-      this.fragmentsLength = 0;
-    }
     let position = 0;
     if (this.afterCR) {
+      // The previous chunk ended a line with CR (so nothing of a line is pending): skip the LF of a CRLF.
       this.afterCR = false;
-      if (text.charCodeAt(0) === LF) position = 1;
+      if (chunk.charCodeAt(0) === LF) position = 1;
     }
-    position = text.indexOf('\r', position) === -1 ? this.linesEndingInLF(text, position) : this.linesEndingAnyhow(text, position);
-    if (position < text.length && !this.stopped) this.keep(position === 0 ? text : text.slice(position));
+    const firstCR = chunk.indexOf('\r', position);
+    if (this.fragmentsLength > 0) {
+      const firstLF = chunk.indexOf('\n', position);
+      const end = firstCR === -1 ? firstLF : firstLF === -1 ? firstCR : Math.min(firstLF, firstCR);
+      // No line end yet: keep the pieces rather than concatenating on every chunk.
+      if (end === -1) return this.keep(chunk);
+      // Only the unfinished line is joined with its end, not the whole chunk with it.
+      this.fragments.push(chunk.slice(position, end + 1));
+      const head = this.fragments.join('');
+      this.fragments = [];
+      this.fragmentsLength = 0;
+      this.linesEndingAnyhow(head, 0);
+      position = end + 1;
+      if (this.afterCR && position < chunk.length) {
+        this.afterCR = false;
+        if (chunk.charCodeAt(position) === LF) position += 1;
+      }
+    }
+    if (position < chunk.length && !this.stopped) {
+      position = firstCR === -1 ? this.linesEndingInLF(chunk, position) : this.linesEndingAnyhow(chunk, position);
+    }
+    if (position < chunk.length && !this.stopped) this.keep(position === 0 ? chunk : chunk.slice(position));
   }
 
   /** The common case, a chunk without CR: one search per line. Returns where the unfinished line starts. */
