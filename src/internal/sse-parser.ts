@@ -70,6 +70,7 @@ export class SseParser {
       this.afterCR = false;
       if (chunk.charCodeAt(0) === LF) position = 1;
     }
+    // One scan for CR per chunk: a chunk without any (the usual case) takes the LF-only path.
     const firstCR = chunk.indexOf('\r', position);
     if (this.fragmentsLength > 0) {
       const firstLF = chunk.indexOf('\n', position);
