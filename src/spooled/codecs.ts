@@ -112,6 +112,10 @@ const DOTTED_BY_WIRE_NAME = new Map<string, SpooledEventType>([
   ...(Object.keys(SpooledWireData) as SpooledEventType[]).map((name) => [name, name] as const),
 ]);
 
+// Streams repeat types in runs: a repeat costs one string comparison instead of hashing a fresh string.
+let lastWireName: string | undefined;
+let lastDotted: SpooledEventType | undefined;
+
 /**
  * The dotted name of a wire type, or undefined if this version does not know it.
  *
@@ -121,7 +125,11 @@ const DOTTED_BY_WIRE_NAME = new Map<string, SpooledEventType>([
  * ```
  */
 export function dottedType(type: string): SpooledEventType | undefined {
-  return DOTTED_BY_WIRE_NAME.get(type);
+  if (type !== lastWireName) {
+    lastDotted = DOTTED_BY_WIRE_NAME.get(type);
+    lastWireName = type;
+  }
+  return lastDotted;
 }
 
 type Wire<K extends SpooledEventType> = t.TypeOf<(typeof SpooledWireData)[K]>;
