@@ -14,6 +14,7 @@ import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
 import { DroppedMessageError, ProtocolError, type RealtimeError, TimeoutError, isAuthError } from './errors';
 import { type AttemptContext, type HeadersOption, resolveHeaders } from './headers';
 import { closeError } from './internal/close-codes';
+import { type IdleWatch, watchIdle } from './internal/idle-watch';
 import { parseRetryAfter } from './internal/http';
 import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
 import { displayUrl } from './internal/redact';
@@ -220,7 +221,8 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private openSocket: WebSocketLike | undefined;
   /** Timers of the current socket: the opening timeout, then pings and stale checks. */
   private socketTimers: Subscription[] = [];
-  private lastInbound = 0;
+  /** Stale detection of the open socket: any inbound frame counts as a sign of life. */
+  private staleWatch: IdleWatch | undefined;
   private reconcilePending = false;
 
   readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
@@ -399,7 +401,6 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.clearTimers();
     run.attempt = 0;
     run.backoff?.connected();
-    this.lastInbound = this.scheduler.now();
     this.stateSubject.next('connected');
     this.startHeartbeat(run);
     // Topics first, then the outbox: a queued message may depend on a subscription being in place.
@@ -408,7 +409,7 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   }
 
   private received(data: unknown): void {
-    this.lastInbound = this.scheduler.now();
+    this.staleWatch?.touch();
     const run = this.run;
     if (!run) return;
     let text: string;
@@ -474,6 +475,8 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private clearTimers(): void {
     for (const timer of this.socketTimers) timer.unsubscribe();
     this.socketTimers = [];
+    this.staleWatch?.stop();
+    this.staleWatch = undefined;
   }
 
   private startHeartbeat(run: Run<In>): void {
@@ -489,15 +492,8 @@ class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       );
     }
     if (staleAfter && staleAfter > 0) {
-      const check = (action: SchedulerAction<unknown>): void => {
-        const quiet = scheduler.now() - this.lastInbound;
-        if (quiet < staleAfter) return void action.schedule(undefined, staleAfter - quiet);
-        this.lost(run, new TimeoutError(`${this.where} sent nothing for ${staleAfter} ms; the socket is presumed dead.`, staleAfter));
-      };
-      this.socketTimers.push(
-        scheduler.schedule(function stale(this: SchedulerAction<unknown>) {
-          check(this);
-        }, staleAfter),
+      this.staleWatch = watchIdle(scheduler, staleAfter, () =>
+        this.lost(run, new TimeoutError(`${this.where} sent nothing for ${staleAfter} ms; the socket is presumed dead.`, staleAfter)),
       );
     }
   }
