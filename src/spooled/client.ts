@@ -261,11 +261,9 @@ class SpooledClient implements SpooledRealtime {
       const subscription = messages.subscribe(
         new Relay<SseMessage>(
           (message) => {
-            const event = decodeSpooledEvent(parseJson(message));
-            if (event instanceof DecodeError) return this.report(event);
-            if (event.type === 'ping') return;
+            const event = this.accepted(parseJson(message), accepts);
+            if (!event) return;
             if (isJob && event.type === 'error') return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
-            if (!accepts(event)) return;
             subscriber.next(event);
             if (isJob && event.type === 'job.status' && (TERMINAL_JOB_STATUSES as readonly string[]).includes((event.data as { newStatus: string }).newStatus)) {
               subscriber.complete();
@@ -293,16 +291,21 @@ class SpooledClient implements SpooledRealtime {
       frames.subscribe(
         new Relay<unknown>(
           (frame) => {
-            const event = decodeSpooledEvent(frame);
-            if (event instanceof DecodeError) return this.report(event);
-            if (event.type === 'ping' || !accepts(event)) return;
-            subscriber.next(event);
+            const event = this.accepted(frame, accepts);
+            if (event) subscriber.next(event);
           },
           (error) => subscriber.error(error),
           () => subscriber.complete(),
         ),
       ),
     );
+  }
+
+  /** The typed event a frame holds, if the filter keeps it; what cannot be read is reported, Pings are dropped. The server's `error` events always pass. */
+  private accepted(frame: unknown, accepts: (event: SpooledEvent) => boolean): SpooledEvent | undefined {
+    const event = decodeSpooledEvent(frame);
+    if (event instanceof DecodeError) return void this.report(event);
+    return event.type !== 'ping' && accepts(event) ? event : undefined;
   }
 
   private report(error: RealtimeError): void {
