@@ -2,6 +2,7 @@ import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { AuthError, type ConnectionState, type RealtimeError, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 import { record, until } from '../helpers/observe';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
@@ -262,6 +263,16 @@ describe('spooledRealtime over SSE', () => {
     await recording.done;
     expect(recording.completed).toBe(true);
     expect(realtime.state).toBe('disconnected');
+  });
+
+  it('reports an event whose data is not JSON as such on errors$, and goes on', async () => {
+    const body = 'event: job.completed\ndata: {"type": "JobCompleted", oops\n\nevent: system.health\ndata: {"type":"SystemHealth","data":{"database":true,"redis":true,"timestamp":"2026-01-05T10:00:00Z"}}\n\n';
+    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:1', apiKey: 'sk_test', transport: 'sse', autoReconnect: false, fetch: chunkedFetch([utf8(body)]) });
+    const errors: RealtimeError[] = [];
+    realtime.errors$.subscribe((error) => errors.push(error));
+    const events = await lastValueFrom(realtime.events$().pipe(toArray()));
+    expect(events.map((event) => event.type)).toEqual(['system.health']);
+    expect(errors.map((error) => error.message)).toEqual(['A "job.completed" event had data that is not JSON.']);
   });
 
   it('authenticates with the API key as a Bearer header, and with a JWT token', async () => {

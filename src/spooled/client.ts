@@ -261,7 +261,7 @@ class SpooledClient implements SpooledRealtime {
       const subscription = messages.subscribe(
         new Relay<SseMessage>(
           (message) => {
-            const event = this.accepted(parseJson(message), accepts);
+            const event = this.accepted(decodeMessage(message), accepts);
             if (!event) return;
             if (isJob && event.type === 'error') return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
             subscriber.next(event);
@@ -291,7 +291,7 @@ class SpooledClient implements SpooledRealtime {
       frames.subscribe(
         new Relay<unknown>(
           (frame) => {
-            const event = this.accepted(frame, accepts);
+            const event = this.accepted(decodeSpooledEvent(frame), accepts);
             if (event) subscriber.next(event);
           },
           (error) => subscriber.error(error),
@@ -301,9 +301,8 @@ class SpooledClient implements SpooledRealtime {
     );
   }
 
-  /** The typed event a frame holds, if the filter keeps it; what cannot be read is reported, Pings are dropped. The server's `error` events always pass. */
-  private accepted(frame: unknown, accepts: (event: SpooledEvent) => boolean): SpooledEvent | undefined {
-    const event = decodeSpooledEvent(frame);
+  /** The event, if the filter keeps it; what could not be decoded is reported, Pings are dropped. The server's `error` events always pass. */
+  private accepted(event: SpooledEvent | DecodeError, accepts: (event: SpooledEvent) => boolean): SpooledEvent | undefined {
     if (event instanceof DecodeError) return void this.report(event);
     return event.type !== 'ping' && accepts(event) ? event : undefined;
   }
@@ -314,13 +313,15 @@ class SpooledClient implements SpooledRealtime {
   }
 }
 
-/** An SSE message's data as JSON, or a DecodeError saying it is not JSON. */
-function parseJson(message: SseMessage): unknown {
+/** An SSE message's event, or a DecodeError saying what is wrong with it (its data not being JSON included). */
+function decodeMessage(message: SseMessage): SpooledEvent | DecodeError {
+  let json: unknown;
   try {
-    return JSON.parse(message.data) as unknown;
+    json = JSON.parse(message.data);
   } catch {
     return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
   }
+  return decodeSpooledEvent(json);
 }
 
 /** The seed's filter semantics, on the client: queue, job (a heartbeat's current job counts), worker, event types. */
