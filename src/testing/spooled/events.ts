@@ -24,7 +24,10 @@ export interface SpooledWireEvent {
 export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'deadletter' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
 
-/** The SSE event name of each wire type (`event:` field). */
+/**
+ * The SSE event name of each wire type (`event:` field). The client has the same table (`PASCAL_TO_DOTTED`);
+ * the reference server keeps its own on purpose, as it shares no code with the client it tests.
+ */
 export const SSE_EVENT_NAMES: Readonly<Record<string, string>> = {
   JobStatusChange: 'job.status',
   JobCreated: 'job.created',
