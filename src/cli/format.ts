@@ -36,12 +36,3 @@ export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, 
     },
   };
 }
-
-/** Reads a data string as JSON where it is JSON, for `--json` output. */
-export function jsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

@@ -3,7 +3,8 @@ import { type ConnectionState, ofType, sse, webSocket } from '../index';
 import { displayUrl } from '../internal/redact';
 import { miosaEvents } from '../miosa';
 import { spooledRealtime } from '../spooled';
-import { type Printable, type Printer, jsonOrText } from './format';
+import { jsonOrText } from '../internal/json-or-text';
+import type { Printable, Printer } from './format';
 
 /** What `rx-realtime tail` was asked to do. */
 export interface TailOptions {

@@ -1,3 +1,5 @@
+import { jsonOrText } from '../internal/json-or-text';
+
 /**
  * The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`.
  *
@@ -52,12 +54,8 @@ const KNOWN: ReadonlySet<string> = new Set(['status_changed', 'started', 'stoppe
  * ```
  */
 export function toComputerEvent(name: string, raw: string): ComputerEvent {
-  let data: unknown = raw;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    // not JSON: the SDK keeps the string
-  }
+  // Data that is not JSON stays a string, as in the SDK.
+  const data = jsonOrText(raw);
   const fields = typeof data === 'object' && data !== null ? (data as { computer_id?: unknown; timestamp?: unknown }) : {};
   const time = typeof fields.timestamp === 'string' ? Date.parse(fields.timestamp) : Number.NaN;
   return {
