@@ -2,7 +2,8 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { DecodeError } from '../errors';
 import { decodeError } from '../operators/decodeWith';
-import { FAST_DATA, type Fields, parseRfc3339 } from './fast-decode';
+import { FAST_DATA, type Fields } from './fast-decode';
+import { parseRfc3339 } from './rfc3339';
 import type {
   KnownSpooledEvent,
   SpooledEvent,

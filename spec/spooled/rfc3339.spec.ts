@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { parseRfc3339 } from '../../src/spooled/rfc3339';
+
+/** An RFC 3339 time written with any number of fraction digits and any offset, and the instant it names. */
+const rfc3339 = fc
+  .record({
+    // Half of them within five weeks of each other, where the reader's day cache matters.
+    at: fc.oneof(
+      fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+      fc.date({ min: new Date(Date.UTC(2026, 0, 1)), max: new Date(Date.UTC(2026, 1, 3)), noInvalidDate: true }),
+    ),
+    fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 12 }),
+    offsetMinutes: fc.oneof(fc.constant(null), fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 })),
+    lowerCase: fc.boolean(),
+  })
+  .map(({ at, fraction, offsetMinutes, lowerCase }) => {
+    const shift = offsetMinutes ?? 0;
+    const local = new Date(at.getTime() - (at.getTime() % 1000) + shift * 60_000).toISOString().slice(0, 19);
+    const sign = shift < 0 ? '-' : '+';
+    const zone = offsetMinutes === null ? 'Z' : `${sign}${pad(Math.abs(shift) / 60)}:${pad(Math.abs(shift) % 60)}`;
+    const text = `${local}${fraction ? `.${fraction}` : ''}${zone}`;
+    const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
+    return { text: lowerCase ? text.toLowerCase() : text, expected: at.getTime() - (at.getTime() % 1000) + millis };
+  });
+const pad = (value: number): string => String(Math.floor(value)).padStart(2, '0');
+
+describe('the RFC 3339 reader', () => {
+  it('reads any valid time to the millisecond, whatever was read before it', () => {
+    fc.assert(
+      fc.property(fc.array(rfc3339, { minLength: 1, maxLength: 6 }), (times) => {
+        for (const { text, expected } of times) expect(parseRfc3339(text)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects what is not a time, also right after a valid time of the same day', () => {
+    const rejected = [
+      '2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-01-00T00:00:00Z',
+      '2024-01-05T24:00:00Z', '2024-01-05T10:60:00Z', '2024-01-05T10:00:61Z', '2024-01-05T10:00:00.Z', '2024-01-05T10:00:00.1a2Z',
+      '2024-01-05T10:00:00', '2024-01-05 10:00:00Z', '2024-01-05T10:00:00+0100', '2024-01-05T10:00:00Zx', '2024-1-05T10:00:00Z',
+      '2024-01-05T10:00:00+01:x0', '+2024-01-05T10:00:00Z', 'yesterday', '', 20240105,
+    ];
+    for (const text of rejected) {
+      expect(parseRfc3339('2024-01-05T09:00:00Z')).toBe(Date.UTC(2024, 0, 5, 9));
+      expect(parseRfc3339(text)).toBeNaN();
+    }
+    expect(parseRfc3339('2024-02-29T23:59:60+05:30')).toBe(Date.UTC(2024, 1, 29, 23, 59, 60) - 330 * 60_000);
+  });
+});
