@@ -5,7 +5,7 @@
  * `--quick` runs every case with tiny sizes (the test suite does this so the benchmark cannot rot).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -33,9 +33,26 @@ interface Row {
   readonly unit: string;
   /** The contender's value relative to the baseline (higher is better for speed, lower for memory/size/time). */
   readonly ratio?: number;
-  readonly target?: string;
-  readonly met?: boolean;
+  readonly target?: Target;
 }
+
+/** A target and how the measurement stands against it; `miss` says by how much it was missed. */
+interface Target {
+  readonly text: string;
+  readonly met: boolean;
+  readonly miss: string;
+}
+
+const atLeast = (measured: number, limit: number, text: string): Target => ({
+  text,
+  met: measured >= limit,
+  miss: `${(limit - measured).toFixed(2)} short`,
+});
+const atMost = (measured: number, limit: number, text: string, unit = ''): Target => ({
+  text,
+  met: measured <= limit,
+  miss: `${Number((measured - limit).toFixed(2)).toLocaleString('en-US')}${unit} over`,
+});
 const rows: Row[] = [];
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -83,7 +100,7 @@ function addSpeed(name: string, comparison: Comparison, baseline: string, target
   for (const [contender, value] of Object.entries(comparison.medians)) {
     const target = targets[contender];
     const ratio = comparison.ratio(contender, baseline);
-    rows.push({ case: name, contender, value: Math.round(value), unit: 'events/s', ratio: contender === baseline ? undefined : ratio, target: target?.[1], met: target ? ratio >= target[0] : undefined });
+    rows.push({ case: name, contender, value: Math.round(value), unit: 'events/s', ratio: contender === baseline ? undefined : ratio, target: target && atLeast(ratio, ...target) });
   }
 }
 
@@ -143,7 +160,7 @@ async function sseCases(base: string): Promise<void> {
   const second = await compare({ 'bare fetch + eventsource-parser': bare, 'eventsource v4 + JSON.parse': eventsource, 'spooledRealtime (sse) + ofType': typed });
   addSpeed(`Spooled typed pipeline over SSE, ${n} events`, second, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
   const vsEventSource = second.ratio('spooledRealtime (sse) + ofType', 'eventsource v4 + JSON.parse');
-  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: '>= 1.0 of eventsource', met: vsEventSource >= 1 });
+  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: atLeast(vsEventSource, 1, '>= 1.0 of eventsource') });
 }
 
 // --- WebSocket --------------------------------------------------------------------------------------
@@ -284,7 +301,7 @@ async function memoryCase(base: string): Promise<void> {
   const ratio = results.ratio('sse()', 'bare fetch + eventsource-parser');
   for (const [contender, value] of Object.entries(results.medians)) {
     const baseline = contender === 'bare fetch + eventsource-parser';
-    rows.push({ case: `${count} concurrent SSE streams, memory per stream`, contender, value: Math.round(value), unit: 'bytes', ratio: baseline ? undefined : ratio, target: baseline ? undefined : '<= 1.1 of bare', met: baseline ? undefined : ratio <= 1.1 });
+    rows.push({ case: `${count} concurrent SSE streams, memory per stream`, contender, value: Math.round(value), unit: 'bytes', ratio: baseline ? undefined : ratio, target: baseline ? undefined : atMost(ratio, 1.1, '<= 1.1 of bare') });
   }
 }
 
@@ -313,8 +330,8 @@ async function bundleCase(): Promise<void> {
   const transports = await minGzip("export { sse, webSocket } from './src/index.ts';");
   const ours = await minGzip("export * from './src/index.ts';");
   const name = 'core browser bundle, min+gz, peers excluded';
-  const add = (contender: string, value: number, baseline?: number, target?: string, met?: boolean): void =>
-    void rows.push({ case: name, contender, value, unit: 'bytes', ratio: baseline && value / baseline, target, met });
+  const add = (contender: string, value: number, baseline?: number, target?: Target): void =>
+    void rows.push({ case: name, contender, value, unit: 'bytes', ratio: baseline && value / baseline, target });
   add('eventsource v4', eventsource);
   add('partysocket', partysocket);
   add('eventsource + partysocket', eventsource + partysocket);
@@ -322,7 +339,7 @@ async function bundleCase(): Promise<void> {
   add('rx-realtime `sse` alone', sseOnly, eventsource);
   add('rx-realtime `webSocket` alone', webSocketOnly, partysocket);
   add('rx-realtime `sse` + `webSocket`', transports, eventsource + partysocket);
-  add('rx-realtime core (everything in `rx-realtime`)', ours, eventsource + partysocket, '<= 6144 bytes', ours <= 6144);
+  add('rx-realtime core (everything in `rx-realtime`)', ours, eventsource + partysocket, atMost(ours, 6144, '<= 6,144 bytes', ' bytes'));
 }
 
 // --- reconnect latency -----------------------------------------------------------------------------------
@@ -349,19 +366,33 @@ async function reconnectCase(base: string): Promise<void> {
     );
   }
   const value = median(samples);
-  rows.push({ case: `reconnect, initialDelay ${delay} ms`, contender: 'drop → first event after it', value: Math.round(value * 10) / 10, unit: 'ms', target: `<= ${delay + 50} ms`, met: value <= delay + 50 });
+  rows.push({ case: `reconnect, initialDelay ${delay} ms`, contender: 'drop → first event after it', value: Math.round(value * 10) / 10, unit: 'ms', target: atMost(value, delay + 50, `<= ${delay + 50} ms`, ' ms') });
 }
 
 // --- run ------------------------------------------------------------------------------------------------
 
 function table(): string {
   const lines = ['| case | contender | result | ratio | target | met |', '|---|---|---:|---:|---|---|'];
-  for (const row of rows) {
-    lines.push(
-      `| ${row.case} | ${row.contender} | ${row.value.toLocaleString('en-US')} ${row.unit} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
-    );
-  }
+  rows.forEach((row, index) => {
+    const name = index > 0 && rows[index - 1]!.case === row.case ? '' : row.case;
+    const ratio = row.ratio === undefined ? '' : row.ratio.toFixed(2);
+    const met = !row.target ? '' : row.target.met ? 'yes' : `**no** (${row.target.miss})`;
+    lines.push(`| ${name} | ${row.contender} | ${row.value.toLocaleString('en-US')} ${row.unit} | ${ratio} | ${row.target?.text ?? ''} | ${met} |`);
+  });
   return lines.join('\n');
+}
+
+// A full run puts its table into docs/benchmarks.md between these lines; the analysis around them stays.
+const TABLE_START = '<!-- bench:table:start -->';
+const TABLE_END = '<!-- bench:table:end -->';
+
+function writeTable(output: string): void {
+  const file = join(__dirname, '../../docs/benchmarks.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
+  if (start === -1 || end < start) throw new Error(`${file} has lost its ${TABLE_START} … ${TABLE_END} lines; put them back around the results table.`);
+  writeFileSync(file, `${text.slice(0, start + TABLE_START.length)}\n${output}${text.slice(end)}`);
 }
 
 async function main(): Promise<void> {
@@ -381,8 +412,8 @@ async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const output = `${table()}\n\n${SIZES.rounds} rounds per case after ${SIZES.warmup} uncounted, contenders alternating; results are medians, ratios the median of each round's ratio. ${machine}.${quick ? ' (--quick: tiny sizes, numbers mean nothing)' : ''}\n`;
   process.stdout.write(output);
-  if (write) writeFileSync(join(__dirname, '../../docs/benchmarks.table.md'), output);
-  const missed = rows.filter((row) => row.met === false);
+  if (write) writeTable(output);
+  const missed = rows.filter((row) => row.target?.met === false);
   const scope = only ? ` (of the cases run: ${only.join(', ')})` : '';
   process.stdout.write(missed.length ? `\n${missed.length} target(s) missed${scope}.\n` : `\nevery target met${scope}.\n`);
 }

@@ -19,6 +19,8 @@ const DATA = charCodes('data');
 const EVENT = charCodes('event');
 const RETRY = charCodes('retry');
 const ID = charCodes('id');
+const DATA_COLON = charCodes('data:');
+const EVENT_COLON = charCodes('event:');
 
 /**
  * An incremental `text/event-stream` parser that follows the WHATWG HTML rules to the letter:
@@ -145,8 +147,8 @@ export class SseParser {
   private line(text: string, start: number, end: number): void {
     if (start === end) return this.dispatch();
     // The two fields of nearly every event first, without scanning for the colon.
-    if (isDataField(text, start)) return this.dataLine(fieldValue(text, start + 5, end));
-    if (isEventField(text, start)) {
+    if (hasCodesAt(text, start, DATA_COLON)) return this.dataLine(fieldValue(text, start + 5, end));
+    if (hasCodesAt(text, start, EVENT_COLON)) {
       this.type = fieldValue(text, start + 6, end);
       return;
     }
@@ -155,9 +157,7 @@ export class SseParser {
     // Field names are short: a scan here is cheaper than a call to indexOf.
     let colon = start + 1;
     while (colon < end && text.charCodeAt(colon) !== COLON) colon += 1;
-    let valueStart = colon + 1;
-    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart += 1;
-    const value = valueStart >= end ? '' : text.slice(valueStart, end);
+    const value = fieldValue(text, colon + 1, end);
     switch (colon - start) {
       case 4:
         if (hasCodesAt(text, start, DATA)) this.dataLine(value);
@@ -200,18 +200,6 @@ export class SseParser {
     }
   }
 }
-
-// `data:` and `event:` spelled out in code units: unrolled compares are the cheapest test for the two
-// lines nearly every event has (a loop over a table, as hasCodesAt does, costs a few ns more per line).
-const isDataField = (text: string, at: number): boolean =>
-  text.charCodeAt(at) === 100 && text.charCodeAt(at + 1) === 97 && text.charCodeAt(at + 2) === 116 && text.charCodeAt(at + 3) === 97 && text.charCodeAt(at + 4) === COLON;
-const isEventField = (text: string, at: number): boolean =>
-  text.charCodeAt(at) === 101 &&
-  text.charCodeAt(at + 1) === 118 &&
-  text.charCodeAt(at + 2) === 101 &&
-  text.charCodeAt(at + 3) === 110 &&
-  text.charCodeAt(at + 4) === 116 &&
-  text.charCodeAt(at + 5) === COLON;
 
 /** A field's value: what follows the colon, less one leading space. */
 function fieldValue(text: string, start: number, end: number): string {
