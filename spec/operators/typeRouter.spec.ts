@@ -1,6 +1,8 @@
-import { EMPTY, Observable, type ObservedValueOf, Subject } from 'rxjs';
+import fc from 'fast-check';
+import { EMPTY, Observable, type ObservedValueOf, Subject, type Subscription } from 'rxjs';
 import { typeRouter } from '../../src';
 import type { JobFailedEvent, SpooledEvent, WorkerHeartbeatEvent } from '../../src/spooled';
+import { globOracle, globPattern, globText } from '../helpers/globs';
 import { type Equal, expectType } from '../helpers/types';
 
 type Item = { type: string; n: number };
@@ -51,6 +53,52 @@ describe('typeRouter', () => {
     second.on('*').subscribe({ complete: () => ends.push('complete') });
     other.complete();
     expect(ends.at(-1)).toBe('complete');
+  });
+
+  it('delivers what the globs match, in subscription order, while routes come and go (any patterns, any names)', () => {
+    const step = fc.oneof(
+      fc.record({ subscribe: fc.array(globPattern, { maxLength: 3 }) }),
+      fc.record({ unsubscribe: fc.nat() }),
+      fc.record({ event: globText }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        const source = new Subject<Item>();
+        const router = typeRouter(source);
+        const live: { id: number; patterns: string[]; subscription: Subscription }[] = [];
+        const delivered: [number, number][] = [];
+        const expected: [number, number][] = [];
+        steps.forEach((action, n) => {
+          if ('subscribe' in action) {
+            const id = n;
+            live.push({ id, patterns: action.subscribe, subscription: router.on(...action.subscribe).subscribe((event) => delivered.push([event.n, id])) });
+          } else if ('unsubscribe' in action) {
+            if (live.length === 0) return;
+            live.splice(action.unsubscribe % live.length, 1)[0]!.subscription.unsubscribe();
+          } else {
+            for (const route of live) if (globOracle(route.patterns, action.event)) expected.push([n, route.id]);
+            source.next({ type: action.event, n });
+          }
+        });
+        expect(delivered).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('stays right with more distinct types than its cache holds', () => {
+    const source = new Subject<Item>();
+    const router = typeRouter(source);
+    const counts = Array.from({ length: 300 }, () => 0);
+    counts.forEach((_, i) => router.on(`queue${i}.*`).subscribe(() => (counts[i]! += 1)));
+    let everything = 0;
+    router.on('*').subscribe(() => (everything += 1));
+    // 300 queues × 10 event names: 3,000 types, three times what the cache remembers.
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 0; i < 3000; i += 1) source.next({ type: `queue${i % 300}.job.event${Math.floor(i / 300)}`, n: i });
+    }
+    expect(counts.every((count) => count === 20)).toBe(true);
+    expect(everything).toBe(6000);
   });
 
   it('narrows like ofType (checked by tsc)', () => {

@@ -13,10 +13,10 @@ export function compileGlobs(patterns: readonly string[]): TypeTest {
   const prefixes: string[] = [];
   const expressions: RegExp[] = [];
   for (const pattern of patterns) {
-    const star = pattern.indexOf('*');
-    if (star === -1) exact.add(pattern);
-    else if (star === pattern.length - 1) {
-      if (star === 0) return () => true; // '*' matches everything
+    const kind = globKind(pattern);
+    if (kind === 'exact') exact.add(pattern);
+    else if (kind === 'prefix') {
+      if (pattern === '*') return () => true;
       prefixes.push(pattern.slice(0, -1));
     } else expressions.push(globToRegExp(pattern));
   }
@@ -32,6 +32,12 @@ export function compileGlobs(patterns: readonly string[]): TypeTest {
   for (const expression of expressions) tests.push((type) => expression.test(type));
   // One pattern (the usual case) is its own test, with no loop around it.
   return tests.length === 1 ? tests[0]! : (type) => tests.some((test) => test(type));
+}
+
+/** What a pattern is: a name without `*`, a prefix with one `*` at the end (`*` alone included), or any other glob. */
+export function globKind(pattern: string): 'exact' | 'prefix' | 'other' {
+  const star = pattern.indexOf('*');
+  return star === -1 ? 'exact' : star === pattern.length - 1 ? 'prefix' : 'other';
 }
 
 /** A glob as an anchored regular expression. */
