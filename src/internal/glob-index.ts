@@ -9,29 +9,27 @@ export interface IndexEntry<T> {
 }
 
 /**
- * Values filed under glob patterns, found by name without testing every pattern: exact names in a
- * map, `prefix*` patterns in one map per prefix length, and only other shapes (`*.failed`) in a list
- * that is tested one by one. Finding what matches a name costs a few lookups however many values
- * there are. @internal
+ * Values filed under glob patterns, found by name without testing every pattern: exact names and
+ * `prefix*` patterns are keys of one map (a name is looked up as itself, then as `prefix*` for each
+ * prefix length in use), and only other shapes (`*.failed`) sit in a list tested one by one.
+ * Finding what matches a name costs a few lookups however many values there are. @internal
  */
 export class GlobIndex<T> {
-  private readonly exact = new Map<string, IndexEntry<T>[]>();
-  /** Prefix length → prefix → entries; `*` alone is the empty prefix. */
-  private readonly prefixes = new Map<number, Map<string, IndexEntry<T>[]>>();
+  private readonly keyed = new Map<string, IndexEntry<T>[]>();
+  /** The prefix lengths of the `prefix*` patterns in the map, each with how many use it. */
+  private readonly prefixLengths = new Map<number, number>();
   private readonly others: { readonly test: TypeTest; readonly entry: IndexEntry<T> }[] = [];
   private added = 0;
 
   add(value: T, patterns: readonly string[]): IndexEntry<T> {
-    const entry: IndexEntry<T> = { value, patterns, order: this.added++ };
-    for (const pattern of patterns) {
+    const entry: IndexEntry<T> = { value, patterns: [...new Set(patterns)], order: this.added++ };
+    for (const pattern of entry.patterns) {
       const kind = globKind(pattern);
-      if (kind === 'exact') file(this.exact, pattern, entry);
-      else if (kind === 'prefix') {
-        const prefix = pattern.slice(0, -1);
-        let byPrefix = this.prefixes.get(prefix.length);
-        if (!byPrefix) this.prefixes.set(prefix.length, (byPrefix = new Map()));
-        file(byPrefix, prefix, entry);
-      } else this.others.push({ test: compileGlobs([pattern]), entry });
+      if (kind === 'other') this.others.push({ test: compileGlobs([pattern]), entry });
+      else {
+        this.keyed.set(pattern, [...(this.keyed.get(pattern) ?? []), entry]);
+        if (kind === 'prefix') this.countPrefix(pattern.length - 1, 1);
+      }
     }
     return entry;
   }
@@ -39,45 +37,30 @@ export class GlobIndex<T> {
   remove(entry: IndexEntry<T>): void {
     for (const pattern of entry.patterns) {
       const kind = globKind(pattern);
-      if (kind === 'exact') unfile(this.exact, pattern, entry);
-      else if (kind === 'prefix') {
-        const prefix = pattern.slice(0, -1);
-        const byPrefix = this.prefixes.get(prefix.length);
-        if (byPrefix && unfile(byPrefix, prefix, entry) && byPrefix.size === 0) this.prefixes.delete(prefix.length);
-      }
+      const remaining = this.keyed.get(pattern)?.filter((other) => other !== entry);
+      if (kind === 'other' || !remaining) continue;
+      if (remaining.length > 0) this.keyed.set(pattern, remaining);
+      else this.keyed.delete(pattern);
+      if (kind === 'prefix') this.countPrefix(pattern.length - 1, -1);
     }
     for (let i = this.others.length - 1; i >= 0; i -= 1) if (this.others[i]!.entry === entry) this.others.splice(i, 1);
   }
 
   /** Every value with a pattern that matches `name`, once each, in the order they were added. */
   match(name: string): T[] {
-    const found: IndexEntry<T>[] = [];
-    const exact = this.exact.get(name);
-    if (exact) found.push(...exact);
-    for (const [length, byPrefix] of this.prefixes) {
-      if (name.length < length) continue;
-      const entries = byPrefix.get(length === name.length ? name : name.slice(0, length));
-      if (entries) found.push(...entries);
+    const found = [...(this.keyed.get(name) ?? [])];
+    for (const length of this.prefixLengths.keys()) {
+      if (name.length >= length) found.push(...(this.keyed.get(`${name.slice(0, length)}*`) ?? []));
     }
     for (const { test, entry } of this.others) if (test(name)) found.push(entry);
     found.sort((a, b) => a.order - b.order);
     // A value with two matching patterns was found twice; after sorting the copies are neighbours.
     return found.filter((entry, i) => i === 0 || found[i - 1] !== entry).map((entry) => entry.value);
   }
-}
 
-function file<T>(map: Map<string, IndexEntry<T>[]>, key: string, entry: IndexEntry<T>): void {
-  const entries = map.get(key);
-  if (!entries) map.set(key, [entry]);
-  else if (!entries.includes(entry)) entries.push(entry);
-}
-
-/** Takes the entry out; true when that left the key empty (and so removed it). */
-function unfile<T>(map: Map<string, IndexEntry<T>[]>, key: string, entry: IndexEntry<T>): boolean {
-  const entries = map.get(key);
-  if (!entries) return false;
-  const remaining = entries.filter((other) => other !== entry);
-  if (remaining.length > 0) map.set(key, remaining);
-  else map.delete(key);
-  return remaining.length === 0;
+  private countPrefix(length: number, change: number): void {
+    const count = (this.prefixLengths.get(length) ?? 0) + change;
+    if (count > 0) this.prefixLengths.set(length, count);
+    else this.prefixLengths.delete(length);
+  }
 }
