@@ -37,8 +37,8 @@ export class GlobIndex<T> {
   remove(entry: IndexEntry<T>): void {
     for (const pattern of entry.patterns) {
       const kind = globKind(pattern);
-      const remaining = this.keyed.get(pattern)?.filter((other) => other !== entry);
-      if (kind === 'other' || !remaining) continue;
+      const remaining = kind === 'other' ? undefined : this.keyed.get(pattern)?.filter((other) => other !== entry);
+      if (!remaining) continue;
       if (remaining.length > 0) this.keyed.set(pattern, remaining);
       else this.keyed.delete(pattern);
       if (kind === 'prefix') this.countPrefix(pattern.length - 1, -1);

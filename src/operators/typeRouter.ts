@@ -75,14 +75,15 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
 
   return {
     on<const P extends string>(...patterns: P[]): Observable<OfType<E, P>> {
-      return new Observable<OfType<E, P>>((subscriber) => {
-        const route = routes.add(subscriber as Subscriber<unknown>, patterns);
-        subscribers.add(subscriber as Subscriber<unknown>);
+      return new Observable<OfType<E, P>>((typed) => {
+        const subscriber = typed as Subscriber<unknown>;
+        const route = routes.add(subscriber, patterns);
+        subscribers.add(subscriber);
         cache.clear();
         if (!upstream) connect();
         return () => {
           routes.remove(route);
-          subscribers.delete(subscriber as Subscriber<unknown>);
+          subscribers.delete(subscriber);
           cache.clear();
           if (subscribers.size === 0 && upstream) {
             const current = upstream;
