@@ -16,11 +16,14 @@ import { Subject, share } from 'rxjs';
 import WebSocket from 'ws';
 import { type ConnectionState, ofType, sse, typeRouter, webSocket } from 'rx-realtime';
 import { spooledRealtime } from 'rx-realtime/spooled';
+import { memoryFetch } from './memory-fetch';
 
 const quick = process.argv.includes('--quick');
 /** `--only memory,bundle` runs just those cases (sse, ws, fanout, memory, bundle, reconnect) and writes nothing. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const write = !quick && !only && !process.argv.includes('--no-write');
+/** `--in-memory` runs the SSE cases over a fetch that answers from memory (no sockets) and writes nothing. */
+const inMemory = process.argv.includes('--in-memory');
+const write = !quick && !only && !inMemory && !process.argv.includes('--no-write');
 const runs = (name: string): boolean => !only || only.includes(name);
 const SIZES = quick
   ? { events: 2_000, messages: 2_000, fanout: 20_000, streams: 20, rounds: 1, warmup: 0, reconnects: 1 }
@@ -108,6 +111,7 @@ function addSpeed(name: string, comparison: Comparison, baseline: string, target
 
 async function sseCases(base: string): Promise<void> {
   const n = SIZES.events;
+  const where = inMemory ? ' (in memory)' : '';
   const url = `${base}/n/${n}/stream`;
   const bare = () =>
     rate(n, async () => {
@@ -156,11 +160,11 @@ async function sseCases(base: string): Promise<void> {
       });
     }));
   const first = await compare({ 'bare fetch + eventsource-parser': bare, 'sse() + JSON.parse': ours });
-  addSpeed(`SSE, ${n} events`, first, 'bare fetch + eventsource-parser', { 'sse() + JSON.parse': [0.95, '>= 0.95 of bare'] });
+  addSpeed(`SSE, ${n} events${where}`, first, 'bare fetch + eventsource-parser', { 'sse() + JSON.parse': [0.95, '>= 0.95 of bare'] });
   const second = await compare({ 'bare fetch + eventsource-parser': bare, 'eventsource v4 + JSON.parse': eventsource, 'spooledRealtime (sse) + ofType': typed });
-  addSpeed(`Spooled typed pipeline over SSE, ${n} events`, second, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
+  addSpeed(`Spooled typed pipeline over SSE, ${n} events${where}`, second, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
   const vsEventSource = second.ratio('spooledRealtime (sse) + ofType', 'eventsource v4 + JSON.parse');
-  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: atLeast(vsEventSource, 1, '>= 1.0 of eventsource') });
+  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events${where}`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: atLeast(vsEventSource, 1, '>= 1.0 of eventsource') });
 }
 
 // --- WebSocket --------------------------------------------------------------------------------------
@@ -409,12 +413,24 @@ function writeTable(output: string): void {
   writeFileSync(file, `${text.slice(0, start + TABLE_START.length)}\n${output}${text.slice(end)}`);
 }
 
+/** Runs `work` with `fetch` as the global fetch (every contender reads the global one). */
+async function withFetch(fetch: typeof globalThis.fetch, work: () => Promise<void>): Promise<void> {
+  const original = globalThis.fetch;
+  globalThis.fetch = fetch;
+  try {
+    await work();
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
 async function main(): Promise<void> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
   const base = `http://127.0.0.1:${port}`;
   try {
-    if (runs('sse')) await sseCases(base);
+    if (runs('sse') && inMemory) await withFetch(memoryFetch(), () => sseCases('http://memory.invalid'));
+    else if (runs('sse')) await sseCases(base);
     if (runs('ws')) await wsCases(`ws://127.0.0.1:${port}`);
     if (runs('fanout')) await fanoutCase();
     if (runs('memory')) await memoryCase(base);
