@@ -217,36 +217,32 @@ async function wsCases(wsBase: string): Promise<void> {
 
 async function fanoutCase(): Promise<void> {
   const n = SIZES.fanout;
-  // 1,000 queues; the second set of events doubles the distinct types to 2,000, beyond typeRouter's cache.
+  // 1,000 queues; the second half of the events doubles the distinct types to 2,000, beyond typeRouter's cache.
   const events = Array.from({ length: 2000 }, (_, i) => ({ type: `queue${i % 1000}.job.${i < 1000 ? 'completed' : 'failed'}` }));
-  let distinct = 1000;
-  const push = (source: Subject<{ type: string }>, count = n) => {
+  const push = (source: Subject<{ type: string }>, count: number, distinct: number) => {
     for (let i = 0; i < count; i += 1) source.next(events[i % distinct]!);
   };
   // Subscribing happens before the clock starts: the case measures dispatch, not setup.
-  const timed = async (count: number, setup: (source: Subject<{ type: string }>, seen: { count: number }) => void): Promise<number> => {
+  type Setup = (source: Subject<{ type: string }>, seen: { count: number }) => void;
+  const timed = async (count: number, setup: Setup, distinct = 1000): Promise<number> => {
     const source = new Subject<{ type: string }>();
     const seen = { count: 0 };
     setup(source, seen);
-    const result = await rate(count, async () => push(source, count));
+    const result = await rate(count, async () => push(source, count, distinct));
     if (seen.count !== count) throw new Error(`fan-out: ${seen.count} of ${count}`);
     return result;
   };
   const one = () => timed(n, (source, seen) => source.pipe(share()).subscribe(() => (seen.count += 1)));
   // The router is itself the shared subscription, so it goes on the source directly.
-  const routed = () =>
-    timed(n, (source, seen) => {
-      const router = typeRouter(source);
-      for (let i = 0; i < 1000; i += 1) router.on(`queue${i}.*`).subscribe(() => (seen.count += 1));
-    });
-  const routedManyTypes = async () => {
-    distinct = 2000;
-    try {
-      return await routed();
-    } finally {
-      distinct = 1000;
-    }
-  };
+  const routed = (distinct?: number) =>
+    timed(
+      n,
+      (source, seen) => {
+        const router = typeRouter(source);
+        for (let i = 0; i < 1000; i += 1) router.on(`queue${i}.*`).subscribe(() => (seen.count += 1));
+      },
+      distinct,
+    );
   // A thousand closures per event is slow enough that a fiftieth of the events tells its rate.
   const naive = () =>
     timed(Math.max(1000, n / 50), (source, seen) => {
@@ -255,8 +251,8 @@ async function fanoutCase(): Promise<void> {
     });
   const results = await compare({
     '1 subscriber': one,
-    '1,000 routes, typeRouter': routed,
-    '1,000 routes, 2,000 types (beyond the cache)': routedManyTypes,
+    '1,000 routes, typeRouter': () => routed(),
+    '1,000 routes, 2,000 types (beyond the cache)': () => routed(2000),
     '1,000 ofType filters on share()': naive,
   });
   addSpeed(`1,000 subscribers with distinct patterns, ${n} events`, results, '1 subscriber', { '1,000 routes, typeRouter': [0.5, '>= 0.5 of 1 subscriber'] });
