@@ -66,12 +66,8 @@ export class SseParser {
       this.atStart = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let position = 0;
-    if (this.afterCR) {
-      // The previous chunk ended a line with CR (so nothing of a line is pending): skip the LF of a CRLF.
-      this.afterCR = false;
-      if (chunk.charCodeAt(0) === LF) position = 1;
-    }
+    // The previous chunk ended a line with CR (so nothing of a line is pending): skip the LF of a CRLF.
+    let position = this.skipLFAfterCR(chunk, 0);
     // One scan for CR per chunk: a chunk without any (the usual case) takes the LF-only path.
     const firstCR = chunk.indexOf('\r', position);
     if (this.fragmentsLength > 0) {
@@ -85,16 +81,19 @@ export class SseParser {
       this.fragments = [];
       this.fragmentsLength = 0;
       this.linesEndingAnyhow(head, 0);
-      position = end + 1;
-      if (this.afterCR && position < chunk.length) {
-        this.afterCR = false;
-        if (chunk.charCodeAt(position) === LF) position += 1;
-      }
+      position = this.skipLFAfterCR(chunk, end + 1);
     }
     if (position < chunk.length && !this.stopped) {
       position = firstCR === -1 ? this.linesEndingInLF(chunk, position) : this.linesEndingAnyhow(chunk, position);
     }
     if (position < chunk.length && !this.stopped) this.keep(position === 0 ? chunk : chunk.slice(position));
+  }
+
+  /** Past the LF at `position` if the line before ended with a CR at the end of a text (a CRLF split in two). */
+  private skipLFAfterCR(text: string, position: number): number {
+    if (!this.afterCR || position >= text.length) return position;
+    this.afterCR = false;
+    return text.charCodeAt(position) === LF ? position + 1 : position;
   }
 
   /** The common case, a chunk without CR: one search per line. Returns where the unfinished line starts. */
