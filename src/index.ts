@@ -1,5 +1,5 @@
-export type { ConnectionState } from './state';
-export { connectionState, readonlyState } from './state';
+export type { ConnectionState } from './core/state';
+export { connectionState, readonlyState } from './core/state';
 export {
   RealtimeError,
   AuthError,
@@ -18,12 +18,12 @@ export {
   isDecodeError,
   isDroppedMessageError,
   isTransientError,
-} from './errors';
-export type { BackoffOptions, RetryBackoffOptions } from './backoff';
-export { retryBackoff, defaultShouldRetry } from './backoff';
-export type { HeadersOption, HeadersContext, AttemptContext } from './headers';
-export type { SseMessage, SseOptions } from './sse';
-export { sse } from './sse';
+} from './core/errors';
+export type { BackoffOptions, RetryBackoffOptions } from './core/backoff';
+export { retryBackoff, defaultShouldRetry } from './core/backoff';
+export type { HeadersOption, HeadersContext, AttemptContext } from './core/headers';
+export type { SseMessage, SseOptions } from './sse/sse';
+export { sse } from './sse/sse';
 export type {
   WebSocketConnection,
   WebSocketOptions,
@@ -32,8 +32,8 @@ export type {
   UrlOption,
   HeartbeatOptions,
   QueueOptions,
-} from './websocket';
-export { webSocket } from './websocket';
+} from './websocket/websocket';
+export { webSocket } from './websocket/websocket';
 export type { OfType, GlobMatch, MatchAnywhere, KnownTypes, Narrow } from './operators/ofType';
 export { ofType } from './operators/ofType';
 export type { DecodeWithOptions } from './operators/decodeWith';

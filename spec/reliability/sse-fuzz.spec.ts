@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createParser } from 'eventsource-parser';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ProtocolError, type SseMessage, sse } from '../../src';
-import { SseParser } from '../../src/internal/sse-parser';
+import { SseParser } from '../../src/sse/sse-parser';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 
 const read = (chunks: readonly Uint8Array[], maxEventSize?: number) =>

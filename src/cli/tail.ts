@@ -1,9 +1,9 @@
 import { type Observable, map } from 'rxjs';
 import { type ConnectionState, ofType, sse, webSocket } from '../index';
-import { displayUrl } from '../internal/redact';
+import { displayUrl } from '../core/redact';
 import { miosaEvents } from '../miosa';
 import { spooledRealtime } from '../spooled';
-import { jsonOrText } from '../internal/json-or-text';
+import { jsonOrText } from '../core/json-or-text';
 import type { Printable, Printer } from './format';
 
 /** What `rx-realtime tail` was asked to do. */

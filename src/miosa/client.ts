@@ -1,10 +1,10 @@
 import { EMPTY, type Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter, finalize, map, takeUntil, takeWhile, throwError, timeout } from 'rxjs';
-import type { BackoffOptions } from '../backoff';
-import { TimeoutError } from '../errors';
-import { CombinedState } from '../internal/combined-state';
-import { warnIfInsecure } from '../internal/insecure';
-import { type SseMessage, sse } from '../sse';
-import type { ConnectionState } from '../state';
+import type { BackoffOptions } from '../core/backoff';
+import { TimeoutError } from '../core/errors';
+import { CombinedState } from '../core/combined-state';
+import { warnIfInsecure } from '../core/insecure';
+import { type SseMessage, sse } from '../sse/sse';
+import type { ConnectionState } from '../core/state';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
 
 /**

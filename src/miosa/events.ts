@@ -1,4 +1,4 @@
-import { jsonOrText } from '../internal/json-or-text';
+import { jsonOrText } from '../core/json-or-text';
 
 /**
  * The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`.

@@ -1,7 +1,6 @@
-import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Decoder, ValidationError } from 'io-ts';
 import { type OperatorFunction, Observable } from 'rxjs';
-import { DecodeError } from '../errors';
+import { DecodeError } from '../core/errors';
 
 /**
  * What {@link decodeWith} does with an item its codec rejects.
@@ -35,7 +34,7 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
       source.subscribe({
         next: (value) => {
           const result = codec.decode(value);
-          if (!isLeft(result)) return subscriber.next(result.right);
+          if (result._tag === 'Right') return subscriber.next(result.right);
           const error = decodeError(codec.name, result.left, value);
           options.onError?.(error);
           if (raise) subscriber.error(error);

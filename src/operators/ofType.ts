@@ -1,5 +1,5 @@
 import { type OperatorFunction, filter } from 'rxjs';
-import { compileGlobs } from '../internal/glob';
+import { compileGlobs } from './glob';
 
 /**
  * Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level.

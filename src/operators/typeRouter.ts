@@ -1,6 +1,6 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
-import { GlobIndex } from '../internal/glob-index';
-import { Relay } from '../internal/relay';
+import { GlobIndex } from './glob-index';
+import { Relay } from '../core/relay';
 import type { OfType } from './ofType';
 
 /**

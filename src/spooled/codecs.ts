@@ -1,6 +1,5 @@
-import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import type { DecodeError } from '../errors';
+import type { DecodeError } from '../core/errors';
 import { decodeError } from '../operators/decodeWith';
 import { FAST_DATA, type Fields } from './fast-decode';
 import { parseRfc3339 } from './rfc3339';
@@ -213,7 +212,7 @@ export function decodeSpooledEvent(json: unknown): SpooledEvent | DecodeError {
   const stamp = (isRecord(data) ? data.timestamp : undefined) ?? json.timestamp;
   if (!name) {
     const parsed = Rfc3339.decode(stamp);
-    const unknown: UnknownSpooledEvent = { type: json.type, timestamp: isLeft(parsed) ? null : parsed.right, data: data ?? json };
+    const unknown: UnknownSpooledEvent = { type: json.type, timestamp: parsed._tag === 'Left' ? null : parsed.right, data: data ?? json };
     return unknown;
   }
   const wireData = data ?? {};
@@ -229,9 +228,9 @@ export function decodeSpooledEvent(json: unknown): SpooledEvent | DecodeError {
 /** The io-ts path alone, for a known type. @internal (exported for the test that holds both paths to agreement) */
 export function decodeKnownWithCodecs(name: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): KnownSpooledEvent | DecodeError {
   const decodedData = SpooledWireData[name].decode(wireData);
-  if (isLeft(decodedData)) return decodeError(`${name} event`, prefix(decodedData.left, 'data'), json);
+  if (decodedData._tag === 'Left') return decodeError(`${name} event`, prefix(decodedData.left, 'data'), json);
   const decodedTime = Rfc3339.decode(stamp);
-  if (isLeft(decodedTime)) return decodeError(`${name} event`, prefix(decodedTime.left, 'timestamp'), json);
+  if (decodedTime._tag === 'Left') return decodeError(`${name} event`, prefix(decodedTime.left, 'timestamp'), json);
   const convert = toCamel[name] as (data: unknown) => Fields;
   return { type: name, timestamp: decodedTime.right, data: convert(decodedData.right) } as KnownSpooledEvent;
 }

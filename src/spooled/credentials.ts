@@ -1,5 +1,5 @@
-import { AuthError, HttpError, NetworkError } from '../errors';
-import { displayUrl } from '../internal/redact';
+import { AuthError, HttpError, NetworkError } from '../core/errors';
+import { displayUrl } from '../core/redact';
 
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true` after a 401.

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { concat, defer, mergeMap, of, throwError, timer } from 'rxjs';
-import { AuthError, HttpError, retryBackoff } from '../src';
+import { AuthError, HttpError, retryBackoff } from '../../src';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

@@ -1,5 +1,5 @@
-import type { SseMessage } from '../sse';
-import { charCodes, hasCodesAt } from './char-codes';
+import type { SseMessage } from './sse';
+import { charCodes, hasCodesAt } from '../core/char-codes';
 
 /** What the parser reports. @internal */
 export interface SseParserHandlers {

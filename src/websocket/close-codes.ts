@@ -1,4 +1,4 @@
-import { AuthError, HttpError, NetworkError, ProtocolError, type RealtimeError } from '../errors';
+import { AuthError, HttpError, NetworkError, ProtocolError, type RealtimeError } from '../core/errors';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);

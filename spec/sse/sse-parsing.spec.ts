@@ -1,6 +1,6 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { ProtocolError, type SseMessage, sse } from '../src';
-import { chunkedFetch, everySplit, utf8 } from './helpers/chunked-fetch';
+import { ProtocolError, type SseMessage, sse } from '../../src';
+import { chunkedFetch, everySplit, utf8 } from '../helpers/chunked-fetch';
 
 /** Reads a whole finite stream once, as the given chunks. */
 function read(chunks: readonly Uint8Array[], options: { maxEventSize?: number; lastEventId?: string } = {}) {

@@ -1,13 +1,13 @@
 import { Observable, type Observer, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
-import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
-import { NetworkError, ProtocolError, TimeoutError, isAuthError } from './errors';
-import { type HeadersContext, type HeadersOption, resolveHeaders } from './headers';
-import { judgeStreamResponse } from './internal/http';
-import { type IdleWatch, watchIdle } from './internal/idle-watch';
-import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
-import { displayUrl } from './internal/redact';
-import { SseParser } from './internal/sse-parser';
-import { type ConnectionState, StateReporter } from './state';
+import { Backoff, type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { NetworkError, ProtocolError, TimeoutError, isAuthError } from '../core/errors';
+import { type HeadersContext, type HeadersOption, resolveHeaders } from '../core/headers';
+import { judgeStreamResponse } from '../core/http';
+import { type IdleWatch, watchIdle } from '../core/idle-watch';
+import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
+import { displayUrl } from '../core/redact';
+import { SseParser } from './sse-parser';
+import { type ConnectionState, StateReporter } from '../core/state';
 
 /**
  * One server-sent event, with the meanings the WHATWG HTML standard gives its fields.

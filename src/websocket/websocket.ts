@@ -10,17 +10,17 @@ import {
   distinctUntilChanged,
   filter,
 } from 'rxjs';
-import { Backoff, type BackoffOptions, resolveBackoff } from './backoff';
-import { DroppedMessageError, ProtocolError, type RealtimeError, TimeoutError, isAuthError } from './errors';
-import { type AttemptContext, type HeadersOption, resolveHeaders } from './headers';
-import { closeError } from './internal/close-codes';
-import { type IdleWatch, watchIdle } from './internal/idle-watch';
-import { parseRetryAfter } from './internal/http';
-import { hasQueryCredential, warnIfInsecure } from './internal/insecure';
-import { displayUrl } from './internal/redact';
-import { SendQueue } from './internal/send-queue';
-import { TopicRegistry } from './internal/topics';
-import type { ConnectionState } from './state';
+import { Backoff, type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { DroppedMessageError, ProtocolError, type RealtimeError, TimeoutError, isAuthError } from '../core/errors';
+import { type AttemptContext, type HeadersOption, resolveHeaders } from '../core/headers';
+import { closeError } from './close-codes';
+import { type IdleWatch, watchIdle } from '../core/idle-watch';
+import { parseRetryAfter } from '../core/http';
+import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
+import { displayUrl } from '../core/redact';
+import { SendQueue } from './outbox';
+import { TopicRegistry } from './topics';
+import type { ConnectionState } from '../core/state';
 
 /**
  * The part of a WebSocket that rx-realtime uses: the browser's and `ws`'s both fit.

@@ -1,4 +1,4 @@
-import { AuthError, HttpError, ProtocolError, type RealtimeError } from '../errors';
+import { AuthError, HttpError, ProtocolError, type RealtimeError } from './errors';
 
 /** What the head of a response says about the stream behind it. @internal */
 export type ResponseVerdict = { readonly kind: 'stream' } | { readonly kind: 'no-content' } | { readonly kind: 'error'; readonly error: RealtimeError };

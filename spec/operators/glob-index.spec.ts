@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { GlobIndex, type IndexEntry } from '../src/internal/glob-index';
-import { globOracle, globPattern, globText } from './helpers/globs';
+import { GlobIndex, type IndexEntry } from '../../src/operators/glob-index';
+import { globOracle, globPattern, globText } from '../helpers/globs';
 
 describe('GlobIndex', () => {
   it('finds exactly the values still in it whose patterns match, in the order they were added', () => {

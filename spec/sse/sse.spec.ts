@@ -7,9 +7,9 @@ import {
   ProtocolError,
   TimeoutError,
   sse,
-} from '../src';
-import { type TestServer, openStream, startServer } from './helpers/http-server';
-import { activeTimers, record, until } from './helpers/observe';
+} from '../../src';
+import { type TestServer, openStream, startServer } from '../helpers/http-server';
+import { activeTimers, record, until } from '../helpers/observe';
 
 const fast = { initialDelay: 10, jitter: 0, maxAttempts: 3 } as const;
 let server: TestServer | undefined;

@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { watchIdle } from '../src/internal/idle-watch';
+import { watchIdle } from '../../src/core/idle-watch';
 
 /** Runs `body` on a virtual clock and returns the virtual times at which things were recorded. */
 function onVirtualClock(body: (scheduler: TestScheduler, record: (what: string) => void) => void): string[] {

@@ -7,9 +7,9 @@ import {
   ProtocolError,
   type RealtimeError,
   webSocket,
-} from '../src';
-import { activeTimers, record, until } from './helpers/observe';
-import { type TestWsServer, startWsServer } from './helpers/ws-server';
+} from '../../src';
+import { activeTimers, record, until } from '../helpers/observe';
+import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
 type Frame = { type: string; n?: number; queue?: string };
 const fast = { initialDelay: 20, jitter: 0, maxAttempts: 5 } as const;

@@ -1,5 +1,5 @@
 import { BehaviorSubject, type Observer } from 'rxjs';
-import type { ConnectionState } from '../state';
+import type { ConnectionState } from './state';
 
 /**
  * One connection state for a client with several connections: `disconnected` when none is active,

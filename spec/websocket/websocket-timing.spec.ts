@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { webSocket } from '../src';
-import { fakeWebSocket } from './helpers/fake-websocket';
+import { webSocket } from '../../src';
+import { fakeWebSocket } from '../helpers/fake-websocket';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
