@@ -1,0 +1,302 @@
+import { TestScheduler } from 'rxjs/testing';
+import { Subscriber, type Subscription } from 'rxjs';
+import { AuthError, HttpError, NetworkError, type ConnectionState } from '../../src';
+import { resolveBackoff, type BackoffOptions } from '../../src/core/backoff';
+import { type AttemptSink, type LifecycleOptions, lifecycle } from '../../src/core/lifecycle';
+import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, MIN_SERVER_DELAY } from '../../src/core/limits';
+
+/** What one scripted attempt does, in virtual milliseconds after it starts. */
+type Step = [at: number, action: (sink: AttemptSink<string>) => void];
+
+interface Harness {
+  scheduler: TestScheduler;
+  /** Virtual time at which each attempt started, with its `attempt` and `refresh`. */
+  starts: { at: number; attempt: number; refresh: boolean }[];
+  states: ConnectionState[];
+  values: string[];
+  error: unknown;
+  completed: boolean;
+  released: number;
+  subscription: Subscription;
+}
+
+/**
+ * Runs `lifecycle` in virtual time. `script(n)` gives the steps of the n-th attempt (from 0); an
+ * attempt whose steps run out simply stays open.
+ */
+function harness(
+  script: (n: number) => Step[],
+  options: Partial<Omit<LifecycleOptions, 'reconnect'>> & { reconnect?: Partial<BackoffOptions> | false } = {},
+  stateHook?: (state: ConnectionState, h: Harness) => void,
+  valueHook?: (value: string, h: Harness) => void,
+): Harness {
+  const scheduler = new TestScheduler(() => undefined);
+  const h = { scheduler, starts: [], states: [], values: [], error: undefined, completed: false, released: 0 } as unknown as Harness;
+  const { reconnect = { jitter: 0 }, ...rest } = options;
+  const source = lifecycle<string>(
+    (sink) => {
+      const n = h.starts.length;
+      h.starts.push({ at: scheduler.now(), attempt: sink.attempt, refresh: sink.refresh });
+      const timers = script(n).map(([at, action]) => scheduler.schedule(() => action(sink), at));
+      return () => {
+        h.released += 1;
+        for (const timer of timers) timer.unsubscribe();
+      };
+    },
+    {
+      reconnect: reconnect === false ? undefined : resolveBackoff(reconnect),
+      endOfStream: 'reconnect',
+      canRefresh: false,
+      scheduler,
+      state: { next: (state) => (h.states.push(state), stateHook?.(state, h)) },
+      ...rest,
+    },
+  );
+  // A Subscriber is its own Subscription: an observer may unsubscribe while subscribe() still runs.
+  const subscriber = new Subscriber<string>({
+    next: (value) => (h.values.push(value), valueHook?.(value, h)),
+    error: (error: unknown) => (h.error = error),
+    complete: () => (h.completed = true),
+  });
+  h.subscription = subscriber;
+  source.subscribe(subscriber);
+  return h;
+}
+
+const openSendEnd = (value = 'x'): Step[] => [
+  [0, (s) => s.opened()],
+  [1, (s) => s.next(value)],
+  [2, (s) => s.ended()],
+];
+const fail = (error: unknown = new NetworkError('refused'), at = 0): Step[] => [[at, (s) => s.failed(error)]];
+
+/** Runs virtual time up to `until` ms. */
+function runFor(h: Harness, until: number): void {
+  h.scheduler.maxFrames = until;
+  h.scheduler.flush();
+}
+
+describe('lifecycle: retries follow the connection health', () => {
+  it('follows a server that sends one event per response and ends it, forever, at the reconnection time', () => {
+    const h = harness((n) => openSendEnd(String(n)), { reconnect: { initialDelay: 1000, jitter: 0, maxAttempts: 3 } });
+    runFor(h, 200 * 1002);
+    expect(h.error).toBeUndefined();
+    expect(h.values.length).toBeGreaterThanOrEqual(199);
+    // Every gap is the reconnection time after the 2 ms the connection lasted, never a growing backoff.
+    const gaps = h.starts.slice(1).map((start, i) => start.at - h.starts[i]!.at);
+    expect(new Set(gaps)).toEqual(new Set([1002]));
+    expect(h.starts.every((start) => start.attempt === 0)).toBe(true);
+  });
+
+  it('does not count clean ends of connections that sent nothing toward maxAttempts either', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [5, (s) => s.ended()]], { reconnect: { initialDelay: 100, jitter: 0, maxAttempts: 1 } });
+    runFor(h, 10_000);
+    expect(h.error).toBeUndefined();
+    expect(h.starts.length).toBeGreaterThan(90);
+  });
+
+  it('bounds a server-set reconnection time (retry: 0) to the floor, and a huge one to the ceiling', () => {
+    const zero = harness(() => [[0, (s) => s.opened()], [0, (s) => s.setReconnectionTime(0)], [1, (s) => s.ended()]]);
+    runFor(zero, 10_000);
+    const gaps = zero.starts.slice(1).map((start, i) => start.at - zero.starts[i]!.at);
+    expect(Math.min(...gaps)).toBe(MIN_SERVER_DELAY + 1);
+    expect(zero.starts.length).toBeLessThanOrEqual(20);
+
+    const huge = harness(() => [[0, (s) => s.opened()], [0, (s) => s.setReconnectionTime(10 * 24 * 3600_000)], [1, (s) => s.ended()]]);
+    runFor(huge, MAX_SERVER_DELAY + 10);
+    expect(huge.starts.map((start) => start.at)).toEqual([0, MAX_SERVER_DELAY + 1]);
+  });
+
+  it('counts only failures in a row, with exponential waits, and passes the last error on after maxAttempts', () => {
+    const h = harness(() => fail(), { reconnect: { initialDelay: 10, multiplier: 2, jitter: 0, maxAttempts: 3 } });
+    runFor(h, 1000);
+    expect(h.starts.map((start) => [start.at, start.attempt])).toEqual([[0, 0], [10, 1], [30, 2], [70, 3]]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+    expect(h.states).toEqual(['connecting', 'reconnecting', 'disconnected']);
+  });
+
+  it('a connection that opened and delivered data ends a failure streak', () => {
+    // fail, fail, open + data + drop, fail, fail: the streak restarts after the data.
+    const scripts: Step[][] = [fail(), fail(), [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(new NetworkError('drop'))]], fail(), fail()];
+    const h = harness((n) => scripts[n] ?? [], { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } });
+    runFor(h, 1000);
+    // The drop after data is the first failure of a new streak; without the reset the third failure would be final.
+    expect(h.starts.map((start) => start.attempt)).toEqual([0, 1, 2, 1, 2]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('a connection that opened but delivered nothing before it dropped does not end the streak', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [1, (s) => s.failed(new NetworkError('drop'))]], {
+      reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 },
+    });
+    runFor(h, 1000);
+    expect(h.starts.map((start) => start.attempt)).toEqual([0, 1, 2]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('a quiet connection that stayed up resetAfter ends the streak', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [150, (s) => s.failed(new NetworkError('drop'))]], {
+      reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 },
+    });
+    runFor(h, 2000);
+    expect(h.error).toBeUndefined();
+    expect(h.starts.length).toBeGreaterThan(5);
+    expect(h.starts.slice(1).every((start) => start.attempt === 1)).toBe(true);
+  });
+
+  it('completes on a clean end without a policy, or with endOfStream "complete"; done() always completes', () => {
+    for (const options of [{ reconnect: false as const }, { endOfStream: 'complete' as const }]) {
+      const h = harness(() => openSendEnd(), options);
+      runFor(h, 10_000);
+      expect([h.completed, h.starts.length, h.released]).toEqual([true, 1, 1]);
+    }
+    const done = harness(() => [[0, (s) => s.opened()], [1, (s) => s.done()]]);
+    runFor(done, 10_000);
+    expect([done.completed, done.starts.length, done.states.at(-1)]).toEqual([true, 1, 'disconnected']);
+  });
+
+  it('honours Retry-After as a minimum, bounded to the ceiling, and never arms a timer at or beyond 2^31 ms', () => {
+    const busy = harness(() => fail(new HttpError('busy', 503, 3_000)), { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } });
+    runFor(busy, 100_000);
+    expect(busy.starts.map((start) => start.at)).toEqual([0, 3000, 6000]);
+
+    const forever = harness(() => fail(new HttpError('busy', 503, 40 * 24 * 3600_000)), { reconnect: { jitter: 0, maxAttempts: 1 } });
+    runFor(forever, MAX_SERVER_DELAY * 2);
+    expect(forever.starts.map((start) => start.at)).toEqual([0, MAX_SERVER_DELAY]);
+
+    const delays: number[] = [];
+    const huge = harness(() => fail(), {
+      reconnect: { initialDelay: 1000, multiplier: 1000, maxDelay: Infinity, jitter: 0, maxAttempts: 6, onRetry: (_e, _a, delay) => delays.push(delay) },
+    });
+    runFor(huge, Number.MAX_SAFE_INTEGER);
+    expect(Math.max(...delays)).toBe(MAX_TIMER_DELAY);
+  });
+
+  it('spreads jitter around the nominal wait, never using it as a ceiling, within maxDelay', () => {
+    const delays: number[] = [];
+    const randoms = [0, 0.999999, 0.5];
+    const h = harness(() => fail(), {
+      reconnect: { initialDelay: 1000, multiplier: 1, maxDelay: 1100, jitter: 0.5, maxAttempts: 3, random: () => randoms[delays.length]!, onRetry: (_e, _a, d) => delays.push(d) },
+    });
+    runFor(h, 10_000);
+    expect(delays).toEqual([750, 1100, 1000]);
+  });
+});
+
+describe('lifecycle: credentials are refreshed once after a refusal, on every path', () => {
+  const refused = () => new AuthError('refused', 401);
+
+  it('retries at once with refresh: true, then passes a second refusal on', () => {
+    const h = harness(() => fail(refused()), { canRefresh: true });
+    runFor(h, 10_000);
+    expect(h.starts).toEqual([{ at: 0, attempt: 0, refresh: false }, { at: 0, attempt: 1, refresh: true }]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
+  it('does so with reconnect: false too, and not at all when nothing can be refreshed', () => {
+    const once = harness(() => fail(refused()), { canRefresh: true, reconnect: false });
+    runFor(once, 10_000);
+    expect(once.starts.map((start) => start.refresh)).toEqual([false, true]);
+    const never = harness(() => fail(refused()), { canRefresh: false });
+    runFor(never, 10_000);
+    expect(never.starts).toHaveLength(1);
+    expect(never.error).toBeInstanceOf(AuthError);
+  });
+
+  it('refreshes again only after a healthy connection', () => {
+    const scripts: Step[][] = [
+      fail(refused()),
+      [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(refused())]],
+      fail(refused()),
+    ];
+    const h = harness((n) => scripts[n] ?? [], { canRefresh: true });
+    runFor(h, 10_000);
+    expect(h.starts.map((start) => start.refresh)).toEqual([false, true, true]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
+  it('asks a transport-specific test whether a failure may be a refused credential (a browser hides the 401)', () => {
+    const hidden = new NetworkError('closed 1006 before open');
+    const h = harness(() => fail(hidden), { canRefresh: true, mayBeRefusedCredential: (error) => error === hidden, reconnect: { maxAttempts: 0 } });
+    runFor(h, 10_000);
+    expect(h.starts.map((start) => start.refresh)).toEqual([false, true]);
+  });
+});
+
+describe('lifecycle: teardown from any callback leaves nothing behind', () => {
+  const everyState: ConnectionState[] = ['connecting', 'connected', 'reconnecting'];
+
+  it.each(everyState)('unsubscribing from the state observer at "%s" stops every attempt and timer', (at) => {
+    let seen = false;
+    const h = harness(
+      () => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(new NetworkError('drop'))]],
+      { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1 } },
+      (state, self) => {
+        if (state === at && !seen) {
+          seen = true;
+          self.subscription.unsubscribe();
+        }
+      },
+    );
+    runFor(h, 10_000);
+    expect(seen).toBe(true);
+    expect(h.states.at(-1)).toBe('disconnected');
+    expect(h.states.filter((state) => state === 'disconnected')).toHaveLength(1);
+    expect(h.released).toBe(h.starts.length);
+    expect(h.scheduler.actions).toHaveLength(0);
+    if (at === 'reconnecting') expect(h.starts).toHaveLength(1);
+  });
+
+  it('unsubscribing from the state observer at the final "disconnected" is harmless', () => {
+    const h = harness(() => fail(), { reconnect: false }, (state, self) => state === 'disconnected' && self.subscription.unsubscribe());
+    runFor(h, 10_000);
+    // It left before the error was delivered: like any RxJS subscriber, it hears nothing more.
+    expect([h.error, h.states, h.released, h.scheduler.actions.length]).toEqual([undefined, ['connecting', 'disconnected'], 1, 0]);
+  });
+
+  it('unsubscribing from inside next releases the attempt, and later reports are ignored', () => {
+    let after = 0;
+    const h = harness(
+      () => [
+        [0, (s) => s.opened()],
+        [1, (s) => {
+          s.next('a');
+          after += s.closed ? 1 : 0;
+          s.next('b');
+          s.ended();
+        }],
+      ],
+      {},
+      undefined,
+      (_value, self) => self.subscription.unsubscribe(),
+    );
+    runFor(h, 10_000);
+    expect(h.values).toEqual(['a']);
+    expect(after).toBe(1);
+    expect([h.starts.length, h.released, h.states.at(-1), h.scheduler.actions.length]).toEqual([1, 1, 'disconnected', 0]);
+  });
+
+  it('an attempt that throws is a failure, and the loop goes on', () => {
+    let calls = 0;
+    const scheduler = new TestScheduler(() => undefined);
+    let error: unknown;
+    lifecycle(
+      () => {
+        calls += 1;
+        throw new NetworkError('sync');
+      },
+      { reconnect: resolveBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2 }), endOfStream: 'reconnect', canRefresh: false, scheduler },
+    ).subscribe({ error: (e: unknown) => (error = e) });
+    scheduler.flush();
+    expect(calls).toBe(3);
+    expect(error).toBeInstanceOf(NetworkError);
+  });
+
+  it('reports connecting, connected, reconnecting, connected, disconnected in order', () => {
+    const scripts: Step[][] = [[[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(new NetworkError('x'))]], [[0, (s) => s.opened()]]];
+    const h = harness((n) => scripts[n] ?? []);
+    runFor(h, 10_000);
+    h.subscription.unsubscribe();
+    expect(h.states).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'disconnected']);
+  });
+});

@@ -1,0 +1,256 @@
+import { Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { Backoff, type BackoffOptions } from './backoff';
+import { isAuthError } from './errors';
+import type { ConnectionState } from './state';
+
+/**
+ * What one connection attempt reports to the loop that runs it. A transport writes the attempt
+ * (open a request or a socket, read it, release it); the loop decides everything else. @internal
+ */
+export interface AttemptSink<T> {
+  /** Failures in a row before this attempt: 0 for a fresh connection. */
+  readonly attempt: number;
+  /** True when this attempt follows a refused credential: make fresh credentials. */
+  readonly refresh: boolean;
+  /** True once this attempt is over (it ended, failed, or the subscriber left): do nothing more. */
+  readonly closed: boolean;
+  /** The connection is up (an HTTP 200 event stream, an open socket). */
+  opened(): void;
+  /** A value for the subscriber. It also proves the connection healthy. */
+  next(value: T): void;
+  /** The server set the reconnection time (SSE `retry:`); it is bounded before use. */
+  setReconnectionTime(delay: number): void;
+  /** The server ended the connection cleanly. */
+  ended(): void;
+  /** The attempt failed; `error` says how. */
+  failed(error: unknown): void;
+  /** The server said there is nothing more (SSE 204, a finished job): complete, never reconnect. */
+  done(): void;
+}
+
+/** One connection attempt: starts work, reports through the sink, returns what releases it. @internal */
+export type Attempt<T> = (sink: AttemptSink<T>) => (() => void) | void;
+
+/** How {@link lifecycle} runs attempts. @internal */
+export interface LifecycleOptions {
+  /** The backoff policy, or undefined for one connection (`reconnect: false`). */
+  readonly reconnect: BackoffOptions | undefined;
+  /** `'complete'`: a clean end completes instead of reconnecting. */
+  readonly endOfStream: 'reconnect' | 'complete';
+  /** Whether a new attempt can bring fresh credentials (a headers or URL function). */
+  readonly canRefresh: boolean;
+  /** Whether a failure may be a refused credential, worth one attempt with `refresh`. @default isAuthError */
+  readonly mayBeRefusedCredential?: (error: unknown) => boolean;
+  /** Receives every change of connection state. */
+  readonly state?: Partial<Observer<ConnectionState>>;
+  /** Runs the waits between attempts. */
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * The connection lifecycle that both transports (and `retryBackoff`) share: runs attempts one after
+ * another, reports connection state, waits between them, and decides what is final.
+ *
+ * The rules (docs/sse.md and docs/websocket.md, "Reconnection"):
+ * - a connection that opened and delivered a value, or stayed up `resetAfter`, ends a failure streak;
+ * - a clean end is not a failure: it reconnects after the reconnection time (or completes, with
+ *   `endOfStream: 'complete'` or without a policy), and never counts toward `maxAttempts`;
+ * - after a refused credential, one immediate attempt with `refresh: true` if credentials can be
+ *   refreshed, `reconnect: false` included; again only after a healthy connection;
+ * - anything else goes through the backoff policy, which may give up.
+ * Unsubscribing at any moment, from any callback, leaves no attempt and no timer, and the last state
+ * reported is `disconnected`. @internal
+ */
+export function lifecycle<T>(attempt: Attempt<T>, options: LifecycleOptions): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const loop = new Loop(attempt, options, subscriber);
+    loop.start();
+    return () => loop.stop();
+  });
+}
+
+class Loop<T> {
+  closed = false;
+  private readonly backoff: Backoff | undefined;
+  private failures = 0;
+  private refreshed = false;
+  private current: Run<T> | undefined;
+  private wait: Subscription | undefined;
+  private reported: ConnectionState | undefined;
+
+  constructor(
+    private readonly attempt: Attempt<T>,
+    readonly options: LifecycleOptions,
+    readonly subscriber: Subscriber<T>,
+  ) {
+    this.backoff = options.reconnect && new Backoff(options.reconnect);
+  }
+
+  start(): void {
+    if (this.report('connecting')) this.run(false);
+  }
+
+  /** The subscriber left. */
+  stop(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+    this.report('disconnected');
+  }
+
+  /** Reports a state; false when the observer closed the loop while hearing it. */
+  report(state: ConnectionState): boolean {
+    if (state !== this.reported && !(this.closed && state !== 'disconnected')) {
+      this.reported = state;
+      this.options.state?.next?.(state);
+    }
+    return !this.closed;
+  }
+
+  setReconnectionTime(delay: number): void {
+    this.backoff?.setReconnectionTime(delay);
+  }
+
+  private run(refresh: boolean): void {
+    const run = new Run<T>(this, this.failures, refresh);
+    this.current = run;
+    let release: (() => void) | void = undefined;
+    try {
+      release = this.attempt(run);
+    } catch (error) {
+      // An attempt that throws is a failure like any other, not an exception in the loop.
+      run.failed(error);
+    }
+    run.adopt(release);
+  }
+
+  /** Called once per attempt, when it is over. */
+  settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed', error?: unknown): void {
+    if (this.current !== run || this.closed) return;
+    this.current = undefined;
+    if (run.healthy()) {
+      this.failures = 0;
+      this.refreshed = false;
+    }
+    if (outcome === 'done') return this.finish();
+    if (outcome === 'ended') {
+      if (!this.backoff || this.options.endOfStream === 'complete') return this.finish();
+      return this.waitThenRun(this.backoff.afterEnd());
+    }
+    this.failures += 1;
+    const mayBeRefused = this.options.mayBeRefusedCredential ?? isAuthError;
+    if (this.options.canRefresh && !this.refreshed && mayBeRefused(error)) {
+      this.refreshed = true;
+      if (this.report('reconnecting')) this.run(true);
+      return;
+    }
+    const delay = this.backoff?.afterFailure(error, this.failures);
+    if (delay === undefined) return this.finish(error);
+    this.waitThenRun(delay);
+  }
+
+  private waitThenRun(delay: number): void {
+    if (!this.report('reconnecting')) return;
+    this.wait = this.options.scheduler.schedule(() => {
+      this.wait = undefined;
+      this.run(false);
+    }, delay);
+  }
+
+  /** The end: nothing more will be attempted. */
+  private finish(error?: unknown): void {
+    this.closed = true;
+    this.release();
+    this.report('disconnected');
+    if (error === undefined) this.subscriber.complete();
+    else this.subscriber.error(error);
+  }
+
+  private release(): void {
+    this.wait?.unsubscribe();
+    this.wait = undefined;
+    const run = this.current;
+    this.current = undefined;
+    run?.close();
+  }
+}
+
+/** One attempt, seen from the transport: the sink it reports to. */
+class Run<T> implements AttemptSink<T> {
+  private over = false;
+  private delivered = false;
+  private openedAt: number | undefined;
+  private releaseAttempt: (() => void) | undefined;
+
+  constructor(
+    private readonly loop: Loop<T>,
+    readonly attempt: number,
+    readonly refresh: boolean,
+  ) {}
+
+  get closed(): boolean {
+    return this.over;
+  }
+
+  opened(): void {
+    if (this.over) return;
+    this.openedAt = this.loop.options.scheduler.now();
+    this.loop.report('connected');
+  }
+
+  next(value: T): void {
+    if (this.over) return;
+    this.delivered = true;
+    this.loop.subscriber.next(value);
+  }
+
+  setReconnectionTime(delay: number): void {
+    if (!this.over) this.loop.setReconnectionTime(delay);
+  }
+
+  ended(): void {
+    this.end('ended');
+  }
+
+  failed(error: unknown): void {
+    this.end('failed', error);
+  }
+
+  done(): void {
+    this.end('done');
+  }
+
+  /** Whether this connection proved itself: it delivered a value, or stayed up `resetAfter`. */
+  healthy(): boolean {
+    if (this.delivered) return true;
+    const resetAfter = this.loop.options.reconnect?.resetAfter;
+    return this.openedAt !== undefined && resetAfter !== undefined && this.loop.options.scheduler.now() - this.openedAt >= resetAfter;
+  }
+
+  /** Takes the attempt's release function; runs it at once if the attempt is already over. */
+  adopt(release: (() => void) | void): void {
+    if (typeof release !== 'function') return;
+    if (this.over) release();
+    else this.releaseAttempt = release;
+  }
+
+  /** Ends the attempt from outside (the subscriber left): releases it, reports nothing. */
+  close(): void {
+    if (this.over) return;
+    this.over = true;
+    this.releaseNow();
+  }
+
+  private end(outcome: 'ended' | 'done' | 'failed', error?: unknown): void {
+    if (this.over) return;
+    this.over = true;
+    this.releaseNow();
+    this.loop.settle(this, outcome, error);
+  }
+
+  private releaseNow(): void {
+    const release = this.releaseAttempt;
+    this.releaseAttempt = undefined;
+    release?.();
+  }
+}
