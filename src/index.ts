@@ -5,6 +5,7 @@ export {
   AuthError,
   HttpError,
   ProtocolError,
+  RequestError,
   NetworkError,
   TimeoutError,
   DecodeError,
@@ -13,14 +14,17 @@ export {
   isAuthError,
   isHttpError,
   isProtocolError,
+  isRequestError,
   isNetworkError,
   isTimeoutError,
   isDecodeError,
   isDroppedMessageError,
   isTransientError,
 } from './core/errors';
-export type { BackoffOptions, RetryBackoffOptions } from './core/backoff';
-export { retryBackoff, defaultShouldRetry } from './core/backoff';
+export type { BackoffOptions } from './core/backoff';
+export { defaultShouldRetry } from './core/backoff';
+export type { RetryBackoffOptions } from './operators/retryBackoff';
+export { retryBackoff } from './operators/retryBackoff';
 export type { HeadersOption, HeadersContext, AttemptContext } from './core/headers';
 export type { SseMessage, SseOptions } from './sse/sse';
 export { sse } from './sse/sse';
@@ -31,6 +35,7 @@ export type {
   WebSocketConstructor,
   UrlOption,
   HeartbeatOptions,
+  NodeSocketOptions,
   QueueOptions,
 } from './websocket/websocket';
 export { webSocket } from './websocket/websocket';

@@ -103,7 +103,7 @@ describe('faults and recovery', () => {
 
   it('a stalled WebSocket is found stale and reconnected', async () => {
     server = await startReferenceServer({ timing: { wsPingInterval: 60_000 } });
-    const connection = webSocket(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`, { heartbeat: { staleAfter: 100 }, reconnect: { initialDelay: 10 }, linger: 0 });
+    const connection = webSocket(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`, { idleTimeout: 100, reconnect: { initialDelay: 10 }, linger: 0 });
     const recording = record(connection.messages$);
     keep(recording.subscription);
     await recording.next(2); // the two Pings

@@ -37,7 +37,7 @@ describe('soak', () => {
       const subscription =
         i % 2 === 0
           ? sse(`${server.url}/api/v1/events`, { headers, state: { next: (s) => s === 'connected' && (connected = true) } }).subscribe()
-          : webSocket(wsUrl, { linger: 0, heartbeat: { interval: 1000, message: { cmd: 'Ping' }, staleAfter: 5000 } }).messages$.subscribe(() => (connected = true));
+          : webSocket(wsUrl, { linger: 0, heartbeat: { interval: 1000, message: { cmd: 'Ping' } }, idleTimeout: 5000 }).messages$.subscribe(() => (connected = true));
       await until(() => connected, `cycle ${i} to connect`);
       subscription.unsubscribe();
     };

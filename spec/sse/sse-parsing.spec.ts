@@ -78,16 +78,20 @@ describe('sse() and the last event ID', () => {
     expect(events).toEqual([message('a', 'message', '5'), message('b', 'message', '6')]);
   });
 
-  it('takes the retry field only when it is all digits', async () => {
+  it('takes the retry field only when it is all digits, as the reconnection time', async () => {
     const delays: number[] = [];
-    const fetch = chunkedFetch([utf8('retry: 1x\n\nretry: 25\n\ndata: a\n\n')]);
+    let calls = 0;
+    const stream = chunkedFetch([utf8('retry: 1x\n\nretry: 600\n\ndata: a\n\n')]);
+    const fetch = ((...args: Parameters<typeof globalThis.fetch>) =>
+      ++calls === 1 ? stream(...args) : Promise.reject(new TypeError('refused'))) as typeof globalThis.fetch;
     const events = sse('http://stream.test/events', {
       fetch,
-      reconnect: { jitter: 0, maxAttempts: 1, onRetry: (_error, _attempt, delay) => delays.push(delay) },
+      reconnect: { initialDelay: 5, jitter: 0, maxAttempts: 1, onRetry: (_error, _attempt, delay) => delays.push(delay) },
     });
-    await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/ended the stream/);
-    // The stream ended cleanly twice: one retry after the server's 25 ms, then it gave up.
-    expect(delays).toEqual([25]);
+    await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/Could not connect/);
+    // A clean end, a wait of 600 ms, a refused request, a retry after 600 ms (not 5), a second refusal: given up.
+    expect(delays).toEqual([600]);
+    expect(calls).toBe(3);
   });
 });
 

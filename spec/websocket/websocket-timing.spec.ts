@@ -50,7 +50,7 @@ describe('webSocket() timing on a virtual clock', () => {
     expect(pings).toEqual([35, 65, 95]);
   });
 
-  it('declares the socket dead `staleAfter` ms after the last inbound frame, then reconnects', () => {
+  it('declares the socket dead `idleTimeout` ms after the last inbound frame, then reconnects', () => {
     const scheduler = newScheduler();
     scheduler.run(({ expectObservable }) => {
       const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
@@ -58,7 +58,7 @@ describe('webSocket() timing on a virtual clock', () => {
         WebSocket,
         linger: 0,
         scheduler,
-        heartbeat: { staleAfter: 50 },
+        idleTimeout: 50,
         reconnect: { initialDelay: 10, jitter: 0 },
       });
       const subscription = connection.messages$.subscribe();

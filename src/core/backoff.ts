@@ -1,14 +1,12 @@
-import {
-  type MonoTypeOperatorFunction,
-  Observable,
-  type SchedulerLike,
-  type Subscription,
-  asyncScheduler,
-} from 'rxjs';
 import { isHttpError, isRealtimeError, isTransientError } from './errors';
+import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, timerDelay } from './limits';
 
 /**
- * How a failed connection is retried. All times are milliseconds.
+ * How a connection is retried. All times are milliseconds.
+ *
+ * Only failures in a row count toward `maxAttempts`: a connection that opened and delivered data
+ * (or stayed up for `resetAfter`) ends the streak, and a clean end of a stream is not a failure at
+ * all (it reconnects after the reconnection time). See docs/sse.md, "Reconnection".
  *
  * @example
  * ```ts
@@ -16,31 +14,38 @@ import { isHttpError, isRealtimeError, isTransientError } from './errors';
  * ```
  */
 export interface BackoffOptions {
-  /** Delay before the first retry. @default 1000 */
+  /**
+   * The reconnection time: the wait after a clean end, and before the first retry after a failure.
+   * An SSE server's `retry:` field replaces it (bounded to [500 ms, 5 min]). @default 1000
+   */
   readonly initialDelay: number;
-  /** No delay is longer than this (a server's `Retry-After` may still ask for more). @default 30000 */
+  /**
+   * No wait after a failure is longer than this, unless the server asked for more (`retry:` or
+   * `Retry-After`, themselves bounded to 5 min). @default 30000
+   */
   readonly maxDelay: number;
-  /** Each retry waits this many times longer than the one before. @default 2 */
+  /** Each retry in a row waits this many times longer than the one before. @default 2 */
   readonly multiplier: number;
-  /** Retries in a row before the error is passed on; `Infinity` never gives up. @default 10 */
+  /** Failures in a row before the error is passed on; `Infinity` never gives up. @default 10 */
   readonly maxAttempts: number;
   /**
-   * How much of each delay is random, from 0 (exact delays) to 1 ("full jitter": anywhere between 0
-   * and the delay), so that many clients dropped together do not come back together. @default 1
+   * How far each wait spreads around its nominal value, from 0 (exact) to 1 (anywhere in ±50 %), so
+   * that many clients dropped together do not come back together. The spread is centred: the
+   * nominal value is the middle, never the ceiling. @default 0.5
    */
   readonly jitter: number;
   /**
-   * Whether an error is worth another attempt (`attempt` counts from 1).
+   * Whether an error is worth another attempt (`attempt` counts the failures in a row, from 1).
    * @default retries network errors, timeouts, HTTP 408/429/5xx and any error that is not a
-   * RealtimeError; never auth, other 4xx, protocol or decode errors.
+   * RealtimeError; never auth, other 4xx, request, protocol or decode errors.
    */
   readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /**
-   * The attempt count goes back to zero only once a connection has stayed up this long, so a server
-   * that accepts and drops at once cannot cause a tight loop. @default 5000
+   * A connection that stays up this long ends a failure streak even if it delivered nothing (a
+   * quiet stream is not a failing one). @default 5000
    */
   readonly resetAfter: number;
-  /** Called before each wait, e.g. to log it. @default none */
+  /** Called before each wait that follows a failure, e.g. to log it. @default none */
   readonly onRetry?: (error: unknown, attempt: number, delay: number) => void;
   /** The source of randomness for jitter, in [0, 1). @default Math.random */
   readonly random: () => number;
@@ -61,17 +66,17 @@ const defaults: BackoffOptions = {
   maxDelay: 30_000,
   multiplier: 2,
   maxAttempts: 10,
-  jitter: 1,
+  jitter: 0.5,
   shouldRetry: defaultShouldRetry,
   resetAfter: 5000,
   random: Math.random,
 };
 
-/** Fills in defaults and rejects nonsense early, with a message that names the option. */
+/** Fills in defaults and rejects nonsense early, with a message that names the option. @internal */
 export function resolveBackoff(options: Partial<BackoffOptions> = {}): BackoffOptions {
   const resolved = { ...defaults, ...withoutUndefined(options) };
   const limits: [keyof BackoffOptions, number, number][] = [
-    ['initialDelay', 0, Infinity],
+    ['initialDelay', 0, MAX_TIMER_DELAY],
     ['maxDelay', 0, Infinity],
     ['resetAfter', 0, Infinity],
     ['multiplier', 1, Infinity],
@@ -92,111 +97,41 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
 }
 
 /**
- * The state of one retry loop: how many attempts have failed in a row and how long to wait next.
- * Shared by {@link retryBackoff} and both transports. It holds no timer: whether a connection
- * stayed up for `resetAfter` is worked out when it ends. @internal
+ * The arithmetic of one retry loop: the reconnection time and the next wait. It holds no timer and knows nothing of connections; core/lifecycle.ts drives it. @internal
  */
 export class Backoff {
-  private failures = 0;
-  private initialDelay: number;
-  /** When the current connection came up (scheduler time); undefined while not connected. */
-  private upSince: number | undefined;
+  private reconnectionTime: number;
 
-  constructor(
-    readonly options: BackoffOptions,
-    private readonly scheduler: SchedulerLike,
-  ) {
-    this.initialDelay = options.initialDelay;
+  constructor(readonly options: BackoffOptions) {
+    this.reconnectionTime = options.initialDelay;
   }
 
-  /** The server asked for another base delay (the SSE `retry:` field). */
-  setInitialDelay(delay: number): void {
-    this.initialDelay = delay;
+  /** The server set the reconnection time (the SSE `retry:` field); bounded, as servers are not trusted. */
+  setReconnectionTime(delay: number): void {
+    this.reconnectionTime = boundServerDelay(delay);
   }
 
-  /** The connection is up. */
-  connected(): void {
-    this.upSince = this.scheduler.now();
+  /** The wait after a clean end: the reconnection time, spread by jitter. Not a failure. */
+  afterEnd(): number {
+    return this.spread(this.reconnectionTime);
   }
 
-  /**
-   * The connection is gone. True when it had stayed up for `resetAfter`: past failures are then
-   * forgotten. Called by {@link next}; calling it first (to learn the answer) is harmless.
-   */
-  settle(): boolean {
-    const stable = this.upSince !== undefined && this.scheduler.now() - this.upSince >= this.options.resetAfter;
-    this.upSince = undefined;
-    if (stable) this.failures = 0;
-    return stable;
-  }
-
-  /** Records a failure. Returns how long to wait before the next attempt, or undefined to give up. */
-  next(error: unknown): number | undefined {
-    this.settle();
-    this.failures += 1;
-    const { maxAttempts, shouldRetry, multiplier, maxDelay, jitter, random, onRetry } = this.options;
-    if (this.failures > maxAttempts || !shouldRetry(error, this.failures)) return undefined;
-    const exponential = Math.min(maxDelay, this.initialDelay * multiplier ** (this.failures - 1));
-    const jittered = Math.round(exponential * (1 - jitter * random()));
-    const delay = Math.max(jittered, (isHttpError(error) && error.retryAfter) || 0);
-    onRetry?.(error, this.failures, delay);
+  /** The wait after the `failures`-th failure in a row (from 1), or undefined to give up. */
+  afterFailure(error: unknown, failures: number): number | undefined {
+    const { maxAttempts, shouldRetry, multiplier, maxDelay, onRetry } = this.options;
+    if (failures > maxAttempts || !shouldRetry(error, failures)) return undefined;
+    // A server-set reconnection time above maxDelay raises the ceiling to itself, never beyond it.
+    const ceiling = Math.max(maxDelay, this.reconnectionTime);
+    const nominal = Math.min(ceiling, this.reconnectionTime * multiplier ** (failures - 1));
+    // Retry-After can only lengthen a wait, so only its ceiling matters.
+    const retryAfter = isHttpError(error) && error.retryAfter !== undefined ? Math.min(MAX_SERVER_DELAY, error.retryAfter) : 0;
+    const delay = Math.max(Math.min(this.spread(nominal), ceiling), retryAfter);
+    onRetry?.(error, failures, delay);
     return delay;
   }
-}
 
-/**
- * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
- *
- * @example
- * ```ts
- * source$.pipe(retryBackoff({ initialDelay: 10, jitter: 0, scheduler: testScheduler }));
- * ```
- */
-export interface RetryBackoffOptions extends Partial<BackoffOptions> {
-  /** Runs the waits; inject a TestScheduler in tests. @default asyncScheduler */
-  readonly scheduler?: SchedulerLike;
-}
-
-/**
- * Resubscribes to the source after an error, waiting longer each time (exponential backoff with
- * jitter). The first value after a resubscription counts as "connected": the attempt count goes
- * back to zero once the source has then stayed up for `resetAfter`.
- *
- * @example
- * ```ts
- * source$.pipe(retryBackoff({ initialDelay: 500, maxAttempts: Infinity }))
- * ```
- */
-export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
-  const { scheduler = asyncScheduler, ...policy } = options;
-  const resolved = resolveBackoff(policy);
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      const backoff = new Backoff(resolved, scheduler);
-      let inner: Subscription | undefined;
-      let wait: Subscription | undefined;
-      const start = (): void => {
-        let seen = false;
-        inner = source.subscribe({
-          next: (value) => {
-            if (!seen) {
-              seen = true;
-              backoff.connected();
-            }
-            subscriber.next(value);
-          },
-          error: (error: unknown) => {
-            const delay = backoff.next(error);
-            if (delay === undefined) subscriber.error(error);
-            else wait = scheduler.schedule(start, delay);
-          },
-          complete: () => subscriber.complete(),
-        });
-      };
-      start();
-      return () => {
-        inner?.unsubscribe();
-        wait?.unsubscribe();
-      };
-    });
+  private spread(nominal: number): number {
+    const { jitter, random } = this.options;
+    return timerDelay(Math.round(nominal * (1 + jitter * (random() - 0.5))));
+  }
 }

@@ -1,6 +1,10 @@
+/** The brand every RealtimeError carries, shared by every copy of the library through the global symbol registry. */
+const BRAND = Symbol.for('rx-realtime.error');
+
 /**
- * * Every failure rx-realtime reports is a {@link RealtimeError}. Subclasses set `name`, so a plain
- * `error.name === 'AuthError'` check works across bundles, and each has an `isXError()` guard.
+ * Every failure rx-realtime reports is a {@link RealtimeError}. Subclasses set `name`, and every
+ * instance carries a brand, so {@link isRealtimeError} and the `isXError()` guards work across
+ * bundles and copies of the library without a list of class names.
  *
  * Messages say what happened and what to do next. They never contain header values, tokens or
  * query strings: callers may log them as they are.
@@ -16,6 +20,8 @@ export class RealtimeError extends Error {
     super(message, options);
   }
 }
+// On the prototype, not on each instance: it brands every subclass and stays out of util.inspect.
+Object.defineProperty(RealtimeError.prototype, BRAND, { value: true });
 
 /**
  * The server refused the credentials (HTTP 401/403 or a WebSocket auth close code). Not retried.
@@ -65,6 +71,21 @@ export class HttpError extends RealtimeError {
  */
 export class ProtocolError extends RealtimeError {
   override name = 'ProtocolError';
+}
+
+/**
+ * The request cannot be made as given, so it is never retried: an invalid URL, an unsupported
+ * scheme, credentials in the URL (`user:password@`), a header value HTTP cannot carry, a `fetch`
+ * whose response has no readable body, a WebSocket constructor that throws. Fix the code or the
+ * configuration.
+ *
+ * @example
+ * ```ts
+ * sse('ftp://example.com/events').subscribe({ error: (error) => isRequestError(error) && console.error(error.message) });
+ * ```
+ */
+export class RequestError extends RealtimeError {
+  override name = 'RequestError';
 }
 
 /**
@@ -138,12 +159,10 @@ export class DroppedMessageError extends RealtimeError {
   }
 }
 
-const hasName = (error: unknown, name: string): boolean =>
-  error instanceof Error && error.name === name;
-
 /**
- * Whether `error` is any error rx-realtime reports (by name, so it works across copies of the library).
- * Each `isXError` guard works the same way.
+ * Whether `error` is any error rx-realtime reports: it carries the library's brand (a registered
+ * symbol), so this works across bundles and copies of the library. Each `isXError` guard adds a
+ * check of `name`.
  *
  * @example
  * ```ts
@@ -151,12 +170,11 @@ const hasName = (error: unknown, name: string): boolean =>
  * ```
  */
 export const isRealtimeError = (error: unknown): error is RealtimeError =>
-  error instanceof RealtimeError ||
-  ['RealtimeError', 'AuthError', 'HttpError', 'ProtocolError', 'NetworkError', 'TimeoutError', 'DecodeError', 'DroppedMessageError'].some(
-    (name) => hasName(error, name),
-  );
+  typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
+
+const hasName = (error: unknown, name: string): boolean => isRealtimeError(error) && error.name === name;
 /**
- * Whether `error` is an {@link AuthError} (by name, so it works across copies of the library).
+ * Whether `error` is an {@link AuthError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -165,7 +183,7 @@ export const isRealtimeError = (error: unknown): error is RealtimeError =>
  */
 export const isAuthError = (error: unknown): error is AuthError => hasName(error, 'AuthError');
 /**
- * Whether `error` is an {@link HttpError} (by name, so it works across copies of the library).
+ * Whether `error` is an {@link HttpError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -174,7 +192,7 @@ export const isAuthError = (error: unknown): error is AuthError => hasName(error
  */
 export const isHttpError = (error: unknown): error is HttpError => hasName(error, 'HttpError');
 /**
- * Whether `error` is a {@link ProtocolError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link ProtocolError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -183,7 +201,16 @@ export const isHttpError = (error: unknown): error is HttpError => hasName(error
  */
 export const isProtocolError = (error: unknown): error is ProtocolError => hasName(error, 'ProtocolError');
 /**
- * Whether `error` is a {@link NetworkError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link RequestError} (by brand and name, so it works across copies of the library).
+ *
+ * @example
+ * ```ts
+ * if (isRequestError(error)) console.error('fix the configuration:', error.message);
+ * ```
+ */
+export const isRequestError = (error: unknown): error is RequestError => hasName(error, 'RequestError');
+/**
+ * Whether `error` is a {@link NetworkError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -192,7 +219,7 @@ export const isProtocolError = (error: unknown): error is ProtocolError => hasNa
  */
 export const isNetworkError = (error: unknown): error is NetworkError => hasName(error, 'NetworkError');
 /**
- * Whether `error` is a {@link TimeoutError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link TimeoutError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -201,7 +228,7 @@ export const isNetworkError = (error: unknown): error is NetworkError => hasName
  */
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, 'TimeoutError');
 /**
- * Whether `error` is a {@link DecodeError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link DecodeError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -210,7 +237,7 @@ export const isTimeoutError = (error: unknown): error is TimeoutError => hasName
  */
 export const isDecodeError = (error: unknown): error is DecodeError => hasName(error, 'DecodeError');
 /**
- * Whether `error` is a {@link DroppedMessageError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link DroppedMessageError} (by brand and name, so it works across copies of the library).
  *
  * @example
  * ```ts
@@ -220,11 +247,9 @@ export const isDecodeError = (error: unknown): error is DecodeError => hasName(e
 export const isDroppedMessageError = (error: unknown): error is DroppedMessageError => hasName(error, 'DroppedMessageError');
 
 /**
- * The default retry policy of both transports: transient failures are retried, verdicts are not.
- * Network errors, timeouts, and HTTP 408, 429 and 5xx are transient; auth, other 4xx, protocol and
- * decode errors, and anything that is not a RealtimeError (a bug, a throwing headers function) are not.
- */
-/**
+ * Whether a failure is worth another attempt by default: network errors, timeouts, and HTTP 408,
+ * 429 and 5xx are transient; auth, request, other HTTP, protocol and decode errors are verdicts.
+ *
  * @example
  * ```ts
  * retryBackoff({ shouldRetry: (error) => isTransientError(error) || isAuthError(error) })

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable, type Observer, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
 
 /**
  * Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself.
@@ -35,20 +35,4 @@ export function connectionState(initial: ConnectionState = 'disconnected'): Beha
  */
 export function readonlyState(subject: BehaviorSubject<ConnectionState>): Observable<ConnectionState> {
   return subject.pipe(distinctUntilChanged());
-}
-
-/** Forwards a transport's states to an optional observer, dropping repeats. @internal */
-export class StateReporter {
-  private current: ConnectionState | undefined;
-  constructor(private readonly target: Partial<Observer<ConnectionState>> | undefined) {}
-
-  set(state: ConnectionState): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.target?.next?.(state);
-  }
-
-  get value(): ConnectionState | undefined {
-    return this.current;
-  }
 }

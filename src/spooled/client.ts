@@ -47,9 +47,10 @@ export interface SpooledOptions {
   readonly logger?: (message: string, ...args: unknown[]) => void;
   /** WebSocket: send `{"cmd":"Ping"}` this often (ms). @default 30000 */
   readonly heartbeatInterval?: number;
-  /** WebSocket: no frame for this long (the server pings every 30 s) means the socket is dead. @default 75000 */
-  readonly staleTimeout?: number;
-  /** SSE: no byte for this long (the server comments every 15 s) means the stream stalled. @default 45000 */
+  /**
+   * No sign of life for this long (ms) means the connection stalled: it is dropped and reconnected.
+   * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
+   */
   readonly idleTimeout?: number;
   /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
   readonly linger?: number;
@@ -212,7 +213,8 @@ class SpooledClient implements SpooledRealtime {
       {
         headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
         reconnect: this.reconnect,
-        heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' }, staleAfter: this.options.staleTimeout ?? 75_000 },
+        heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
+        idleTimeout: this.options.idleTimeout ?? 75_000,
         linger: this.options.linger ?? 1000,
         WebSocket: this.options.WebSocket,
         scheduler: this.options.scheduler,

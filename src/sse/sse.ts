@@ -1,13 +1,15 @@
-import { Observable, type Observer, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
-import { Backoff, type BackoffOptions, resolveBackoff } from '../core/backoff';
-import { NetworkError, ProtocolError, TimeoutError, isAuthError } from '../core/errors';
+import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
+import { type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { NetworkError, ProtocolError, TimeoutError } from '../core/errors';
+import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
+import { checkDuration } from '../core/limits';
 import { type HeadersContext, type HeadersOption, resolveHeaders } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import { displayUrl } from '../core/redact';
 import { SseParser } from './sse-parser';
-import { type ConnectionState, StateReporter } from '../core/state';
+import type { ConnectionState } from '../core/state';
 
 /**
  * One server-sent event, with the meanings the WHATWG HTML standard gives its fields.
@@ -78,9 +80,6 @@ export interface SseOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** How one connection attempt ended, when it did not fail. */
-type AttemptEnd = 'ended' | 'no-content' | 'cancelled';
-
 const DEFAULT_IDLE_TIMEOUT = 45_000;
 const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
@@ -101,149 +100,107 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 export function sse(url: string | URL, options: SseOptions = {}): Observable<SseMessage> {
   const target = absoluteUrl(url);
   const where = displayUrl(target);
-  const policy = options.reconnect === false ? undefined : resolveBackoff(options.reconnect);
-  const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+  const idleTimeout = checkDuration('sse idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, true);
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const lifecycleOptions: LifecycleOptions = {
+    reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect),
+    endOfStream: options.endOfStream ?? 'reconnect',
+    canRefresh: typeof options.headers === 'function',
+    state: options.state,
+    scheduler,
+  };
 
-  return new Observable<SseMessage>((subscriber) => {
+  return defer(() => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    const state = new StateReporter(options.state);
-    const backoff = policy && new Backoff(policy, scheduler);
+    // The standard's "last event ID string": it outlives each connection, and only a finished block moves it.
     let lastEventId = options.lastEventId ?? '';
     const seen = options.dedupe ? new RecentIds(options.dedupe) : undefined;
-    let closed = false;
-    let attempt = 0;
-    let controller: AbortController | undefined;
-    let idle: IdleWatch | undefined;
-    let retryTimer: Subscription | undefined;
 
-    const releaseTimers = (): void => {
-      idle?.stop();
-      retryTimer?.unsubscribe();
-    };
-
-    const finish = (error?: unknown): void => {
-      if (closed) return;
-      closed = true;
-      releaseTimers();
-      controller?.abort();
-      state.set('disconnected');
-      if (error === undefined) subscriber.complete();
-      else subscriber.error(error);
-    };
-
-    const connect = (refresh: boolean): void => {
-      state.set(attempt === 0 ? 'connecting' : 'reconnecting');
-      const attemptController = new AbortController();
-      controller = attemptController;
-      runAttempt(attemptController, refresh).then(
-        (end) => afterAttempt(end, undefined, refresh),
-        (error: unknown) => afterAttempt(undefined, error, refresh),
-      );
-    };
-
-    const afterAttempt = (end: AttemptEnd | undefined, error: unknown, wasRefresh: boolean): void => {
-      idle?.stop();
-      if (closed || end === 'cancelled') return;
-      if (end === 'no-content' || (end === 'ended' && (!backoff || options.endOfStream === 'complete'))) return finish();
-      const failure = error ?? new NetworkError(`${where} ended the stream; reconnecting.`);
-      attempt += 1;
-      // One immediate retry with fresh credentials before an auth failure is final.
-      if (isAuthError(failure) && typeof options.headers === 'function' && !wasRefresh) return connect(true);
-      const delay = backoff?.next(failure);
-      if (delay === undefined) return finish(failure);
-      state.set('reconnecting');
-      retryTimer = scheduler.schedule(() => connect(false), delay);
-    };
-
-    const runAttempt = async (attemptController: AbortController, refresh: boolean): Promise<AttemptEnd> => {
-      const headers = await requestHeaders(options.headers, { attempt, refresh }, lastEventId);
-      if (attemptController.signal.aborted) return 'cancelled';
-      warnIfInsecure(target, 'authorization' in headers || hasQueryCredential(target));
-
+    /** One request: headers, fetch, the response's verdict, then the body until it ends or fails. */
+    const attempt = (sink: AttemptSink<SseMessage>): (() => void) => {
+      const controller = new AbortController();
+      let idle: IdleWatch | undefined;
       let idleError: TimeoutError | undefined;
-      const onIdle = (): void => {
-        idleError = new TimeoutError(`${where} sent nothing for ${idleTimeout} ms; reconnecting.`, idleTimeout);
-        attemptController.abort();
-      };
       // Undefined means "we aborted it ourselves": not a failure.
       const failure = (cause: unknown, what: string): unknown =>
-        idleError ?? (attemptController.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause }));
+        idleError ?? (controller.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause }));
 
-      // The watch bounds the wait for the response headers, then every wait for a chunk.
-      if (idleTimeout > 0) idle = watchIdle(scheduler, idleTimeout, onIdle);
-      let response: Response;
-      try {
-        response = await fetchImpl(target, {
-          method: options.method ?? 'GET',
-          headers,
-          body: options.body,
-          signal: attemptController.signal,
-        });
-      } catch (cause) {
-        const error = failure(cause, 'Could not connect to');
-        if (error === undefined) return 'cancelled';
-        throw error;
-      }
-      const verdict = judgeStreamResponse(response.status, response.headers, where);
-      if (verdict.kind !== 'stream') {
-        await response.body?.cancel().catch(() => undefined);
-        if (verdict.kind === 'no-content') return 'no-content';
-        throw verdict.error;
-      }
-      if (!response.body) throw new ProtocolError(`${where} answered without a body.`);
-
-      state.set('connected');
-      backoff?.connected();
-      attempt = 0;
-
-      let protocolError: ProtocolError | undefined;
-      const parser = new SseParser(
-        {
-          onMessage: (message, hasId) => {
-            if (closed || (hasId && seen?.repeat(message.lastEventId))) return;
-            subscriber.next(message);
-          },
-          onRetry: (delay) => backoff?.setInitialDelay(delay),
-          onOversize: () => (protocolError = oversized(where, maxEventSize)),
-        },
-        maxEventSize,
-        lastEventId,
-      );
-
-      idle?.touch();
-      const reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done || closed) break;
-          idle?.touch();
-          parser.feed(decoder.decode(value, { stream: true }));
-          if (protocolError) throw protocolError;
+      const run = async (): Promise<void> => {
+        const headers = await requestHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh }, lastEventId);
+        if (sink.closed) return;
+        warnIfInsecure(target, 'authorization' in headers || hasQueryCredential(target));
+        // The watch bounds the wait for the response headers, then every wait for a chunk.
+        if (idleTimeout > 0) {
+          idle = watchIdle(scheduler, idleTimeout, () => {
+            idleError = new TimeoutError(`${where} sent nothing for ${idleTimeout} ms.`, idleTimeout);
+            controller.abort();
+          });
         }
-      } catch (cause) {
-        void reader.cancel().catch(() => undefined);
-        if (cause === protocolError) throw cause;
-        const error = failure(cause, 'Lost the connection to');
-        if (error === undefined) return 'cancelled';
-        throw error;
-      } finally {
-        lastEventId = parser.lastEventId;
-      }
-      // An unfinished last block is discarded, as the standard says: the parser simply never ends it.
-      return closed ? 'cancelled' : 'ended';
+        let response: Response;
+        try {
+          response = await fetchImpl(target, { method: options.method ?? 'GET', headers, body: options.body, signal: controller.signal });
+        } catch (cause) {
+          const error = failure(cause, 'Could not connect to');
+          if (error !== undefined) sink.failed(error);
+          return;
+        }
+        const verdict = judgeStreamResponse(response.status, response.headers, where);
+        if (verdict.kind !== 'stream') {
+          await response.body?.cancel().catch(() => undefined);
+          return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
+        }
+        if (!response.body) return sink.failed(new ProtocolError(`${where} answered without a body.`));
+        if (sink.closed) return void response.body.cancel().catch(() => undefined);
+        sink.opened();
+
+        let protocolError: ProtocolError | undefined;
+        const parser = new SseParser(
+          {
+            onMessage: (message, hasId) => {
+              if (sink.closed || (hasId && seen?.repeat(message.lastEventId))) return;
+              sink.next(message);
+            },
+            onRetry: (delay) => sink.setReconnectionTime(delay),
+            onOversize: () => (protocolError = oversized(where, maxEventSize)),
+          },
+          maxEventSize,
+          lastEventId,
+        );
+
+        idle?.touch();
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done || sink.closed) break;
+            idle?.touch();
+            parser.feed(decoder.decode(value, { stream: true }));
+            // Touched again after the subscribers ran: a slow handler is not a silent server.
+            idle?.touch();
+            if (protocolError) throw protocolError;
+          }
+        } catch (cause) {
+          void reader.cancel().catch(() => undefined);
+          const error = cause === protocolError ? cause : failure(cause, 'Lost the connection to');
+          if (error !== undefined) sink.failed(error);
+          return;
+        } finally {
+          lastEventId = parser.lastEventId;
+        }
+        // An unfinished last block is discarded, as the standard says: the parser simply never ends it.
+        sink.ended();
+      };
+
+      run().catch((error: unknown) => sink.failed(error));
+      return () => {
+        idle?.stop();
+        controller.abort();
+      };
     };
 
-    connect(false);
-    return () => {
-      if (closed) return;
-      closed = true;
-      releaseTimers();
-      controller?.abort();
-      state.set('disconnected');
-    };
+    return lifecycle(attempt, lifecycleOptions);
   });
 }
 

@@ -20,5 +20,5 @@ export function closeError(code: number, where: string, upgradeStatus?: number, 
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
   const how = code === 1000 ? 'closed the socket' : code === 1006 ? 'lost the socket (no close frame)' : `closed the socket with code ${code}`;
-  return new NetworkError(`${where} ${how}; reconnecting.`);
+  return new NetworkError(`${where} ${how}.`);
 }

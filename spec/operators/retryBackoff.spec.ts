@@ -24,7 +24,7 @@ describe('retryBackoff', () => {
     });
   });
 
-  it('with full jitter waits a random share of each delay, never more', () => {
+  it('spreads each wait around its nominal value (centred jitter), never above it as a ceiling only', () => {
     const delays: number[] = [];
     const randoms = [0.5, 0.999, 0];
     scheduler().run(({ cold, expectObservable }) => {
@@ -36,13 +36,13 @@ describe('retryBackoff', () => {
           onRetry: (_error, _attempt, delay) => delays.push(delay),
         }),
       );
-      expectObservable(result).toBe('450ms #');
+      expectObservable(result).toBe('650ms #');
     });
-    // 100 * (1 - 0.5), 200 * (1 - 0.999), 400 * (1 - 0)
-    expect(delays).toEqual([50, 0, 400]);
+    // The default jitter (0.5) spreads ±25 %: 100 × 1, 200 × 1.2495, 400 × 0.75.
+    expect(delays).toEqual([100, 250, 300]);
   });
 
-  it('keeps jittered delays within [base * (1 - jitter), base]', () => {
+  it('keeps jittered delays within [base × (1 - jitter/2), base × (1 + jitter/2)], spread over that range', () => {
     const delays: number[] = [];
     scheduler().run(({ cold, flush }) => {
       cold('#')
@@ -52,9 +52,10 @@ describe('retryBackoff', () => {
     });
     expect(delays).toHaveLength(200);
     for (const delay of delays) {
-      expect(delay).toBeGreaterThanOrEqual(750);
-      expect(delay).toBeLessThanOrEqual(1000);
+      expect(delay).toBeGreaterThanOrEqual(875);
+      expect(delay).toBeLessThanOrEqual(1125);
     }
+    expect(delays.some((delay) => delay > 1000)).toBe(true);
     expect(new Set(delays).size).toBeGreaterThan(10);
   });
 
@@ -77,35 +78,39 @@ describe('retryBackoff', () => {
     });
   });
 
-  it('waits at least what Retry-After asked for', () => {
+  it('waits at least what Retry-After asked for (Retry-After: 0 asks for nothing)', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const busy = new HttpError('busy', 503, 300);
-      const result = cold('#', undefined, busy).pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1 }));
-      expectObservable(result).toBe('300ms #', undefined, busy);
+      const busy = new HttpError('busy', 503, 2000);
+      expectObservable(cold('#', undefined, busy).pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1 }))).toBe('2000ms #', undefined, busy);
+      const eager = new HttpError('busy', 503, 0);
+      expectObservable(cold('#', undefined, eager).pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1 }))).toBe('10ms #', undefined, eager);
     });
   });
 
-  it('resets the attempt count only after the source stayed up for resetAfter', () => {
+  it('a value from the source ends a failure streak (like retry({ resetOnSuccess: true }))', () => {
     scheduler().run(({ expectObservable }) => {
       let subscriptions = 0;
-      // Each subscription emits at once, then fails after 5 ms: never up long enough to reset.
+      // Each subscription emits at once, then fails after 5 ms: every failure is the first in a row.
       const flaky = defer(() => {
         subscriptions += 1;
         return concat(of(subscriptions), timer(5).pipe(mergeMap(() => throwError(() => new Error('drop')))));
       });
-      const result = flaky.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 }));
-      // up at 0, drop at 5, wait 10 -> up at 15, drop at 20, wait 20 -> up at 40, drop at 45: gives up.
-      expectObservable(result).toBe('a 14ms b 24ms c 4ms #', { a: 1, b: 2, c: 3 }, new Error('drop'));
+      const result = flaky.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1 }));
+      expectObservable(result, '^ 50ms !').toBe('a 14ms b 14ms c 14ms d', { a: 1, b: 2, c: 3, d: 4 });
     });
+  });
+
+  it('a subscription without values ends the streak only once it lasted resetAfter', () => {
     scheduler().run(({ expectObservable }) => {
-      let subscriptions = 0;
-      // Up for 200 ms each time: every failure is the first in a row, so it never gives up.
-      const stable = defer(() => {
-        subscriptions += 1;
-        return concat(of(subscriptions), timer(200).pipe(mergeMap(() => throwError(() => new Error('drop')))));
-      });
-      const result = stable.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 }));
-      expectObservable(result, '^ 700ms !').toBe('a 209ms b 209ms c 209ms d', { a: 1, b: 2, c: 3, d: 4 });
+      // Silent, failing after 5 ms: never long enough, so it gives up after maxAttempts.
+      const brief = timer(5).pipe(mergeMap(() => throwError(() => new Error('drop'))));
+      expectObservable(brief.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 }))).toBe('45ms #', undefined, new Error('drop'));
+    });
+    scheduler().run(({ expectObservable, cold, expectSubscriptions }) => {
+      // Silent for 200 ms each time: every failure is the first in a row, so it never gives up.
+      const lasting = cold('200ms #');
+      expectObservable(lasting.pipe(retryBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 })), '^ 700ms !').toBe('');
+      expectSubscriptions(lasting.subscriptions).toBe(['^ 199ms !', '210ms ^ 199ms !', '420ms ^ 199ms !', '630ms ^ 70ms !']);
     });
   });
 
@@ -121,7 +126,7 @@ describe('retryBackoff', () => {
 
   it('rejects nonsense options with a message naming the option', () => {
     expect(() => retryBackoff({ jitter: 2 })).toThrow('backoff jitter must be a number in [0, 1], got 2');
-    expect(() => retryBackoff({ initialDelay: -1 })).toThrow('backoff initialDelay must be a number >= 0, got -1');
+    expect(() => retryBackoff({ initialDelay: -1 })).toThrow('backoff initialDelay must be a number in [0, 2147483647], got -1');
     expect(() => retryBackoff({ multiplier: 0.5 })).toThrow('backoff multiplier must be a number >= 1, got 0.5');
     expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow('backoff maxAttempts must be a number >= 0, got NaN');
     expect(() => retryBackoff({ resetAfter: -5 })).toThrow(RangeError);

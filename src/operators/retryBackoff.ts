@@ -1,0 +1,49 @@
+import { type MonoTypeOperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
+import { type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { lifecycle } from '../core/lifecycle';
+
+/**
+ * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
+ *
+ * @example
+ * ```ts
+ * source$.pipe(retryBackoff({ initialDelay: 10, jitter: 0, scheduler: testScheduler }));
+ * ```
+ */
+export interface RetryBackoffOptions extends Partial<BackoffOptions> {
+  /** Runs the waits; inject a TestScheduler in tests. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Resubscribes to the source after an error, waiting longer each time (exponential backoff with
+ * centred jitter), with the same rules as the transports' reconnection: a value from the source ends
+ * a failure streak (like RxJS `retry({ resetOnSuccess: true })`), so does a subscription that lasted
+ * `resetAfter`; `Retry-After` of an {@link HttpError} is honoured (bounded to 5 min); errors that
+ * `shouldRetry` rejects, and the error after `maxAttempts` failures in a row, are passed on.
+ * Completion of the source completes the result.
+ *
+ * @throws RangeError at once for an option out of range, naming it.
+ * @example
+ * ```ts
+ * source$.pipe(retryBackoff({ initialDelay: 500, maxAttempts: Infinity }))
+ * ```
+ */
+export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
+  const { scheduler = asyncScheduler, ...policy } = options;
+  const reconnect = resolveBackoff(policy);
+  return (source) =>
+    lifecycle<T>(
+      (sink) => {
+        // A subscription is this operator's "connection": it is up from the start.
+        sink.opened();
+        const subscription = source.subscribe({
+          next: (value) => sink.next(value),
+          error: (error: unknown) => sink.failed(error),
+          complete: () => sink.done(),
+        });
+        return () => subscription.unsubscribe();
+      },
+      { reconnect, endOfStream: 'complete', canRefresh: false, scheduler },
+    );
+}

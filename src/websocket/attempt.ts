@@ -1,0 +1,175 @@
+import IsomorphicWebSocket from 'isomorphic-ws';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutError } from '../core/errors';
+import { type HeadersOption, resolveHeaders } from '../core/headers';
+import { parseRetryAfter } from '../core/http';
+import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
+import type { Attempt } from '../core/lifecycle';
+import { displayUrl } from '../core/redact';
+import { closeError } from './close-codes';
+import type { FrameReader } from './frames';
+import { Liveness } from './liveness';
+import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
+import { type SocketFault, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
+
+const OPEN = 1;
+const NORMAL_CLOSURE = 1000;
+
+/** What one socket attempt needs. @internal */
+export interface SocketAttemptConfig<In> {
+  readonly url: UrlOption;
+  readonly headers: HeadersOption | undefined;
+  readonly protocols: string | string[] | undefined;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly openTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxMessageSize: number;
+  readonly perMessageDeflate: boolean;
+  readonly ping: { readonly interval?: number; readonly send: () => void } | undefined;
+  readonly frames: FrameReader<In>;
+  readonly scheduler: SchedulerLike;
+}
+
+/** What the shared socket does around each attempt. @internal */
+export interface SocketHooks {
+  /** The socket is open: send what must go first (topics, then the outbox). */
+  opened(send: (frame: string | ArrayBufferLike | ArrayBufferView) => void): void;
+  /** The socket is gone: nothing can be sent until the next one opens. */
+  closed(): void;
+  /** A frame was skipped (unreadable, too large). */
+  skipped(error: RealtimeError): void;
+}
+
+/**
+ * Failures that may be a refused credential although nothing says so: a close (1006) before `open`
+ * with no HTTP status, which is all a browser shows of a 401 at the upgrade.
+ */
+const possiblyRefused = new WeakSet<object>();
+
+/** Whether a WebSocket failure may be a refused credential: the refresh-once rule applies to it. @internal */
+export function mayBeRefusedUpgrade(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && possiblyRefused.has(error);
+}
+
+/** One socket, from the constructor to its close. @internal */
+export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: SocketHooks): Attempt<In> {
+  return (sink) => {
+    let socket: WebSocketLike | undefined;
+    let timers: Subscription | undefined;
+    let liveness: Liveness | undefined;
+    /** The attempt failed on our side (a timeout, a bad handshake): drop the socket without a closing handshake. */
+    let abandon = false;
+
+    const fail = (error: unknown): void => {
+      abandon = true;
+      sink.failed(error);
+    };
+
+    const open = (url: string, headers: Readonly<Record<string, string>>): void => {
+      if (sink.closed) return;
+      const where = displayUrl(url);
+      const Implementation = config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
+      warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
+      try {
+        socket = new Implementation(url, config.protocols, nodeSocketOptions(headers, config.maxMessageSize, config.perMessageDeflate));
+      } catch {
+        // The constructor's own message is left out: it may quote the URL, query and all.
+        return fail(new RequestError(`Could not open a WebSocket to ${where}: the URL, its scheme or the subprotocols are not valid.`));
+      }
+      const current = socket;
+      current.binaryType = 'arraybuffer';
+      let opened = false;
+      let upgradeStatus: number | undefined;
+      let retryAfter: number | undefined;
+      let fault: SocketFault | undefined;
+      onUpgradeRefused(current, (status, header) => {
+        upgradeStatus = status;
+        retryAfter = parseRetryAfter(header);
+      });
+      if (config.openTimeout > 0) {
+        timers = config.scheduler.schedule(() => {
+          if (!opened) fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms.`, config.openTimeout));
+        }, config.openTimeout);
+      }
+      current.onopen = () => {
+        opened = true;
+        timers?.unsubscribe();
+        const chosen = (current as { protocol?: unknown }).protocol;
+        if (typeof chosen === 'string' && chosen !== '' && !offered(config.protocols).includes(chosen)) {
+          return fail(new ProtocolError(`${where} chose the subprotocol "${chosen}", which was never offered.`));
+        }
+        liveness = new Liveness(
+          config.scheduler,
+          { interval: config.ping?.interval, ping: config.ping?.send, idleTimeout: config.idleTimeout, where },
+          fail,
+        );
+        onControlFrame(current, () => liveness?.touch());
+        sink.opened();
+        if (!sink.closed) hooks.opened((frame) => current.send(frame));
+      };
+      current.onmessage = (event) => {
+        liveness?.touch();
+        const read = config.frames.read(event.data);
+        if ('error' in read) hooks.skipped(read.error);
+        else sink.next(read.message);
+        // Touched again after the subscribers ran: a slow handler is not a silent server.
+        liveness?.touch();
+      };
+      current.onerror = (event) => {
+        fault ??= socketFault(event);
+        // `ws` stops reading at maxPayload, so nothing larger is ever buffered; the frame is lost, and said so.
+        if (fault === 'too-large') hooks.skipped(config.frames.tooLarge());
+      };
+      current.onclose = (event) => {
+        if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, maxMessageSize: config.maxMessageSize }));
+      };
+    };
+
+    const { url, headers } = config;
+    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headers ?? {});
+    else {
+      const context = { attempt: sink.attempt, refresh: sink.refresh };
+      // A URL or headers function that throws (say, a token fetch that failed) goes through the retry policy.
+      Promise.all([typeof url === 'function' ? url(context) : url, resolveHeaders(headers, context)]).then(
+        ([resolvedUrl, resolved]) => open(String(resolvedUrl), resolved),
+        (error: unknown) => sink.failed(error),
+      );
+    }
+
+    return () => {
+      timers?.unsubscribe();
+      liveness?.stop();
+      hooks.closed();
+      if (!socket) return;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      socket.onerror = () => undefined;
+      if (abandon && terminate(socket)) return;
+      if (socket.readyState <= OPEN) socket.close(abandon ? undefined : NORMAL_CLOSURE);
+    };
+  };
+}
+
+/** Why a socket ended, as the error the lifecycle acts on (its type decides retry or not). */
+function endError(
+  code: number,
+  where: string,
+  facts: { opened: boolean; upgradeStatus?: number; retryAfter?: number; fault?: SocketFault; maxMessageSize: number },
+): RealtimeError {
+  if (facts.fault === 'handshake') return new ProtocolError(`${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1).`);
+  // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
+  if (facts.fault === 'too-large') return new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`);
+  if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
+  if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
+    const error = new NetworkError(
+      `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.`,
+    );
+    possiblyRefused.add(error);
+    return error;
+  }
+  return closeError(code, where, facts.upgradeStatus, facts.retryAfter);
+}
+
+function offered(protocols: string | string[] | undefined): readonly string[] {
+  return protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols;
+}

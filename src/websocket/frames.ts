@@ -1,0 +1,56 @@
+import { ProtocolError } from '../core/errors';
+
+/** Turns inbound frames into messages, within the size limit. @internal */
+export class FrameReader<In> {
+  constructor(
+    private readonly where: string,
+    private readonly maxMessageSize: number,
+    private readonly deserialize: (data: string) => In,
+    private readonly decodeBinary: (data: Uint8Array) => string,
+  ) {}
+
+  /** The message in a frame, or the ProtocolError that says why it was skipped. */
+  read(data: unknown): { readonly message: In } | { readonly error: ProtocolError } {
+    let text: string;
+    if (typeof data === 'string') text = data;
+    else {
+      const bytes = toBytes(data);
+      if (!bytes) return { error: new ProtocolError(`${this.where} sent a frame of an unknown kind; skipped.`) };
+      if (bytes.byteLength > this.maxMessageSize) return { error: this.tooLarge(bytes.byteLength) };
+      text = this.decodeBinary(bytes);
+    }
+    if (text.length > this.maxMessageSize) return { error: this.tooLarge(text.length) };
+    try {
+      return { message: this.deserialize(text) };
+    } catch (cause) {
+      return { error: new ProtocolError(`${this.where} sent a frame that could not be read; skipped.`, { cause }) };
+    }
+  }
+
+  /** The report of a frame over the limit (`size` when it is known). */
+  tooLarge(size?: number): ProtocolError {
+    const what = size === undefined ? 'a frame larger than' : `a frame of ${size} (over`;
+    return new ProtocolError(`${this.where} sent ${what} maxMessageSize, ${this.maxMessageSize}${size === undefined ? '' : ')'}; skipped.`);
+  }
+}
+
+function toBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) {
+    // `ws` hands over fragmented binary frames as an array of Buffers.
+    const parts = data as Uint8Array[];
+    const joined = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.byteLength;
+    }
+    return joined;
+  }
+  return undefined;
+}
+
+const utf8 = new TextDecoder();
+/** The default binary decoder: UTF-8. @internal */
+export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);

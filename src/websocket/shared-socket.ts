@@ -1,0 +1,192 @@
+import { BehaviorSubject, Observable, type SchedulerLike, Subject, type Subscription, asyncScheduler, distinctUntilChanged, filter } from 'rxjs';
+import { resolveBackoff } from '../core/backoff';
+import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
+import { lifecycle } from '../core/lifecycle';
+import { checkDuration } from '../core/limits';
+import { displayUrl } from '../core/redact';
+import type { ConnectionState } from '../core/state';
+import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
+import { FrameReader, decodeUtf8 } from './frames';
+import { SendQueue } from './outbox';
+import { TopicRegistry } from './topics';
+import type { UrlOption, WebSocketConnection, WebSocketOptions } from './websocket';
+
+/**
+ * One endpoint shared by every subscriber: the first opens the socket (a run of the connection
+ * lifecycle), the last one closes it after `linger`. Topics and the outbox live here, across runs
+ * and reconnects; everything about one socket lives in attempt.ts. @internal
+ */
+export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
+  private readonly stateSubject = new BehaviorSubject<ConnectionState>('disconnected');
+  private readonly errorsSubject = new Subject<RealtimeError>();
+  private readonly topics = new TopicRegistry<Out>();
+  private readonly queue: SendQueue<Out>;
+  private readonly scheduler: SchedulerLike;
+  private readonly serialize: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
+  private readonly run$: Observable<In>;
+  private readonly linger: number;
+  /** The subscribers' Subject and the lifecycle's subscription, from the first subscriber until the end. */
+  private run: { readonly incoming: Subject<In>; subscription?: Subscription } | undefined;
+  private users = 0;
+  private lingerTimer: Subscription | undefined;
+  /** Sends a frame on the open socket; undefined while none is open. */
+  private sendFrame: ((frame: string | ArrayBufferLike | ArrayBufferView) => void) | undefined;
+  private reconcilePending = false;
+
+  readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
+  readonly errors$ = this.errorsSubject.asObservable();
+  readonly messages$ = new Observable<In>((subscriber) => {
+    const subscription = this.acquire().subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      this.release();
+    };
+  });
+
+  constructor(url: UrlOption, options: WebSocketOptions<In, Out>) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.serialize = options.serialize ?? defaultSerialize;
+    this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
+    const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
+    const maxMessageSize = options.maxMessageSize ?? 1024 * 1024;
+    const { max = 100, ttl = 30_000 } = options.queue ?? {};
+    this.queue = new SendQueue<Out>(max, ttl, (message, reason) =>
+      this.errorsSubject.next(
+        new DroppedMessageError(
+          reason === 'overflow'
+            ? `The outbox is full (${max} messages): dropped the oldest message to ${where}.`
+            : `A message waited more than ${ttl} ms for ${where} to open and was dropped.`,
+          reason,
+          message,
+        ),
+      ),
+    );
+    const { interval, message: ping } = options.heartbeat ?? {};
+    const attempt = socketAttempt<In>(
+      {
+        url,
+        headers: options.headers,
+        protocols: options.protocols,
+        WebSocket: options.WebSocket,
+        openTimeout: checkDuration('webSocket openTimeout', options.openTimeout ?? 30_000, true),
+        idleTimeout: checkDuration('webSocket idleTimeout', options.idleTimeout ?? 0, true),
+        maxMessageSize,
+        perMessageDeflate: options.perMessageDeflate ?? false,
+        ping: ping === undefined ? undefined : { interval, send: () => void this.send(typeof ping === 'function' ? (ping as () => Out)() : ping) },
+        frames: new FrameReader<In>(where, maxMessageSize, options.deserialize ?? (JSON.parse as (data: string) => In), options.decodeBinary ?? decodeUtf8),
+        scheduler: this.scheduler,
+      },
+      {
+        opened: (send) => {
+          this.sendFrame = send;
+          // Topics first, then the outbox: a queued message may depend on a subscription being in place.
+          this.topics.reconcile((message) => this.sendNow(message));
+          this.queue.drain(this.scheduler.now(), (message) => this.sendNow(message));
+        },
+        closed: () => {
+          this.sendFrame = undefined;
+          this.topics.forgetServer();
+        },
+        skipped: (error) => this.errorsSubject.next(error),
+      },
+    );
+    this.run$ = lifecycle(attempt, {
+      reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect),
+      endOfStream: 'reconnect',
+      canRefresh: typeof url === 'function' || typeof options.headers === 'function',
+      mayBeRefusedCredential: (error) => isAuthError(error) || mayBeRefusedUpgrade(error),
+      state: { next: (state) => this.stateSubject.next(state) },
+      scheduler: this.scheduler,
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.stateSubject.value;
+  }
+
+  send(message: Out): boolean {
+    if (this.sendFrame) {
+      this.sendNow(message);
+      return true;
+    }
+    this.queue.push(message, this.scheduler.now());
+    return false;
+  }
+
+  topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In> {
+    const key = topicKey(subscribe);
+    return new Observable<In>((subscriber) => {
+      const incoming = this.acquire();
+      this.topics.join(key, subscribe, unsubscribe);
+      this.scheduleReconcile();
+      const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        this.topics.leave(key);
+        this.scheduleReconcile();
+        this.release();
+      };
+    });
+  }
+
+  close(): void {
+    this.endRun();
+  }
+
+  private acquire(): Observable<In> {
+    this.users += 1;
+    this.lingerTimer?.unsubscribe();
+    this.lingerTimer = undefined;
+    if (this.run) return this.run.incoming;
+    const run: { readonly incoming: Subject<In>; subscription?: Subscription } = { incoming: new Subject<In>() };
+    this.run = run;
+    const subscription = this.run$.subscribe({
+      next: (message) => run.incoming.next(message),
+      error: (error: unknown) => this.endRun(run, error),
+      complete: () => this.endRun(run),
+    });
+    // A run that ended while subscribing (a constructor that threw) has no subscription to keep.
+    if (this.run === run) run.subscription = subscription;
+    return run.incoming;
+  }
+
+  private release(): void {
+    this.users -= 1;
+    if (this.users > 0 || !this.run) return;
+    if (this.linger <= 0) this.endRun();
+    else this.lingerTimer = this.scheduler.schedule(() => this.endRun(), this.linger);
+  }
+
+  /** Ends the run (or the given one): closes the socket, clears every timer, completes or errors the subscribers. */
+  private endRun(run = this.run, error?: unknown): void {
+    this.lingerTimer?.unsubscribe();
+    this.lingerTimer = undefined;
+    if (!run || run !== this.run) return;
+    this.run = undefined;
+    run.subscription?.unsubscribe();
+    if (error !== undefined) run.incoming.error(error);
+    else run.incoming.complete();
+  }
+
+  private sendNow(message: Out): void {
+    this.sendFrame?.(this.serialize(message));
+  }
+
+  /** Settles topic changes once per tick, so joining and leaving in the same tick sends nothing. */
+  private scheduleReconcile(): void {
+    if (this.reconcilePending) return;
+    this.reconcilePending = true;
+    queueMicrotask(() => {
+      this.reconcilePending = false;
+      if (this.sendFrame) this.topics.reconcile((message) => this.sendNow(message));
+    });
+  }
+}
+
+function defaultSerialize(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+function topicKey(subscribe: unknown): string {
+  return typeof subscribe === 'string' ? subscribe : JSON.stringify(subscribe);
+}

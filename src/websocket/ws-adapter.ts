@@ -1,0 +1,54 @@
+import type { NodeSocketOptions, WebSocketLike } from './websocket';
+
+/**
+ * What only Node's `ws` shows beside the standard WebSocket interface: the HTTP status of a refused
+ * upgrade, protocol ping and pong frames, the reason for a failed handshake or a broken frame, and
+ * `terminate()`. Every function here does nothing on a browser's WebSocket. @internal
+ */
+type Emitter = { on?: (event: string, listener: (...args: never[]) => void) => void; terminate?: () => void };
+
+/** A refused upgrade: its status and `Retry-After`. The response is drained and the socket torn down. */
+export function onUpgradeRefused(socket: WebSocketLike, listener: (status: number | undefined, retryAfter: string | null) => void): void {
+  const emitter = socket as unknown as Emitter;
+  emitter.on?.('unexpected-response', (_request: unknown, response: { statusCode?: number; headers: Record<string, string | string[] | undefined>; resume(): void }) => {
+    const header = response.headers['retry-after'];
+    listener(response.statusCode, typeof header === 'string' ? header : null);
+    response.resume();
+    emitter.terminate?.();
+  });
+}
+
+/** Protocol-level ping and pong frames (RFC 6455 5.5.2, 5.5.3): signs of life that no `onmessage` shows. */
+export function onControlFrame(socket: WebSocketLike, listener: () => void): void {
+  const emitter = socket as unknown as Emitter;
+  emitter.on?.('ping', listener);
+  emitter.on?.('pong', listener);
+}
+
+/** Why `ws` failed a socket: a handshake the server got wrong, or a frame that breaks RFC 6455. */
+export type SocketFault = 'handshake' | 'frame' | 'too-large';
+
+/** The `ws` error behind an `error` event, classified; undefined for anything else (a network error). */
+export function socketFault(event: unknown): SocketFault | undefined {
+  const error = (event as { error?: unknown } | null)?.error;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'too-large';
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return 'frame';
+  // ws/lib/websocket.js abortHandshake(): the server's answer was not a valid WebSocket handshake.
+  if (/^(Server sent|Server indicated|Invalid Sec-WebSocket|Invalid Upgrade)/.test(error.message)) return 'handshake';
+  return undefined;
+}
+
+/** Drops a socket at once (no closing handshake) where the implementation can; returns false otherwise. */
+export function terminate(socket: WebSocketLike): boolean {
+  const { terminate } = socket as unknown as Emitter;
+  if (typeof terminate !== 'function') return false;
+  terminate.call(socket);
+  return true;
+}
+
+/** The third constructor argument for `ws`; browsers ignore it. */
+export function nodeSocketOptions(headers: Readonly<Record<string, string>>, maxPayload: number, perMessageDeflate: boolean): NodeSocketOptions {
+  return { ...(Object.keys(headers).length ? { headers: { ...headers } } : {}), maxPayload, perMessageDeflate };
+}
