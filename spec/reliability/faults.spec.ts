@@ -2,6 +2,7 @@ import { type Subscription, firstValueFrom, lastValueFrom, take, toArray } from 
 import { AuthError, type ConnectionState, type SseMessage, sse, webSocket } from '../../src';
 import { spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { openStream, startServer } from '../helpers/http-server';
 import { record, until } from '../helpers/observe';
 
 let server: ReferenceServer;
@@ -122,10 +123,11 @@ describe('faults and recovery', () => {
     const error = await lastValueFrom(sse(url, { reconnect: { initialDelay: 4, maxDelay: 40, maxAttempts: 8, jitter: 0.5, onRetry: (_e, _a, d) => delays.push(d) } })).catch((e: unknown) => e);
     expect((error as Error).name).toBe('NetworkError');
     expect(delays).toHaveLength(8);
+    // Jitter 0.5 spreads ±25 % around the nominal wait, capped at maxDelay.
     delays.forEach((delay, i) => {
       const base = Math.min(40, 4 * 2 ** i);
-      expect(delay).toBeGreaterThanOrEqual(Math.floor(base / 2));
-      expect(delay).toBeLessThanOrEqual(base);
+      expect(delay).toBeGreaterThanOrEqual(Math.floor(base * 0.75));
+      expect(delay).toBeLessThanOrEqual(Math.min(40, Math.ceil(base * 1.25)));
     });
   });
 
@@ -150,22 +152,36 @@ describe('faults and recovery', () => {
     expect(spooled.state).toBe('disconnected');
   });
 
-  it('a server that accepts and drops at once does not cause a tight loop (resetAfter)', async () => {
-    server = await startReferenceServer({ sseIds: true });
-    server.faults.dropAfter(1);
-    let attempts = 0;
-    const stream = sse(tenantStream(), {
-      headers: miosaHeaders(),
-      reconnect: { initialDelay: 20, maxDelay: 10_000, jitter: 0, resetAfter: 1000, maxAttempts: Infinity, onRetry: () => (attempts += 1) },
+  it('a server that accepts and drops at once, before any event, backs off exponentially (no tight loop)', async () => {
+    const raw = await startServer((_request, response) => {
+      openStream(response);
+      response.destroy();
     });
+    let attempts = 0;
+    const stream = sse(raw.url, { reconnect: { initialDelay: 20, maxDelay: 10_000, jitter: 0, resetAfter: 1000, maxAttempts: Infinity, onRetry: () => (attempts += 1) } });
     const subscription = keep(stream.subscribe());
-    const feeder = setInterval(() => server.miosa.emitTenant('n', 'x'), 5);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    clearInterval(feeder);
     subscription.unsubscribe();
+    await raw.close();
     // 20 + 40 + 80 + 160 + 320 ms of waits fit in a second: about 5 attempts, not 50.
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(attempts).toBeLessThanOrEqual(6);
+  });
+
+  it('a server that sends one event and drops, every time, is followed forever at the reconnection time (no give-up)', async () => {
+    server = await startReferenceServer({ sseIds: true });
+    server.faults.dropAfter(1);
+    const attempts: number[] = [];
+    const recording = record(sse(tenantStream(), { headers: miosaHeaders(), reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1, onRetry: (_e, attempt) => attempts.push(attempt) } }));
+    keep(recording.subscription);
+    const feeder = setInterval(() => server.miosa.emitTenant('n', 'x'), 5);
+    await recording.next(8);
+    clearInterval(feeder);
+    recording.subscription.unsubscribe();
+    // Each drop follows an event, so each is the first failure in a row: never the second, never final.
+    expect(recording.error).toBeUndefined();
+    expect(attempts.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(attempts)).toEqual(new Set([1]));
   });
 
   it('the server restarting on the same port: the SSE stream comes back', async () => {
