@@ -27,6 +27,8 @@ export interface WsServerOptions {
   readonly onConnection?: (seen: SeenSocket, index: number) => void;
   /** Listen on this port (to restart a server on the same port). */
   readonly port?: number;
+  /** Answer with this subprotocol, whatever the client offered (a misbehaving server). */
+  readonly protocol?: string;
 }
 
 /** A real `ws` server on 127.0.0.1 behind node:http, so upgrades can be refused with any status. */
@@ -34,7 +36,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
   const sockets: SeenSocket[] = [];
   const upgrades: IncomingMessage[] = [];
   const raw = new Set<Socket>();
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}) });
   const server: Server = createServer((_request, response) => response.writeHead(426).end());
   server.on('connection', (socket) => {
     raw.add(socket);

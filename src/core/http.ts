@@ -18,10 +18,11 @@ export function judgeStreamResponse(
       error: new AuthError(`HTTP ${status} from ${where}: the server ${what}. Check the token or API key.`, status),
     };
   }
-  if (status < 200 || status >= 300) {
+  // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
+  if (status !== 200) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
     const transient = status === 408 || status === 429 || status >= 500;
-    const advice = transient ? 'It will be retried.' : 'Check the URL and the request.';
+    const advice = transient ? 'The server is unavailable or busy.' : status < 300 ? 'An event stream must answer 200.' : 'Check the URL and the request.';
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();

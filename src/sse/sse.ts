@@ -1,6 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, resolveBackoff } from '../core/backoff';
-import { NetworkError, ProtocolError, TimeoutError } from '../core/errors';
+import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
+import { checkHeaders, checkUrl, fetchWithinOrigin, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration } from '../core/limits';
 import { type HeadersContext, type HeadersOption, resolveHeaders } from '../core/headers';
@@ -98,8 +99,6 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * ```
  */
 export function sse(url: string | URL, options: SseOptions = {}): Observable<SseMessage> {
-  const target = absoluteUrl(url);
-  const where = displayUrl(target);
   const idleTimeout = checkDuration('sse idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, true);
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -112,6 +111,9 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
   };
 
   return defer(() => {
+    // A URL that can never work fails the subscription at once (a RequestError), before any state is reported.
+    const target = checkUrl(url, ['http:', 'https:'], 'sse()');
+    const where = displayUrl(target);
     const fetchImpl = options.fetch ?? globalThis.fetch;
     // The standard's "last event ID string": it outlives each connection, and only a finished block moves it.
     let lastEventId = options.lastEventId ?? '';
@@ -129,7 +131,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       const run = async (): Promise<void> => {
         const headers = await requestHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh }, lastEventId);
         if (sink.closed) return;
-        warnIfInsecure(target, 'authorization' in headers || hasQueryCredential(target));
+        warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
         // The watch bounds the wait for the response headers, then every wait for a chunk.
         if (idleTimeout > 0) {
           idle = watchIdle(scheduler, idleTimeout, () => {
@@ -139,9 +141,10 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         }
         let response: Response;
         try {
-          response = await fetchImpl(target, { method: options.method ?? 'GET', headers, body: options.body, signal: controller.signal });
+          const init = { method: options.method ?? 'GET', headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
+          response = await fetchWithinOrigin(fetchImpl, target, init, SAFE_ACROSS_ORIGINS);
         } catch (cause) {
-          const error = failure(cause, 'Could not connect to');
+          const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to');
           if (error !== undefined) sink.failed(error);
           return;
         }
@@ -151,6 +154,9 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
         }
         if (!response.body) return sink.failed(new ProtocolError(`${where} answered without a body.`));
+        if (typeof response.body.getReader !== 'function') {
+          return sink.failed(new RequestError('The fetch given to sse() returned a response whose body is not a ReadableStream.'));
+        }
         if (sink.closed) return void response.body.cancel().catch(() => undefined);
         sink.opened();
 
@@ -229,24 +235,19 @@ function oversized(where: string, maxEventSize: number): ProtocolError {
   );
 }
 
+/** Headers that may follow a redirect to another origin: they carry nothing of the app's. */
+const SAFE_ACROSS_ORIGINS = ['accept', 'last-event-id'];
+
 async function requestHeaders(
   option: HeadersOption | undefined,
   context: HeadersContext,
   lastEventId: string,
 ): Promise<Record<string, string>> {
-  // A plain object: fetch copies it into its own header list, and nothing else keeps it alive.
-  const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
+  // Only CORS-safelisted headers by default: a cross-origin stream then needs no preflight, like EventSource.
+  // The request's `cache: 'no-store'` replaces a Cache-Control header.
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
   for (const [name, value] of Object.entries(await resolveHeaders(option, context))) headers[name.toLowerCase()] = value;
-  if (lastEventId !== '') headers['last-event-id'] = lastEventId;
+  checkHeaders(headers);
+  if (lastEventId !== '') headers['last-event-id'] = utf8HeaderValue(lastEventId);
   return headers;
 }
-
-function absoluteUrl(url: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  try {
-    return new URL(String(url), base).href;
-  } catch {
-    throw new TypeError(`sse() needs an absolute http(s) URL, got "${displayUrl(url)}".`);
-  }
-}
-

@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { displayUrl } from '../core/redact';
+import { checkHeaders, checkUrl } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
@@ -65,8 +66,15 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       sink.failed(error);
     };
 
-    const open = (url: string, headers: Readonly<Record<string, string>>): void => {
+    const open = (given: string, headers: Readonly<Record<string, string>>): void => {
       if (sink.closed) return;
+      let url: string;
+      try {
+        url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
+        checkHeaders(headers);
+      } catch (error) {
+        return fail(error);
+      }
       const where = displayUrl(url);
       const Implementation = config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
       warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));

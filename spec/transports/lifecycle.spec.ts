@@ -1,0 +1,354 @@
+import { type Observable, Subscriber, lastValueFrom, take } from 'rxjs';
+import { WebSocket as WsWebSocket } from 'ws';
+import {
+  type ConnectionState,
+  HttpError,
+  NetworkError,
+  ProtocolError,
+  RequestError,
+  TimeoutError,
+  type WebSocketConstructor,
+  sse,
+  webSocket,
+} from '../../src';
+import { type TestServer, openStream, startServer } from '../helpers/http-server';
+import { activeTimers, record, until } from '../helpers/observe';
+import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+
+let http: TestServer | undefined;
+let ws: TestWsServer | undefined;
+afterEach(async () => {
+  await http?.close();
+  await ws?.close();
+  http = ws = undefined;
+});
+
+const fast = { initialDelay: 20, maxDelay: 40, jitter: 0, maxAttempts: 3 };
+
+/** An SSE server whose first response sends one event then drops; later ones stay open, quiet. */
+async function sseServer(): Promise<string> {
+  http = await startServer((_request, response, index) => {
+    openStream(response);
+    response.write('id: 1\ndata: {"n":1}\n\n');
+    if (index === 0) setTimeout(() => response.destroy(), 20);
+  });
+  return `${http.url}/events`;
+}
+
+/** A WebSocket server whose first socket sends one frame then drops; later ones stay open, quiet. */
+async function wsServer(): Promise<string> {
+  ws = await startWsServer({
+    onConnection: ({ socket }, index) => {
+      socket.send('{"n":1}');
+      if (index === 0) setTimeout(() => socket.terminate(), 20);
+    },
+  });
+  return ws.url;
+}
+
+describe.each(['sse()', 'webSocket()'])('%s: teardown from any callback leaves no request, socket or timer', (name) => {
+  /** Subscribes with a Subscriber (its own Subscription), so any callback can unsubscribe, even during subscribe(). */
+  async function run(trigger: 'connecting' | 'connected' | 'reconnecting' | 'next' | 'headers') {
+    const url = name === 'sse()' ? await sseServer() : await wsServer();
+    const states: ConnectionState[] = [];
+    const timersBefore = activeTimers();
+    const subscriber: Subscriber<unknown> = new Subscriber<unknown>({ next: (): void => void (trigger === 'next' && subscriber.unsubscribe()), error: () => undefined, complete: () => undefined });
+    let unsubscribedAt: ConnectionState | 'headers' | undefined;
+    const onState = (state: ConnectionState) => {
+      states.push(state);
+      if (state === trigger && !unsubscribedAt) {
+        unsubscribedAt = state;
+        subscriber.unsubscribe();
+      }
+    };
+    const headers = trigger === 'headers' ? () => (subscriber.unsubscribe(), (unsubscribedAt = 'headers'), { 'x-test': '1' }) : undefined;
+    if (name === 'sse()') {
+      sse(url, { reconnect: fast, state: { next: onState }, headers }).subscribe(subscriber);
+    } else {
+      const connection = webSocket(url, { reconnect: fast, linger: 0, headers });
+      const stateSubscription = connection.state$.subscribe(onState);
+      connection.messages$.subscribe(subscriber);
+      subscriber.add(() => setTimeout(() => stateSubscription.unsubscribe(), 200));
+    }
+    await until(() => subscriber.closed, 'unsubscribed');
+    // Long enough for a stray retry (20 ms) or a late connection to show.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { states, timersBefore };
+  }
+
+  async function openConnections(): Promise<number> {
+    if (name === 'sse()') {
+      const open = await Promise.all(http!.requests.map((request) => Promise.race([request.closed.then(() => 0), new Promise<number>((resolve) => setTimeout(() => resolve(1), 50))])));
+      return open.reduce((sum, count) => sum + count, 0);
+    }
+    return ws!.sockets.filter((socket) => socket.socket.readyState === WsWebSocket.OPEN).length;
+  }
+
+  it.each(['connecting', 'connected', 'reconnecting', 'next', 'headers'] as const)('unsubscribing from inside %s', async (trigger) => {
+    const { states, timersBefore } = await run(trigger);
+    expect(await openConnections()).toBe(0);
+    expect(states.at(-1)).toBe('disconnected');
+    // Sockets finish their closing handshakes (ws arms a timer for it): wait for that, fail on a leak.
+    await until(() => activeTimers() <= timersBefore, 'every timer released');
+    if (trigger === 'reconnecting') {
+      // Nothing was opened after the unsubscription during the wait.
+      const made = name === 'sse()' ? http!.requests.length : ws!.upgrades.length;
+      expect(made).toBe(1);
+    }
+  });
+});
+
+describe('what can never succeed fails at once, typed, and is not retried', () => {
+  const once = { reconnect: { ...fast, maxAttempts: 5 } };
+
+  it.each([
+    ['an invalid URL', 'http://[::1'],
+    ['an unsupported scheme', 'ftp://127.0.0.1/events'],
+    ['credentials in the URL', 'http://user:s3cret@127.0.0.1/events'],
+  ])('sse() with %s: RequestError before any request', async (_what, url) => {
+    const states: ConnectionState[] = [];
+    const recording = record(sse(url, { ...once, state: { next: (state) => states.push(state) } }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).not.toContain('s3cret');
+    expect(states).toEqual([]);
+  });
+
+  it.each([
+    ['an invalid URL', 'ws://[::1'],
+    ['an unsupported scheme', 'ftp://127.0.0.1/socket'],
+    ['credentials in the URL', 'ws://user:s3cret@127.0.0.1/socket'],
+  ])('webSocket() with %s: RequestError, no retry', async (_what, url) => {
+    const recording = record(webSocket(url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['a line break', 'Bearer abc\r\nx-injected: 1'],
+    ['a character beyond Latin-1', 'Bearer s3cret€'],
+  ])('a header value with %s: RequestError naming the header, never its value, on both transports', async (_what, value) => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
+    const viaSse = record(sse('http://127.0.0.1:9/events', { ...once, fetch, headers: { authorization: value } }));
+    await viaSse.done;
+    expect(viaSse.error).toBeInstanceOf(RequestError);
+    expect(fetches).toBe(0);
+    ws = await startWsServer();
+    const viaWs = record(webSocket(ws.url, { ...once, headers: { authorization: value } }).messages$);
+    await viaWs.done;
+    expect(viaWs.error).toBeInstanceOf(RequestError);
+    expect(ws.upgrades).toHaveLength(0);
+    for (const error of [viaSse.error, viaWs.error] as Error[]) {
+      expect(error.message).toContain('"authorization"');
+      expect(error.message).not.toContain('abc');
+      expect(error.message).not.toContain('s3cret');
+    }
+  });
+
+  it('sse() with a custom fetch whose body is not a stream: RequestError, one call', async () => {
+    let calls = 0;
+    const fetch = (async () => {
+      calls += 1;
+      return { status: 200, headers: new Headers({ 'content-type': 'text/event-stream' }), body: 'data: x\n\n', type: 'basic' };
+    }) as unknown as typeof globalThis.fetch;
+    const recording = record(sse('http://127.0.0.1:9/events', { ...once, fetch }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect(calls).toBe(1);
+  });
+
+  it.each([201, 202, 206])('sse() answered %i (a 2xx that is not 200): HttpError, not retried', async (status) => {
+    http = await startServer((_request, response) => response.writeHead(status, { 'content-type': 'text/event-stream' }).end('data: x\n\n'));
+    const recording = record(sse(`${http.url}/events`, once));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect(recording.error).toMatchObject({ status });
+    expect(http.requests).toHaveLength(1);
+  });
+
+  it('sse() caught in a redirect loop: RequestError after 20 redirects, not retried', async () => {
+    http = await startServer((request, response) => response.writeHead(302, { location: `/loop/${request.url!.length}` }).end());
+    const recording = record(sse(`${http.url}/events`, once));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(/redirected more than 20 times/);
+    expect(http.requests).toHaveLength(21);
+  });
+
+  it('webSocket() whose constructor throws: RequestError, not a TypeError from inside the library', async () => {
+    const Throwing = class {
+      constructor() {
+        throw new SyntaxError('bad url ws://host/?token=S3CRET');
+      }
+    } as unknown as WebSocketConstructor;
+    const recording = record(webSocket('ws://127.0.0.1:9/socket?token=S3CRET', { ...once, WebSocket: Throwing }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).not.toContain('S3CRET');
+  });
+
+  it('webSocket() answered with a subprotocol it never offered: ProtocolError, no retry', async () => {
+    ws = await startWsServer({ protocol: 'evil' });
+    const recording = record(webSocket(ws.url, { ...once, protocols: ['good'] }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect((recording.error as Error).message).toMatch(/handshake/);
+    expect(ws.upgrades).toHaveLength(1);
+  });
+
+  it('webSocket() sent a text frame that is not UTF-8: ProtocolError (1007), no retry', async () => {
+    ws = await startWsServer({
+      onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0xc3, 0x28])),
+    });
+    const recording = record(webSocket(ws.url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect(ws.upgrades).toHaveLength(1);
+  });
+});
+
+describe('errors state facts', () => {
+  it('a final error never says it will be retried or that it is reconnecting', async () => {
+    http = await startServer((_request, response) => response.writeHead(503).end());
+    ws = await startWsServer({ reject: () => ({ status: 503 }) });
+    const errors = await Promise.all([
+      lastValueFrom(sse(`${http.url}/events`, { reconnect: { ...fast, maxAttempts: 1 } })).catch((error: unknown) => error),
+      lastValueFrom(sse(`${http.url}/events`, { reconnect: false })).catch((error: unknown) => error),
+      lastValueFrom(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 1 } }).messages$).catch((error: unknown) => error),
+    ]);
+    for (const error of errors as Error[]) {
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error.message).not.toMatch(/retr(y|ied)|reconnect/i);
+    }
+  });
+});
+
+describe('liveness counts every sign of life the platform shows', () => {
+  it('webSocket(): a server that keeps a quiet socket alive with protocol pings only is not dropped', async () => {
+    ws = await startWsServer({
+      onConnection: ({ socket }) => {
+        const pinger = setInterval(() => socket.ping(), 30);
+        socket.once('close', () => clearInterval(pinger));
+      },
+    });
+    const connection = webSocket(ws.url, { idleTimeout: 100, linger: 0, reconnect: fast });
+    const recording = record(connection.messages$);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    recording.subscription.unsubscribe();
+    expect(ws.upgrades).toHaveLength(1);
+    expect(recording.error).toBeUndefined();
+  });
+
+  it('webSocket(): a socket with no sign of life at all is dropped after idleTimeout', async () => {
+    ws = await startWsServer();
+    const errors: unknown[] = [];
+    const connection = webSocket(ws.url, { idleTimeout: 100, linger: 0, reconnect: { ...fast, onRetry: (error) => errors.push(error) } });
+    const recording = record(connection.messages$);
+    await until(() => ws!.upgrades.length >= 2, 'a second socket');
+    recording.subscription.unsubscribe();
+    expect(errors[0]).toBeInstanceOf(TimeoutError);
+  });
+
+  it('sse(): comments count, so a stream of comments only is not idle', async () => {
+    http = await startServer((_request, response) => {
+      openStream(response);
+      const beat = setInterval(() => response.write(': keepalive\n\n'), 30);
+      response.once('close', () => clearInterval(beat));
+    });
+    const recording = record(sse(`${http.url}/events`, { idleTimeout: 100, reconnect: fast }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    recording.subscription.unsubscribe();
+    expect(http.requests).toHaveLength(1);
+  });
+
+  it.each(['sse()', 'webSocket()'])('%s: a handler slower than the idle timeout, while data flows, causes no false timeout', async (name) => {
+    const busy = (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+    };
+    let source: Observable<unknown>;
+    if (name === 'sse()') {
+      http = await startServer((_request, response) => {
+        openStream(response);
+        const feed = setInterval(() => response.write('data: {}\n\n'), 20);
+        response.once('close', () => clearInterval(feed));
+      });
+      source = sse(`${http.url}/events`, { idleTimeout: 100, reconnect: fast });
+    } else {
+      ws = await startWsServer({
+        onConnection: ({ socket }) => {
+          const feed = setInterval(() => socket.send('{}'), 20);
+          socket.once('close', () => clearInterval(feed));
+        },
+      });
+      source = webSocket(ws.url, { idleTimeout: 100, linger: 0, reconnect: fast }).messages$;
+    }
+    // Each delivery blocks the process for twice the idle timeout.
+    const recorded: unknown[] = [];
+    const subscription = source.subscribe(() => (recorded.push(1), busy(200)));
+    await until(() => recorded.length >= 4, 'four slow deliveries', 10_000);
+    subscription.unsubscribe();
+    expect(name === 'sse()' ? http!.requests.length : ws!.upgrades.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('webSocket() in a browser hides the status of a refused upgrade', () => {
+  /** A WebSocket over `ws` that shows only what a browser shows: no status, a 1006 close before open. */
+  const BrowserLike = class {
+    private readonly inner: WsWebSocket;
+    onopen: ((event: unknown) => void) | null = null;
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onclose: ((event: { code: number; reason: string }) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    constructor(url: string, protocols?: string | string[]) {
+      this.inner = new WsWebSocket(url, protocols);
+      this.inner.onopen = () => this.onopen?.({});
+      this.inner.onmessage = (event) => this.onmessage?.({ data: event.data });
+      this.inner.onerror = () => this.onerror?.({});
+      this.inner.onclose = (event) => this.onclose?.({ code: event.code, reason: '' });
+      this.inner.on('unexpected-response', (_request, response) => {
+        response.resume();
+        this.inner.terminate();
+      });
+    }
+    get readyState(): number {
+      return this.inner.readyState;
+    }
+    binaryType = 'arraybuffer';
+    send(data: string): void {
+      this.inner.send(data);
+    }
+    close(code?: number): void {
+      this.inner.close(code);
+    }
+  } as unknown as WebSocketConstructor;
+
+  it('a close before open counts as a possible credential failure: one attempt with fresh credentials', async () => {
+    ws = await startWsServer({
+      reject: (request) => (request.url?.includes('token=good') ? undefined : { status: 401 }),
+      onConnection: ({ socket }) => socket.send('{"ok":true}'),
+    });
+    const contexts: { refresh: boolean }[] = [];
+    const connection = webSocket(
+      ({ refresh }) => {
+        contexts.push({ refresh });
+        return `${ws!.url}/socket?token=${refresh ? 'good' : 'stale'}`;
+      },
+      { WebSocket: BrowserLike, reconnect: { ...fast, maxAttempts: 0 }, linger: 0 },
+    );
+    const first = await lastValueFrom(connection.messages$.pipe(take(1)));
+    expect(first).toEqual({ ok: true });
+    expect(contexts).toEqual([{ refresh: false }, { refresh: true }]);
+  });
+
+  it('without a way to refresh, it is a NetworkError that says the credentials may have been refused', async () => {
+    ws = await startWsServer({ reject: () => ({ status: 401 }) });
+    const recording = record(webSocket(`${ws.url}/socket`, { WebSocket: BrowserLike, reconnect: { ...fast, maxAttempts: 0 } }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toMatch(/credentials may have been refused/);
+  });
+});
+

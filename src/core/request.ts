@@ -1,0 +1,89 @@
+import { RequestError } from './errors';
+import { displayUrl } from './redact';
+
+/** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
+export const MAX_REDIRECTS = 20;
+
+/**
+ * Checks a URL before anything is sent: absolute (relative ones resolve against the page in a
+ * browser), one of `schemes`, and without `user:password@`, which would end up in logs and proxies.
+ * Throws {@link RequestError}; the message shows the URL without its query or user info. @internal
+ */
+export function checkUrl(url: string | URL, schemes: readonly string[], what: string): URL {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url), base);
+  } catch {
+    throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new RequestError(`${what} needs a ${schemes.map((scheme) => scheme.slice(0, -1)).join(' or ')} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them in a header instead (${displayUrl(parsed)}).`);
+  }
+  return parsed;
+}
+
+// RFC 9110 5.1 (field names are tokens) and 5.5 (no CR, LF or NUL in values); fetch takes values as ByteStrings.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks request headers before fetch sees them, so a value HTTP cannot carry fails at once with a
+ * RequestError that names the header but never shows its value (fetch's own TypeError quotes it). @internal
+ */
+export function checkHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name)) throw new RequestError(`"${name.slice(0, 40)}" is not a valid HTTP header name (RFC 9110 5.1).`);
+    if (typeof value !== 'string' || !SENDABLE_VALUE.test(value)) {
+      throw new RequestError(`The value of the "${name}" header cannot be sent: HTTP takes no line breaks, NUL or characters beyond Latin-1 in a header (RFC 9110 5.5).`);
+    }
+  }
+}
+
+/**
+ * A header value as the bytes of its UTF-8 encoding, one character per byte: what a browser's
+ * EventSource sends for a `Last-Event-ID` outside Latin-1 (WHATWG HTML 9.2.4 "UTF-8 encode").
+ * ASCII comes back unchanged. @internal
+ */
+export function utf8HeaderValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  let latin1 = '';
+  for (const byte of new TextEncoder().encode(value)) latin1 += String.fromCharCode(byte);
+  return latin1;
+}
+
+/**
+ * fetch, following redirects itself so that the app's headers never cross to another origin: on a
+ * redirect to another origin only `keep` headers go along (e.g. Accept and Last-Event-ID). At most
+ * {@link MAX_REDIRECTS}; a loop fails with a RequestError. Where the platform hides redirects from
+ * scripts (a browser answers `redirect: 'manual'` with an opaque response), the browser's own rules
+ * apply instead: it follows, dropping Authorization across origins. @internal
+ */
+export async function fetchWithinOrigin(
+  fetchImpl: typeof fetch,
+  url: URL,
+  init: RequestInit & { headers: Record<string, string> },
+  keep: readonly string[],
+): Promise<Response> {
+  const origin = url.origin;
+  let current = url;
+  let request = init;
+  for (let redirects = 0; ; redirects += 1) {
+    const response = await fetchImpl(current.href, { ...request, redirect: 'manual' });
+    if (response.type === 'opaqueredirect') return fetchImpl(current.href, { ...request, redirect: 'follow' });
+    const location = response.headers.get('location');
+    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
+    const next = checkUrl(new URL(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
+    // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
+    const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
+    const headers = next.origin === origin ? request.headers : Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep.includes(name)));
+    request = { ...request, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
+    current = next;
+  }
+}
