@@ -1,0 +1,68 @@
+import { take, lastValueFrom, toArray } from 'rxjs';
+import { sse } from '../../src';
+import { type TestServer, openStream, startServer } from '../helpers/http-server';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const fast = { initialDelay: 10, jitter: 0 };
+/** A header as the bytes were sent, read back as UTF-8 (Node hands header bytes over as Latin-1). */
+const utf8Header = (value: string | string[] | undefined): string => Buffer.from(String(value), 'latin1').toString('utf8');
+
+describe('sse() resumes where it left off', () => {
+  it('sends the lastEventId option as Last-Event-ID on the very first request', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write('data: a\n\n');
+    });
+    await lastValueFrom(sse(`${server.url}/events`, { lastEventId: '41', reconnect: fast }).pipe(take(1)));
+    expect(server.requests[0]!.headers['last-event-id']).toBe('41');
+  });
+
+  it('sends an id given in a block without data on the next reconnect', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      if (index === 0) response.end('id: 1\ndata: one\n\nid: 7\n\n');
+      else response.write('data: two\n\n');
+    });
+    const messages = await lastValueFrom(sse(`${server.url}/events`, { reconnect: fast }).pipe(take(2), toArray()));
+    expect(messages.map((message) => message.data)).toEqual(['one', 'two']);
+    expect(server.requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, '7']);
+  });
+
+  it('resumes after an id outside Latin-1, sending its UTF-8 bytes as a browser does', async () => {
+    const id = 'événement-… 🚀';
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      if (index === 0) response.end(`id: ${id}\ndata: one\n\n`);
+      else response.write('data: two\n\n');
+    });
+    const messages = await lastValueFrom(sse(`${server.url}/events`, { reconnect: fast }).pipe(take(2), toArray()));
+    expect(messages.map((message) => [message.data, message.lastEventId])).toEqual([['one', id], ['two', id]]);
+    expect(utf8Header(server.requests[1]!.headers['last-event-id'])).toBe(id);
+  });
+});
+
+describe('sse() keeps the app\'s headers within the origin across redirects', () => {
+  it('follows a same-origin redirect with every header, and a cross-origin one with Accept and Last-Event-ID only', async () => {
+    server = await startServer((request, response) => {
+      const port = new URL(server!.url).port;
+      if (request.url === '/start') return void response.writeHead(307, { location: '/same' }).end();
+      // localhost and 127.0.0.1 are different origins of the same server.
+      if (request.url === '/same') return void response.writeHead(302, { location: `http://localhost:${port}/other` }).end();
+      openStream(response);
+      response.write('data: here\n\n');
+    });
+    const headers = { authorization: 'Bearer s3cret', 'x-api-key': 'k3y' };
+    await lastValueFrom(sse(`${server.url}/start`, { headers, lastEventId: '9', reconnect: fast }).pipe(take(1)));
+    const seen = server.requests.map((request) => [request.url, request.headers.authorization, request.headers['x-api-key'], request.headers['last-event-id']]);
+    expect(seen).toEqual([
+      ['/start', 'Bearer s3cret', 'k3y', '9'],
+      ['/same', 'Bearer s3cret', 'k3y', '9'],
+      ['/other', undefined, undefined, '9'],
+    ]);
+  });
+});
