@@ -79,7 +79,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       const Implementation = config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
       warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
       try {
-        socket = new Implementation(url, config.protocols, nodeSocketOptions(headers, config.maxMessageSize, config.perMessageDeflate));
+        // An explicit `undefined` would be offered as the subprotocol "undefined" by a browser: [] means none.
+        socket = new Implementation(url, config.protocols ?? [], nodeSocketOptions(headers, config.maxMessageSize, config.perMessageDeflate));
       } catch {
         // The constructor's own message is left out: it may quote the URL, query and all.
         return fail(new RequestError(`Could not open a WebSocket to ${where}: the URL, its scheme or the subprotocols are not valid.`));
