@@ -25,6 +25,8 @@ export class FakeBrowser {
   readonly made: FakeChannel[] = [];
   private readonly holders = new Map<string, LockRequest>();
   private readonly queues = new Map<string, LockRequest[]>();
+  /** Runs each task by itself on a later macrotask, as a browser would (for tests against real servers). */
+  auto = false;
   /** Makes a message unreadable for a receiver (it gets `messageerror`), like a value that does not deserialize there. */
   unreadable: (data: unknown) => boolean = () => false;
 
@@ -54,6 +56,11 @@ export class FakeBrowser {
 
   /** @internal */ enqueue(task: Task): void {
     this.tasks.push(task);
+    if (!this.auto) return;
+    setImmediate(() => {
+      const at = this.tasks.indexOf(task);
+      if (at >= 0) this.tasks.splice(at, 1)[0]!.run();
+    });
   }
 
   /** @internal */ request(name: string, request: LockRequest, signal: AbortSignal | undefined): void {
@@ -97,6 +104,25 @@ export class FakeBrowser {
         );
       },
     });
+  }
+}
+
+/**
+ * Installs a tab's APIs as the globals (`navigator.locks`, `BroadcastChannel`) while `subscribe` runs,
+ * for code that finds them itself, as the clients do: a subscription keeps the APIs it found.
+ */
+export function inTab<T>(tab: FakeTab, subscribe: () => T): T {
+  const scope = globalThis as { navigator?: unknown; BroadcastChannel?: unknown };
+  const navigator = Object.getOwnPropertyDescriptor(scope, 'navigator');
+  const Channel = scope.BroadcastChannel;
+  Object.defineProperty(scope, 'navigator', { value: { locks: tab.locks }, configurable: true, writable: true });
+  scope.BroadcastChannel = tab.BroadcastChannel;
+  try {
+    return subscribe();
+  } finally {
+    if (navigator) Object.defineProperty(scope, 'navigator', navigator);
+    else delete scope.navigator;
+    scope.BroadcastChannel = Channel;
   }
 }
 
