@@ -14,6 +14,7 @@
  * ```
  */
 export interface TabLocks {
+  /** Queues for the lock `name`; calls `callback` once it is granted and holds the lock until the promise it returns settles. */
   request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
 }
 
@@ -27,9 +28,13 @@ export interface TabLocks {
  * ```
  */
 export interface TabChannel {
+  /** Sends a structured clone of `message` to every other channel of the same name; throws a `DataCloneError` if it does not clone. */
   postMessage(message: unknown): void;
+  /** Stops sending and receiving. */
   close(): void;
+  /** `message` carries what another channel posted; `messageerror`, a message that could not be deserialized here. */
   addEventListener(type: 'message' | 'messageerror', listener: (event: { readonly data: unknown }) => void): void;
+  /** Removes a listener added with `addEventListener`. */
   removeEventListener(type: 'message' | 'messageerror', listener: (event: { readonly data: unknown }) => void): void;
 }
 
