@@ -112,17 +112,26 @@ export class FakeBrowser {
  * for code that finds them itself, as the clients do: a subscription keeps the APIs it found.
  */
 export function inTab<T>(tab: FakeTab, subscribe: () => T): T {
+  return withGlobals({ locks: tab.locks }, tab.BroadcastChannel, subscribe);
+}
+
+/** Runs `subscribe` with no `navigator` (so no Web Locks), as in Node 20; Node 24 has them. */
+export function withoutWebLocks<T>(subscribe: () => T): T {
+  return withGlobals(undefined, (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel, subscribe);
+}
+
+function withGlobals<T>(navigator: unknown, Channel: unknown, run: () => T): T {
   const scope = globalThis as { navigator?: unknown; BroadcastChannel?: unknown };
-  const navigator = Object.getOwnPropertyDescriptor(scope, 'navigator');
-  const Channel = scope.BroadcastChannel;
-  Object.defineProperty(scope, 'navigator', { value: { locks: tab.locks }, configurable: true, writable: true });
-  scope.BroadcastChannel = tab.BroadcastChannel;
+  const savedNavigator = Object.getOwnPropertyDescriptor(scope, 'navigator');
+  const SavedChannel = scope.BroadcastChannel;
+  Object.defineProperty(scope, 'navigator', { value: navigator, configurable: true, writable: true });
+  scope.BroadcastChannel = Channel;
   try {
-    return subscribe();
+    return run();
   } finally {
-    if (navigator) Object.defineProperty(scope, 'navigator', navigator);
+    if (savedNavigator) Object.defineProperty(scope, 'navigator', savedNavigator);
     else delete scope.navigator;
-    scope.BroadcastChannel = Channel;
+    scope.BroadcastChannel = SavedChannel;
   }
 }
 

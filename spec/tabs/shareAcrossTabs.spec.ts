@@ -8,7 +8,7 @@ import {
   type SseMessage,
   shareAcrossTabs,
 } from '../../src';
-import { FakeBrowser, FakeChannel, type FakeTab } from '../helpers/fake-tabs';
+import { FakeBrowser, FakeChannel, type FakeTab, withoutWebLocks } from '../helpers/fake-tabs';
 import { type Recording, record } from '../helpers/observe';
 import { FakeFeed, range } from './fake-feed';
 
@@ -350,12 +350,14 @@ describe('shareAcrossTabs', () => {
     for (const { error } of recordings) expect(error).toMatchObject({ constructor: HttpError, status: 503, retryAfter: 1000 });
   });
 
-  it('without Web Locks (Node) each subscription subscribes to the factory itself, and leads', () => {
+  it('without Web Locks (as in Node 20) each subscription subscribes to the factory itself, and leads', () => {
     const leads: boolean[] = [];
     const states: ConnectionState[] = [];
     const factory = jest.fn(({ lastEventId, state }) => feed.connect(lastEventId, state));
-    const first = record(shareAcrossTabs('jobs', factory, { leader: { next: (value) => leads.push(value) }, state: { next: (value) => states.push(value) } }));
-    const second = record(shareAcrossTabs('jobs', factory));
+    const [first, second] = withoutWebLocks(() => [
+      record(shareAcrossTabs('jobs', factory, { leader: { next: (value) => leads.push(value) }, state: { next: (value) => states.push(value) } })),
+      record(shareAcrossTabs('jobs', factory)),
+    ]);
     feed.emit();
     expect(factory).toHaveBeenCalledTimes(2);
     expect(factory.mock.calls[0]![0].lastEventId).toBeUndefined();
@@ -366,6 +368,6 @@ describe('shareAcrossTabs', () => {
     expect(feed.connections).toBe(0);
     expect(leads).toEqual([true, false]);
     expect(states).toEqual(['connecting', 'connected', 'disconnected']);
-    expect(record(shareAcrossTabs('empty', () => EMPTY)).completed).toBe(true);
+    expect(withoutWebLocks(() => record(shareAcrossTabs('empty', () => EMPTY))).completed).toBe(true);
   });
 });

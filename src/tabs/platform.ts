@@ -55,8 +55,8 @@ export interface TabsPlatform {
 }
 
 /**
- * The injected APIs, else the environment's; undefined where either is missing (Node without Web
- * Locks, older browsers), and then a caller subscribes on its own. @internal
+ * The injected APIs, else the environment's; undefined where either is missing (Node 20 has no Web
+ * Locks; older browsers), and then a caller subscribes on its own. @internal
  */
 export function tabsPlatform(locks?: TabLocks, Channel?: TabChannelConstructor): TabsPlatform | undefined {
   const scope = globalThis as { navigator?: { locks?: TabLocks }; BroadcastChannel?: TabChannelConstructor };

@@ -71,8 +71,9 @@ export interface ShareAcrossTabsOptions<T> {
  * rebuilt by name (`instanceof AuthError` and `status` hold).
  *
  * Nothing happens until subscribe; unsubscribing leaves the lock queue (or hands the lead over) and
- * closes the channel. Where the Web Locks API or BroadcastChannel is missing (Node, older browsers),
- * each subscription simply subscribes to `factory({ state })` and leads alone. See docs/tabs.md.
+ * closes the channel. Where the Web Locks API or BroadcastChannel is missing (Node 20, older
+ * browsers), each subscription simply subscribes to `factory({ state })` and leads alone; Node 24 has
+ * both, and there the subscriptions of one process share. See docs/tabs.md.
  *
  * @param name Names the shared stream: subscriptions with the same name share one upstream, so it must
  * identify everything the upstream depends on (URL, filter, account).
