@@ -74,7 +74,13 @@ export class TabParticipant<T> {
     channel.addEventListener('message', this.onMessage);
     channel.addEventListener('messageerror', this.onMessageError);
     this.post({ kind: 'hello' });
-    platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead()).catch(() => {
+    let queued: Promise<unknown>;
+    try {
+      queued = platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead());
+    } catch (error) {
+      queued = Promise.reject(error);
+    }
+    queued.catch(() => {
       if (this.closed || this.withdrawal.signal.aborted) return;
       // The lock manager refused (e.g. storage is blocked for this document): share nothing, subscribe alone.
       this.closeChannel();
