@@ -6,6 +6,7 @@ import {
   NetworkError,
   ProtocolError,
   RealtimeError,
+  RequestError,
   TimeoutError,
   isAuthError,
   isHttpError,
@@ -21,6 +22,7 @@ describe('errors crossing tabs', () => {
     const cloned = structuredClone(new AuthError('Refused', 401)) as Error;
     expect(cloned).not.toBeInstanceOf(AuthError);
     expect((cloned as Partial<AuthError>).status).toBeUndefined();
+    expect(isRealtimeError(cloned)).toBe(false);
   });
 
   it.each([
@@ -28,6 +30,7 @@ describe('errors crossing tabs', () => {
     ['AuthError', new AuthError('http://api/events refused the credentials (401).', 401)],
     ['HttpError', new HttpError('http://api/events answered 503.', 503, 2000)],
     ['ProtocolError', new ProtocolError('http://api/events answered text/html, not text/event-stream.')],
+    ['RequestError', new RequestError('sse() cannot use ftp://example.com/events: only http and https are supported.')],
     ['NetworkError', new NetworkError('Could not connect to http://api/events.', { cause: new TypeError('fetch failed') })],
     ['TimeoutError', new TimeoutError('No Miosa event for 300000 ms.', 300_000)],
     ['DecodeError', new DecodeError('A "job.created" event did not decode.', ['data.priority: expected number'], { type: 'JobCreated' })],
@@ -45,6 +48,21 @@ describe('errors crossing tabs', () => {
       expect(rebuilt.cause).toBeInstanceOf(TypeError);
       expect((rebuilt.cause as Error).message).toBe('fetch failed');
     }
+  });
+
+  it("keeps an app's own RealtimeError subclass a RealtimeError, with its name and fields", () => {
+    class QuotaExceeded extends RealtimeError {
+      override name = 'QuotaExceeded';
+      readonly limit = 10;
+    }
+    const rebuilt = acrossTabs(new QuotaExceeded('Over the quota.')) as Error & { limit?: number };
+    expect([rebuilt instanceof RealtimeError, isRealtimeError(rebuilt), rebuilt.name, rebuilt.message, rebuilt.limit]).toEqual([
+      true,
+      true,
+      'QuotaExceeded',
+      'Over the quota.',
+      10,
+    ]);
   });
 
   it('keeps the guards working: isAuthError, isHttpError with status and retryAfter', () => {

@@ -1,10 +1,11 @@
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import { RealtimeError } from '../core/errors';
 import { Relay } from '../core/relay';
-import { type ConnectionState, StateReporter } from '../core/state';
+import type { ConnectionState } from '../core/state';
 import { type TabMessage, isTabMessage, sharedName } from './messages';
 import type { TabChannel, TabsPlatform } from './platform';
 import { ReplayFilter } from './replay-filter';
+import { reporter } from './reporter';
 import type { LeaderContext, ShareAcrossTabsOptions } from './shareAcrossTabs';
 import { copyThrown, rebuildThrown } from './thrown-copy';
 
@@ -43,27 +44,28 @@ export class TabParticipant<T> {
   private readonly epoch = randomEpoch();
   private readonly replays = new ReplayFilter();
   private readonly withdrawal = new AbortController();
-  private readonly stateReporter: StateReporter;
+  private readonly reportState: (state: ConnectionState) => void;
+  private readonly reportLeader: (leader: boolean) => void;
   private readonly replacedLeaders = new Set<string>();
   private channel: TabChannel | undefined;
   private leading: Leadership | undefined;
   /** The leader whose states this participant shows. */
   private stateEpoch: string | undefined;
   private connectedOnce = false;
-  private isLeader: boolean | undefined;
   private closed = false;
 
   constructor(
     private readonly config: ParticipantConfig<T>,
     private readonly subscriber: Subscriber<T>,
   ) {
-    this.stateReporter = new StateReporter(config.options.state);
+    this.reportState = reporter(config.options.state);
+    this.reportLeader = reporter(config.options.leader);
   }
 
   start(): void {
     const { platform, name } = this.config;
     this.showState('connecting');
-    this.setLeader(false);
+    this.reportLeader(false);
     let channel: TabChannel;
     try {
       channel = new platform.Channel(sharedName(name));
@@ -106,7 +108,7 @@ export class TabParticipant<T> {
       );
       const leading: Leadership = { upstream, release, state: 'connecting', reportsState: false };
       this.leading = leading;
-      this.setLeader(true);
+      this.reportLeader(true);
       this.upstreamState('connecting');
       const context: LeaderContext = {
         lastEventId: this.replays.lastEventId,
@@ -230,13 +232,7 @@ export class TabParticipant<T> {
    */
   private showState(state: ConnectionState): void {
     if (state === 'connected') this.connectedOnce = true;
-    this.stateReporter.set(state === 'connecting' && this.connectedOnce ? 'reconnecting' : state);
-  }
-
-  private setLeader(leader: boolean): void {
-    if (leader === this.isLeader) return;
-    this.isLeader = leader;
-    this.config.options.leader?.next?.(leader);
+    this.reportState(state === 'connecting' && this.connectedOnce ? 'reconnecting' : state);
   }
 
   /** The value's id, or FAILED after the `eventId` option threw (the stream then fails). */
@@ -284,8 +280,8 @@ export class TabParticipant<T> {
       this.withdrawal.abort();
     }
     this.closeChannel();
-    this.setLeader(false);
-    this.stateReporter.set('disconnected');
+    this.reportLeader(false);
+    this.reportState('disconnected');
   }
 
   private closeChannel(): void {

@@ -1,7 +1,8 @@
 import { Observable, type Observer } from 'rxjs';
-import { type ConnectionState, StateReporter } from '../core/state';
+import type { ConnectionState } from '../core/state';
 import { TabParticipant } from './participant';
 import { type TabChannelConstructor, type TabLocks, tabsPlatform } from './platform';
+import { reporter } from './reporter';
 
 /**
  * What the factory of {@link shareAcrossTabs} gets when its tab takes the lead.
@@ -103,24 +104,24 @@ export function shareAcrossTabs<T>(
 /** Where tabs cannot share: the factory's own stream, led by this subscription, its states passed on. */
 function alone<T>(factory: (context: LeaderContext) => Observable<T>, options: ShareAcrossTabsOptions<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const state = new StateReporter(options.state);
+    const reportState = reporter(options.state);
     let reportsState = false;
-    state.set('connecting');
+    reportState('connecting');
     options.leader?.next?.(true);
     const subscription = factory({
       state: {
         next: (value) => {
           reportsState = true;
-          state.set(value);
+          reportState(value);
         },
         error: () => undefined,
         complete: () => undefined,
       },
     }).subscribe(subscriber);
-    if (!reportsState) state.set('connected');
+    if (!reportsState) reportState('connected');
     return () => {
       subscription.unsubscribe();
-      state.set('disconnected');
+      reportState('disconnected');
       options.leader?.next?.(false);
     };
   });

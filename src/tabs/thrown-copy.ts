@@ -6,7 +6,9 @@ import {
   NetworkError,
   ProtocolError,
   RealtimeError,
+  RequestError,
   TimeoutError,
+  isRealtimeError,
 } from '../core/errors';
 
 /**
@@ -25,6 +27,8 @@ export type ThrownCopy =
       readonly fields: Readonly<Record<string, unknown>>;
       readonly cause: ThrownCopy | undefined;
       readonly domException: boolean;
+      /** Whether it carried the RealtimeError brand (a subclass this table does not name keeps it). */
+      readonly realtime: boolean;
     }
   | { readonly kind: 'other'; readonly value: unknown };
 
@@ -47,6 +51,7 @@ export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
     fields,
     cause: cause === undefined || depth >= MAX_CAUSES ? undefined : copyThrown(cause, depth + 1),
     domException: isDomException(thrown),
+    realtime: isRealtimeError(thrown),
   };
 }
 
@@ -62,6 +67,7 @@ const REALTIME_ERRORS: Readonly<Record<string, (message: string, fields: Fields,
   HttpError: (message, fields, options) =>
     new HttpError(message, number(fields.status), typeof fields.retryAfter === 'number' ? fields.retryAfter : undefined, options),
   ProtocolError: (message, _fields, options) => new ProtocolError(message, options),
+  RequestError: (message, _fields, options) => new RequestError(message, options),
   NetworkError: (message, _fields, options) => new NetworkError(message, options),
   TimeoutError: (message, fields, options) => new TimeoutError(message, number(fields.timeout), options),
   DecodeError: (message, fields) =>
@@ -82,8 +88,9 @@ const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: O
 
 /**
  * The error again: a RealtimeError subclass by its name (so `instanceof AuthError` and `status`
- * hold in every tab), a built-in Error kind or DOMException by its name, anything else as an Error
- * carrying the original name and fields. The stack is the leader tab's. @internal
+ * hold in every tab), another RealtimeError (an app's own subclass) as a RealtimeError with its name,
+ * a built-in Error kind or DOMException by its name, anything else as an Error carrying the
+ * original name and fields. The stack is the leader tab's. @internal
  */
 export function rebuildThrown(copy: ThrownCopy): unknown {
   if (copy.kind === 'other') return copy.value;
@@ -92,7 +99,9 @@ export function rebuildThrown(copy: ThrownCopy): unknown {
   const BuiltIn = Object.hasOwn(BUILT_IN_ERRORS, copy.name) ? BUILT_IN_ERRORS[copy.name] : undefined;
   const error: Error = realtime
     ? realtime(copy.message, copy.fields, options)
-    : copy.domException && typeof DOMException === 'function'
+    : copy.realtime
+      ? Object.assign(new RealtimeError(copy.message, options), { name: copy.name })
+      : copy.domException && typeof DOMException === 'function'
       ? new DOMException(copy.message, copy.name)
       : BuiltIn
         ? new BuiltIn(copy.message, options)
