@@ -45,3 +45,6 @@ export type { DecodeWithOptions } from './operators/decodeWith';
 export { decodeWith } from './operators/decodeWith';
 export type { TypeRouter } from './operators/typeRouter';
 export { typeRouter } from './operators/typeRouter';
+export type { LeaderContext, ShareAcrossTabsOptions } from './tabs/shareAcrossTabs';
+export { shareAcrossTabs } from './tabs/shareAcrossTabs';
+export type { TabLocks, TabChannel, TabChannelConstructor } from './tabs/platform';

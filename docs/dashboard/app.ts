@@ -1,6 +1,7 @@
 /**
  * The live dashboard: the browser build of rx-realtime (native fetch and WebSocket) reading the
- * reference server's simulated Spooled traffic. Served by `rx-realtime demo`.
+ * reference server's simulated Spooled traffic. Served by `rx-realtime demo`. Every tab of it open in
+ * one browser shares one connection (`shareAcrossTabs`), held by whichever tab leads.
  */
 import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, scan, share, startWith, switchMap } from 'rxjs';
 import { ofType } from '../../src/index';
@@ -20,10 +21,12 @@ async function main(): Promise<void> {
     reconnectDelay: 300,
     maxReconnectDelay: 3000,
     maxReconnectAttempts: 0,
+    shareAcrossTabs: true,
   });
   const events$: Observable<SpooledEvent> = spooled.events$().pipe(share());
 
   showState(spooled.state$);
+  showRole(spooled.leader$);
   showCounters(events$);
   showThroughput(events$);
   showLatest(events$);
@@ -41,6 +44,15 @@ function showState(state$: Observable<string>): void {
     badge.dataset.state = state;
     badge.dataset.history = `${badge.dataset.history ?? ''} ${state}`.trim(); // every state seen, for the browser test
     if (state === 'reconnecting') element('reconnects').textContent = `${(reconnects += 1)} reconnect${reconnects === 1 ? '' : 's'}`;
+  });
+}
+
+/** Whether this tab holds the connection the tabs share, or follows the one that does. */
+function showRole(leader$: Observable<boolean>): void {
+  const role = element('role');
+  leader$.subscribe((leads) => {
+    role.textContent = leads ? 'this tab holds the connection' : 'sharing another tab\'s connection';
+    role.dataset.leader = String(leads);
   });
 }
 

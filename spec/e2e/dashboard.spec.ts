@@ -4,6 +4,8 @@ import { PassThrough } from 'node:stream';
 import { type Browser, chromium } from 'playwright-core';
 import { runDemo } from '../../src/cli/demo';
 import { printer } from '../../src/cli/format';
+import type { ReferenceServer } from '../../src/testing';
+import { until } from '../helpers/observe';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -21,11 +23,21 @@ describe('the live dashboard in Chromium', () => {
   it('shows live counters, survives "drop every connection", and keeps counting', async () => {
     expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
     const quiet = new PassThrough().resume();
+    let server!: ReferenceServer;
     const url = await new Promise<string>((resolve) => {
-      demo = runDemo({ dropEvery: 0, print: printer(quiet, quiet, { json: false }), out: quiet, signal: stop.signal, onReady: (_server, page) => resolve(page) });
+      demo = runDemo({
+        dropEvery: 0,
+        print: printer(quiet, quiet, { json: false }),
+        out: quiet,
+        signal: stop.signal,
+        onReady: (ready, page) => {
+          server = ready;
+          resolve(page);
+        },
+      });
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(url);
@@ -55,6 +67,21 @@ describe('the live dashboard in Chromium', () => {
     await page.fill('#filter', '*');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(__dirname, '../../docs/dashboard.png') });
+
+    // A second tab shares the first one's connection; closing the first hands the connection over.
+    expect(await page.getAttribute('#role', 'data-leader')).toBe('true');
+    const connections = server.faults.connections; // this page's socket and the demo's own client
+    const second = await page.context().newPage();
+    second.on('pageerror', (error) => problems.push(error.message));
+    await second.goto(url);
+    await second.waitForFunction(() => document.getElementById('state')?.dataset.state === 'connected' && document.getElementById('role')?.dataset.leader === 'false');
+    await second.waitForFunction(() => Number(document.getElementById('count-created')?.textContent) >= 2, undefined, { timeout: 10_000 });
+    expect(server.faults.connections).toBe(connections);
+    await page.close();
+    await second.waitForFunction(() => document.getElementById('role')?.dataset.leader === 'true', undefined, { timeout: 5000 });
+    const counted = Number(await second.textContent('#count-created'));
+    await second.waitForFunction((seen) => Number(document.getElementById('count-created')?.textContent) > seen + 1, counted, { timeout: 10_000 });
+    await until(() => server.faults.connections === connections, 'one socket for the dashboard again');
     expect(problems).toEqual([]);
   }, 60_000);
 });

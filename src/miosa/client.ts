@@ -5,6 +5,9 @@ import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
+import { LeaderTally } from '../tabs/leader-tally';
+import { type LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
+import { clientStreamName } from '../tabs/stream-name';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
 
 /**
@@ -34,6 +37,13 @@ export interface MiosaOptions {
   readonly scheduler?: SchedulerLike;
   /** Where the insecure-transport warning goes. @default console.warn */
   readonly logger?: (message: string) => void;
+  /**
+   * In a browser, share each stream with the other tabs of the origin that open the same one with the
+   * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
+   * changes hands (see `shareAcrossTabs` and docs/tabs.md). Each tab applies its own `timeout`.
+   * @default false
+   */
+  readonly shareAcrossTabs?: boolean;
 }
 
 /**
@@ -63,6 +73,8 @@ export interface MiosaStreamOptions {
 export interface MiosaEvents {
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;
+  /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
+  readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
   /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
@@ -90,9 +102,11 @@ export function miosaEvents(options: MiosaOptions): MiosaEvents {
 
 class MiosaClient implements MiosaEvents {
   private readonly combined = new CombinedState();
+  private readonly leaders = new LeaderTally();
   private readonly closing = new Subject<void>();
   private readonly baseUrl: string;
   readonly state$ = this.combined.subject.asObservable();
+  readonly leader$ = this.leaders.leader$;
 
   constructor(private readonly options: MiosaOptions) {
     if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
@@ -124,18 +138,7 @@ class MiosaClient implements MiosaEvents {
   private open(url: string, options: MiosaStreamOptions): Observable<SseMessage> {
     const scheduler = this.options.scheduler ?? asyncScheduler;
     const limit = options.timeout ?? DEFAULT_TIMEOUT;
-    return defer(() => {
-      const part = this.combined.part();
-      return sse(url, {
-        headers: { authorization: `Bearer ${this.options.apiKey}` },
-        reconnect: this.options.reconnect ?? { maxAttempts: 5 },
-        endOfStream: 'complete',
-        idleTimeout: this.options.idleTimeout ?? 120_000,
-        state: part,
-        fetch: this.options.fetch,
-        scheduler,
-      }).pipe(finalize(() => part.release()));
-    }).pipe(
+    return this.messages(url, scheduler).pipe(
       timeout({
         each: limit,
         scheduler,
@@ -146,6 +149,29 @@ class MiosaClient implements MiosaEvents {
       filter((message) => message.data !== ''),
       takeUntil(this.closing),
     );
+  }
+
+  /** The SSE messages of one endpoint: this tab's own connection, or the one the tabs share (ids and all, so a new leader resumes). */
+  private messages(url: string, scheduler: SchedulerLike): Observable<SseMessage> {
+    const connect = ({ lastEventId, state }: Partial<LeaderContext>): Observable<SseMessage> =>
+      sse(url, {
+        headers: { authorization: `Bearer ${this.options.apiKey}` },
+        reconnect: this.options.reconnect ?? { maxAttempts: 5 },
+        endOfStream: 'complete',
+        idleTimeout: this.options.idleTimeout ?? 120_000,
+        lastEventId,
+        state,
+        fetch: this.options.fetch,
+        scheduler,
+      });
+    if (this.options.shareAcrossTabs) {
+      const name = clientStreamName(`rx-realtime/miosa ${url}`, this.options.apiKey);
+      return defer(() => shareAcrossTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
+    }
+    return defer(() => {
+      const part = this.combined.part();
+      return connect({ state: part }).pipe(finalize(() => part.release()));
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { DecodeError, RealtimeError, isRealtimeError } from '../core/errors';
 import { CombinedState } from '../core/combined-state';
@@ -9,6 +9,9 @@ import { Relay } from '../core/relay';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import { type TypeRouter, typeRouter } from '../operators/typeRouter';
+import { LeaderTally } from '../tabs/leader-tally';
+import { shareAcrossTabs } from '../tabs/shareAcrossTabs';
+import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { decodeSpooledEvent } from './codecs';
 import { SpooledCredentials, type TokenSource } from './credentials';
@@ -60,6 +63,14 @@ export interface SpooledOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Runs every timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * In a browser, share each `events$(filter)` stream with the other tabs of the origin that open
+   * the same filter with the same credential: one connection, held by a leader tab, whose decoded
+   * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
+   * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
+   * @default false
+   */
+  readonly shareAcrossTabs?: boolean;
 }
 
 /**
@@ -92,7 +103,9 @@ export interface SpooledRealtime {
   /** The combined state of the client's connections; replays the current one. */
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;
-  /** Events that were skipped (undecodable) and frames the sockets dropped. Never errors. */
+  /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
+  readonly leader$: Observable<boolean>;
+  /** Events that were skipped (undecodable) and frames the sockets dropped (in the tab that holds the connection). Never errors. */
   readonly errors$: Observable<RealtimeError>;
   /**
    * Typed events, filtered. Cold: each subscription connects (WebSocket subscriptions with the same
@@ -122,6 +135,7 @@ export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
 
 class SpooledClient implements SpooledRealtime {
   private readonly combined = new CombinedState();
+  private readonly leaders = new LeaderTally();
   private readonly errors = new Subject<RealtimeError>();
   private readonly closing = new Subject<void>();
   /** One socket per distinct server filter, with a router over its decoded events. */
@@ -133,6 +147,7 @@ class SpooledClient implements SpooledRealtime {
   private readonly log: (message: string, ...args: unknown[]) => void;
 
   readonly state$ = this.combined.subject.asObservable();
+  readonly leader$ = this.leaders.leader$;
   readonly errors$ = this.errors.asObservable();
 
   constructor(private readonly options: SpooledOptions) {
@@ -164,7 +179,20 @@ class SpooledClient implements SpooledRealtime {
   }
 
   events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
-    return this.options.transport === 'sse' ? this.sseEvents(filter) : this.wsEvents(filter);
+    if (!this.options.shareAcrossTabs) return this.localEvents(filter);
+    const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;
+    const what = JSON.stringify([filter.queueName, filter.jobId, filter.workerId, filter.events]);
+    const token = this.options.token;
+    const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, this.options.apiKey ?? (typeof token === 'string' ? token : undefined));
+    // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
+    return defer(() =>
+      shareAcrossTabs(name, ({ state }) => this.localEvents(filter, state), { state: this.combined.part(), leader: this.leaders.part() }),
+    ).pipe(takeUntil(this.closing));
+  }
+
+  /** This tab's own stream; `state` also receives its connection states (for the other tabs, when shared). */
+  private localEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
+    return this.options.transport === 'sse' ? this.sseEvents(filter, state) : this.wsEvents(filter, state);
   }
 
   /** SSE streams listen for `closing`; closing a socket completes everything routed from it. */
@@ -176,11 +204,11 @@ class SpooledClient implements SpooledRealtime {
   // --- WebSocket ------------------------------------------------------------------------------------
 
   /** Looks the channel up on every subscription (deferred), so a held Observable re-subscribed after its socket closed gets a live one. */
-  private wsEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
-    return defer(() => this.wsChannelEvents(filter));
+  private wsEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
+    return defer(() => this.wsChannelEvents(filter, state));
   }
 
-  private wsChannelEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+  private wsChannelEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
     const serverEvents = exactNames(filter.events);
     const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEvents ?? null]);
     let channel = this.channels.get(key);
@@ -195,7 +223,14 @@ class SpooledClient implements SpooledRealtime {
       this.channels.set(key, channel);
     }
     const routed = channel.router.on(...(filter.events?.length ? filter.events : ['*']));
-    return filter.workerId === undefined ? routed : routed.pipe(rxFilter(clientFilter({ workerId: filter.workerId })));
+    const events = filter.workerId === undefined ? routed : routed.pipe(rxFilter(clientFilter({ workerId: filter.workerId })));
+    if (!state) return events;
+    const { socket } = channel;
+    return new Observable<SpooledEvent>((subscriber) => {
+      const reporting = socket.state$.subscribe((value) => state.next(value));
+      reporting.add(events.subscribe(subscriber));
+      return reporting;
+    });
   }
 
   /** `forget` runs when the socket has closed for good (linger over, or a fatal error): the channel is dropped, so one-off filters (a job id) do not pile up. */
@@ -242,7 +277,7 @@ class SpooledClient implements SpooledRealtime {
    * One operator from SSE message to typed event: parse, decode, drop Pings, filter, and (for a job
    * stream) end after the terminal status, in a single call per message.
    */
-  private sseEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+  private sseEvents(filter: SubscriptionFilter, upstreamState?: Observer<ConnectionState>): Observable<SpooledEvent> {
     const { url, isJob } = sseEndpoint(this.baseUrl, filter);
     const accepts = clientFilter(filter);
     return new Observable<SpooledEvent>((subscriber) => {
@@ -254,6 +289,7 @@ class SpooledClient implements SpooledRealtime {
         state: {
           next: (state) => {
             part.next(state);
+            upstreamState?.next(state);
             this.log(`sse ${displayUrl(url)}: ${state}`);
           },
         },

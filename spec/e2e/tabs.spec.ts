@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { until } from '../helpers/observe';
+
+const ROOT = join(__dirname, '../..');
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const STREAM = '/api/v1/events/stream';
+
+interface Probe {
+  received: number[];
+  states: string[];
+  leader: boolean;
+  error: string | undefined;
+}
+
+/** The page script, bundled from the built package (dist/) as an app's bundler would. */
+async function bundlePage(): Promise<string> {
+  expect(existsSync(join(ROOT, 'dist/index.mjs')) ? 'built' : 'dist/ is missing: run `npm run build` first').toBe('built');
+  const result = await build({
+    entryPoints: [join(__dirname, 'tabs-page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    alias: { 'rx-realtime': join(ROOT, 'dist/index.mjs'), 'rx-realtime/miosa': join(ROOT, 'dist/miosa/index.mjs') },
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pages of one origin (via %s)', (via) => {
+  let server: ReferenceServer;
+  let browser: Browser | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  /** The Last-Event-ID of every stream request the server got, in order ('' for none). */
+  const streams: string[] = [];
+  const arrivals: number[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
+    const script = await bundlePage();
+    server = await startReferenceServer({
+      sseIds: true,
+      replayOverlap: 3, // a resumed stream repeats the last 3 events before Last-Event-ID: the pages must drop them
+
+      handle: (request, response) => {
+        const path = (request.url ?? '/').split('?')[0];
+        if (path === STREAM) {
+          streams.push(String(request.headers['last-event-id'] ?? ''));
+          arrivals.push(Date.now());
+          return false; // the reference server answers it
+        }
+        if (path === '/') response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>tabs</title><script type="module" src="/page.js"></script>');
+        else if (path === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+        else return false;
+        return true;
+      },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  });
+  afterAll(async () => {
+    clearInterval(ticker);
+    await browser?.close();
+    await server?.close();
+  });
+
+  const probe = (page: Page): Promise<Probe> => page.evaluate(() => (window as unknown as { probe: Probe }).probe);
+
+  it('holds one stream for all pages; closing the leader resumes it with Last-Event-ID in about a second, with no gap or repeat; closing all ends it', async () => {
+    const context: BrowserContext = await browser!.newContext();
+    const problems: string[] = [];
+    const pages: Page[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${server.url}/?via=${via}`);
+      await page.waitForFunction(() => (window as unknown as { probe?: Probe }).probe?.states.at(-1) === 'connected');
+      pages.push(page);
+    }
+    expect(streams).toEqual(['']);
+    expect(server.faults.connections).toBe(1);
+    const leaders = await Promise.all(pages.map(async (page) => (await probe(page)).leader));
+    expect(leaders).toEqual([true, false, false]);
+
+    let n = 0;
+    ticker = setInterval(() => server.miosa.emitTenant('tick', { n: (n += 1) }), 15);
+    const receivedAtLeast = (count: number) => (window as unknown as { probe: Probe }).probe.received.length >= count;
+    for (const page of pages) await page.waitForFunction(receivedAtLeast, 20);
+
+    const closedAt = Date.now();
+    await pages[0]!.close();
+    await until(() => streams.length === 2, 'the next leader to open the stream', 5000);
+    const handOver = arrivals[1]! - closedAt;
+    expect(Number(streams[1])).toBeGreaterThanOrEqual(20); // resumes after what the pages had seen
+    expect(handOver).toBeLessThan(1000);
+
+    const rest = pages.slice(1);
+    for (const page of rest) await page.waitForFunction(receivedAtLeast, n + 20);
+    clearInterval(ticker);
+    const last = n;
+    for (const page of rest) await page.waitForFunction((count) => (window as unknown as { probe: Probe }).probe.received.length >= count, last);
+    const expected = Array.from({ length: last }, (_, i) => i + 1);
+    for (const page of rest) {
+      const seen = await probe(page);
+      expect(seen.received).toEqual(expected); // the same sequence, nothing missing, nothing twice
+      expect(seen.error).toBeUndefined();
+    }
+    expect(await Promise.all(rest.map(async (page) => (await probe(page)).leader))).toEqual([true, false]);
+    expect(streams).toHaveLength(2);
+    expect(server.faults.connections).toBe(1);
+
+    // The follower first (nothing changes on the server), then the leader (no one is left to take over).
+    for (const page of rest.reverse()) await page.close();
+    await until(() => server.faults.connections === 0, 'no stream to be left', 5000);
+    expect(streams).toHaveLength(2);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,373 @@
+import { EMPTY, NEVER, Observable, takeUntil } from 'rxjs';
+import {
+  AuthError,
+  type ConnectionState,
+  HttpError,
+  RealtimeError,
+  type ShareAcrossTabsOptions,
+  type SseMessage,
+  shareAcrossTabs,
+} from '../../src';
+import { FakeBrowser, FakeChannel, type FakeTab, withoutWebLocks } from '../helpers/fake-tabs';
+import { type Recording, record } from '../helpers/observe';
+import { FakeFeed, range } from './fake-feed';
+
+/** One subscription in a tab, with what it received, the states it showed and whether it led. */
+interface Member {
+  readonly recording: Recording<SseMessage>;
+  readonly states: ConnectionState[];
+  readonly leads: boolean[];
+  data(): string[];
+  leads$(): boolean | undefined;
+  leave(): void;
+}
+
+function join(tab: FakeTab, feed: FakeFeed, options: Partial<ShareAcrossTabsOptions<SseMessage>> = {}): Member {
+  const states: ConnectionState[] = [];
+  const leads: boolean[] = [];
+  const recording = record(
+    shareAcrossTabs('jobs', ({ lastEventId, state }) => feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$)), {
+      locks: tab.locks,
+      BroadcastChannel: tab.BroadcastChannel,
+      state: { next: (state) => states.push(state) },
+      leader: { next: (leads_) => leads.push(leads_) },
+      ...options,
+    }),
+  );
+  return {
+    recording,
+    states,
+    leads,
+    data: () => recording.values.map((message) => message.data),
+    leads$: () => leads.at(-1),
+    leave: () => recording.subscription.unsubscribe(),
+  };
+}
+
+describe('shareAcrossTabs', () => {
+  let browser: FakeBrowser;
+  let feed: FakeFeed;
+  beforeEach(() => {
+    browser = new FakeBrowser();
+    feed = new FakeFeed();
+  });
+
+  it('three tabs hold one upstream; every tab receives the same values', async () => {
+    const [a, b, c] = [join(browser.tab(), feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    expect(feed.connections).toBe(1);
+    expect([a.leads$(), b.leads$(), c.leads$()]).toEqual([true, false, false]);
+
+    feed.emit(5);
+    await browser.settle();
+    for (const member of [a, b, c]) expect(member.data()).toEqual(range(1, 5));
+    expect(feed.requests).toEqual([undefined]);
+  });
+
+  it('when the leader unsubscribes, the next tab resumes after the last id: no gap, no repeat', async () => {
+    const [a, b, c] = [join(browser.tab(), feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    feed.emit(3);
+    await browser.settle();
+
+    a.leave();
+    feed.emit(2); // while the lead changes hands: the server keeps them for whoever resumes
+    await browser.settle();
+    expect(feed.requests).toEqual([undefined, '3']);
+    expect([a.leads$(), b.leads$(), c.leads$()]).toEqual([false, true, false]);
+    feed.emit();
+    await browser.settle();
+    expect(b.data()).toEqual(range(1, 6));
+    expect(c.data()).toEqual(range(1, 6));
+    expect(feed.connections).toBe(1);
+  });
+
+  it('when the leader tab closes with values still in flight and the lock reaches the next tab first, each value arrives once, in order', async () => {
+    const tabA = browser.tab();
+    const [, b, c] = [join(tabA, feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    feed.emit(3);
+    await browser.settle();
+
+    feed.emit(2); // 4 and 5 are posted by A but not yet delivered
+    tabA.crash();
+    await browser.settle('grant'); // B leads knowing only 1..3 and resumes after 3: 4 and 5 come twice
+    expect(feed.requests).toEqual([undefined, '3']);
+    await browser.settle();
+    feed.emit();
+    await browser.settle();
+    expect(b.data()).toEqual(range(1, 6));
+    expect(c.data()).toEqual(range(1, 6));
+    expect(feed.connections).toBe(1);
+  });
+
+  it('a tab that joins late learns where the stream stands, so when it leads next it resumes from there', async () => {
+    const tabA = browser.tab();
+    join(tabA, feed);
+    await browser.settle();
+    feed.emit(3);
+    await browser.settle();
+    const late = join(browser.tab(), feed);
+    const later = join(browser.tab(), feed);
+    await browser.settle();
+    expect(late.data()).toEqual([]);
+
+    tabA.crash();
+    feed.emit(); // 4, sent while no one leads
+    await browser.settle();
+    expect(feed.requests).toEqual([undefined, '3']);
+    expect(late.data()).toEqual(['4']);
+    expect(later.data()).toEqual(['4']);
+  });
+
+  it('an upstream error reaches every tab as the same typed error', async () => {
+    const members = [join(browser.tab(), feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    feed.fail(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
+    await browser.settle();
+    for (const { recording } of members) {
+      expect(recording.error).toBeInstanceOf(AuthError);
+      expect(recording.error).toMatchObject({ name: 'AuthError', status: 401, message: 'http://127.0.0.1/events refused the credentials (401).' });
+    }
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('completion reaches every tab, and releases everything', async () => {
+    const members = [join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    feed.emit();
+    feed.complete();
+    await browser.settle();
+    for (const member of members) {
+      expect(member.recording.completed).toBe(true);
+      expect(member.data()).toEqual(['1']);
+      expect(member.states.at(-1)).toBe('disconnected');
+    }
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+    expect(feed.connections).toBe(0);
+  });
+
+  it('once every tab has unsubscribed, no lock, queued request, channel, listener or upstream is left', async () => {
+    const members = [join(browser.tab(), feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 3, listeners: 6, held: 1, queued: 2 });
+    const [a, b, c] = members;
+    c!.leave(); // while queued: it leaves the queue
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 2, listeners: 4, held: 1, queued: 1 });
+    a!.leave(); // while leading: the lock goes to B
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 1, listeners: 2, held: 1, queued: 0 });
+    b!.leave();
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+    expect(feed.connections).toBe(0);
+    expect(feed.requests).toEqual([undefined, undefined]); // B took the lead having seen nothing
+    for (const member of members) expect([member.states.at(-1), member.leads$()]).toEqual(['disconnected', false]);
+  });
+
+  it('nothing happens until subscribe', async () => {
+    const tab = browser.tab();
+    const factory = jest.fn(() => NEVER);
+    shareAcrossTabs('jobs', factory, { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel });
+    await browser.settle();
+    expect(factory).not.toHaveBeenCalled();
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('shows each tab the shared state: connecting, the leader\'s states, reconnecting while the lead changes hands, disconnected after leaving', async () => {
+    const [a, b, c] = [join(browser.tab(), feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    for (const member of [a, b, c]) expect(member.states).toEqual(['connecting', 'connected']);
+    a.leave();
+    await browser.settle('message'); // the leader says it is going before the next one is granted the lock
+    expect(c.states).toEqual(['connecting', 'connected', 'reconnecting']);
+    await browser.settle();
+    expect(a.states).toEqual(['connecting', 'connected', 'disconnected']);
+    expect(b.states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+    expect(c.states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+    expect([a.leads, b.leads, c.leads]).toEqual([[false, true, false], [false, true], [false]]);
+  });
+
+  it('counts a factory that reports no states as connected once subscribed', async () => {
+    const tab = browser.tab();
+    const states: ConnectionState[] = [];
+    const subscription = shareAcrossTabs('quiet', () => NEVER, {
+      locks: tab.locks,
+      BroadcastChannel: tab.BroadcastChannel,
+      state: { next: (state) => states.push(state) },
+    }).subscribe();
+    await browser.settle();
+    subscription.unsubscribe();
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+  });
+
+  it('gives every tab, the leader too, a structured clone: a Date survives, a class instance arrives as a plain object', async () => {
+    class Point {
+      constructor(readonly x: number) {}
+      norm(): number {
+        return Math.abs(this.x);
+      }
+    }
+    const tabs = [browser.tab(), browser.tab()];
+    const sent = { at: new Date('2026-01-05T10:00:00.123Z'), point: new Point(-2), tags: new Set(['a']) };
+    const recordings = tabs.map((tab) =>
+      record(shareAcrossTabs('points', () => new Observable<typeof sent>((s) => s.next(sent)), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel })),
+    );
+    await browser.settle();
+    for (const { values } of recordings) {
+      expect(values).toHaveLength(1);
+      const [received] = values;
+      expect(received).not.toBe(sent);
+      // (structuredClone makes its copies in Node's own realm, so instanceof Date does not hold in jest's.)
+      expect(Object.prototype.toString.call(received!.at)).toBe('[object Date]');
+      expect(received!.at.toISOString()).toBe('2026-01-05T10:00:00.123Z');
+      expect(received!.point).not.toBeInstanceOf(Point);
+      expect(received!.point).toEqual({ x: -2 });
+      expect(received!.tags).toEqual(new Set(['a']));
+    }
+  });
+
+  it('fails every tab with a RealtimeError that says so when a value does not clone', async () => {
+    const tabs = [browser.tab(), browser.tab()];
+    const recordings = tabs.map((tab) =>
+      record(shareAcrossTabs('callbacks', () => new Observable<() => void>((s) => void s.next(() => undefined)), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel })),
+    );
+    await browser.settle();
+    for (const { error, values } of recordings) {
+      expect(values).toEqual([]);
+      expect(error).toBeInstanceOf(RealtimeError);
+      expect((error as Error).message).toMatch(/^shareAcrossTabs\("callbacks"\): a value could not be copied to the other tabs/);
+      expect(((error as Error).cause as Error).name).toBe('DataCloneError');
+    }
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('reads ids with the eventId option from values that are not SSE messages', async () => {
+    interface Order {
+      readonly sequence: number;
+    }
+    const requests: (string | undefined)[] = [];
+    let emit!: (order: Order) => void;
+    const tabs = [browser.tab(), browser.tab()];
+    const recordings = tabs.map((tab) =>
+      record(
+        shareAcrossTabs<Order>(
+          'orders',
+          ({ lastEventId }) =>
+            new Observable<Order>((subscriber) => {
+              requests.push(lastEventId);
+              emit = (order) => subscriber.next(order);
+            }).pipe(takeUntil(tab.crash$)),
+          { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, eventId: (order) => String(order.sequence) },
+        ),
+      ),
+    );
+    await browser.settle();
+    emit({ sequence: 1 });
+    emit({ sequence: 2 });
+    tabs[0]!.crash();
+    await browser.settle();
+    emit({ sequence: 2 }); // the new leader's server repeats the last one
+    emit({ sequence: 3 });
+    await browser.settle();
+    expect(requests).toEqual([undefined, '2']);
+    expect(recordings[1]!.values).toEqual([{ sequence: 1 }, { sequence: 2 }, { sequence: 3 }]);
+  });
+
+  it('fails a tab with the error its eventId option throws, and the others when it throws in the leader', async () => {
+    const tabs = [browser.tab(), browser.tab()];
+    const boom = new TypeError('no id here');
+    const recordings = tabs.map((tab) =>
+      record(
+        shareAcrossTabs('ids', () => new Observable<{ id: number }>((s) => s.next({ id: 1 })), {
+          locks: tab.locks,
+          BroadcastChannel: tab.BroadcastChannel,
+          eventId: () => {
+            throw boom;
+          },
+        }),
+      ),
+    );
+    await browser.settle();
+    expect(recordings[0]!.error).toBe(boom);
+    expect(recordings[1]!.error).toBeInstanceOf(TypeError);
+    expect((recordings[1]!.error as Error).message).toBe('no id here');
+  });
+
+  it('fails a tab, loudly, that cannot read a value the leader sent', async () => {
+    const [a, b] = [join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    browser.unreadable = (data) => (data as { kind: string }).kind === 'value';
+    feed.emit();
+    await browser.settle();
+    expect(a.data()).toEqual(['1']);
+    expect(b.recording.error).toBeInstanceOf(RealtimeError);
+    expect((b.recording.error as Error).message).toBe('shareAcrossTabs("jobs"): a message from the leader tab could not be read here.');
+  });
+
+  it('ignores what other code posts on its channel, and the late word of a leader that has been replaced', async () => {
+    const tab = browser.tab();
+    const b = join(tab, feed, { locks: { request: () => new Promise(() => undefined) } }); // never leads
+    await browser.settle();
+    const other = new FakeChannel('rx-realtime/tabs/1/jobs', browser.tab());
+    for (const junk of [null, 'hello', { kind: 'value' }, { kind: 'nonsense', epoch: 'x' }]) other.postMessage(junk);
+    other.postMessage({ kind: 'state', epoch: 'old', state: 'connected' });
+    other.postMessage({ kind: 'state', epoch: 'new', state: 'connecting' });
+    other.postMessage({ kind: 'state', epoch: 'old', state: 'connected' });
+    await browser.settle();
+    expect(b.states).toEqual(['connecting', 'connected', 'reconnecting']);
+    expect(b.recording.values).toEqual([]);
+    expect(b.recording.error).toBeUndefined();
+    other.close();
+    b.leave();
+  });
+
+  it('subscribes alone where the lock manager refuses (storage blocked)', async () => {
+    const tab = browser.tab();
+    tab.refuseLocks = true;
+    const a = join(tab, feed);
+    await browser.settle();
+    expect(a.leads$()).toBe(true);
+    feed.emit();
+    expect(a.data()).toEqual(['1']);
+    expect(browser.resources.channels).toBe(0);
+    a.leave();
+    expect(feed.connections).toBe(0);
+  });
+
+  it('passes an HttpError from a leader that fails at once to a tab that joined the same moment', async () => {
+    const tabs = [browser.tab(), browser.tab()];
+    const recordings = tabs.map((tab) =>
+      record(
+        shareAcrossTabs('busy', () => new Observable<never>((s) => s.error(new HttpError('http://127.0.0.1/events answered 503.', 503, 1000))), {
+          locks: tab.locks,
+          BroadcastChannel: tab.BroadcastChannel,
+        }),
+      ),
+    );
+    await browser.settle();
+    for (const { error } of recordings) expect(error).toMatchObject({ constructor: HttpError, status: 503, retryAfter: 1000 });
+  });
+
+  it('without Web Locks (as in Node 20) each subscription subscribes to the factory itself, and leads', () => {
+    const leads: boolean[] = [];
+    const states: ConnectionState[] = [];
+    const factory = jest.fn(({ lastEventId, state }) => feed.connect(lastEventId, state));
+    const [first, second] = withoutWebLocks(() => [
+      record(shareAcrossTabs('jobs', factory, { leader: { next: (value) => leads.push(value) }, state: { next: (value) => states.push(value) } })),
+      record(shareAcrossTabs('jobs', factory)),
+    ]);
+    feed.emit();
+    expect(factory).toHaveBeenCalledTimes(2);
+    expect(factory.mock.calls[0]![0].lastEventId).toBeUndefined();
+    expect(feed.connections).toBe(2);
+    expect([first.values, second.values]).toEqual([[expect.objectContaining({ data: '1' })], [expect.objectContaining({ data: '1' })]]);
+    first.subscription.unsubscribe();
+    second.subscription.unsubscribe();
+    expect(feed.connections).toBe(0);
+    expect(leads).toEqual([true, false]);
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    expect(withoutWebLocks(() => record(shareAcrossTabs('empty', () => EMPTY))).completed).toBe(true);
+  });
+});

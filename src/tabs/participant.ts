@@ -1,0 +1,300 @@
+import type { Observable, Subscriber, Subscription } from 'rxjs';
+import { RealtimeError } from '../core/errors';
+import { Relay } from '../core/relay';
+import type { ConnectionState } from '../core/state';
+import { type TabMessage, isTabMessage, sharedName } from './messages';
+import type { TabChannel, TabsPlatform } from './platform';
+import { ReplayFilter } from './replay-filter';
+import { reporter } from './reporter';
+import type { LeaderContext, ShareAcrossTabsOptions } from './shareAcrossTabs';
+import { copyThrown, rebuildThrown } from './thrown-copy';
+
+/** What a participant needs besides its subscriber. @internal */
+export interface ParticipantConfig<T> {
+  readonly name: string;
+  readonly factory: (context: LeaderContext) => Observable<T>;
+  readonly eventId: (value: T) => string | undefined;
+  readonly options: ShareAcrossTabsOptions<T>;
+  readonly platform: TabsPlatform;
+}
+
+/** The leadership this participant holds: its upstream, the lock's release, and what the upstream last said. */
+interface Leadership {
+  readonly upstream: Subscription;
+  readonly release: () => void;
+  state: ConnectionState;
+  /** Whether the factory reports states itself; if not, a subscribed upstream counts as connected. */
+  reportsState: boolean;
+}
+
+/** How many replaced leaders a participant remembers, to ignore their late words about state. */
+const REMEMBERED_LEADERS = 32;
+
+const FAILED = Symbol('failed');
+
+/**
+ * One subscription to a stream shared across tabs. It joins the stream's BroadcastChannel, asks the
+ * leader where the stream stands, and queues for the stream's Web Lock. Until the lock is granted it
+ * delivers what the leader relays; once granted it leads: it calls the factory with the id of the last
+ * value it delivered, and relays every value, state change and end to the other tabs. Unsubscribing
+ * withdraws from the queue or hands the lead over, and closes the channel. No timers, no polling:
+ * the lock manager wakes the next leader. @internal
+ */
+export class TabParticipant<T> {
+  private readonly epoch = randomEpoch();
+  private readonly replays = new ReplayFilter();
+  private readonly withdrawal = new AbortController();
+  private readonly reportState: (state: ConnectionState) => void;
+  private readonly reportLeader: (leader: boolean) => void;
+  private readonly replacedLeaders = new Set<string>();
+  private channel: TabChannel | undefined;
+  private leading: Leadership | undefined;
+  /** The leader whose states this participant shows. */
+  private stateEpoch: string | undefined;
+  private connectedOnce = false;
+  private closed = false;
+
+  constructor(
+    private readonly config: ParticipantConfig<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {
+    this.reportState = reporter(config.options.state);
+    this.reportLeader = reporter(config.options.leader);
+  }
+
+  start(): void {
+    const { platform, name } = this.config;
+    this.showState('connecting');
+    this.reportLeader(false);
+    let channel: TabChannel;
+    try {
+      channel = new platform.Channel(sharedName(name));
+    } catch {
+      return void this.lead(); // the channel is refused here (e.g. an opaque origin): go it alone
+    }
+    this.channel = channel;
+    channel.addEventListener('message', this.onMessage);
+    channel.addEventListener('messageerror', this.onMessageError);
+    this.post({ kind: 'hello' });
+    let queued: Promise<unknown>;
+    try {
+      queued = platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead());
+    } catch (error) {
+      queued = Promise.reject(error);
+    }
+    queued.catch(() => {
+      if (this.closed || this.withdrawal.signal.aborted) return;
+      // The lock manager refused (e.g. storage is blocked for this document): share nothing, subscribe alone.
+      this.closeChannel();
+      void this.lead();
+    });
+  }
+
+  /** The subscriber left: hand the lead over (or leave the queue) and release everything. */
+  stop(): void {
+    this.finish(true);
+  }
+
+  // --- leading ---------------------------------------------------------------------------------------
+
+  /** Runs while this participant holds the lock; the lock is released when the promise settles. */
+  private lead(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((release) => {
+      const upstream = new Relay<T>(
+        (value) => this.relay(value),
+        (error) => this.upstreamFailed(error),
+        () => this.upstreamCompleted(),
+      );
+      const leading: Leadership = { upstream, release, state: 'connecting', reportsState: false };
+      this.leading = leading;
+      this.reportLeader(true);
+      this.upstreamState('connecting');
+      const context: LeaderContext = {
+        lastEventId: this.replays.lastEventId,
+        state: {
+          next: (state) => {
+            leading.reportsState = true;
+            this.upstreamState(state);
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      };
+      try {
+        this.config.factory(context).subscribe(upstream);
+      } catch (error) {
+        return this.upstreamFailed(error);
+      }
+      if (!this.closed && !leading.reportsState) this.upstreamState('connected');
+    });
+  }
+
+  private upstreamState(state: ConnectionState): void {
+    const leading = this.leading;
+    // The end of a leadership is told by `complete`, `error`, or the next leader's states.
+    if (this.closed || !leading || state === 'disconnected') return;
+    leading.state = state;
+    this.tell({ kind: 'state', epoch: this.epoch, state });
+    this.showState(state);
+  }
+
+  /** An upstream value: to the other tabs, then a structured clone of it here, so every tab gets the same kind of copy. */
+  private relay(value: T): void {
+    const id = this.idOf(value);
+    if (this.closed || id === FAILED || !this.replays.admit(id, this.epoch)) return;
+    let copy: T;
+    try {
+      this.post({ kind: 'value', epoch: this.epoch, value });
+      copy = typeof structuredClone === 'function' ? structuredClone(value) : value;
+    } catch (cause) {
+      return this.upstreamFailed(
+        new RealtimeError(
+          `shareAcrossTabs("${this.config.name}"): a value could not be copied to the other tabs (the structured clone algorithm refused it). ` +
+            'Share plain data: objects, arrays, strings, numbers, booleans, null, Dates, Maps, Sets, typed arrays; map class instances and functions away first.',
+          { cause },
+        ),
+      );
+    }
+    this.subscriber.next(copy);
+  }
+
+  private upstreamFailed(error: unknown): void {
+    if (this.closed) return;
+    this.tell({ kind: 'error', epoch: this.epoch, error: copyThrown(error) });
+    this.finish(false);
+    this.subscriber.error(error);
+  }
+
+  private upstreamCompleted(): void {
+    if (this.closed) return;
+    this.tell({ kind: 'complete', epoch: this.epoch });
+    this.finish(false);
+    this.subscriber.complete();
+  }
+
+  // --- following -------------------------------------------------------------------------------------
+
+  private readonly onMessage = (event: { readonly data: unknown }): void => this.receive(event.data);
+
+  /** A value this tab cannot read would be a gap: fail here, loudly. (A leader needs no one else's values.) */
+  private readonly onMessageError = (): void => {
+    if (!this.leading) this.fail(new RealtimeError(`shareAcrossTabs("${this.config.name}"): a message from the leader tab could not be read here.`));
+  };
+
+  private receive(data: unknown): void {
+    if (this.closed || !isTabMessage(data)) return;
+    switch (data.kind) {
+      case 'hello':
+        if (this.leading) {
+          this.tell({ kind: 'status', epoch: this.epoch, state: this.leading.state, lastEventId: this.replays.lastEventId });
+        }
+        return;
+      case 'status':
+        if (this.leading) return;
+        this.replays.learn(data.lastEventId, data.epoch);
+        return this.followState(data.epoch, data.state);
+      case 'state':
+        return this.followState(data.epoch, data.state);
+      case 'value': {
+        // Also while leading: the previous leader's last values may still arrive, and the filter keeps one copy.
+        const value = data.value as T;
+        const id = this.idOf(value);
+        if (id !== FAILED && this.replays.admit(id, data.epoch)) this.subscriber.next(value);
+        return;
+      }
+      case 'error':
+        this.finish(false);
+        return this.subscriber.error(rebuildThrown(data.error));
+      case 'complete':
+        this.finish(false);
+        return this.subscriber.complete();
+    }
+  }
+
+  /** Shows the leader's state; the late words of a leader that has since been replaced are ignored. */
+  private followState(epoch: string, state: ConnectionState): void {
+    if (this.leading) return;
+    if (epoch !== this.stateEpoch) {
+      if (this.replacedLeaders.has(epoch)) return;
+      if (this.stateEpoch !== undefined) this.replacedLeaders.add(this.stateEpoch);
+      if (this.replacedLeaders.size > REMEMBERED_LEADERS) this.replacedLeaders.delete(this.replacedLeaders.values().next().value!);
+      this.stateEpoch = epoch;
+    }
+    this.showState(state);
+  }
+
+  // --- shared ----------------------------------------------------------------------------------------
+
+  /**
+   * What this tab shows: `disconnected` only once it has left; while it is subscribed the stream is
+   * being led or about to be, so a new leader's `connecting` after a connection reads `reconnecting`.
+   */
+  private showState(state: ConnectionState): void {
+    if (state === 'connected') this.connectedOnce = true;
+    this.reportState(state === 'connecting' && this.connectedOnce ? 'reconnecting' : state);
+  }
+
+  /** The value's id, or FAILED after the `eventId` option threw (the stream then fails). */
+  private idOf(value: T): string | undefined | typeof FAILED {
+    try {
+      const id = this.config.eventId(value);
+      return id === '' ? undefined : id;
+    } catch (error) {
+      this.fail(error);
+      return FAILED;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.leading) return this.upstreamFailed(error);
+    if (this.closed) return;
+    this.finish(false);
+    this.subscriber.error(error);
+  }
+
+  /** Posts to the other tabs; throws what postMessage throws (a value that does not clone). */
+  private post(message: TabMessage): void {
+    this.channel?.postMessage(message);
+  }
+
+  /** Posts a message made of parts known to clone; should it fail anyway, the other tabs simply hear nothing. */
+  private tell(message: TabMessage): void {
+    try {
+      this.post(message);
+    } catch {
+      // Nothing to do: the other tabs carry on, and take over when this one goes.
+    }
+  }
+
+  /** Releases the lock (or leaves its queue), the upstream and the channel. `handOver`: say so to the others first. */
+  private finish(handOver: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    const leading = this.leading;
+    if (leading) {
+      if (handOver) this.tell({ kind: 'state', epoch: this.epoch, state: 'reconnecting' });
+      leading.upstream.unsubscribe();
+      leading.release();
+    } else {
+      this.withdrawal.abort();
+    }
+    this.closeChannel();
+    this.reportLeader(false);
+    this.reportState('disconnected');
+  }
+
+  private closeChannel(): void {
+    const channel = this.channel;
+    if (!channel) return;
+    this.channel = undefined;
+    channel.removeEventListener('message', this.onMessage);
+    channel.removeEventListener('messageerror', this.onMessageError);
+    channel.close();
+  }
+}
+
+/** A random id for one leadership (crypto.randomUUID needs a secure context; this does not). */
+function randomEpoch(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

@@ -1,0 +1,134 @@
+import { Observable, type Observer } from 'rxjs';
+import type { ConnectionState } from '../core/state';
+import { TabParticipant } from './participant';
+import { type TabChannelConstructor, type TabLocks, tabsPlatform } from './platform';
+import { reporter } from './reporter';
+
+/**
+ * What the factory of {@link shareAcrossTabs} gets when its tab takes the lead.
+ *
+ * @example
+ * ```ts
+ * const open = ({ lastEventId, state }: LeaderContext) => sse('/api/events', { lastEventId, state });
+ * ```
+ */
+export interface LeaderContext {
+  /**
+   * The id of the last value this tab delivered (see the `eventId` option), or that the leader
+   * reported when this tab joined: resume after it (`Last-Event-ID`). Undefined for the first leader,
+   * and when values carry no id.
+   */
+  readonly lastEventId?: string;
+  /**
+   * Give it the upstream's connection states (e.g. as the `state` option of `sse()`): every tab's
+   * `state` option receives them. A factory that reports none counts as `connected` once subscribed.
+   */
+  readonly state: Observer<ConnectionState>;
+}
+
+/**
+ * Options of {@link shareAcrossTabs}.
+ *
+ * @example
+ * ```ts
+ * shareAcrossTabs('orders', ({ lastEventId }) => orderFeed(lastEventId), { eventId: (order: Order) => order.sequence, state, leader });
+ * ```
+ */
+export interface ShareAcrossTabsOptions<T> {
+  /**
+   * Reads the id of a value: the next leader resumes after the last one, and a value whose id was
+   * already delivered by an earlier leader is dropped. Ids should be unique per value. Return
+   * undefined (or '') for a value without one.
+   * @default the value's `lastEventId` when it is a string, as on an `SseMessage`
+   */
+  readonly eventId?: (value: T) => string | undefined;
+  /**
+   * Receives the shared connection's state as this tab sees it: `connecting` on subscribe, then the
+   * leader's states (`reconnecting` while the lead changes hands), `disconnected` once this
+   * subscription has ended. E.g. a `BehaviorSubject<ConnectionState>`.
+   * @default none
+   */
+  readonly state?: Partial<Observer<ConnectionState>>;
+  /** Receives `true` while this subscription leads (holds the upstream), `false` otherwise. @default none */
+  readonly leader?: Partial<Observer<boolean>>;
+  /** The Web Locks `LockManager`. @default navigator.locks */
+  readonly locks?: TabLocks;
+  /** The `BroadcastChannel` constructor. @default globalThis.BroadcastChannel */
+  readonly BroadcastChannel?: TabChannelConstructor;
+}
+
+/**
+ * One upstream subscription for every tab (and every subscription) of an origin that subscribes
+ * with the same `name`, as a cold Observable.
+ *
+ * The subscriptions queue for a Web Lock named after `name`; the one holding it leads: it calls
+ * `factory` and relays each value, state change, error and completion to the others over a
+ * BroadcastChannel. When the leader unsubscribes or its tab closes, the next in the queue leads,
+ * calling `factory` with the `lastEventId` of the last value it delivered, and values that were
+ * already delivered are dropped: with a server that honours `Last-Event-ID` and ids unique per event,
+ * no tab sees a gap or a repeat. Values cross tabs by structured cloning, so every tab (the leader's
+ * too) receives a copy: a Date, Map or typed array survives, a class instance arrives as a plain
+ * object, a function makes the stream fail with a RealtimeError. An upstream error reaches every tab,
+ * rebuilt by name (`instanceof AuthError` and `status` hold).
+ *
+ * Nothing happens until subscribe; unsubscribing leaves the lock queue (or hands the lead over) and
+ * closes the channel. Where the Web Locks API or BroadcastChannel is missing (Node 20, older
+ * browsers), each subscription simply subscribes to `factory({ state })` and leads alone; Node 24 has
+ * both, and there the subscriptions of one process share. See docs/tabs.md.
+ *
+ * @param name Names the shared stream: subscriptions with the same name share one upstream, so it must
+ * identify everything the upstream depends on (URL, filter, account).
+ * @param factory Opens the upstream in the leading tab; called again in each new leader.
+ * @example
+ * ```ts
+ * const state = connectionState();
+ * const messages$ = shareAcrossTabs('jobs', ({ lastEventId, state }) => sse('/api/events', { lastEventId, state }), { state });
+ * messages$.subscribe((message) => console.log(message.type, message.data));
+ * ```
+ */
+export function shareAcrossTabs<T>(
+  name: string,
+  factory: (context: LeaderContext) => Observable<T>,
+  options: ShareAcrossTabsOptions<T> = {},
+): Observable<T> {
+  const eventId = options.eventId ?? (defaultEventId as (value: T) => string | undefined);
+  return new Observable<T>((subscriber) => {
+    const platform = tabsPlatform(options.locks, options.BroadcastChannel);
+    if (!platform) return alone(factory, options).subscribe(subscriber);
+    const participant = new TabParticipant<T>({ name, factory, eventId, options, platform }, subscriber);
+    participant.start();
+    return () => participant.stop();
+  });
+}
+
+/** Where tabs cannot share: the factory's own stream, led by this subscription, its states passed on. */
+function alone<T>(factory: (context: LeaderContext) => Observable<T>, options: ShareAcrossTabsOptions<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const reportState = reporter(options.state);
+    let reportsState = false;
+    reportState('connecting');
+    options.leader?.next?.(true);
+    const subscription = factory({
+      state: {
+        next: (value) => {
+          reportsState = true;
+          reportState(value);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    }).subscribe(subscriber);
+    if (!reportsState) reportState('connected');
+    return () => {
+      subscription.unsubscribe();
+      reportState('disconnected');
+      options.leader?.next?.(false);
+    };
+  });
+}
+
+/** An `SseMessage`'s id, or that of any value with a string `lastEventId`. */
+function defaultEventId(value: unknown): string | undefined {
+  const id = typeof value === 'object' && value !== null ? (value as { lastEventId?: unknown }).lastEventId : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
