@@ -1,6 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { GlobIndex } from './glob-index';
-import { Relay } from '../core/relay';
 import type { OfType } from './ofType';
 
 /**
@@ -55,22 +54,21 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
   };
 
   const connect = (): void => {
-    upstream = source.subscribe(
-      new Relay<E>(
-        (event) => {
-          const matched = routesFor(event.type);
-          for (let i = 0; i < matched.length; i += 1) matched[i]!.next(event);
-        },
-        (error) => {
-          upstream = undefined;
-          for (const subscriber of [...subscribers]) subscriber.error(error);
-        },
-        () => {
-          upstream = undefined;
-          for (const subscriber of [...subscribers]) subscriber.complete();
-        },
-      ),
-    );
+    // A plain observer: RxJS wraps it in its safe subscriber, so nothing thrown below is mistaken for the source's error.
+    upstream = source.subscribe({
+      next: (event) => {
+        const matched = routesFor(event.type);
+        for (let i = 0; i < matched.length; i += 1) matched[i]!.next(event);
+      },
+      error: (error: unknown) => {
+        upstream = undefined;
+        for (const subscriber of [...subscribers]) subscriber.error(error);
+      },
+      complete: () => {
+        upstream = undefined;
+        for (const subscriber of [...subscribers]) subscriber.complete();
+      },
+    });
   };
 
   return {
