@@ -15,4 +15,5 @@ const config: Config = {
   forceExit: false,
 };
 
-export default config;
+// A CommonJS export: Node 22.18+ loads this file natively (type stripping) as CommonJS, Node 20 through ts-node.
+module.exports = config;
