@@ -1,8 +1,8 @@
 /**
  * The last step of `npm test`: after the whole suite has passed on the machine's Node, run again on other versions
  * what depends on the runtime. The newest 22 and 24 have a global WebSocket (which must not replace `ws` in Node)
- * and native TypeScript; 20.19.0 and 22.12.0 are the oldest versions `engines` admits, the first that `require()`
- * an ES module (eventsource-parser 4) without a flag, so the packed package is loaded there too.
+ * and native TypeScript, and 24 has Web Locks. 20.19.0 and 22.12.0 are the oldest versions `engines` admits, the
+ * first that `require()` an ES module (eventsource-parser 4) without a flag: the packed package is loaded there too.
  *
  * Usage: node -r ts-node/register/transpile-only spec/runner/node-versions.ts [version ...]
  * Each run's results go to .cache/jest-results-node-<version>.json (.ci/run counts them).
@@ -16,8 +16,11 @@ const ROOT = join(__dirname, '../..');
 
 /** The packed tarball: require() and import() of every subpath, the bin, a WebSocket with headers. */
 const PACKAGE = ['spec/package/package.spec.ts'];
-/** The transports, the clients on them, the WHATWG vectors in every chunking, and the package. */
-const RUNTIME = ['spec/sse/', 'spec/websocket/', 'spec/spooled/client.spec.ts', 'spec/miosa/client.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...PACKAGE];
+/**
+ * The transports, the clients on them, the WHATWG vectors in every chunking, tab sharing (Node 24 has
+ * `navigator.locks`, so shareAcrossTabs's defaults find a platform there), and the package.
+ */
+const RUNTIME = ['spec/sse/', 'spec/websocket/', 'spec/spooled/client.spec.ts', 'spec/miosa/client.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', 'spec/tabs/', ...PACKAGE];
 
 export const MATRIX: readonly { readonly version: string; readonly specs: readonly string[] }[] = [
   { version: '20.19.0', specs: PACKAGE },
