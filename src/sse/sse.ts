@@ -66,7 +66,8 @@ export interface SseOptions {
    * The largest event accepted, in characters of decoded text (bytes for ASCII), counted over its
    * whole block as sent: field names, values, comments and line ends, but not keep-alive comment
    * lines before it. A larger one is a ProtocolError, however the bytes are chunked. It bounds
-   * memory too: a stream holds about this many characters of an unfinished event (docs/sse.md, "Memory").
+   * memory too: a stream holds at most this many characters of an unfinished event, about as many
+   * bytes of heap (twice as many for text beyond Latin-1; docs/sse.md, "Memory").
    * @default 1048576
    */
   readonly maxEventSize?: number;
