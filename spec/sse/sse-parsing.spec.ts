@@ -180,13 +180,17 @@ describe('sse() and the fields that outlive an event (id, retry)', () => {
 
   it('takes a retry field from a block the stream never finished', async () => {
     const delays: number[] = [];
-    const fetch = chunkedFetch([utf8('data: a\n\nretry: 25\ndata: cut off')]);
+    let calls = 0;
+    const stream = chunkedFetch([utf8('data: a\n\nretry: 600\ndata: cut off')]);
+    const fetch = ((...args: Parameters<typeof globalThis.fetch>) =>
+      ++calls === 1 ? stream(...args) : Promise.reject(new TypeError('refused'))) as typeof globalThis.fetch;
     const events = sse('http://stream.test/events', {
       fetch,
-      reconnect: { jitter: 0, maxAttempts: 1, onRetry: (_error, _attempt, delay) => delays.push(delay) },
+      reconnect: { initialDelay: 5, jitter: 0, maxAttempts: 1, onRetry: (_error, _attempt, delay) => delays.push(delay) },
     });
-    await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/ended the stream/);
-    expect(delays).toEqual([25]);
+    await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/Could not connect/);
+    // The block was discarded, its retry line was not: the retry after the refusal waits 600 ms, not 5.
+    expect(delays).toEqual([600]);
   });
 });
 
