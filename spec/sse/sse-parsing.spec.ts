@@ -1,4 +1,4 @@
-import { lastValueFrom, take, toArray } from 'rxjs';
+import { lastValueFrom, take, tap, toArray } from 'rxjs';
 import { ProtocolError, type SseMessage, sse } from '../../src';
 import { chunkedFetch, everySplit, utf8 } from '../helpers/chunked-fetch';
 
@@ -8,6 +8,44 @@ function read(chunks: readonly Uint8Array[], options: { maxEventSize?: number; l
 }
 
 const message = (data: string, type = 'message', lastEventId = ''): SseMessage => ({ type, data, lastEventId });
+
+/** The data of every event a finite stream yields, and how it ended: `complete` or the error's name. */
+function outcome(chunks: readonly Uint8Array[], maxEventSize?: number): Promise<{ data: string[]; end: string }> {
+  const data: string[] = [];
+  return new Promise((resolve) => {
+    sse('http://stream.test/events', { reconnect: false, maxEventSize, fetch: chunkedFetch(chunks) }).subscribe({
+      next: (event) => data.push(event.data),
+      complete: () => resolve({ data, end: 'complete' }),
+      error: (error: Error) => resolve({ data, end: error.name }),
+    });
+  });
+}
+
+/** What happened, in order: each event's data, and when sse() asked for a read after the last chunk. */
+async function eventsAndReads(chunks: readonly Uint8Array[]): Promise<string[]> {
+  const log: string[] = [];
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (next < chunks.length) return controller.enqueue(chunks[next++]!);
+        log.push('read after the last chunk');
+        controller.close();
+      },
+    },
+    // Nothing is read ahead: a read is asked for only once sse() has handled the one before.
+    { highWaterMark: 0 },
+  );
+  const fetch = (async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } })) as typeof globalThis.fetch;
+  await lastValueFrom(sse('http://stream.test/events', { reconnect: false, fetch }).pipe(tap((event) => log.push(event.data)), toArray()));
+  return log;
+}
+
+/** `text` as UTF-8 in one read, cut in two at every byte, and a byte per read. */
+function everyChunking(text: string): Uint8Array[][] {
+  const bytes = utf8(text);
+  return [...everySplit(bytes), Array.from(bytes, (byte) => Uint8Array.of(byte))];
+}
 
 describe('sse() reading the wire', () => {
   const wire = '\uFEFFevent: job.status\r\ndata: {"name":"żółw 🐢"}\r\nid: 7\r\n\r\n: keepalive\r\ndata: second\r\n\r\n';
@@ -59,11 +97,57 @@ describe('sse() reading the wire', () => {
     expect(events).toEqual([message('a')]);
   });
 
+  it('removes exactly one byte-order mark at the start, however the bytes are chunked (even a BOM split byte by byte)', async () => {
+    // After the first BOM the second one makes the field name "\uFEFFdata", an unknown field: "1" is never an event.
+    for (const chunks of everyChunking('\uFEFF\uFEFFdata:1\n\ndata:2\n\n')) {
+      await expect(read(chunks)).resolves.toEqual([message('2')]);
+    }
+  });
+
+  it('takes only the byte-order mark itself as one, not its bytes read as Latin-1 ("ï»¿")', async () => {
+    await expect(read([utf8('\u00EF\u00BB\u00BFdata:1\n\ndata:2\n\n')])).resolves.toEqual([message('2')]);
+  });
+
+  it('dispatches an event as soon as its blank line arrives, with any line ends, however it is chunked', async () => {
+    for (const wire of ['data: a\n\n', 'data: a\r\r', 'data: a\r\n\r\n', 'data: a\n\r', ': hi\r\ndata: a\r\n\r']) {
+      for (const chunks of everyChunking(wire)) {
+        await expect(eventsAndReads(chunks)).resolves.toEqual(['a', 'read after the last chunk']);
+      }
+    }
+  });
+
+  it('dispatches an event whose block ends with a CR as the last byte of the stream', async () => {
+    for (const chunks of everyChunking('data: a\n\ndata: b\r\r')) {
+      await expect(read(chunks)).resolves.toEqual([message('a'), message('b')]);
+    }
+  });
+
   it('fails with a ProtocolError on an event larger than maxEventSize, in one chunk or many', async () => {
     const big = `data: ${'x'.repeat(200)}\n\n`;
     await expect(read([utf8(big)], { maxEventSize: 100 })).rejects.toBeInstanceOf(ProtocolError);
     const pieces = Array.from({ length: 50 }, () => utf8('y'.repeat(10)));
     await expect(read([utf8('data: '), ...pieces], { maxEventSize: 100 })).rejects.toThrow(/maxEventSize/);
+  });
+
+  it('counts an event\'s whole block against maxEventSize, and delivers the events before a larger one, however it is chunked', async () => {
+    // `event: x\n` (9) + `data: 0123456\n` (14) + `\n` (1): 24 characters.
+    const fits = 'data: a\n\nevent: x\ndata: 0123456\n\ndata: z\n\n';
+    for (const chunks of everyChunking(fits)) {
+      await expect(outcome(chunks, 24)).resolves.toEqual({ data: ['a', '0123456', 'z'], end: 'complete' });
+    }
+    for (const chunks of everyChunking(fits.replace('0123456', '01234567'))) {
+      await expect(outcome(chunks, 24)).resolves.toEqual({ data: ['a'], end: 'ProtocolError' });
+    }
+  });
+
+  it('does not count keep-alive comment lines between events against maxEventSize, but does count comments inside a block', async () => {
+    for (const chunks of everyChunking(`${': ping\n'.repeat(6)}data: 0123456789\n\n${': ping\r\n'.repeat(6)}data: x\r\n\r\n`)) {
+      await expect(outcome(chunks, 20)).resolves.toEqual({ data: ['0123456789', 'x'], end: 'complete' });
+    }
+    await expect(outcome([utf8(`data: a\n${': ping\n'.repeat(6)}\n`)], 20)).resolves.toEqual({ data: [], end: 'ProtocolError' });
+    for (const chunks of everyChunking(`: ping\ndata: ${'x'.repeat(20)}\n\n`)) {
+      await expect(outcome(chunks, 20)).resolves.toEqual({ data: [], end: 'ProtocolError' });
+    }
   });
 
   it('fails with a ProtocolError when the response is not an event stream', async () => {
@@ -72,16 +156,20 @@ describe('sse() reading the wire', () => {
   });
 });
 
-describe('sse() and the last event ID', () => {
+describe('sse() and the fields that outlive an event (id, retry)', () => {
   it('takes an id from a block that dispatches nothing, as the standard says', async () => {
     const events = await read([utf8('id: 5\n\ndata: a\n\nid: 6\nevent: x\n\ndata: b\n\n')]);
     expect(events).toEqual([message('a', 'message', '5'), message('b', 'message', '6')]);
   });
 
-  it('takes the retry field only when it is all digits, as the reconnection time', async () => {
+  /**
+   * The first request is answered with `wire`, every later one refused: the delays before the
+   * retries after a refusal (initialDelay 5 ms, no jitter), and how many requests were made.
+   */
+  async function delaysAfter(wire: string): Promise<{ delays: number[]; calls: number }> {
     const delays: number[] = [];
     let calls = 0;
-    const stream = chunkedFetch([utf8('retry: 1x\n\nretry: 600\n\ndata: a\n\n')]);
+    const stream = chunkedFetch([utf8(wire)]);
     const fetch = ((...args: Parameters<typeof globalThis.fetch>) =>
       ++calls === 1 ? stream(...args) : Promise.reject(new TypeError('refused'))) as typeof globalThis.fetch;
     const events = sse('http://stream.test/events', {
@@ -89,9 +177,17 @@ describe('sse() and the last event ID', () => {
       reconnect: { initialDelay: 5, jitter: 0, maxAttempts: 1, onRetry: (_error, _attempt, delay) => delays.push(delay) },
     });
     await expect(lastValueFrom(events.pipe(toArray()))).rejects.toThrow(/Could not connect/);
+    return { delays, calls };
+  }
+
+  it('takes the retry field only when it is all digits, as the reconnection time', async () => {
     // A clean end, a wait of 600 ms, a refused request, a retry after 600 ms (not 5), a second refusal: given up.
-    expect(delays).toEqual([600]);
-    expect(calls).toBe(3);
+    await expect(delaysAfter('retry: 1x\n\nretry: 600\n\ndata: a\n\n')).resolves.toEqual({ delays: [600], calls: 3 });
+  });
+
+  it('takes a retry field from a block the stream never finished', async () => {
+    // The block is discarded, its retry line is not.
+    await expect(delaysAfter('data: a\n\nretry: 600\ndata: cut off')).resolves.toEqual({ delays: [600], calls: 3 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { charCodes, hasCodesAt } from '../core/char-codes';
+import { charCodes, hasCodesAt } from './char-codes';
 
 /** Tests a type name; built once from a set of glob patterns. @internal */
 export type TypeTest = (type: string) => boolean;

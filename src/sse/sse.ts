@@ -9,7 +9,7 @@ import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import { displayUrl } from '../core/redact';
-import { SseParser } from './sse-parser';
+import { EventStreamReader } from './event-stream';
 import type { ConnectionState } from '../core/state';
 
 /**
@@ -63,8 +63,12 @@ export interface SseOptions {
    */
   readonly idleTimeout?: number;
   /**
-   * The largest event accepted, in characters of decoded text (bytes for ASCII). A larger one, or an
-   * unfinished line that grows past it, is a ProtocolError; memory stays bounded. @default 1048576
+   * The largest event accepted, in characters of decoded text (bytes for ASCII), counted over its
+   * whole block as sent: field names, values, comments and line ends, but not keep-alive comment
+   * lines before it. A larger one is a ProtocolError, however the bytes are chunked. It bounds
+   * memory too: a stream holds at most this many characters of an unfinished event, about as many
+   * bytes of heap (twice as many for text beyond Latin-1; docs/sse.md, "Memory").
+   * @default 1048576
    */
   readonly maxEventSize?: number;
   /**
@@ -160,15 +164,13 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         if (sink.closed) return void response.body.cancel().catch(() => undefined);
         sink.opened();
 
-        let protocolError: ProtocolError | undefined;
-        const parser = new SseParser(
+        const events = new EventStreamReader(
           {
             onMessage: (message, hasId) => {
               if (sink.closed || (hasId && seen?.repeat(message.lastEventId))) return;
               sink.next(message);
             },
             onRetry: (delay) => sink.setReconnectionTime(delay),
-            onOversize: () => (protocolError = oversized(where, maxEventSize)),
           },
           maxEventSize,
           lastEventId,
@@ -176,26 +178,31 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
 
         idle?.touch();
         const reader = response.body.getReader();
-        const decoder = new TextDecoder();
+        let oversize: ProtocolError | undefined;
         try {
           for (;;) {
             const { done, value } = await reader.read();
             if (done || sink.closed) break;
             idle?.touch();
-            parser.feed(decoder.decode(value, { stream: true }));
+            const withinLimit = events.read(value);
             // Touched again after the subscribers ran: a slow handler is not a silent server.
             idle?.touch();
-            if (protocolError) throw protocolError;
+            if (!withinLimit) {
+              oversize = oversized(where, maxEventSize);
+              throw oversize;
+            }
           }
         } catch (cause) {
           void reader.cancel().catch(() => undefined);
-          const error = cause === protocolError ? cause : failure(cause, 'Lost the connection to');
+          events.end();
+          const error = cause === oversize ? cause : failure(cause, 'Lost the connection to');
           if (error !== undefined) sink.failed(error);
           return;
         } finally {
-          lastEventId = parser.lastEventId;
+          lastEventId = events.lastEventId;
         }
-        // An unfinished last block is discarded, as the standard says: the parser simply never ends it.
+        // The unfinished last block is discarded, as the standard says; its complete lines (`retry:`) still count.
+        events.end();
         sink.ended();
       };
 
