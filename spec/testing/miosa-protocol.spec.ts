@@ -8,7 +8,6 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const auth = () => ({ authorization: `Bearer ${server.miosa.apiKey}`, accept: 'text/event-stream' });
-const soon = (work: () => void) => setTimeout(work, 30);
 
 describe('reference server: Miosa', () => {
   it('refuses keys that are unknown or do not start with msk_', async () => {
@@ -20,13 +19,13 @@ describe('reference server: Miosa', () => {
   });
 
   it('computer events: bare event names, JSON data with computer_id and timestamp, [DONE] ends the stream', async () => {
-    soon(() => {
+    const publish = () => {
       server.miosa.emitComputer('cmp_1', 'status_changed', { status: 'running' });
       server.miosa.emitComputer('cmp_2', 'started', { status: 'running' }); // another computer: not ours
       server.miosa.emitComputer('cmp_1', 'custom_thing', 'plain text');
       server.miosa.finish('cmp_1');
-    });
-    const { text, ended } = await readRaw(`${server.miosa.baseUrl}/computers/cmp_1/events`, { headers: auth() });
+    };
+    const { text, ended } = await readRaw(`${server.miosa.baseUrl}/computers/cmp_1/events`, { headers: auth(), onResponse: publish });
     expect(ended).toBe(true);
     const blocks = text.split('\n\n').filter(Boolean);
     expect(blocks).toHaveLength(3);
@@ -36,23 +35,23 @@ describe('reference server: Miosa', () => {
   });
 
   it('tenant stream: URL-encoded comma-joined globs select the types', async () => {
-    soon(() => {
+    const publish = () => {
       server.miosa.emitTenant('sandbox.created', { id: 1 });
       server.miosa.emitTenant('webhook.failed', { id: 2 });
       server.miosa.emitTenant('webhook.delivered', { id: 3 });
       server.miosa.emitTenant('sandboxes.other', { id: 4 });
       server.miosa.finish('tenant');
-    });
-    const { text } = await readRaw(`${server.miosa.baseUrl}/events/stream?types=sandbox.%2A%2Cwebhook.delivered`, { headers: auth() });
+    };
+    const { text } = await readRaw(`${server.miosa.baseUrl}/events/stream?types=sandbox.%2A%2Cwebhook.delivered`, { headers: auth(), onResponse: publish });
     expect(text).toBe('event: sandbox.created\ndata: {"id":1}\n\nevent: webhook.delivered\ndata: {"id":3}\n\ndata: [DONE]\n\n');
   });
 
   it('without types, the tenant stream carries everything; multi-line data becomes several data lines', async () => {
-    soon(() => {
+    const publish = () => {
       server.miosa.emitTenant('a.b', 'line one\nline two');
       server.miosa.finish('tenant');
-    });
-    const { text } = await readRaw(`${server.miosa.baseUrl}/events/stream`, { headers: auth() });
+    };
+    const { text } = await readRaw(`${server.miosa.baseUrl}/events/stream`, { headers: auth(), onResponse: publish });
     expect(text).toBe('event: a.b\ndata: line one\ndata: line two\n\ndata: [DONE]\n\n');
   });
 

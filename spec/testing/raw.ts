@@ -3,10 +3,12 @@ import WebSocket from 'ws';
 /** Reads an HTTP response body as raw text until `done(text)` says so or the body ends. Plain fetch: no library code. */
 export async function readRaw(
   url: string,
-  init: RequestInit & { done?: (text: string) => boolean } = {},
+  init: RequestInit & { done?: (text: string) => boolean; onResponse?: () => void } = {},
 ): Promise<{ status: number; headers: Headers; text: string; ended: boolean }> {
   const controller = new AbortController();
   const response = await fetch(url, { ...init, signal: controller.signal });
+  // The head has arrived, so the server holds this stream: what a test publishes now reaches it.
+  init.onResponse?.();
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
