@@ -8,6 +8,7 @@ import type { ConnectionState } from '../core/state';
 import { sse } from '../sse/sse';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { SpooledCredentials, type TokenSource } from './credentials';
+import { HiddenRefusals } from './hidden-refusal';
 import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
 import { type SubscriptionFilter, serverEventNames } from './filter';
@@ -105,7 +106,7 @@ type Command = { cmd: 'Subscribe' | 'Unsubscribe'; queue?: string; job_id?: stri
 
 /** One socket per distinct server filter, and its events decoded once for every subscriber. */
 interface Channel {
-  readonly socket: WebSocketConnection<unknown, Command>;
+  readonly socket: WebSocketConnection<string, Command>;
   readonly events$: Observable<DecodedSpooledEvent>;
 }
 
@@ -178,13 +179,13 @@ class SpooledClient implements SpooledRealtime {
     for (const { socket } of this.channels.values()) socket.close();
   }
 
-  private hooks(websocket: boolean): PipelineHooks {
+  private hooks(websocket: boolean, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
     return {
       report: (error) => {
         this.log(`skipped: ${error.message}`);
         this.errors.next(error);
       },
-      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : error),
+      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : explain(error)),
     };
   }
 
@@ -235,13 +236,15 @@ class SpooledClient implements SpooledRealtime {
     const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEventNames(filter.events) ?? null]);
     const existing = this.channels.get(key);
     if (existing) return existing;
-    const socket = this.openSocket(filter, () => this.channels.delete(key));
+    const refusals = new HiddenRefusals();
+    const socket = this.openSocket(filter, refusals, () => this.channels.delete(key));
     const serverFilter = { queueName: filter.queueName, jobId: filter.jobId };
     const frames =
       filter.queueName !== undefined || filter.jobId !== undefined
         ? socket.topic(command('Subscribe', serverFilter), command('Unsubscribe', serverFilter), () => true)
         : socket.messages$;
-    const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(this.hooks(true)), share()) };
+    const hooks = this.hooks(true, (error) => refusals.explain(error));
+    const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(hooks), share()) };
     this.channels.set(key, channel);
     return channel;
   }
@@ -250,19 +253,16 @@ class SpooledClient implements SpooledRealtime {
    * A socket for one server filter. `forget` runs once it has closed for good (linger over, or a
    * fatal error), so one-off filters (a job id each) do not pile up.
    */
-  private openSocket(filter: SubscriptionFilter, forget: () => void): WebSocketConnection<unknown, Command> {
-    // A browser reports a refused upgrade as a close before `open`, with no status. So an attempt
-    // that follows one that never opened brings a fresh JWT, once until a socket opens again.
-    let lastAttemptOpened = true;
-    let renewedSinceOpen = false;
-    const jwt = async ({ attempt, refresh }: { attempt: number; refresh: boolean }): Promise<string> => {
-      const unexplained = attempt > 0 && !lastAttemptOpened && !renewedSinceOpen;
-      lastAttemptOpened = false;
-      const token = await this.credentials.jwt(refresh || unexplained);
-      if (refresh || unexplained) renewedSinceOpen = true;
+  private openSocket(filter: SubscriptionFilter, refusals: HiddenRefusals, forget: () => void): WebSocketConnection<string, Command> {
+    const jwt = async (context: { attempt: number; refresh: boolean }): Promise<string> => {
+      const fresh = refusals.attempt(context);
+      const token = await this.credentials.jwt(fresh);
+      if (fresh) refusals.renewed();
       return token;
     };
-    const socket = webSocket<unknown, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
+    const socket = webSocket<string, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
+      // The pipeline parses frames, as it does SSE data: the same reading, the same errors.
+      deserialize: (text) => text,
       // Node only (browsers cannot set headers): the 2025-12 server wants the JWT in the header too.
       headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.jwt(refresh)}` }),
       reconnect: this.reconnect,
@@ -276,10 +276,7 @@ class SpooledClient implements SpooledRealtime {
     let opened = false;
     const watching = socket.state$.subscribe((state) => {
       part.next(state);
-      if (state === 'connected') {
-        lastAttemptOpened = true;
-        renewedSinceOpen = false;
-      }
+      if (state === 'connected') refusals.opened();
       if (state !== 'disconnected') opened = true;
       this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: ${state}`);
       if (state === 'disconnected' && opened) {

@@ -8,10 +8,10 @@ import { type DecodedSpooledEvent, type SpooledEvent, TERMINAL_JOB_STATUSES } fr
 import { type SubscriptionFilter, acceptedBy } from './filter';
 
 /**
- * The Spooled pipeline, the same for both transports: wire JSON in (a parsed WebSocket frame, or the
- * `data` of an SSE message), typed events out.
+ * The Spooled pipeline, the same for both transports: the wire's JSON text in (a WebSocket text frame,
+ * or the `data` of an SSE message), typed events out.
  *
- *   decodeSpooled  decode; what cannot be decoded is reported and skipped
+ *   decodeSpooled  parse and decode; what cannot be read is reported and skipped
  *   selectSpooled  the server's `error` fails the stream, pings are dropped, the filter applies,
  *                  and a job stream completes after the job's terminal status
  *
@@ -27,31 +27,24 @@ export interface PipelineHooks {
   readonly failure?: (error: unknown) => unknown;
 }
 
-/** Parsed WebSocket frames to typed events; what cannot be decoded goes to `report` and is skipped. */
-export function decodeSpooled(hooks: PipelineHooks): OperatorFunction<unknown, DecodedSpooledEvent> {
-  return decoding(hooks, (json) => json);
+/** WebSocket text frames to typed events; what cannot be decoded goes to `report` and is skipped. */
+export function decodeSpooled(hooks: PipelineHooks): OperatorFunction<string, DecodedSpooledEvent> {
+  return decoding(hooks, (frame) => frame);
 }
 
-/** SSE messages to typed events: the same, after parsing each message's `data` as JSON. */
+/** SSE messages to typed events, the same way: each message's `data` is one event's JSON. */
 export function decodeSpooledSse(hooks: PipelineHooks): OperatorFunction<SseMessage, DecodedSpooledEvent> {
-  return decoding(hooks, (message: SseMessage) => {
-    try {
-      return JSON.parse(message.data) as unknown;
-    } catch {
-      return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
-    }
-  });
+  return decoding(hooks, (message: SseMessage) => message.data);
 }
 
-function decoding<I>(hooks: PipelineHooks, read: (input: I) => unknown): OperatorFunction<I, DecodedSpooledEvent> {
+function decoding<I>(hooks: PipelineHooks, textOf: (input: I) => string): OperatorFunction<I, DecodedSpooledEvent> {
   const failure = hooks.failure ?? ((error: unknown) => error);
   return (source) =>
     new Observable<DecodedSpooledEvent>((subscriber) => {
       const decoder = new SpooledDecoder();
       return source.subscribe({
         next: (input) => {
-          const json = read(input);
-          const event = json instanceof DecodeError ? json : decoder.decode(json);
+          const event = decode(decoder, textOf(input));
           if (event instanceof DecodeError) hooks.report(event);
           else subscriber.next(event);
         },
@@ -59,6 +52,16 @@ function decoding<I>(hooks: PipelineHooks, read: (input: I) => unknown): Operato
         complete: () => subscriber.complete(),
       });
     });
+}
+
+function decode(decoder: SpooledDecoder, text: string): DecodedSpooledEvent | DecodeError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text);
+  }
+  return decoder.decode(json);
 }
 
 /** What the transport's stream can carry. */
