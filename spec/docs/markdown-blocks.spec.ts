@@ -13,6 +13,7 @@ declare function getToken(): Promise<string>;
 declare function alertOps(event: unknown): void;
 declare function updateWorkers(event: unknown): void;
 declare const spooled: import('rx-realtime/spooled').SpooledRealtime;
+declare const miosa: import('rx-realtime/miosa').MiosaEvents;
 declare const events$: import('rxjs').Observable<import('rx-realtime/spooled').SpooledEvent>;
 declare const source$: import('rxjs').Observable<unknown>;
 declare const token: string;

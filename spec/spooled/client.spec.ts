@@ -260,6 +260,46 @@ describe('spooledRealtime over WebSocket: resources', () => {
     await event;
     expect(logins).toEqual(['/api/v1/auth/login']);
   });
+
+  it('subscriptions sharing a socket share its decode: a bad event is reported once', async () => {
+    const realtime = client({});
+    const errors: RealtimeError[] = [];
+    realtime.errors$.subscribe((error) => errors.push(error));
+    const one = firstValueFrom(realtime.events$({ events: ['job.*'] }).pipe(ofType('job.created')));
+    const two = firstValueFrom(realtime.events$({ events: ['job.*', 'worker.*'] }).pipe(ofType('job.created')));
+    await connected(realtime);
+    expect(server.faults.connections).toBe(1);
+    server.spooled.publish({ type: 'JobCreated', data: { job_id: 'x', queue_name: 'q', priority: 'high', timestamp: '2026-01-05T10:00:00Z' } });
+    server.spooled.createJob('q');
+    await Promise.all([one, two]);
+    expect(errors.map((error) => error.name)).toEqual(['DecodeError']);
+  });
+
+  it('sockets opened together share one exchange of the API key', async () => {
+    const logins: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => (logins.push(String(input)), fetch(input, init));
+    const realtime = client({ fetch: fetchSpy });
+    const streams = ['a', 'b', 'c'].map((queue) => record(realtime.events$({ queueName: queue })));
+    await until(() => server.faults.connections === 3, 'three sockets');
+    expect(logins).toEqual([`${server.url}/api/v1/auth/login`]);
+    for (const stream of streams) stream.subscription.unsubscribe();
+  });
+
+  it('maxReconnectAttempts: 0 never gives up (the default gives up after 10)', async () => {
+    await server.close();
+    const nowhere = { wsUrl: 'ws://127.0.0.1:9', baseUrl: 'http://127.0.0.1:9', reconnectDelay: 1, maxReconnectDelay: 2, debug: true };
+    const retries = (lines: string[]) => Math.max(0, ...lines.map((line) => Number(/ retry (\d+) in /.exec(line)?.[1] ?? 0)));
+    const unlimitedLines: string[] = [];
+    const unlimited = record(client({ ...nowhere, maxReconnectAttempts: 0, logger: (line) => unlimitedLines.push(line) }).events$());
+    const limitedLines: string[] = [];
+    const limited = record(client({ ...nowhere, logger: (line) => limitedLines.push(line) }).events$());
+    await limited.done;
+    expect(retries(limitedLines)).toBe(10);
+    await until(() => retries(unlimitedLines) > 15, 'more than 15 retries', 10_000);
+    expect(unlimited.error).toBeUndefined();
+    unlimited.subscription.unsubscribe();
+    server = await startReferenceServer({ timing });
+  });
 });
 
 describe('spooledRealtime over SSE', () => {

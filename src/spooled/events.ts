@@ -13,7 +13,9 @@ export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | '
  *
  * @example
  * ```ts
- * const finished = TERMINAL_JOB_STATUSES.includes(event.data.newStatus as JobStatus);
+ * spooled.events$({ jobId }).pipe(ofType('job.status')).subscribe((event) => {
+ *   if (TERMINAL_JOB_STATUSES.includes(event.data.newStatus as JobStatus)) console.log('done:', event.data.newStatus);
+ * });
  * ```
  */
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
@@ -322,7 +324,7 @@ export interface UnknownSpooledEvent {
  *
  * @example
  * ```ts
- * const isKnown = (event: SpooledEvent): event is KnownSpooledEvent => event.type !== 'raw';
+ * const isKnown = (event: DecodedSpooledEvent): event is KnownSpooledEvent => event.type !== 'raw';
  * ```
  */
 export type KnownSpooledEvent =
