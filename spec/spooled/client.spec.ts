@@ -2,6 +2,7 @@ import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { AuthError, type ConnectionState, type RealtimeError, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
 import { record, until } from '../helpers/observe';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
@@ -250,15 +251,20 @@ describe('spooledRealtime over WebSocket: resources', () => {
     expect(lines.join('\n')).not.toMatch(/eyJ/);
   });
 
-  it('a token that is not a JWT is taken for an API key and exchanged, never sent as ?token=', async () => {
+  it.each([
+    ['a string', () => server.spooled.apiKey],
+    ['a function', () => () => server.spooled.apiKey],
+  ])('a token that is not a JWT (%s) is taken for an API key and exchanged, never sent as ?token=', async (_, token) => {
     const logins: string[] = [];
     const fetchSpy: typeof fetch = (input, init) => (logins.push(String(input).replace(server.url, '')), fetch(input, init));
-    const realtime = client({ apiKey: undefined, token: server.spooled.apiKey, fetch: fetchSpy });
+    const { WebSocket, urls } = browserLikeWebSocket();
+    const realtime = client({ apiKey: undefined, token: token(), fetch: fetchSpy, WebSocket });
     const event = firstValueFrom(realtime.events$().pipe(ofType('job.created')));
     await connected(realtime);
     server.spooled.createJob('q');
     await event;
     expect(logins).toEqual(['/api/v1/auth/login']);
+    expect(urls.join(' ')).not.toContain(server.spooled.apiKey);
   });
 
   it('subscriptions sharing a socket share its decode: a bad event is reported once', async () => {
