@@ -28,42 +28,61 @@ function readField(field: Field): string {
   const value = `d.${field.wire}`;
   if (field.kind === 'time') return `optionalTime(out, '${field.name}', ${value}, times)`;
   const check = CHECKS[field.kind];
-  if (field.fallback !== undefined) return `withDefault(out, '${field.name}', ${value}, ${check}, ${JSON.stringify(field.fallback).replace(/"/g, "'")})`;
   return `optional(out, '${field.name}', ${value}, ${check})`;
 }
 
 /** One reader: required fields first, in one object literal (one shape per wire shape), then the others in table order. */
-function reader(name: string, fields: readonly Field[]): string {
+function reader(name: string, fields: readonly Field[], base: { name: string; length: number } | undefined): string {
   const required = fields.filter((field) => !field.optional);
   const optional = fields.filter((field) => field.optional);
+  const rest = base ? fields.slice(base.length) : optional;
   const guard = required.map((field) => `!${CHECKS[field.kind]}(d.${field.wire})`).join(' || ');
   const literal = `{ ${required.map((field) => `${field.name}: d.${field.wire}`).join(', ')} }`;
   const data = fields.length ? 'd' : '_d';
-  const times = optional.some((field) => field.kind === 'time') ? 'times' : '_times';
+  const times = rest.some((field) => field.kind === 'time') || base ? 'times' : '_times';
   const lines = [`function ${name}(${data}: Fields, ${times}: Rfc3339Reader): Fields | undefined {`];
-  if (guard) lines.push(`  if (${guard}) return undefined;`);
-  if (!optional.length) lines.push(`  return ${required.length ? literal : '{}'};`);
+  if (base) lines.push(`  const out = ${base.name}(d, times);`, `  if (!out) return undefined;`);
   else {
-    lines.push(`  const out: Fields = ${required.length ? literal : '{}'};`);
-    lines.push(`  const valid =\n    ${optional.map(readField).join(' &&\n    ')};`);
-    lines.push('  return valid ? out : undefined;');
+    if (guard) lines.push(`  if (${guard}) return undefined;`);
+    if (!optional.length) lines.push(`  return ${required.length ? literal : '{}'};`);
+    else lines.push(`  const out: Fields = ${required.length ? literal : '{}'};`);
   }
+  if (rest.length) {
+    lines.push(`  const valid =\n    ${rest.map(readField).join(' &&\n    ')};`);
+    lines.push('  return valid ? out : undefined;');
+  } else if (base) lines.push('  return out;');
   lines.push('}');
   return lines.join('\n');
 }
 
-/** The file's text. */
+/** The camelCase name of a reader for these types. */
+const readerName = (type: string): string => type.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * The file's text. Events whose fields differ only in Go zero values share a reader (the zeros are
+ * filled in after it), and a reader whose fields extend another's calls it first: less code to ship.
+ */
 export function renderFastDecode(): string {
-  const readers = new Map<string, { name: string; types: SchemaType[]; fields: readonly Field[] }>();
+  const withoutZeros = (fields: readonly Field[]): Field[] => fields.map((field) => ({ ...field, fallback: undefined }));
+  const readers: { key: string; name: string; types: SchemaType[]; fields: readonly Field[] }[] = [];
+  const entries: string[] = [];
   for (const type of Object.keys(SPOOLED_SCHEMA) as SchemaType[]) {
-    const fields = fieldsOf(type);
+    const fields = withoutZeros(fieldsOf(type));
     const key = JSON.stringify(fields);
-    const existing = readers.get(key);
-    if (existing) existing.types.push(type);
-    else readers.set(key, { name: type.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase()), types: [type], fields });
+    let shared = readers.find((candidate) => candidate.key === key);
+    if (!shared) readers.push((shared = { key, name: readerName(type), types: [], fields }));
+    shared.types.push(type);
+    const zeros = fieldsOf(type).filter((field) => field.fallback !== undefined);
+    const fill = zeros.map((field) => `out.${field.name} ??= ${typeof field.fallback === 'string' ? `'${field.fallback}'` : String(field.fallback)};`).join(' ');
+    entries.push(zeros.length ? `  '${type}': (d, times) => {\n    const out = ${shared.name}(d, times);\n    if (out) { ${fill} }\n    return out;\n  },` : `  '${type}': ${shared.name},`);
   }
-  const functions = [...readers.values()].map(({ name, types, fields }) => `/** ${types.join(', ')} */\n${reader(name, fields)}`);
-  const table = [...readers.values()].flatMap(({ name, types }) => types.map((type) => `  '${type}': ${name},`));
+  const functions = readers.map(({ name, types, fields }) => {
+    // The longest other reader whose fields (all optional beyond the required ones) begin this one's.
+    const base = readers
+      .filter((other) => other.fields.length < fields.length && other.fields.some((field) => field.optional) && JSON.stringify(fields.slice(0, other.fields.length)) === JSON.stringify(other.fields))
+      .sort((a, b) => b.fields.length - a.fields.length)[0];
+    return `/** ${types.join(', ')} */\n${reader(name, fields, base && { name: base.name, length: base.fields.length })}`;
+  });
   return `// Generated from ./schema.ts by spec/spooled/generate-fast-decode.ts (\`npm run generate\`): do not edit.
 /**
  * The hot path of the Spooled decoder: plain \`typeof\` checks and one named property read per field.
@@ -96,15 +115,6 @@ function optional(out: Fields, name: string, value: unknown, valid: (value: unkn
   return true;
 }
 
-/** The same for a field the seed SDK's Go \`omitempty\` leaves out when it is zero: it gets that zero. */
-function withDefault(out: Fields, name: string, value: unknown, valid: (value: unknown) => boolean, zero: unknown): boolean {
-  if (value === undefined) {
-    out[name] = zero;
-    return true;
-  }
-  return optional(out, name, value, valid);
-}
-
 /** The same for an RFC 3339 time, kept as a Date. */
 function optionalTime(out: Fields, name: string, value: unknown, times: Rfc3339Reader): boolean {
   if (value === undefined) return true;
@@ -118,7 +128,7 @@ ${functions.join('\n\n')}
 
 /** Each known type's camelCase data, or undefined when the io-ts codecs should have the last word. */
 export const FAST_DATA: { readonly [K in SchemaType]: (data: Fields, times: Rfc3339Reader) => Fields | undefined } = {
-${table.join('\n')}
+${entries.join('\n')}
 };
 `;
 }

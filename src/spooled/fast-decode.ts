@@ -30,15 +30,6 @@ function optional(out: Fields, name: string, value: unknown, valid: (value: unkn
   return true;
 }
 
-/** The same for a field the seed SDK's Go `omitempty` leaves out when it is zero: it gets that zero. */
-function withDefault(out: Fields, name: string, value: unknown, valid: (value: unknown) => boolean, zero: unknown): boolean {
-  if (value === undefined) {
-    out[name] = zero;
-    return true;
-  }
-  return optional(out, name, value, valid);
-}
-
 /** The same for an RFC 3339 time, kept as a Date. */
 function optionalTime(out: Fields, name: string, value: unknown, times: Rfc3339Reader): boolean {
   if (value === undefined) return true;
@@ -54,13 +45,13 @@ function jobStatus(d: Fields, _times: Rfc3339Reader): Fields | undefined {
   return { jobId: d.job_id, queueName: d.queue_name, oldStatus: d.old_status, newStatus: d.new_status };
 }
 
-/** job.created */
+/** job.created, job.failed, job.started, job.retrying, job.progress */
 function jobCreated(d: Fields, times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
   const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
   const valid =
     optional(out, 'status', d.status, isString) &&
-    withDefault(out, 'priority', d.priority, isNumber, 0) &&
+    optional(out, 'priority', d.priority, isNumber) &&
     optional(out, 'retryCount', d.retry_count, isNumber) &&
     optional(out, 'error', d.error, isString) &&
     optional(out, 'progress', d.progress, isNumber) &&
@@ -76,62 +67,10 @@ function jobCreated(d: Fields, times: Rfc3339Reader): Fields | undefined {
 
 /** job.completed */
 function jobCompleted(d: Fields, times: Rfc3339Reader): Fields | undefined {
-  if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
-  const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
+  const out = jobCreated(d, times);
+  if (!out) return undefined;
   const valid =
-    optional(out, 'status', d.status, isString) &&
-    optional(out, 'priority', d.priority, isNumber) &&
-    optional(out, 'retryCount', d.retry_count, isNumber) &&
-    optional(out, 'error', d.error, isString) &&
-    optional(out, 'progress', d.progress, isNumber) &&
-    optional(out, 'result', d.result, isPresent) &&
-    optional(out, 'workerId', d.worker_id, isString) &&
-    optionalTime(out, 'scheduledAt', d.scheduled_at, times) &&
-    optionalTime(out, 'startedAt', d.started_at, times) &&
-    optionalTime(out, 'completedAt', d.completed_at, times) &&
-    optionalTime(out, 'failedAt', d.failed_at, times) &&
-    optional(out, 'metadata', d.metadata, isLabels) &&
     optional(out, 'durationMs', d.duration_ms, isNumber);
-  return valid ? out : undefined;
-}
-
-/** job.failed */
-function jobFailed(d: Fields, times: Rfc3339Reader): Fields | undefined {
-  if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
-  const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
-  const valid =
-    optional(out, 'status', d.status, isString) &&
-    optional(out, 'priority', d.priority, isNumber) &&
-    withDefault(out, 'retryCount', d.retry_count, isNumber, 0) &&
-    withDefault(out, 'error', d.error, isString, '') &&
-    optional(out, 'progress', d.progress, isNumber) &&
-    optional(out, 'result', d.result, isPresent) &&
-    optional(out, 'workerId', d.worker_id, isString) &&
-    optionalTime(out, 'scheduledAt', d.scheduled_at, times) &&
-    optionalTime(out, 'startedAt', d.started_at, times) &&
-    optionalTime(out, 'completedAt', d.completed_at, times) &&
-    optionalTime(out, 'failedAt', d.failed_at, times) &&
-    optional(out, 'metadata', d.metadata, isLabels);
-  return valid ? out : undefined;
-}
-
-/** job.started, job.retrying, job.progress */
-function jobStarted(d: Fields, times: Rfc3339Reader): Fields | undefined {
-  if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
-  const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
-  const valid =
-    optional(out, 'status', d.status, isString) &&
-    optional(out, 'priority', d.priority, isNumber) &&
-    optional(out, 'retryCount', d.retry_count, isNumber) &&
-    optional(out, 'error', d.error, isString) &&
-    optional(out, 'progress', d.progress, isNumber) &&
-    optional(out, 'result', d.result, isPresent) &&
-    optional(out, 'workerId', d.worker_id, isString) &&
-    optionalTime(out, 'scheduledAt', d.scheduled_at, times) &&
-    optionalTime(out, 'startedAt', d.started_at, times) &&
-    optionalTime(out, 'completedAt', d.completed_at, times) &&
-    optionalTime(out, 'failedAt', d.failed_at, times) &&
-    optional(out, 'metadata', d.metadata, isLabels);
   return valid ? out : undefined;
 }
 
@@ -199,12 +138,20 @@ function error(d: Fields, _times: Rfc3339Reader): Fields | undefined {
 /** Each known type's camelCase data, or undefined when the io-ts codecs should have the last word. */
 export const FAST_DATA: { readonly [K in SchemaType]: (data: Fields, times: Rfc3339Reader) => Fields | undefined } = {
   'job.status': jobStatus,
-  'job.created': jobCreated,
+  'job.created': (d, times) => {
+    const out = jobCreated(d, times);
+    if (out) { out.priority ??= 0; }
+    return out;
+  },
   'job.completed': jobCompleted,
-  'job.failed': jobFailed,
-  'job.started': jobStarted,
-  'job.retrying': jobStarted,
-  'job.progress': jobStarted,
+  'job.failed': (d, times) => {
+    const out = jobCreated(d, times);
+    if (out) { out.retryCount ??= 0; out.error ??= ''; }
+    return out;
+  },
+  'job.started': jobCreated,
+  'job.retrying': jobCreated,
+  'job.progress': jobCreated,
   'queue.stats': queueStats,
   'queue.paused': queuePaused,
   'queue.resumed': queuePaused,
