@@ -39,6 +39,8 @@ declare const server: import('rx-realtime/testing').ReferenceServer;
 declare function sleep(ms: number): Promise<void>;
 declare const events$: import('rxjs').Observable<import('rx-realtime/spooled').SpooledEvent>;
 declare const messages$: import('rxjs').Observable<{ data: string }>;
+declare const source$: import('rxjs').Observable<unknown>;
+declare const testScheduler: import('rxjs/testing').TestScheduler;
 declare const MyEvent: import('io-ts').Type<{ type: string }, unknown, unknown>;
 declare function alertOps(event: import('rx-realtime/spooled').JobFailedEvent): void;
 declare function updateJobs(event: unknown): void;

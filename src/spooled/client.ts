@@ -254,10 +254,10 @@ class SpooledClient implements SpooledRealtime {
    * fatal error), so one-off filters (a job id each) do not pile up.
    */
   private openSocket(filter: SubscriptionFilter, refusals: HiddenRefusals, forget: () => void): WebSocketConnection<string, Command> {
-    const jwt = async (context: { attempt: number; refresh: boolean }): Promise<string> => {
-      const fresh = refusals.attempt(context);
-      const token = await this.credentials.jwt(fresh);
-      if (fresh) refusals.renewed();
+    // After a refusal, or a browser's close before `open` (which may be one), the transport asks with `refresh`.
+    const jwt = async ({ refresh }: { refresh: boolean }): Promise<string> => {
+      const token = await this.credentials.jwt(refresh);
+      if (refresh) refusals.renewed();
       return token;
     };
     const socket = webSocket<string, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
