@@ -1,4 +1,4 @@
-import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
@@ -6,6 +6,9 @@ import { warnIfInsecure } from '../core/insecure';
 import { displayUrl, redactSecrets } from '../core/redact';
 import type { ConnectionState } from '../core/state';
 import { sse } from '../sse/sse';
+import { LeaderTally } from '../tabs/leader-tally';
+import { shareAcrossTabs } from '../tabs/shareAcrossTabs';
+import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
@@ -72,6 +75,14 @@ export interface SpooledOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Runs every timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * In a browser, share each `events$(filter)` stream with the other tabs of the origin that open
+   * the same filter with the same credential: one connection, held by a leader tab, whose decoded
+   * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
+   * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
+   * @default false
+   */
+  readonly shareAcrossTabs?: boolean;
 }
 
 /**
@@ -88,7 +99,9 @@ export interface SpooledRealtime {
   /** The combined state of the client's connections; replays the current one. */
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;
-  /** Events that were skipped (undecodable) and frames the sockets dropped. Never errors. */
+  /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
+  readonly leader$: Observable<boolean>;
+  /** Events that were skipped (undecodable) and frames the sockets dropped (in the tab that holds the connection). Never errors. */
   readonly errors$: Observable<RealtimeError>;
   /**
    * Typed events, filtered (see {@link SubscriptionFilter}). Cold: each subscription connects
@@ -128,6 +141,7 @@ export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
 
 class SpooledClient implements SpooledRealtime {
   private readonly combined = new CombinedState();
+  private readonly leaders = new LeaderTally();
   private readonly errors = new Subject<RealtimeError>();
   private readonly closing = new Subject<void>();
   private readonly channels = new Map<string, Channel>();
@@ -140,6 +154,7 @@ class SpooledClient implements SpooledRealtime {
   private warnedSseWithoutFilter = false;
 
   readonly state$ = this.combined.subject.asObservable();
+  readonly leader$ = this.leaders.leader$;
   readonly errors$ = this.errors.asObservable();
 
   constructor(private readonly options: SpooledOptions) {
@@ -170,7 +185,20 @@ class SpooledClient implements SpooledRealtime {
   }
 
   events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
-    return this.options.transport === 'sse' ? this.sseEvents(filter) : this.socketEvents(filter);
+    if (!this.options.shareAcrossTabs) return this.localEvents(filter);
+    const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;
+    const what = JSON.stringify([filter.queueName, filter.jobId, filter.workerId, filter.events]);
+    const token = this.options.token;
+    const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, this.options.apiKey ?? (typeof token === 'string' ? token : undefined));
+    // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
+    return defer(() =>
+      shareAcrossTabs(name, ({ state }) => this.localEvents(filter, state), { state: this.combined.part(), leader: this.leaders.part() }),
+    ).pipe(takeUntil(this.closing));
+  }
+
+  /** This tab's own stream; `state` also receives its connection states (for the other tabs, when shared). */
+  private localEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
+    return this.options.transport === 'sse' ? this.sseEvents(filter, state) : this.socketEvents(filter, state);
   }
 
   /** SSE streams listen for `closing`; closing a socket completes everything routed from it. */
@@ -191,7 +219,7 @@ class SpooledClient implements SpooledRealtime {
 
   // --- SSE ------------------------------------------------------------------------------------------
 
-  private sseEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+  private sseEvents(filter: SubscriptionFilter, upstreamState?: Observer<ConnectionState>): Observable<SpooledEvent> {
     const url = sseEndpoint(this.baseUrl, filter);
     if (filter.jobId === undefined && filter.queueName === undefined && !this.warnedSseWithoutFilter) {
       this.warnedSseWithoutFilter = true;
@@ -209,6 +237,7 @@ class SpooledClient implements SpooledRealtime {
         state: {
           next: (state) => {
             part.next(state);
+            upstreamState?.next(state);
             this.log(`sse ${displayUrl(url)}: ${state}`);
           },
         },
@@ -226,10 +255,19 @@ class SpooledClient implements SpooledRealtime {
   // --- WebSocket ------------------------------------------------------------------------------------
 
   /** Looks the channel up on every subscription, so a held Observable re-subscribed after its socket closed gets a live one. */
-  private socketEvents(filter: SubscriptionFilter): Observable<SpooledEvent> {
+  private socketEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
     const serverEvents = serverEventNames(filter.events);
     const jobCompletedOnWire = serverEvents === undefined || serverEvents.split(',').includes('job.completed');
-    return defer(() => this.channel(filter).events$.pipe(selectSpooled(filter, { jobCompletedOnWire })));
+    return defer(() => {
+      const channel = this.channel(filter);
+      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire }));
+      if (!state) return events;
+      return new Observable<SpooledEvent>((subscriber) => {
+        const reporting = channel.socket.state$.subscribe((value) => state.next(value));
+        reporting.add(events.subscribe(subscriber));
+        return reporting;
+      });
+    });
   }
 
   private channel(filter: SubscriptionFilter): Channel {
