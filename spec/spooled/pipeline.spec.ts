@@ -1,5 +1,5 @@
-import type { RealtimeError } from '../../src';
-import { type SpooledEvent, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
+import { RealtimeError } from '../../src';
+import { type SpooledEvent, SpooledServerError, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
 import { SCRIPT_API_KEY, type ScriptedSpooled, startScriptedSpooled } from '../helpers/scripted-spooled';
 import { record } from '../helpers/observe';
 
@@ -166,8 +166,10 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
     expect(outcome.reported).toEqual(['DecodeError: Could not decode queue.stats event: data.processing: expected number, got nothing; data.completed: expected number, got nothing; data.failed: expected number, got nothing']);
   });
 
-  it('the server error class has a guard that works by name', () => {
-    expect(isSpooledServerError(Object.assign(new Error('x'), { name: 'SpooledServerError' }))).toBe(true);
-    expect(isSpooledServerError(new Error('x'))).toBe(false);
+  it('the server error has a guard that works by brand and name (another copy of the library, another tab), not by name alone', () => {
+    expect(isSpooledServerError(new SpooledServerError('Job not found', new Date()))).toBe(true);
+    expect(isSpooledServerError(Object.assign(new RealtimeError('x'), { name: 'SpooledServerError' }))).toBe(true);
+    expect(isSpooledServerError(Object.assign(new Error('x'), { name: 'SpooledServerError' }))).toBe(false);
+    expect(isSpooledServerError(new RealtimeError('x'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { RealtimeError } from '../core/errors';
+import { RealtimeError, isRealtimeError } from '../core/errors';
 
 /**
  * The Spooled server sent an `error` event, e.g. `Job not found` on a job stream: the stream it came
@@ -23,11 +23,12 @@ export class SpooledServerError extends RealtimeError {
 }
 
 /**
- * Whether `error` is a {@link SpooledServerError} (by name, so it works across copies of the library).
+ * Whether `error` is a {@link SpooledServerError} (by the library's brand and its name, so it works
+ * across copies of the library, and across tabs).
  *
  * @example
  * ```ts
  * spooled.events$({ jobId }).subscribe({ error: (error) => (isSpooledServerError(error) ? showNotFound() : showBanner(error)) });
  * ```
  */
-export const isSpooledServerError = (error: unknown): error is SpooledServerError => error instanceof Error && error.name === 'SpooledServerError';
+export const isSpooledServerError = (error: unknown): error is SpooledServerError => isRealtimeError(error) && error.name === 'SpooledServerError';
