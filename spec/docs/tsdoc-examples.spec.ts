@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import ts from 'typescript';
+import { SNIPPET_OPTIONS, typeCheckSnippets } from '../helpers/type-check-snippets';
 
 const ROOT = join(__dirname, '../..');
 
@@ -45,6 +46,10 @@ declare const MyEvent: import('io-ts').Type<{ type: string }, unknown, unknown>;
 declare function alertOps(event: import('rx-realtime/spooled').JobFailedEvent): void;
 declare function updateJobs(event: unknown): void;
 declare function updateWorkerList(event: unknown): void;
+type Order = { sequence: string };
+declare function orderFeed(lastEventId?: string): import('rxjs').Observable<Order>;
+declare const state: import('rxjs').Observer<import('rx-realtime').ConnectionState>;
+declare const leader: import('rxjs').Observer<boolean>;
 `;
 
 interface Example {
@@ -85,22 +90,12 @@ function importsFor(code: string, entries: readonly { specifier: string; names: 
     .join('');
 }
 
-const options: ts.CompilerOptions = {
-  strict: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.Node16,
-  moduleResolution: ts.ModuleResolutionKind.Node16,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-  types: ['node'],
-  skipLibCheck: true,
-};
 
 describe('TypeScript in the TSDoc', () => {
   it('every @example of a public name compiles against the built package', () => {
     const sources = ts.createProgram(
       ENTRIES.map((entry) => join(ROOT, entry.source)),
-      { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 },
+      { ...SNIPPET_OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 },
     );
     const exportsOf = (source: string) =>
       sources
@@ -111,19 +106,8 @@ describe('TypeScript in the TSDoc', () => {
     const examples = ENTRIES.flatMap((entry) => examplesOf(sources, entry.source));
     expect(examples.length).toBeGreaterThan(40);
 
-    const files = new Map<string, string>();
-    examples.forEach((example, i) => files.set(join(ROOT, `.cache/tsdoc-example-${i}.mts`), `${importsFor(example.code, entries)}${example.code}\nexport {};\n`));
-    files.set(join(ROOT, '.cache/tsdoc-globals.d.ts'), PREAMBLE);
-    const host = ts.createCompilerHost(options);
-    const read = host.readFile.bind(host);
-    host.readFile = (name) => files.get(name) ?? read(name);
-    const exists = host.fileExists.bind(host);
-    host.fileExists = (name) => files.has(name) || exists(name);
-    const program = ts.createProgram([...files.keys()], options, host);
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const index = Number(/tsdoc-example-(\d+)/.exec(diagnostic.file?.fileName ?? '')?.[1]);
-      return `${examples[index]?.where ?? diagnostic.file?.fileName}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    });
+    const snippets = examples.map((example) => ({ where: example.where, code: `${importsFor(example.code, entries)}${example.code}` }));
+    const problems = typeCheckSnippets(snippets, PREAMBLE, 'tsdoc-example');
     expect(problems).toEqual([]);
   }, 60_000);
 });
