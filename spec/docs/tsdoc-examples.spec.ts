@@ -12,15 +12,9 @@ const ENTRIES: readonly { readonly source: string; readonly specifier: string }[
   { source: 'src/testing/index.ts', specifier: 'rx-realtime/testing' },
 ];
 
-/**
- * Folders whose examples are not compiled yet: the connection lifecycle (src/core, src/sse,
- * src/websocket) is being rewritten, and its examples with it. Remove a folder once its examples compile.
- */
-const NOT_YET: readonly string[] = ['src/core/', 'src/sse/', 'src/websocket/'];
-
 /** What examples may use without importing, besides the public names of the entries above. */
 const ALWAYS: readonly { readonly specifier: string; readonly names: readonly string[] }[] = [
-  { specifier: 'rxjs', names: ['Observable', 'filter', 'map', 'take', 'share', 'takeUntil', 'catchError', 'EMPTY', 'throwError'] },
+  { specifier: 'rxjs', names: ['Observable', 'BehaviorSubject', 'filter', 'map', 'take', 'share', 'takeUntil', 'catchError', 'EMPTY', 'throwError'] },
 ];
 
 /**
@@ -47,6 +41,28 @@ declare function alertOps(event: import('rx-realtime/spooled').JobFailedEvent): 
 declare function updateJobs(event: unknown): void;
 declare function updateWorkerList(event: unknown): void;
 type Order = { sequence: string };
+type Frame = { type: string; queue?: string };
+type Command = { cmd: string; queue?: string };
+type ServerFrame = Frame;
+type ClientCommand = Command;
+declare const url: string;
+declare const token: string;
+declare const since: string;
+declare const error: unknown;
+declare const connection: import('rx-realtime').WebSocketConnection<Frame, Command>;
+declare const tokens: { get(refresh: boolean): Promise<string> };
+declare const badge: { textContent: string | null };
+declare const router: { navigate(path: string[]): void };
+declare function getToken(refresh?: boolean): Promise<string>;
+declare function current(): string;
+declare function renew(): string;
+declare function signIn(): void;
+declare function report(error: unknown): void;
+declare function reportServerBug(message: string): void;
+declare function showOffline(): void;
+declare function slowDown(milliseconds: number | undefined): void;
+declare function resend(message: unknown): void;
+declare function queueForLater(message: unknown): void;
 declare function orderFeed(lastEventId?: string): import('rxjs').Observable<Order>;
 declare const state: import('rxjs').Observer<import('rx-realtime').ConnectionState>;
 declare const leader: import('rxjs').Observer<boolean>;
@@ -65,7 +81,6 @@ function examplesOf(program: ts.Program, source: string): Example[] {
   for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(file)!)) {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     for (const declaration of symbol.declarations ?? []) {
-      if (NOT_YET.some((folder) => declaration.getSourceFile().fileName.startsWith(join(ROOT, folder)))) continue;
       for (const tag of ts.getJSDocTags(declaration)) {
         if (tag.tagName.text !== 'example') continue;
         const text = ts.getTextOfJSDocComment(tag.comment) ?? '';
