@@ -39,7 +39,7 @@ export type {
   QueueOptions,
 } from './websocket/websocket';
 export { webSocket } from './websocket/websocket';
-export type { OfType, GlobMatch, MatchAnywhere, KnownTypes, Narrow } from './operators/ofType';
+export type { OfType, GlobMatch, MatchAnywhere, KnownTypes, Narrow, TypePattern } from './operators/ofType';
 export { ofType } from './operators/ofType';
 export type { DecodeWithOptions } from './operators/decodeWith';
 export { decodeWith } from './operators/decodeWith';

@@ -4,7 +4,7 @@
  * one browser shares one connection (`shareAcrossTabs`), held by whichever tab leads.
  */
 import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, scan, share, startWith, switchMap } from 'rxjs';
-import { ofType } from '../../src/index';
+import { type TypePattern, ofType } from '../../src/index';
 import { type SpooledEvent, spooledRealtime } from '../../src/spooled/index';
 
 const COUNTERS = ['created', 'processing', 'completed', 'failed', 'deadletter', 'cancelled'] as const;
@@ -104,7 +104,7 @@ function showLatest(events$: Observable<SpooledEvent>): void {
       startWith(input.value.trim() || '*'),
       debounceTime(150),
       distinctUntilChanged(),
-      switchMap((glob) => events$.pipe(ofType(...glob.split(/[\s,]+/).filter(Boolean)), scan((list, event) => [event, ...list].slice(0, 30), [] as SpooledEvent[]), startWith([] as SpooledEvent[]))),
+      switchMap((glob) => events$.pipe(ofType(...(glob.split(/[\s,]+/).filter(Boolean) as TypePattern<SpooledEvent>[])), scan((list, event) => [event, ...list].slice(0, 30), [] as SpooledEvent[]), startWith([] as SpooledEvent[]))),
     )
     .subscribe((list) => {
       element('events').innerHTML = list

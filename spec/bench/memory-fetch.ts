@@ -1,4 +1,4 @@
-import { SSE_FRAME } from './payload';
+import { frameFor } from './payload';
 
 const CHUNK = 64 * 1024;
 
@@ -10,17 +10,20 @@ const CHUNK = 64 * 1024;
  */
 export function memoryFetch(): typeof fetch {
   // One chunk from any offset within a frame: a chunk's worth of frames and one more.
-  const batch = new TextEncoder().encode(SSE_FRAME.repeat(Math.ceil(CHUNK / SSE_FRAME.length) + 1));
+  const batchOf = (frame: string) => new TextEncoder().encode(frame.repeat(Math.ceil(CHUNK / frame.length) + 1));
   return async (input) => {
     const url = input instanceof Request ? input.url : String(input);
-    const count = Number(/\/n\/(\d+)\//.exec(new URL(url).pathname)?.[1] ?? 0);
-    const total = count * SSE_FRAME.length; // ASCII: one byte per character
+    const path = new URL(url).pathname;
+    const count = Number(/\/n\/(\d+)\//.exec(path)?.[1] ?? 0);
+    const frame = frameFor(path);
+    const batch = batchOf(frame);
+    const total = count * frame.length; // ASCII: one byte per character
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
         if (sent >= total) return controller.close();
         const size = Math.min(CHUNK, total - sent);
-        const start = sent % SSE_FRAME.length;
+        const start = sent % frame.length;
         controller.enqueue(batch.slice(start, start + size));
         sent += size;
       },

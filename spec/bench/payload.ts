@@ -11,3 +11,14 @@ export const EVENT_JSON = JSON.stringify({
 });
 
 export const SSE_FRAME = `event: job.completed\ndata: ${EVENT_JSON}\n\n`;
+
+/** A queue's counts, as the real server sends them on `/api/v1/events/queues/{name}` (about 150 bytes). */
+export const STATS_JSON = JSON.stringify({
+  type: 'QueueStats',
+  data: { queue_name: 'emails', pending: 12, processing: 3, completed: 4711, failed: 2, timestamp: '2026-01-05T10:00:00.123456789Z' },
+});
+
+export const STATS_FRAME = `event: queue.stats\ndata: ${STATS_JSON}\n\n`;
+
+/** The SSE frame a stream URL asks for: queue streams (`/queues/` in the path) carry queue.stats, the others the job event. */
+export const frameFor = (path: string): string => (path.includes('/queues/') ? STATS_FRAME : SSE_FRAME);

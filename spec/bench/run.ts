@@ -12,10 +12,10 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { EventSource } from 'eventsource';
 import { createParser } from 'eventsource-parser';
-import { Subject, share } from 'rxjs';
+import { type Observable, Subject, share } from 'rxjs';
 import WebSocket from 'ws';
 import { type ConnectionState, ofType, sse, typeRouter, webSocket } from 'rx-realtime';
-import { spooledRealtime } from 'rx-realtime/spooled';
+import { type SpooledRealtime, spooledRealtime } from 'rx-realtime/spooled';
 import { memoryFetch } from './memory-fetch';
 
 const quick = process.argv.includes('--quick');
@@ -109,11 +109,9 @@ function addSpeed(name: string, comparison: Comparison, baseline: string, target
 
 // --- SSE --------------------------------------------------------------------------------------------
 
-async function sseCases(base: string): Promise<void> {
-  const n = SIZES.events;
-  const where = inMemory ? ' (in memory)' : '';
-  const url = `${base}/n/${n}/stream`;
-  const bare = () =>
+/** Bare fetch + eventsource-parser + JSON.parse: the floor every SSE contender is measured against. */
+function bareSse(url: string, n: number): () => Promise<number> {
+  return () =>
     rate(n, async () => {
       let count = 0;
       const parser = createParser({ onEvent: (event) => (JSON.parse(event.data), (count += 1)) });
@@ -127,6 +125,13 @@ async function sseCases(base: string): Promise<void> {
       }
       if (count !== n) throw new Error(`bare: ${count} of ${n}`);
     });
+}
+
+async function sseCases(base: string): Promise<void> {
+  const n = SIZES.events;
+  const where = inMemory ? ' (in memory)' : '';
+  const url = `${base}/n/${n}/stream`;
+  const bare = bareSse(url, n);
   const ours = () =>
     rate(n, () => new Promise<void>((resolve, reject) => {
       let count = 0;
@@ -136,11 +141,24 @@ async function sseCases(base: string): Promise<void> {
         complete: () => (count === n ? resolve() : reject(new Error(`sse: ${count} of ${n}`))),
       });
     }));
+  const first = await compare({ 'bare fetch + eventsource-parser': bare, 'sse() + JSON.parse': ours });
+  addSpeed(`SSE, ${n} events${where}`, first, 'bare fetch + eventsource-parser', { 'sse() + JSON.parse': [0.95, '>= 0.95 of bare'] });
+  await typedCase(base, 'job.completed (~250 bytes)', `${base}/n/${n}/stream`, 'job.completed', (client) => client.events$().pipe(ofType('job.*')));
+  await typedCase(base, 'queue.stats (~150 bytes)', `${base}/n/${n}/queues/stream`, 'queue.stats', (client) =>
+    client.events$({ queueName: 'emails' }).pipe(ofType('queue.stats')),
+  );
+}
+
+/** The typed Spooled pipeline against eventsource v4 and bare fetch + eventsource-parser, on one kind of event. */
+async function typedCase(base: string, label: string, url: string, eventName: string, events$: (client: SpooledRealtime) => Observable<unknown>): Promise<void> {
+  const n = SIZES.events;
+  const name = `Spooled typed pipeline over SSE, ${n} × ${label}${inMemory ? ' (in memory)' : ''}`;
+  const bare = bareSse(url, n);
   const typed = () =>
     rate(n, () => new Promise<void>((resolve, reject) => {
       let count = 0;
-      const client = spooledRealtime({ baseUrl: `${base}/n/${n}`, apiKey: 'bench', transport: 'sse', autoReconnect: false });
-      client.events$().pipe(ofType('job.*')).subscribe({
+      const client = spooledRealtime({ baseUrl: `${base}/n/${n}`, apiKey: 'bench', transport: 'sse', autoReconnect: false, logger: () => undefined });
+      events$(client).subscribe({
         next: () => (count += 1),
         error: reject,
         complete: () => (count === n ? resolve() : reject(new Error(`typed sse: ${count} of ${n}`))),
@@ -150,7 +168,7 @@ async function sseCases(base: string): Promise<void> {
     rate(n, () => new Promise<void>((resolve) => {
       let count = 0;
       const source = new EventSource(url);
-      source.addEventListener('job.completed', (event) => {
+      source.addEventListener(eventName, (event) => {
         JSON.parse(event.data);
         count += 1;
         if (count === n) {
@@ -159,12 +177,10 @@ async function sseCases(base: string): Promise<void> {
         }
       });
     }));
-  const first = await compare({ 'bare fetch + eventsource-parser': bare, 'sse() + JSON.parse': ours });
-  addSpeed(`SSE, ${n} events${where}`, first, 'bare fetch + eventsource-parser', { 'sse() + JSON.parse': [0.95, '>= 0.95 of bare'] });
-  const second = await compare({ 'bare fetch + eventsource-parser': bare, 'eventsource v4 + JSON.parse': eventsource, 'spooledRealtime (sse) + ofType': typed });
-  addSpeed(`Spooled typed pipeline over SSE, ${n} events${where}`, second, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
-  const vsEventSource = second.ratio('spooledRealtime (sse) + ofType', 'eventsource v4 + JSON.parse');
-  rows.push({ case: `Spooled typed pipeline over SSE, ${n} events${where}`, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: atLeast(vsEventSource, 1, '>= 1.0 of eventsource') });
+  const results = await compare({ 'bare fetch + eventsource-parser': bare, 'eventsource v4 + JSON.parse': eventsource, 'spooledRealtime (sse) + ofType': typed });
+  addSpeed(name, results, 'bare fetch + eventsource-parser', { 'spooledRealtime (sse) + ofType': [0.8, '>= 0.80 of bare'] });
+  const vsEventSource = results.ratio('spooledRealtime (sse) + ofType', 'eventsource v4 + JSON.parse');
+  rows.push({ case: name, contender: 'typed / eventsource v4', value: Number(vsEventSource.toFixed(2)), unit: 'ratio', ratio: vsEventSource, target: atLeast(vsEventSource, 1, '>= 1.0 of eventsource') });
 }
 
 // --- WebSocket --------------------------------------------------------------------------------------
@@ -354,6 +370,11 @@ async function bundleCase(): Promise<void> {
   add('rx-realtime `webSocket` alone', webSocketOnly, partysocket);
   add('rx-realtime `sse` + `webSocket`', transports, eventsource + partysocket);
   add('rx-realtime core (everything in `rx-realtime`)', ours, eventsource + partysocket, atMost(ours, 6144, '<= 6,144 bytes', ' bytes'));
+  // The clients, each with the transports it uses. 13,7xx bytes was the Spooled entry before issue 17.
+  const spooled = await minGzip("export * from './src/spooled/index.ts';");
+  const miosa = await minGzip("export * from './src/miosa/index.ts';");
+  rows.push({ case: 'client bundles, min+gz, peers excluded', contender: '`rx-realtime/spooled`', value: spooled, unit: 'bytes', target: atMost(spooled, 13_700, '< 13,700 bytes', ' bytes') });
+  rows.push({ case: 'client bundles, min+gz, peers excluded', contender: '`rx-realtime/miosa`', value: miosa, unit: 'bytes' });
 }
 
 // --- reconnect latency -----------------------------------------------------------------------------------

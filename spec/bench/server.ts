@@ -5,10 +5,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { EVENT_JSON, SSE_FRAME } from './payload';
+import { EVENT_JSON, frameFor } from './payload';
 
 const BATCH = 500;
-const sseBatch = SSE_FRAME.repeat(BATCH);
 
 /** How many events a request asks for: `/n/<count>/...` (so clients with fixed paths can ask too) or `?n=`. */
 function countOf(raw: string | undefined): number {
@@ -28,12 +27,14 @@ const server = createServer((request, response) => {
     if (first) setTimeout(() => response.destroy(), 100);
     return;
   }
+  const frame = frameFor(url.pathname);
+  const batch = frame.repeat(BATCH);
   let sent = 0;
   const pump = (): void => {
     while (sent < count) {
       const n = Math.min(BATCH, count - sent);
       sent += n;
-      const more = response.write(n === BATCH ? sseBatch : SSE_FRAME.repeat(n));
+      const more = response.write(n === BATCH ? batch : frame.repeat(n));
       if (!more) return void response.once('drain', pump);
     }
     response.end();

@@ -1,6 +1,7 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { type ObservedValueOf, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { TimeoutError, ofType } from '../../src';
-import { type MiosaOptions, miosaEvents } from '../../src/miosa';
+import { type ComputerEventOf, type MiosaOptions, miosaEvents } from '../../src/miosa';
+import { type Equal, expectType } from '../helpers/types';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
 
@@ -38,12 +39,37 @@ describe('miosaEvents', () => {
     ]);
   });
 
-  it('ofType narrows ComputerEvents by their type', async () => {
-    const started = firstValueFrom(client().subscribe('cmp_2').pipe(ofType('started')));
-    await streaming();
+  it('ofType narrows ComputerEvents by their type; raw events by "raw"', async () => {
+    const events$ = client().subscribe('cmp_2');
+    const started$ = events$.pipe(ofType('started'));
+    expectType<Equal<ObservedValueOf<typeof started$>, ComputerEventOf<'started'>>>(true);
+    const started = firstValueFrom(started$);
+    const raw = firstValueFrom(events$.pipe(ofType('raw')));
+    // @ts-expect-error 'start' is not a computer event type
+    events$.pipe(ofType('start'));
+    await until(() => server.faults.connections === 2, 'both streams to open');
     server.miosa.emitComputer('cmp_2', 'checkpoint_created', { checkpoint_id: 'c' });
+    server.miosa.emitComputer('cmp_2', 'file_synced', { path: '/a' });
     server.miosa.emitComputer('cmp_2', 'started', { status: 'running' });
-    await expect(started).resolves.toMatchObject({ type: 'started', computerId: 'cmp_2' });
+    await expect(started).resolves.toMatchObject({ type: 'started', name: 'started', computerId: 'cmp_2' });
+    const unknown = await raw;
+    expect(unknown).toMatchObject({ type: 'raw', name: 'file_synced', computerId: 'cmp_2' });
+    expectType<Equal<typeof unknown.name, string>>(true);
+  });
+
+  it('the per-event timeout covers every gap between events, not only the first', async () => {
+    const recording = record(client().subscribe('cmp_4', { timeout: 1000 }));
+    await streaming();
+    // Five events 250 ms apart: well over one timeout in all, never one timeout between two.
+    for (let i = 0; i < 5; i += 1) {
+      server.miosa.emitComputer('cmp_4', 'status_changed', { n: i });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(recording.completed).toBe(false);
+    await Promise.race([recording.done, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    expect(recording.completed).toBe(true);
+    expect(recording.values).toHaveLength(5);
+    await until(() => server.faults.connections === 0, 'the stream to close');
   });
 
   it('stream(): raw tenant events filtered by the server with URL-encoded globs', async () => {

@@ -25,33 +25,35 @@ describe('ofType types (checked by tsc)', () => {
     expectType<Equal<Out<typeof failed>, JobFailedEvent>>(true);
     const two = events$.pipe(ofType('job.failed', 'worker.heartbeat'));
     expectType<Equal<Out<typeof two>, JobFailedEvent | WorkerHeartbeatEvent>>(true);
+    events$.pipe(ofType('job.completed')).subscribe((event) => expectType<Equal<typeof event.data.durationMs, number | undefined>>(true));
   });
 
-  it('narrows globs to the matching members, and keeps unknown events (they might match)', () => {
+  it('narrows globs to the matching members; unknown events (type "raw") never match a glob but "*"', () => {
     const jobs = events$.pipe(ofType('job.*'));
-    type Jobs =
-      | JobStatusEvent
-      | JobCreatedEvent
-      | JobCompletedEvent
-      | JobFailedEvent
-      | JobStartedEvent
-      | JobRetryingEvent
-      | JobProgressEvent
-      | UnknownSpooledEvent;
+    type Jobs = JobStatusEvent | JobCreatedEvent | JobCompletedEvent | JobFailedEvent | JobStartedEvent | JobRetryingEvent | JobProgressEvent;
     expectType<Equal<Out<typeof jobs>, Jobs>>(true);
+    jobs.subscribe((event) => expectType<Equal<typeof event.data.jobId, string>>(true));
     const failures = events$.pipe(ofType('*.failed'));
-    expectType<Equal<Out<typeof failures>, JobFailedEvent | UnknownSpooledEvent>>(true);
+    expectType<Equal<Out<typeof failures>, JobFailedEvent>>(true);
     const all = events$.pipe(ofType('*'));
     expectType<Equal<Out<typeof all>, SpooledEvent>>(true);
   });
 
-  it('keeps unknown events for an exact name no known member has', () => {
-    const custom = events$.pipe(ofType('custom.thing'));
-    expectType<Equal<Out<typeof custom>, UnknownSpooledEvent>>(true);
+  it('picks unknown events by their own discriminant', () => {
+    const unknown = events$.pipe(ofType('raw'));
+    expectType<Equal<Out<typeof unknown>, UnknownSpooledEvent>>(true);
   });
 
-  it('works on raw SseMessages (type: string) without narrowing', () => {
-    const raw = (EMPTY as Observable<SseMessage>).pipe(ofType('job.*'));
+  it('refuses an exact name that no member has (a misspelling), but takes any glob', () => {
+    // @ts-expect-error 'job.complete' is not a type of SpooledEvent
+    events$.pipe(ofType('job.complete'));
+    // @ts-expect-error the server's ping never reaches events$()
+    events$.pipe(ofType('ping'));
+    events$.pipe(ofType('jobs.*', '*.nothing'));
+  });
+
+  it('works on raw SseMessages (type: string): any name, no narrowing', () => {
+    const raw = (EMPTY as Observable<SseMessage>).pipe(ofType('job.*', 'anything'));
     expectType<Equal<Out<typeof raw>, SseMessage>>(true);
   });
 });

@@ -145,7 +145,7 @@ describe('faults and recovery', () => {
   it('401: one credential refresh, then AuthError and disconnected, no retry loop', async () => {
     server = await startReferenceServer();
     let calls = 0;
-    const spooled = spooledRealtime({ baseUrl: server.url, token: () => (calls += 1, 'sk_revoked'), transport: 'sse', reconnectDelay: 10 });
+    const spooled = spooledRealtime({ baseUrl: server.url, token: () => (calls += 1, 'sk_revoked'), transport: 'sse', reconnectDelay: 10, logger: () => undefined });
     const error = await lastValueFrom(spooled.events$()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(calls).toBe(2);

@@ -1,12 +1,13 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { AuthError, type ConnectionState, type RealtimeError, ofType } from '../../src';
-import { type SpooledEvent, type SpooledOptions, spooledRealtime } from '../../src/spooled';
+import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
+import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
 import { record, until } from '../helpers/observe';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
 const fastRetry = { reconnectDelay: 20, maxReconnectDelay: 100 };
+const TRANSPORTS = ['websocket', 'sse'] as const;
 let server: ReferenceServer;
 let clients: { close(): void }[] = [];
 afterEach(async () => {
@@ -16,16 +17,105 @@ afterEach(async () => {
 });
 
 function client(options: Partial<SpooledOptions>) {
-  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, ...fastRetry, ...options });
+  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, logger: () => undefined, ...fastRetry, ...options });
   clients.push(made);
   return made;
 }
 
-/** Waits for the WebSocket to be subscribed on the server before making traffic. */
+/** Waits for the connection (and, over WebSocket, for the server to have it) before making traffic. */
 async function connected(realtime: { state: ConnectionState }) {
   await until(() => realtime.state === 'connected', 'connected');
   await new Promise((resolve) => setTimeout(resolve, 30));
 }
+
+const newStatus = (event: SpooledEvent): string | undefined => (event.type === 'job.status' ? event.data.newStatus : undefined);
+
+describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server', (transport) => {
+  beforeEach(async () => {
+    server = await startReferenceServer({ timing });
+  });
+
+  const drive: Record<string, (id: string) => void> = {
+    completed: (id) => (server.spooled.claim(id), server.spooled.complete(id, { sent: true })),
+    failed: (id) => (server.spooled.claim(id), server.spooled.fail(id, 'smtp down')),
+    deadletter: (id) => (server.spooled.claim(id), server.spooled.fail(id, 'poison', { deadletter: true })),
+    cancelled: (id) => server.spooled.cancel(id),
+  };
+
+  it.each(Object.keys(drive))('a job stream completes once the job is %s', async (terminal) => {
+    const realtime = client({ transport });
+    const job = server.spooled.createJob('emails', { maxRetries: 0 });
+    const recording = record(realtime.events$({ jobId: job.id }));
+    await connected(realtime);
+    drive[terminal]!(job.id);
+    await recording.done;
+    expect(recording.completed).toBe(true);
+    const statuses = recording.values.map(newStatus).filter(Boolean);
+    expect(statuses[statuses.length - 1]).toBe(terminal);
+    // Over WebSocket a completed job ends with its job.completed, which carries the result.
+    const last = recording.values[recording.values.length - 1]!;
+    if (transport === 'websocket' && terminal === 'completed') expect(last).toMatchObject({ type: 'job.completed', data: { jobId: job.id, result: { sent: true } } });
+    else expect(newStatus(last)).toBe(terminal);
+    await until(() => realtime.state === 'disconnected', 'the connection to close');
+  });
+
+  it("fails the stream with a SpooledServerError when the server sends an error event", async () => {
+    const realtime = client({ transport });
+    // SSE: the server's own answer for an unknown job. WebSocket: an Error event published to the socket.
+    const recording = record(realtime.events$(transport === 'sse' ? { jobId: 'missing' } : {}));
+    if (transport === 'websocket') {
+      await connected(realtime);
+      server.spooled.publish({ type: 'Error', data: { message: 'Job not found', timestamp: '2026-01-05T10:00:00Z' } });
+    }
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(SpooledServerError);
+    expect(recording.error).toMatchObject({ message: 'Spooled says: Job not found', serverMessage: 'Job not found' });
+  });
+
+  it('a refused API key fails with an AuthError that names it, never its value', async () => {
+    const realtime = client({ transport, apiKey: 'sk_live_not_a_key_0123' });
+    const error = await lastValueFrom(realtime.events$({ queueName: 'emails' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/^Spooled refused the API key \(apiKey\)/);
+    expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack, cause: String((error as Error).cause) })).not.toContain('not_a_key');
+    expect(realtime.state).toBe('disconnected');
+  });
+
+  it('a refused token fails with an AuthError that names it, after asking the token function once more', async () => {
+    const expired = server.spooled.accessToken(undefined, -10);
+    const asked: boolean[] = [];
+    const realtime = client({ transport, apiKey: undefined, token: ({ refresh }) => (asked.push(refresh), expired) });
+    const error = await lastValueFrom(realtime.events$({ queueName: 'emails' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/^Spooled refused the token \(token\)/);
+    expect((error as Error).message).not.toContain(expired);
+    expect(asked).toContain(true);
+  });
+
+  it('recovers with a fresh credential after one refusal: the token function is asked again with refresh', async () => {
+    const good = server.spooled.accessToken();
+    const expired = server.spooled.accessToken(undefined, -10);
+    const asked: boolean[] = [];
+    const realtime = client({ transport, apiKey: undefined, token: ({ refresh }) => (asked.push(refresh), refresh ? good : expired) });
+    const stats = firstValueFrom(realtime.events$({ queueName: 'emails' }).pipe(filter((event) => event.type !== 'queue.stats' || event.data.pending > 0)));
+    await connected(realtime);
+    server.spooled.createJob('emails');
+    await stats;
+    expect(asked[0]).toBe(false);
+    expect(asked).toContain(true);
+  });
+
+  it('close() completes every stream and the state goes disconnected', async () => {
+    const realtime = client({ transport });
+    const one = record(realtime.events$({ queueName: 'emails' }));
+    const two = record(realtime.events$({ jobId: server.spooled.createJob('emails').id }));
+    await connected(realtime);
+    realtime.close();
+    await Promise.all([one.done, two.done]);
+    expect([one.completed, two.completed]).toEqual([true, true]);
+    await until(() => realtime.state === 'disconnected', 'disconnected');
+  });
+});
 
 describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, server generation %s', (generation) => {
   beforeEach(async () => {
@@ -43,18 +133,20 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
     const received = await events;
     expect(received.map((event) => event.type)).toEqual(['worker.registered', 'job.created', 'job.status', 'worker.heartbeat', 'job.status', 'job.completed']);
     expect(received[1]).toEqual({ type: 'job.created', timestamp: expect.any(Date), data: { jobId: job.id, queueName: 'emails', priority: 2 } });
-    const completed = received[5] as Extract<SpooledEvent, { type: 'job.completed' }>;
+    const completed = received[5]!;
+    if (completed.type !== 'job.completed') throw new Error('expected job.completed');
     expect(completed.data.durationMs).toEqual(expect.any(Number));
     if (generation === '2026') expect(completed.data.result).toEqual({ ok: true });
     else expect(completed.data.result).toBeUndefined();
   });
 
-  it('filters by queue on the server and the client; sockets are shared per filter', async () => {
+  it('filters by queue on the server and the client; subscriptions with one server filter share a socket', async () => {
     const realtime = client({});
     const emails = firstValueFrom(realtime.events$({ queueName: 'emails' }).pipe(take(2), toArray()));
     const emailsAgain = firstValueFrom(realtime.events$({ queueName: 'emails' }).pipe(take(2), toArray()));
     const reports = firstValueFrom(realtime.events$({ queueName: 'reports' }).pipe(take(1), toArray()));
     await connected(realtime);
+    expect(server.faults.connections).toBe(2);
     server.spooled.createJob('reports');
     server.spooled.createJob('emails');
     server.spooled.registerWorker('emails', 'w1');
@@ -64,21 +156,6 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
     expect(a.map((event) => event.type)).toEqual(['job.created', 'worker.registered']);
     expect(b).toEqual(a);
     expect(c.map((event) => (event.data as { queueName: string }).queueName)).toEqual(['reports']);
-  });
-
-  it('applies workerId and event globs on the client', async () => {
-    const realtime = client({});
-    const mine = firstValueFrom(realtime.events$({ workerId: 'w2', events: ['worker.*'] }).pipe(take(2), toArray()));
-    await connected(realtime);
-    server.spooled.registerWorker('emails', 'w1');
-    server.spooled.registerWorker('emails', 'w2');
-    server.spooled.createJob('emails');
-    server.spooled.heartbeat('w1');
-    server.spooled.heartbeat('w2', 'idle');
-    expect((await mine).map((event) => [event.type, (event.data as { workerId: string }).workerId])).toEqual([
-      ['worker.registered', 'w2'],
-      ['worker.heartbeat', 'w2'],
-    ]);
   });
 
   it('narrows with ofType', async () => {
@@ -110,7 +187,7 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
     expect(states.slice(0, 5)).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected']);
   });
 
-  it('reports undecodable events on errors$ and passes unknown types through, without ending the stream', async () => {
+  it('reports undecodable events on errors$ and passes unknown types through as "raw", without ending the stream', async () => {
     const realtime = client({});
     const errors: RealtimeError[] = [];
     realtime.errors$.subscribe((error) => errors.push(error));
@@ -120,13 +197,13 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
     server.spooled.publish({ type: 'QueuePurged', data: { queue_name: 'q' } });
     server.spooled.createJob('q');
     const received = await events;
-    expect(received.map((event) => event.type)).toEqual(['QueuePurged', 'job.created']);
+    expect(received.map((event) => (event.type === 'raw' ? `raw:${event.name}` : event.type))).toEqual(['raw:QueuePurged', 'job.created']);
     expect(errors.map((error) => error.name)).toEqual(['DecodeError']);
     expect(errors[0]!.message).toContain('data.priority');
   });
 });
 
-describe('spooledRealtime resources', () => {
+describe('spooledRealtime over WebSocket: resources', () => {
   beforeEach(async () => {
     server = await startReferenceServer({ timing });
   });
@@ -146,16 +223,6 @@ describe('spooledRealtime resources', () => {
     expect((realtime as unknown as { channels: Map<string, unknown> }).channels.size).toBe(0);
   });
 
-  it('close() completes WebSocket streams too, filtered ones included', async () => {
-    const realtime = client({});
-    const recording = record(realtime.events$({ queueName: 'emails', workerId: 'w1' }));
-    await connected(realtime);
-    realtime.close();
-    await recording.done;
-    expect(recording.completed).toBe(true);
-    await until(() => realtime.state === 'disconnected', 'disconnected');
-  });
-
   it('an events$ Observable subscribed again after its socket closed connects again, and state$ follows', async () => {
     const realtime = client({});
     const created$ = realtime.events$({ queueName: 'emails' }).pipe(ofType('job.created'));
@@ -168,73 +235,82 @@ describe('spooledRealtime resources', () => {
       await until(() => realtime.state === 'disconnected', `disconnected (round ${round})`);
     }
   });
-});
 
-describe('spooledRealtime authentication', () => {
-  beforeEach(async () => {
-    server = await startReferenceServer({ timing, generation: '2025-12' });
-  });
-
-  it('uses a JWT token directly, and a token function is asked again with refresh after a 401', async () => {
-    const calls: boolean[] = [];
-    const good = server.spooled.accessToken();
-    const expired = server.spooled.accessToken(undefined, -10);
-    const realtime = spooledRealtime({
-      baseUrl: server.url,
-      token: ({ refresh }) => (calls.push(refresh), refresh ? good : expired),
-      linger: 0,
-      ...fastRetry,
-    });
-    clients.push(realtime);
+  it('exchanges an API key for a JWT, never puts the key on a URL, and the debug log shows neither', async () => {
+    const lines: string[] = [];
+    const urls: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => (urls.push(String(input)), fetch(input, init));
+    const realtime = client({ debug: true, logger: (...parts) => lines.push(parts.map(String).join(' ')), fetch: fetchSpy });
     const event = firstValueFrom(realtime.events$().pipe(ofType('job.created')));
     await connected(realtime);
     server.spooled.createJob('q');
     await event;
-    expect(calls).toContain(true);
-    expect(calls[0]).toBe(false);
-  });
-
-  it('fails with AuthError and goes disconnected when the credentials stay bad, never showing them', async () => {
-    const lines: string[] = [];
-    const realtime = spooledRealtime({ baseUrl: server.url, apiKey: 'sk_live_not_a_key', debug: true, logger: (line) => lines.push(line), ...fastRetry });
-    clients.push(realtime);
-    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(realtime.state).toBe('disconnected');
-    expect(`${String(error)} ${lines.join('\n')}`).not.toContain('sk_live_not_a_key');
-  });
-
-  it('exchanges an API key for a JWT, and the debug log never shows either', async () => {
-    const lines: string[] = [];
-    const realtime = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, debug: true, logger: (...parts) => lines.push(parts.map(String).join(' ')), linger: 0 });
-    clients.push(realtime);
-    const event = firstValueFrom(realtime.events$().pipe(ofType('job.created')));
-    await connected(realtime);
-    server.spooled.createJob('q');
-    await event;
+    expect(urls).toEqual([`${server.url}/api/v1/auth/login`]);
     expect(lines.join('\n')).toContain('websocket');
     expect(lines.join('\n')).not.toContain(server.spooled.apiKey);
     expect(lines.join('\n')).not.toMatch(/eyJ/);
+  });
+
+  it.each([
+    ['a string', () => server.spooled.apiKey],
+    ['a function', () => () => server.spooled.apiKey],
+  ])('a token that is not a JWT (%s) is taken for an API key and exchanged, never sent as ?token=', async (_, token) => {
+    const logins: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => (logins.push(String(input).replace(server.url, '')), fetch(input, init));
+    const { WebSocket, urls } = browserLikeWebSocket();
+    const realtime = client({ apiKey: undefined, token: token(), fetch: fetchSpy, WebSocket });
+    const event = firstValueFrom(realtime.events$().pipe(ofType('job.created')));
+    await connected(realtime);
+    server.spooled.createJob('q');
+    await event;
+    expect(logins).toEqual(['/api/v1/auth/login']);
+    expect(urls.join(' ')).not.toContain(server.spooled.apiKey);
+  });
+
+  it('subscriptions sharing a socket share its decode: a bad event is reported once', async () => {
+    const realtime = client({});
+    const errors: RealtimeError[] = [];
+    realtime.errors$.subscribe((error) => errors.push(error));
+    const one = firstValueFrom(realtime.events$({ events: ['job.*'] }).pipe(ofType('job.created')));
+    const two = firstValueFrom(realtime.events$({ events: ['job.*', 'worker.*'] }).pipe(ofType('job.created')));
+    await connected(realtime);
+    expect(server.faults.connections).toBe(1);
+    server.spooled.publish({ type: 'JobCreated', data: { job_id: 'x', queue_name: 'q', priority: 'high', timestamp: '2026-01-05T10:00:00Z' } });
+    server.spooled.createJob('q');
+    await Promise.all([one, two]);
+    expect(errors.map((error) => error.name)).toEqual(['DecodeError']);
+  });
+
+  it('sockets opened together share one exchange of the API key', async () => {
+    const logins: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => (logins.push(String(input)), fetch(input, init));
+    const realtime = client({ fetch: fetchSpy });
+    const streams = ['a', 'b', 'c'].map((queue) => record(realtime.events$({ queueName: queue })));
+    await until(() => server.faults.connections === 3, 'three sockets');
+    expect(logins).toEqual([`${server.url}/api/v1/auth/login`]);
+    for (const stream of streams) stream.subscription.unsubscribe();
+  });
+
+  it('maxReconnectAttempts: 0 never gives up (the default gives up after 10)', async () => {
+    await server.close();
+    const nowhere = { wsUrl: 'ws://127.0.0.1:9', baseUrl: 'http://127.0.0.1:9', reconnectDelay: 1, maxReconnectDelay: 2, debug: true };
+    const retries = (lines: string[]) => Math.max(0, ...lines.map((line) => Number(/ retry (\d+) in /.exec(line)?.[1] ?? 0)));
+    const unlimitedLines: string[] = [];
+    const unlimited = record(client({ ...nowhere, maxReconnectAttempts: 0, logger: (line) => unlimitedLines.push(line) }).events$());
+    const limitedLines: string[] = [];
+    const limited = record(client({ ...nowhere, logger: (line) => limitedLines.push(line) }).events$());
+    await limited.done;
+    expect(retries(limitedLines)).toBe(10);
+    await until(() => retries(unlimitedLines) > 15, 'more than 15 retries', 10_000);
+    expect(unlimited.error).toBeUndefined();
+    unlimited.subscription.unsubscribe();
+    server = await startReferenceServer({ timing });
   });
 });
 
 describe('spooledRealtime over SSE', () => {
   beforeEach(async () => {
     server = await startReferenceServer({ timing });
-  });
-
-  it('a job stream follows the job and completes after its terminal status', async () => {
-    const realtime = client({ transport: 'sse' });
-    const job = server.spooled.createJob('emails');
-    setTimeout(() => server.spooled.claim(job.id), 100);
-    setTimeout(() => server.spooled.complete(job.id), 250);
-    const events = await lastValueFrom(realtime.events$({ jobId: job.id }).pipe(toArray()));
-    expect(events.map((event) => (event.data as { newStatus: string }).newStatus)).toEqual(['pending', 'processing', 'completed']);
-  });
-
-  it('an unknown job ends with an error saying so', async () => {
-    const realtime = client({ transport: 'sse' });
-    await expect(lastValueFrom(realtime.events$({ jobId: 'missing' }))).rejects.toThrow('Spooled says: Job not found');
   });
 
   it('a queue filter reads queue.stats', async () => {
@@ -244,43 +320,32 @@ describe('spooledRealtime over SSE', () => {
     expect(stats.data).toEqual({ queueName: 'emails', pending: 1, processing: 0, completed: 0, failed: 0 });
   });
 
-  it('without a filter reads system.health, and reconnects silently after the stream is cut', async () => {
+  it('without a filter reads system.health, reconnects silently after the stream is cut, and warns once that job events need a filter', async () => {
     await server.close();
     server = await startReferenceServer({ timing: { ...timing, streamCut: 70 } });
-    const realtime = client({ transport: 'sse' });
+    const lines: string[] = [];
+    const realtime = client({ transport: 'sse', logger: (line) => lines.push(line) });
     const states: ConnectionState[] = [];
     realtime.state$.subscribe((state) => states.push(state));
     const health = await lastValueFrom(realtime.events$().pipe(filter((event) => event.type === 'system.health'), take(8), toArray()));
+    await firstValueFrom(realtime.events$({ events: ['system.health'] }));
     expect(health).toHaveLength(8);
     expect(states).toContain('reconnecting');
+    expect(lines).toEqual([expect.stringMatching(/^\[rx-realtime\/spooled\] transport 'sse' without a jobId or queueName filter .* no job events will arrive\. Job events need a filter over SSE/)]);
   });
 
-  it('close() completes the streams and closes their connections', async () => {
-    const realtime = client({ transport: 'sse' });
-    const recording = record(realtime.events$());
-    await until(() => realtime.state === 'connected', 'connected');
-    realtime.close();
-    await recording.done;
-    expect(recording.completed).toBe(true);
-    expect(realtime.state).toBe('disconnected');
-  });
-
-  it('reports an event whose data is not JSON as such on errors$, and goes on', async () => {
-    const body = 'event: job.completed\ndata: {"type": "JobCompleted", oops\n\nevent: system.health\ndata: {"type":"SystemHealth","data":{"database":true,"redis":true,"timestamp":"2026-01-05T10:00:00Z"}}\n\n';
-    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:1', apiKey: 'sk_test', transport: 'sse', autoReconnect: false, fetch: chunkedFetch([utf8(body)]) });
-    const errors: RealtimeError[] = [];
-    realtime.errors$.subscribe((error) => errors.push(error));
-    const events = await lastValueFrom(realtime.events$().pipe(toArray()));
-    expect(events.map((event) => event.type)).toEqual(['system.health']);
-    expect(errors.map((error) => error.message)).toEqual(['A "job.completed" event had data that is not JSON.']);
+  it('does not warn when every stream has a job or queue filter, or over WebSocket', async () => {
+    const lines: string[] = [];
+    const sse = client({ transport: 'sse', logger: (line) => lines.push(line) });
+    await firstValueFrom(sse.events$({ queueName: 'emails' }));
+    client({ logger: (line) => lines.push(line) }).events$();
+    expect(lines).toEqual([]);
   });
 
   it('authenticates with the API key as a Bearer header, and with a JWT token', async () => {
     const byKey = client({ transport: 'sse' });
-    await expect(firstValueFrom(byKey.events$())).resolves.toMatchObject({ type: 'system.health' });
+    await expect(firstValueFrom(byKey.events$({ queueName: 'q' }))).resolves.toMatchObject({ type: 'queue.stats' });
     const byToken = client({ transport: 'sse', apiKey: undefined, token: server.spooled.accessToken() });
-    await expect(firstValueFrom(byToken.events$())).resolves.toMatchObject({ type: 'system.health' });
-    const refused = client({ transport: 'sse', apiKey: 'sk_wrong' });
-    await expect(firstValueFrom(refused.events$())).rejects.toBeInstanceOf(AuthError);
+    await expect(firstValueFrom(byToken.events$({ queueName: 'q' }))).resolves.toMatchObject({ type: 'queue.stats' });
   });
 });

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { DecodeError } from '../../src';
+import { readFileSync } from 'node:fs';
 import { type SpooledEventType, decodeSpooledEvent } from '../../src/spooled';
-import { SpooledWireData, decodeKnownWithCodecs, dottedType } from '../../src/spooled/codecs';
+import { decodeKnownWithCodecs } from '../../src/spooled/codecs';
+import { SPOOLED_SCHEMA } from '../../src/spooled/schema';
+import { FAST_DECODE_FILE, renderFastDecode } from './generate-fast-decode';
 
 const FIELD_VALUES = fc.oneof(
   fc.string({ maxLength: 8 }),
@@ -18,7 +21,10 @@ const FIELDS = [
   'worker_id', 'scheduled_at', 'started_at', 'completed_at', 'failed_at', 'metadata', 'pending', 'processing', 'completed', 'failed',
   'current_job_id', 'database', 'redis', 'message', 'reason', 'hostname', 'version', 'last_seen_at',
 ];
-const TYPES = Object.keys(SpooledWireData) as SpooledEventType[];
+const TYPES = Object.keys(SPOOLED_SCHEMA) as SpooledEventType[];
+const WIRE_NAMES = Object.values(SPOOLED_SCHEMA).flatMap((spec) => ('wire' in spec ? [spec.wire] : []));
+const dotted = (name: string): SpooledEventType =>
+  (TYPES as string[]).includes(name) ? (name as SpooledEventType) : TYPES.find((type) => (SPOOLED_SCHEMA[type] as { wire?: string }).wire === name)!;
 
 const VALID: Record<string, unknown> = {
   job_id: 'j', queue_name: 'q', old_status: 'pending', new_status: 'processing', priority: 1, duration_ms: 5, result: { a: [1] },
@@ -30,7 +36,7 @@ const VALID: Record<string, unknown> = {
 /** Wire events of every known type: a valid one with a few fields changed to anything, or left out. */
 const wireEvent = fc
   .record({
-    type: fc.constantFrom(...TYPES, 'JobCreated', 'JobStatusChange', 'QueueStats', 'WorkerHeartbeat', 'SystemHealth', 'Error'),
+    type: fc.constantFrom(...TYPES, ...WIRE_NAMES),
     changed: fc.dictionary(fc.constantFrom(...FIELDS, 'timestamp'), FIELD_VALUES, { maxKeys: 3 }),
     removed: fc.subarray([...FIELDS, 'timestamp'], { maxLength: 2 }),
     timestamp: fc.option(fc.constantFrom('2026-01-05T10:00:00Z', '2026-02-30T10:00:00Z', 'soon'), { nil: undefined }),
@@ -42,10 +48,14 @@ const wireEvent = fc
   });
 
 describe('the fast decoder', () => {
+  it('is what the generator makes of the schema table (run `npm run generate` after changing the table)', () => {
+    expect(readFileSync(FAST_DECODE_FILE, 'utf8')).toBe(renderFastDecode());
+  });
+
   it('agrees with the io-ts codecs on every input: same events, same rejections', () => {
     fc.assert(
       fc.property(wireEvent, (event) => {
-        const name = dottedType(event.type)!;
+        const name = dotted(event.type);
         const stamp = (event.data.timestamp as unknown) ?? event.timestamp;
         const slow = decodeKnownWithCodecs(name, event.data, stamp, event);
         const fast = decodeSpooledEvent(event);

@@ -56,8 +56,10 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       logger: (line) => print.status(line),
     });
     client.state$.subscribe(state);
-    return filterTypes(client.events$({ queueName: options.queue, jobId: options.job })).pipe(
-      map((event) => ({ type: event.type, data: event.data, time: event.timestamp })),
+    // The client's own `events` filter: it matches an unknown event ('raw') by the name it came with.
+    const events = options.types.length ? options.types : undefined;
+    return client.events$({ queueName: options.queue, jobId: options.job, events }).pipe(
+      map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
   }
   if (options.miosa) {

@@ -30,7 +30,8 @@ export function connectionState(initial: ConnectionState = 'disconnected'): Beha
  *
  * @example
  * ```ts
- * readonly state$ = readonlyState(this.stateSubject);
+ * const state = connectionState();
+ * const state$ = readonlyState(state); // what a service hands out: no `next` on it
  * ```
  */
 export function readonlyState(subject: BehaviorSubject<ConnectionState>): Observable<ConnectionState> {

@@ -1,6 +1,5 @@
-import { EMPTY, type Observable, type SchedulerLike, Subject, asyncScheduler, defer, filter, finalize, map, takeUntil, takeWhile, throwError, timeout } from 'rxjs';
+import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
-import { TimeoutError } from '../core/errors';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { type SseMessage, sse } from '../sse/sse';
@@ -9,6 +8,7 @@ import { LeaderTally } from '../tabs/leader-tally';
 import { type LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
+import { sdkEvents } from './pipeline';
 
 /**
  * Options of {@link miosaEvents}.
@@ -137,18 +137,7 @@ class MiosaClient implements MiosaEvents {
 
   private open(url: string, options: MiosaStreamOptions): Observable<SseMessage> {
     const scheduler = this.options.scheduler ?? asyncScheduler;
-    const limit = options.timeout ?? DEFAULT_TIMEOUT;
-    return this.messages(url, scheduler).pipe(
-      timeout({
-        each: limit,
-        scheduler,
-        with: () =>
-          options.onTimeout === 'error' ? throwError(() => new TimeoutError(`No Miosa event for ${limit} ms.`, limit)) : EMPTY,
-      }),
-      takeWhile((message) => message.data !== '[DONE]'),
-      filter((message) => message.data !== ''),
-      takeUntil(this.closing),
-    );
+    return this.messages(url, scheduler).pipe(sdkEvents(options.timeout ?? DEFAULT_TIMEOUT, options.onTimeout ?? 'complete', scheduler), takeUntil(this.closing));
   }
 
   /** The SSE messages of one endpoint: this tab's own connection, or the one the tabs share (ids and all, so a new leader resumes). */

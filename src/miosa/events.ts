@@ -11,17 +11,17 @@ import { jsonOrText } from '../core/json-or-text';
 export type ComputerEventType = 'status_changed' | 'started' | 'stopped' | 'error' | 'checkpoint_created' | 'raw';
 
 /**
- * `Miosa.Types.ComputerEvent`, in TypeScript.
+ * One computer event of type `T`: `Miosa.Types.ComputerEvent`, in TypeScript.
  *
  * @example
  * ```ts
- * miosa.subscribe('cmp_1').subscribe((event: ComputerEvent) => console.log(event.type, event.computerId, event.data));
+ * const describe = (event: ComputerEventOf<'status_changed'>) => `${event.computerId}: ${JSON.stringify(event.data)}`;
  * ```
  */
-export interface ComputerEvent {
-  readonly type: ComputerEventType;
-  /** The SSE event name exactly as sent (differs from `type` for `raw` events). */
-  readonly name: string;
+export interface ComputerEventOf<T extends ComputerEventType> {
+  readonly type: T;
+  /** The SSE event name exactly as sent: the same as `type`, except for `raw` events. */
+  readonly name: T extends 'raw' ? string : T;
   /** The parsed JSON data, or the raw string when it is not JSON. */
   readonly data: unknown;
   /** `data.computer_id`, or null. */
@@ -29,6 +29,21 @@ export interface ComputerEvent {
   /** `data.timestamp` as a Date, or null when absent or unreadable. */
   readonly timestamp: Date | null;
 }
+
+/**
+ * What `subscribe()` emits: one member per {@link ComputerEventType}, discriminated by `type`, so it
+ * narrows in `switch` and through `ofType`. Names the SDK does not know arrive as `type: 'raw'`,
+ * with the name as sent in `name`.
+ *
+ * @example
+ * ```ts
+ * miosa.subscribe('cmp_1').subscribe((event: ComputerEvent) => {
+ *   if (event.type === 'raw') console.log('unknown event', event.name);
+ *   else console.log(event.type, event.computerId, event.data);
+ * });
+ * ```
+ */
+export type ComputerEvent = { [T in ComputerEventType]: ComputerEventOf<T> }[ComputerEventType];
 
 /**
  * A tenant-wide event from `stream()`: the SSE event name and the raw data string.
@@ -58,11 +73,7 @@ export function toComputerEvent(name: string, raw: string): ComputerEvent {
   const data = jsonOrText(raw);
   const fields = typeof data === 'object' && data !== null ? (data as { computer_id?: unknown; timestamp?: unknown }) : {};
   const time = typeof fields.timestamp === 'string' ? Date.parse(fields.timestamp) : Number.NaN;
-  return {
-    type: KNOWN.has(name) ? (name as ComputerEventType) : 'raw',
-    name,
-    data,
-    computerId: typeof fields.computer_id === 'string' ? fields.computer_id : null,
-    timestamp: Number.isNaN(time) ? null : new Date(time),
-  };
+  const common = { data, computerId: typeof fields.computer_id === 'string' ? fields.computer_id : null, timestamp: Number.isNaN(time) ? null : new Date(time) };
+  // A bare name the SDK knows is its own type; anything else is `raw`, with the name kept.
+  return KNOWN.has(name) ? ({ type: name, name, ...common } as ComputerEvent) : { type: 'raw', name, ...common };
 }

@@ -1,4 +1,4 @@
 export { miosaEvents } from './client';
 export type { MiosaEvents, MiosaOptions, MiosaStreamOptions } from './client';
-export type { ComputerEvent, ComputerEventType, TenantEvent } from './events';
+export type { ComputerEvent, ComputerEventOf, ComputerEventType, TenantEvent } from './events';
 export { toComputerEvent } from './events';

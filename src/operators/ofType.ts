@@ -42,6 +42,18 @@ export type MatchAnywhere<S extends string, P extends string> = GlobMatch<S, P> 
 export type KnownTypes<E> = E extends { readonly type: infer T extends string } ? (string extends T ? never : T) : never;
 
 /**
+ * The patterns `ofType` takes for events `E`: where every member of `E` has a literal `type`, a name
+ * without `*` must be one of those types (a misspelt name is a type error) and any glob is allowed;
+ * where a member has `type: string`, any string is.
+ *
+ * @example
+ * ```ts
+ * const patterns: TypePattern<SpooledEvent>[] = ['job.failed', 'worker.*']; // 'job.faild' would not compile
+ * ```
+ */
+export type TypePattern<E extends { readonly type: string }> = string extends E['type'] ? string : E['type'] | `${string}*${string}`;
+
+/**
  * * The members of the union `E` that a pattern in `P` can match. A member typed `type: string`
  * (an "unknown event") stays in when a pattern has a `*` or names a type no known member has.
  *
@@ -72,7 +84,8 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
 
 /**
  * Keeps the items whose `type` matches any of the patterns, and narrows their TypeScript type.
- * `*` matches any run of characters: `'job.*'`, `'*.failed'`, `'*'`; other names match exactly.
+ * `*` matches any run of characters: `'job.*'`, `'*.failed'`, `'*'`; other names match exactly, and
+ * must be one of the types `E` can have (see {@link TypePattern}).
  * The patterns are compiled once, when the operator is made.
  *
  * @example
@@ -81,7 +94,7 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
  * events$.pipe(ofType('job.*', 'worker.*'));
  * ```
  */
-export function ofType<E extends { readonly type: string }, const P extends string>(...patterns: P[]): OperatorFunction<E, OfType<E, P>> {
+export function ofType<E extends { readonly type: string }, const P extends TypePattern<E>>(...patterns: P[]): OperatorFunction<E, OfType<E, P>> {
   const test = compileGlobs(patterns);
   return filter((event: E): event is OfType<E, P> & E => test(event.type)) as OperatorFunction<E, OfType<E, P>>;
 }

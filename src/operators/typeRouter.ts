@@ -1,6 +1,6 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { GlobIndex } from './glob-index';
-import type { OfType } from './ofType';
+import type { OfType, TypePattern } from './ofType';
 
 /**
  * Hands out filtered views of one shared stream; see {@link typeRouter}.
@@ -13,7 +13,7 @@ import type { OfType } from './ofType';
  */
 export interface TypeRouter<E extends { readonly type: string }> {
   /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. */
-  on<const P extends string>(...patterns: P[]): Observable<OfType<E, P>>;
+  on<const P extends TypePattern<E>>(...patterns: P[]): Observable<OfType<E, P>>;
 }
 
 /** How many distinct types the dispatch cache remembers before it starts over (it bounds memory). */
@@ -72,7 +72,7 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
   };
 
   return {
-    on<const P extends string>(...patterns: P[]): Observable<OfType<E, P>> {
+    on<const P extends TypePattern<E>>(...patterns: P[]): Observable<OfType<E, P>> {
       return new Observable<OfType<E, P>>((typed) => {
         const subscriber = typed as Subscriber<unknown>;
         const route = routes.add(subscriber, patterns);

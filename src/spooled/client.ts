@@ -1,21 +1,21 @@
-import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, filter as rxFilter, takeUntil } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
-import { DecodeError, RealtimeError, isRealtimeError } from '../core/errors';
 import { CombinedState } from '../core/combined-state';
-import { type TypeTest, compileGlobs } from '../operators/glob';
-import { displayUrl, redactSecrets } from '../core/redact';
+import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import { warnIfInsecure } from '../core/insecure';
-import { Relay } from '../core/relay';
-import { type SseMessage, sse } from '../sse/sse';
+import { displayUrl, redactSecrets } from '../core/redact';
 import type { ConnectionState } from '../core/state';
-import { type TypeRouter, typeRouter } from '../operators/typeRouter';
+import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
 import { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
-import { decodeSpooledEvent } from './codecs';
 import { SpooledCredentials, type TokenSource } from './credentials';
-import { type SpooledEvent, TERMINAL_JOB_STATUSES } from './events';
+import { HiddenRefusals } from './hidden-refusal';
+import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
+import type { DecodedSpooledEvent, SpooledEvent } from './events';
+import { type SubscriptionFilter, serverEventNames } from './filter';
+import { type PipelineHooks, decodeSpooled, decodeSpooledSse, selectSpooled } from './pipeline';
 
 /**
  * Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables.
@@ -30,11 +30,23 @@ export interface SpooledOptions {
   readonly baseUrl?: string;
   /** The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`. @default derived from baseUrl */
   readonly wsUrl?: string;
-  /** A JWT or API key, or a function returning a current one (called again with `refresh: true` after a 401). */
+  /**
+   * A JWT, or a function returning a current one (called again with `refresh: true` after a refusal).
+   * A token that is not a JWT is taken for an API key and treated as `apiKey` is. Takes precedence over `apiKey`.
+   */
   readonly token?: TokenSource;
-  /** An API key; exchanged for a JWT when the WebSocket needs one. */
+  /**
+   * An API key. SSE sends it as `Authorization: Bearer`; the WebSocket exchanges it for a JWT at
+   * `/api/v1/auth/login` and sends that (an API key never goes on a URL).
+   */
   readonly apiKey?: string;
-  /** @default 'websocket' */
+  /**
+   * `'websocket'` carries every event of the organisation, filtered by queue, job, worker and type.
+   * `'sse'` reads one stream per filter: `jobId` gives that job's status changes, `queueName` the
+   * queue's counts (`queue.stats`); **without either, the server sends only `system.health`, and no
+   * job events at all** (the client logs a warning once).
+   * @default 'websocket'
+   */
   readonly transport?: 'websocket' | 'sse';
   /** Reconnect after drops. @default true */
   readonly autoReconnect?: boolean;
@@ -46,7 +58,7 @@ export interface SpooledOptions {
   readonly maxReconnectDelay?: number;
   /** Log connections, retries and skipped events (secrets redacted). @default false */
   readonly debug?: boolean;
-  /** Where debug lines and warnings go. @default console */
+  /** Where debug lines and warnings go (warnings are written with or without `debug`). @default console.warn */
   readonly logger?: (message: string, ...args: unknown[]) => void;
   /** WebSocket: send `{"cmd":"Ping"}` this often (ms). @default 30000 */
   readonly heartbeatInterval?: number;
@@ -74,27 +86,11 @@ export interface SpooledOptions {
 }
 
 /**
- * The seed SDK's `SubscriptionFilter`. Every field also applies on the client, so results match on both server generations.
- *
- * @example
- * ```ts
- * spooled.events$({ queueName: 'emails', events: ['job.*'] });
- * ```
- */
-export interface SubscriptionFilter {
-  readonly queueName?: string;
-  readonly jobId?: string;
-  readonly workerId?: string;
-  /** Dotted event types or globs (`'job.*'`). */
-  readonly events?: readonly string[];
-}
-
-/**
  * A Spooled realtime client.
  *
  * @example
  * ```ts
- * const spooled: SpooledRealtime = spooledRealtime({ apiKey });
+ * const spooled: SpooledRealtime = spooledRealtime({ apiKey: 'sk_live_...' });
  * spooled.state$.subscribe((state) => console.log(state));
  * spooled.close();
  * ```
@@ -108,8 +104,11 @@ export interface SpooledRealtime {
   /** Events that were skipped (undecodable) and frames the sockets dropped (in the tab that holds the connection). Never errors. */
   readonly errors$: Observable<RealtimeError>;
   /**
-   * Typed events, filtered. Cold: each subscription connects (WebSocket subscriptions with the same
-   * server filter share a socket). Over SSE a `jobId` stream completes after the job's terminal status.
+   * Typed events, filtered (see {@link SubscriptionFilter}). Cold: each subscription connects
+   * (WebSocket subscriptions with the same server filter share a socket). The same on both
+   * transports: a `jobId` stream completes after the job's terminal status; a server `error` event
+   * fails the stream with a {@link SpooledServerError}; a refused credential fails it with an
+   * `AuthError` that says which one.
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
   /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
@@ -118,14 +117,21 @@ export interface SpooledRealtime {
 
 type Command = { cmd: 'Subscribe' | 'Unsubscribe'; queue?: string; job_id?: string } | { cmd: 'Ping' };
 
+/** One socket per distinct server filter, and its events decoded once for every subscriber. */
+interface Channel {
+  readonly socket: WebSocketConnection<string, Command>;
+  readonly events$: Observable<DecodedSpooledEvent>;
+}
+
 const DEFAULT_BASE_URL = 'https://api.spooled.cloud';
+const PREFIX = '[rx-realtime/spooled]';
 
 /**
  * A client for the Spooled realtime API over WebSocket (default) or SSE, speaking the real wire.
  *
  * @example
  * ```ts
- * const spooled = spooledRealtime({ apiKey: process.env.SPOOLED_API_KEY });
+ * const spooled = spooledRealtime({ apiKey: 'sk_live_...' });
  * spooled.events$({ queueName: 'emails' }).pipe(ofType('job.failed')).subscribe((event) => alert(event.data.error));
  * ```
  */
@@ -138,13 +144,14 @@ class SpooledClient implements SpooledRealtime {
   private readonly leaders = new LeaderTally();
   private readonly errors = new Subject<RealtimeError>();
   private readonly closing = new Subject<void>();
-  /** One socket per distinct server filter, with a router over its decoded events. */
-  private readonly channels = new Map<string, { socket: WebSocketConnection<unknown, Command>; router: TypeRouter<SpooledEvent> }>();
+  private readonly channels = new Map<string, Channel>();
   private readonly credentials: SpooledCredentials;
   private readonly baseUrl: string;
   private readonly wsEndpoint: string;
   private readonly reconnect: Partial<BackoffOptions> | false;
-  private readonly log: (message: string, ...args: unknown[]) => void;
+  private readonly warn: (message: string) => void;
+  private readonly log: (message: string) => void;
+  private warnedSseWithoutFilter = false;
 
   readonly state$ = this.combined.subject.asObservable();
   readonly leader$ = this.leaders.leader$;
@@ -155,10 +162,10 @@ class SpooledClient implements SpooledRealtime {
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl);
-    const write = options.logger ?? ((message: string, ...args: unknown[]) => console.warn(message, ...args));
-    const redact = (value: unknown): unknown =>
-      typeof value === 'string' ? redactSecrets(value, [...this.credentials.secrets]) : isRealtimeError(value) ? redact(value.message) : value;
-    this.log = options.debug ? (message, ...args) => write(`[rx-realtime/spooled] ${redact(message)}`, ...args.map(redact)) : () => undefined;
+    const write = options.logger ?? ((message: string) => console.warn(message));
+    const redact = (text: string): string => redactSecrets(text, [...this.credentials.secrets]);
+    this.warn = (message) => write(`${PREFIX} ${redact(message)}`);
+    this.log = options.debug ? this.warn : () => undefined;
     const maxAttempts = options.maxReconnectAttempts ?? 10;
     this.reconnect =
       options.autoReconnect === false
@@ -168,10 +175,9 @@ class SpooledClient implements SpooledRealtime {
             maxDelay: options.maxReconnectDelay ?? 30_000,
             maxAttempts: maxAttempts === 0 ? Infinity : maxAttempts,
             jitter: 0.25,
-            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${String(redact(error))}`),
+            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : String(error)}`),
           };
-    const transportUrl = options.transport === 'sse' ? this.baseUrl : this.wsEndpoint;
-    warnIfInsecure(transportUrl, true, (warning) => write(`[rx-realtime/spooled] ${warning}`));
+    warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
   }
 
   get state(): ConnectionState {
@@ -192,7 +198,7 @@ class SpooledClient implements SpooledRealtime {
 
   /** This tab's own stream; `state` also receives its connection states (for the other tabs, when shared). */
   private localEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
-    return this.options.transport === 'sse' ? this.sseEvents(filter, state) : this.wsEvents(filter, state);
+    return this.options.transport === 'sse' ? this.sseEvents(filter, state) : this.socketEvents(filter, state);
   }
 
   /** SSE streams listen for `closing`; closing a socket completes everything routed from it. */
@@ -201,88 +207,30 @@ class SpooledClient implements SpooledRealtime {
     for (const { socket } of this.channels.values()) socket.close();
   }
 
-  // --- WebSocket ------------------------------------------------------------------------------------
-
-  /** Looks the channel up on every subscription (deferred), so a held Observable re-subscribed after its socket closed gets a live one. */
-  private wsEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
-    return defer(() => this.wsChannelEvents(filter, state));
-  }
-
-  private wsChannelEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
-    const serverEvents = exactNames(filter.events);
-    const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEvents ?? null]);
-    let channel = this.channels.get(key);
-    if (!channel) {
-      const socket = this.openSocket(filter, serverEvents, () => this.channels.delete(key));
-      const frames =
-        filter.queueName !== undefined || filter.jobId !== undefined
-          ? socket.topic(command('Subscribe', filter), command('Unsubscribe', filter), () => true)
-          : socket.messages$;
-      // Every subscriber of this filter shares one decode; the router then hands out the event types.
-      channel = { socket, router: typeRouter(this.typed(frames, { queueName: filter.queueName, jobId: filter.jobId })) };
-      this.channels.set(key, channel);
-    }
-    const routed = channel.router.on(...(filter.events?.length ? filter.events : ['*']));
-    const events = filter.workerId === undefined ? routed : routed.pipe(rxFilter(clientFilter({ workerId: filter.workerId })));
-    if (!state) return events;
-    const { socket } = channel;
-    return new Observable<SpooledEvent>((subscriber) => {
-      const reporting = socket.state$.subscribe((value) => state.next(value));
-      reporting.add(events.subscribe(subscriber));
-      return reporting;
-    });
-  }
-
-  /** `forget` runs when the socket has closed for good (linger over, or a fatal error): the channel is dropped, so one-off filters (a job id) do not pile up. */
-  private openSocket(filter: SubscriptionFilter, serverEvents: string | undefined, forget: () => void): WebSocketConnection<unknown, Command> {
-    const query = (jwt: string): string => {
-      const params = [`token=${jwt}`];
-      if (filter.queueName !== undefined) params.push(`queue=${encodeURIComponent(filter.queueName)}`);
-      if (filter.jobId !== undefined) params.push(`job_id=${encodeURIComponent(filter.jobId)}`);
-      if (serverEvents !== undefined) params.push(`events=${encodeURIComponent(serverEvents)}`);
-      return params.join('&');
-    };
-    const socket = webSocket<unknown, Command>(
-      // Both generations take a JWT on the query; the older one also wants the header (Node only).
-      async ({ refresh }) => `${this.wsEndpoint}?${query(await this.credentials.jwt(refresh))}`,
-      {
-        headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
-        reconnect: this.reconnect,
-        heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
-        idleTimeout: this.options.idleTimeout ?? 75_000,
-        linger: this.options.linger ?? 1000,
-        WebSocket: this.options.WebSocket,
-        scheduler: this.options.scheduler,
+  private hooks(websocket: boolean, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
+    return {
+      report: (error) => {
+        this.log(`skipped: ${error.message}`);
+        this.errors.next(error);
       },
-    );
-    const part = this.combined.part();
-    let opened = false;
-    const watching = socket.state$.subscribe((state) => {
-      part.next(state);
-      if (state !== 'disconnected') opened = true;
-      this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describeFilter(filter)}: ${state}`);
-      if (state === 'disconnected' && opened) {
-        forget();
-        part.release();
-        queueMicrotask(() => watching.unsubscribe());
-      }
-    });
-    watching.add(socket.errors$.subscribe((error) => this.report(error)));
-    return socket;
+      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : explain(error)),
+    };
   }
 
   // --- SSE ------------------------------------------------------------------------------------------
 
-  /**
-   * One operator from SSE message to typed event: parse, decode, drop Pings, filter, and (for a job
-   * stream) end after the terminal status, in a single call per message.
-   */
   private sseEvents(filter: SubscriptionFilter, upstreamState?: Observer<ConnectionState>): Observable<SpooledEvent> {
-    const { url, isJob } = sseEndpoint(this.baseUrl, filter);
-    const accepts = clientFilter(filter);
-    return new Observable<SpooledEvent>((subscriber) => {
+    const url = sseEndpoint(this.baseUrl, filter);
+    if (filter.jobId === undefined && filter.queueName === undefined && !this.warnedSseWithoutFilter) {
+      this.warnedSseWithoutFilter = true;
+      this.warn(
+        "transport 'sse' without a jobId or queueName filter reads /api/v1/events, which carries only system.health: " +
+          "no job events will arrive. Job events need a filter over SSE (events$({ jobId }) or events$({ queueName })), or transport: 'websocket'.",
+      );
+    }
+    return defer(() => {
       const part = this.combined.part();
-      const messages = sse(url, {
+      return sse(url, {
         headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
         reconnect: this.reconnect,
         idleTimeout: this.options.idleTimeout ?? 45_000,
@@ -295,93 +243,94 @@ class SpooledClient implements SpooledRealtime {
         },
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
-      });
-      const subscription = messages.subscribe(
-        new Relay<SseMessage>(
-          (message) => {
-            const event = this.accepted(decodeMessage(message), accepts);
-            if (!event) return;
-            if (isJob && event.type === 'error') return subscriber.error(new RealtimeError(`Spooled says: ${(event.data as { message: string }).message}`));
-            subscriber.next(event);
-            if (isJob && event.type === 'job.status' && (TERMINAL_JOB_STATUSES as readonly string[]).includes((event.data as { newStatus: string }).newStatus)) {
-              subscriber.complete();
-            }
-          },
-          (error) => subscriber.error(error),
-          () => subscriber.complete(),
-        ),
+      }).pipe(
+        decodeSpooledSse(this.hooks(false)),
+        selectSpooled(filter, { jobCompletedOnWire: false }),
+        takeUntil(this.closing),
+        finalize(() => part.release()),
       );
-      // close() ends this stream too (here rather than with one more operator on the hot path).
-      subscription.add(this.closing.subscribe(() => subscriber.complete()));
-      return () => {
-        subscription.unsubscribe();
-        part.release();
-      };
     });
   }
 
-  // --- shared ---------------------------------------------------------------------------------------
+  // --- WebSocket ------------------------------------------------------------------------------------
 
-  /** WebSocket frames to typed events: decode, drop Pings, report what cannot be read, filter; one pass per frame. */
-  private typed(frames: Observable<unknown>, filter: SubscriptionFilter): Observable<SpooledEvent> {
-    const accepts = clientFilter(filter);
-    return new Observable<SpooledEvent>((subscriber) =>
-      frames.subscribe(
-        new Relay<unknown>(
-          (frame) => {
-            const event = this.accepted(decodeSpooledEvent(frame), accepts);
-            if (event) subscriber.next(event);
-          },
-          (error) => subscriber.error(error),
-          () => subscriber.complete(),
-        ),
-      ),
+  /** Looks the channel up on every subscription, so a held Observable re-subscribed after its socket closed gets a live one. */
+  private socketEvents(filter: SubscriptionFilter, state?: Observer<ConnectionState>): Observable<SpooledEvent> {
+    const serverEvents = serverEventNames(filter.events);
+    const jobCompletedOnWire = serverEvents === undefined || serverEvents.split(',').includes('job.completed');
+    return defer(() => {
+      const channel = this.channel(filter);
+      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire }));
+      if (!state) return events;
+      return new Observable<SpooledEvent>((subscriber) => {
+        const reporting = channel.socket.state$.subscribe((value) => state.next(value));
+        reporting.add(events.subscribe(subscriber));
+        return reporting;
+      });
+    });
+  }
+
+  private channel(filter: SubscriptionFilter): Channel {
+    const key = JSON.stringify([filter.queueName ?? null, filter.jobId ?? null, serverEventNames(filter.events) ?? null]);
+    const existing = this.channels.get(key);
+    if (existing) return existing;
+    const refusals = new HiddenRefusals();
+    const socket = this.openSocket(filter, refusals, () => this.channels.delete(key));
+    const serverFilter = { queueName: filter.queueName, jobId: filter.jobId };
+    const frames =
+      filter.queueName !== undefined || filter.jobId !== undefined
+        ? socket.topic(command('Subscribe', serverFilter), command('Unsubscribe', serverFilter), () => true)
+        : socket.messages$;
+    const hooks = this.hooks(true, (error) => refusals.explain(error));
+    const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(hooks), share()) };
+    this.channels.set(key, channel);
+    return channel;
+  }
+
+  /**
+   * A socket for one server filter. `forget` runs once it has closed for good (linger over, or a
+   * fatal error), so one-off filters (a job id each) do not pile up.
+   */
+  private openSocket(filter: SubscriptionFilter, refusals: HiddenRefusals, forget: () => void): WebSocketConnection<string, Command> {
+    // After a refusal, or a browser's close before `open` (which may be one), the transport asks with `refresh`.
+    const jwt = async ({ refresh }: { refresh: boolean }): Promise<string> => {
+      const token = await this.credentials.jwt(refresh);
+      if (refresh) refusals.renewed();
+      return token;
+    };
+    const socket = webSocket<string, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
+      // The pipeline parses frames, as it does SSE data: the same reading, the same errors.
+      deserialize: (text) => text,
+      // Node only (browsers cannot set headers): the 2025-12 server wants the JWT in the header too.
+      headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.jwt(refresh)}` }),
+      reconnect: this.reconnect,
+      heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
+      idleTimeout: this.options.idleTimeout ?? 75_000,
+      linger: this.options.linger ?? 1000,
+      WebSocket: this.options.WebSocket,
+      scheduler: this.options.scheduler,
+    });
+    const part = this.combined.part();
+    let opened = false;
+    const watching = socket.state$.subscribe((state) => {
+      part.next(state);
+      if (state === 'connected') refusals.opened();
+      if (state !== 'disconnected') opened = true;
+      this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: ${state}`);
+      if (state === 'disconnected' && opened) {
+        forget();
+        part.release();
+        queueMicrotask(() => watching.unsubscribe());
+      }
+    });
+    watching.add(
+      socket.errors$.subscribe((error) => {
+        this.log(`skipped: ${error.message}`);
+        this.errors.next(error);
+      }),
     );
+    return socket;
   }
-
-  /** The event, if the filter keeps it; what could not be decoded is reported, Pings are dropped. The server's `error` events always pass. */
-  private accepted(event: SpooledEvent | DecodeError, accepts: (event: SpooledEvent) => boolean): SpooledEvent | undefined {
-    if (event instanceof DecodeError) return void this.report(event);
-    return event.type !== 'ping' && accepts(event) ? event : undefined;
-  }
-
-  private report(error: RealtimeError): void {
-    this.log(`skipped: ${error.message}`);
-    this.errors.next(error);
-  }
-}
-
-/** An SSE message's event, or a DecodeError saying what is wrong with it (its data not being JSON included). */
-function decodeMessage(message: SseMessage): SpooledEvent | DecodeError {
-  let json: unknown;
-  try {
-    json = JSON.parse(message.data);
-  } catch {
-    return new DecodeError(`A "${message.type}" event had data that is not JSON.`, ['data: expected JSON'], message.data);
-  }
-  return decodeSpooledEvent(json);
-}
-
-/** The seed's filter semantics, on the client: queue, job (a heartbeat's current job counts), worker, event types. */
-function clientFilter(filter: SubscriptionFilter): (event: SpooledEvent) => boolean {
-  const types: TypeTest | undefined = filter.events?.length ? compileGlobs(filter.events) : undefined;
-  const { queueName, jobId, workerId } = filter;
-  if (!types && queueName === undefined && jobId === undefined && workerId === undefined) return () => true;
-  return (event) => {
-    if (event.type === 'error') return true; // the server's word about this very stream
-    if (types && !types(event.type)) return false;
-    const data = (event.data ?? {}) as { queueName?: unknown; jobId?: unknown; currentJobId?: unknown; workerId?: unknown };
-    if (queueName !== undefined && data.queueName !== queueName) return false;
-    if (jobId !== undefined && (event.type === 'worker.heartbeat' ? data.currentJobId : data.jobId) !== jobId) return false;
-    if (workerId !== undefined && data.workerId !== workerId) return false;
-    return true;
-  };
-}
-
-/** The `events` list for the server, only when every entry is an exact name (the server knows no globs). */
-function exactNames(events: readonly string[] | undefined): string | undefined {
-  if (!events?.length || events.some((name) => name.includes('*'))) return undefined;
-  return events.map((name) => name.toLowerCase()).join(',');
 }
 
 function command(cmd: 'Subscribe' | 'Unsubscribe', filter: SubscriptionFilter): Command {
@@ -392,21 +341,7 @@ function command(cmd: 'Subscribe' | 'Unsubscribe', filter: SubscriptionFilter): 
   };
 }
 
-function describeFilter(filter: SubscriptionFilter): string {
+function describe(filter: SubscriptionFilter): string {
   const parts = [filter.queueName && `queue=${filter.queueName}`, filter.jobId && `job=${filter.jobId}`].filter(Boolean);
   return parts.length ? `(${parts.join(', ')})` : '(all)';
-}
-
-/** The seed's mapping of a filter to an SSE endpoint. */
-function sseEndpoint(baseUrl: string, filter: SubscriptionFilter): { url: string; isJob: boolean } {
-  if (filter.jobId !== undefined) return { url: `${baseUrl}/api/v1/events/jobs/${encodeURIComponent(filter.jobId)}`, isJob: true };
-  if (filter.queueName !== undefined) return { url: `${baseUrl}/api/v1/events/queues/${encodeURIComponent(filter.queueName)}`, isJob: false };
-  const events = exactNames(filter.events);
-  return { url: `${baseUrl}/api/v1/events${events ? `?events=${encodeURIComponent(events)}` : ''}`, isJob: false };
-}
-
-/** `wsUrl` as given (base or full), or derived from the base URL. */
-function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
-  const base = (wsUrl ?? baseUrl.replace(/^http/, 'ws')).replace(/\/+$/, '');
-  return base.endsWith('/api/v1/ws') ? base : `${base}/api/v1/ws`;
 }

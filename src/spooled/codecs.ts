@@ -1,24 +1,18 @@
 import * as t from 'io-ts';
 import type { DecodeError } from '../core/errors';
 import { decodeError } from '../operators/decodeWith';
-import { FAST_DATA, type Fields } from './fast-decode';
+import type { KnownSpooledEvent, SpooledEventType } from './events';
 import { parseRfc3339 } from './rfc3339';
-import type {
-  KnownSpooledEvent,
-  SpooledEvent,
-  SpooledEventType,
-  UnknownSpooledEvent,
-} from './events';
+import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from './schema';
 
 /**
- * An RFC 3339 timestamp (nanoseconds allowed) as a Date.
- *
- * @example
- * ```ts
- * Rfc3339.decode('2026-01-05T10:00:00.123456789Z'); // Right(Date 10:00:00.123)
- * ```
+ * The io-ts codecs of every known event's wire `data`, built from the schema table. They are the
+ * slow path: the fast decoder (./decode) hands them what it rejects, so that the DecodeError can say
+ * what is wrong, path by path; a property test holds the two to the same answers. @internal
  */
-export const Rfc3339 = new t.Type<Date, string, unknown>(
+
+/** An RFC 3339 timestamp (nanoseconds allowed) as a Date. */
+const Rfc3339 = new t.Type<Date, string, unknown>(
   'Rfc3339',
   (value): value is Date => value instanceof Date,
   (value, context) => {
@@ -28,217 +22,64 @@ export const Rfc3339 = new t.Type<Date, string, unknown>(
   (date) => date.toISOString(),
 );
 
-const jobRef = { job_id: t.string, queue_name: t.string };
-/** The seed SDK's `JobEvent` fields beyond the reference (all `omitempty` in Go). */
-const jobDetails = {
+const KIND_CODECS: { readonly [K in FieldKind]: t.Decoder<unknown, unknown> } = {
+  string: t.string,
   status: t.string,
-  priority: t.number,
-  retry_count: t.number,
-  error: t.string,
-  progress: t.number,
-  result: t.unknown,
-  worker_id: t.string,
-  scheduled_at: Rfc3339,
-  started_at: Rfc3339,
-  completed_at: Rfc3339,
-  failed_at: Rfc3339,
-  metadata: t.record(t.string, t.string),
-};
-const workerDetails = { hostname: t.string, version: t.string, last_seen_at: Rfc3339 };
-
-/**
- * io-ts codecs for the `data` of every known event, as it is on the wire (snake_case).
- *
- * @example
- * ```ts
- * const JobFailedData = SpooledWireData['job.failed'];
- * messages$.pipe(map((m) => JSON.parse(m.data).data), decodeWith(JobFailedData));
- * ```
- */
-export const SpooledWireData = {
-  'job.status': t.type({ ...jobRef, old_status: t.string, new_status: t.string }, 'JobStatusChange'),
-  'job.created': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobCreated'),
-  'job.completed': t.intersection([t.type(jobRef), t.partial({ ...jobDetails, duration_ms: t.number })], 'JobCompleted'),
-  'job.failed': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobFailed'),
-  'job.started': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobStarted'),
-  'job.retrying': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobRetrying'),
-  'job.progress': t.intersection([t.type(jobRef), t.partial(jobDetails)], 'JobProgress'),
-  'queue.stats': t.type(
-    { queue_name: t.string, pending: t.number, processing: t.number, completed: t.number, failed: t.number },
-    'QueueStats',
-  ),
-  'queue.paused': t.intersection([t.type({ queue_name: t.string }), t.partial({ reason: t.string })], 'QueuePaused'),
-  'queue.resumed': t.intersection([t.type({ queue_name: t.string }), t.partial({ reason: t.string })], 'QueueResumed'),
-  'worker.heartbeat': t.type({ worker_id: t.string, status: t.string, current_job_id: t.union([t.string, t.null]) }, 'WorkerHeartbeat'),
-  'worker.registered': t.type({ worker_id: t.string, queue_name: t.string }, 'WorkerRegistered'),
-  'worker.deregistered': t.type({ worker_id: t.string }, 'WorkerDeregistered'),
-  'worker.joined': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerJoined'),
-  'worker.left': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerLeft'),
-  'worker.active': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerActive'),
-  'worker.inactive': t.intersection([t.type({ worker_id: t.string, queue_name: t.string }), t.partial(workerDetails)], 'WorkerInactive'),
-  'system.health': t.type({ database: t.boolean, redis: t.boolean }, 'SystemHealth'),
-  ping: t.UnknownRecord,
-  error: t.type({ message: t.string }, 'Error'),
-} satisfies Record<SpooledEventType, t.Decoder<unknown, unknown>>;
-
-/**
- * The real server's PascalCase variant names, and the dotted names they stand for.
- *
- * @example
- * ```ts
- * PASCAL_TO_DOTTED.JobStatusChange; // 'job.status'
- * ```
- */
-export const PASCAL_TO_DOTTED: Readonly<Record<string, SpooledEventType>> = {
-  JobStatusChange: 'job.status',
-  JobCreated: 'job.created',
-  JobCompleted: 'job.completed',
-  JobFailed: 'job.failed',
-  QueueStats: 'queue.stats',
-  WorkerHeartbeat: 'worker.heartbeat',
-  WorkerRegistered: 'worker.registered',
-  WorkerDeregistered: 'worker.deregistered',
-  SystemHealth: 'system.health',
-  Ping: 'ping',
-  Error: 'error',
+  number: t.number,
+  boolean: t.boolean,
+  time: Rfc3339,
+  json: t.unknown,
+  labels: t.record(t.string, t.string),
+  nullableString: t.union([t.string, t.null]),
 };
 
-/**
- * Both spellings to the dotted name, in a Map: a wire type is a fresh string every time, and a Map
- * hashes it where an object lookup would first have to intern it.
- */
-const DOTTED_BY_WIRE_NAME = new Map<string, SpooledEventType>([
-  ...Object.entries(PASCAL_TO_DOTTED),
-  ...(Object.keys(SpooledWireData) as SpooledEventType[]).map((name) => [name, name] as const),
-]);
-
-// Streams repeat types in runs: a repeat costs one string comparison instead of hashing a fresh string.
-let lastWireName: string | undefined;
-let lastDotted: SpooledEventType | undefined;
-
-/**
- * The dotted name of a wire type, or undefined if this version does not know it.
- *
- * @example
- * ```ts
- * dottedType('JobStatusChange'); // 'job.status'
- * ```
- */
-export function dottedType(type: string): SpooledEventType | undefined {
-  if (type !== lastWireName) {
-    lastDotted = DOTTED_BY_WIRE_NAME.get(type);
-    lastWireName = type;
-  }
-  return lastDotted;
+/** The codec of one event's wire data: required fields in a `t.type`, the others in a `t.partial`. */
+function dataCodec(type: SchemaType): t.Decoder<unknown, Record<string, unknown>> {
+  const required: t.Props = {};
+  const optional: t.Props = {};
+  for (const field of fieldsOf(type)) (field.optional ? optional : required)[field.wire] = KIND_CODECS[field.kind] as t.Mixed;
+  const name = (SPOOLED_SCHEMA[type] as { wire?: string }).wire ?? type;
+  const codec = !Object.keys(optional).length
+    ? t.type(required, name)
+    : !Object.keys(required).length
+      ? t.partial(optional, name)
+      : t.intersection([t.type(required), t.partial(optional)], name);
+  return codec as t.Decoder<unknown, Record<string, unknown>>;
 }
 
-type Wire<K extends SpooledEventType> = t.TypeOf<(typeof SpooledWireData)[K]>;
+/** Every known event's data codec, by dotted name. */
+export const WIRE_DATA_CODECS: { readonly [K in SchemaType]: t.Decoder<unknown, Record<string, unknown>> } = Object.fromEntries(
+  (Object.keys(SPOOLED_SCHEMA) as SchemaType[]).map((type) => [type, dataCodec(type)]),
+) as { [K in SchemaType]: t.Decoder<unknown, Record<string, unknown>> };
 
-function details(data: t.TypeOf<t.PartialType<typeof jobDetails>>): Fields {
-  const out: Fields = {};
-  if (data.status !== undefined) out.status = data.status;
-  if (data.priority !== undefined) out.priority = data.priority;
-  if (data.retry_count !== undefined) out.retryCount = data.retry_count;
-  if (data.error !== undefined) out.error = data.error;
-  if (data.progress !== undefined) out.progress = data.progress;
-  if (data.result !== undefined) out.result = data.result;
-  if (data.worker_id !== undefined) out.workerId = data.worker_id;
-  if (data.scheduled_at !== undefined) out.scheduledAt = data.scheduled_at;
-  if (data.started_at !== undefined) out.startedAt = data.started_at;
-  if (data.completed_at !== undefined) out.completedAt = data.completed_at;
-  if (data.failed_at !== undefined) out.failedAt = data.failed_at;
-  if (data.metadata !== undefined) out.metadata = data.metadata;
+/** Wire data the codec accepted, in camelCase, with Go's zero values for left-out fields that have one. */
+function toCamel(type: SchemaType, data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fieldsOf(type)) {
+    const value = data[field.wire];
+    if (value !== undefined) out[field.name] = value;
+    else if (field.fallback !== undefined) out[field.name] = field.fallback;
+  }
   return out;
-}
-
-function job(data: Wire<'job.started'>): Fields {
-  return { jobId: data.job_id, queueName: data.queue_name, ...details(data) };
-}
-
-function worker(data: Wire<'worker.joined'>): Fields {
-  const out: Fields = { workerId: data.worker_id, queueName: data.queue_name };
-  if (data.hostname !== undefined) out.hostname = data.hostname;
-  if (data.version !== undefined) out.version = data.version;
-  if (data.last_seen_at !== undefined) out.lastSeenAt = data.last_seen_at;
-  return out;
-}
-
-/** snake_case wire data to the camelCase `data` of each event; user blobs are kept as they are. */
-const toCamel: { [K in SpooledEventType]: (data: Wire<K>) => Fields } = {
-  'job.status': (d) => ({ jobId: d.job_id, queueName: d.queue_name, oldStatus: d.old_status, newStatus: d.new_status }),
-  // Go's omitempty drops zero values: an SDK-shaped event without them meant 0 / "".
-  'job.created': (d) => ({ ...job(d), priority: d.priority ?? 0 }),
-  'job.completed': (d) => (d.duration_ms === undefined ? job(d) : { ...job(d), durationMs: d.duration_ms }),
-  'job.failed': (d) => ({ ...job(d), error: d.error ?? '', retryCount: d.retry_count ?? 0 }),
-  'job.started': job,
-  'job.retrying': job,
-  'job.progress': job,
-  'queue.stats': (d) => ({ queueName: d.queue_name, pending: d.pending, processing: d.processing, completed: d.completed, failed: d.failed }),
-  'queue.paused': (d) => (d.reason === undefined ? { queueName: d.queue_name } : { queueName: d.queue_name, reason: d.reason }),
-  'queue.resumed': (d) => (d.reason === undefined ? { queueName: d.queue_name } : { queueName: d.queue_name, reason: d.reason }),
-  'worker.heartbeat': (d) => ({ workerId: d.worker_id, status: d.status, currentJobId: d.current_job_id }),
-  'worker.registered': (d) => ({ workerId: d.worker_id, queueName: d.queue_name }),
-  'worker.deregistered': (d) => ({ workerId: d.worker_id }),
-  'worker.joined': worker,
-  'worker.left': worker,
-  'worker.active': worker,
-  'worker.inactive': worker,
-  'system.health': (d) => ({ database: d.database, redis: d.redis }),
-  ping: () => ({}),
-  error: (d) => ({ message: d.message }),
-};
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Turns one parsed wire event into a {@link SpooledEvent}. Accepts the real server's adjacently tagged
- * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
- * (`{"type":"job.started","timestamp":..., "data":{...}}`). Unknown types pass through; a known type
- * with bad data is a DecodeError (with the path of each problem), never a thrown exception.
- *
- * @example
- * ```ts
- * const event = decodeSpooledEvent(JSON.parse(frame));
- * if (!isDecodeError(event) && event.type === 'job.failed') console.warn(event.data.error);
- * ```
- */
-export function decodeSpooledEvent(json: unknown): SpooledEvent | DecodeError {
-  if (!isRecord(json) || typeof json.type !== 'string') {
-    return decodeError('SpooledEvent', [{ value: json, context: [{ key: 'type', type: t.string, actual: isRecord(json) ? json.type : json }] }], json);
-  }
-  const name = dottedType(json.type);
-  const data = json.data;
-  const stamp = (isRecord(data) ? data.timestamp : undefined) ?? json.timestamp;
-  if (!name) {
-    const parsed = Rfc3339.decode(stamp);
-    const unknown: UnknownSpooledEvent = { type: json.type, timestamp: parsed._tag === 'Left' ? null : parsed.right, data: data ?? json };
-    return unknown;
-  }
-  const wireData = data ?? {};
-  if (isRecord(wireData)) {
-    const fields = FAST_DATA[name](wireData);
-    const time = fields && parseRfc3339(stamp);
-    if (fields && !Number.isNaN(time)) return { type: name, timestamp: new Date(time as number), data: fields } as KnownSpooledEvent;
-  }
-  // The io-ts codecs decide what the fast path was unsure of, and explain any problem.
-  return decodeKnownWithCodecs(name, wireData, stamp, json);
-}
-
-/** The io-ts path alone, for a known type. @internal (exported for the test that holds both paths to agreement) */
-export function decodeKnownWithCodecs(name: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): KnownSpooledEvent | DecodeError {
-  const decodedData = SpooledWireData[name].decode(wireData);
-  if (decodedData._tag === 'Left') return decodeError(`${name} event`, prefix(decodedData.left, 'data'), json);
-  const decodedTime = Rfc3339.decode(stamp);
-  if (decodedTime._tag === 'Left') return decodeError(`${name} event`, prefix(decodedTime.left, 'timestamp'), json);
-  const convert = toCamel[name] as (data: unknown) => Fields;
-  return { type: name, timestamp: decodedTime.right, data: convert(decodedData.right) } as KnownSpooledEvent;
 }
 
 /** Puts a path segment in front of io-ts error contexts, so messages read `data.priority: ...`. */
 function prefix(errors: t.Errors, key: string): t.Errors {
-  return errors.map((error) => ({
-    ...error,
-    context: [{ key, type: t.unknown, actual: undefined }, ...error.context],
-  }));
+  return errors.map((error) => ({ ...error, context: [{ key, type: t.unknown, actual: undefined }, ...error.context] }));
 }
+
+/** The io-ts path alone, for a known type: the event, or a DecodeError with the path of each problem. */
+export function decodeKnownWithCodecs(type: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): KnownSpooledEvent | DecodeError {
+  const data = WIRE_DATA_CODECS[type].decode(wireData);
+  if (data._tag === 'Left') return decodeError(`${type} event`, prefix(data.left, 'data'), json);
+  const time = Rfc3339.decode(stamp);
+  if (time._tag === 'Left') return decodeError(`${type} event`, prefix(time.left, 'timestamp'), json);
+  return { type, timestamp: time.right, data: toCamel(type, data.right) } as KnownSpooledEvent;
+}
+
+/** DecodeErrors for what the fast decoder rejects. */
+export const explain = {
+  known: decodeKnownWithCodecs,
+  notAnEvent: (json: unknown): DecodeError =>
+    decodeError('SpooledEvent', [{ value: json, context: [{ key: 'type', type: t.string, actual: typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : json }] }], json),
+};

@@ -13,7 +13,9 @@ export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | '
  *
  * @example
  * ```ts
- * const finished = TERMINAL_JOB_STATUSES.includes(event.data.newStatus as JobStatus);
+ * spooled.events$({ jobId }).pipe(ofType('job.status')).subscribe((event) => {
+ *   if (TERMINAL_JOB_STATUSES.includes(event.data.newStatus as JobStatus)) console.log('done:', event.data.newStatus);
+ * });
  * ```
  */
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
@@ -88,7 +90,7 @@ export interface JobRef {
  * spooled.events$().pipe(ofType('job.status')).subscribe((event: JobStatusEvent) => console.log(event.data.jobId, event.data.oldStatus, '->', event.data.newStatus));
  * ```
  */
-export type JobStatusEvent = SpooledEventOf<'job.status', JobRef & { readonly oldStatus: StatusName | ''; readonly newStatus: StatusName }>;
+export type JobStatusEvent = SpooledEventOf<'job.status', JobRef & { readonly oldStatus: StatusName; readonly newStatus: StatusName }>;
 /**
  * A job was enqueued.
  *
@@ -278,36 +280,39 @@ export type WorkerInactiveEvent = SpooledEventOf<'worker.inactive', WorkerDetail
  */
 export type SystemHealthEvent = SpooledEventOf<'system.health', { readonly database: boolean; readonly redis: boolean }>;
 /**
- * Liveness from the server. The client consumes these; `events$` never emits them.
+ * Liveness from the server. The client consumes these; `events$()` never emits them.
  *
  * @example
  * ```ts
- * // Pings are liveness only: events$() never emits them, so this never matches.
- * spooled.events$().pipe(ofType('ping'));
+ * const isPing = (event: DecodedSpooledEvent): event is PingEvent => event.type === 'ping';
  * ```
  */
-export type PingEvent = SpooledEventOf<'ping', Readonly<Record<string, never>>>;
+export type PingEvent = SpooledEventOf<'ping', Readonly<Record<never, never>>>;
 /**
- * The server's word about a stream, e.g. `Job not found`.
+ * The server's word about a stream, e.g. `Job not found`. `events$()` never emits it: it fails the
+ * stream with a {@link SpooledServerError} that carries it.
  *
  * @example
  * ```ts
- * spooled.events$().pipe(ofType('error')).subscribe((event: ErrorEvent) => console.error(event.data.message));
+ * const said = (event: SpooledErrorEvent) => `Spooled says: ${event.data.message}`;
  * ```
  */
-export type ErrorEvent = SpooledEventOf<'error', { readonly message: string }>;
+export type SpooledErrorEvent = SpooledEventOf<'error', { readonly message: string }>;
 
 /**
- * An event of a type this version does not know. It passes through untouched.
+ * An event of a type this version does not know, passed through untouched. Its `type` is always
+ * `'raw'`, so it never hides the known events from `switch (event.type)` or `ofType`; `name` says
+ * what it was.
  *
  * @example
  * ```ts
- * spooled.events$().pipe(filter((event) => !dottedType(event.type))).subscribe((event) => console.log('new kind', event.type));
+ * spooled.events$().pipe(ofType('raw')).subscribe((event) => console.log('new kind of event:', event.name, event.data));
  * ```
  */
 export interface UnknownSpooledEvent {
-  /** The type exactly as sent (PascalCase or dotted). */
-  readonly type: string;
+  readonly type: 'raw';
+  /** The type exactly as sent (PascalCase or dotted), e.g. `QueuePurged`. */
+  readonly name: string;
   /** The timestamp, if the event had a readable one. */
   readonly timestamp: Date | null;
   /** The data exactly as sent (the whole event when it had no `data`). */
@@ -315,11 +320,11 @@ export interface UnknownSpooledEvent {
 }
 
 /**
- * Every known Spooled event, discriminated by the dotted `type`.
+ * Every known Spooled event, discriminated by the dotted `type`, the server's `ping` and `error` included.
  *
  * @example
  * ```ts
- * const isKnown = (event: SpooledEvent): event is KnownSpooledEvent => dottedType(event.type) !== undefined;
+ * const isKnown = (event: DecodedSpooledEvent): event is KnownSpooledEvent => event.type !== 'raw';
  * ```
  */
 export type KnownSpooledEvent =
@@ -342,22 +347,39 @@ export type KnownSpooledEvent =
   | WorkerInactiveEvent
   | SystemHealthEvent
   | PingEvent
-  | ErrorEvent;
+  | SpooledErrorEvent;
 
 /**
- * What `events$()` emits: every known event, or an unknown one passed through.
+ * What `events$()` emits: every known event, or an unknown one passed through as `type: 'raw'`.
+ * It narrows by `type` in `switch` and `if`, and through `ofType`.
  *
  * @example
  * ```ts
  * spooled.events$().subscribe((event: SpooledEvent) => {
- *   if (event.type === 'job.failed') console.warn(event.data.error);
+ *   switch (event.type) {
+ *     case 'job.completed': return console.log(event.data.jobId, event.data.durationMs);
+ *     case 'job.failed': return console.warn(event.data.error);
+ *     case 'raw': return console.log('unknown to this version:', event.name);
+ *   }
  * });
  * ```
  */
-export type SpooledEvent = KnownSpooledEvent | UnknownSpooledEvent;
+export type SpooledEvent = Exclude<KnownSpooledEvent, PingEvent | SpooledErrorEvent> | UnknownSpooledEvent;
 
 /**
- * Every dotted type name this version knows.
+ * What {@link decodeSpooledEvent} makes of one wire event: any known event (pings and the server's
+ * `error` included), or an unknown one.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeSpooledEvent(JSON.parse(frame));
+ * if (!isDecodeError(decoded) && decoded.type === 'error') console.warn(decoded.data.message);
+ * ```
+ */
+export type DecodedSpooledEvent = KnownSpooledEvent | UnknownSpooledEvent;
+
+/**
+ * Every dotted type name this version knows (`'raw'`, the type of unknown events, is not one of them).
  *
  * @example
  * ```ts

@@ -1,21 +1,24 @@
+// Generated from ./schema.ts by spec/spooled/generate-fast-decode.ts (`npm run generate`): do not edit.
 /**
- * The hot path of {@link decodeSpooledEvent}: plain `typeof` checks and the hand-written RFC 3339
- * reader (./rfc3339) instead of io-ts, about ten times faster. It accepts exactly what the io-ts
- * codecs accept (a test holds the two to that); anything it is unsure of returns undefined, and the
- * io-ts codecs then decide and explain. @internal
+ * The hot path of the Spooled decoder: plain `typeof` checks and one named property read per field.
+ * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
+ * it rejects goes to the codecs, which say what is wrong. @internal
  */
-import type { SpooledEventType } from './events';
-import { parseRfc3339 } from './rfc3339';
+import type { Rfc3339Reader } from './rfc3339';
+import type { SchemaType } from './schema';
 
-/** An event's `data` object, on the wire or decoded. @internal */
-export type Fields = Record<string, unknown>;
+/** An event's `data` object, on the wire or decoded. */
+type Fields = Record<string, unknown>;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
+const isPresent = (): boolean => true;
 
-function isStringRecord(value: unknown): boolean {
+function isLabels(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  for (const key in value) if (typeof (value as Fields)[key] !== 'string') return false;
   return true;
 }
 
@@ -28,21 +31,22 @@ function optional(out: Fields, name: string, value: unknown, valid: (value: unkn
 }
 
 /** The same for an RFC 3339 time, kept as a Date. */
-function optionalDate(out: Fields, name: string, value: unknown): boolean {
+function optionalTime(out: Fields, name: string, value: unknown, times: Rfc3339Reader): boolean {
   if (value === undefined) return true;
-  const time = parseRfc3339(value);
+  const time = times.read(value);
   if (Number.isNaN(time)) return false;
   out[name] = new Date(time);
   return true;
 }
 
-const anything = (): boolean => true;
+/** job.status */
+function jobStatus(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.job_id) || !isString(d.queue_name) || !isString(d.old_status) || !isString(d.new_status)) return undefined;
+  return { jobId: d.job_id, queueName: d.queue_name, oldStatus: d.old_status, newStatus: d.new_status };
+}
 
-/**
- * The seed SDK's `JobEvent`. One property read per optional field, in a fixed order, so every event of
- * one wire shape leaves with the same object shape (JSON.parse gives the fields in wire order).
- */
-function job(d: Fields): Fields | undefined {
+/** job.created, job.failed, job.started, job.retrying, job.progress */
+function jobCreated(d: Fields, times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
   const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
   const valid =
@@ -51,77 +55,114 @@ function job(d: Fields): Fields | undefined {
     optional(out, 'retryCount', d.retry_count, isNumber) &&
     optional(out, 'error', d.error, isString) &&
     optional(out, 'progress', d.progress, isNumber) &&
-    optional(out, 'result', d.result, anything) &&
+    optional(out, 'result', d.result, isPresent) &&
     optional(out, 'workerId', d.worker_id, isString) &&
-    optionalDate(out, 'scheduledAt', d.scheduled_at) &&
-    optionalDate(out, 'startedAt', d.started_at) &&
-    optionalDate(out, 'completedAt', d.completed_at) &&
-    optionalDate(out, 'failedAt', d.failed_at) &&
-    optional(out, 'metadata', d.metadata, isStringRecord);
+    optionalTime(out, 'scheduledAt', d.scheduled_at, times) &&
+    optionalTime(out, 'startedAt', d.started_at, times) &&
+    optionalTime(out, 'completedAt', d.completed_at, times) &&
+    optionalTime(out, 'failedAt', d.failed_at, times) &&
+    optional(out, 'metadata', d.metadata, isLabels);
   return valid ? out : undefined;
 }
 
-function worker(d: Fields): Fields | undefined {
+/** job.completed */
+function jobCompleted(d: Fields, times: Rfc3339Reader): Fields | undefined {
+  const out = jobCreated(d, times);
+  if (!out) return undefined;
+  const valid =
+    optional(out, 'durationMs', d.duration_ms, isNumber);
+  return valid ? out : undefined;
+}
+
+/** queue.stats */
+function queueStats(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.queue_name) || !isNumber(d.pending) || !isNumber(d.processing) || !isNumber(d.completed) || !isNumber(d.failed)) return undefined;
+  return { queueName: d.queue_name, pending: d.pending, processing: d.processing, completed: d.completed, failed: d.failed };
+}
+
+/** queue.paused, queue.resumed */
+function queuePaused(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.queue_name)) return undefined;
+  const out: Fields = { queueName: d.queue_name };
+  const valid =
+    optional(out, 'reason', d.reason, isString);
+  return valid ? out : undefined;
+}
+
+/** worker.heartbeat */
+function workerHeartbeat(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.worker_id) || !isString(d.status) || !isNullableString(d.current_job_id)) return undefined;
+  return { workerId: d.worker_id, status: d.status, currentJobId: d.current_job_id };
+}
+
+/** worker.registered */
+function workerRegistered(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.worker_id) || !isString(d.queue_name)) return undefined;
+  return { workerId: d.worker_id, queueName: d.queue_name };
+}
+
+/** worker.deregistered */
+function workerDeregistered(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.worker_id)) return undefined;
+  return { workerId: d.worker_id };
+}
+
+/** worker.joined, worker.left, worker.active, worker.inactive */
+function workerJoined(d: Fields, times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.worker_id) || !isString(d.queue_name)) return undefined;
   const out: Fields = { workerId: d.worker_id, queueName: d.queue_name };
   const valid =
     optional(out, 'hostname', d.hostname, isString) &&
     optional(out, 'version', d.version, isString) &&
-    optionalDate(out, 'lastSeenAt', d.last_seen_at);
+    optionalTime(out, 'lastSeenAt', d.last_seen_at, times);
   return valid ? out : undefined;
 }
 
-function queueNote(data: Fields): Fields | undefined {
-  if (!isString(data.queue_name)) return undefined;
-  if (data.reason === undefined) return { queueName: data.queue_name };
-  return isString(data.reason) ? { queueName: data.queue_name, reason: data.reason } : undefined;
+/** system.health */
+function systemHealth(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isBoolean(d.database) || !isBoolean(d.redis)) return undefined;
+  return { database: d.database, redis: d.redis };
 }
 
-/** Each known type's camelCase data, or undefined when the io-ts codec should have the last word. */
-export const FAST_DATA: { readonly [K in SpooledEventType]: (data: Fields) => Fields | undefined } = {
-  'job.status': (d) =>
-    isString(d.job_id) && isString(d.queue_name) && isString(d.old_status) && isString(d.new_status)
-      ? { jobId: d.job_id, queueName: d.queue_name, oldStatus: d.old_status, newStatus: d.new_status }
-      : undefined,
-  'job.created': (d) => {
-    const out = job(d);
-    if (out && out.priority === undefined) out.priority = 0;
+/** ping */
+function ping(_d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  return {};
+}
+
+/** error */
+function error(d: Fields, _times: Rfc3339Reader): Fields | undefined {
+  if (!isString(d.message)) return undefined;
+  return { message: d.message };
+}
+
+/** Each known type's camelCase data, or undefined when the io-ts codecs should have the last word. */
+export const FAST_DATA: { readonly [K in SchemaType]: (data: Fields, times: Rfc3339Reader) => Fields | undefined } = {
+  'job.status': jobStatus,
+  'job.created': (d, times) => {
+    const out = jobCreated(d, times);
+    if (out) { out.priority ??= 0; }
     return out;
   },
-  'job.completed': (d) => {
-    if (d.duration_ms !== undefined && !isNumber(d.duration_ms)) return undefined;
-    const out = job(d);
-    if (out && d.duration_ms !== undefined) out.durationMs = d.duration_ms;
+  'job.completed': jobCompleted,
+  'job.failed': (d, times) => {
+    const out = jobCreated(d, times);
+    if (out) { out.retryCount ??= 0; out.error ??= ''; }
     return out;
   },
-  'job.failed': (d) => {
-    const out = job(d);
-    if (out) {
-      out.error ??= '';
-      out.retryCount ??= 0;
-    }
-    return out;
-  },
-  'job.started': job,
-  'job.retrying': job,
-  'job.progress': job,
-  'queue.stats': (d) =>
-    isString(d.queue_name) && isNumber(d.pending) && isNumber(d.processing) && isNumber(d.completed) && isNumber(d.failed)
-      ? { queueName: d.queue_name, pending: d.pending, processing: d.processing, completed: d.completed, failed: d.failed }
-      : undefined,
-  'queue.paused': queueNote,
-  'queue.resumed': queueNote,
-  'worker.heartbeat': (d) =>
-    isString(d.worker_id) && isString(d.status) && (d.current_job_id === null || isString(d.current_job_id))
-      ? { workerId: d.worker_id, status: d.status, currentJobId: d.current_job_id }
-      : undefined,
-  'worker.registered': (d) => (isString(d.worker_id) && isString(d.queue_name) ? { workerId: d.worker_id, queueName: d.queue_name } : undefined),
-  'worker.deregistered': (d) => (isString(d.worker_id) ? { workerId: d.worker_id } : undefined),
-  'worker.joined': worker,
-  'worker.left': worker,
-  'worker.active': worker,
-  'worker.inactive': worker,
-  'system.health': (d) => (typeof d.database === 'boolean' && typeof d.redis === 'boolean' ? { database: d.database, redis: d.redis } : undefined),
-  ping: () => ({}),
-  error: (d) => (isString(d.message) ? { message: d.message } : undefined),
+  'job.started': jobCreated,
+  'job.retrying': jobCreated,
+  'job.progress': jobCreated,
+  'queue.stats': queueStats,
+  'queue.paused': queuePaused,
+  'queue.resumed': queuePaused,
+  'worker.heartbeat': workerHeartbeat,
+  'worker.registered': workerRegistered,
+  'worker.deregistered': workerDeregistered,
+  'worker.joined': workerJoined,
+  'worker.left': workerJoined,
+  'worker.active': workerJoined,
+  'worker.inactive': workerJoined,
+  'system.health': systemHealth,
+  'ping': ping,
+  'error': error,
 };

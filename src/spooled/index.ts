@@ -1,6 +1,8 @@
 export { spooledRealtime } from './client';
-export type { SpooledOptions, SpooledRealtime, SubscriptionFilter } from './client';
+export type { SpooledOptions, SpooledRealtime } from './client';
+export type { SubscriptionFilter } from './filter';
 export type { TokenSource } from './credentials';
-export { decodeSpooledEvent, dottedType, SpooledWireData, PASCAL_TO_DOTTED, Rfc3339 } from './codecs';
+export { decodeSpooledEvent } from './decode';
+export { SpooledServerError, isSpooledServerError } from './errors';
 export { TERMINAL_JOB_STATUSES } from './events';
 export type * from './events';

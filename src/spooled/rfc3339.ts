@@ -17,22 +17,44 @@ function twoDigits(text: string, start: number): number {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
-// Events of one stream mostly share a calendar day: its days-since-epoch is worked out once.
-let cachedDate = -1;
-let cachedDays = 0;
+/**
+ * Reads RFC 3339 times, remembering the last calendar day it worked out: the events of one stream
+ * mostly share a day. One per decoder, so no state is shared between streams.
+ */
+export class Rfc3339Reader {
+  private lastDate = -1;
+  private lastDays = 0;
+
+  /** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
+  read(text: unknown): number {
+    return readRfc3339(text, this);
+  }
+
+  /** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
+  days(year: number, month: number, day: number): number {
+    const date = year * 10_000 + month * 100 + day;
+    if (date === this.lastDate) return this.lastDays;
+    const days = epochDays(year, month, day);
+    if (!Number.isNaN(days)) {
+      this.lastDate = date;
+      this.lastDays = days;
+    }
+    return days;
+  }
+}
+
+/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN, with no state kept between calls. */
+export function parseRfc3339(text: unknown): number {
+  return readRfc3339(text, undefined);
+}
 
 /** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
 function epochDays(year: number, month: number, day: number): number {
-  const date = year * 10_000 + month * 100 + day;
-  if (date === cachedDate) return cachedDays;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
-  cachedDays = daysSinceEpoch(year, month, day);
-  cachedDate = date;
-  return cachedDays;
+  return daysSinceEpoch(year, month, day);
 }
 
-/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. Character codes only: no substrings. */
-export function parseRfc3339(text: unknown): number {
+function readRfc3339(text: unknown, reader: Rfc3339Reader | undefined): number {
   if (typeof text !== 'string' || text.length < 20) return Number.NaN;
   if (
     text.charCodeAt(4) !== DASH ||
@@ -49,7 +71,8 @@ export function parseRfc3339(text: unknown): number {
   const minute = twoDigits(text, 14);
   const second = twoDigits(text, 17);
   if (century < 0 || yearOfCentury < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
-  const days = epochDays(century * 100 + yearOfCentury, twoDigits(text, 5), twoDigits(text, 8));
+  const year = century * 100 + yearOfCentury;
+  const days = reader ? reader.days(year, twoDigits(text, 5), twoDigits(text, 8)) : epochDays(year, twoDigits(text, 5), twoDigits(text, 8));
   let position = 19;
   let millis = 0;
   if (text.charCodeAt(position) === DOT) {

@@ -10,7 +10,8 @@ import { SharedSocket } from './shared-socket';
  *
  * @example
  * ```ts
- * class TestSocket implements WebSocketLike { ... } // driven by hand in tests
+ * // A socket driven by hand, as in tests:
+ * const fake: WebSocketLike = { readyState: 0, binaryType: 'arraybuffer', onopen: null, onmessage: null, onclose: null, onerror: null, send: () => undefined, close: () => undefined };
  * ```
  */
 export interface WebSocketLike {

@@ -1,8 +1,8 @@
 import { DecodeError } from '../../src';
-import { type SpooledEvent, decodeSpooledEvent } from '../../src/spooled';
+import { type DecodedSpooledEvent, decodeSpooledEvent } from '../../src/spooled';
 import { spooledEvent } from '../../src/testing/spooled/events';
 
-const decode = (json: unknown): SpooledEvent => {
+const decode = (json: unknown): DecodedSpooledEvent => {
   const event = decodeSpooledEvent(json);
   if (event instanceof DecodeError) throw event;
   return event;
@@ -69,13 +69,15 @@ describe('decodeSpooledEvent: the seed SDK shape', () => {
 });
 
 describe('decodeSpooledEvent: what it does not know or cannot read', () => {
-  it('passes unknown types through untouched', () => {
+  it('passes unknown types through untouched, as type "raw" with the name they came with', () => {
     expect(decode({ type: 'JobPaused', data: { job_id: 'j', timestamp: '2026-01-05T10:00:00Z' } })).toEqual({
-      type: 'JobPaused',
+      type: 'raw',
+      name: 'JobPaused',
       timestamp: new Date('2026-01-05T10:00:00Z'),
       data: { job_id: 'j', timestamp: '2026-01-05T10:00:00Z' },
     });
-    expect(decode({ type: 'something.new', payload: 1 })).toEqual({ type: 'something.new', timestamp: null, data: { type: 'something.new', payload: 1 } });
+    expect(decode({ type: 'something.new', payload: 1 })).toEqual({ type: 'raw', name: 'something.new', timestamp: null, data: { type: 'something.new', payload: 1 } });
+    expect(decode({ type: 'raw', data: { x: 1 } })).toEqual({ type: 'raw', name: 'raw', timestamp: null, data: { x: 1 } });
   });
 
   it('returns a DecodeError with paths for a known type with bad data, never throws', () => {

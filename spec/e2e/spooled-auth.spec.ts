@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const timing = { wsPingInterval: 60_000 };
+
+/**
+ * The Spooled client in Chromium, where the WebSocket cannot send headers and never shows the HTTP
+ * status of a refused upgrade. The reference server, restarted on the same port, signs with a new
+ * secret: the JWT the page holds is refused, as after a rotation or a revocation.
+ */
+describe('Spooled auth in Chromium', () => {
+  let browser: Browser | undefined;
+  let server: ReferenceServer | undefined;
+  let script = '';
+  const logins: string[] = [];
+
+  /** Serves the page and its script on the server's own origin, and counts token requests. */
+  const handle = (request: IncomingMessage, response: ServerResponse): boolean => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/api/v1/auth/')) logins.push(path);
+    if (path === '/') {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/app.js"></script>');
+      return true;
+    }
+    if (path === '/app.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return true;
+    }
+    return false;
+  };
+  const start = (options: ReferenceServerOptions = {}) => startReferenceServer({ timing, handle, ...options });
+
+  beforeAll(async () => {
+    const bundle = await build({ entryPoints: [join(__dirname, 'pages/spooled-auth.ts')], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' });
+    script = bundle.outputFiles[0]!.text;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string } }).seen);
+
+  it('never sends the API key on a URL, and recovers when the server stops accepting its JWT', async () => {
+    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
+    server = await start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(`${server.url}/?key=${server.spooled.apiKey}`);
+
+    await page.waitForFunction(() => (window as unknown as { seen?: { states: string[] } }).seen?.states.includes('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    server.spooled.createJob('emails');
+    await page.waitForFunction(() => (window as unknown as { seen: { events: string[] } }).seen.events.length === 1);
+
+    const { port } = server;
+    await server.close();
+    server = await start({ port });
+    await page.waitForFunction(() => {
+      const states = (window as unknown as { seen: { states: string[] } }).seen.states;
+      return states.lastIndexOf('connected') > states.indexOf('reconnecting') && states.includes('reconnecting');
+    }, undefined, { timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    server.spooled.createJob('emails');
+    await page.waitForFunction(() => (window as unknown as { seen: { events: string[] } }).seen.events.length === 2, undefined, { timeout: 10_000 });
+
+    const result = await seen(page);
+    expect(result.error).toBeUndefined();
+    expect(result.events).toEqual(['job.created', 'job.created']);
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    for (const url of sockets) {
+      expect(url).toMatch(/\/api\/v1\/ws\?token=eyJ[\w-]+\.[\w-]+\.[\w-]+&queue=emails$/);
+      expect(url).not.toContain(server.spooled.apiKey);
+    }
+    // The first login, then a fresh exchange after the refusal (the refresh token is refused first).
+    expect(logins.filter((path) => path === '/api/v1/auth/login')).toHaveLength(2);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

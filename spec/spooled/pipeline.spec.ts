@@ -1,0 +1,175 @@
+import { RealtimeError } from '../../src';
+import { type SpooledEvent, SpooledServerError, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
+import { SCRIPT_API_KEY, type ScriptedSpooled, startScriptedSpooled } from '../helpers/scripted-spooled';
+import { record } from '../helpers/observe';
+
+/**
+ * The pipeline (decode, drop pings, filter, end a job stream, fail on the server's `error`) is the
+ * same for both transports: each test here sends one script of wire events through SSE and through
+ * the WebSocket, and expects the same outcome from both.
+ */
+
+const at = '2026-01-05T10:00:00.123456789Z';
+const wire = {
+  status: (job: string, from: string, to: string, queue = 'emails') => ({ type: 'JobStatusChange', data: { job_id: job, queue_name: queue, old_status: from, new_status: to, timestamp: at } }),
+  created: (job: string, queue = 'emails') => ({ type: 'JobCreated', data: { job_id: job, queue_name: queue, priority: 1, timestamp: at } }),
+  completed: (job: string, queue = 'emails') => ({ type: 'JobCompleted', data: { job_id: job, queue_name: queue, duration_ms: 5, result: { ok: true }, timestamp: at } }),
+  heartbeat: (worker: string, job: string | null) => ({ type: 'WorkerHeartbeat', data: { worker_id: worker, status: 'busy', current_job_id: job, timestamp: at } }),
+  registered: (worker: string, queue = 'emails') => ({ type: 'WorkerRegistered', data: { worker_id: worker, queue_name: queue, timestamp: at } }),
+  ping: () => ({ type: 'Ping', data: { timestamp: at } }),
+  error: (message: string) => ({ type: 'Error', data: { message, timestamp: at } }),
+  unknown: (name: string, data: Record<string, unknown>) => ({ type: name, data: { ...data, timestamp: at } }),
+};
+
+interface Outcome {
+  readonly events: { type: string; name?: string; data: unknown }[];
+  readonly reported: string[];
+  readonly end: string;
+}
+
+let server: ScriptedSpooled | undefined;
+afterEach(() => server?.close());
+
+/** What events$(filter) makes of the script over one transport. */
+async function through(transport: 'websocket' | 'sse', script: readonly (object | string)[], filter: SubscriptionFilter = {}): Promise<Outcome> {
+  server = await startScriptedSpooled(script);
+  const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
+  const reported: RealtimeError[] = [];
+  client.errors$.subscribe((error) => reported.push(error));
+  const recording = record(client.events$(filter));
+  await recording.done;
+  client.close();
+  await server.close();
+  server = undefined;
+  const error = recording.error as Error | undefined;
+  return {
+    events: recording.values.map((event: SpooledEvent) => ({ type: event.type, ...(event.type === 'raw' ? { name: event.name } : {}), data: event.data })),
+    reported: reported.map((problem) => `${problem.name}: ${problem.message}`),
+    end: error ? `${error.name}: ${error.message}` : 'complete',
+  };
+}
+
+/** The outcome over both transports, after checking that they agree. */
+async function bothAgree(script: readonly (object | string)[], filter?: SubscriptionFilter): Promise<Outcome> {
+  const overSocket = await through('websocket', script, filter);
+  const overSse = await through('sse', script, filter);
+  expect(overSse).toEqual(overSocket);
+  return overSocket;
+}
+
+describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
+  it('decodes, drops pings, passes unknown events as type "raw" with their name', async () => {
+    const outcome = await bothAgree([wire.ping(), wire.created('j1'), wire.unknown('QueuePurged', { queue_name: 'emails' }), wire.ping()]);
+    expect(outcome.events).toEqual([
+      { type: 'job.created', data: { jobId: 'j1', queueName: 'emails', priority: 1 } },
+      { type: 'raw', name: 'QueuePurged', data: { queue_name: 'emails', timestamp: at } },
+    ]);
+    expect(outcome.end).toBe('complete');
+  });
+
+  it('reports what it cannot decode on errors$ and goes on', async () => {
+    const outcome = await bothAgree([
+      { type: 'JobCreated', data: { job_id: 'j1', queue_name: 'q', priority: 'high', timestamp: at } },
+      '{"type": "JobCreated", oops',
+      wire.created('j2'),
+    ]);
+    expect(outcome.events.map((event) => event.data)).toEqual([{ jobId: 'j2', queueName: 'emails', priority: 1 }]);
+    expect(outcome.reported).toHaveLength(2);
+    expect(outcome.reported[0]).toMatch(/^DecodeError: .*data\.priority: expected number, got "high"/);
+    expect(outcome.reported[1]).toBe('DecodeError: Skipped an event that is not JSON.');
+  });
+
+  it("fails the stream with a SpooledServerError on the server's error event", async () => {
+    const script = [wire.created('j1'), wire.error('Job not found'), wire.created('j2')];
+    const outcome = await bothAgree(script);
+    expect(outcome.events).toHaveLength(1);
+    expect(outcome.end).toBe('SpooledServerError: Spooled says: Job not found');
+    // ...whatever the filter: the server's error is about the stream itself.
+    expect((await bothAgree(script, { queueName: 'reports', events: ['worker.*'] })).end).toBe('SpooledServerError: Spooled says: Job not found');
+  });
+
+  describe('a job stream completes after the terminal status', () => {
+    it.each(['failed', 'deadletter', 'cancelled'])('%s', async (terminal) => {
+      const outcome = await bothAgree(
+        [wire.status('j1', '', 'pending'), wire.heartbeat('w1', 'j1'), wire.status('j1', 'pending', 'processing'), wire.status('j1', 'processing', terminal), wire.status('j1', terminal, 'pending')],
+        { jobId: 'j1' },
+      );
+      expect(outcome.events.map((event) => (event.type === 'job.status' ? (event.data as { newStatus: string }).newStatus : event.type))).toEqual([
+        'pending',
+        'worker.heartbeat',
+        'processing',
+        terminal,
+      ]);
+      expect(outcome.end).toBe('complete');
+    });
+
+    it('completed: after job.completed where the stream carries it (WebSocket), else after the status change', async () => {
+      const script = [wire.status('j1', 'processing', 'completed'), wire.completed('j1'), wire.created('j1')];
+      const overSocket = await through('websocket', script, { jobId: 'j1' });
+      expect(overSocket.events.map((event) => event.type)).toEqual(['job.status', 'job.completed']);
+      expect(overSocket.end).toBe('complete');
+      const overSse = await through('sse', script, { jobId: 'j1' });
+      expect(overSse.events.map((event) => event.type)).toEqual(['job.status']);
+      expect(overSse.end).toBe('complete');
+      // A WebSocket filter without job.completed ends at the status change, like SSE.
+      const statusOnly = await through('websocket', script, { jobId: 'j1', events: ['job.status'] });
+      expect(statusOnly.events.map((event) => event.type)).toEqual(['job.status']);
+      expect(statusOnly.end).toBe('complete');
+    });
+
+    it('a non-terminal status, or another job, does not end it', async () => {
+      const outcome = await bothAgree([wire.status('j2', 'processing', 'completed'), wire.status('j1', 'pending', 'processing'), wire.status('j1', 'processing', 'pending')], { jobId: 'j1' });
+      expect(outcome.events).toHaveLength(2);
+      expect(outcome.end).toBe('complete'); // the script's own end
+    });
+  });
+
+  describe("the seed's filter, for known and unknown events alike", () => {
+    const script = [
+      wire.created('j1', 'emails'),
+      wire.created('j2', 'reports'),
+      wire.unknown('JobArchived', { job_id: 'j1', queue_name: 'emails' }),
+      wire.unknown('JobArchived', { job_id: 'j2', queue_name: 'reports' }),
+      wire.unknown('job.archived', { job_id: 'j1', queue_name: 'emails' }),
+      wire.heartbeat('w1', 'j1'),
+      wire.heartbeat('w2', null),
+      wire.unknown('WorkerPaused', { worker_id: 'w1', current_job_id: 'j1' }),
+      wire.registered('w2', 'emails'),
+      wire.unknown('SystemNote', { text: 'names nothing' }),
+    ];
+    const names = (outcome: Outcome) => outcome.events.map((event) => `${event.name ?? event.type}:${JSON.stringify(event.data).match(/"(?:jobId|job_id|workerId|worker_id)":"(\w+)"/)?.[1] ?? '-'}`);
+
+    it('queueName: only events that name that queue', async () => {
+      expect(names(await bothAgree(script, { queueName: 'emails' }))).toEqual(['job.created:j1', 'JobArchived:j1', 'job.archived:j1', 'worker.registered:w2']);
+    });
+
+    it("jobId: only events about that job, a heartbeat's current job included", async () => {
+      expect(names(await bothAgree(script, { jobId: 'j1' }))).toEqual(['job.created:j1', 'JobArchived:j1', 'job.archived:j1', 'worker.heartbeat:w1', 'WorkerPaused:w1']);
+    });
+
+    it('workerId: only events that name that worker', async () => {
+      expect(names(await bothAgree(script, { workerId: 'w2' }))).toEqual(['worker.heartbeat:w2', 'worker.registered:w2']);
+    });
+
+    it('events: globs on the dotted type, and on the name an unknown event came with', async () => {
+      expect(names(await bothAgree(script, { events: ['job.*'] }))).toEqual(['job.created:j1', 'job.created:j2', 'job.archived:j1']);
+      expect(names(await bothAgree(script, { events: ['Job*', 'worker.registered'] }))).toEqual(['JobArchived:j1', 'JobArchived:j2', 'worker.registered:w2']);
+    });
+
+    it('several fields: all of them must hold', async () => {
+      expect(names(await bothAgree(script, { queueName: 'emails', events: ['job.*'] }))).toEqual(['job.created:j1', 'job.archived:j1']);
+    });
+  });
+
+  it('reports a bad event once, with every problem, whatever the filter', async () => {
+    const outcome = await bothAgree([{ type: 'QueueStats', data: { queue_name: 'q', pending: 1, timestamp: at } }], { queueName: 'other' });
+    expect(outcome.reported).toEqual(['DecodeError: Could not decode queue.stats event: data.processing: expected number, got nothing; data.completed: expected number, got nothing; data.failed: expected number, got nothing']);
+  });
+
+  it('the server error has a guard that works by brand and name (another copy of the library, another tab), not by name alone', () => {
+    expect(isSpooledServerError(new SpooledServerError('Job not found', new Date()))).toBe(true);
+    expect(isSpooledServerError(Object.assign(new RealtimeError('x'), { name: 'SpooledServerError' }))).toBe(true);
+    expect(isSpooledServerError(Object.assign(new Error('x'), { name: 'SpooledServerError' }))).toBe(false);
+    expect(isSpooledServerError(new RealtimeError('x'))).toBe(false);
+  });
+});
