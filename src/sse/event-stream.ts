@@ -30,7 +30,7 @@ const SHORT = 1024;
  *
  * A block is counted as sent, from its first line that is not a comment: field names, comments
  * and line ends count, keep-alive comment lines between events do not (they are dropped as they
- * come: the standard ignores them). The outcome is the same however the bytes are chunked. @internal
+ * come, as the parser would ignore them). The outcome is the same however the bytes are chunked. @internal
  */
 export class EventStreamReader {
   /** The standard's "last event ID": moves only when a block that set `id` ends. */
@@ -41,7 +41,7 @@ export class EventStreamReader {
   private parser: EventSourceParser | undefined;
   /** The unfinished block, from its first line that is not a comment, not yet given to the parser. */
   private readonly block = new HeldText();
-  /** The last code unit read, for a blank line (or a CRLF) whose two halves arrive in different reads. */
+  /** The last code unit read, for a blank line whose two line ends arrive in different reads. */
   private lastCode = LF;
   /** A comment line at the start of a block has begun and not ended. */
   private inComment = false;
