@@ -29,38 +29,30 @@ const SHORT = 1024;
  *   a value sliced out of a read keeps the whole read alive.
  *
  * A block is counted as sent, from its first line that is not a comment: field names, comments
- * and line ends count, keep-alive comment lines between events do not (they go to the parser as
- * they come, and it keeps nothing of them). The outcome is the same however the bytes are chunked. @internal
+ * and line ends count, keep-alive comment lines between events do not (they are dropped as they
+ * come, as the parser would ignore them). The outcome is the same however the bytes are chunked. @internal
  */
 export class EventStreamReader {
   /** The standard's "last event ID": moves only when a block that set `id` ends. */
   lastEventId: string;
   // The standard decodes with UTF-8 decode, which drops one leading BOM. (The parser would drop one more.)
   private readonly decoder = new TextDecoder();
-  private readonly parser: EventSourceParser;
+  /** Made when the first block arrives: a stream that only ever sees keep-alive comments needs none. */
+  private parser: EventSourceParser | undefined;
   /** The unfinished block, from its first line that is not a comment, not yet given to the parser. */
   private readonly block = new HeldText();
-  /** The last code unit read, for a blank line (or a CRLF) whose two halves arrive in different reads. */
+  /** The last code unit read, for a blank line whose two line ends arrive in different reads. */
   private lastCode = LF;
-  /** A comment line at the start of a block has begun and not ended; the parser has its start. */
+  /** A comment line at the start of a block has begun and not ended. */
   private inComment = false;
   private stopped = false;
 
   constructor(
-    handlers: EventStreamHandlers,
+    private readonly handlers: EventStreamHandlers,
     private readonly maxEventSize: number,
     lastEventId = '',
   ) {
     this.lastEventId = lastEventId;
-    this.parser = createParser({
-      onId: (id) => (this.lastEventId = id),
-      onEvent: (event) =>
-        handlers.onMessage({ type: event.event ?? 'message', data: event.data, lastEventId: this.lastEventId }, event.id !== undefined),
-      onRetry: (delay) => handlers.onRetry(delay),
-    });
-    // The parser drops a BOM at the start of its input; the decoder has already dropped the stream's
-    // one, so the parser's input starts with an empty line instead (which dispatches nothing).
-    this.parser.feed('\n');
   }
 
   /**
@@ -77,8 +69,8 @@ export class EventStreamReader {
     if (this.block.length + text.length <= this.maxEventSize) {
       // No block can be too large: everything up to the last blank line goes to the parser at once.
       const end = afterLastBlankLine(text, before);
-      if (end > 0) this.release(end === text.length ? text : text.slice(0, end));
-      this.hold(text, end, text.length, before);
+      if (end > 0) this.release(text, 0, end);
+      this.hold(text, end, text.length);
       return true;
     }
     // Some block may be. A block's length bounds what it counts: only a block longer than the limit
@@ -87,15 +79,15 @@ export class EventStreamReader {
     let start = 0;
     for (let end = nextBlankLineEnd(text, start, before); end !== -1; end = nextBlankLineEnd(text, start, before)) {
       if (end - start + (start === 0 ? this.block.length : 0) > this.maxEventSize) {
-        if (released < start) this.release(text.slice(released, start));
-        if (!this.hold(text, start, end, before)) return this.stop();
-        this.release('');
+        if (released < start) this.release(text, released, start);
+        if (!this.hold(text, start, end)) return this.stop();
+        this.release(text, end, end);
         released = end;
       }
       start = end;
     }
-    if (released < start) this.release(text.slice(released, start));
-    return this.hold(text, start, text.length, before) || this.stop();
+    if (released < start) this.release(text, released, start);
+    return this.hold(text, start, text.length) || this.stop();
   }
 
   /**
@@ -106,35 +98,55 @@ export class EventStreamReader {
     if (this.stopped) return;
     this.stopped = true;
     // It holds no blank line, so the parser dispatches nothing from it and reports no id.
-    for (const piece of this.block.take()) this.parser.feed(piece);
+    this.release('', 0, 0);
   }
 
   /** Holds `text` from `start` to `end` as part of the unfinished block; false once the block is too large. */
-  private hold(text: string, start: number, end: number, before: number): boolean {
-    if (this.block.length === 0) start = this.passComments(text, start, end, before);
+  private hold(text: string, start: number, end: number): boolean {
+    if (this.block.length === 0) start = this.skipIgnoredLines(text, start, end);
     if (start < end) this.block.add(start === 0 && end === text.length ? text : text.slice(start, end));
     return this.block.length <= this.maxEventSize;
   }
 
-  /** Gives the parser the held block and then `text`, which ends with a blank line. */
-  private release(text: string): void {
-    if (this.block.length > 0) for (const piece of this.block.take()) this.parser.feed(piece);
-    if (text !== '') this.parser.feed(text);
+  /**
+   * Gives the parser the held block, then `text` from `start` to `end`: together whole blocks (or all
+   * there is, once the body ended). Lines the parser would ignore at the start of a block are skipped.
+   */
+  private release(text: string, start: number, end: number): void {
+    if (this.block.length > 0) for (const piece of this.block.take()) this.feed(piece);
+    else start = this.skipIgnoredLines(text, start, end);
+    if (start < end) this.feed(start === 0 && end === text.length ? text : text.slice(start, end));
     this.inComment = false;
   }
 
+  private feed(text: string): void {
+    (this.parser ??= this.createParser()).feed(text);
+  }
+
+  private createParser(): EventSourceParser {
+    const parser = createParser({
+      onId: (id) => (this.lastEventId = id),
+      onEvent: (event) =>
+        this.handlers.onMessage({ type: event.event ?? 'message', data: event.data, lastEventId: this.lastEventId }, event.id !== undefined),
+      onRetry: (delay) => this.handlers.onRetry(delay),
+    });
+    // The parser drops a BOM at the start of its input; the decoder has already dropped the stream's
+    // one, so the parser's input starts with an empty line instead (which dispatches nothing).
+    parser.feed('\n');
+    return parser;
+  }
+
   /**
-   * Gives the parser the comment lines at `start`, where a block begins, and returns where they end.
-   * A line starting with a colon is a comment; the parser keeps nothing of one, even unfinished.
+   * Past the lines at `start`, where a block begins, that the parser would ignore: comments (a line
+   * starting with a colon), empty lines (they dispatch nothing when no field is pending) and the LF
+   * of a CRLF whose CR came before. Nothing of them is kept, and the parser is not needed for them.
    */
-  private passComments(text: string, start: number, end: number, before: number): number {
+  private skipIgnoredLines(text: string, start: number, end: number): number {
     let position = start;
     while (position < end) {
       if (!this.inComment) {
         const code = text.charCodeAt(position);
-        const previous = position === 0 ? before : text.charCodeAt(position - 1);
-        // At the start of a block, a line end can only be the LF of a CRLF: it belongs to the line before.
-        if (code === LF && previous === CR) {
+        if (code === LF || code === CR) {
           position += 1;
           continue;
         }
@@ -142,14 +154,10 @@ export class EventStreamReader {
         this.inComment = true;
       }
       const lineEnd = nextLineEnd(text, position, end);
-      if (lineEnd === -1) {
-        position = end;
-        break;
-      }
+      if (lineEnd === -1) return end;
       this.inComment = false;
       position = lineEnd + 1;
     }
-    if (position > start) this.parser.feed(text.slice(start, position));
     return position;
   }
 
