@@ -35,8 +35,11 @@ const SHORT = 1024;
 export class EventStreamReader {
   /** The standard's "last event ID": moves only when a block that set `id` ends. */
   lastEventId: string;
-  // The standard decodes with UTF-8 decode, which drops one leading BOM. (The parser would drop one more.)
-  private readonly decoder = new TextDecoder();
+  // The standard decodes with UTF-8 decode, which drops one leading BOM. The decoder keeps every BOM and
+  // read() drops that one itself: Node 24's decoder drops two when the first arrives split across reads.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** No text has been decoded yet: a BOM here is the stream's own. */
+  private atStart = true;
   /** Made when the first block arrives: a stream that only ever sees keep-alive comments needs none. */
   private parser: EventSourceParser | undefined;
   /** The unfinished block, from its first line that is not a comment, not yet given to the parser. */
@@ -62,8 +65,13 @@ export class EventStreamReader {
    */
   read(bytes: Uint8Array): boolean {
     if (this.stopped) return false;
-    const text = this.decoder.decode(bytes, { stream: true });
+    let text = this.decoder.decode(bytes, { stream: true });
     if (text === '') return true;
+    if (this.atStart) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text === '') return true;
+    }
     const before = this.lastCode;
     this.lastCode = text.charCodeAt(text.length - 1);
     if (this.block.length + text.length <= this.maxEventSize) {
