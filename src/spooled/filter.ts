@@ -27,20 +27,25 @@ export interface SubscriptionFilter {
   readonly events?: readonly string[];
 }
 
-/** What an event names, read from its data: camelCase for known events, as sent (snake_case) for unknown ones. */
-interface Named {
-  readonly queue: unknown;
-  readonly job: unknown;
-  readonly worker: unknown;
+type Data = Record<string, unknown>;
+const dataOf = (event: SpooledEvent): Data | undefined =>
+  typeof event.data === 'object' && event.data !== null ? (event.data as Data) : undefined;
+
+/** The queue, job and worker an event names: camelCase in known events' data, as sent (snake_case) in unknown ones'. */
+function queueOf(event: SpooledEvent): unknown {
+  const data = dataOf(event);
+  return event.type === 'raw' ? data?.queue_name : data?.queueName;
 }
 
-const NOTHING: Named = { queue: undefined, job: undefined, worker: undefined };
+function jobOf(event: SpooledEvent): unknown {
+  const data = dataOf(event);
+  if (event.type === 'raw') return data?.job_id ?? data?.current_job_id;
+  return event.type === 'worker.heartbeat' ? data?.currentJobId : data?.jobId;
+}
 
-function named(event: SpooledEvent): Named {
-  const data = event.data as Record<string, unknown> | null | undefined;
-  if (typeof data !== 'object' || data === null) return NOTHING;
-  if (event.type === 'raw') return { queue: data.queue_name, job: data.job_id ?? data.current_job_id, worker: data.worker_id };
-  return { queue: data.queueName, job: event.type === 'worker.heartbeat' ? data.currentJobId : data.jobId, worker: data.workerId };
+function workerOf(event: SpooledEvent): unknown {
+  const data = dataOf(event);
+  return event.type === 'raw' ? data?.worker_id : data?.workerId;
 }
 
 /**
@@ -52,16 +57,11 @@ export function acceptedBy(filter: SubscriptionFilter): (event: SpooledEvent) =>
   const types = filter.events?.length ? compileGlobs(filter.events) : undefined;
   const { queueName, jobId, workerId } = filter;
   if (!types && queueName === undefined && jobId === undefined && workerId === undefined) return () => true;
-  return (event) => {
-    if (types && !types(event.type === 'raw' ? event.name : event.type)) return false;
-    if (queueName === undefined && jobId === undefined && workerId === undefined) return true;
-    const names = named(event);
-    return (
-      (queueName === undefined || names.queue === queueName) &&
-      (jobId === undefined || names.job === jobId) &&
-      (workerId === undefined || names.worker === workerId)
-    );
-  };
+  return (event) =>
+    (!types || types(event.type === 'raw' ? event.name : event.type)) &&
+    (queueName === undefined || queueOf(event) === queueName) &&
+    (jobId === undefined || jobOf(event) === jobId) &&
+    (workerId === undefined || workerOf(event) === workerId);
 }
 
 /** The `events` list for the server (`?events=`), only when every entry is an exact name: the server knows no globs. @internal */
