@@ -184,10 +184,11 @@ describe('sse() against a real server', () => {
       setTimeout(() => {
         clearInterval(keepalive);
         response.end('data: done\n\n');
-      }, 300);
+      }, 1200);
       response.once('close', () => clearInterval(keepalive));
     });
-    const events = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 100, reconnect: false }).pipe(toArray()));
+    // Keepalives every 20 ms against a 400 ms limit: wide enough that a busy machine's pauses are not silence.
+    const events = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 400, reconnect: false }).pipe(toArray()));
     expect(events.map((event) => event.data)).toEqual(['done']);
     expect(server.requests).toHaveLength(1);
   });

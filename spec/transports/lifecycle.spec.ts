@@ -233,9 +233,9 @@ describe('liveness counts every sign of life the platform shows', () => {
         socket.once('close', () => clearInterval(pinger));
       },
     });
-    const connection = webSocket(ws.url, { idleTimeout: 100, linger: 0, reconnect: fast });
+    const connection = webSocket(ws.url, { idleTimeout: 400, linger: 0, reconnect: fast });
     const recording = record(connection.messages$);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     recording.subscription.unsubscribe();
     expect(ws.upgrades).toHaveLength(1);
     expect(recording.error).toBeUndefined();
@@ -257,8 +257,8 @@ describe('liveness counts every sign of life the platform shows', () => {
       const beat = setInterval(() => response.write(': keepalive\n\n'), 30);
       response.once('close', () => clearInterval(beat));
     });
-    const recording = record(sse(`${http.url}/events`, { idleTimeout: 100, reconnect: fast }));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const recording = record(sse(`${http.url}/events`, { idleTimeout: 400, reconnect: fast }));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     recording.subscription.unsubscribe();
     expect(http.requests).toHaveLength(1);
   });
@@ -275,7 +275,7 @@ describe('liveness counts every sign of life the platform shows', () => {
         const feed = setInterval(() => response.write('data: {}\n\n'), 20);
         response.once('close', () => clearInterval(feed));
       });
-      source = sse(`${http.url}/events`, { idleTimeout: 100, reconnect: fast });
+      source = sse(`${http.url}/events`, { idleTimeout: 300, reconnect: fast });
     } else {
       ws = await startWsServer({
         onConnection: ({ socket }) => {
@@ -283,11 +283,11 @@ describe('liveness counts every sign of life the platform shows', () => {
           socket.once('close', () => clearInterval(feed));
         },
       });
-      source = webSocket(ws.url, { idleTimeout: 100, linger: 0, reconnect: fast }).messages$;
+      source = webSocket(ws.url, { idleTimeout: 300, linger: 0, reconnect: fast }).messages$;
     }
     // Each delivery blocks the process for twice the idle timeout.
     const recorded: unknown[] = [];
-    const subscription = source.subscribe(() => (recorded.push(1), busy(200)));
+    const subscription = source.subscribe(() => (recorded.push(1), busy(600)));
     await until(() => recorded.length >= 4, 'four slow deliveries', 10_000);
     subscription.unsubscribe();
     expect(name === 'sse()' ? http!.requests.length : ws!.upgrades.length).toBeLessThanOrEqual(3);
