@@ -138,8 +138,8 @@ export class EventStreamReader {
         this.handlers.onMessage({ type: event.event ?? 'message', data: event.data, lastEventId: this.lastEventId }, event.id !== undefined),
       onRetry: (delay) => this.handlers.onRetry(delay),
     });
-    // The parser drops a BOM at the start of its input; the decoder has already dropped the stream's
-    // one, so the parser's input starts with an empty line instead (which dispatches nothing).
+    // The parser drops a BOM at the start of its input; read() has already dropped the stream's one,
+    // so the parser's input starts with an empty line instead (which dispatches nothing).
     parser.feed('\n');
     return parser;
   }
