@@ -15,7 +15,7 @@ import { HiddenRefusals } from './hidden-refusal';
 import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
 import { type SubscriptionFilter, serverEventNames } from './filter';
-import { type PipelineHooks, decodeSpooled, decodeSpooledSse, selectSpooled } from './pipeline';
+import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
 
 /**
  * Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables.
@@ -244,8 +244,7 @@ class SpooledClient implements SpooledRealtime {
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
       }).pipe(
-        decodeSpooledSse(this.hooks(false)),
-        selectSpooled(filter, { jobCompletedOnWire: false }),
+        spooledSse(this.hooks(false), filter),
         takeUntil(this.closing),
         finalize(() => part.release()),
       );

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { DecodeError } from '../core/errors';
 import { compileGlobs } from '../operators/glob';
 import type { SseMessage } from '../sse/sse';
@@ -9,14 +9,15 @@ import { type SubscriptionFilter, acceptedBy } from './filter';
 
 /**
  * The Spooled pipeline, the same for both transports: the wire's JSON text in (a WebSocket text frame,
- * or the `data` of an SSE message), typed events out.
+ * or the `data` of an SSE message), typed events out, in two steps:
  *
- *   decodeSpooled  parse and decode; what cannot be read is reported and skipped
- *   selectSpooled  the server's `error` fails the stream, pings are dropped, the filter applies,
- *                  and a job stream completes after the job's terminal status
+ *   decode  parse and decode; what cannot be read is reported and skipped
+ *   select  the server's `error` fails the stream, pings are dropped, the filter applies, and a job
+ *           stream completes after the job's terminal status
  *
- * A WebSocket decodes once per socket and selects per subscriber; SSE does both per subscription.
- * Each step is one operator, and each is one subscriber layer per event. @internal
+ * A WebSocket decodes once per socket (`decodeSpooled`, shared) and selects per subscriber
+ * (`selectSpooled`); an SSE stream is one subscriber's own, so `spooledSse` runs both steps in one
+ * operator. @internal
  */
 
 /** What the pipeline does besides passing events on. */
@@ -25,43 +26,6 @@ export interface PipelineHooks {
   readonly report: (error: DecodeError) => void;
   /** Turns the transport's failure into the one the subscriber gets (e.g. to say which credential was refused). @default as it is */
   readonly failure?: (error: unknown) => unknown;
-}
-
-/** WebSocket text frames to typed events; what cannot be decoded goes to `report` and is skipped. */
-export function decodeSpooled(hooks: PipelineHooks): OperatorFunction<string, DecodedSpooledEvent> {
-  return decoding(hooks, (frame) => frame);
-}
-
-/** SSE messages to typed events, the same way: each message's `data` is one event's JSON. */
-export function decodeSpooledSse(hooks: PipelineHooks): OperatorFunction<SseMessage, DecodedSpooledEvent> {
-  return decoding(hooks, (message: SseMessage) => message.data);
-}
-
-function decoding<I>(hooks: PipelineHooks, textOf: (input: I) => string): OperatorFunction<I, DecodedSpooledEvent> {
-  const failure = hooks.failure ?? ((error: unknown) => error);
-  return (source) =>
-    new Observable<DecodedSpooledEvent>((subscriber) => {
-      const decoder = new SpooledDecoder();
-      return source.subscribe({
-        next: (input) => {
-          const event = decode(decoder, textOf(input));
-          if (event instanceof DecodeError) hooks.report(event);
-          else subscriber.next(event);
-        },
-        error: (error: unknown) => subscriber.error(failure(error)),
-        complete: () => subscriber.complete(),
-      });
-    });
-}
-
-function decode(decoder: SpooledDecoder, text: string): DecodedSpooledEvent | DecodeError {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text);
-  }
-  return decoder.decode(json);
 }
 
 /** What the transport's stream can carry. */
@@ -74,24 +38,90 @@ export interface SelectOptions {
   readonly jobCompletedOnWire: boolean;
 }
 
-/** The events a subscriber asked for: see the module comment. */
-export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions): OperatorFunction<DecodedSpooledEvent, SpooledEvent> {
-  const accepts = acceptedBy(filter);
-  const wantsJobCompleted = !filter.events?.length || compileGlobs(filter.events)('job.completed');
-  const ends = filter.jobId === undefined ? undefined : jobEnd(options.jobCompletedOnWire && wantsJobCompleted);
-  return (source) =>
-    new Observable<SpooledEvent>((subscriber) =>
-      source.subscribe({
-        next: (event) => {
-          if (event.type === 'error') return subscriber.error(new SpooledServerError(event.data.message, event.timestamp));
-          if (event.type === 'ping' || !accepts(event)) return;
-          subscriber.next(event);
-          if (ends?.(event)) subscriber.complete();
+/** The decode step: one event's JSON text to a decoded event, or undefined once what is wrong was reported. */
+class DecodeStep {
+  private readonly decoder = new SpooledDecoder();
+  constructor(private readonly report: (error: DecodeError) => void) {}
+
+  run(text: string): DecodedSpooledEvent | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return void this.report(new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text));
+    }
+    const event = this.decoder.decode(json);
+    if (event instanceof DecodeError) return void this.report(event);
+    return event;
+  }
+}
+
+/** The select step for one subscriber. */
+class SelectStep {
+  private readonly accepts: (event: SpooledEvent) => boolean;
+  private readonly ends: ((event: SpooledEvent) => boolean) | undefined;
+
+  constructor(filter: SubscriptionFilter, options: SelectOptions) {
+    this.accepts = acceptedBy(filter);
+    const wantsJobCompleted = !filter.events?.length || compileGlobs(filter.events)('job.completed');
+    this.ends = filter.jobId === undefined ? undefined : jobEnd(options.jobCompletedOnWire && wantsJobCompleted);
+  }
+
+  run(event: DecodedSpooledEvent, subscriber: Subscriber<SpooledEvent>): void {
+    if (event.type === 'error') return subscriber.error(new SpooledServerError(event.data.message, event.timestamp));
+    if (event.type === 'ping' || !this.accepts(event)) return;
+    subscriber.next(event);
+    if (this.ends?.(event)) subscriber.complete();
+  }
+}
+
+/** WebSocket text frames to decoded events (the server's pings and errors included). */
+export function decodeSpooled(hooks: PipelineHooks): OperatorFunction<string, DecodedSpooledEvent> {
+  const failure = hooks.failure ?? ((error: unknown) => error);
+  return (frames) =>
+    new Observable<DecodedSpooledEvent>((subscriber) => {
+      const decode = new DecodeStep(hooks.report);
+      return frames.subscribe({
+        next: (frame) => {
+          const event = decode.run(frame);
+          if (event) subscriber.next(event);
         },
+        error: (error: unknown) => subscriber.error(failure(error)),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+/** The events one subscriber asked for, from decoded events. */
+export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions): OperatorFunction<DecodedSpooledEvent, SpooledEvent> {
+  return (events) =>
+    new Observable<SpooledEvent>((subscriber) => {
+      const select = new SelectStep(filter, options);
+      return events.subscribe({
+        next: (event) => select.run(event, subscriber),
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
-      }),
-    );
+      });
+    });
+}
+
+/** SSE messages to the events one subscriber asked for: both steps, in one operator. */
+export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): OperatorFunction<SseMessage, SpooledEvent> {
+  const failure = hooks.failure ?? ((error: unknown) => error);
+  return (messages) =>
+    new Observable<SpooledEvent>((subscriber) => {
+      const decode = new DecodeStep(hooks.report);
+      // An SSE stream carries job.completed on no endpoint: a job stream ends with its status change.
+      const select = new SelectStep(filter, { jobCompletedOnWire: false });
+      return messages.subscribe({
+        next: (message) => {
+          const event = decode.run(message.data);
+          if (event) select.run(event, subscriber);
+        },
+        error: (error: unknown) => subscriber.error(failure(error)),
+        complete: () => subscriber.complete(),
+      });
+    });
 }
 
 /** Whether an event of the followed job is its last one. */
