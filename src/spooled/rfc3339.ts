@@ -27,76 +27,64 @@ export class Rfc3339Reader {
 
   /** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
   read(text: unknown): number {
-    return readRfc3339(text, this);
+    if (typeof text !== 'string' || text.length < 20) return Number.NaN;
+    if (
+      text.charCodeAt(4) !== DASH ||
+      text.charCodeAt(7) !== DASH ||
+      (text.charCodeAt(10) | 32) !== LOWER_T ||
+      text.charCodeAt(13) !== COLON ||
+      text.charCodeAt(16) !== COLON
+    ) {
+      return Number.NaN;
+    }
+    const century = twoDigits(text, 0);
+    const yearOfCentury = twoDigits(text, 2);
+    const hour = twoDigits(text, 11);
+    const minute = twoDigits(text, 14);
+    const second = twoDigits(text, 17);
+    if (century < 0 || yearOfCentury < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
+    const year = century * 100 + yearOfCentury;
+    const days = this.days(year, twoDigits(text, 5), twoDigits(text, 8));
+    let position = 19;
+    let millis = 0;
+    if (text.charCodeAt(position) === DOT) {
+      const start = (position += 1);
+      // Any number of fraction digits (Go writes nine); the first three are the milliseconds.
+      for (let digit = text.charCodeAt(position) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(position) - 48) {
+        if (position - start < 3) millis = millis * 10 + digit;
+        position += 1;
+      }
+      if (position === start) return Number.NaN;
+      for (let place = position - start; place < 3; place += 1) millis *= 10;
+    }
+    let offset = 0;
+    const zone = text.charCodeAt(position);
+    if ((zone | 32) === LOWER_Z) position += 1;
+    else if ((zone === PLUS || zone === DASH) && text.charCodeAt(position + 3) === COLON) {
+      const hours = twoDigits(text, position + 1);
+      const minutes = twoDigits(text, position + 4);
+      if (hours < 0 || minutes < 0) return Number.NaN;
+      offset = (zone === PLUS ? 1 : -1) * (hours * 60 + minutes) * 60_000;
+      position += 6;
+    } else return Number.NaN;
+    if (position !== text.length) return Number.NaN;
+    return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
   }
 
   /** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
-  days(year: number, month: number, day: number): number {
+  private days(year: number, month: number, day: number): number {
     const date = year * 10_000 + month * 100 + day;
     if (date === this.lastDate) return this.lastDays;
-    const days = epochDays(year, month, day);
-    if (!Number.isNaN(days)) {
-      this.lastDate = date;
-      this.lastDays = days;
-    }
-    return days;
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+    this.lastDays = daysSinceEpoch(year, month, day);
+    this.lastDate = date;
+    return this.lastDays;
   }
 }
 
-/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN, with no state kept between calls. */
+/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN, with a reader of its own. */
 export function parseRfc3339(text: unknown): number {
-  return readRfc3339(text, undefined);
-}
-
-/** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
-function epochDays(year: number, month: number, day: number): number {
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
-  return daysSinceEpoch(year, month, day);
-}
-
-function readRfc3339(text: unknown, reader: Rfc3339Reader | undefined): number {
-  if (typeof text !== 'string' || text.length < 20) return Number.NaN;
-  if (
-    text.charCodeAt(4) !== DASH ||
-    text.charCodeAt(7) !== DASH ||
-    (text.charCodeAt(10) | 32) !== LOWER_T ||
-    text.charCodeAt(13) !== COLON ||
-    text.charCodeAt(16) !== COLON
-  ) {
-    return Number.NaN;
-  }
-  const century = twoDigits(text, 0);
-  const yearOfCentury = twoDigits(text, 2);
-  const hour = twoDigits(text, 11);
-  const minute = twoDigits(text, 14);
-  const second = twoDigits(text, 17);
-  if (century < 0 || yearOfCentury < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
-  const year = century * 100 + yearOfCentury;
-  const days = reader ? reader.days(year, twoDigits(text, 5), twoDigits(text, 8)) : epochDays(year, twoDigits(text, 5), twoDigits(text, 8));
-  let position = 19;
-  let millis = 0;
-  if (text.charCodeAt(position) === DOT) {
-    const start = (position += 1);
-    // Any number of fraction digits (Go writes nine); the first three are the milliseconds.
-    for (let digit = text.charCodeAt(position) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(position) - 48) {
-      if (position - start < 3) millis = millis * 10 + digit;
-      position += 1;
-    }
-    if (position === start) return Number.NaN;
-    for (let place = position - start; place < 3; place += 1) millis *= 10;
-  }
-  let offset = 0;
-  const zone = text.charCodeAt(position);
-  if ((zone | 32) === LOWER_Z) position += 1;
-  else if ((zone === PLUS || zone === DASH) && text.charCodeAt(position + 3) === COLON) {
-    const hours = twoDigits(text, position + 1);
-    const minutes = twoDigits(text, position + 4);
-    if (hours < 0 || minutes < 0) return Number.NaN;
-    offset = (zone === PLUS ? 1 : -1) * (hours * 60 + minutes) * 60_000;
-    position += 6;
-  } else return Number.NaN;
-  if (position !== text.length) return Number.NaN;
-  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
+  return new Rfc3339Reader().read(text);
 }
 
 function daysInMonth(year: number, month: number): number {
