@@ -25,7 +25,7 @@ export type JobStatus = 'pending' | 'scheduled' | 'processing' | 'completed' | '
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'deadletter', 'cancelled'];
 
 /**
- * The SSE event name of each wire type (`event:` field). The client has the same table (`PASCAL_TO_DOTTED`);
+ * The SSE event name of each wire type (`event:` field). The client has the same names in its schema table (src/spooled/schema.ts);
  * the reference server keeps its own on purpose, as it shares no code with the client it tests.
  */
 export const SSE_EVENT_NAMES: Readonly<Record<string, string>> = {
