@@ -3,8 +3,8 @@
  * reference server's simulated Spooled traffic. Served by `rx-realtime demo`. Every tab of it open in
  * one browser shares one connection (`shareAcrossTabs`), held by whichever tab leads.
  */
-import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, scan, share, startWith, switchMap } from 'rxjs';
-import { type TypePattern, ofType } from '../../src/index';
+import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, of, scan, share, startWith, switchMap } from 'rxjs';
+import { type ConnectionDiagnostics, type TypePattern, ofType } from '../../src/index';
 import { type SpooledEvent, spooledRealtime } from '../../src/spooled/index';
 
 const COUNTERS = ['created', 'processing', 'completed', 'failed', 'deadletter', 'cancelled'] as const;
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const events$: Observable<SpooledEvent> = spooled.events$().pipe(share());
 
   showState(spooled.state$);
+  showRetry(spooled.diagnostics$);
   showRole(spooled.leader$);
   showCounters(events$);
   showThroughput(events$);
@@ -45,6 +46,23 @@ function showState(state$: Observable<string>): void {
     badge.dataset.history = `${badge.dataset.history ?? ''} ${state}`.trim(); // every state seen, for the browser test
     if (state === 'reconnecting') element('reconnects').textContent = `${(reconnects += 1)} reconnect${reconnects === 1 ? '' : 's'}`;
   });
+}
+
+/** While not connected: the attempt, a countdown to the next one, and the last error; or that it gave up. */
+function showRetry(diagnostics$: Observable<ConnectionDiagnostics>): void {
+  const retry = element('retry');
+  diagnostics$
+    .pipe(switchMap((diagnostics) => (diagnostics.nextAttemptAt === undefined ? of(diagnostics) : interval(100).pipe(startWith(0), map(() => diagnostics)))))
+    .subscribe(({ state, attempt, failures, nextAttemptAt, lastError, gaveUp }) => {
+      const parts: string[] = [];
+      if (gaveUp) parts.push(`gave up after attempt ${attempt}`);
+      else if (state !== 'connected' && state !== 'disconnected') parts.push(`attempt ${attempt}`);
+      if (nextAttemptAt !== undefined) parts.push(`next in ${(Math.max(0, nextAttemptAt - Date.now()) / 1000).toFixed(1)} s`);
+      if (lastError && (failures > 0 || gaveUp)) parts.push(`last error: ${lastError.message}`);
+      retry.textContent = parts.join(' · ');
+      retry.dataset.attempt = String(attempt);
+      if (lastError) retry.dataset.lastError = lastError.message; // kept after recovery, for the browser test
+    });
 }
 
 /** Whether this tab holds the connection the tabs share, or follows the one that does. */

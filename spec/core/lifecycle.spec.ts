@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { Subscriber, type Subscription } from 'rxjs';
-import { AuthError, HttpError, NetworkError, type ConnectionState } from '../../src';
+import { AuthError, HttpError, NetworkError, type ConnectionDiagnostics, type ConnectionState } from '../../src';
 import { resolveBackoff, type BackoffOptions } from '../../src/core/backoff';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../../src/core/lifecycle';
 import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, MIN_SERVER_DELAY } from '../../src/core/limits';
@@ -13,6 +13,7 @@ interface Harness {
   /** Virtual time at which each attempt started, with its `attempt` and `refresh`. */
   starts: { at: number; attempt: number; refresh: boolean }[];
   states: ConnectionState[];
+  diagnostics: ConnectionDiagnostics[];
   values: string[];
   error: unknown;
   completed: boolean;
@@ -29,9 +30,10 @@ function harness(
   options: Partial<Omit<LifecycleOptions, 'reconnect'>> & { reconnect?: Partial<BackoffOptions> | false } = {},
   stateHook?: (state: ConnectionState, h: Harness) => void,
   valueHook?: (value: string, h: Harness) => void,
+  diagnosticsHook?: (diagnostics: ConnectionDiagnostics, h: Harness) => void,
 ): Harness {
   const scheduler = new TestScheduler(() => undefined);
-  const h = { scheduler, starts: [], states: [], values: [], error: undefined, completed: false, released: 0 } as unknown as Harness;
+  const h = { scheduler, starts: [], states: [], diagnostics: [], values: [], error: undefined, completed: false, released: 0 } as unknown as Harness;
   const { reconnect = { jitter: 0 }, ...rest } = options;
   const source = lifecycle<string>(
     (sink) => {
@@ -49,6 +51,7 @@ function harness(
       canRefresh: false,
       scheduler,
       state: { next: (state) => (h.states.push(state), stateHook?.(state, h)) },
+      diagnostics: { next: (diagnostics) => (h.diagnostics.push(diagnostics), diagnosticsHook?.(diagnostics, h)) },
       ...rest,
     },
   );
@@ -298,5 +301,82 @@ describe('lifecycle: teardown from any callback leaves nothing behind', () => {
     runFor(h, 10_000);
     h.subscription.unsubscribe();
     expect(h.states).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'disconnected']);
+  });
+});
+
+describe('lifecycle: diagnostics say what the loop is doing', () => {
+  /** The diagnostics reported, as [state, attempt, failures, nextAttemptIn, nextAttemptAt, lastError message, gaveUp]. */
+  function diagnosed(list: ConnectionDiagnostics[]): unknown[][] {
+    return list.map((d) => [d.state, d.attempt, d.failures, d.nextAttemptIn, d.nextAttemptAt, d.lastError?.message, d.gaveUp]);
+  }
+
+  it('reports each attempt, the wait before the next (and when it ends), the last error, and giving up', () => {
+    const h = harness(() => fail(new NetworkError('refused')), {
+      reconnect: { initialDelay: 10, multiplier: 2, jitter: 0, maxAttempts: 2 }
+    });
+    runFor(h, 1000);
+    expect(diagnosed(h.diagnostics)).toEqual([
+      ['connecting', 1, 0, undefined, undefined, undefined, false],
+      ['reconnecting', 1, 1, 10, 10, 'refused', false],
+      ['reconnecting', 2, 1, undefined, undefined, 'refused', false],
+      ['reconnecting', 2, 2, 20, 30, 'refused', false],
+      ['reconnecting', 3, 2, undefined, undefined, 'refused', false],
+      ['disconnected', 3, 3, undefined, undefined, 'refused', true],
+    ]);
+    expect(h.diagnostics.at(-1)!.lastError).toBe(h.error);
+  });
+
+  it('ends the failure streak as soon as a value arrives, keeps the last error, and counts clean ends as attempts', () => {
+    const scripts: Step[][] = [fail(new HttpError('busy', 503)), openSendEnd()];
+    const h = harness((n) => scripts[n] ?? [[0, (s) => s.opened()]], {
+      reconnect: { initialDelay: 10, jitter: 0 }
+    });
+    runFor(h, 1000);
+    h.subscription.unsubscribe();
+    expect(diagnosed(h.diagnostics)).toEqual([
+      ['connecting', 1, 0, undefined, undefined, undefined, false],
+      ['reconnecting', 1, 1, 10, 10, 'busy', false],
+      ['reconnecting', 2, 1, undefined, undefined, 'busy', false],
+      ['connected', 2, 1, undefined, undefined, 'busy', false],
+      // The value at 11 ms proves the connection: the streak is over before the connection ends.
+      ['connected', 2, 0, undefined, undefined, 'busy', false],
+      ['reconnecting', 2, 0, 10, 22, 'busy', false],
+      ['reconnecting', 3, 0, undefined, undefined, 'busy', false],
+      ['connected', 3, 0, undefined, undefined, 'busy', false],
+      ['disconnected', 3, 0, undefined, undefined, 'busy', false],
+    ]);
+  });
+
+  it('counts the immediate attempt with fresh credentials, with no wait', () => {
+    const h = harness(() => fail(new AuthError('refused', 401)), { canRefresh: true });
+    runFor(h, 1000);
+    expect(diagnosed(h.diagnostics)).toEqual([
+      ['connecting', 1, 0, undefined, undefined, undefined, false],
+      ['reconnecting', 2, 1, undefined, undefined, 'refused', false],
+      ['disconnected', 2, 2, undefined, undefined, 'refused', true],
+    ]);
+  });
+
+  it('reports a thrown value that is not an Error as an Error with its text; a completion is not giving up', () => {
+    const failed = harness(() => fail('plain text'), { reconnect: false });
+    runFor(failed, 100);
+    expect(failed.diagnostics.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true, lastError: new Error('plain text') });
+    const done = harness(() => openSendEnd(), { reconnect: false });
+    runFor(done, 100);
+    expect(done.completed).toBe(true);
+    expect(done.diagnostics.at(-1)).toEqual({ state: 'disconnected', attempt: 1, failures: 0, gaveUp: false });
+  });
+
+  it.each([1, 2, 3, 4, 5])('unsubscribing from the diagnostics observer at its report %i stops every attempt and timer', (at) => {
+    const scripts: Step[][] = [fail(), [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(new NetworkError('drop'))]]];
+    const h = harness((n) => scripts[n] ?? [], { reconnect: { initialDelay: 10, jitter: 0 } }, undefined, undefined, (_d, self) => {
+      if (self.diagnostics.length === at) self.subscription.unsubscribe();
+    });
+    runFor(h, 10_000);
+    expect(h.diagnostics.length).toBe(at + 1);
+    expect(h.diagnostics.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: false });
+    expect(h.diagnostics.at(-1)!.nextAttemptIn).toBeUndefined();
+    expect(h.released).toBe(h.starts.length);
+    expect(h.scheduler.actions).toHaveLength(0);
   });
 });

@@ -50,6 +50,9 @@ describe('the live dashboard in Chromium', () => {
     await page.click('#drop');
     await page.waitForFunction(() => /reconnecting( \w+)* connected$/.test(document.getElementById('state')?.dataset.history ?? ''), undefined, { timeout: 10_000 });
     expect(await page.textContent('#drop-result')).toMatch(/^dropped [1-9]\d* connections?$/);
+    // The lifecycle's diagnostics: a second attempt, after the error the drop caused.
+    expect(Number(await page.getAttribute('#retry', 'data-attempt'))).toBeGreaterThanOrEqual(2);
+    expect(await page.getAttribute('#retry', 'data-last-error')).toMatch(/ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/ws/);
     await page.waitForFunction((seen) => Number(document.getElementById('count-created')?.textContent) > seen + 2, before, { timeout: 10_000 });
 
     await page.fill('#filter', 'job.completed');

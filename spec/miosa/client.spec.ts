@@ -1,5 +1,5 @@
 import { type ObservedValueOf, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { TimeoutError, ofType } from '../../src';
+import { type ConnectionDiagnostics, TimeoutError, ofType } from '../../src';
 import { type ComputerEventOf, type MiosaOptions, miosaEvents } from '../../src/miosa';
 import { type Equal, expectType } from '../helpers/types';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
@@ -17,6 +17,24 @@ const streaming = () => until(() => server.faults.connections > 0, 'the stream t
 describe('miosaEvents', () => {
   it('rejects a key without msk_ at once, with a clear error', () => {
     expect(() => miosaEvents({ apiKey: 'sk_test' })).toThrow('starts with "msk_"');
+  });
+
+  it('diagnostics$: a stream that gave up stays visible, with its error, until another connects', async () => {
+    const miosa = client({ reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 } });
+    const seen: ConnectionDiagnostics[] = [];
+    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    server.faults.failNext(2, { status: 503 });
+    const failing = record(miosa.subscribe('cmp_1'));
+    await failing.done;
+    expect(seen.find((d) => d.nextAttemptIn !== undefined)).toMatchObject({ state: 'reconnecting', attempt: 1, failures: 1, nextAttemptIn: 20 });
+    expect(seen.at(-1)).toEqual({ state: 'disconnected', attempt: 2, failures: 2, lastError: failing.error, gaveUp: true });
+    expect(miosa.state).toBe('disconnected');
+
+    const healthy = record(miosa.subscribe('cmp_2'));
+    await until(() => miosa.state === 'connected', 'connected');
+    expect(seen.at(-1)).toEqual({ state: 'connected', attempt: 1, failures: 0, gaveUp: false });
+    healthy.subscription.unsubscribe();
+    expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: false });
   });
 
   it('subscribe(): ComputerEvents with parsed data, computerId and timestamp; unknown names are raw; [DONE] completes', async () => {

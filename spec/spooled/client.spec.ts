@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { AuthError, type ConnectionState, type RealtimeError, ofType } from '../../src';
+import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
@@ -185,6 +185,29 @@ describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, ser
     server.spooled.createJob('emails');
     expect((await events).map((event) => event.data.queueName)).toEqual(['emails', 'emails']);
     expect(states.slice(0, 5)).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('diagnostics$ shows a drop, the wait before the next attempt and the recovery, then a give-up that stays visible', async () => {
+    const realtime = client({ maxReconnectAttempts: 1 });
+    const seen: ConnectionDiagnostics[] = [];
+    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    const recording = record(realtime.events$({ queueName: 'emails' }));
+    await connected(realtime);
+    server.faults.dropAll();
+    await until(() => seen.some((d) => d.state === 'reconnecting' && d.nextAttemptIn !== undefined), 'a wait');
+    await connected(realtime);
+    const waiting = seen.find((d) => d.nextAttemptIn !== undefined)!;
+    expect(waiting).toMatchObject({ state: 'reconnecting', attempt: 1, failures: 1, gaveUp: false });
+    expect(waiting.nextAttemptIn).toBeLessThanOrEqual(100);
+    expect(waiting.lastError?.name).toMatch(/NetworkError|TimeoutError/);
+    expect(realtime.state).toBe('connected');
+    expect(seen.at(-1)).toMatchObject({ state: 'connected', attempt: 2 });
+
+    server.faults.failNext(10, { status: 503 });
+    server.faults.dropAll();
+    await recording.done;
+    expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true, lastError: { name: 'HttpError' } });
+    expect(realtime.state).toBe('disconnected');
   });
 
   it('reports undecodable events on errors$ and passes unknown types through as "raw", without ending the stream', async () => {

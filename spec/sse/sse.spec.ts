@@ -1,6 +1,7 @@
 import { BehaviorSubject, lastValueFrom, take, toArray } from 'rxjs';
 import {
   AuthError,
+  type ConnectionDiagnostics,
   type ConnectionState,
   HttpError,
   NetworkError,
@@ -247,5 +248,38 @@ describe('sse() releases everything on unsubscribe', () => {
     const events = await lastValueFrom(sse(`${server.url}/e`).pipe(take(1), toArray()));
     expect(events.map((event) => event.data)).toEqual(['1']);
     await server.requests[0]!.closed;
+  });
+});
+
+describe('sse() diagnostics', () => {
+  it('reports a refused request, the wait before the next attempt, the recovery, and giving up, with no secret in the error', async () => {
+    server = await startServer((_request, response, index) => {
+      if (index === 1) {
+        openStream(response);
+        response.end('data: in\n\n');
+      } else response.writeHead(503, { 'retry-after': '0' }).end();
+    });
+    const diagnostics = new BehaviorSubject<ConnectionDiagnostics | undefined>(undefined);
+    const seen: ConnectionDiagnostics[] = [];
+    diagnostics.subscribe((value) => value && seen.push(value));
+    const recording = record(sse(`${server.url}/events?access_token=s3cret`, { reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 }, diagnostics }));
+    await recording.done;
+    expect(recording.values.map((message) => message.data)).toEqual(['in']);
+    expect(seen.map((d) => [d.state, d.attempt, d.failures, d.nextAttemptIn, d.lastError?.name, d.gaveUp])).toEqual([
+      ['connecting', 1, 0, undefined, undefined, false],
+      ['reconnecting', 1, 1, 20, 'HttpError', false],
+      ['reconnecting', 2, 1, undefined, 'HttpError', false],
+      ['connected', 2, 1, undefined, 'HttpError', false],
+      ['connected', 2, 0, undefined, 'HttpError', false],
+      // The clean end waits the reconnection time; it is no failure.
+      ['reconnecting', 2, 0, 20, 'HttpError', false],
+      ['reconnecting', 3, 0, undefined, 'HttpError', false],
+      ['reconnecting', 3, 1, 20, 'HttpError', false],
+      ['reconnecting', 4, 1, undefined, 'HttpError', false],
+      ['disconnected', 4, 2, undefined, 'HttpError', true],
+    ]);
+    expect(seen.at(-1)!.lastError).toBe(recording.error);
+    expect(seen.at(-1)!.lastError!.message).toContain('503');
+    expect(JSON.stringify(seen.map((d) => [d.lastError?.message, d.lastError?.stack]))).not.toContain('s3cret');
   });
 });

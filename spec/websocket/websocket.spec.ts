@@ -1,6 +1,7 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
 import {
   AuthError,
+  type ConnectionDiagnostics,
   type ConnectionState,
   DroppedMessageError,
   HttpError,
@@ -360,5 +361,37 @@ describe('webSocket() releases everything', () => {
     await sleep(300);
     expect(server.upgrades).toHaveLength(1);
     expect(connection.state).toBe('disconnected');
+  });
+});
+
+describe('webSocket() diagnostics$', () => {
+  const summary = (d: ConnectionDiagnostics) => [d.state, d.attempt, d.failures, d.nextAttemptIn, d.lastError?.name, d.gaveUp];
+
+  it('shows a refused upgrade, the wait before the next attempt, the recovery, and a later run giving up', async () => {
+    server = await startWsServer({
+      reject: (_request, index) => (index === 1 ? undefined : { status: 503 }),
+      onConnection: ({ socket }) => socket.send('{"type":"in"}'),
+    });
+    const connection = webSocket<Frame>(server.url, { reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 }, linger: 0 });
+    const seen: ConnectionDiagnostics[] = [];
+    connection.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    await lastValueFrom(connection.messages$.pipe(take(1)));
+    expect(seen.map(summary)).toEqual([
+      ['disconnected', 0, 0, undefined, undefined, false],
+      ['connecting', 1, 0, undefined, undefined, false],
+      ['reconnecting', 1, 1, 20, 'HttpError', false],
+      ['reconnecting', 2, 1, undefined, 'HttpError', false],
+      ['connected', 2, 1, undefined, 'HttpError', false],
+      ['connected', 2, 0, undefined, 'HttpError', false],
+      ['disconnected', 2, 0, undefined, 'HttpError', false],
+    ]);
+    expect(seen[2]!.nextAttemptAt! - Date.now()).toBeLessThanOrEqual(20);
+
+    // A new run counts afresh; every upgrade is refused now, and the second failure in a row is final.
+    const again = record(connection.messages$);
+    await again.done;
+    expect(again.error).toBeInstanceOf(HttpError);
+    expect(seen.at(-1)).toEqual({ state: 'disconnected', attempt: 2, failures: 2, lastError: again.error, gaveUp: true });
+    expect(server.upgrades).toHaveLength(4);
   });
 });

@@ -1,5 +1,6 @@
 import { Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { Backoff, type BackoffOptions } from './backoff';
+import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
 import { isAuthError } from './errors';
 import type { ConnectionState } from './state';
 
@@ -43,6 +44,8 @@ export interface LifecycleOptions {
   readonly mayBeRefusedCredential?: (error: unknown) => boolean;
   /** Receives every change of connection state. */
   readonly state?: Partial<Observer<ConnectionState>>;
+  /** Receives every change of what the loop is doing (attempts, waits, errors). */
+  readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>>;
   /** Runs the waits between attempts. */
   readonly scheduler: SchedulerLike;
 }
@@ -59,7 +62,8 @@ export interface LifecycleOptions {
  *   refreshed, `reconnect: false` included; again only after a healthy connection;
  * - anything else goes through the backoff policy, which may give up.
  * Unsubscribing at any moment, from any callback, leaves no attempt and no timer, and the last state
- * reported is `disconnected`. @internal
+ * reported is `disconnected`. Every report goes to `state` and, with attempts, waits and errors,
+ * to `diagnostics`. @internal
  */
 export function lifecycle<T>(attempt: Attempt<T>, options: LifecycleOptions): Observable<T> {
   return new Observable<T>((subscriber) => {
@@ -77,6 +81,12 @@ class Loop<T> {
   private current: Run<T> | undefined;
   private wait: Subscription | undefined;
   private reported: ConnectionState | undefined;
+  /** Attempts started, for diagnostics. */
+  private attempts = 0;
+  private nextAttempt: { readonly in: number; readonly at: number } | undefined;
+  private lastError: Error | undefined;
+  private gaveUp = false;
+  private diagnosed = IDLE_DIAGNOSTICS;
 
   constructor(
     private readonly attempt: Attempt<T>,
@@ -87,7 +97,7 @@ class Loop<T> {
   }
 
   start(): void {
-    if (this.report('connecting')) this.run(false);
+    this.begin('connecting', false);
   }
 
   /** The subscriber left. */
@@ -100,11 +110,44 @@ class Loop<T> {
 
   /** Reports a state; false when the observer closed the loop while hearing it. */
   report(state: ConnectionState): boolean {
-    if (state !== this.reported && !(this.closed && state !== 'disconnected')) {
+    if (this.closed && state !== 'disconnected') return false;
+    if (state !== this.reported) {
       this.reported = state;
       this.options.state?.next?.(state);
     }
+    this.diagnose();
     return !this.closed;
+  }
+
+  /** The running connection proved healthy (it delivered a value): the failure streak is over. */
+  proven(): void {
+    this.failures = 0;
+    this.refreshed = false;
+    this.diagnose();
+  }
+
+  /** Tells the diagnostics observer what changed, if anything did. */
+  private diagnose(): void {
+    const observer = this.options.diagnostics;
+    if (!observer?.next) return;
+    const current: ConnectionDiagnostics = {
+      state: this.reported ?? 'disconnected',
+      attempt: this.attempts,
+      failures: this.failures,
+      ...(this.nextAttempt && { nextAttemptIn: this.nextAttempt.in, nextAttemptAt: this.nextAttempt.at }),
+      ...(this.lastError && { lastError: this.lastError }),
+      gaveUp: this.gaveUp,
+    };
+    if (sameDiagnostics(current, this.diagnosed)) return;
+    this.diagnosed = current;
+    observer.next(current);
+  }
+
+  /** Starts the next attempt, in `state`. */
+  private begin(state: 'connecting' | 'reconnecting', refresh: boolean): void {
+    this.attempts += 1;
+    this.nextAttempt = undefined;
+    if (this.report(state)) this.run(refresh);
   }
 
   setReconnectionTime(delay: number): void {
@@ -138,11 +181,11 @@ class Loop<T> {
       return this.waitThenRun(this.backoff.afterEnd());
     }
     this.failures += 1;
+    this.lastError = asError(error);
     const mayBeRefused = this.options.mayBeRefusedCredential ?? isAuthError;
     if (this.options.canRefresh && !this.refreshed && mayBeRefused(error)) {
       this.refreshed = true;
-      if (this.report('reconnecting')) this.run(true);
-      return;
+      return this.begin('reconnecting', true);
     }
     const delay = this.backoff?.afterFailure(error, this.failures);
     if (delay === undefined) return this.finish(error);
@@ -150,16 +193,18 @@ class Loop<T> {
   }
 
   private waitThenRun(delay: number): void {
+    this.nextAttempt = { in: delay, at: this.options.scheduler.now() + delay };
     if (!this.report('reconnecting')) return;
     this.wait = this.options.scheduler.schedule(() => {
       this.wait = undefined;
-      this.run(false);
+      this.begin('reconnecting', false);
     }, delay);
   }
 
   /** The end: nothing more will be attempted. */
   private finish(error?: unknown): void {
     this.closed = true;
+    this.gaveUp = error !== undefined;
     this.release();
     this.report('disconnected');
     if (error === undefined) this.subscriber.complete();
@@ -169,6 +214,7 @@ class Loop<T> {
   private release(): void {
     this.wait?.unsubscribe();
     this.wait = undefined;
+    this.nextAttempt = undefined;
     const run = this.current;
     this.current = undefined;
     run?.close();
@@ -200,7 +246,12 @@ class Run<T> implements AttemptSink<T> {
 
   next(value: T): void {
     if (this.over) return;
-    this.delivered = true;
+    if (!this.delivered) {
+      this.delivered = true;
+      this.loop.proven();
+      // The diagnostics observer may have unsubscribed.
+      if (this.over) return;
+    }
     this.loop.subscriber.next(value);
   }
 

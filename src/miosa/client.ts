@@ -4,6 +4,7 @@ import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { LeaderTally } from '../tabs/leader-tally';
 import { type LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
@@ -73,6 +74,13 @@ export interface MiosaStreamOptions {
 export interface MiosaEvents {
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;
+  /**
+   * What the lifecycle of the least settled stream is doing (attempt, the wait before the next one,
+   * the last error, giving up); with none active, the last one that ran, so a give-up stays visible.
+   * Replays the current value. In a tab that follows another tab's connection (`shareAcrossTabs`),
+   * only `state` is known there.
+   */
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
   readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). */
@@ -106,6 +114,7 @@ class MiosaClient implements MiosaEvents {
   private readonly closing = new Subject<void>();
   private readonly baseUrl: string;
   readonly state$ = this.combined.subject.asObservable();
+  readonly diagnostics$ = this.combined.diagnostics.asObservable();
   readonly leader$ = this.leaders.leader$;
 
   constructor(private readonly options: MiosaOptions) {
@@ -142,25 +151,27 @@ class MiosaClient implements MiosaEvents {
 
   /** The SSE messages of one endpoint: this tab's own connection, or the one the tabs share (ids and all, so a new leader resumes). */
   private messages(url: string, scheduler: SchedulerLike): Observable<SseMessage> {
+    // The part takes this tab's connection states with its diagnostics; with shareAcrossTabs, `state` is the relay to the other tabs.
     const connect = ({ lastEventId, state }: Partial<LeaderContext>): Observable<SseMessage> =>
-      sse(url, {
-        headers: { authorization: `Bearer ${this.options.apiKey}` },
-        reconnect: this.options.reconnect ?? { maxAttempts: 5 },
-        endOfStream: 'complete',
-        idleTimeout: this.options.idleTimeout ?? 120_000,
-        lastEventId,
-        state,
-        fetch: this.options.fetch,
-        scheduler,
+      defer(() => {
+        const part = this.combined.part();
+        return sse(url, {
+          headers: { authorization: `Bearer ${this.options.apiKey}` },
+          reconnect: this.options.reconnect ?? { maxAttempts: 5 },
+          endOfStream: 'complete',
+          idleTimeout: this.options.idleTimeout ?? 120_000,
+          lastEventId,
+          state,
+          diagnostics: part.diagnostics,
+          fetch: this.options.fetch,
+          scheduler,
+        }).pipe(finalize(() => part.release()));
       });
     if (this.options.shareAcrossTabs) {
       const name = clientStreamName(`rx-realtime/miosa ${url}`, this.options.apiKey);
       return defer(() => shareAcrossTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
     }
-    return defer(() => {
-      const part = this.combined.part();
-      return connect({ state: part }).pipe(finalize(() => part.release()));
-    });
+    return connect({});
   }
 }
 

@@ -5,6 +5,7 @@ import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors
 import { warnIfInsecure } from '../core/insecure';
 import { displayUrl, redactSecrets } from '../core/redact';
 import type { ConnectionState } from '../core/state';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
 import { shareAcrossTabs } from '../tabs/shareAcrossTabs';
@@ -99,6 +100,13 @@ export interface SpooledRealtime {
   /** The combined state of the client's connections; replays the current one. */
   readonly state$: Observable<ConnectionState>;
   readonly state: ConnectionState;
+  /**
+   * What the lifecycle of the least settled connection is doing (attempt, the wait before the next
+   * one, the last error, giving up); with none active, the last one that ran, so a give-up stays
+   * visible. Replays the current value. In a tab that follows another tab's connection
+   * (`shareAcrossTabs`), only `state` is known there.
+   */
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
   readonly leader$: Observable<boolean>;
   /** Events that were skipped (undecodable) and frames the sockets dropped (in the tab that holds the connection). Never errors. */
@@ -154,6 +162,7 @@ class SpooledClient implements SpooledRealtime {
   private warnedSseWithoutFilter = false;
 
   readonly state$ = this.combined.subject.asObservable();
+  readonly diagnostics$ = this.combined.diagnostics.asObservable();
   readonly leader$ = this.leaders.leader$;
   readonly errors$ = this.errors.asObservable();
 
@@ -241,6 +250,7 @@ class SpooledClient implements SpooledRealtime {
             this.log(`sse ${displayUrl(url)}: ${state}`);
           },
         },
+        diagnostics: part.diagnostics,
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
       }).pipe(
@@ -322,6 +332,7 @@ class SpooledClient implements SpooledRealtime {
         queueMicrotask(() => watching.unsubscribe());
       }
     });
+    watching.add(socket.diagnostics$.subscribe((diagnostics) => part.diagnostics.next(diagnostics)));
     watching.add(
       socket.errors$.subscribe((error) => {
         this.log(`skipped: ${error.message}`);

@@ -11,6 +11,7 @@ import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import { displayUrl } from '../core/redact';
 import { EventStreamReader } from './event-stream';
 import type { ConnectionState } from '../core/state';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 
 /**
  * One server-sent event, with the meanings the WHATWG HTML standard gives its fields.
@@ -79,6 +80,12 @@ export interface SseOptions {
   readonly dedupe?: number;
   /** Receives every change of connection state, e.g. a `BehaviorSubject<ConnectionState>`. @default none */
   readonly state?: Partial<Observer<ConnectionState>>;
+  /**
+   * Receives what the connection lifecycle is doing (state, attempt, failures in a row, the wait before
+   * the next attempt, the last error, giving up), e.g. a `BehaviorSubject<ConnectionDiagnostics>`.
+   * @default none
+   */
+  readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>>;
   /** The fetch implementation. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Runs the idle and backoff timers. @default asyncScheduler */
@@ -111,6 +118,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     endOfStream: options.endOfStream ?? 'reconnect',
     canRefresh: typeof options.headers === 'function',
     state: options.state,
+    diagnostics: options.diagnostics,
     scheduler,
   };
 

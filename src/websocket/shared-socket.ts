@@ -5,6 +5,7 @@ import { lifecycle } from '../core/lifecycle';
 import { checkDuration } from '../core/limits';
 import { displayUrl } from '../core/redact';
 import type { ConnectionState } from '../core/state';
+import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
 import { SendQueue } from './outbox';
@@ -18,6 +19,7 @@ import type { UrlOption, WebSocketConnection, WebSocketOptions } from './websock
  */
 export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly stateSubject = new BehaviorSubject<ConnectionState>('disconnected');
+  private readonly diagnosticsSubject = new BehaviorSubject<ConnectionDiagnostics>(IDLE_DIAGNOSTICS);
   private readonly errorsSubject = new Subject<RealtimeError>();
   private readonly topics = new TopicRegistry<Out>();
   private readonly queue: SendQueue<Out>;
@@ -34,6 +36,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private reconcilePending = false;
 
   readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
+  readonly diagnostics$ = this.diagnosticsSubject.asObservable();
   readonly errors$ = this.errorsSubject.asObservable();
   readonly messages$ = new Observable<In>((subscriber) => {
     const subscription = this.acquire().subscribe(subscriber);
@@ -96,6 +99,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       canRefresh: typeof url === 'function' || typeof options.headers === 'function',
       mayBeRefusedCredential: (error) => isAuthError(error) || mayBeRefusedUpgrade(error),
       state: { next: (state) => this.stateSubject.next(state) },
+      diagnostics: { next: (diagnostics) => this.diagnosticsSubject.next(diagnostics) },
       scheduler: this.scheduler,
     });
   }

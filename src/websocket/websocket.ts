@@ -3,6 +3,7 @@ import type { BackoffOptions } from '../core/backoff';
 import type { RealtimeError } from '../core/errors';
 import type { AttemptContext, HeadersOption } from '../core/headers';
 import type { ConnectionState } from '../core/state';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { SharedSocket } from './shared-socket';
 
 /**
@@ -167,6 +168,11 @@ export interface WebSocketConnection<In, Out> {
   readonly state$: Observable<ConnectionState>;
   /** The current state. */
   readonly state: ConnectionState;
+  /**
+   * What the connection lifecycle is doing: attempt, failures in a row, the wait before the next
+   * attempt, the last error, giving up. Replays the current value; subscribing does not open the socket.
+   */
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** Frames that were skipped (bad, too large) and messages that were dropped from the outbox. Never errors. */
   readonly errors$: Observable<RealtimeError>;
   /** Sends now (true) or queues until the socket is open and topics are re-subscribed (false). */
