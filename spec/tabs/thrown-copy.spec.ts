@@ -103,9 +103,8 @@ describe('errors crossing tabs', () => {
 
   it('copies a chain of causes to a bounded depth, even a cycle', () => {
     const first = new Error('first') as Error & { cause?: unknown };
-    const second = new NetworkError('second', { cause: first });
-    first.cause = second;
-    let rebuilt = acrossTabs(second) as Error | undefined;
+    first.cause = new Error('second', { cause: first });
+    let rebuilt = acrossTabs(new NetworkError('third', { cause: first })) as Error | undefined;
     let depth = 0;
     while (rebuilt) {
       depth += 1;

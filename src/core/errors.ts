@@ -1,3 +1,5 @@
+import { redact, redactCause } from './redact';
+
 /** The brand every RealtimeError carries, shared by every copy of the library through the global symbol registry. */
 const BRAND = Symbol.for('rx-realtime.error');
 
@@ -16,9 +18,39 @@ const BRAND = Symbol.for('rx-realtime.error');
  */
 export class RealtimeError extends Error {
   override name = 'RealtimeError';
+  /**
+   * `message` and `cause` pass through the library's one redaction point here, so no caller can
+   * forget: query strings, user info, bearer tokens, API keys and JWT-shaped strings are masked, the
+   * text is bounded, and a foreign cause (from fetch, undici, ws) is kept as a redacted copy of the
+   * same kind. The stack is made from the redacted message. See docs/security.md.
+   */
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redact(message), options && 'cause' in options ? { cause: redactCause(options.cause, isRealtimeError) } : undefined);
   }
+
+  /**
+   * What `JSON.stringify` shows: `name`, `message`, the error's own fields (`status`, `problems`, …)
+   * and its `cause`, all redacted; never the data it carries (`DecodeError.value`, `DroppedMessageError.payload`).
+   */
+  toJSON(): Record<string, unknown> {
+    const shown: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) if (!(key in shown)) shown[key] = value;
+    if (this.cause !== undefined) shown.cause = causeJson(this.cause);
+    return shown;
+  }
+}
+
+/** A (redacted) cause as JSON: ours by their own toJSON, others by name, message and code. */
+function causeJson(cause: unknown): unknown {
+  if (isRealtimeError(cause)) return cause.toJSON();
+  if (!(cause instanceof Error)) return cause;
+  const { code } = cause as { code?: unknown };
+  return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }), ...(cause.cause === undefined ? {} : { cause: causeJson(cause.cause) }) };
+}
+
+/** Data an error keeps for the app but never shows in logs: not enumerable, so util.inspect and JSON leave it out. */
+function keepHidden(error: Error, key: string, value: unknown): void {
+  Object.defineProperty(error, key, { value, enumerable: false, writable: false, configurable: true });
 }
 // On the prototype, not on each instance: it brands every subclass and stays out of util.inspect.
 Object.defineProperty(RealtimeError.prototype, BRAND, { value: true });
@@ -118,6 +150,9 @@ export class TimeoutError extends RealtimeError {
   }
 }
 
+/** The most problems a DecodeError lists. */
+const MAX_PROBLEMS = 100;
+
 /**
  * An item did not match its codec. `path` says where, e.g. `data.retry_count`.
  *
@@ -128,14 +163,15 @@ export class TimeoutError extends RealtimeError {
  */
 export class DecodeError extends RealtimeError {
   override name = 'DecodeError';
-  /** One readable line per problem, e.g. `data.priority: expected number, got "high"`. */
+  /** One readable line per problem, e.g. `data.priority: expected number, got "high"` (at most 100, redacted). */
   readonly problems: readonly string[];
-  /** The item that failed to decode, kept so nothing is lost. */
-  readonly value: unknown;
+  /** The item that failed to decode, kept so nothing is lost (not enumerable: logs and JSON leave it out). */
+  declare readonly value: unknown;
   constructor(message: string, problems: readonly string[], value: unknown) {
     super(message);
-    this.problems = problems;
-    this.value = value;
+    const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => redact(problem, 300));
+    this.problems = problems.length > MAX_PROBLEMS ? [...shown, `and ${problems.length - MAX_PROBLEMS} more problems`] : shown;
+    keepHidden(this, 'value', value);
   }
 }
 
@@ -150,12 +186,12 @@ export class DecodeError extends RealtimeError {
 export class DroppedMessageError extends RealtimeError {
   override name = 'DroppedMessageError';
   readonly reason: 'overflow' | 'expired';
-  /** The message that was dropped, so nothing is lost without a trace. */
-  readonly payload: unknown;
+  /** The message that was dropped, so nothing is lost without a trace (not enumerable: logs and JSON leave it out). */
+  declare readonly payload: unknown;
   constructor(message: string, reason: 'overflow' | 'expired', payload: unknown) {
     super(message);
     this.reason = reason;
-    this.payload = payload;
+    keepHidden(this, 'payload', payload);
   }
 }
 

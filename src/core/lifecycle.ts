@@ -1,5 +1,6 @@
 import { Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { Backoff, type BackoffOptions } from './backoff';
+import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
 import { isAuthError } from './errors';
 import type { ConnectionState } from './state';
@@ -113,7 +114,12 @@ class Loop<T> {
     if (this.closed && state !== 'disconnected') return false;
     if (state !== this.reported) {
       this.reported = state;
-      this.options.state?.next?.(state);
+      // The app's observer is called as RxJS calls a subscriber: its exception is reported, never a failure of the connection.
+      try {
+        this.options.state?.next?.(state);
+      } catch (error) {
+        reportAppError(error);
+      }
     }
     this.diagnose();
     return !this.closed;
@@ -140,7 +146,11 @@ class Loop<T> {
     };
     if (sameDiagnostics(current, this.diagnosed)) return;
     this.diagnosed = current;
-    observer.next(current);
+    try {
+      observer.next(current);
+    } catch (error) {
+      reportAppError(error);
+    }
   }
 
   /** Starts the next attempt, in `state`. */
@@ -187,7 +197,13 @@ class Loop<T> {
       this.refreshed = true;
       return this.begin('reconnecting', true);
     }
-    const delay = this.backoff?.afterFailure(error, this.failures);
+    let delay: number | undefined;
+    try {
+      delay = this.backoff?.afterFailure(error, this.failures);
+    } catch (thrown) {
+      // The app's shouldRetry or onRetry threw: its own error ends the stream, as it is.
+      return this.finish(thrown);
+    }
     if (delay === undefined) return this.finish(error);
     this.waitThenRun(delay);
   }

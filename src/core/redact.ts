@@ -1,21 +1,166 @@
 /**
+ * The one redaction point. Every RealtimeError passes its message (and its `cause` chain) through
+ * here in its constructor, and the clients pass their log lines, so no call site can forget.
+ *
+ * Two kinds of secret are removed, every occurrence of each:
+ * - by shape: query strings (`?token=…`), user info (`//user:pass@`), `Bearer`/`Basic` credentials,
+ *   `token=…`/`api_key: …` pairs and JWT-shaped strings (`eyJ….….…`);
+ * - by value: every credential the library was handed (header values the app set, credential query
+ *   parameters, the Spooled token, API key and the JWTs obtained for it), remembered in a bounded set.
+ *
+ * Texts are bounded too ({@link MAX_TEXT} characters), so a server's long words cannot make a huge
+ * message. See docs/security.md. @internal
+ */
+
+/** The longest text this returns: longer ones are cut, with a note of how much was left out. */
+export const MAX_TEXT = 2000;
+/** What a removed secret becomes. */
+const MASK = '***';
+/** Shorter values are not remembered: masking every `a` or `42` would make messages unreadable. */
+const MIN_SECRET = 4;
+/** The most secrets remembered; the oldest is forgotten first (a token renewed hourly for months stays bounded). */
+const MAX_SECRETS = 256;
+
+/** Secrets by value, oldest first (a Map keeps insertion order). */
+const known = new Map<string, true>();
+
+/**
+ * Remembers a credential so that every later message and log line masks it. Its percent-encoded form
+ * is remembered too (as it appears on a URL). @internal
+ */
+export function rememberSecret(value: unknown): void {
+  if (typeof value !== 'string' || value.length < MIN_SECRET) return;
+  for (const form of new Set([value, safeEncode(value)])) {
+    known.delete(form);
+    known.set(form, true);
+    if (known.size > MAX_SECRETS) known.delete(known.keys().next().value as string);
+  }
+}
+
+/** Headers that carry no secret of the app's: the library sets them, or they describe the body. */
+const PLAIN_HEADERS = new Set(['accept', 'content-type', 'last-event-id', 'cache-control', 'user-agent']);
+
+/**
+ * Remembers the value of every header the app set (all but a few plain ones), and the credential
+ * after an auth scheme (`Bearer abc` remembers `abc` too). @internal
+ */
+export function rememberHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (PLAIN_HEADERS.has(name.toLowerCase()) || typeof value !== 'string') continue;
+    rememberSecret(value);
+    rememberSecret(/^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1]);
+  }
+}
+
+/** Query parameters whose values are credentials by their name. */
+const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|session|jwt|credential/i;
+
+/** Remembers the user info of a URL and the values of its credential query parameters. @internal */
+export function rememberUrl(url: string | URL): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url), 'http://relative.invalid');
+  } catch {
+    return;
+  }
+  rememberSecret(safeDecode(parsed.username));
+  rememberSecret(safeDecode(parsed.password));
+  for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) rememberSecret(value);
+}
+
+// Each pattern scans forward without nested quantifiers, so it costs time linear in the (bounded) text.
+const USER_INFO = /(\/\/)[^\s/?#@'"<>]*@/g;
+const QUERY = /\?[^\s'"<>#?]*=[^\s'"<>#]*/g;
+// RFC 9110 11.4: an auth scheme, then a token68; short words after "bearer" in prose are left alone.
+const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]{8,}=*/gi;
+const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt)["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi;
+const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+
+/**
+ * A text with every known secret and every secret-shaped part masked, at most `max` characters long.
+ * Never throws. @internal
+ */
+export function redact(text: string, max = MAX_TEXT): string {
+  // Known values first, on the whole text: split/join replaces every occurrence in linear time.
+  let result = String(text);
+  for (const secret of known.keys()) if (result.includes(secret)) result = result.split(secret).join(MASK);
+  // The shape patterns run on a bounded head; a token cut in two at the bound is dropped whole.
+  const cut = result.length > 2 * max;
+  if (cut) result = result.slice(0, 2 * max).replace(/\S*$/, '');
+  result = result
+    .replace(USER_INFO, '$1')
+    .replace(QUERY, '')
+    .replace(AUTH_SCHEME, `$1$2${MASK}`)
+    .replace(CREDENTIAL_PAIR, `$1${MASK}`)
+    .replace(JWT, MASK);
+  if (!cut && result.length <= max) return result;
+  return `${result.slice(0, max)}… (cut at ${max} characters)`;
+}
+
+/**
  * A URL as it may be shown to people: scheme, host and path only. Query strings (which may carry
  * `?token=` or `?api_key=`) and user info are dropped, so the result is safe for errors and logs.
  */
 export function displayUrl(url: string | URL): string {
   try {
     const parsed = new URL(String(url));
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
   } catch {
     return '(invalid URL)';
   }
 }
 
-/** Replaces every occurrence of each secret in a text with `***`. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join('***');
+/** How deep a `cause` chain is followed; deeper causes are left out. */
+const MAX_CAUSES = 8;
+/** Primitive fields copied from a foreign error (Node's `code`, `errno`, `syscall`, `address`, `port`, …). */
+const MAX_FIELDS = 16;
+const ERROR_KINDS = [TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError] as const;
+
+/**
+ * A `cause` fit to keep on a RealtimeError: one of ours as it is (it was redacted when made), any
+ * other error as a redacted copy of the same built-in kind (`instanceof TypeError` still holds) with
+ * its message, stack, primitive fields (`code`, `errno`, …) and its own causes redacted, a string
+ * redacted. Never throws: what cannot be read is described as such. @internal
+ */
+export function redactCause(cause: unknown, isOurs: (error: unknown) => boolean, depth = 0): unknown {
+  if (cause === null || cause === undefined || typeof cause === 'number' || typeof cause === 'boolean') return cause;
+  if (typeof cause === 'string') return redact(cause);
+  if (depth >= MAX_CAUSES) return new Error('(further causes left out)');
+  try {
+    if (isOurs(cause)) return cause;
+    if (!(cause instanceof Error)) return new Error(`(a cause of type ${typeof cause}, not shown)`);
+    const message = redact(String(cause.message));
+    const copy =
+      typeof AggregateError === 'function' && cause instanceof AggregateError
+        ? new AggregateError(Array.from(cause.errors.slice(0, MAX_FIELDS), (inner: unknown) => redactCause(inner, isOurs, depth + 1)), message)
+        : new (ERROR_KINDS.find((Kind) => cause instanceof Kind) ?? Error)(message);
+    const hidden = (key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, configurable: true, enumerable: false });
+    if (String(cause.name) !== copy.name) hidden('name', redact(String(cause.name), 100));
+    hidden('stack', redact(String(cause.stack ?? `${copy.name}: ${message}`), 2 * MAX_TEXT));
+    if ('cause' in cause) hidden('cause', redactCause(cause.cause, isOurs, depth + 1));
+    for (const key of Object.keys(cause).slice(0, MAX_FIELDS)) {
+      const value = (cause as unknown as Record<string, unknown>)[key];
+      if (typeof value === 'string') (copy as unknown as Record<string, unknown>)[key] = redact(value, 200);
+      else if (value === null || ['number', 'boolean', 'undefined'].includes(typeof value)) (copy as unknown as Record<string, unknown>)[key] = value;
+    }
+    return copy;
+  } catch {
+    return new Error('(a cause that could not be read)');
   }
-  return result;
+}
+
+function safeEncode(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

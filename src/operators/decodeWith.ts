@@ -1,6 +1,7 @@
 import type { Decoder, ValidationError } from 'io-ts';
 import { type OperatorFunction, Observable } from 'rxjs';
 import { DecodeError } from '../core/errors';
+import { preview } from '../core/preview';
 
 /**
  * What {@link decodeWith} does with an item its codec rejects.
@@ -64,8 +65,3 @@ function describe(error: ValidationError): string {
   return `${path || '(root)'}: expected ${expected}, got ${preview(error.value)}`;
 }
 
-function preview(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}

@@ -3,7 +3,9 @@ import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import { warnIfInsecure } from '../core/insecure';
-import { displayUrl, redactSecrets } from '../core/redact';
+import { displayUrl, redact } from '../core/redact';
+import { reportAppError } from '../core/app-errors';
+import { preview } from '../core/preview';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { sse } from '../sse/sse';
@@ -172,8 +174,14 @@ class SpooledClient implements SpooledRealtime {
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl);
     const write = options.logger ?? ((message: string) => console.warn(message));
-    const redact = (text: string): string => redactSecrets(text, [...this.credentials.secrets]);
-    this.warn = (message) => write(`${PREFIX} ${redact(message)}`);
+    // A logger that throws is the app's own bug: reported as RxJS reports a subscriber's, never a connection failure.
+    this.warn = (message) => {
+      try {
+        write(`${PREFIX} ${redact(message)}`);
+      } catch (error) {
+        reportAppError(error);
+      }
+    };
     this.log = options.debug ? this.warn : () => undefined;
     const maxAttempts = options.maxReconnectAttempts ?? 10;
     this.reconnect =
@@ -184,7 +192,7 @@ class SpooledClient implements SpooledRealtime {
             maxDelay: options.maxReconnectDelay ?? 30_000,
             maxAttempts: maxAttempts === 0 ? Infinity : maxAttempts,
             jitter: 0.25,
-            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : String(error)}`),
+            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
   }

@@ -1,5 +1,5 @@
 import { AuthError, HttpError, NetworkError, ProtocolError } from '../core/errors';
-import { displayUrl } from '../core/redact';
+import { displayUrl, rememberSecret } from '../core/redact';
 
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
@@ -33,7 +33,6 @@ interface Session {
  * secret seen is remembered so that logs can redact it. @internal
  */
 export class SpooledCredentials {
-  readonly secrets = new Set<string>();
   private session: Session | undefined;
   private exchange: Promise<string> | undefined;
   private tokenCall: Promise<string> | undefined;
@@ -154,7 +153,7 @@ export class SpooledCredentials {
   }
 
   private remember(secret: string | undefined): string {
-    if (secret) this.secrets.add(secret);
+    if (secret) rememberSecret(secret);
     return secret as string;
   }
 }

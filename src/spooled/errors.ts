@@ -1,4 +1,5 @@
 import { RealtimeError, isRealtimeError } from '../core/errors';
+import { redact } from '../core/redact';
 
 /**
  * The Spooled server sent an `error` event, e.g. `Job not found` on a job stream: the stream it came
@@ -11,13 +12,13 @@ import { RealtimeError, isRealtimeError } from '../core/errors';
  */
 export class SpooledServerError extends RealtimeError {
   override name = 'SpooledServerError';
-  /** The `message` of the server's `error` event. */
+  /** The `message` of the server's `error` event (redacted and bounded like every message). */
   readonly serverMessage: string;
   /** When the server says it happened. */
   readonly timestamp: Date;
   constructor(serverMessage: string, timestamp: Date) {
     super(`Spooled says: ${serverMessage}`);
-    this.serverMessage = serverMessage;
+    this.serverMessage = redact(serverMessage);
     this.timestamp = timestamp;
   }
 }

@@ -50,7 +50,13 @@ class DecodeStep {
     } catch {
       return void this.report(new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text));
     }
-    const event = this.decoder.decode(json);
+    let event: DecodedSpooledEvent | DecodeError;
+    try {
+      event = this.decoder.decode(json);
+    } catch {
+      // The decoder is built not to throw; should any input still make it, that event is skipped, not the stream.
+      event = new DecodeError('Skipped an event that could not be decoded.', ['(root): could not be read'], json);
+    }
     if (event instanceof DecodeError) return void this.report(event);
     return event;
   }

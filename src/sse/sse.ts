@@ -8,7 +8,7 @@ import { type HeadersContext, type HeadersOption, resolveHeaders } from '../core
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
-import { displayUrl } from '../core/redact';
+import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
 import { EventStreamReader } from './event-stream';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
@@ -124,6 +124,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
 
   return defer(() => {
     // A URL that can never work fails the subscription at once (a RequestError), before any state is reported.
+    rememberUrl(url);
     const target = checkUrl(url, ['http:', 'https:'], 'sse()');
     const where = displayUrl(target);
     const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -261,7 +262,9 @@ async function requestHeaders(
   // Only CORS-safelisted headers by default: a cross-origin stream then needs no preflight, like EventSource.
   // The request's `cache: 'no-store'` replaces a Cache-Control header.
   const headers: Record<string, string> = { accept: 'text/event-stream' };
-  for (const [name, value] of Object.entries(await resolveHeaders(option, context))) headers[name.toLowerCase()] = value;
+  const own = await resolveHeaders(option, context);
+  rememberHeaders(own);
+  for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
   checkHeaders(headers);
   if (lastEventId !== '') headers['last-event-id'] = utf8HeaderValue(lastEventId);
   return headers;

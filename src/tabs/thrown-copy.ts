@@ -39,7 +39,8 @@ const MAX_CAUSES = 4;
 export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
   if (!isError(thrown)) return { kind: 'other', value: clones(thrown) ? thrown : String(thrown) };
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(thrown)) {
+  // Own names, not entries: DecodeError.value and DroppedMessageError.payload are kept out of logs (not enumerable), not out of tabs.
+  for (const [key, value] of Object.getOwnPropertyNames(thrown).map((name) => [name, (thrown as unknown as Record<string, unknown>)[name]] as const)) {
     if (key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause' && clones(value)) fields[key] = value;
   }
   const cause = (thrown as { cause?: unknown }).cause;

@@ -5,7 +5,7 @@ import { type HeadersOption, resolveHeaders } from '../core/headers';
 import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
-import { displayUrl } from '../core/redact';
+import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
 import { checkHeaders, checkUrl } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
@@ -69,6 +69,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     const open = (given: string, headers: Readonly<Record<string, string>>): void => {
       if (sink.closed) return;
       let url: string;
+      rememberUrl(given);
+      rememberHeaders(headers);
       try {
         url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
         checkHeaders(headers);

@@ -17,7 +17,11 @@ export class FrameReader<In> {
       const bytes = toBytes(data);
       if (!bytes) return { error: new ProtocolError(`${this.where} sent a frame of an unknown kind; skipped.`) };
       if (bytes.byteLength > this.maxMessageSize) return { error: this.tooLarge(bytes.byteLength) };
-      text = this.decodeBinary(bytes);
+      try {
+        text = this.decodeBinary(bytes);
+      } catch (cause) {
+        return { error: new ProtocolError(`${this.where} sent a binary frame that decodeBinary could not read; skipped.`, { cause }) };
+      }
     }
     if (text.length > this.maxMessageSize) return { error: this.tooLarge(text.length) };
     try {

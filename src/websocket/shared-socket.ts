@@ -3,6 +3,7 @@ import { resolveBackoff } from '../core/backoff';
 import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
 import { lifecycle } from '../core/lifecycle';
 import { checkDuration } from '../core/limits';
+import { reportAppError } from '../core/app-errors';
 import { displayUrl } from '../core/redact';
 import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
@@ -21,10 +22,12 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly stateSubject = new BehaviorSubject<ConnectionState>('disconnected');
   private readonly diagnosticsSubject = new BehaviorSubject<ConnectionDiagnostics>(IDLE_DIAGNOSTICS);
   private readonly errorsSubject = new Subject<RealtimeError>();
-  private readonly topics = new TopicRegistry<Out>();
-  private readonly queue: SendQueue<Out>;
+  /** Topics hold their subscribe and unsubscribe messages as frames, serialized once when a subscriber comes. */
+  private readonly topics = new TopicRegistry<Frame>();
+  /** The outbox holds each message with its frame: serialized in send(), so a throwing serialize throws to its caller. */
+  private readonly queue: SendQueue<{ readonly message: Out; readonly frame: Frame }>;
   private readonly scheduler: SchedulerLike;
-  private readonly serialize: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
+  private readonly serialize: (message: Out) => Frame;
   private readonly run$: Observable<In>;
   private readonly linger: number;
   /** The subscribers' Subject and the lifecycle's subscription, from the first subscriber until the end. */
@@ -32,7 +35,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private users = 0;
   private lingerTimer: Subscription | undefined;
   /** Sends a frame on the open socket; undefined while none is open. */
-  private sendFrame: ((frame: string | ArrayBufferLike | ArrayBufferView) => void) | undefined;
+  private sendFrame: ((frame: Frame) => void) | undefined;
   private reconcilePending = false;
 
   readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
@@ -53,7 +56,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
     const maxMessageSize = options.maxMessageSize ?? 1024 * 1024;
     const { max = 100, ttl = 30_000 } = options.queue ?? {};
-    this.queue = new SendQueue<Out>(max, ttl, (message, reason) =>
+    this.queue = new SendQueue(max, ttl, ({ message }, reason) =>
       this.errorsSubject.next(
         new DroppedMessageError(
           reason === 'overflow'
@@ -75,7 +78,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         idleTimeout: checkDuration('webSocket idleTimeout', options.idleTimeout ?? 0, true),
         maxMessageSize,
         perMessageDeflate: options.perMessageDeflate ?? false,
-        ping: ping === undefined ? undefined : { interval, send: () => void this.send(typeof ping === 'function' ? (ping as () => Out)() : ping) },
+        ping: ping === undefined ? undefined : { interval, send: () => this.ping(ping) },
         frames: new FrameReader<In>(where, maxMessageSize, options.deserialize ?? (JSON.parse as (data: string) => In), options.decodeBinary ?? decodeUtf8),
         scheduler: this.scheduler,
       },
@@ -83,8 +86,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         opened: (send) => {
           this.sendFrame = send;
           // Topics first, then the outbox: a queued message may depend on a subscription being in place.
-          this.topics.reconcile((message) => this.sendNow(message));
-          this.queue.drain(this.scheduler.now(), (message) => this.sendNow(message));
+          this.topics.reconcile(send);
+          this.queue.drain(this.scheduler.now(), ({ frame }) => send(frame));
         },
         closed: () => {
           this.sendFrame = undefined;
@@ -109,19 +112,22 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   }
 
   send(message: Out): boolean {
+    const frame = this.serialize(message);
     if (this.sendFrame) {
-      this.sendNow(message);
+      this.sendFrame(frame);
       return true;
     }
-    this.queue.push(message, this.scheduler.now());
+    this.queue.push({ message, frame }, this.scheduler.now());
     return false;
   }
 
   topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In> {
-    const key = topicKey(subscribe);
     return new Observable<In>((subscriber) => {
+      // Serialized before anything is held: a serialize that throws fails this subscription with its own error.
+      const key = topicKey(subscribe);
+      const frames = { subscribe: this.serialize(subscribe), unsubscribe: this.serialize(unsubscribe) };
       const incoming = this.acquire();
-      this.topics.join(key, subscribe, unsubscribe);
+      this.topics.join(key, frames.subscribe, frames.unsubscribe);
       this.scheduleReconcile();
       const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
       return () => {
@@ -172,8 +178,13 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     else run.incoming.complete();
   }
 
-  private sendNow(message: Out): void {
-    this.sendFrame?.(this.serialize(message));
+  /** The heartbeat: a message function or serialize that throws is the app's bug, reported, not a socket failure. */
+  private ping(ping: Out | (() => Out)): void {
+    try {
+      this.send(typeof ping === 'function' ? (ping as () => Out)() : ping);
+    } catch (error) {
+      reportAppError(error);
+    }
   }
 
   /** Settles topic changes once per tick, so joining and leaving in the same tick sends nothing. */
@@ -182,10 +193,12 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.reconcilePending = true;
     queueMicrotask(() => {
       this.reconcilePending = false;
-      if (this.sendFrame) this.topics.reconcile((message) => this.sendNow(message));
+      if (this.sendFrame) this.topics.reconcile(this.sendFrame);
     });
   }
 }
+
+type Frame = string | ArrayBufferLike | ArrayBufferView;
 
 function defaultSerialize(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);

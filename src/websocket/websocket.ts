@@ -114,7 +114,12 @@ export interface WebSocketOptions<In, Out> {
   readonly headers?: HeadersOption;
   /** The WebSocket implementation. @default isomorphic-ws (`ws` in Node, the global in browsers) */
   readonly WebSocket?: WebSocketConstructor;
-  /** Turns an outgoing message into a frame. @default strings as they are, anything else JSON.stringify */
+  /**
+   * Turns an outgoing message into a frame. It runs in `send()`, so a throw reaches its caller (and
+   * nothing is queued), and when a topic is subscribed, so a throw fails that subscription with the
+   * app's own error. A throw from the heartbeat's message is reported like a subscriber's (RxJS
+   * `config.onUnhandledError`). @default strings as they are, anything else JSON.stringify
+   */
   readonly serialize?: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
   /** Turns a text frame into a message; a throw reports the frame on `errors$` and skips it. @default JSON.parse */
   readonly deserialize?: (data: string) => In;
