@@ -34,9 +34,16 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
     new Observable<A>((subscriber) =>
       source.subscribe({
         next: (value) => {
-          const result = codec.decode(value);
-          if (result._tag === 'Right') return subscriber.next(result.right);
-          const error = decodeError(codec.name, result.left, value);
+          let result: ReturnType<typeof codec.decode> | undefined;
+          try {
+            result = codec.decode(value);
+          } catch {
+            // A getter or a custom codec that throws makes this item undecodable, not the stream broken.
+          }
+          if (result?._tag === 'Right') return subscriber.next(result.right);
+          const error = result
+            ? decodeError(codec.name, result.left, value)
+            : new DecodeError(`Could not decode ${codec.name}: reading the item threw.`, ['(root): reading it threw'], value);
           options.onError?.(error);
           if (raise) subscriber.error(error);
         },

@@ -1,0 +1,130 @@
+import { inspect } from 'node:util';
+import { AuthError, DecodeError, DroppedMessageError, NetworkError, ProtocolError, RealtimeError } from '../../src';
+import { SpooledServerError } from '../../src/spooled';
+import { MAX_TEXT, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
+import { preview } from '../../src/core/preview';
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+
+/** Every text an error shows, however it is printed. */
+function everything(error: Error): string {
+  const causes: string[] = [];
+  for (let cause: unknown = error.cause, depth = 0; cause !== undefined && depth < 20; depth += 1) {
+    causes.push(String((cause as Error).message), String((cause as Error).stack));
+    cause = (cause as Error).cause;
+  }
+  return [error.message, error.stack, inspect(error, { depth: null }), JSON.stringify(error), String(error), ...causes].join('\n');
+}
+
+describe('the redaction point', () => {
+  it('masks every occurrence of a remembered secret, not only the first', () => {
+    rememberSecret('S3CRET-one');
+    expect(redact('a S3CRET-one b S3CRET-one c S3CRET-one')).toBe('a *** b *** c ***');
+  });
+
+  it('masks every query string, user info, bearer credential, credential pair and JWT, each every time', () => {
+    const text = [
+      'GET https://api.example/ws?token=q1&x=2 then /socket?token=q2 and http://u1:p1@host/a http://u2:p2@host/b',
+      'Authorization: Bearer abcdefgh12345 or bearer ijklmnop67890',
+      'body {"api_key":"ak-one","token": "tk-two"} api_key=ak-three',
+      `${JWT} and again ${JWT}`,
+    ].join('\n');
+    const out = redact(text);
+    for (const secret of ['q1', 'q2', 'u1', 'p1', 'u2', 'p2', 'abcdefgh12345', 'ijklmnop67890', 'ak-one', 'tk-two', 'ak-three', 'eyJ']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('https://api.example/ws then /socket and http://host/a http://host/b');
+    expect(out).toContain('Bearer *** or bearer ***');
+  });
+
+  it('leaves prose alone: question marks, a word after "bearer", our own messages', () => {
+    const message = 'https://a.example/x redirected more than 20 times (a redirect loop?). Check the token or API key: a bearer token.';
+    expect(redact(message)).toBe(message);
+  });
+
+  it('remembers the header values the app set (and the credential after the scheme), and credential query values', () => {
+    rememberHeaders({ authorization: 'Bearer hdr-tok', 'x-api-key': 'hdr-key', accept: 'text/event-stream' });
+    rememberUrl('/relative?token=url-tok&page=2');
+    rememberUrl('wss://us%65r:p%40ss@h.example/');
+    expect(redact('hdr-tok hdr-key url-tok user p@ss text/event-stream page=2')).toBe('*** *** *** *** *** text/event-stream page=2');
+  });
+
+  it('is bounded: a long text is cut, a secret across the cut does not survive in part', () => {
+    const out = redact(`${'x '.repeat(MAX_TEXT)}${JWT}`);
+    expect(out.length).toBeLessThan(MAX_TEXT + 40);
+    expect(out).toContain('cut at');
+    expect(out).not.toContain('eyJ');
+    const slow = Date.now();
+    redact('eyJ'.repeat(1_000_000));
+    redact(`?${'='.repeat(1_000_000)}`);
+    expect(Date.now() - slow).toBeLessThan(2000);
+  });
+});
+
+describe('every RealtimeError passes through it', () => {
+  it('message, stack, util.inspect and JSON.stringify of each kind', () => {
+    rememberSecret('sk_test_base');
+    const text = `from https://h.example/x?token=sk_test_base and sk_test_base, Bearer ${JWT}`;
+    const errors: Error[] = [
+      new RealtimeError(text),
+      new AuthError(text, 401),
+      new ProtocolError(text),
+      new DecodeError(text, [text, text], { token: 'sk_test_base' }),
+      new DroppedMessageError(text, 'overflow', 'sk_test_base'),
+      new SpooledServerError(text, new Date(0)),
+    ];
+    for (const error of errors) {
+      const shown = everything(error);
+      expect(shown).not.toContain('sk_test_base');
+      expect(shown).not.toContain('eyJ');
+      expect(shown).toContain('https://h.example/x and ***, Bearer ***');
+    }
+    expect((errors[3] as DecodeError).value).toEqual({ token: 'sk_test_base' });
+    expect((errors[4] as DroppedMessageError).payload).toBe('sk_test_base');
+    expect(JSON.parse(JSON.stringify(errors[1]))).toEqual({ name: 'AuthError', message: 'from https://h.example/x and ***, Bearer ***', status: 401 });
+  });
+
+  it('a foreign cause chain (what undici and ws throw) is kept as a redacted copy of the same kind', () => {
+    rememberSecret('sk_cause_key');
+    const inner = Object.assign(new Error('connect ECONNREFUSED http://a:sk_cause_key@h/ sk_cause_key'), { code: 'ECONNREFUSED', input: 'http://h/?api_key=sk_cause_key' });
+    const aggregate = new AggregateError([new Error('sk_cause_key')], 'all failed sk_cause_key', { cause: inner });
+    const outer = new TypeError('Request cannot be constructed from a URL that includes credentials: http://u:sk_cause_key@h/ sk_cause_key', { cause: aggregate });
+    const error = new NetworkError('Could not connect.', { cause: outer });
+    expect(everything(error)).not.toContain('sk_cause_key');
+    expect(inspect(error, { depth: null })).not.toContain('sk_cause_key');
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect((error.cause as Error).cause).toBeInstanceOf(AggregateError);
+    const copied = ((error.cause as Error).cause as Error).cause as Error & { code?: string };
+    expect(copied.code).toBe('ECONNREFUSED');
+    expect(copied.message).toBe('connect ECONNREFUSED http://h/ ***');
+    // The original objects are left as they were.
+    expect(outer.message).toContain('sk_cause_key');
+  });
+
+  it('a cause that throws when read, or a cycle, cannot break the error', () => {
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'message', { get: () => { throw new Error('boom'); } });
+    expect((new NetworkError('m', { cause: hostile }).cause as Error).message).toBe('(a cause that could not be read)');
+    const a = new Error('a') as Error & { cause?: unknown };
+    a.cause = new Error('b', { cause: a });
+    let depth = 0;
+    for (let cause: unknown = new NetworkError('m', { cause: a }).cause; cause !== undefined; cause = (cause as Error).cause) depth += 1;
+    expect(depth).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('previews are bounded and cannot throw', () => {
+  it('a 6,000-deep array, a deep object, a huge string, a throwing getter and toJSON, a cycle', () => {
+    const deep = JSON.parse(`${'['.repeat(6000)}${']'.repeat(6000)}`) as unknown;
+    const deepObject = JSON.parse(`${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}`) as unknown;
+    const hostile = { get boom() { throw new Error('getter'); }, toJSON() { throw new Error('toJSON'); } };
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(preview(deep)).toBe('[[[[…]]]]');
+    expect(preview(deepObject)).toBe('{"a":{"a":{"a":{…}}}}');
+    expect(preview('x'.repeat(10_000_000)).length).toBeLessThanOrEqual(40);
+    expect(preview(hostile, 100)).toBe('{"boom":(a getter),"toJSON":(a function)}');
+    expect(preview(cycle)).toBe('{"a":1,"self":{"a":1,"self":{"a":1,"s...');
+    expect(preview(undefined)).toBe('nothing');
+  });
+});
