@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import { type Observable, lastValueFrom } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { type RealtimeError, sse, webSocket } from '../../src';
 import { miosaEvents } from '../../src/miosa';

@@ -2,7 +2,7 @@ import { Observable, type Observer, type SchedulerLike, type Subscriber, type Su
 import { Backoff, type BackoffOptions } from './backoff';
 import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
-import { isAuthError } from './errors';
+import { isAuthError, isRealtimeError } from './errors';
 import type { ConnectionState } from './state';
 
 /**
@@ -26,6 +26,12 @@ export interface AttemptSink<T> {
   ended(): void;
   /** The attempt failed; `error` says how. */
   failed(error: unknown): void;
+  /**
+   * The app's own code (a headers or URL function) threw `error`: the stream ends with it as it is,
+   * never retried, since the same code would throw again. A RealtimeError thrown through such a
+   * function (the Spooled client's credential exchange) is a failure like any other: the policy decides.
+   */
+  appFailed(error: unknown): void;
   /** The server said there is nothing more (SSE 204, a finished job): complete, never reconnect. */
   done(): void;
 }
@@ -178,7 +184,7 @@ class Loop<T> {
   }
 
   /** Called once per attempt, when it is over. */
-  settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed', error?: unknown): void {
+  settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     if (this.current !== run || this.closed) return;
     this.current = undefined;
     if (run.healthy()) {
@@ -186,6 +192,10 @@ class Loop<T> {
       this.refreshed = false;
     }
     if (outcome === 'done') return this.finish();
+    if (outcome === 'app') {
+      this.lastError = asError(error);
+      return this.finish(error);
+    }
     if (outcome === 'ended') {
       if (!this.backoff || this.options.endOfStream === 'complete') return this.finish();
       return this.waitThenRun(this.backoff.afterEnd());
@@ -287,6 +297,11 @@ class Run<T> implements AttemptSink<T> {
     this.end('done');
   }
 
+  appFailed(error: unknown): void {
+    if (isRealtimeError(error)) this.failed(error);
+    else this.end('app', error);
+  }
+
   /** Whether this connection proved itself: it delivered a value, or stayed up `resetAfter`. */
   healthy(): boolean {
     if (this.delivered) return true;
@@ -308,7 +323,7 @@ class Run<T> implements AttemptSink<T> {
     this.releaseNow();
   }
 
-  private end(outcome: 'ended' | 'done' | 'failed', error?: unknown): void {
+  private end(outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     if (this.over) return;
     this.over = true;
     this.releaseNow();

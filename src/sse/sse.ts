@@ -4,7 +4,7 @@ import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError
 import { checkHeaders, checkUrl, fetchWithinOrigin, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration } from '../core/limits';
-import { type HeadersContext, type HeadersOption, resolveHeaders } from '../core/headers';
+import { type HeadersOption, resolveHeaders } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
@@ -142,8 +142,14 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         idleError ?? (controller.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause }));
 
       const run = async (): Promise<void> => {
-        const headers = await requestHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh }, lastEventId);
+        let own: Readonly<Record<string, string>>;
+        try {
+          own = await resolveHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh });
+        } catch (error) {
+          return sink.appFailed(error);
+        }
         if (sink.closed) return;
+        const headers = requestHeaders(own, lastEventId);
         warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
         // The watch bounds the wait for the response headers, then every wait for a chunk.
         if (idleTimeout > 0) {
@@ -254,15 +260,10 @@ function oversized(where: string, maxEventSize: number): ProtocolError {
 /** Headers that may follow a redirect to another origin: they carry nothing of the app's. */
 const SAFE_ACROSS_ORIGINS = ['accept', 'last-event-id'];
 
-async function requestHeaders(
-  option: HeadersOption | undefined,
-  context: HeadersContext,
-  lastEventId: string,
-): Promise<Record<string, string>> {
+function requestHeaders(own: Readonly<Record<string, string>>, lastEventId: string): Record<string, string> {
   // Only CORS-safelisted headers by default: a cross-origin stream then needs no preflight, like EventSource.
   // The request's `cache: 'no-store'` replaces a Cache-Control header.
   const headers: Record<string, string> = { accept: 'text/event-stream' };
-  const own = await resolveHeaders(option, context);
   rememberHeaders(own);
   for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
   checkHeaders(headers);

@@ -141,11 +141,14 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headers ?? {});
     else {
       const context = { attempt: sink.attempt, refresh: sink.refresh };
-      // A URL or headers function that throws (say, a token fetch that failed) goes through the retry policy.
-      Promise.all([typeof url === 'function' ? url(context) : url, resolveHeaders(headers, context)]).then(
-        ([resolvedUrl, resolved]) => open(String(resolvedUrl), resolved),
-        (error: unknown) => sink.failed(error),
-      );
+      // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError
+      // from one (the Spooled client's token exchange) goes through the retry policy.
+      Promise.resolve()
+        .then(() => Promise.all([typeof url === 'function' ? url(context) : url, resolveHeaders(headers, context)]))
+        .then(
+          ([resolvedUrl, resolved]) => open(String(resolvedUrl), resolved),
+          (error: unknown) => sink.appFailed(error),
+        );
     }
 
     return () => {
