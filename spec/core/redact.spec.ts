@@ -38,7 +38,7 @@ describe('the redaction point', () => {
   });
 
   it('leaves prose alone: question marks, a word after "bearer", our own messages', () => {
-    const message = 'https://a.example/x redirected more than 20 times (a redirect loop?). Check the token or API key: a bearer token.';
+    const message = 'https://a.example/x redirected more than 20 times (a redirect loop?). Check the token or API key: a bearer token. A JWT: if so.';
     expect(redact(message)).toBe(message);
   });
 
