@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { AuthError, DecodeError, DroppedMessageError, NetworkError, ProtocolError, RealtimeError } from '../../src';
 import { SpooledServerError } from '../../src/spooled';
 import { MAX_TEXT, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
@@ -99,6 +100,16 @@ describe('every RealtimeError passes through it', () => {
     expect(copied.message).toBe('connect ECONNREFUSED http://h/ ***');
     // The original objects are left as they were.
     expect(outer.message).toContain('sk_cause_key');
+  });
+
+  it('an error from another realm (a vm context, an iframe) and a DOMException keep their kind', () => {
+    rememberSecret('sk_realm_key');
+    const foreign = runInNewContext("new TypeError('bad sk_realm_key')") as Error;
+    expect(foreign).not.toBeInstanceOf(Error);
+    const copied = new NetworkError('m', { cause: foreign }).cause as Error;
+    expect([copied instanceof TypeError, copied.message]).toEqual([true, 'bad ***']);
+    const dom = new NetworkError('m', { cause: new DOMException('no sk_realm_key', 'DataCloneError') }).cause as DOMException;
+    expect([dom instanceof DOMException, dom.name, dom.message]).toEqual([true, 'DataCloneError', 'no ***']);
   });
 
   it('a cause that throws when read, or a cycle, cannot break the error', () => {

@@ -129,14 +129,18 @@ export function redactCause(cause: unknown, isOurs: (error: unknown) => boolean,
   if (depth >= MAX_CAUSES) return new Error('(further causes left out)');
   try {
     if (isOurs(cause)) return cause;
-    if (!(cause instanceof Error)) return new Error(`(a cause of type ${typeof cause}, not shown)`);
+    if (!isErrorLike(cause)) return new Error(`(a cause of type ${typeof cause}, not shown)`);
     const message = redact(String(cause.message));
+    const name = String(cause.name);
+    // By prototype, or by name for an error from another realm (a vm context, an iframe).
     const copy =
-      typeof AggregateError === 'function' && cause instanceof AggregateError
-        ? new AggregateError(Array.from(cause.errors.slice(0, MAX_FIELDS), (inner: unknown) => redactCause(inner, isOurs, depth + 1)), message)
-        : new (ERROR_KINDS.find((Kind) => cause instanceof Kind) ?? Error)(message);
+      cause instanceof AggregateError || (name === 'AggregateError' && Array.isArray((cause as AggregateError).errors))
+        ? new AggregateError(Array.from((cause as AggregateError).errors.slice(0, MAX_FIELDS), (inner: unknown) => redactCause(inner, isOurs, depth + 1)), message)
+        : isDomException(cause)
+          ? new DOMException(message, name)
+          : new (ERROR_KINDS.find((Kind) => cause instanceof Kind) ?? ERROR_KINDS.find((Kind) => Kind.name === name) ?? Error)(message);
     const hidden = (key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, configurable: true, enumerable: false });
-    if (String(cause.name) !== copy.name) hidden('name', redact(String(cause.name), 100));
+    if (name !== copy.name) hidden('name', redact(name, 100));
     hidden('stack', redact(String(cause.stack ?? `${copy.name}: ${message}`), 2 * MAX_TEXT));
     if ('cause' in cause) hidden('cause', redactCause(cause.cause, isOurs, depth + 1));
     for (const key of Object.keys(cause).slice(0, MAX_FIELDS)) {
@@ -148,6 +152,18 @@ export function redactCause(cause: unknown, isOurs: (error: unknown) => boolean,
   } catch {
     return new Error('(a cause that could not be read)');
   }
+}
+
+/** An Error of this realm or another one, or a DOMException (which is not an Error everywhere). */
+function isErrorLike(value: unknown): value is Error {
+  if (value instanceof Error) return true;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Error]' || tag === '[object DOMException]' || isDomException(value);
+}
+
+function isDomException(value: unknown): value is DOMException {
+  if (typeof DOMException !== 'function') return false;
+  return value instanceof DOMException || Object.prototype.toString.call(value) === '[object DOMException]';
 }
 
 function safeEncode(value: string): string {
