@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import * as t from 'io-ts';
 import { config, from, lastValueFrom, map, toArray } from 'rxjs';
 import { type DecodeError, type RealtimeError, decodeWith, sse, webSocket } from '../../src';
@@ -59,6 +61,26 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime() over %s', (trans
       expect(recording.values.map((event: SpooledEvent) => (event.type === 'job.created' ? event.data.jobId : event.type))).toEqual(['before', 'after']);
       expect(reported.map((error) => error.name)).toEqual(['DecodeError', 'DecodeError', 'DecodeError', 'DecodeError', 'DecodeError']);
       reported.forEach(expectBounded);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
+
+describe('a real Node process (the built package, no test runner catching anything)', () => {
+  it.each(['websocket', 'sse'] as const)('survives one 6,000-deep array sent to spooledRealtime().events$() over %s, and reads on', async (transport) => {
+    const server = await startScriptedSpooled([deepArray, created('after')]);
+    const script = `
+      const { spooledRealtime } = require(${JSON.stringify(join(__dirname, '../../dist/spooled/index.js'))});
+      const client = spooledRealtime({ baseUrl: ${JSON.stringify(server.url)}, apiKey: ${JSON.stringify(SCRIPT_API_KEY)}, transport: '${transport}', autoReconnect: false, linger: 0, logger: () => undefined });
+      client.errors$.subscribe((error) => console.log('skipped', error.name));
+      client.events$({ queueName: 'emails' }).subscribe({ next: (event) => console.log(event.type, event.data.jobId), complete: () => console.log('complete') });`;
+    try {
+      // Asynchronously: the server answering it lives in this process.
+      const result = await new Promise<{ code: number | null; output: string }>((resolve) =>
+        execFile(process.execPath, ['-e', script], { timeout: 20_000 }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) ?? null : 0, output: stdout + stderr })),
+      );
+      expect(result).toEqual({ code: 0, output: 'skipped DecodeError\njob.created after\ncomplete\n' });
     } finally {
       await server.close();
     }
