@@ -160,6 +160,31 @@ describe('policies and loggers', () => {
     expect(error).toBe(bug);
   });
 
+  it('a diagnostics observer that throws is reported, and the stream carries on', async () => {
+    const server = await sseServer();
+    const bug = new AppBug('diagnostics');
+    try {
+      const recording = record(sse(`${server.url}/e`, { diagnostics: { next: () => { throw bug; } } }));
+      await recording.next(3);
+      recording.subscription.unsubscribe();
+      await until(() => unhandled.length > 0, 'the report');
+      expect(unhandled.every((error) => error === bug)).toBe(true);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a thrown value whose own toString throws still ends the stream with it, and diagnostics describe it', async () => {
+    const hostile = { toString: () => { throw new Error('toString'); } };
+    const seen: (Error | undefined)[] = [];
+    const error = await lastValueFrom(
+      sse('http://127.0.0.1:9/e', { headers: () => { throw hostile; }, diagnostics: { next: (d) => seen.push(d.lastError) } }),
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBe(hostile);
+    expect(seen.at(-1)?.message).toBe('{"toString":(a function)}');
+  });
+
   it.each(['websocket', 'sse'] as const)('a Spooled logger that throws is reported, and the events still arrive (%s)', async (transport) => {
     const at = '2026-01-05T10:00:00Z';
     const server = await startScriptedSpooled([1, 2].map((n) => ({ type: 'JobCreated', data: { job_id: `j${n}`, queue_name: 'emails', priority: 1, timestamp: at } })));

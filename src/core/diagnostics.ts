@@ -1,3 +1,4 @@
+import { preview } from './preview';
 import type { ConnectionState } from './state';
 
 /**
@@ -46,7 +47,8 @@ export const IDLE_DIAGNOSTICS: ConnectionDiagnostics = { state: 'disconnected', 
 
 /** The error as a UI can show it. @internal */
 export function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  // A bounded preview, never String(): a thrown value's own toString may throw or cost anything.
+  return error instanceof Error ? error : new Error(typeof error === 'string' ? error.slice(0, 2000) : preview(error, 200));
 }
 
 /** Whether two reports say the same. @internal */
