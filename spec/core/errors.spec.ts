@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { AuthError, NetworkError, RealtimeError, RequestError, isAuthError, isNetworkError, isRealtimeError, isRequestError } from '../../src';
+import { AuthError, HttpError, NetworkError, RealtimeError, RequestError, TimeoutError, isAuthError, isNetworkError, isRealtimeError, isRequestError, isTransientError } from '../../src';
 
 describe('error guards work across copies of the library, without a list of names', () => {
   it('recognise an error made by another copy (same registered brand, another class)', () => {
@@ -24,5 +24,21 @@ describe('error guards work across copies of the library, without a list of name
   it('keep the brand off each instance, so logs stay clean', () => {
     expect(inspect(new NetworkError('lost'))).not.toContain('rx-realtime.error');
     expect(Object.getOwnPropertySymbols(new NetworkError('lost'))).toEqual([]);
+  });
+});
+
+describe('isTransientError', () => {
+  it('retries 408, 429 and every 5xx, and no other status', () => {
+    const transient = (status: number) => isTransientError(new HttpError(`status ${status}`, status));
+    expect([408, 429, 500, 502, 503, 599].map(transient)).toEqual([true, true, true, true, true, true]);
+    expect([400, 401, 403, 404, 409, 499, 204, 301].map(transient)).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('retries network failures and timeouts, never other errors', () => {
+    expect(isTransientError(new NetworkError('reset'))).toBe(true);
+    expect(isTransientError(new TimeoutError('stalled', 1_000))).toBe(true);
+    expect(isTransientError(new AuthError('refused', 401))).toBe(false);
+    expect(isTransientError(new Error('app'))).toBe(false);
+    expect(isTransientError(undefined)).toBe(false);
   });
 });
