@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { bundleForPage, launchChromium } from '../helpers/chromium';
 import { until } from '../helpers/observe';
 
-const ROOT = join(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const STREAM = '/api/v1/events/stream';
 
 interface Probe {
@@ -15,22 +11,6 @@ interface Probe {
   states: string[];
   leader: boolean;
   error: string | undefined;
-}
-
-/** The page script, bundled from the built package (dist/) as an app's bundler would. */
-async function bundlePage(): Promise<string> {
-  expect(existsSync(join(ROOT, 'dist/index.mjs')) ? 'built' : 'dist/ is missing: run `npm run build` first').toBe('built');
-  const result = await build({
-    entryPoints: [join(__dirname, 'tabs-page.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    alias: { 'rx-realtime': join(ROOT, 'dist/index.mjs'), 'rx-realtime/miosa': join(ROOT, 'dist/miosa/index.mjs') },
-  });
-  return result.outputFiles[0]!.text;
 }
 
 describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pages of one origin (via %s)', (via) => {
@@ -42,8 +22,7 @@ describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pa
   const arrivals: number[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
-    const script = await bundlePage();
+    const script = await bundleForPage(join(__dirname, 'tabs-page.ts'));
     server = await startReferenceServer({
       sseIds: true,
       replayOverlap: 3, // a resumed stream repeats the last 3 events before Last-Event-ID: the pages must drop them
@@ -61,7 +40,7 @@ describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pa
         return true;
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     clearInterval(ticker);

@@ -18,8 +18,9 @@ Commands:
   tail --miosa <baseUrl> --api-key msk_... [--computer <id>] [--type <glob>]
   demo [--seconds N] [--port N] [--drop-every N]
                                  the reference server with simulated traffic, the live dashboard, and a typed tail
-  serve [--port N] [--host H] [--simulate] [--generation 2025-12|2026] [--sse-ids]
-                                 run the reference server (Spooled and Miosa wires) until Ctrl-C
+  serve [--port N] [--host H] [--simulate] [--generation 2025-12|2026] [--sse-ids] [--cors]
+                                 run the reference server (Spooled and Miosa wires) until Ctrl-C;
+                                 --cors lets pages of other origins in (preflights, any WebSocket Origin)
   help                           show this text
 
 Connection states and retries go to stderr. Exit status: 0 when the stream ends or on Ctrl-C,
@@ -98,10 +99,11 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
           simulate: { type: 'boolean', default: false },
           generation: { type: 'string', default: '2026' },
           'sse-ids': { type: 'boolean', default: false },
+          cors: { type: 'boolean', default: false },
         },
       });
       if (values.generation !== '2026' && values.generation !== '2025-12') throw new UsageError('--generation is 2025-12 or 2026');
-      const server = await serve({ port: port(values.port), host: values.host, simulate: values.simulate, generation: values.generation, sseIds: values['sse-ids'], out: io.out });
+      const server = await serve({ port: port(values.port), host: values.host, simulate: values.simulate, generation: values.generation, sseIds: values['sse-ids'], cors: values.cors, out: io.out });
       await new Promise((resolve) => stop.signal.addEventListener('abort', resolve));
       await server.close();
       return 0;

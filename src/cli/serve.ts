@@ -6,6 +6,8 @@ export interface ServeOptions {
   readonly simulate: boolean;
   readonly generation: SpooledGeneration;
   readonly sseIds: boolean;
+  /** Answer CORS preflights and accept WebSocket upgrades from any Origin. */
+  readonly cors: boolean;
   readonly out: NodeJS.WritableStream;
 }
 
@@ -17,10 +19,11 @@ export async function serve(options: ServeOptions): Promise<ReferenceServer> {
     simulate: options.simulate,
     generation: options.generation,
     sseIds: options.sseIds,
+    cors: options.cors,
   });
   options.out.write(
     [
-      `rx-realtime reference server (Spooled ${options.generation}${options.simulate ? ', simulating traffic' : ''})`,
+      `rx-realtime reference server (Spooled ${options.generation}${options.simulate ? ', simulating traffic' : ''}${options.cors ? ', CORS for any origin' : ''})`,
       `  Spooled   ${server.url}          key ${server.spooled.apiKey}`,
       `            ${server.wsUrl}/api/v1/ws`,
       `  Miosa     ${server.miosa.baseUrl}   key ${server.miosa.apiKey}`,

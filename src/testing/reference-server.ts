@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { pathOf, sendJson, sendText } from './http';
@@ -49,6 +50,16 @@ export interface ReferenceServerOptions {
   readonly sseIds?: boolean;
   /** Start the job simulator at once. @default false */
   readonly simulate?: boolean | SimulatorOptions;
+  /**
+   * Serve pages of other origins: answer CORS preflights (`OPTIONS`, allowing `Authorization`,
+   * `Last-Event-ID`, `X-API-Key` and `Content-Type`, cached 10 min), add
+   * `Access-Control-Allow-Origin: *` and `Access-Control-Expose-Headers: retry-after` to every answer,
+   * and accept WebSocket upgrades from any `Origin`. Without it, an upgrade from a page of another
+   * site is refused with 403; the server's own origin, pages on loopback hosts (`localhost`,
+   * `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no `Origin` (Node) are let in.
+   * @default false
+   */
+  readonly cors?: boolean;
   /** Extra routes, tried before everything else (e.g. to serve a page on the same origin); return true when handled. */
   readonly handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
@@ -174,7 +185,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<Socket>();
 
+  const cors = options.cors ?? false;
   const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    // Before the faults: a preflight is the browser's, not a request a test means to fail.
+    if (cors && handleCors(request, response)) return;
     await holdBack(context);
     const failure = context.faults.takeFailure();
     if (failure) {
@@ -197,6 +211,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return refuseUpgrade(socket, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
+    if (!upgradeOriginAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
     if (!handleSpooledUpgrade(context, wss, request, socket, head)) refuseUpgrade(socket, 404, 'Not found');
   };
 

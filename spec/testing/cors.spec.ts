@@ -1,0 +1,90 @@
+import WebSocket from 'ws';
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+
+const PAGE = 'http://app.example:4200';
+const timing = { healthInterval: 30, keepalive: 1000, wsPingInterval: 60_000 };
+let server: ReferenceServer;
+afterEach(() => server?.close());
+
+const preflight = (path: string, headers: string) =>
+  fetch(`${server.url}${path}`, {
+    method: 'OPTIONS',
+    headers: { origin: PAGE, 'access-control-request-method': 'GET', 'access-control-request-headers': headers },
+  });
+
+/** The status of a WebSocket upgrade to the Spooled endpoint sent with this Origin (0 when it opened). */
+function upgrade(origin: string | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${server.wsUrl}/api/v1/ws?api_key=${server.spooled.apiKey}`, origin === undefined ? {} : { origin });
+    socket.once('open', () => (socket.close(), resolve(0)));
+    socket.once('unexpected-response', (_request, response) => (resolve(response.statusCode ?? -1), socket.terminate()));
+    socket.once('error', () => undefined);
+  });
+}
+
+describe('reference server with cors: true', () => {
+  beforeEach(async () => {
+    server = await startReferenceServer({ cors: true, timing });
+  });
+
+  it('answers a preflight for the headers the clients send, and lets it be cached', async () => {
+    const response = await preflight('/api/v1/events', 'authorization, last-event-id');
+    expect(response.status).toBe(204);
+    expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+      'access-control-allow-headers': 'authorization, content-type, last-event-id, x-api-key',
+      'access-control-expose-headers': 'retry-after',
+      'access-control-max-age': '600',
+    });
+  });
+
+  it('lets any origin read streams, JSON answers and errors (Retry-After included); a preflight consumes no injected failure', async () => {
+    const stream = await fetch(`${server.url}/api/v1/events`, { headers: { origin: PAGE, authorization: `Bearer ${server.spooled.apiKey}` } });
+    expect([stream.status, stream.headers.get('content-type'), stream.headers.get('access-control-allow-origin')]).toEqual([200, 'text/event-stream', '*']);
+    await stream.body?.cancel();
+    const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { origin: PAGE }, body: JSON.stringify({ api_key: server.spooled.apiKey }) });
+    expect([login.status, login.headers.get('access-control-allow-origin')]).toEqual([200, '*']);
+    const refused = await fetch(`${server.url}/api/v1/events`, { headers: { origin: PAGE } });
+    expect([refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([401, '*']);
+
+    server.faults.failNext(1, { status: 503, retryAfter: 2 });
+    expect((await preflight('/api/v1/events', 'authorization')).status).toBe(204);
+    const busy = await fetch(`${server.url}/api/v1/events`, { headers: { origin: PAGE } });
+    expect([busy.status, busy.headers.get('access-control-allow-origin'), busy.headers.get('access-control-expose-headers'), busy.headers.get('retry-after')]).toEqual([
+      503,
+      '*',
+      'retry-after',
+      '2',
+    ]);
+  });
+
+  it('accepts WebSocket upgrades from any Origin', async () => {
+    expect(await upgrade(PAGE)).toBe(0);
+    expect(await upgrade(undefined)).toBe(0);
+  });
+});
+
+describe('reference server without cors', () => {
+  beforeEach(async () => {
+    server = await startReferenceServer({ timing });
+  });
+
+  it('answers no preflight and sends no CORS header', async () => {
+    const response = await preflight('/api/v1/events', 'authorization');
+    expect(response.ok).toBe(false);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const stream = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` } });
+    expect(stream.headers.get('access-control-allow-origin')).toBeNull();
+    await stream.body?.cancel();
+  });
+
+  it('refuses a WebSocket upgrade from a page of another site with 403; lets in its own origin, loopback pages and clients that send none', async () => {
+    expect(await upgrade(PAGE)).toBe(403);
+    expect(await upgrade('https://localhost.example.com')).toBe(403);
+    expect(await upgrade('null')).toBe(403);
+    expect(await upgrade(server.url)).toBe(0);
+    expect(await upgrade('http://localhost:4200')).toBe(0);
+    expect(await upgrade(undefined)).toBe(0);
+  });
+});

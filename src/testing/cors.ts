@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Request headers a page on another origin may send: those of the Spooled and Miosa clients and of
+ * `sse()` (WHATWG Fetch: `authorization` and `last-event-id` are not CORS-safelisted, and
+ * `content-type: application/json` is not either, so each needs the preflight's consent).
+ */
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'last-event-id', 'x-api-key'] as const;
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+/** Seconds a browser may reuse a preflight's answer (Chromium caps it at 7200). */
+const MAX_AGE = 600;
+
+/**
+ * With `cors`, every answer says any origin may read it (`Access-Control-Allow-Origin: *`: no
+ * credentials mode, which neither client uses) and may read `Retry-After` (not a CORS-safelisted
+ * response header). Answers a preflight itself; true when it did.
+ */
+export function handleCors(request: IncomingMessage, response: ServerResponse): boolean {
+  response.setHeader('access-control-allow-origin', '*');
+  response.setHeader('access-control-expose-headers', 'retry-after');
+  if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return false;
+  response.writeHead(204, {
+    'access-control-allow-methods': ALLOWED_METHODS,
+    'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(', '),
+    'access-control-max-age': String(MAX_AGE),
+  });
+  response.end();
+  return true;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether a WebSocket upgrade may go on. CORS does not apply to WebSocket: a browser sends the page's
+ * `Origin` and leaves the check to the server (RFC 6455 10.2). Without `cors`, the server's own
+ * origin, a page served from this machine (a dev server such as `ng serve` on another loopback port,
+ * or its proxy), and clients that send none (Node) get through; pages of other sites do not, so a
+ * site open in the developer's browser cannot reach the server. With `cors`, any origin.
+ */
+export function upgradeOriginAllowed(request: IncomingMessage, cors: boolean): boolean {
+  const origin = request.headers.origin;
+  if (cors || origin === undefined) return true;
+  try {
+    const page = new URL(origin);
+    return page.host === request.headers.host || LOOPBACK.has(page.hostname);
+  } catch {
+    return false; // `null` (a sandboxed page, a file) or garbage
+  }
+}
