@@ -16,18 +16,20 @@ import { type Observable, Subject, share } from 'rxjs';
 import WebSocket from 'ws';
 import { type ConnectionState, ofType, sse, typeRouter, webSocket } from 'rx-realtime';
 import { type SpooledRealtime, spooledRealtime } from 'rx-realtime/spooled';
+import { bundleForPage, launchChromium } from '../helpers/chromium';
+import type { BrowserBench } from './browser-page';
 import { memoryFetch } from './memory-fetch';
 
 const quick = process.argv.includes('--quick');
-/** `--only memory,bundle` runs just those cases (sse, ws, fanout, memory, bundle, reconnect) and writes nothing. */
+/** `--only memory,bundle` runs just those cases (sse, ws, fanout, memory, bundle, reconnect, browser) and writes nothing. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /** `--in-memory` runs the SSE cases over a fetch that answers from memory (no sockets) and writes nothing. */
 const inMemory = process.argv.includes('--in-memory');
 const write = !quick && !only && !inMemory && !process.argv.includes('--no-write');
 const runs = (name: string): boolean => !only || only.includes(name);
 const SIZES = quick
-  ? { events: 2_000, messages: 2_000, fanout: 20_000, streams: 20, rounds: 1, warmup: 0, reconnects: 1 }
-  : { events: 200_000, messages: 200_000, fanout: 1_000_000, streams: 1_000, rounds: 9, warmup: 1, reconnects: 7 };
+  ? { events: 2_000, messages: 2_000, fanout: 20_000, streams: 20, rounds: 1, warmup: 0, reconnects: 1, browserEvents: 2_000 }
+  : { events: 200_000, messages: 200_000, fanout: 1_000_000, streams: 1_000, rounds: 9, warmup: 1, reconnects: 7, browserEvents: 20_000 };
 
 interface Row {
   readonly case: string;
@@ -404,6 +406,34 @@ async function reconnectCase(base: string): Promise<void> {
   rows.push({ case: `reconnect, initialDelay ${delay} ms`, contender: 'drop → first event after it', value: Math.round(value * 10) / 10, unit: 'ms', target: atMost(value, delay + 50, `<= ${delay + 50} ms`, ' ms') });
 }
 
+// --- in Chromium ------------------------------------------------------------------------------------------
+
+/**
+ * sse() against the browser's own EventSource, and webSocket() against its own WebSocket, in one
+ * Chromium page on the bench server's origin, each followed by JSON.parse. Each run is timed inside
+ * the page; the contenders alternate round by round as everywhere else.
+ */
+async function browserCases(server: ChildProcess, base: string, wsBase: string): Promise<void> {
+  const n = SIZES.browserEvents;
+  server.send({ pageScript: await bundleForPage(join(__dirname, 'browser-page.ts')) });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/bench/`);
+    await page.waitForFunction(() => 'bench' in window);
+    const inPage = (name: keyof BrowserBench, url: string) => () =>
+      page.evaluate(([name, url, n]) => (window as unknown as { bench: BrowserBench }).bench[name](url, n), [name, url, n] as const);
+    const sseUrl = `${base}/n/${n}/stream`;
+    const sseResults = await compare({ 'EventSource + JSON.parse': inPage('eventSource', sseUrl), 'sse() + JSON.parse': inPage('sse', sseUrl) });
+    addSpeed(`Chromium: SSE, ${n} events`, sseResults, 'EventSource + JSON.parse', { 'sse() + JSON.parse': [0.8, '>= 0.80 of EventSource'] });
+    const wsUrl = `${wsBase}/n/${n}/socket?n=${n}`;
+    const wsResults = await compare({ 'WebSocket + JSON.parse': inPage('webSocket', wsUrl), 'webSocket() + JSON': inPage('rxWebSocket', wsUrl) });
+    addSpeed(`Chromium: WebSocket, ${n} messages`, wsResults, 'WebSocket + JSON.parse', { 'webSocket() + JSON': [0.9, '>= 0.90 of WebSocket'] });
+  } finally {
+    await browser.close();
+  }
+}
+
 // --- run ------------------------------------------------------------------------------------------------
 
 function table(): string {
@@ -453,6 +483,7 @@ async function main(): Promise<void> {
     if (runs('memory')) await memoryCase(base);
     if (runs('bundle')) await bundleCase();
     if (runs('reconnect')) await reconnectCase(base);
+    if (runs('browser')) await browserCases(child, base, `ws://127.0.0.1:${port}`);
   } finally {
     child.disconnect();
   }

@@ -8,6 +8,9 @@ import { WebSocketServer } from 'ws';
 import { EVENT_JSON, frameFor } from './payload';
 
 const BATCH = 500;
+/** The browser case's page script, sent by the parent over IPC: served at /bench/page.js. */
+let pageScript = '';
+process.on('message', (message: { pageScript?: string }) => void (message.pageScript !== undefined && (pageScript = message.pageScript)));
 
 /** How many events a request asks for: `/n/<count>/...` (so clients with fixed paths can ask too) or `?n=`. */
 function countOf(raw: string | undefined): number {
@@ -18,6 +21,9 @@ function countOf(raw: string | undefined): number {
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://x');
   const count = countOf(request.url);
+  // The page is served here, so the page and the streams share an origin (Chromium blocks a page it does not know the address of from reaching loopback).
+  if (url.pathname === '/bench/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(pageScript);
+  if (url.pathname === '/bench/') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title><script type="module" src="/bench/page.js"></script>');
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   if (url.pathname === '/idle') return void response.write(': open\n\n');
   if (url.pathname === '/drop') {
