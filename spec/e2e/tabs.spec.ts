@@ -91,7 +91,8 @@ describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pa
     }
     expect(await Promise.all(rest.map(async (page) => (await probe(page)).leader))).toEqual([true, false]);
     expect(streams).toHaveLength(2);
-    expect(server.faults.connections).toBe(1);
+    // The closed page's stream ends on the server when its socket closes, which a loaded machine may deliver late.
+    await until(() => server.faults.connections === 1, 'one stream on the server', 5000);
 
     // The follower first (nothing changes on the server), then the leader (no one is left to take over).
     for (const page of rest.reverse()) await page.close();
