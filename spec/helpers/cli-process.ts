@@ -35,9 +35,13 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
   const cli = startCli(args, options.env);
   if (options.stopWhen) {
     const stopWhen = options.stopWhen;
-    cli.child.stdout.on('data', () => {
-      if (stopWhen(cli.stdout())) cli.child.kill('SIGINT');
-    });
+    // Once: a second Ctrl-C ends the process the hard way, as in a terminal.
+    const check = () => {
+      if (!stopWhen(cli.stdout())) return;
+      cli.child.stdout.off('data', check);
+      cli.child.kill('SIGINT');
+    };
+    cli.child.stdout.on('data', check);
   }
   return cli.exit;
 }
