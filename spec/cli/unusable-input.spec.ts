@@ -27,6 +27,7 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
     ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs a http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],
+    ['a header the HTTP client manages itself', () => ['tail', events(), '--header', 'Transfer-Encoding: chunked'], '--header: The "transfer-encoding" header cannot be set', {}],
     ['a token beyond Latin-1', () => ['tail', events(), '--token', `${SECRET}\u2603`], '--token: The value of the "authorization" header cannot be sent', {}],
     ['a token with a line break, from RX_REALTIME_TOKEN', () => ['tail', events()], '--token: The value of the "authorization" header cannot be sent', { RX_REALTIME_TOKEN: `${SECRET}\n` }],
     ['a Last-Event-ID with a line break', () => ['tail', events(), '--last-event-id', `${SECRET}\n1`], '--last-event-id: The value of the "last-event-id" header cannot be sent', {}],
