@@ -72,7 +72,7 @@ describe('rx-realtime tail in front of a hostile server', () => {
     expect(line).not.toMatch(RAW_CONTROL);
     expect(line).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} {2}\\x1b]52;c;aGVsbG8=\\x07job\\u202e /);
     expect(line).toContain(' \\x1b[2J\\x1b[1;1Hcleared\\x9b31mred\\x7f\\u2066x\\u2069\tTab\\nforged line  #\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07');
-  });
+  }, 30_000);
 
   it('--json: the exact text comes back from the JSON, and no raw control character is written', async () => {
     const result = await runCli(['tail', `${server.url}/hostile`, '--json'], { stopWhen: oneLine });
@@ -80,7 +80,7 @@ describe('rx-realtime tail in front of a hostile server', () => {
     const line = result.stdout.split('\n')[0]!;
     expect(line).not.toMatch(RAW_CONTROL);
     expect(JSON.parse(line)).toEqual({ type, data, id });
-  });
+  }, 30_000);
 
   it('status lines: server-chosen text in an error message is escaped too', async () => {
     const result = await runCli(['tail', `${server.url}/hostile-head`]);
@@ -88,5 +88,5 @@ describe('rx-realtime tail in front of a hostile server', () => {
     expect(result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(result.stderr).toContain('» failed: ProtocolError:');
     expect(result.stderr).toContain('"text/\\x9b2jplain"');
-  });
+  }, 30_000);
 });

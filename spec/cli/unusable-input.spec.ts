@@ -45,5 +45,5 @@ describe('rx-realtime tail with input it cannot use', () => {
     expect(result.stderr).not.toContain(SECRET.slice(3));
     expect(requests).toBe(before);
     expect(server.faults.connections).toBe(0);
-  });
+  }, 30_000);
 });

@@ -22,13 +22,13 @@ describe('rx-realtime --help and --version', () => {
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
       for (const text of expected) expect(`${args}: ${result.stdout}`).toContain(text);
     }
-  });
+  }, 90_000);
 
   it('--version and -V print the package version', async () => {
     const [long, short] = await Promise.all([runCli(['--version']), runCli(['-V'])]);
     expect(long).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
     expect(short).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
-  });
+  }, 30_000);
 });
 
 describe('usage errors: exit status 2, one line saying what is wrong, then where help is', () => {
@@ -57,7 +57,7 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     expect(lines[0]).toMatch(/^rx-realtime: /);
     expect(lines[0]).toContain(message);
     expect(lines.slice(1)).toEqual([`Run '${command} --help' for usage.`, '']);
-  });
+  }, 30_000);
 
   it('no command: the overview on stderr, exit 2', async () => {
     const result = await runCli([]);
