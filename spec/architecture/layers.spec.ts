@@ -29,7 +29,7 @@ const packages: Record<string, RegExp> = {
   spooled: /^(rxjs|io-ts)$/,
   miosa: /^(rxjs)$/,
   angular: /^(rxjs|@angular\/core)$/,
-  cli: /^(rxjs|node:.*)$/,
+  cli: /^(rxjs|commander|node:.*)$/,
   testing: /^(node:.*|ws)$/,
 };
 

@@ -5,7 +5,7 @@ describe('rx-realtime serve', () => {
   it.each([false, true])('with cors %s answers preflights only when asked to, and says so', async (cors) => {
     let text = '';
     const out = new PassThrough().on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const server = await serve({ port: 0, host: '127.0.0.1', simulate: false, generation: '2026', sseIds: false, cors, out });
+    const server = await serve({ port: 0, host: '127.0.0.1', simulate: false, generation: '2026', sseIds: false, cors }, out);
     try {
       const response = await fetch(`${server.url}/api/v1/events`, {
         method: 'OPTIONS',

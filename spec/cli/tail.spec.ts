@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { join } from 'node:path';
 import { printer } from '../../src/cli/format';
 import { type TailOptions, tail } from '../../src/cli/tail';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { runCli } from '../helpers/cli-process';
 import { until } from '../helpers/observe';
 
 let server: ReferenceServer;
@@ -72,29 +71,15 @@ describe('rx-realtime tail', () => {
 });
 
 describe('the rx-realtime binary', () => {
-  const bin = join(__dirname, '../../dist/cli/index.js');
-  const exec = (args: string[], stopAfter?: (output: string) => boolean) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stopAfter?.(stdout)) child.kill('SIGINT');
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-
   it('tails until Ctrl-C and exits 0', async () => {
-    const result = await exec(['tail', `${server.url}/api/v1/events`, '--token', server.spooled.apiKey, '--json'], (out) => out.includes('\n'));
+    const result = await runCli(['tail', `${server.url}/api/v1/events`, '--token', server.spooled.apiKey, '--json'], { stopWhen: (out) => out.includes('\n') });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ type: 'system.health' });
   });
 
-  it('exits 2 with the usage on a bad command line', async () => {
-    const result = await exec(['tail', '--transport', 'carrier-pigeon', 'http://x']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^rx-realtime: --transport is sse or ws\n\nUsage:/);
+  it('takes the token from RX_REALTIME_TOKEN, so it need not be on the command line', async () => {
+    const result = await runCli(['tail', `${server.url}/api/v1/events`, '--json'], { env: { RX_REALTIME_TOKEN: server.spooled.apiKey }, stopWhen: (out) => out.includes('\n') });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ type: 'system.health' });
   });
 });

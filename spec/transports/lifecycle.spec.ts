@@ -147,6 +147,25 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     }
   });
 
+  it.each(['Connection', 'Keep-Alive', 'Transfer-Encoding', 'Upgrade', 'Expect'])(
+    "a %s header, which Node's fetch refuses: RequestError before any request, on both transports",
+    async (name) => {
+      http = await startServer((_request, response) => openStream(response));
+      // Why: fetch refuses it ("invalid connection header"…) with a TypeError that passes for a network failure.
+      await expect(globalThis.fetch(http.url, { headers: { [name]: 'x' } })).rejects.toMatchObject({ cause: { message: expect.stringContaining('header') } });
+      const viaSse = record(sse(http.url, { ...once, headers: { [name]: 'x' } }));
+      await viaSse.done;
+      expect(viaSse.error).toBeInstanceOf(RequestError);
+      expect((viaSse.error as Error).message).toContain(`"${name.toLowerCase()}" header cannot be set`);
+      expect(http.requests).toHaveLength(0);
+      ws = await startWsServer();
+      const viaWs = record(webSocket(ws.url, { ...once, headers: { [name]: 'x' } }).messages$);
+      await viaWs.done;
+      expect(viaWs.error).toBeInstanceOf(RequestError);
+      expect(ws.upgrades).toHaveLength(0);
+    },
+  );
+
   it('sse() with a custom fetch whose body is not a stream: RequestError, one call', async () => {
     let calls = 0;
     const fetch = (async () => {

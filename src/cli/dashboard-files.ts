@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join, resolve } from 'node:path';
-
-/** The package root, from `src/cli` and from `dist/cli` alike. */
-const ROOT = resolve(__dirname, '..', '..');
+import { join } from 'node:path';
+import { PACKAGE_ROOT as ROOT } from './package-root';
 
 const FILES: Readonly<Record<string, { path: string; type: string }>> = {
   '/': { path: join(ROOT, 'docs', 'dashboard', 'index.html'), type: 'text/html; charset=utf-8' },

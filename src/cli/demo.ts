@@ -1,9 +1,12 @@
+import type { Command } from 'commander';
 import { interval, skip } from 'rxjs';
 import { ofType } from '../index';
 import { spooledRealtime } from '../spooled';
 import { type ReferenceServer, startReferenceServer } from '../testing';
+import { port, seconds, secondsOrNever } from './arguments';
 import { dashboardRoutes } from './dashboard-files';
-import type { Printer } from './format';
+import { type Printer, printer } from './format';
+import type { CliContext } from './program';
 
 export interface DemoOptions {
   /** Stop after this many seconds; undefined runs until `signal` aborts. */
@@ -17,6 +20,20 @@ export interface DemoOptions {
   readonly signal: AbortSignal;
   /** Called once the server is up, with it (the browser test drives the page through it). */
   readonly onReady?: (server: ReferenceServer, dashboardUrl: string) => void;
+}
+
+/** The `demo` command's options. */
+export function demoCommand(command: Command, context: CliContext): Command {
+  return command
+    .summary('the reference server with simulated traffic, the live dashboard, and a typed tail')
+    .description('Start the reference server with simulated traffic, serve the live dashboard on it, and tail typed events in the terminal.')
+    .option('--seconds <n>', 'stop after this many seconds (default: run until Ctrl-C)', seconds)
+    .option('--port <n>', 'the port to listen on (0: any free one)', port, 0)
+    .option('--drop-every <n>', 'make the server drop every connection this often, in seconds, to show the recovery (0: never)', secondsOrNever, 15)
+    .action(async (options: { seconds?: number; port: number; dropEvery: number }) => {
+      await runDemo({ ...options, print: printer(context.out, context.err, { json: false }), out: context.out, signal: context.signal });
+      context.status = 0;
+    });
 }
 
 export interface DemoResult {
@@ -62,6 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   await new Promise<void>((resolve) => {
+    if (options.signal.aborted) return resolve();
     const timer = options.seconds === undefined ? undefined : setTimeout(resolve, options.seconds * 1000);
     options.signal.addEventListener('abort', () => {
       clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { terminalJson, terminalText } from './terminal-text';
+
 /** How events are printed: NDJSON for machines, or readable lines with optional colour for people. */
 export interface Printable {
   readonly type: string;
@@ -8,14 +10,18 @@ export interface Printable {
 
 export interface Printer {
   event(event: Printable): void;
-  /** A status line for stderr (state changes, retries). */
+  /** A status line for stderr (state changes, retries, failures). */
   status(text: string): void;
 }
 
 const paint = (code: number) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
 const plain = (text: string) => text;
 
-/** A printer for the given streams; colour only when stdout is a terminal and NO_COLOR is unset. */
+/**
+ * A printer for the given streams; colour only when stdout is a terminal and NO_COLOR is unset.
+ * Everything a server chose (type, data, id, the text of an error) is passed through terminalText
+ * (readable lines) or terminalJson (--json), so none of it can drive the terminal.
+ */
 export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, options: { json: boolean; color?: boolean }): Printer {
   const color = options.color ?? ((out as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR);
   const cyan = color ? paint(36) : plain;
@@ -24,15 +30,17 @@ export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, 
   return {
     event(event) {
       if (options.json) {
-        out.write(`${JSON.stringify({ type: event.type, data: event.data, ...(event.id ? { id: event.id } : {}), ...(event.time ? { time: event.time } : {}) })}\n`);
+        const line = JSON.stringify({ type: event.type, data: event.data, ...(event.id ? { id: event.id } : {}), ...(event.time ? { time: event.time } : {}) });
+        out.write(`${terminalJson(line)}\n`);
         return;
       }
       const clock = (event.time ?? new Date()).toISOString().slice(11, 23);
-      const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-      out.write(`${dim(clock)}  ${cyan(event.type.padEnd(18))} ${data}${event.id ? dim(`  #${event.id}`) : ''}\n`);
+      const data = terminalText(typeof event.data === 'string' ? event.data : String(JSON.stringify(event.data)));
+      const id = event.id ? dim(`  #${terminalText(event.id)}`) : '';
+      out.write(`${dim(clock)}  ${cyan(terminalText(event.type).padEnd(18))} ${data}${id}\n`);
     },
     status(text) {
-      err.write(`${yellow('»')} ${text}\n`);
+      err.write(`${yellow('»')} ${terminalText(text)}\n`);
     },
   };
 }

@@ -1,18 +1,40 @@
+import { type Command, Option } from 'commander';
 import { type ReferenceServer, type SpooledGeneration, startReferenceServer } from '../testing';
+import { port } from './arguments';
+import type { CliContext } from './program';
 
+/** What `rx-realtime serve` was asked for: one field per option. */
 export interface ServeOptions {
   readonly port: number;
   readonly host: string;
-  readonly simulate: boolean;
+  readonly simulate?: boolean;
   readonly generation: SpooledGeneration;
-  readonly sseIds: boolean;
+  readonly sseIds?: boolean;
   /** Answer CORS preflights and accept WebSocket upgrades from any Origin. */
-  readonly cors: boolean;
-  readonly out: NodeJS.WritableStream;
+  readonly cors?: boolean;
+}
+
+/** The `serve` command's options; each becomes a field of ServeOptions under its camelCase name. */
+export function serveCommand(command: Command, context: CliContext): Command {
+  return command
+    .summary('run the reference server (Spooled and Miosa wires) until Ctrl-C')
+    .description('Run the reference server, which speaks the Spooled and Miosa wires, until Ctrl-C.')
+    .option('--port <n>', 'the port to listen on (0: any free one)', port, 8080)
+    .option('--host <host>', 'the interface to listen on', '127.0.0.1')
+    .option('--simulate', 'generate job traffic')
+    .addOption(new Option('--generation <name>', 'the Spooled wire generation').choices(['2025-12', '2026']).default('2026'))
+    .option('--sse-ids', 'send ids on the Miosa SSE streams, so a stream can resume')
+    .option('--cors', 'let pages of other origins in (answer preflights, accept any WebSocket Origin)')
+    .action(async (options: ServeOptions) => {
+      const server = await serve(options, context.out);
+      if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+      await server.close();
+      context.status = 0;
+    });
 }
 
 /** `rx-realtime serve`: the reference server on a port, until stopped. */
-export async function serve(options: ServeOptions): Promise<ReferenceServer> {
+export async function serve(options: ServeOptions, out: NodeJS.WritableStream): Promise<ReferenceServer> {
   const server = await startReferenceServer({
     port: options.port,
     host: options.host,
@@ -21,7 +43,7 @@ export async function serve(options: ServeOptions): Promise<ReferenceServer> {
     sseIds: options.sseIds,
     cors: options.cors,
   });
-  options.out.write(
+  out.write(
     [
       `rx-realtime reference server (Spooled ${options.generation}${options.simulate ? ', simulating traffic' : ''}${options.cors ? ', CORS for any origin' : ''})`,
       `  Spooled   ${server.url}          key ${server.spooled.apiKey}`,

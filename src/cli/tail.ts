@@ -1,10 +1,14 @@
+import { type Command, Option } from 'commander';
 import { type Observable, map } from 'rxjs';
-import { type ConnectionState, ofType, sse, webSocket } from '../index';
-import { displayUrl } from '../core/redact';
+import { type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
+import { jsonOrText } from '../core/json-or-text';
+import { checkHeaders, checkUrl, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { spooledRealtime } from '../spooled';
-import { jsonOrText } from '../core/json-or-text';
-import type { Printable, Printer } from './format';
+import { collect, headerLines } from './arguments';
+import { type Printable, type Printer, printer } from './format';
+import type { CliContext } from './program';
+import { UsageError } from './usage-error';
 
 /** What `rx-realtime tail` was asked to do. */
 export interface TailOptions {
@@ -22,10 +26,67 @@ export interface TailOptions {
   readonly lastEventId?: string;
 }
 
-/** Streams until the source completes (exit 0), fails (exit 1, one line), or `signal` aborts (exit 0). */
+/** The `tail` command's arguments and options. */
+export function tailCommand(command: Command, context: CliContext): Command {
+  return command
+    .summary('stream an SSE or WebSocket endpoint, or the Spooled or Miosa API')
+    .description(
+      'Stream any SSE (http, https) or WebSocket (ws, wss) endpoint, or the Spooled or Miosa API through its typed client.\n' +
+        'Events go to stdout, one per line; connection states and retries go to stderr.',
+    )
+    .argument('[url]', 'an SSE (http, https) or WebSocket (ws, wss) endpoint')
+    .addOption(new Option('--transport <kind>', 'override the choice made from the URL scheme (with --spooled: the client transport)').choices(['sse', 'ws']))
+    .option('--type <glob>', 'keep only these event types (repeatable; * = any run of characters)', collect)
+    .option('--header <line>', "a request header 'Name: value' (repeatable; WebSocket upgrades too)", collect)
+    .addOption(new Option('--token <token>', 'sent as Authorization: Bearer <token>; never printed').env('RX_REALTIME_TOKEN'))
+    .addOption(new Option('--api-key <key>', 'the Spooled (sk_...) or Miosa (msk_...) API key; never printed').env('RX_REALTIME_API_KEY'))
+    .option('--last-event-id <id>', 'resume an SSE stream after this id')
+    .option('--json', 'one JSON object per line on stdout')
+    .option('--spooled <baseUrl>', 'use the typed Spooled client (with --queue, --job, --api-key or --token)')
+    .option('--miosa <baseUrl>', 'use the Miosa client (with --api-key msk_..., --computer)')
+    .option('--queue <name>', 'with --spooled: only this queue')
+    .option('--job <id>', 'with --spooled: only this job')
+    .option('--computer <id>', "with --miosa: one computer's events instead of the tenant stream")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  rx-realtime tail https://example.com/events --header 'Accept-Language: en' --type 'job.*'
+  RX_REALTIME_TOKEN=... rx-realtime tail wss://example.com/socket --json | jq .
+  RX_REALTIME_API_KEY=sk_... rx-realtime tail --spooled https://api.spooled.cloud --queue emails --type job.failed
+
+Prefer the environment variables to --token and --api-key: a command line is visible to every user of the machine (ps).`,
+    )
+    .action(async (url: string | undefined, flags: TailFlags) => {
+      const { type = [], header = [], json = false, ...rest } = flags;
+      const print = printer(context.out, context.err, { json });
+      context.status = await tail({ ...rest, url, types: type, headers: headerLines(header) }, print, context.signal);
+    });
+}
+
+interface TailFlags {
+  readonly transport?: 'sse' | 'ws';
+  readonly type?: readonly string[];
+  readonly header?: readonly string[];
+  readonly token?: string;
+  readonly apiKey?: string;
+  readonly lastEventId?: string;
+  readonly json?: boolean;
+  readonly spooled?: string;
+  readonly miosa?: string;
+  readonly queue?: string;
+  readonly job?: string;
+  readonly computer?: string;
+}
+
+/**
+ * Streams until the source completes (exit 0), fails (exit 1, one line), or `signal` aborts (exit 0).
+ * Throws a UsageError, before anything is sent, for a URL or header value the library would refuse.
+ */
 export function tail(options: TailOptions, print: Printer, signal: AbortSignal): Promise<number> {
   const source = events(options, print);
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve(0);
     const subscription = source.subscribe({
       next: (event) => print.event(event),
       error: (error: unknown) => {
@@ -42,12 +103,17 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
 }
 
 function events(options: TailOptions, print: Printer): Observable<Printable> {
+  const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
+  if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
+  if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
+  checkCredentials(options);
   const state = { next: (value: ConnectionState) => print.status(value) };
   const reconnect = { onRetry: (error: unknown, attempt: number, delay: number) => print.status(`retry ${attempt} in ${delay} ms (${(error as Error).message})`) };
   const filterTypes = <E extends { type: string }>(source: Observable<E>): Observable<E> =>
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
 
-  if (options.spooled) {
+  if (options.spooled !== undefined) {
+    usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
     const client = spooledRealtime({
       baseUrl: options.spooled,
       token: options.token,
@@ -62,9 +128,10 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
   }
-  if (options.miosa) {
+  if (options.miosa !== undefined) {
+    usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
     const apiKey = options.apiKey ?? options.token;
-    if (!apiKey) throw new UsageError('--miosa needs --api-key msk_...');
+    if (!apiKey) throw new UsageError('--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).');
     const client = miosaEvents({ apiKey, baseUrl: options.miosa, logger: (line) => print.status(line) });
     client.state$.subscribe(state);
     if (options.computer) {
@@ -73,16 +140,11 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
     return client.stream({ types: options.types }).pipe(map((event) => ({ type: event.type, data: jsonOrText(event.data) })));
   }
 
-  const url = options.url;
-  if (!url) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`not a URL: ${displayUrl(url)}`);
-  }
-  const headers = { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
+  const url = options.url!;
+  const parsed = usable(() => checkUrl(url, ['http:', 'https:', 'ws:', 'wss:'], 'tail'));
   const transport = options.transport ?? (parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? 'ws' : 'sse');
+  if (transport === 'sse') usable(() => checkUrl(url, ['http:', 'https:'], 'tail --transport sse'));
+  const headers = { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
   if (transport === 'ws') {
     const connection = webSocket<unknown, unknown>(url, { headers, reconnect, deserialize: jsonOrText });
     connection.state$.subscribe(state);
@@ -94,6 +156,24 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   );
 }
 
+/** Every header value the command line gives must be one HTTP can carry; the messages name the option, never the value. */
+function checkCredentials(options: TailOptions): void {
+  usable(() => checkHeaders(options.headers), '--header');
+  if (options.token !== undefined) usable(() => checkHeaders({ authorization: `Bearer ${options.token}` }), '--token');
+  if (options.apiKey !== undefined) usable(() => checkHeaders({ 'x-api-key': options.apiKey! }), '--api-key');
+  if (options.lastEventId !== undefined) usable(() => checkHeaders({ 'last-event-id': utf8HeaderValue(options.lastEventId!) }), '--last-event-id');
+}
+
+/** Runs one of the library's own request checks: what it would refuse is a usage error, not ten retries. */
+function usable<T>(check: () => T, option?: string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (isRequestError(error)) throw new UsageError(option ? `${option}: ${error.message}` : error.message);
+    throw error;
+  }
+}
+
 function toPrintable(message: unknown): Printable {
   if (typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string') {
     const { type, ...rest } = message as { type: string; data?: unknown };
@@ -101,6 +181,3 @@ function toPrintable(message: unknown): Printable {
   }
   return { type: 'message', data: message };
 }
-
-/** A mistake in how the command was called (exit 2, with the usage text). */
-export class UsageError extends Error {}

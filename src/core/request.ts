@@ -30,13 +30,20 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+// Connection-specific fields (RFC 9110 7.6.1) and Expect: the HTTP client manages them itself. Node's fetch (undici)
+// throws on each, which would look like a network failure and be retried; browsers drop them silently.
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
+
 /**
- * Checks request headers before fetch sees them, so a value HTTP cannot carry fails at once with a
- * RequestError that names the header but never shows its value (fetch's own TypeError quotes it). @internal
+ * Checks request headers before fetch sees them, so a header HTTP or fetch cannot carry fails at once
+ * with a RequestError that names the header but never shows its value (fetch's own TypeError quotes it). @internal
  */
 export function checkHeaders(headers: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new RequestError(`"${name.slice(0, 40)}" is not a valid HTTP header name (RFC 9110 5.1).`);
+    if (CONNECTION_SPECIFIC.has(name.toLowerCase())) {
+      throw new RequestError(`The "${name}" header cannot be set: the HTTP client manages it for each connection (RFC 9110 7.6.1).`);
+    }
     if (typeof value !== 'string' || !SENDABLE_VALUE.test(value)) {
       throw new RequestError(`The value of the "${name}" header cannot be sent: HTTP takes no line breaks, NUL or characters beyond Latin-1 in a header (RFC 9110 5.5).`);
     }

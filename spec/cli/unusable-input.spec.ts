@@ -1,0 +1,49 @@
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { runCli } from '../helpers/cli-process';
+
+// A URL or header value the library would refuse is a usage error at once: exit 2, one line that shows
+// no secret, and not one request sent (before, a refused scheme was exit 1 and a bad --spooled URL was
+// retried until the retries ran out).
+
+const SECRET = 'sk_live_0123456789abcdef';
+let server: ReferenceServer;
+let requests = 0;
+beforeAll(async () => {
+  server = await startReferenceServer({
+    handle: () => {
+      requests += 1;
+      return false;
+    },
+  });
+});
+afterAll(() => server.close());
+
+describe('rx-realtime tail with input it cannot use', () => {
+  const events = () => `${server.url}/api/v1/events`;
+  const host = () => new URL(server.url).host;
+  const cases: ReadonlyArray<readonly [string, () => readonly string[], string, Record<string, string>]> = [
+    ['a scheme it cannot stream', () => ['tail', `ftp://${host()}/events?token=${SECRET}`], 'tail needs a http or https or ws or wss URL; got ftp (ftp://127.0.0.1:', {}],
+    ['user:password@ in the URL', () => ['tail', `http://user:${SECRET}@${host()}/api/v1/events`], 'the URL carries credentials (user:password@)', {}],
+    ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
+    ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs a http or https URL; got ws', {}],
+    ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],
+    ['a header the HTTP client manages itself', () => ['tail', events(), '--header', 'Transfer-Encoding: chunked'], '--header: The "transfer-encoding" header cannot be set', {}],
+    ['a token beyond Latin-1', () => ['tail', events(), '--token', `${SECRET}\u2603`], '--token: The value of the "authorization" header cannot be sent', {}],
+    ['a token with a line break, from RX_REALTIME_TOKEN', () => ['tail', events()], '--token: The value of the "authorization" header cannot be sent', { RX_REALTIME_TOKEN: `${SECRET}\n` }],
+    ['a Last-Event-ID with a line break', () => ['tail', events(), '--last-event-id', `${SECRET}\n1`], '--last-event-id: The value of the "last-event-id" header cannot be sent', {}],
+    ['a --spooled base URL of another scheme', () => ['tail', '--spooled', `ftp://${host()}`, '--api-key', SECRET], '--spooled needs a http or https URL; got ftp', {}],
+    ['a --miosa base URL with user:password@', () => ['tail', '--miosa', `http://me:${SECRET}@${host()}/api/v1`, '--api-key', 'msk_x'], '--miosa: the URL carries credentials', {}],
+    ['an API key with a line break', () => ['tail', '--spooled', server.url, '--api-key', `${SECRET}\n`], '--api-key: The value of the "x-api-key" header cannot be sent', {}],
+  ];
+
+  it.each(cases)('%s: exit 2 at once, one line without the secret, no request', async (_what, args, message, env) => {
+    const before = requests;
+    const result = await runCli(args(), { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([expect.stringContaining(message), "Run 'rx-realtime tail --help' for usage.", '']);
+    expect(result.stderr).not.toContain(SECRET.slice(3));
+    expect(requests).toBe(before);
+    expect(server.faults.connections).toBe(0);
+  }, 30_000);
+});
