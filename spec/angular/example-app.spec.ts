@@ -104,6 +104,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     }
     await timed('install tarball', () => exec('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], WORK, env));
     productionOutput = await timed('ng build', () => ngBuild('production'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   }, 20 * MINUTE);
 
   afterAll(async () => {
@@ -121,8 +122,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
   it('renders the production build: the badge goes connected and job events arrive', async () => {
     const started = await startExampleServer();
     server = started.child;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-    const page = await browser.newPage();
+    const page = await browser!.newPage();
     const problems = watchConsole(page);
     await page.goto(started.url);
     await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
@@ -154,10 +154,15 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     await api.fail(job.id, 'smtp down');
     await api.claim(job.id);
     await api.fail(job.id, 'smtp down again');
+    await page.waitForFunction((id) => document.querySelectorAll(`#failures li[data-job="${id}"]`).length === 2, job.id, { timeout: 10_000 });
+    // More traffic after it: a list keyed by job id would now show Angular's duplicate-key check (NG0955) its repeat.
+    const other = await api.create('emails');
+    await api.claim(other.id);
+    await api.fail(other.id, 'mailbox full');
     const done = await api.create('reports');
     await api.claim(done.id);
     await api.complete(done.id);
-    await page.waitForFunction((id) => document.querySelectorAll(`#failures li[data-job="${id}"]`).length === 2, job.id, { timeout: 10_000 });
+    await page.waitForSelector(`#failures li[data-job="${other.id}"]`, { timeout: 10_000 });
     await page.waitForSelector(`#events li[data-type="job.completed"]:has-text("${done.id}")`, { timeout: 10_000 });
     const failures = await page.$$eval(`#failures li[data-job="${job.id}"]`, (items) => items.map((item) => item.textContent?.replace(/\s+/g, ' ').trim()));
     expect(failures).toEqual([expect.stringMatching(/smtp down again$/), expect.stringMatching(/smtp down$/)]);
