@@ -2,7 +2,8 @@
 // often its template runs (renders), and an afterEveryRender hook that counts the application's change detection
 // passes. The query string picks the app (`zone=1`: zone.js is loaded first and the app uses provideZoneChangeDetection)
 // and how the component gets its events (`via`):
-//   service  — SpooledRealtimeService.events$() (this library's zone handling)
+//   service  — SpooledRealtimeService.events$(filter) (this library's zone handling)
+//   late     — SpooledRealtimeService.events$() with the same filtering done afterwards, by an RxJS filter()
 //   client   — the bare client, subscribed from the component (in a zone app: inside the zone)
 //   wrapper  — the bare client through the `outsideZone()` wrapper the docs showed before issue 18
 import '@angular/compiler';
@@ -19,7 +20,7 @@ import {
   signal,
 } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { Observable } from 'rxjs';
+import { Observable, filter } from 'rxjs';
 import { SpooledRealtimeService, provideSpooledRealtime } from 'rx-realtime/angular';
 import { type SpooledEvent, spooledRealtime } from 'rx-realtime/spooled';
 
@@ -47,6 +48,7 @@ function events(): Observable<SpooledEvent> {
   const service = inject(SpooledRealtimeService);
   service.state$.subscribe((state) => (probe.state = state));
   if (via === 'service') return service.events$(FILTER);
+  if (via === 'late') return service.events$().pipe(filter((event) => event.type.startsWith('job.')));
   const client = spooledRealtime({ baseUrl: location.origin, apiKey: 'sk_test_reference' });
   inject(DestroyRef).onDestroy(() => client.close());
   client.state$.subscribe((state) => (probe.state = state));
