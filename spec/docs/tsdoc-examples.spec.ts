@@ -16,8 +16,8 @@ const ENTRIES: readonly { readonly source: string; readonly specifier: string }[
 /** What examples may use without importing, besides the public names of the entries above. */
 const ALWAYS: readonly { readonly specifier: string; readonly names: readonly string[] }[] = [
   { specifier: 'rxjs', names: ['Observable', 'BehaviorSubject', 'filter', 'map', 'take', 'share', 'takeUntil', 'catchError', 'EMPTY', 'throwError'] },
-  { specifier: '@angular/core', names: ['ApplicationConfig', 'Component', 'DOCUMENT', 'inject'] },
-  { specifier: '@angular/core/rxjs-interop', names: ['takeUntilDestroyed'] },
+  { specifier: '@angular/core', names: ['ApplicationConfig', 'DOCUMENT', 'computed', 'inject'] },
+  { specifier: '@angular/core/rxjs-interop', names: ['takeUntilDestroyed', 'toSignal'] },
 ];
 
 /**

@@ -43,9 +43,10 @@ export function provideMiosaEvents(config: MiosaEventsConfig): EnvironmentProvid
  *
  * @example
  * ```ts
- * @Component({ selector: 'app-computer', template: '{{ miosa.state() }}' })
+ * // In a component: fields are initialised in an injection context.
  * class ComputerStatus {
  *   protected readonly miosa = inject(MiosaEventsService);
+ *   protected readonly status = toSignal(this.miosa.subscribe('cmp_1').pipe(ofType('status_changed')));
  * }
  * ```
  */

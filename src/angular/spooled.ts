@@ -52,9 +52,10 @@ export function provideSpooledRealtime(config: SpooledRealtimeConfig): Environme
  *
  * @example
  * ```ts
- * @Component({ selector: 'app-state', template: '{{ spooled.state() }}' })
+ * // In a component: fields are initialised in an injection context.
  * class StateBadge {
  *   protected readonly spooled = inject(SpooledRealtimeService);
+ *   protected readonly label = computed(() => `Spooled: ${this.spooled.state()}`);
  * }
  * ```
  */
