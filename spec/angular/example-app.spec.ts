@@ -146,7 +146,10 @@ describe('examples/angular, built with the Angular CLI against the packed packag
 
     await page.click('#drop');
     await page.waitForSelector('#state[data-state="reconnecting"]', { timeout: 10_000 });
+    // The lifecycle line tells what the wait is for (the first attempt was the one the drop ended).
+    expect(await page.textContent('#lifecycle')).toMatch(/^attempt 2 in \d+\.\d s/);
     await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
+    expect(await page.getAttribute('#lifecycle', 'data-attempt')).toBe('2');
 
     const api = spooledApi(started.url);
     const job = await api.create('emails');

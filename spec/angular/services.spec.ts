@@ -73,6 +73,9 @@ describe('SpooledRealtimeService', () => {
     await until(() => service.state() === 'connected', 'the socket to open');
     server.faults.dropAll();
     await until(() => states.values.includes('reconnecting') && service.state() === 'connected', 'the reconnection');
+    // The lifecycle as a UI shows it: the second attempt, connected, nothing given up.
+    expect(service.diagnostics()).toMatchObject({ state: 'connected', attempt: 2, gaveUp: false });
+    expect((await firstValueFrom(service.diagnostics$)).attempt).toBe(2);
     const creating = setInterval(() => server.spooled.createJob('emails'), 20);
     await created.next(1);
     clearInterval(creating);
@@ -94,6 +97,7 @@ describe('SpooledRealtimeService', () => {
     expect(events.completed).toBe(false); // never completes: a template shows the empty initial state
     expect(service.state()).toBe('disconnected');
     expect(states.values).toEqual(['disconnected']);
+    expect(service.diagnostics()).toEqual({ state: 'disconnected', attempt: 0, failures: 0, gaveUp: false });
     injector.destroy();
     events.subscription.unsubscribe();
   });
@@ -118,6 +122,7 @@ describe('MiosaEventsService', () => {
     const [status] = await computer.next(1);
     expect(status).toMatchObject({ type: 'status_changed', computerId: 'cmp_1', data: { status: 'running' } });
 
+    expect(service.diagnostics()).toMatchObject({ state: 'connected', attempt: 1 });
     injector.destroy();
     expect([tenant.completed, computer.completed, service.state()]).toEqual([true, true, 'disconnected']);
     await until(() => server.faults.connections === 0, 'the streams to close');

@@ -1,46 +1,73 @@
-import { DestroyRef, NgZone, PLATFORM_ID, type Signal, inject, signal } from '@angular/core';
-import { BehaviorSubject, EMPTY, NEVER, Observable, defer } from 'rxjs';
+import { DestroyRef, NgZone, PLATFORM_ID, type Signal, type WritableSignal, inject, signal } from '@angular/core';
+import { BehaviorSubject, EMPTY, NEVER, Observable, type Subscription, defer } from 'rxjs';
+import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
 
-/** What the services need of a client: its combined state, and a way to end all its streams. */
+/** What the services need of a client: its combined state and diagnostics, and a way to end all its streams. */
 interface Closable {
   readonly state$: Observable<ConnectionState>;
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
   close(): void;
 }
 
+/** A value as a signal and as an Observable that replays it, fed from one place. */
+class Mirror<T> {
+  private readonly subject: BehaviorSubject<T>;
+  private readonly current: WritableSignal<T>;
+  readonly signal: Signal<T>;
+  readonly observable: Observable<T>;
+
+  constructor(initial: T) {
+    this.subject = new BehaviorSubject(initial);
+    this.current = signal(initial);
+    this.signal = this.current.asReadonly();
+    this.observable = this.subject.asObservable();
+  }
+
+  next(value: T): void {
+    this.current.set(value);
+    this.subject.next(value);
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+}
+
 /**
- * The part both services share: the client (in a browser only), its state as a signal and an
- * Observable, zone-aware delivery, and teardown with the injector. Construct it in an injection
- * context. @internal
+ * The part both services share: the client (in a browser only), its state and diagnostics as
+ * signals and Observables, zone-aware delivery, and teardown with the injector. Construct it in an
+ * injection context. @internal
  */
 export class ClientBinding<C extends Closable> {
   /** Undefined during server-side rendering: the server never connects. */
   readonly client: C | undefined;
-  readonly state: Signal<ConnectionState>;
-  readonly state$: Observable<ConnectionState>;
   private readonly zone = inject(NgZone);
+  private readonly stateMirror = new Mirror<ConnectionState>('disconnected');
+  private readonly diagnosticsMirror = new Mirror<ConnectionDiagnostics>(IDLE_DIAGNOSTICS);
+  readonly state = this.stateMirror.signal;
+  readonly state$ = this.stateMirror.observable;
+  readonly diagnostics = this.diagnosticsMirror.signal;
+  readonly diagnostics$ = this.diagnosticsMirror.observable;
   private destroyed = false;
 
   /** `create` runs in the caller's injection context, and only when not rendering on the server. */
   constructor(create: () => C) {
-    this.client = inject(PLATFORM_ID) === 'server' ? undefined : create();
-    const current = new BehaviorSubject<ConnectionState>('disconnected');
-    const state = signal<ConnectionState>('disconnected');
-    this.state = state.asReadonly();
-    this.state$ = current.asObservable();
-    const watching = this.client
-      ? this.deliver(this.client.state$).subscribe((value) => {
-          state.set(value);
-          current.next(value);
-        })
-      : undefined;
+    const client = inject(PLATFORM_ID) === 'server' ? undefined : create();
+    this.client = client;
+    let watching: Subscription | undefined;
+    if (client) {
+      watching = this.deliver(client.state$).subscribe((value) => this.stateMirror.next(value));
+      watching.add(this.deliver(client.diagnostics$).subscribe((value) => this.diagnosticsMirror.next(value)));
+    }
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
+      // Closed first, so the last state and diagnostics the client reports still reach the mirrors.
+      client?.close();
       watching?.unsubscribe();
-      this.client?.close();
-      state.set('disconnected');
-      current.next('disconnected');
-      current.complete();
+      this.stateMirror.next('disconnected');
+      this.stateMirror.complete();
+      this.diagnosticsMirror.complete();
     });
   }
 

@@ -1,5 +1,6 @@
 import { type EnvironmentProviders, InjectionToken, type Signal, inject, makeEnvironmentProviders } from '@angular/core';
 import type { Observable } from 'rxjs';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
 import { type MiosaEvents, type MiosaOptions, type MiosaStreamOptions, miosaEvents } from '../miosa/client';
 import type { ComputerEvent, TenantEvent } from '../miosa/events';
@@ -56,12 +57,21 @@ export class MiosaEventsService {
   readonly state: Signal<ConnectionState>;
   /** The same state as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly state$: Observable<ConnectionState>;
+  /**
+   * What the connection lifecycle is doing (attempt, the wait before the next one, the last error,
+   * giving up: see `ConnectionDiagnostics`), as a signal, for a status line. Idle (attempt 0) on the server.
+   */
+  readonly diagnostics: Signal<ConnectionDiagnostics>;
+  /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
 
   constructor() {
     const config = inject(MIOSA_CONFIG);
     this.binding = new ClientBinding(() => miosaEvents(typeof config === 'function' ? config() : config));
     this.state = this.binding.state;
     this.state$ = this.binding.state$;
+    this.diagnostics = this.binding.diagnostics;
+    this.diagnostics$ = this.binding.diagnostics$;
   }
 
   /**

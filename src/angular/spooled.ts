@@ -1,5 +1,6 @@
 import { type EnvironmentProviders, InjectionToken, type Signal, inject, makeEnvironmentProviders } from '@angular/core';
 import type { Observable } from 'rxjs';
+import type { ConnectionDiagnostics } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../spooled/client';
 import type { SpooledEvent } from '../spooled/events';
@@ -65,12 +66,21 @@ export class SpooledRealtimeService {
   readonly state: Signal<ConnectionState>;
   /** The same state as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly state$: Observable<ConnectionState>;
+  /**
+   * What the connection lifecycle is doing (attempt, the wait before the next one, the last error,
+   * giving up: see `ConnectionDiagnostics`), as a signal, for a status line. Idle (attempt 0) on the server.
+   */
+  readonly diagnostics: Signal<ConnectionDiagnostics>;
+  /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
+  readonly diagnostics$: Observable<ConnectionDiagnostics>;
 
   constructor() {
     const config = inject(SPOOLED_CONFIG);
     this.binding = new ClientBinding(() => spooledRealtime(typeof config === 'function' ? config() : config));
     this.state = this.binding.state;
     this.state$ = this.binding.state$;
+    this.diagnostics = this.binding.diagnostics;
+    this.diagnostics$ = this.binding.diagnostics$;
   }
 
   /**
