@@ -113,6 +113,17 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     console.log(`examples/angular: ${Object.entries(timings).map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   });
 
+  /** Serves the current build, opens it, and waits for the badge to say connected; the page's console is collected. */
+  async function openApp(): Promise<{ url: string; page: Page; problems: string[] }> {
+    const started = await startExampleServer();
+    server = started.child;
+    const page = await browser!.newPage();
+    const problems = watchConsole(page);
+    await page.goto(started.url);
+    await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
+    return { url: started.url, page, problems };
+  }
+
   it('builds for production without a warning about rx-realtime', () => {
     expect(productionOutput).toMatch(/Application bundle generation complete/);
     const warnings = productionOutput.split(/\n(?=▲|\S*WARNING)/).filter((block) => /WARNING/.test(block));
@@ -120,13 +131,8 @@ describe('examples/angular, built with the Angular CLI against the packed packag
   });
 
   it('renders the production build: the badge goes connected and job events arrive', async () => {
-    const started = await startExampleServer();
-    server = started.child;
-    const page = await browser!.newPage();
-    const problems = watchConsole(page);
-    await page.goto(started.url);
-    await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
-    const api = spooledApi(started.url);
+    const { url, page, problems } = await openApp();
+    const api = spooledApi(url);
     const job = await api.create('emails');
     await page.waitForSelector(`#events li[data-type="job.created"]:has-text("${job.id}")`, { timeout: 10_000 });
     expect(problems).toEqual([]);
@@ -137,12 +143,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
   // Angular's development mode checks what production strips, NG0955 (duplicate keys in @for) among them.
   it('in development mode: reconnects after a forced drop, and a job that fails twice is listed twice without a console warning', async () => {
     await timed('ng build (development)', () => ngBuild('development'));
-    const started = await startExampleServer();
-    server = started.child;
-    const page = await browser!.newPage();
-    const problems = watchConsole(page);
-    await page.goto(started.url);
-    await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
+    const { url, page, problems } = await openApp();
 
     await page.click('#drop');
     await page.waitForSelector('#state[data-state="reconnecting"]', { timeout: 10_000 });
@@ -151,7 +152,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
     expect(await page.getAttribute('#lifecycle', 'data-attempt')).toBe('2');
 
-    const api = spooledApi(started.url);
+    const api = spooledApi(url);
     const job = await api.create('emails');
     await api.claim(job.id);
     await api.fail(job.id, 'smtp down');

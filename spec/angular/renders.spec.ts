@@ -86,8 +86,9 @@ describe('renders per event in Chromium', () => {
     const before = await probe(page);
     for (let i = 0; i < EVENTS; i++) {
       server.spooled.createJob('emails');
+      await new Promise((resolve) => setTimeout(resolve, 15));
       server.spooled.heartbeat(worker.id); // a worker event: the page's filter, events: ['job.*'], leaves it out
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 15));
     }
     await page.waitForFunction((n) => (window as unknown as { probe: Probe }).probe.events >= n, before.events + EVENTS);
     await page.waitForTimeout(300);
@@ -113,9 +114,9 @@ describe('renders per event in Chromium', () => {
     await measure(true, 'wrapper');
     expect(service.renders).toBeLessThanOrEqual(1);
     expect(service.passes).toBeLessThanOrEqual(1);
-    // Subscribed inside the zone, every frame (the worker events too) ends in a pass, unless two arrive together.
-    expect(client.passes).toBeGreaterThan(1.2);
-    // Filtered after the service, the left-out events have entered the zone already.
-    expect(late.passes).toBeGreaterThan(1.2);
+    // Subscribed inside the zone, every frame (the worker events too) ends in a pass, unless a loaded machine delivers
+    // two within one animation frame (event coalescing); filtered after the service, each left-out event costs one.
+    expect(client.passes).toBeGreaterThan(1.1);
+    expect(late.passes).toBeGreaterThan(1.5);
   }, 120_000);
 });
