@@ -65,6 +65,7 @@ export class MiosaEventsService {
   /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
 
+  /** Run by the factory of {@link provideMiosaEvents}, in an injection context: apps inject the service instead. */
   constructor() {
     const config = inject(MIOSA_CONFIG);
     this.binding = new ClientBinding(() => miosaEvents(typeof config === 'function' ? config() : config));

@@ -74,6 +74,7 @@ export class SpooledRealtimeService {
   /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
 
+  /** Run by the factory of {@link provideSpooledRealtime}, in an injection context: apps inject the service instead. */
   constructor() {
     const config = inject(SPOOLED_CONFIG);
     this.binding = new ClientBinding(() => spooledRealtime(typeof config === 'function' ? config() : config));
