@@ -6,10 +6,10 @@ const config: Config = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
-    // eventsource-parser 4 ships ESM only; jest's module system is CommonJS, so it is compiled to CommonJS here.
-    '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, diagnostics: false }],
+    // eventsource-parser 4 and Angular ship ESM only; jest's module system is CommonJS, so they are compiled to CommonJS here.
+    '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(eventsource-parser|@angular)/)'],
   testTimeout: 20_000,
   // Servers and sockets must be closed by the tests themselves: no forced exit hides a leak.
   forceExit: false,

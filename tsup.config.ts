@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library: every public entry point, as ESM (.mjs) and CommonJS (.js) with matching types.
-    entry: { index: 'src/index.ts', 'spooled/index': 'src/spooled/index.ts', 'miosa/index': 'src/miosa/index.ts' },
+    entry: { index: 'src/index.ts', 'spooled/index': 'src/spooled/index.ts', 'miosa/index': 'src/miosa/index.ts', 'angular/index': 'src/angular/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     // Shared chunks in both formats, so `instanceof AuthError` holds across the entry points.
@@ -11,7 +11,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2022',
     platform: 'neutral',
-    external: ['rxjs', 'io-ts', 'fp-ts', 'isomorphic-ws', 'ws'],
+    external: ['rxjs', 'io-ts', 'fp-ts', 'isomorphic-ws', 'ws', /^@angular\//],
   },
   {
     // The reference server: Node only.

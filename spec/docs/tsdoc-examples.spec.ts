@@ -8,6 +8,7 @@ const ROOT = join(__dirname, '../..');
 const ENTRIES: readonly { readonly source: string; readonly specifier: string }[] = [
   { source: 'src/spooled/index.ts', specifier: 'rx-realtime/spooled' },
   { source: 'src/miosa/index.ts', specifier: 'rx-realtime/miosa' },
+  { source: 'src/angular/index.ts', specifier: 'rx-realtime/angular' },
   { source: 'src/index.ts', specifier: 'rx-realtime' },
   { source: 'src/testing/index.ts', specifier: 'rx-realtime/testing' },
 ];
@@ -15,6 +16,8 @@ const ENTRIES: readonly { readonly source: string; readonly specifier: string }[
 /** What examples may use without importing, besides the public names of the entries above. */
 const ALWAYS: readonly { readonly specifier: string; readonly names: readonly string[] }[] = [
   { specifier: 'rxjs', names: ['Observable', 'BehaviorSubject', 'filter', 'map', 'take', 'share', 'takeUntil', 'catchError', 'EMPTY', 'throwError'] },
+  { specifier: '@angular/core', names: ['ApplicationConfig', 'DOCUMENT', 'computed', 'inject'] },
+  { specifier: '@angular/core/rxjs-interop', names: ['takeUntilDestroyed', 'toSignal'] },
 ];
 
 /**
@@ -65,6 +68,7 @@ declare function resend(message: unknown): void;
 declare function queueForLater(message: unknown): void;
 declare function orderFeed(lastEventId?: string): import('rxjs').Observable<Order>;
 declare const state: import('rxjs').Observer<import('rx-realtime').ConnectionState>;
+declare class AuthService { token(): Promise<string> }
 declare const leader: import('rxjs').Observer<boolean>;
 `;
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../..');
 
-/** Runs a command to its end; rejects with its output on a non-zero exit. */
-export const exec = (command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env) =>
+/** Runs a command to its end (killed after `timeout` ms); rejects with its output on a non-zero exit. */
+export const exec = (command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 240_000) =>
   new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-    execFile(command, args, { cwd, env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(command, args, { cwd, env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${command} ${args.join(' ')}\n${stdout}\n${stderr}`)) : resolve({ stdout, stderr }),
     ),
   );

@@ -1,0 +1,142 @@
+import { EnvironmentInjector, InjectionToken, PLATFORM_ID, createEnvironmentInjector, inject, provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { MiosaEventsService, SpooledRealtimeService, provideMiosaEvents, provideSpooledRealtime } from '../../src/angular';
+import { ofType } from '../../src';
+import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { record, until } from '../helpers/observe';
+import { initTestBed } from './testbed';
+
+initTestBed();
+
+let server: ReferenceServer;
+beforeEach(async () => {
+  server = await startReferenceServer({ timing: { keepalive: 5000 } });
+});
+afterEach(() => server.close());
+
+/** An app service the config reads its key from, as an app's auth service would hand out a token. */
+const API_KEY = new InjectionToken<string>('API_KEY');
+
+/** A route-level injector with the given providers, so each test can destroy it and watch the teardown. */
+function environment(providers: Parameters<typeof createEnvironmentInjector>[0], platform = 'browser'): EnvironmentInjector {
+  TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), { provide: PLATFORM_ID, useValue: platform }] });
+  return createEnvironmentInjector(providers, TestBed.inject(EnvironmentInjector));
+}
+
+const spooledConfig = () => ({ baseUrl: server.url, apiKey: inject(API_KEY), linger: 0 });
+
+describe('SpooledRealtimeService', () => {
+  it('connects on subscribe with a config function that injects, delivers typed filtered events, and shows the state as a signal and state$', async () => {
+    const injector = environment([{ provide: API_KEY, useValue: server.spooled.apiKey }, provideSpooledRealtime(spooledConfig)]);
+    const service = injector.get(SpooledRealtimeService);
+    expect(service.state()).toBe('disconnected');
+    expect(server.faults.connections).toBe(0); // cold: injecting connects nothing
+
+    const states = record(service.state$);
+    const failures = record(service.events$({ queueName: 'emails', events: ['job.failed'] }));
+    await until(() => service.state() === 'connected', 'the socket to open');
+    const job = server.spooled.createJob('emails', { maxRetries: 3 });
+    server.spooled.createJob('other');
+    server.spooled.claim(job.id);
+    server.spooled.fail(job.id, 'smtp down');
+    server.spooled.claim(job.id);
+    server.spooled.fail(job.id, 'smtp down again');
+    const [first, second] = await failures.next(2);
+    expect([first?.type, second?.type]).toEqual(['job.failed', 'job.failed']);
+    expect(failures.values.map((event) => event.type === 'job.failed' && event.data.error)).toEqual(['smtp down', 'smtp down again']);
+    expect(states.values).toEqual(['disconnected', 'connecting', 'connected']);
+
+    injector.destroy();
+    // Teardown through DestroyRef: the stream completes, the socket closes, the state says so and state$ ends.
+    expect(failures.completed).toBe(true);
+    expect(service.state()).toBe('disconnected');
+    expect(states.completed).toBe(true);
+    await until(() => server.faults.connections === 0, 'the socket to close');
+  });
+
+  it('after its injector is destroyed, a new subscription completes at once and connects nothing', async () => {
+    const injector = environment([provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey })]);
+    const service = injector.get(SpooledRealtimeService);
+    injector.destroy();
+    const late = record(service.events$());
+    expect(late.completed).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.faults.connections).toBe(0);
+  });
+
+  it('reports a drop and the reconnection in the state signal, and keeps delivering', async () => {
+    const injector = environment([provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, reconnectDelay: 20 })]);
+    const service = injector.get(SpooledRealtimeService);
+    const states = record(service.state$);
+    const created = record(service.events$().pipe(ofType('job.created')));
+    await until(() => service.state() === 'connected', 'the socket to open');
+    server.faults.dropAll();
+    await until(() => states.values.includes('reconnecting') && service.state() === 'connected', 'the reconnection');
+    // The lifecycle as a UI shows it: the second attempt, connected, nothing given up.
+    expect(service.diagnostics()).toMatchObject({ state: 'connected', attempt: 2, gaveUp: false });
+    expect((await firstValueFrom(service.diagnostics$)).attempt).toBe(2);
+    const creating = setInterval(() => server.spooled.createJob('emails'), 20);
+    await created.next(1);
+    clearInterval(creating);
+    injector.destroy();
+    await until(() => server.faults.connections === 0, 'the socket to close');
+  });
+
+  it('during server-side rendering: no config call, no connection, streams stay silent, state stays disconnected', async () => {
+    const config = jest.fn(() => ({ baseUrl: server.url, apiKey: server.spooled.apiKey }));
+    const injector = environment([provideSpooledRealtime(config)], 'server');
+    const service = injector.get(SpooledRealtimeService);
+    const events = record(service.events$());
+    const states = record(service.state$);
+    server.spooled.createJob('emails');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(config).not.toHaveBeenCalled();
+    expect(server.faults.connections).toBe(0);
+    expect(events.values).toEqual([]);
+    expect(events.completed).toBe(false); // never completes: a template shows the empty initial state
+    expect(service.state()).toBe('disconnected');
+    expect(states.values).toEqual(['disconnected']);
+    expect(service.diagnostics()).toEqual({ state: 'disconnected', attempt: 0, failures: 0, gaveUp: false });
+    injector.destroy();
+    events.subscription.unsubscribe();
+  });
+
+  it('is only available where provideSpooledRealtime was added', () => {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] });
+    expect(() => TestBed.inject(SpooledRealtimeService)).toThrow(/NG0201|No provider/);
+  });
+});
+
+describe('MiosaEventsService', () => {
+  it('stream() and subscribe() deliver from the server, state follows; destroying the injector ends both and closes the connections', async () => {
+    const injector = environment([provideMiosaEvents(() => ({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl }))]);
+    const service = injector.get(MiosaEventsService);
+    const tenant = record(service.stream({ types: ['sandbox.created'] }));
+    const computer = record(service.subscribe('cmp_1'));
+    await until(() => server.faults.connections === 2 && service.state() === 'connected', 'both streams to open');
+    server.miosa.emitTenant('sandbox.deleted', { id: 0 });
+    server.miosa.emitTenant('sandbox.created', { id: 1 });
+    server.miosa.emitComputer('cmp_1', 'status_changed', { status: 'running' });
+    expect(await tenant.next(1)).toEqual([{ type: 'sandbox.created', data: '{"id":1}' }]);
+    const [status] = await computer.next(1);
+    expect(status).toMatchObject({ type: 'status_changed', computerId: 'cmp_1', data: { status: 'running' } });
+
+    expect(service.diagnostics()).toMatchObject({ state: 'connected', attempt: 1 });
+    injector.destroy();
+    expect([tenant.completed, computer.completed, service.state()]).toEqual([true, true, 'disconnected']);
+    await until(() => server.faults.connections === 0, 'the streams to close');
+  });
+
+  it('ends a computer stream on [DONE] as the client does, and the state goes back to disconnected', async () => {
+    const injector = environment([provideMiosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl })]);
+    const service = injector.get(MiosaEventsService);
+    const events = firstValueFrom(service.subscribe('cmp_2').pipe(take(5), toArray()));
+    await until(() => server.faults.connections === 1, 'the stream to open');
+    server.miosa.emitComputer('cmp_2', 'started', { status: 'running' });
+    server.miosa.finish('cmp_2');
+    expect((await events).map((event) => event.type)).toEqual(['started']);
+    await until(() => service.state() === 'disconnected', 'the state to settle');
+    injector.destroy();
+  });
+});
