@@ -98,6 +98,32 @@ describe.each(['sse()', 'webSocket()'])('%s: teardown from any callback leaves n
   });
 });
 
+describe('webSocket(): close() from a state observer leaves no socket or timer', () => {
+  it.each(['connecting', 'connected', 'reconnecting'] as const)('close() while hearing %s', async (at) => {
+    const url = await wsServer();
+    const timersBefore = activeTimers();
+    const connection = webSocket(url, { reconnect: fast, linger: 100 });
+    const states: ConnectionState[] = [];
+    let closed = false;
+    const stateSubscription = connection.state$.subscribe((state) => {
+      states.push(state);
+      if (state === at && !closed) {
+        closed = true;
+        connection.close();
+      }
+    });
+    const recording = record(connection.messages$);
+    await until(() => closed, `close() at ${at}`);
+    await recording.done;
+    // Long enough for a socket opened after the close, or a stray retry, to show.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(ws!.sockets.filter((socket) => socket.socket.readyState === WsWebSocket.OPEN)).toHaveLength(0);
+    expect([connection.state, states.at(-1)]).toEqual(['disconnected', 'disconnected']);
+    stateSubscription.unsubscribe();
+    await until(() => activeTimers() <= timersBefore, 'every timer released');
+  });
+});
+
 describe('what can never succeed fails at once, typed, and is not retried', () => {
   const once = { reconnect: { ...fast, maxAttempts: 5 } };
 

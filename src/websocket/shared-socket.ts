@@ -155,8 +155,10 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       error: (error: unknown) => this.endRun(run, error),
       complete: () => this.endRun(run),
     });
-    // A run that ended while subscribing (a constructor that threw) has no subscription to keep.
+    // A run that ended while subscribing (a constructor that threw, or close() from a state observer hearing
+    // `connecting`) had no subscription to end yet: end it now, so no socket opens after the close.
     if (this.run === run) run.subscription = subscription;
+    else subscription.unsubscribe();
     return run.incoming;
   }
 
