@@ -107,3 +107,25 @@ describe('typeRouter', () => {
     expectType<Equal<ObservedValueOf<typeof failed>, JobFailedEvent | WorkerHeartbeatEvent>>(true);
   });
 });
+
+describe('typeRouter memory', () => {
+  it('keeps no long server-chosen type in its cache: 300 distinct 100 KB types leave no 30 MB behind', () => {
+    const { setFlagsFromString } = require('node:v8') as typeof import('node:v8');
+    const { runInNewContext } = require('node:vm') as typeof import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const source = new Subject<{ type: string }>();
+    const router = typeRouter(source);
+    let seen = 0;
+    const subscription = router.on('*.failed').subscribe(() => (seen += 1));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let index = 0; index < 300; index += 1) source.next({ type: `${String(index).padStart(3, '0')}${'x'.repeat(100_000)}.failed` });
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    subscription.unsubscribe();
+    expect(seen).toBe(300);
+    // Cached, the types would hold 300 × 100 KB = 30 MB; a few MB of noise is allowed.
+    expect(grown).toBeLessThan(10_000_000);
+  });
+});

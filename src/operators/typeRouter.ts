@@ -19,6 +19,9 @@ export interface TypeRouter<E extends { readonly type: string }> {
 /** How many distinct types the dispatch cache remembers before it starts over (it bounds memory). */
 const CACHE_LIMIT = 1024;
 
+/** Longer types are looked up every time and never cached, so the cache holds at most CACHE_LIMIT × this many characters. */
+const CACHED_TYPE_LENGTH = 256;
+
 /**
  * A dispatch index over one shared subscription to `source`: each event's type is looked up once
  * rather than run through one filter per subscriber. A cache of type → subscribers answers the
@@ -47,6 +50,7 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
     let matched = cache.get(type);
     if (matched === undefined) {
       matched = routes.match(type);
+      if (type.length > CACHED_TYPE_LENGTH) return matched;
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(type, matched);
     }
