@@ -209,3 +209,20 @@ describe('no secret comes out of any failure', () => {
     expect(errorsSeen.length).toBeGreaterThanOrEqual(6);
   }, 30_000);
 });
+
+describe('a client printed or serialised by the app shows no credential', () => {
+  it('console.log / util.inspect / JSON.stringify of spooledRealtime and miosaEvents', () => {
+    const key = 'sk_live_PRINTED_KEY_123';
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcmludGVkIn0.c2lnbmF0dXJlLXByaW50ZWQ';
+    const clients = [
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key }),
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:9', token, transport: 'sse' }),
+      miosaEvents({ baseUrl: 'http://127.0.0.1:9', apiKey: 'msk_PRINTED_MIOSA_KEY' }),
+    ];
+    for (const client of clients) {
+      const shown = [inspect(client, { depth: null, showHidden: true }), JSON.stringify(client), String(client)].join('\n');
+      for (const secret of [key, token, 'QUERYKEY9', 'msk_PRINTED_MIOSA_KEY']) expect(shown).not.toContain(secret);
+      expect(shown).toContain('127.0.0.1:9');
+    }
+  });
+});

@@ -181,3 +181,6 @@ function safeDecode(value: string): string {
     return value;
   }
 }
+
+/** Node's util.inspect hook, by its registered name (no import of node:util, which browsers lack). @internal */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -2,6 +2,7 @@ import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, fi
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
+import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
@@ -116,6 +117,16 @@ class MiosaClient implements MiosaEvents {
   readonly state$ = this.combined.subject.asObservable();
   readonly diagnostics$ = this.combined.diagnostics.asObservable();
   readonly leader$ = this.leaders.leader$;
+
+  /** What JSON.stringify shows: where it connects, never the options, which hold the API key. */
+  toJSON(): { readonly baseUrl: string; readonly state: ConnectionState } {
+    return { baseUrl: displayUrl(this.baseUrl), state: this.state };
+  }
+
+  /** What console.log and util.inspect show: the same as toJSON. */
+  [INSPECT](): string {
+    return `MiosaEvents ${JSON.stringify(this.toJSON())}`;
+  }
 
   constructor(private readonly options: MiosaOptions) {
     if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {

@@ -3,7 +3,7 @@ import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import { warnIfInsecure } from '../core/insecure';
-import { displayUrl, redact } from '../core/redact';
+import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
 import type { ConnectionState } from '../core/state';
@@ -167,6 +167,16 @@ class SpooledClient implements SpooledRealtime {
   readonly diagnostics$ = this.combined.diagnostics.asObservable();
   readonly leader$ = this.leaders.leader$;
   readonly errors$ = this.errors.asObservable();
+
+  /** What JSON.stringify shows: where and how it connects, never the options, which hold credentials. */
+  toJSON(): { readonly baseUrl: string; readonly transport: string; readonly state: ConnectionState } {
+    return { baseUrl: displayUrl(this.baseUrl), transport: this.options.transport ?? 'websocket', state: this.state };
+  }
+
+  /** What console.log and util.inspect show: the same as toJSON. */
+  [INSPECT](): string {
+    return `SpooledRealtime ${JSON.stringify(this.toJSON())}`;
+  }
 
   constructor(private readonly options: SpooledOptions) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
