@@ -275,7 +275,7 @@ describe('webSocket() auth and upgrade failures', () => {
     expect(recording.error).toBeInstanceOf(AuthError);
     expect((recording.error as AuthError).status).toBe(4401);
     expect((recording.error as Error).message).not.toContain('secret');
-    expect(contexts).toEqual([{ attempt: 0, refresh: false }, { attempt: 1, refresh: true }]);
+    expect(contexts).toEqual([{ attempt: 0, refresh: false, signal: expect.any(AbortSignal) }, { attempt: 1, refresh: true, signal: expect.any(AbortSignal) }]);
     expect(connection.state).toBe('disconnected');
   });
 
@@ -299,9 +299,9 @@ describe('webSocket() auth and upgrade failures', () => {
     expect(recording.error).toBeInstanceOf(AuthError);
     // Held 80 ms, refreshed; held 80 ms again, refreshed again; then a quick failure right after a refresh is final.
     expect(contexts).toEqual([
-      { attempt: 0, refresh: false },
-      { attempt: 1, refresh: true },
-      { attempt: 1, refresh: true },
+      { attempt: 0, refresh: false, signal: expect.any(AbortSignal) },
+      { attempt: 1, refresh: true, signal: expect.any(AbortSignal) },
+      { attempt: 1, refresh: true, signal: expect.any(AbortSignal) },
     ]);
   });
 
