@@ -6,6 +6,7 @@ import { SpooledCredentials } from '../../src/spooled/credentials';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { type TestServer, startServer } from '../helpers/http-server';
 import { activeTimers, record, until } from '../helpers/observe';
+import { startWsServer } from '../helpers/ws-server';
 
 /**
  * The Spooled token exchange (an API key for a JWT at /api/v1/auth/login, renewed at /refresh) as
@@ -18,7 +19,7 @@ const API_KEY = 'sk_test_reference';
 const quiet = { reconnectDelay: 20, maxReconnectDelay: 100, linger: 0, logger: () => undefined };
 
 let reference: ReferenceServer | undefined;
-let servers: TestServer[] = [];
+let servers: { close(): Promise<void> }[] = [];
 let clients: SpooledRealtime[] = [];
 afterEach(async () => {
   for (const client of clients) client.close();
@@ -235,6 +236,18 @@ describe('Spooled token exchange: never to another origin', () => {
       ['POST', '/moved/login'],
     ]);
     expect(Object.fromEntries(counts)).toEqual({ '/api/v1/auth/login': 1 });
+  });
+
+  it('WebSocket: a 307 answer to the upgrade is not followed, so the JWT never reaches the other origin', async () => {
+    const { server } = await countingReference();
+    const elsewhere = await raw((_request, response) => response.writeHead(426).end());
+    const socketServer = await startWsServer({ reject: () => ({ status: 307, headers: { location: `${elsewhere.url.replace('http', 'ws')}/api/v1/ws` } }) });
+    servers.push(socketServer);
+    const realtime = client({ baseUrl: server.url, wsUrl: socketServer.url, apiKey: API_KEY, maxReconnectAttempts: 1 });
+    await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    expect(socketServer.upgrades.length).toBeGreaterThanOrEqual(1);
+    expect(socketServer.upgrades[0]!.url).toMatch(/token=eyJ/);
+    expect(elsewhere.requests).toEqual([]);
   });
 
   it('Miosa: a redirect of the event stream to another origin carries no Authorization there', async () => {
