@@ -53,7 +53,7 @@ declare const token: string;
 declare const since: string;
 declare const error: unknown;
 declare const connection: import('rx-realtime').WebSocketConnection<Frame, Command>;
-declare const tokens: { get(refresh: boolean): Promise<string> };
+declare const tokens: { get(refresh: boolean, signal?: AbortSignal): Promise<string> };
 declare const badge: { textContent: string | null };
 declare const router: { navigate(path: string[]): void };
 declare function getToken(refresh?: boolean): Promise<string>;

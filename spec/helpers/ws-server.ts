@@ -29,6 +29,8 @@ export interface WsServerOptions {
   readonly port?: number;
   /** Answer with this subprotocol, whatever the client offered (a misbehaving server). */
   readonly protocol?: string;
+  /** Accept permessage-deflate (RFC 7692) when a client offers it, and compress every message. @default false */
+  readonly perMessageDeflate?: boolean;
 }
 
 /** A real `ws` server on 127.0.0.1 behind node:http, so upgrades can be refused with any status. */
@@ -36,7 +38,11 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
   const sockets: SeenSocket[] = [];
   const upgrades: IncomingMessage[] = [];
   const raw = new Set<Socket>();
-  const wss = new WebSocketServer({ noServer: true, ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}),
+    ...(options.perMessageDeflate ? { perMessageDeflate: { threshold: 0 } } : {}),
+  });
   const server: Server = createServer((_request, response) => response.writeHead(426).end());
   server.on('connection', (socket) => {
     raw.add(socket);

@@ -82,7 +82,7 @@ describe('ofType at run time', () => {
     await expect(run([{ type: 'a.b' }, { type: 'axb' }], 'a.b')).resolves.toEqual(['a.b']);
   });
 
-  it('agrees with a plain regular-expression reading of the globs, for any patterns and names', async () => {
+  it('agrees with a plain dynamic-programming reading of the globs, for any patterns and names', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(globPattern, { maxLength: 4 }), fc.array(globText, { maxLength: 6 }), async (patterns, types) => {
         const kept = await run(types.map((type) => ({ type })), ...patterns);

@@ -81,9 +81,9 @@ describe('sse() against a real server', () => {
       'Bearer token-3',
     ]);
     expect(contexts).toEqual([
-      { attempt: 0, refresh: false },
-      { attempt: 1, refresh: false },
-      { attempt: 2, refresh: false },
+      { attempt: 0, refresh: false, signal: expect.any(AbortSignal) },
+      { attempt: 1, refresh: false, signal: expect.any(AbortSignal) },
+      { attempt: 2, refresh: false, signal: expect.any(AbortSignal) },
     ]);
   });
 

@@ -397,3 +397,38 @@ describe('webSocket() in a browser hides the status of a refused upgrade', () =>
   });
 });
 
+
+describe.each(['sse()', 'webSocket()'])('%s: the signal a headers function is given', (name) => {
+  /** The transport under test, on a server that holds SSE requests open and accepts sockets. */
+  async function open(headers: (context: { signal: AbortSignal }) => Promise<Record<string, string>>): Promise<Observable<unknown>> {
+    http = await startServer((_request, response) => openStream(response));
+    ws = await startWsServer({});
+    return name === 'sse()' ? sse(`${http.url}/events`, { headers, reconnect: false }) : webSocket(ws.url, { headers, reconnect: false, linger: 0 }).messages$;
+  }
+
+  it('is aborted when the subscriber leaves while the function is still working, so a token fetch made with it stops too', async () => {
+    let seen: AbortSignal | undefined;
+    let leave = (): void => undefined;
+    const source = await open(async ({ signal }) => {
+      seen = signal;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      leave();
+      return {};
+    });
+    const subscription = source.subscribe({ error: () => undefined });
+    leave = () => subscription.unsubscribe();
+    await until(() => subscription.closed, 'unsubscribed');
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('stays unaborted while its attempt goes on, and is aborted when the subscriber leaves', async () => {
+    const signals: AbortSignal[] = [];
+    const source = await open(async ({ signal }) => (signals.push(signal), {}));
+    const subscription = source.subscribe();
+    await until(() => (name === 'sse()' ? http!.requests.length : ws!.sockets.length) === 1, 'connected');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    subscription.unsubscribe();
+    expect(signals[0]!.aborted).toBe(true);
+  });
+});

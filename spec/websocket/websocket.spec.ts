@@ -262,6 +262,35 @@ describe('webSocket() bad input', () => {
   });
 });
 
+describe('webSocket() and permessage-deflate (RFC 7692)', () => {
+  it('offers no compression by default; perMessageDeflate: true offers it', async () => {
+    server = await startWsServer({ perMessageDeflate: true, onConnection: ({ socket }) => socket.send('{"type":"ok"}') });
+    await lastValueFrom(webSocket<Frame>(server.url, { linger: 0, reconnect: false }).messages$.pipe(take(1)));
+    await lastValueFrom(webSocket<Frame>(server.url, { linger: 0, reconnect: false, perMessageDeflate: true }).messages$.pipe(take(1)));
+    const offered = server.upgrades.map((request) => request.headers['sec-websocket-extensions']?.split(';')[0]);
+    expect(offered).toEqual([undefined, 'permessage-deflate']);
+    expect(server.sockets.map(({ socket }) => socket.extensions)).toEqual(['', 'permessage-deflate']);
+  });
+
+  it('with perMessageDeflate, a few compressed kilobytes that inflate past maxMessageSize are stopped at the limit (1009), reported, and the stream reconnects', async () => {
+    const huge = JSON.stringify({ type: 'bomb', pad: ' '.repeat(8 * 1024 * 1024) });
+    server = await startWsServer({
+      perMessageDeflate: true,
+      onConnection: ({ socket }, index) => {
+        if (index === 0) socket.send(huge);
+        socket.send('{"type":"ok"}');
+      },
+    });
+    const connection = webSocket<Frame>(server.url, { maxMessageSize: 64 * 1024, perMessageDeflate: true, linger: 0, reconnect: fast });
+    const errors: RealtimeError[] = [];
+    connection.errors$.subscribe((error) => errors.push(error));
+    const frames = await lastValueFrom(connection.messages$.pipe(take(1), toArray()));
+    expect(frames).toEqual([{ type: 'ok' }]);
+    expect(await server.sockets[0]!.closed).toBe(1009);
+    expect(errors.map((error) => [error.constructor, error.message])).toEqual([[ProtocolError, expect.stringMatching(/larger than maxMessageSize, 65536/)]]);
+  });
+});
+
 describe('webSocket() auth and upgrade failures', () => {
   it('on an auth close code asks the URL function once for fresh credentials, then fails with AuthError', async () => {
     server = await startWsServer({ onConnection: ({ socket }) => socket.close(4401, 'token expired') });
@@ -275,7 +304,7 @@ describe('webSocket() auth and upgrade failures', () => {
     expect(recording.error).toBeInstanceOf(AuthError);
     expect((recording.error as AuthError).status).toBe(4401);
     expect((recording.error as Error).message).not.toContain('secret');
-    expect(contexts).toEqual([{ attempt: 0, refresh: false }, { attempt: 1, refresh: true }]);
+    expect(contexts).toEqual([{ attempt: 0, refresh: false, signal: expect.any(AbortSignal) }, { attempt: 1, refresh: true, signal: expect.any(AbortSignal) }]);
     expect(connection.state).toBe('disconnected');
   });
 
@@ -299,9 +328,9 @@ describe('webSocket() auth and upgrade failures', () => {
     expect(recording.error).toBeInstanceOf(AuthError);
     // Held 80 ms, refreshed; held 80 ms again, refreshed again; then a quick failure right after a refresh is final.
     expect(contexts).toEqual([
-      { attempt: 0, refresh: false },
-      { attempt: 1, refresh: true },
-      { attempt: 1, refresh: true },
+      { attempt: 0, refresh: false, signal: expect.any(AbortSignal) },
+      { attempt: 1, refresh: true, signal: expect.any(AbortSignal) },
+      { attempt: 1, refresh: true, signal: expect.any(AbortSignal) },
     ]);
   });
 

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * sse(url, { headers: async ({ attempt, refresh }: AttemptContext) => ({ authorization: `Bearer ${await tokens.get(refresh)}` }) });
+ * sse(url, { headers: async ({ refresh, signal }: AttemptContext) => ({ authorization: `Bearer ${await tokens.get(refresh, signal)}` }) });
  * ```
  */
 export interface AttemptContext {
@@ -11,6 +11,11 @@ export interface AttemptContext {
   readonly attempt: number;
   /** True when the server just refused the credentials: return fresh ones (e.g. refresh a token). */
   readonly refresh: boolean;
+  /**
+   * Aborted when this attempt is over (it failed, or the subscriber left): hand it to a `fetch` the
+   * function makes, so that no request outlives the attempt it was for.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**

@@ -41,3 +41,9 @@ export function checkDuration(name: string, value: number, zeroDisables = false)
   }
   return value;
 }
+
+/**
+ * The most bytes read of a response body that the library reads itself (the Spooled token
+ * exchange's answer, a few hundred bytes in practice); the rest is never read.
+ */
+export const MAX_READ_BODY = 64 * 1024;

@@ -64,33 +64,52 @@ export function utf8HeaderValue(value: string): string {
 }
 
 /**
+ * What of a request may follow a redirect to another origin: only the `keep` headers (e.g. Accept
+ * and Last-Event-ID; the body and method go as the status says), or nothing (`'refuse'`: the
+ * redirect fails, for a request whose body is a credential). @internal
+ */
+export type AcrossOrigins = { readonly keep: readonly string[] } | 'refuse';
+
+/**
  * fetch, following redirects itself so that the app's headers never cross to another origin: on a
- * redirect to another origin only `keep` headers go along (e.g. Accept and Last-Event-ID). At most
- * {@link MAX_REDIRECTS}; a loop fails with a RequestError. Where the platform hides redirects from
- * scripts (a browser answers `redirect: 'manual'` with an opaque response), the browser's own rules
- * apply instead: it follows, dropping Authorization across origins. @internal
+ * redirect to another origin only the headers `acrossOrigins` keeps go along, or, with `'refuse'`,
+ * the request fails with a RequestError before anything is sent there. At most {@link MAX_REDIRECTS};
+ * a loop fails with a RequestError. Where the platform hides redirects from scripts (a browser
+ * answers `redirect: 'manual'` with an opaque response), the browser's own rules apply instead: it
+ * follows, dropping Authorization across origins; with `'refuse'` such a redirect fails, since
+ * where it leads cannot be seen. @internal
  */
 export async function fetchWithinOrigin(
   fetchImpl: typeof fetch,
   url: URL,
   init: RequestInit & { headers: Record<string, string> },
-  keep: readonly string[],
+  acrossOrigins: AcrossOrigins,
 ): Promise<Response> {
   const origin = url.origin;
   let current = url;
   let request = init;
   for (let redirects = 0; ; redirects += 1) {
     const response = await fetchImpl(current.href, { ...request, redirect: 'manual' });
-    if (response.type === 'opaqueredirect') return fetchImpl(current.href, { ...request, redirect: 'follow' });
+    if (response.type === 'opaqueredirect') {
+      if (acrossOrigins === 'refuse') throw new RequestError(`${displayUrl(current)} answered with a redirect, which this request does not follow: the browser hides where it leads.`);
+      return fetchImpl(current.href, { ...request, redirect: 'follow' });
+    }
     const location = response.headers.get('location');
     if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
     const next = checkUrl(new URL(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
+    if (next.origin !== origin && acrossOrigins === 'refuse') {
+      throw new RequestError(`${displayUrl(current)} redirected to another origin (${next.origin}); this request is not sent there, as it carries a credential.`);
+    }
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
-    const headers = next.origin === origin ? request.headers : Object.fromEntries(Object.entries(request.headers).filter(([name]) => keep.includes(name)));
+    const headers = next.origin === origin || acrossOrigins === 'refuse' ? request.headers : keepOnly(request.headers, acrossOrigins.keep);
     request = { ...request, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
     current = next;
   }
+}
+
+function keepOnly(headers: Record<string, string>, keep: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => keep.includes(name)));
 }

@@ -2,7 +2,9 @@ import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler,
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
+import type { AttemptContext } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
+import { checkDuration } from '../core/limits';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -72,6 +74,13 @@ export interface SpooledOptions {
   readonly idleTimeout?: number;
   /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
   readonly linger?: number;
+  /**
+   * The longest wait, in ms, for each step of opening a WebSocket: the exchange of an API key for a
+   * JWT (`/api/v1/auth/login` or `/refresh`), then the handshake. A longer one fails the attempt with
+   * a TimeoutError, retried like a dropped connection; 0 disables the bound. (Over SSE, `idleTimeout`
+   * bounds the wait for the response.) @default 30000
+   */
+  readonly openTimeout?: number;
   /** The fetch implementation (SSE and the token exchange). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** The WebSocket implementation. @default isomorphic-ws */
@@ -134,6 +143,7 @@ interface Channel {
 }
 
 const DEFAULT_BASE_URL = 'https://api.spooled.cloud';
+const DEFAULT_OPEN_TIMEOUT = 30_000;
 const PREFIX = '[rx-realtime/spooled]';
 
 /**
@@ -159,6 +169,7 @@ class SpooledClient implements SpooledRealtime {
   private readonly baseUrl: string;
   private readonly wsEndpoint: string;
   private readonly reconnect: Partial<BackoffOptions> | false;
+  private readonly openTimeout: number;
   private readonly warn: (message: string) => void;
   private readonly log: (message: string) => void;
   private warnedSseWithoutFilter = false;
@@ -182,7 +193,9 @@ class SpooledClient implements SpooledRealtime {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl);
+    this.openTimeout = checkDuration('spooledRealtime openTimeout', options.openTimeout ?? DEFAULT_OPEN_TIMEOUT, true);
+    const timing = { openTimeout: this.openTimeout, scheduler: options.scheduler ?? asyncScheduler };
+    this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl, timing);
     const write = options.logger ?? ((message: string) => console.warn(message));
     // A logger that throws is the app's own bug: reported as RxJS reports a subscriber's, never a connection failure.
     this.warn = (message) => {
@@ -257,8 +270,12 @@ class SpooledClient implements SpooledRealtime {
     }
     return defer(() => {
       const part = this.combined.part();
+      let used: string | undefined;
       return sse(url, {
-        headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.bearer(refresh)}` }),
+        headers: async ({ refresh, signal }) => {
+          used = await this.credentials.bearer({ refresh, used, signal });
+          return { authorization: `Bearer ${used}` };
+        },
         reconnect: this.reconnect,
         idleTimeout: this.options.idleTimeout ?? 45_000,
         state: {
@@ -320,8 +337,11 @@ class SpooledClient implements SpooledRealtime {
    */
   private openSocket(filter: SubscriptionFilter, refusals: HiddenRefusals, forget: () => void): WebSocketConnection<string, Command> {
     // After a refusal, or a browser's close before `open` (which may be one), the transport asks with `refresh`.
-    const jwt = async ({ refresh }: { refresh: boolean }): Promise<string> => {
-      const token = await this.credentials.jwt(refresh);
+    // The JWT this socket used last: after a refusal, one that another socket's refusal already renewed will do.
+    let used: string | undefined;
+    const jwt = async ({ refresh, signal }: AttemptContext): Promise<string> => {
+      const token = await this.credentials.jwt({ refresh, used, signal });
+      used = token;
       if (refresh) refusals.renewed();
       return token;
     };
@@ -329,11 +349,12 @@ class SpooledClient implements SpooledRealtime {
       // The pipeline parses frames, as it does SSE data: the same reading, the same errors.
       deserialize: (text) => text,
       // Node only (browsers cannot set headers): the 2025-12 server wants the JWT in the header too.
-      headers: async ({ refresh }) => ({ authorization: `Bearer ${await this.credentials.jwt(refresh)}` }),
+      headers: async (context) => ({ authorization: `Bearer ${await jwt(context)}` }),
       reconnect: this.reconnect,
       heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
       idleTimeout: this.options.idleTimeout ?? 75_000,
       linger: this.options.linger ?? 1000,
+      openTimeout: this.openTimeout,
       WebSocket: this.options.WebSocket,
       scheduler: this.options.scheduler,
     });

@@ -1,5 +1,11 @@
-import { AuthError, HttpError, NetworkError, ProtocolError } from '../core/errors';
+import type { SchedulerLike } from 'rxjs';
+import { type CappedBody, readCapped } from '../core/body';
+import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } from '../core/errors';
+import { jsonOrText } from '../core/json-or-text';
+import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
+import { checkUrl, fetchWithinOrigin } from '../core/request';
+import { SharedCall } from '../core/shared-call';
 
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
@@ -22,6 +28,16 @@ interface Session {
   readonly renewAt: number;
 }
 
+/** What a connection asks for when it needs a credential. @internal */
+export interface CredentialRequest {
+  /** The server refused `used` (or may have): not that one again. */
+  readonly refresh: boolean;
+  /** The credential this connection used last, if any. */
+  readonly used?: string;
+  /** Aborted when the connection attempt is over: it no longer waits for an exchange. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Where the Spooled client's credentials come from, and which one was refused.
  *
@@ -29,13 +45,20 @@ interface Session {
  * `?token=`, which both server generations accept, and in Node also as the header, which the older
  * one requires): a JWT token is used as it is, and an API key (`apiKey`, or a `token` that is not a
  * JWT) is exchanged for one at `/api/v1/auth/login`, renewed at `/api/v1/auth/refresh`. An API key is
- * never put on a URL. One exchange and one call of a token function are in flight at a time; every
- * secret seen is remembered so that logs can redact it. @internal
+ * never put on a URL, and the exchange never follows a redirect to another origin.
+ *
+ * One exchange is in flight at a time, whoever needs it: every connection that asks meanwhile waits
+ * for it, and one that was refused a JWT gets the one another connection's refusal already renewed.
+ * The exchange is bounded by `openTimeout` and aborted when every connection that waits for it has
+ * gone. Likewise one call of a token function at a time. Every secret seen is remembered so that
+ * logs can redact it. @internal
  */
 export class SpooledCredentials {
   private session: Session | undefined;
-  private exchange: Promise<string> | undefined;
+  private readonly exchange: SharedCall<string>;
   private tokenCall: Promise<string> | undefined;
+  /** The last credential the token function gave. */
+  private fromFunction: string | undefined;
   /** Whether the last credential the token option gave was an API key rather than a JWT. */
   private tokenWasKey = false;
   /** The AuthErrors made here: they already say which credential was refused. */
@@ -46,25 +69,27 @@ export class SpooledCredentials {
     private readonly token: TokenSource | undefined,
     private readonly apiKey: string | undefined,
     private readonly fetchImpl: typeof fetch,
+    timing: { readonly openTimeout: number; readonly scheduler: SchedulerLike },
   ) {
     if (token === undefined && apiKey === undefined) throw new TypeError('spooledRealtime() needs a token or an apiKey.');
     if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(this.remember(token));
     this.remember(apiKey);
+    this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${displayUrl(`${this.baseUrl}/api/v1/auth`)}`);
   }
 
   /** The credential for `Authorization: Bearer` (HTTP and SSE): the token, or the API key, as given. */
-  async bearer(refresh: boolean): Promise<string> {
-    return this.token === undefined ? this.apiKey! : this.fromTokenOption(refresh);
+  async bearer(request: CredentialRequest): Promise<string> {
+    return this.token === undefined ? this.apiKey! : this.fromTokenOption(request);
   }
 
-  /** A JWT for the WebSocket. `fresh`: the last one was (or may have been) refused, so not the cached one. */
-  async jwt(fresh: boolean): Promise<string> {
+  /** A JWT for the WebSocket: the cached one unless it was (or may have been) refused. */
+  async jwt(request: CredentialRequest): Promise<string> {
     if (this.token !== undefined) {
-      const token = await this.fromTokenOption(fresh);
+      const token = await this.fromTokenOption(request);
       if (!this.tokenWasKey) return token;
-      return this.exchanged(token, fresh);
+      return this.exchanged(token, request);
     }
-    return this.exchanged(this.apiKey!, fresh);
+    return this.exchanged(this.apiKey!, request);
   }
 
   /**
@@ -83,9 +108,11 @@ export class SpooledCredentials {
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${error.message}`, error.status, { cause: error }));
   }
 
-  private async fromTokenOption(refresh: boolean): Promise<string> {
+  private async fromTokenOption({ refresh, used }: CredentialRequest): Promise<string> {
     const source = this.token!;
     if (typeof source === 'string') return source;
+    // Refused, but the function has given another token since (for a connection refused at the same time): that one.
+    if (refresh && used !== undefined && this.fromFunction !== undefined && this.fromFunction !== used) return this.fromFunction;
     // Concurrent attempts (a socket's URL and header, several sockets) share one call.
     this.tokenCall ??= Promise.resolve()
       .then(() => source({ refresh }))
@@ -93,26 +120,28 @@ export class SpooledCredentials {
     const token = await this.tokenCall;
     if (typeof token !== 'string' || token === '') throw new TypeError('The token function of spooledRealtime() returned no token.');
     this.tokenWasKey = !looksLikeJwt(token);
+    this.fromFunction = token;
     return this.remember(token);
   }
 
   /** A JWT for an API key: the cached one while it is good and not refused, else a renewed or new one. */
-  private exchanged(apiKey: string, fresh: boolean): Promise<string> {
-    // While an exchange is in flight, every caller waits for it: a socket's URL and its header carry the same JWT.
-    if (this.exchange) return this.exchange;
+  private exchanged(apiKey: string, { refresh, used, signal }: CredentialRequest): Promise<string> {
     const session = this.session;
-    if (!fresh && session && session.renewAt > Date.now()) return Promise.resolve(session.access);
-    this.exchange = this.renew(apiKey, session).finally(() => (this.exchange = undefined));
-    return this.exchange;
+    // While an exchange is in flight, every caller waits for it: a socket's URL and its header carry the same JWT.
+    if (!this.exchange.running && session && session.renewAt > Date.now()) {
+      const refused = refresh ? (used ?? session.access) : undefined;
+      if (session.access !== refused) return Promise.resolve(session.access);
+    }
+    return this.exchange.join((abort) => this.renew(apiKey, this.session, abort), signal);
   }
 
-  private async renew(apiKey: string, session: Session | undefined): Promise<string> {
+  private async renew(apiKey: string, session: Session | undefined, signal: AbortSignal): Promise<string> {
     if (session?.refresh) {
-      const renewed = await this.post('/api/v1/auth/refresh', { refresh_token: session.refresh }, 'the refresh token').catch(() => undefined);
+      const renewed = await this.post('/api/v1/auth/refresh', { refresh_token: session.refresh }, 'the refresh token', signal).catch(() => undefined);
       if (renewed) return this.store(renewed, session.refresh);
     }
     const what = this.token === undefined ? 'the API key (apiKey)' : 'the API key given as token';
-    const login = await this.post('/api/v1/auth/login', { api_key: apiKey }, what);
+    const login = await this.post('/api/v1/auth/login', { api_key: apiKey }, what, signal);
     return this.store(login, typeof login.refresh_token === 'string' ? login.refresh_token : undefined);
   }
 
@@ -126,24 +155,38 @@ export class SpooledCredentials {
     return this.remember(access);
   }
 
-  private async post(path: string, body: Record<string, string>, what: string): Promise<Record<string, unknown>> {
-    const url = `${this.baseUrl}${path}`;
+  /**
+   * POSTs a credential and reads the JSON answer: never to another origin (a redirect there fails
+   * with a RequestError before anything is sent), and never more than MAX_READ_BODY bytes of it.
+   */
+  private async post(path: string, body: Record<string, string>, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const url = checkUrl(`${this.baseUrl}${path}`, ['http:', 'https:'], 'The Spooled token exchange');
+    const where = displayUrl(url);
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
+      response = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
     } catch (cause) {
-      throw new NetworkError(`Could not reach ${displayUrl(url)} to get a token.`, { cause });
+      if (isRequestError(cause)) throw cause;
+      throw new NetworkError(`Could not reach ${where} to get a token.`, { cause });
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => undefined);
-      throw this.mark(new AuthError(`Spooled refused ${what}: HTTP ${response.status} from ${displayUrl(url)}.`, response.status));
+      throw this.mark(new AuthError(`Spooled refused ${what}: HTTP ${response.status} from ${where}.`, response.status));
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new HttpError(`HTTP ${response.status} from ${displayUrl(url)} while getting a token.`, response.status);
+      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token.`, response.status);
     }
-    const answer: unknown = await response.json().catch(() => undefined);
-    if (typeof answer !== 'object' || answer === null) throw new ProtocolError(`${displayUrl(url)} answered with something that is not a JSON object.`);
+    let read: CappedBody;
+    try {
+      read = await readCapped(response, MAX_READ_BODY);
+    } catch (cause) {
+      throw new NetworkError(`Lost the connection to ${where} while reading the token.`, { cause });
+    }
+    if (!read.complete) throw new ProtocolError(`${where} answered the token request with more than ${MAX_READ_BODY} bytes; the rest was not read.`);
+    const answer = jsonOrText(read.text);
+    if (typeof answer !== 'object' || answer === null) throw new ProtocolError(`${where} answered with something that is not a JSON object.`);
     return answer as Record<string, unknown>;
   }
 

@@ -144,7 +144,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       const run = async (): Promise<void> => {
         let own: Readonly<Record<string, string>>;
         try {
-          own = await resolveHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh });
+          own = await resolveHeaders(options.headers, { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal });
         } catch (error) {
           return sink.appFailed(error);
         }
@@ -161,7 +161,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         let response: Response;
         try {
           const init = { method: options.method ?? 'GET', headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
-          response = await fetchWithinOrigin(fetchImpl, target, init, SAFE_ACROSS_ORIGINS);
+          response = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
         } catch (cause) {
           const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to');
           if (error !== undefined) sink.failed(error);

@@ -1,6 +1,5 @@
-import type { Observable, Subscriber, Subscription } from 'rxjs';
+import { type Observable, type Subscriber, Subscription } from 'rxjs';
 import { RealtimeError } from '../core/errors';
-import { Relay } from '../core/relay';
 import type { ConnectionState } from '../core/state';
 import { type TabMessage, isTabMessage, sharedName } from './messages';
 import type { TabChannel, TabsPlatform } from './platform';
@@ -101,11 +100,8 @@ export class TabParticipant<T> {
   private lead(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise<void>((release) => {
-      const upstream = new Relay<T>(
-        (value) => this.relay(value),
-        (error) => this.upstreamFailed(error),
-        () => this.upstreamCompleted(),
-      );
+      // Made before the factory is subscribed, so that a failure during that very subscribe can release it.
+      const upstream = new Subscription();
       const leading: Leadership = { upstream, release, state: 'connecting', reportsState: false };
       this.leading = leading;
       this.reportLeader(true);
@@ -122,7 +118,14 @@ export class TabParticipant<T> {
         },
       };
       try {
-        this.config.factory(context).subscribe(upstream);
+        // A plain observer: RxJS's safe subscriber stands between the factory's Observable and this participant.
+        upstream.add(
+          this.config.factory(context).subscribe({
+            next: (value) => this.relay(value),
+            error: (error: unknown) => this.upstreamFailed(error),
+            complete: () => this.upstreamCompleted(),
+          }),
+        );
       } catch (error) {
         return this.upstreamFailed(error);
       }

@@ -57,6 +57,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
   return (sink) => {
     let socket: WebSocketLike | undefined;
     let timers: Subscription | undefined;
+    /** Aborted when the attempt is over: a URL or headers function may be fetching a token with it. */
+    const controller = new AbortController();
     let liveness: Liveness | undefined;
     /** The attempt failed on our side (a timeout, a bad handshake): drop the socket without a closing handshake. */
     let abandon = false;
@@ -140,7 +142,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     const { url, headers } = config;
     if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headers ?? {});
     else {
-      const context = { attempt: sink.attempt, refresh: sink.refresh };
+      const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
       // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError
       // from one (the Spooled client's token exchange) goes through the retry policy.
       Promise.resolve()
@@ -152,6 +154,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     }
 
     return () => {
+      controller.abort();
       timers?.unsubscribe();
       liveness?.stop();
       hooks.closed();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { globToRegExp, matchesAny } from '../glob';
+import { type Glob, matchesAny, parseGlob } from '../glob';
 import { matchPath, pathOf, queryOf, sendText } from '../http';
 import { SseStream } from '../sse-stream';
 import { rfc3339Nanos } from '../time';
@@ -16,7 +16,7 @@ interface Sent {
 interface Listener {
   readonly stream: SseStream;
   readonly scope: string;
-  readonly globs: readonly RegExp[];
+  readonly globs: readonly Glob[];
 }
 
 /**
@@ -72,7 +72,7 @@ export class MiosaHub {
     const key = /^Bearer (msk_.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!key || !this.apiKeys.has(key)) return sendText(response, 401, 'Invalid API key'), true;
     const types = queryOf(request.url).get('types');
-    const globs = types ? types.split(',').filter(Boolean).map(globToRegExp) : [];
+    const globs = types ? types.split(',').filter(Boolean).map(parseGlob) : [];
     const stream = new SseStream(response, this.context.faults, { keepalive: this.context.timing.keepalive, cut: this.context.timing.streamCut });
     const listener: Listener = { stream, scope: computer ? computer.id! : 'tenant', globs };
     this.listeners.add(listener);
