@@ -1,5 +1,6 @@
 import { take, lastValueFrom, toArray } from 'rxjs';
-import { sse } from '../../src';
+import { RequestError, sse } from '../../src';
+import { record } from '../helpers/observe';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 
 let server: TestServer | undefined;
@@ -43,6 +44,25 @@ describe('sse() resumes where it left off', () => {
     const messages = await lastValueFrom(sse(`${server.url}/events`, { reconnect: fast }).pipe(take(2), toArray()));
     expect(messages.map((message) => [message.data, message.lastEventId])).toEqual([['one', id], ['two', id]]);
     expect(utf8Header(server.requests[1]!.headers['last-event-id'])).toBe(id);
+  });
+});
+
+describe('sse() with an id that no HTTP client in Node can send back', () => {
+  it.each([
+    ['ESC', 'id-\u001b[2J'],
+    ['BEL', 'id\u0007'],
+    ['DEL', 'id\u007f'],
+  ])('an id with %s: the event arrives, then the reconnect fails at once with a RequestError naming Last-Event-ID (no retries)', async (_what, id) => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.end(`id: ${id}\ndata: one\n\n`);
+    });
+    const recording = record(sse(`${server.url}/events`, { reconnect: { ...fast, maxAttempts: 5 } }));
+    await recording.done;
+    expect(recording.values.map((message) => message.data)).toEqual(['one']);
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toContain('Last-Event-ID'.toLowerCase());
+    expect(server.requests).toHaveLength(1);
   });
 });
 

@@ -266,7 +266,9 @@ function requestHeaders(own: Readonly<Record<string, string>>, lastEventId: stri
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   rememberHeaders(own);
   for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
-  checkHeaders(headers);
+  // The server's id goes through the same check: Node's fetch refuses control characters in any header, so
+  // such an id is a final RequestError at the reconnect, not a "could not connect" retried forever.
   if (lastEventId !== '') headers['last-event-id'] = utf8HeaderValue(lastEventId);
+  checkHeaders(headers);
   return headers;
 }
