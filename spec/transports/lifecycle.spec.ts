@@ -250,6 +250,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     const recording = record(webSocket(ws.url, once).messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect((recording.error as Error).message).toMatch(/not valid UTF-8.*1007/);
     expect(ws.upgrades).toHaveLength(1);
   });
 });

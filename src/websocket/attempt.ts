@@ -176,6 +176,7 @@ function endError(
   if (facts.fault === 'handshake') return new ProtocolError(`${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1).`);
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
   if (facts.fault === 'too-large') return new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`);
+  if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
   if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
   if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
     const error = new NetworkError(

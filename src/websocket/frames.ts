@@ -31,10 +31,15 @@ export class FrameReader<In> {
     }
   }
 
-  /** The report of a frame over the limit (`size` when it is known). */
+  /**
+   * The report of a frame over the limit: skipped when its `size` is known (it arrived whole), or lost with the
+   * socket when `ws` stopped reading it at maxPayload (the socket closes with 1009 and reconnects).
+   */
   tooLarge(size?: number): ProtocolError {
-    const what = size === undefined ? 'a frame larger than' : `a frame of ${size} (over`;
-    return new ProtocolError(`${this.where} sent ${what} maxMessageSize, ${this.maxMessageSize}${size === undefined ? '' : ')'}; skipped.`);
+    if (size === undefined) {
+      return new ProtocolError(`${this.where} sent a frame larger than maxMessageSize, ${this.maxMessageSize}; it is lost, and the socket closes (1009) and reconnects.`);
+    }
+    return new ProtocolError(`${this.where} sent a frame of ${size} (over maxMessageSize, ${this.maxMessageSize}); skipped.`);
   }
 }
 

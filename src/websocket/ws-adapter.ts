@@ -26,7 +26,7 @@ export function onControlFrame(socket: WebSocketLike, listener: () => void): voi
 }
 
 /** Why `ws` failed a socket: a handshake the server got wrong, or a frame that breaks RFC 6455. */
-export type SocketFault = 'handshake' | 'frame' | 'too-large';
+export type SocketFault = 'handshake' | 'frame' | 'invalid-utf8' | 'too-large';
 
 /** The `ws` error behind an `error` event, classified; undefined for anything else (a network error). */
 export function socketFault(event: unknown): SocketFault | undefined {
@@ -34,6 +34,8 @@ export function socketFault(event: unknown): SocketFault | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'too-large';
+  // ws fails the connection with 1007 (RFC 6455 8.1); the close event then reports 1006, as no close frame came back.
+  if (code === 'WS_ERR_INVALID_UTF8') return 'invalid-utf8';
   if (typeof code === 'string' && code.startsWith('WS_ERR_')) return 'frame';
   // ws/lib/websocket.js abortHandshake(): the server's answer was not a valid WebSocket handshake.
   if (/^(Server sent|Server indicated|Invalid Sec-WebSocket|Invalid Upgrade)/.test(error.message)) return 'handshake';
