@@ -124,6 +124,21 @@ describe('webSocket(): close() from a state observer leaves no socket or timer',
   });
 });
 
+describe('headers in the shapes plain JavaScript may pass', () => {
+  it.each([
+    ['a Headers', () => new Headers({ 'x-key': 'k1' })],
+    ['a Map', () => new Map([['x-key', 'k1']])],
+    ['an array of pairs', () => [['x-key', 'k1']]],
+  ])('%s is sent, not dropped, on both transports', async (_what, make) => {
+    const url = await sseServer();
+    const wsUrl = await wsServer();
+    const headers = make() as unknown as Record<string, string>;
+    await lastValueFrom(sse(url, { headers, reconnect: fast }).pipe(take(1)));
+    await lastValueFrom(webSocket(wsUrl, { headers, linger: 0, reconnect: fast }).messages$.pipe(take(1)));
+    expect([http!.requests[0]!.headers['x-key'], ws!.upgrades[0]!.headers['x-key']]).toEqual(['k1', 'k1']);
+  });
+});
+
 describe('what can never succeed fails at once, typed, and is not retried', () => {
   const once = { reconnect: { ...fast, maxAttempts: 5 } };
 

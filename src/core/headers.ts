@@ -46,5 +46,18 @@ export async function resolveHeaders(
   option: HeadersOption | undefined,
   context: AttemptContext,
 ): Promise<Readonly<Record<string, string>>> {
-  return (typeof option === 'function' ? await option(context) : option) ?? {};
+  return headerRecord((typeof option === 'function' ? await option(context) : option) ?? {});
+}
+
+/**
+ * Headers given in another shape than the typed record, as plain JavaScript may pass them (a `Headers`, a
+ * `Map`, an array of pairs), become the record they mean instead of being dropped without a word. @internal
+ */
+export function headerRecord(headers: unknown): Readonly<Record<string, string>> {
+  if (Array.isArray(headers) || headers instanceof Map) return Object.fromEntries(headers as Iterable<[string, string]>);
+  const entries = (headers as { entries?: unknown }).entries;
+  if (typeof entries === 'function' && typeof (headers as { get?: unknown }).get === 'function') {
+    return Object.fromEntries(entries.call(headers) as Iterable<[string, string]>);
+  }
+  return headers as Readonly<Record<string, string>>;
 }

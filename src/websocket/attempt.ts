@@ -1,7 +1,7 @@
 import IsomorphicWebSocket from 'isomorphic-ws';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutError } from '../core/errors';
-import { type HeadersOption, resolveHeaders } from '../core/headers';
+import { type HeadersOption, headerRecord, resolveHeaders } from '../core/headers';
 import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
@@ -140,7 +140,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     };
 
     const { url, headers } = config;
-    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headers ?? {});
+    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headerRecord(headers ?? {}));
     else {
       const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
       // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError
