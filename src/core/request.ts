@@ -45,9 +45,8 @@ export function checkHeaders(headers: Readonly<Record<string, string>>): void {
       throw new RequestError(`The "${name}" header cannot be set: the HTTP client manages it for each connection (RFC 9110 7.6.1).`);
     }
     if (typeof value !== 'string' || !SENDABLE_VALUE.test(value)) {
-      const whose = name.toLowerCase() === 'last-event-id' ? ` (the id of the server's last event, which this stream cannot resume from)` : '';
       throw new RequestError(
-        `The value of the "${name}" header${whose} cannot be sent: HTTP clients take no control characters but tab, and nothing beyond Latin-1, in a header (RFC 9110 5.5).`,
+        `The value of the "${name}" header cannot be sent: HTTP clients take no control characters but tab, and nothing beyond Latin-1, in a header (RFC 9110 5.5).`,
       );
     }
   }
