@@ -4,7 +4,7 @@
  * one browser shares one connection (`shareAcrossTabs`), held by whichever tab leads.
  */
 import { type Observable, debounceTime, distinctUntilChanged, fromEvent, interval, map, of, scan, share, startWith, switchMap } from 'rxjs';
-import { type ConnectionDiagnostics, type TypePattern, ofType } from '../../src/index';
+import { type ConnectionDiagnostics, type TypePattern, ofType, shareAcrossTabs } from '../../src/index';
 import { type SpooledEvent, spooledRealtime } from '../../src/spooled/index';
 
 const COUNTERS = ['created', 'processing', 'completed', 'failed', 'deadletter', 'cancelled'] as const;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     reconnectDelay: 300,
     maxReconnectDelay: 3000,
     maxReconnectAttempts: 0,
-    shareAcrossTabs: true,
+    shareAcrossTabs,
   });
   const events$: Observable<SpooledEvent> = spooled.events$().pipe(share());
 

@@ -1,7 +1,7 @@
 /**
  * The page of the cross-tab browser test: the built library, bundled as an app would bundle it,
  * subscribing to the reference server's tenant stream through `shareAcrossTabs` (`?via=core`) or
- * through the Miosa client with `shareAcrossTabs: true` (`?via=miosa`). What it sees goes on
+ * through the Miosa client with its `shareAcrossTabs` option (`?via=miosa`). What it sees goes on
  * `window.probe` for the test to read.
  */
 import { type ConnectionState, shareAcrossTabs, sse } from 'rx-realtime';
@@ -27,7 +27,7 @@ const observer: Partial<Observer<{ data: string }>> = {
 
 let ticks: Observable<{ data: string }>;
 if (new URLSearchParams(location.search).get('via') === 'miosa') {
-  const miosa = miosaEvents({ apiKey: API_KEY, baseUrl: `${location.origin}/api/v1`, shareAcrossTabs: true });
+  const miosa = miosaEvents({ apiKey: API_KEY, baseUrl: `${location.origin}/api/v1`, shareAcrossTabs });
   miosa.state$.subscribe((state) => probe.states.push(state));
   miosa.leader$.subscribe((leader) => (probe.leader = leader));
   ticks = miosa.stream({ types: ['tick'] });

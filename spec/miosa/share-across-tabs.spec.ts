@@ -1,3 +1,4 @@
+import { shareAcrossTabs } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
@@ -20,11 +21,11 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const client = (apiKey = server.miosa.apiKey) => miosaEvents({ apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs: true });
+const client = (apiKey = server.miosa.apiKey) => miosaEvents({ apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs });
 const emit = (n: number) => server.miosa.emitComputer('cmp_1', 'status_changed', { n, timestamp: `2026-01-05T10:00:0${n}.250Z` });
 const numbers = (events: readonly { data: unknown }[]) => events.map((event) => (event.data as { n: number }).n);
 
-describe('miosaEvents({ shareAcrossTabs: true })', () => {
+describe('miosaEvents({ shareAcrossTabs })', () => {
   it('tabs share one stream and get equal ComputerEvents; when the leader leaves, the next resumes with Last-Event-ID: no gap, no repeat', async () => {
     const [tabA, tabB] = [browser.tab(), browser.tab()];
     const [miosaA, miosaB] = [client(), client()];

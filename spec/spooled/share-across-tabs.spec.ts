@@ -1,4 +1,4 @@
-import { AuthError } from '../../src';
+import { AuthError, shareAcrossTabs } from '../../src';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
@@ -8,9 +8,13 @@ const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20
 let server: ReferenceServer;
 let browser: FakeBrowser;
 const clients: { close(): void }[] = [];
+/** What the clients wrote to their logger: over SSE without a filter, the warning that no job events come. */
+let warnings: string[] = [];
+const NO_JOB_EVENTS = "[rx-realtime/spooled] transport 'sse' without a jobId or queueName filter reads /api/v1/events";
 beforeEach(() => {
   browser = new FakeBrowser();
   browser.auto = true;
+  warnings = [];
 });
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
@@ -18,12 +22,13 @@ afterEach(async () => {
 });
 
 function client(options: Partial<SpooledOptions> = {}) {
-  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, reconnectDelay: 20, shareAcrossTabs: true, ...options });
+  const logger = (message: string) => void warnings.push(message);
+  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, reconnectDelay: 20, shareAcrossTabs, logger, ...options });
   clients.push(made);
   return made;
 }
 
-describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs: true }) over %s', (transport) => {
+describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs }) over %s', (transport) => {
   beforeEach(async () => {
     server = await startReferenceServer({ timing });
   });
@@ -84,6 +89,8 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs:
     await until(() => b.values.length > before, 'an event after the hand-over');
     expect(b.completed).toBe(false);
     b.subscription.unsubscribe();
+    // Each tab's client warns once, when it first opens the unfiltered stream itself (as the leader).
+    expect(warnings).toEqual(transport === 'sse' ? [expect.stringContaining(NO_JOB_EVENTS), expect.stringContaining(NO_JOB_EVENTS)] : []);
   });
 
   it('an AuthError of the leader reaches the other tab as an AuthError', async () => {
@@ -95,5 +102,7 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs:
     expect(b.error).toBeInstanceOf(AuthError);
     expect(b.error).toMatchObject({ status: (a.error as AuthError).status, message: (a.error as AuthError).message });
     expect(String((b.error as Error).stack)).not.toContain('sk_wrong');
+    expect(warnings.every((warning) => warning.startsWith(NO_JOB_EVENTS))).toBe(true);
+    expect(warnings.length > 0).toBe(transport === 'sse');
   });
 });

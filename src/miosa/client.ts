@@ -7,7 +7,8 @@ import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { LeaderTally } from '../tabs/leader-tally';
-import { type LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
+import { checkShareOption } from '../tabs/share-option';
+import type { LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
 import { sdkEvents } from './pipeline';
@@ -43,9 +44,11 @@ export interface MiosaOptions {
    * In a browser, share each stream with the other tabs of the origin that open the same one with the
    * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
    * changes hands (see `shareAcrossTabs` and docs/tabs.md). Each tab applies its own `timeout`.
-   * @default false
+   * Pass the function itself (`import { shareAcrossTabs } from 'rx-realtime'`): an app that does not
+   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * @default undefined (each tab connects on its own)
    */
-  readonly shareAcrossTabs?: boolean;
+  readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
 }
 
 /**
@@ -135,6 +138,7 @@ class MiosaClient implements MiosaEvents {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     const write = options.logger ?? console.warn;
     warnIfInsecure(this.baseUrl, true, (warning) => write(`[rx-realtime/miosa] ${warning}`));
+    checkShareOption(options.shareAcrossTabs);
   }
 
   get state(): ConnectionState {
@@ -178,9 +182,10 @@ class MiosaClient implements MiosaEvents {
           scheduler,
         }).pipe(finalize(() => part.release()));
       });
-    if (this.options.shareAcrossTabs) {
+    const shareTabs = this.options.shareAcrossTabs;
+    if (shareTabs) {
       const name = clientStreamName(`rx-realtime/miosa ${url}`, this.options.apiKey);
-      return defer(() => shareAcrossTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
+      return defer(() => shareTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
     }
     return connect({});
   }

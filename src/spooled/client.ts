@@ -12,7 +12,8 @@ import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
-import { shareAcrossTabs } from '../tabs/shareAcrossTabs';
+import { checkShareOption } from '../tabs/share-option';
+import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { SpooledCredentials, type TokenSource } from './credentials';
@@ -92,9 +93,11 @@ export interface SpooledOptions {
    * the same filter with the same credential: one connection, held by a leader tab, whose decoded
    * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
    * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
-   * @default false
+   * Pass the function itself (`import { shareAcrossTabs } from 'rx-realtime'`): an app that does not
+   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * @default undefined (each tab connects on its own)
    */
-  readonly shareAcrossTabs?: boolean;
+  readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
 }
 
 /**
@@ -218,6 +221,7 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
+    checkShareOption(options.shareAcrossTabs);
   }
 
   get state(): ConnectionState {
@@ -225,14 +229,15 @@ class SpooledClient implements SpooledRealtime {
   }
 
   events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
-    if (!this.options.shareAcrossTabs) return this.localEvents(filter);
+    const shareTabs = this.options.shareAcrossTabs;
+    if (!shareTabs) return this.localEvents(filter);
     const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;
     const what = JSON.stringify([filter.queueName, filter.jobId, filter.workerId, filter.events]);
     const token = this.options.token;
     const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, this.options.apiKey ?? (typeof token === 'string' ? token : undefined));
     // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
     return defer(() =>
-      shareAcrossTabs(name, ({ state }) => this.localEvents(filter, state), { state: this.combined.part(), leader: this.leaders.part() }),
+      shareTabs(name, ({ state }) => this.localEvents(filter, state), { state: this.combined.part(), leader: this.leaders.part() }),
     ).pipe(takeUntil(this.closing));
   }
 

@@ -1,0 +1,11 @@
+import { RequestError } from '../core/errors';
+
+/**
+ * Checks the `shareAcrossTabs` option of the clients. It takes the `shareAcrossTabs` function rather
+ * than `true`, so that an app that does not share across tabs bundles none of that code; `true`
+ * from JavaScript (or an old config) fails at once instead of silently not sharing. @internal
+ */
+export function checkShareOption(option: unknown): void {
+  if (option === undefined || option === false || typeof option === 'function') return;
+  throw new RequestError(`shareAcrossTabs takes the shareAcrossTabs function (import { shareAcrossTabs } from 'rx-realtime'), not a ${typeof option}.`);
+}
