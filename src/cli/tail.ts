@@ -4,7 +4,7 @@ import { type ConnectionState, isRequestError, ofType, sse, webSocket } from '..
 import { jsonOrText } from '../core/json-or-text';
 import { checkHeaders, checkUrl, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
-import { spooledRealtime } from '../spooled';
+import { type SpooledEventPattern, spooledRealtime } from '../spooled';
 import { collect, headerLines } from './arguments';
 import { type Printable, type Printer, printer } from './format';
 import type { CliContext } from './program';
@@ -123,7 +123,8 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
     });
     client.state$.subscribe(state);
     // The client's own `events` filter: it matches an unknown event ('raw') by the name it came with.
-    const events = options.types.length ? options.types : undefined;
+    // Typed names guard apps against misspellings; the command line may name events this version does not know.
+    const events = options.types.length ? (options.types as SpooledEventPattern[]) : undefined;
     return client.events$({ queueName: options.queue, jobId: options.job, events }).pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );

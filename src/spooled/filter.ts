@@ -1,5 +1,20 @@
 import { compileGlobs } from '../operators/glob';
-import type { SpooledEvent } from './events';
+import type { TypePattern } from '../operators/ofType';
+import type { SpooledEvent, UnknownSpooledEvent } from './events';
+
+/**
+ * An entry of {@link SubscriptionFilter}'s `events`: a dotted type name this version knows, or a glob
+ * (`*` = any run of characters), which also matches the names unknown events came with. A misspelt
+ * exact name (`'job.complete'`) is a type error; so are `ping` and `error`, which the client deals
+ * with before the filter.
+ *
+ * @example
+ * ```ts
+ * const watched: SpooledEventPattern[] = ['job.failed', 'worker.*'];
+ * spooled.events$({ events: watched });
+ * ```
+ */
+export type SpooledEventPattern = TypePattern<Exclude<SpooledEvent, UnknownSpooledEvent>>;
 
 /**
  * The seed SDK's `SubscriptionFilter`. The server applies what it can; the client applies every
@@ -21,10 +36,11 @@ export interface SubscriptionFilter {
   /** Only events that name this worker (`worker_id`). */
   readonly workerId?: string;
   /**
-   * Only these event types: dotted names or globs (`'job.*'`). Unknown events (`type: 'raw'`) are
-   * matched by the name they came with.
+   * Only these event types: dotted names or globs (`'job.*'`), see {@link SpooledEventPattern}.
+   * Unknown events (`type: 'raw'`) are matched by the name they came with: through a glob, or by an
+   * exact name held in a `string`, cast (`[name as SpooledEventPattern]`).
    */
-  readonly events?: readonly string[];
+  readonly events?: readonly SpooledEventPattern[];
 }
 
 type Data = Record<string, unknown>;

@@ -1,6 +1,6 @@
 export { spooledRealtime } from './client';
 export type { SpooledOptions, SpooledRealtime } from './client';
-export type { SubscriptionFilter } from './filter';
+export type { SpooledEventPattern, SubscriptionFilter } from './filter';
 export type { TokenSource } from './credentials';
 export { decodeSpooledEvent } from './decode';
 export { SpooledServerError, isSpooledServerError } from './errors';
