@@ -8,6 +8,10 @@ export default defineConfig([
     dts: true,
     // Shared chunks in both formats, so `instanceof AuthError` holds across the entry points.
     splitting: true,
+    // Rollup writes the CommonJS files. Without it tsup turns the shared ESM chunks into CommonJS with
+    // sucrase, which also rewrites every `?.` and `??` into helper calls that allocate an array and
+    // closures each time: per event on the hot paths, about 5-10 % of the typed SSE pipeline in Node.
+    treeshake: true,
     sourcemap: true,
     target: 'es2022',
     platform: 'neutral',

@@ -2,7 +2,7 @@ import { RequestError, shareAcrossTabs } from '../../src';
 import { type MiosaOptions, miosaEvents } from '../../src/miosa';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 
-const MESSAGE = "shareAcrossTabs takes the shareAcrossTabs function (import { shareAcrossTabs } from 'rx-realtime'), not a boolean.";
+const MESSAGE = "shareAcrossTabs takes the shareAcrossTabs function of 'rx-realtime', not a boolean.";
 
 describe('the shareAcrossTabs option of the clients', () => {
   it('takes the function, or nothing, or false', () => {

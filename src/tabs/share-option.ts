@@ -7,5 +7,5 @@ import { RequestError } from '../core/errors';
  */
 export function checkShareOption(option: unknown): void {
   if (option === undefined || option === false || typeof option === 'function') return;
-  throw new RequestError(`shareAcrossTabs takes the shareAcrossTabs function (import { shareAcrossTabs } from 'rx-realtime'), not a ${typeof option}.`);
+  throw new RequestError(`shareAcrossTabs takes the shareAcrossTabs function of 'rx-realtime', not a ${typeof option}.`);
 }
