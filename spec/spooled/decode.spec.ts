@@ -87,5 +87,10 @@ describe('decodeSpooledEvent: what it does not know or cannot read', () => {
     const noTime = decodeSpooledEvent({ type: 'Ping', data: {} });
     expect((noTime as DecodeError).problems).toEqual(['timestamp: expected Rfc3339, got nothing']);
     for (const junk of [null, 42, 'text', [], { type: 5 }]) expect(decodeSpooledEvent(junk)).toBeInstanceOf(DecodeError);
+    expect((decodeSpooledEvent({ type: 5 }) as DecodeError).problems).toEqual(['type: expected string, got {"type":5}']);
+    const notAnObject = decodeSpooledEvent({ type: 'JobCompleted', data: [1], timestamp: '2026-01-05T10:00:00Z' });
+    expect((notAnObject as DecodeError).message).toBe('Could not decode job.completed event: data: expected JobCompleted, got [1]');
+    const heartbeat = decodeSpooledEvent({ type: 'WorkerHeartbeat', data: { worker_id: 'w', status: 'idle', current_job_id: 7, timestamp: '2026-01-05T10:00:00Z' } });
+    expect((heartbeat as DecodeError).problems).toEqual(['data.current_job_id: expected string, got 7', 'data.current_job_id: expected null, got 7']);
   });
 });

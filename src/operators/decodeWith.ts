@@ -55,9 +55,18 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
 
 /** io-ts errors as one readable line each. @internal */
 export function decodeError(name: string, errors: readonly ValidationError[], value: unknown): DecodeError {
-  const problems = errors.map(describe);
+  return decodeErrorOf(name, errors.map(describe), value);
+}
+
+/** A DecodeError from problems already written as {@link problem} lines. @internal */
+export function decodeErrorOf(name: string, problems: readonly string[], value: unknown): DecodeError {
   const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
   return new DecodeError(`Could not decode ${name}: ${shown}`, problems, value);
+}
+
+/** One problem as a line: `data.priority: expected number, got "high"`. @internal */
+export function problem(path: string, expected: string, value: unknown): string {
+  return `${path || '(root)'}: expected ${expected}, got ${preview(value)}`;
 }
 
 const COMBINATORS = new Set(['UnionType', 'IntersectionType']);
@@ -68,7 +77,6 @@ function describe(error: ValidationError): string {
     .filter((entry, index) => entry.key !== '' && !COMBINATORS.has((error.context[index - 1]?.type as { _tag?: string } | undefined)?._tag ?? ''))
     .map((entry) => entry.key)
     .join('.');
-  const expected = error.context[error.context.length - 1]?.type.name ?? 'value';
-  return `${path || '(root)'}: expected ${expected}, got ${preview(error.value)}`;
+  return problem(path, error.context[error.context.length - 1]?.type.name ?? 'value', error.value);
 }
 

@@ -1,5 +1,5 @@
 import type { DecodeError } from '../core/errors';
-import { explain } from './codecs';
+import { explainKnown, explainNotAnEvent } from './explain';
 import type { DecodedSpooledEvent, KnownSpooledEvent, SpooledEventType, UnknownSpooledEvent } from './events';
 import { FAST_DATA } from './fast-decode';
 import { Rfc3339Reader } from './rfc3339';
@@ -27,7 +27,7 @@ export class SpooledDecoder {
 
   /** One parsed wire event as a {@link DecodedSpooledEvent}, or a DecodeError saying what is wrong with it. */
   decode(json: unknown): DecodedSpooledEvent | DecodeError {
-    if (!isRecord(json) || typeof json.type !== 'string') return explain.notAnEvent(json);
+    if (!isRecord(json) || typeof json.type !== 'string') return explainNotAnEvent(json);
     const name = json.type;
     // A repeat of the last type costs one string comparison instead of hashing a fresh string.
     if (name !== this.lastName) {
@@ -49,8 +49,8 @@ export class SpooledDecoder {
       const time = fields && this.times.read(stamp);
       if (fields && !Number.isNaN(time)) return { type: known, timestamp: new Date(time as number), data: fields } as KnownSpooledEvent;
     }
-    // The io-ts codecs say what is wrong, path by path.
-    return explain.known(known, wireData, stamp, json);
+    // What is wrong, path by path.
+    return explainKnown(known, wireData, stamp, json);
   }
 }
 

@@ -2,7 +2,7 @@
 /**
  * The hot path of the Spooled decoder: plain `typeof` checks and one named property read per field.
  * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
- * it rejects goes to the codecs, which say what is wrong. @internal
+ * it rejects goes to ./explain, which says what is wrong. @internal
  */
 import type { Rfc3339Reader } from './rfc3339';
 import type { SchemaType } from './schema';

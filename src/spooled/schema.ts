@@ -1,7 +1,7 @@
 /**
  * The one description of every Spooled event this version knows: its dotted name, the real server's
  * PascalCase name where it has one, and each data field with its wire name and kind. The fast
- * decoder (./decode) and the io-ts codecs (./codecs) are built from this table; the public types
+ * decoder (./decode), its explanations (./explain) and the io-ts codecs the tests hold them to are built from this table; the public types
  * (./events) are written out for their documentation, and a type test pins each to the table.
  * Read from the server's `RealtimeEvent` enum and the seed SDK's `JobEvent`, `QueueEvent` and
  * `WorkerEvent` (see PROTOCOLS.md). @internal

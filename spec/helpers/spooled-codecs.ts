@@ -1,14 +1,14 @@
 import * as t from 'io-ts';
-import type { DecodeError } from '../core/errors';
-import { decodeError } from '../operators/decodeWith';
-import type { KnownSpooledEvent, SpooledEventType } from './events';
-import { parseRfc3339 } from './rfc3339';
-import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from './schema';
+import type { DecodeError } from '../../src/core/errors';
+import { decodeError } from '../../src/operators/decodeWith';
+import type { KnownSpooledEvent, SpooledEventType } from '../../src/spooled/events';
+import { parseRfc3339 } from '../../src/spooled/rfc3339';
+import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from '../../src/spooled/schema';
 
 /**
- * The io-ts codecs of every known event's wire `data`, built from the schema table. They are the
- * slow path: the fast decoder (./decode) hands them what it rejects, so that the DecodeError can say
- * what is wrong, path by path; a property test holds the two to the same answers. @internal
+ * The io-ts codecs of every known event's wire `data`, built from the schema table: the oracle the
+ * Spooled decoder is tested against. Property tests hold the generated fast decoder to the same
+ * answers and src/spooled/explain.ts to problems at the same paths.
  */
 
 /** An RFC 3339 timestamp (nanoseconds allowed) as a Date. */
@@ -76,10 +76,3 @@ export function decodeKnownWithCodecs(type: SpooledEventType, wireData: unknown,
   if (time._tag === 'Left') return decodeError(`${type} event`, prefix(time.left, 'timestamp'), json);
   return { type, timestamp: time.right, data: toCamel(type, data.right) } as KnownSpooledEvent;
 }
-
-/** DecodeErrors for what the fast decoder rejects. */
-export const explain = {
-  known: decodeKnownWithCodecs,
-  notAnEvent: (json: unknown): DecodeError =>
-    decodeError('SpooledEvent', [{ value: json, context: [{ key: 'type', type: t.string, actual: typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : json }] }], json),
-};
