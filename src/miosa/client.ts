@@ -44,7 +44,7 @@ export interface MiosaOptions {
    * In a browser, share each stream with the other tabs of the origin that open the same one with the
    * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
    * changes hands (see `shareAcrossTabs` and docs/tabs.md). Each tab applies its own `timeout`.
-   * Pass the function itself (`import { shareAcrossTabs } from 'rx-realtime'`): an app that does not
+   * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
    * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
    * @default undefined (each tab connects on its own)
    */

@@ -93,7 +93,7 @@ export interface SpooledOptions {
    * the same filter with the same credential: one connection, held by a leader tab, whose decoded
    * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
    * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
-   * Pass the function itself (`import { shareAcrossTabs } from 'rx-realtime'`): an app that does not
+   * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
    * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
    * @default undefined (each tab connects on its own)
    */
