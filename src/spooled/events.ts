@@ -380,11 +380,12 @@ export type DecodedSpooledEvent = KnownSpooledEvent | UnknownSpooledEvent;
 
 /**
  * Every dotted type name this version knows (`'raw'`, the type of unknown events, is not one of them).
+ * `SubscriptionFilter.events` takes {@link SpooledEventPattern}, which leaves out `ping` and `error`.
  *
  * @example
  * ```ts
- * const watched: SpooledEventType[] = ['job.completed', 'job.failed'];
- * spooled.events$({ events: watched });
+ * const counts = new Map<SpooledEventType, number>();
+ * spooled.events$().subscribe((event) => event.type !== 'raw' && counts.set(event.type, (counts.get(event.type) ?? 0) + 1));
  * ```
  */
 export type SpooledEventType = KnownSpooledEvent['type'];
