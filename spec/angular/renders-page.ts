@@ -22,7 +22,7 @@ import {
 import { bootstrapApplication } from '@angular/platform-browser';
 import { Observable, filter } from 'rxjs';
 import { SpooledRealtimeService, provideSpooledRealtime } from 'rx-realtime/angular';
-import { type SpooledEvent, spooledRealtime } from 'rx-realtime/spooled';
+import { type SpooledEvent, type SubscriptionFilter, spooledRealtime } from 'rx-realtime/spooled';
 
 const query = new URLSearchParams(location.search);
 const zone = query.get('zone') === '1';
@@ -30,7 +30,7 @@ const via = query.get('via') ?? 'service';
 const probe = { renders: 0, passes: 0, events: 0, state: 'disconnected', error: '' };
 (window as unknown as { probe: typeof probe }).probe = probe;
 
-const FILTER = { events: ['job.*'] };
+const FILTER: SubscriptionFilter = { events: ['job.*'] };
 
 function outsideZone<T>(ngZone: NgZone, source: Observable<T>): Observable<T> {
   return new Observable<T>((subscriber) =>
