@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './listen';
 
 /** A request as the test server saw it. */
 export interface SeenRequest {
@@ -21,27 +21,13 @@ type Handler = (request: IncomingMessage, response: ServerResponse, index: numbe
 /** A real node:http server on 127.0.0.1, port 0, that records every request and can be closed fully. */
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const closed = new Promise<void>((resolve) => response.once('close', () => resolve()));
     requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, closed });
     handler(request, response, requests.length - 1);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(server);
+  return { url: listening.url, requests, close: () => listening.close() };
 }
 
 /** Starts an event stream response. */

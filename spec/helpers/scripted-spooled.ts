@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { listenOnLoopback } from './listen';
 
 /**
  * A server that answers every Spooled stream, SSE or WebSocket, with the same script of wire events,
@@ -20,7 +21,6 @@ export const SCRIPT_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzY3JpcHQifQ.c2lnbmF0d
 
 export async function startScriptedSpooled(script: readonly (object | string)[]): Promise<ScriptedSpooled> {
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
   const authorized = (request: IncomingMessage): boolean =>
     request.headers.authorization === `Bearer ${SCRIPT_API_KEY}` || request.headers.authorization === `Bearer ${SCRIPT_JWT}`;
   const server: Server = createServer((request, response) => {
@@ -46,21 +46,14 @@ export async function startScriptedSpooled(script: readonly (object | string)[])
       ws.close(1000);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     seen,
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const client of wss.clients) client.terminate();
-        for (const socket of sockets) socket.destroy();
         wss.close();
-        server.close(() => resolve());
       }),
   };
 }

@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { listenOnLoopback } from './listen';
 
 /** One client connection as the test server saw it. */
 export interface SeenSocket {
@@ -37,17 +38,12 @@ export interface WsServerOptions {
 export async function startWsServer(options: WsServerOptions = {}): Promise<TestWsServer> {
   const sockets: SeenSocket[] = [];
   const upgrades: IncomingMessage[] = [];
-  const raw = new Set<Socket>();
   const wss = new WebSocketServer({
     noServer: true,
     ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}),
     ...(options.perMessageDeflate ? { perMessageDeflate: { threshold: 0 } } : {}),
   });
   const server: Server = createServer((_request, response) => response.writeHead(426).end());
-  server.on('connection', (socket) => {
-    raw.add(socket);
-    socket.once('close', () => raw.delete(socket));
-  });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const index = upgrades.push(request) - 1;
     const refusal = options.reject?.(request, index);
@@ -65,19 +61,16 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
       options.onConnection?.(seen, sockets.length - 1);
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `ws://127.0.0.1:${port}`,
-    port,
+    url: `ws://127.0.0.1:${listening.port}`,
+    port: listening.port,
     sockets,
     upgrades,
     close: () =>
-      new Promise<void>((resolve) => {
+      listening.close(() => {
         for (const client of wss.clients) client.terminate();
-        for (const socket of raw) socket.destroy();
         wss.close();
-        server.close(() => resolve());
       }),
   };
 }
