@@ -1,10 +1,11 @@
 /**
- * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket, in three parts so that each mutant runs
+ * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket, in four parts so that each mutant runs
  * only the spec files of its part. Jest loads every file of the test set for each mutant (the per-test filter is a
  * test-name pattern), so one run over all connection specs cost about 13 s per mutant here; per part it is a few.
  * Each part writes .cache/mutation/<part>.json; the summary at the end adds them up per file.
  *
- * Usage: `npm run mutate [-- part ...]` (parts: lifecycle, sse, websocket; default all), then read the summary.
+ * Usage: `npm run mutate [-- part ...] [--concurrency=N]` (parts: lifecycle, sse, websocket, guards; default all),
+ * then read the summary; `npm run mutate -- --summary` prints it alone.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,30 +19,46 @@ interface Part {
   readonly specs: readonly string[];
 }
 
-const SHARED_SPECS = ['spec/transports/**/*.spec.ts'];
+/** The connection specs that exercise both transports; the connection parts run them too. */
+const TRANSPORT_SPECS = ['spec/transports/**/*.spec.ts'];
 
 const PARTS: Record<string, Part> = {
   lifecycle: {
-    mutate: ['src/core/{lifecycle,backoff,idle-watch,limits,state,combined-state,errors}.ts'],
-    specs: ['spec/core/**/*.spec.ts', 'spec/operators/retryBackoff.spec.ts'],
+    mutate: ['src/core/{lifecycle,backoff,idle-watch,limits,state,combined-state,errors,diagnostics}.ts'],
+    specs: ['spec/core/**/*.spec.ts', 'spec/operators/retryBackoff.spec.ts', ...TRANSPORT_SPECS],
   },
   sse: {
-    mutate: ['src/sse/**/*.ts', 'src/core/{request,http,headers,redact,insecure,json-or-text}.ts'],
-    specs: ['spec/sse/**/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts'],
+    mutate: ['src/sse/**/*.ts', 'src/core/{request,http,headers,insecure,json-or-text}.ts'],
+    specs: ['spec/sse/**/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
   websocket: {
     mutate: ['src/websocket/**/*.ts'],
-    specs: ['spec/websocket/**/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts'],
+    specs: ['spec/websocket/**/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
+  },
+  // What every error and exchange passes through: redaction, previews, the app's own exceptions, one shared call.
+  guards: {
+    mutate: ['src/core/{redact,preview,app-errors,shared-call,body}.ts'],
+    specs: ['spec/core/redact.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
   },
 };
+
+/**
+ * A hung test fails after this long instead of jest's 20 s, and Stryker gives a mutant's run this
+ * much beyond its tests' own time: the slowest test here takes about 2.5 s, and a mutant that makes a
+ * test wait forever (most timeouts) is then reported in seconds rather than after 20.
+ */
+const MUTANT_TEST_TIMEOUT = 8_000;
 
 function run(name: string, part: Part): void {
   const base = JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8'));
   const config = {
     ...base,
     mutate: part.mutate,
-    jest: { ...base.jest, config: { testMatch: [...part.specs, ...SHARED_SPECS].map((glob) => `<rootDir>/${glob}`) } },
+    jest: { ...base.jest, config: { testMatch: part.specs.map((glob) => `<rootDir>/${glob}`), testTimeout: MUTANT_TEST_TIMEOUT } },
+    timeoutMS: MUTANT_TEST_TIMEOUT,
     jsonReporter: { fileName: `.cache/mutation/${name}.json` },
+    // `--concurrency=1` leaves a core free on a shared machine.
+    ...(concurrency ? { concurrency: Number(concurrency) } : {}),
   };
   const file = join(OUT, `${name}.config.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
@@ -78,6 +95,7 @@ function summary(names: readonly string[]): void {
   console.log(`| all | ${score(total)} | ${total.Killed ?? 0} | ${total.Timeout ?? 0} | ${total.Survived ?? 0} | ${total.NoCoverage ?? 0} |`);
 }
 
+const concurrency = process.argv.find((arg) => arg.startsWith('--concurrency='))?.split('=')[1];
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const names = requested.length > 0 ? requested : Object.keys(PARTS);
 mkdirSync(OUT, { recursive: true });
