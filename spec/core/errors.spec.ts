@@ -1,5 +1,55 @@
 import { inspect } from 'node:util';
-import { AuthError, HttpError, NetworkError, RealtimeError, RequestError, TimeoutError, isAuthError, isNetworkError, isRealtimeError, isRequestError, isTransientError } from '../../src';
+import {
+  AuthError,
+  DecodeError,
+  DroppedMessageError,
+  HttpError,
+  NetworkError,
+  ProtocolError,
+  RealtimeError,
+  RequestError,
+  TimeoutError,
+  isAuthError,
+  isDecodeError,
+  isDroppedMessageError,
+  isHttpError,
+  isNetworkError,
+  isProtocolError,
+  isRealtimeError,
+  isRequestError,
+  isTimeoutError,
+  isTransientError,
+} from '../../src';
+
+/** One instance of every error class, by the name an app checks, with the guard that must recognise it. */
+const everyError: [name: string, error: RealtimeError, guard: ((error: unknown) => boolean) | undefined][] = [
+  ['RealtimeError', new RealtimeError('x'), undefined],
+  ['AuthError', new AuthError('x', 401), isAuthError],
+  ['HttpError', new HttpError('x', 500), isHttpError],
+  ['ProtocolError', new ProtocolError('x'), isProtocolError],
+  ['RequestError', new RequestError('x'), isRequestError],
+  ['NetworkError', new NetworkError('x'), isNetworkError],
+  ['TimeoutError', new TimeoutError('x', 1000), isTimeoutError],
+  ['DecodeError', new DecodeError('x', [], undefined), isDecodeError],
+  ['DroppedMessageError', new DroppedMessageError('x', 'overflow', undefined), isDroppedMessageError],
+];
+
+describe('error classes and their guards', () => {
+  it.each(everyError)('%s: error.name is the class name, in messages, stacks and JSON', (name, error) => {
+    expect(error.name).toBe(name);
+    expect(String(error)).toBe(`${name}: x`);
+    expect(error.stack).toMatch(new RegExp(`^${name}: x`));
+    expect(error.toJSON()).toMatchObject({ name });
+  });
+
+  it.each(everyError.filter(([, , guard]) => guard))('%s: its guard says yes to it and no to every other class', (name, error, guard) => {
+    expect(isRealtimeError(error)).toBe(true);
+    const recognised = everyError.filter(([, other]) => guard!(other)).map(([otherName]) => otherName);
+    expect(recognised).toEqual([name]);
+    // A plain Error that borrows the name is not one of ours.
+    expect(guard!(Object.assign(new Error('x'), { name }))).toBe(false);
+  });
+});
 
 describe('error guards work across copies of the library, without a list of names', () => {
   it('recognise an error made by another copy (same registered brand, another class)', () => {
@@ -18,7 +68,8 @@ describe('error guards work across copies of the library, without a list of name
     expect(isRequestError(new RequestError('x'))).toBe(true);
     const impostor = Object.assign(new Error('x'), { name: 'AuthError' });
     expect([isRealtimeError(impostor), isAuthError(impostor)]).toEqual([false, false]);
-    expect([isRealtimeError(null), isRealtimeError('AuthError'), isRealtimeError({ name: 'AuthError' })]).toEqual([false, false, false]);
+    const notErrors = [null, undefined, 0, 'AuthError', { name: 'AuthError' }];
+    expect(notErrors.map(isRealtimeError)).toEqual([false, false, false, false, false]);
   });
 
   it('keep the brand off each instance, so logs stay clean', () => {

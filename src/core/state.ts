@@ -35,5 +35,6 @@ export function connectionState(initial: ConnectionState = 'disconnected'): Beha
  * ```
  */
 export function readonlyState(subject: BehaviorSubject<ConnectionState>): Observable<ConnectionState> {
-  return subject.pipe(distinctUntilChanged());
+  // asObservable() first: a Subject's pipe() returns an AnonymousSubject whose next() writes to the subject.
+  return subject.asObservable().pipe(distinctUntilChanged());
 }
