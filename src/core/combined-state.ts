@@ -29,6 +29,7 @@ export class CombinedState {
   readonly subject = new BehaviorSubject<ConnectionState>('disconnected');
   readonly diagnostics = new BehaviorSubject<ConnectionDiagnostics>(IDLE_DIAGNOSTICS);
   private readonly parts = new Map<object, Part>();
+  /** The last final report of a lifecycle here (its state is always `disconnected`), or the idle one. */
   private ended: ConnectionDiagnostics = IDLE_DIAGNOSTICS;
 
   /** An observer for one connection's states and diagnostics; `release()` forgets it. */
@@ -62,7 +63,7 @@ export class CombinedState {
     for (const part of this.parts.values()) {
       if (!worst || compare(part, worst) > 0) worst = part;
     }
-    const diagnostics = worst?.diagnostics ?? { ...this.ended, state: 'disconnected' as const };
+    const diagnostics = worst?.diagnostics ?? this.ended;
     if (diagnostics.state !== this.subject.value) this.subject.next(diagnostics.state);
     if (!sameDiagnostics(diagnostics, this.diagnostics.value)) this.diagnostics.next(diagnostics);
   }
