@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { watchIdle } from '../../src/core/idle-watch';
 
@@ -51,5 +52,48 @@ describe('idle watches (one timer for every stream on a scheduler)', () => {
       scheduler.schedule(() => watch.touch(), 200); // after the trip at 170: nothing happens
     });
     expect(log).toEqual(['idle@170']);
+  });
+
+  it('trips each watch on time whatever order the watches were started in', () => {
+    const log = onVirtualClock((scheduler, record) => {
+      watchIdle(scheduler, 50, () => record('a'));
+      watchIdle(scheduler, 100, () => record('b'));
+      watchIdle(scheduler, 30, () => record('c'));
+    });
+    expect(log).toEqual(['c@30', 'a@50', 'b@100']);
+  });
+});
+
+describe('idle watches cost one timer, armed only for a deadline', () => {
+  /** A virtual clock that records when the watchdog arms its timer and when it wakes. */
+  function recordingScheduler(): { clock: TestScheduler; scheduler: SchedulerLike; armed: number[]; woke: number[] } {
+    const clock = new TestScheduler(() => undefined);
+    const armed: number[] = [];
+    const woke: number[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => clock.now(),
+      schedule: (work: () => void, delay = 0) => {
+        armed.push(clock.now() + delay);
+        return clock.schedule(() => (woke.push(clock.now()), work()), delay);
+      },
+    } as SchedulerLike;
+    return { clock, scheduler, armed, woke };
+  }
+
+  it('wakes at the deadline a watch had, and again at the one a touch moved it to, never before', () => {
+    const { clock, scheduler, woke } = recordingScheduler();
+    const tripped: number[] = [];
+    const watch = watchIdle(scheduler, 100, () => tripped.push(clock.now()));
+    clock.schedule(() => watch.touch(), 70);
+    clock.flush();
+    expect([woke, tripped]).toEqual([[100, 170], [170]]);
+  });
+
+  it('arms the timer once for a thousand streams opened together', () => {
+    const { clock, scheduler, armed } = recordingScheduler();
+    const watches = Array.from({ length: 1000 }, () => watchIdle(scheduler, 5000, () => undefined));
+    expect(armed).toEqual([5000]);
+    for (const watch of watches) watch.stop();
+    clock.flush();
   });
 });

@@ -83,8 +83,9 @@ class Watchdog {
       if (deadline <= now) {
         this.watches.delete(watch);
         watch.onIdle();
-      } else if (deadline < next) next = deadline;
+      } else next = Math.min(next, deadline);
     }
-    if (this.watches.size > 0) this.wakeBy(next);
+    // With no watch left, next is Infinity and wakeBy arms nothing.
+    this.wakeBy(next);
   }
 }
