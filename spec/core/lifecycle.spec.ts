@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { Subscriber, type Subscription } from 'rxjs';
+import { Subscriber, type Subscription, config } from 'rxjs';
 import { AuthError, HttpError, NetworkError, type ConnectionDiagnostics, type ConnectionState } from '../../src';
 import { resolveBackoff, type BackoffOptions } from '../../src/core/backoff';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../../src/core/lifecycle';
@@ -186,6 +186,78 @@ describe('lifecycle: retries follow the connection health', () => {
   });
 });
 
+describe('lifecycle: the edges of the retry rules', () => {
+  it('a quiet connection that stayed up exactly resetAfter ends the streak; one ms less does not', () => {
+    const upFor = (ms: number) => harness(() => [[0, (s) => s.opened()], [ms, (s) => s.failed(new NetworkError('drop'))]], {
+      reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 },
+    });
+    const enough = upFor(100);
+    runFor(enough, 1000);
+    expect(enough.error).toBeUndefined();
+    const short = upFor(99);
+    runFor(short, 1000);
+    expect(short.starts.map((start) => start.attempt)).toEqual([0, 1]);
+    expect(short.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('waits after failures start the next attempt with the same credentials (refresh: false), even where they could be refreshed', () => {
+    const h = harness(() => fail(), { canRefresh: true, reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } });
+    runFor(h, 1000);
+    expect(h.starts.map((start) => start.refresh)).toEqual([false, false, false]);
+  });
+
+  it('reads Retry-After only from an HttpError: another error with a retryAfter field waits the usual time', () => {
+    const odd = Object.assign(new Error('app'), { retryAfter: 60_000 });
+    const h = harness(() => fail(odd), { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1 } });
+    runFor(h, 100_000);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 10]);
+  });
+
+  it('a server-set reconnection time without a policy (reconnect: false) is ignored, and the stream goes on', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [1, (s) => s.setReconnectionTime(3000)], [2, (s) => s.next('a')], [3, (s) => s.ended()]], { reconnect: false });
+    runFor(h, 10_000);
+    expect([h.values, h.completed, h.error]).toEqual([['a'], true, undefined]);
+  });
+});
+
+describe('lifecycle: an attempt that is over can report nothing more', () => {
+  it('ignores whatever a transport reports after the attempt failed (a late chunk, a late open, a second failure)', () => {
+    const h = harness(
+      (n) =>
+        n === 0
+          ? [[0, (s) => {
+              s.failed(new NetworkError('drop'));
+              s.opened();
+              s.next('late');
+              s.setReconnectionTime(60_000);
+              s.failed(new NetworkError('again'));
+              s.ended();
+            }]]
+          : fail(),
+      { reconnect: { initialDelay: 10, multiplier: 1, jitter: 0, maxAttempts: 2 } },
+    );
+    runFor(h, 100_000);
+    expect(h.values).toEqual([]);
+    expect(h.states).toEqual(['connecting', 'reconnecting', 'disconnected']);
+    // One failure counted per attempt, and the waits are the policy's, not the late retry: field.
+    expect(h.starts.map((start) => [start.at, start.attempt])).toEqual([[0, 0], [10, 1], [20, 2]]);
+    expect((h.error as Error).message).toBe('refused');
+  });
+
+  it('releases an attempt that failed before it returned its release function', () => {
+    const scheduler = new TestScheduler(() => undefined);
+    let released = 0;
+    lifecycle(
+      (sink) => {
+        sink.failed(new NetworkError('refused at once'));
+        return () => (released += 1);
+      },
+      { reconnect: undefined, endOfStream: 'reconnect', canRefresh: false, scheduler },
+    ).subscribe({ error: () => undefined });
+    expect(released).toBe(1);
+  });
+});
+
 describe('lifecycle: credentials are refreshed once after a refusal, on every path', () => {
   const refused = () => new AuthError('refused', 401);
 
@@ -248,6 +320,44 @@ describe('lifecycle: teardown from any callback leaves nothing behind', () => {
     expect(h.released).toBe(h.starts.length);
     expect(h.scheduler.actions).toHaveLength(0);
     if (at === 'reconnecting') expect(h.starts).toHaveLength(1);
+  });
+
+  it('unsubscribing from the state observer at "reconnecting" before a fresh-credentials attempt starts none', () => {
+    const h = harness(() => fail(new AuthError('refused', 401)), { canRefresh: true }, (state, self) => state === 'reconnecting' && self.subscription.unsubscribe());
+    runFor(h, 10_000);
+    expect([h.starts.length, h.released, h.states, h.scheduler.actions.length]).toEqual([1, 1, ['connecting', 'reconnecting', 'disconnected'], 0]);
+  });
+
+  it.each(['onRetry', 'shouldRetry', 'mayBeRefusedCredential'] as const)('unsubscribing from the app\'s %s starts nothing more and reports nothing after disconnected', (callback) => {
+    let h: Harness | undefined;
+    let called = 0;
+    const leave = (): boolean => {
+      called += 1;
+      h!.subscription.unsubscribe();
+      return true;
+    };
+    h = harness(() => fail(), {
+      canRefresh: callback === 'mayBeRefusedCredential',
+      ...(callback === 'mayBeRefusedCredential' && { mayBeRefusedCredential: leave }),
+      reconnect: { initialDelay: 10, jitter: 0, ...(callback === 'mayBeRefusedCredential' ? {} : { [callback]: leave }) },
+    });
+    runFor(h, 10_000);
+    expect([called, h.starts.length, h.released, h.states, h.scheduler.actions.length]).toEqual([1, 1, 1, ['connecting', 'disconnected'], 0]);
+  });
+
+  it('a state observer with no next (only error or complete) is fine: nothing is reported as an app error', () => {
+    const unhandled: unknown[] = [];
+    config.onUnhandledError = (error) => unhandled.push(error);
+    jest.useFakeTimers();
+    try {
+      const h = harness(() => openSendEnd(), { reconnect: false, state: { complete: () => undefined } });
+      runFor(h, 100);
+      jest.runAllTimers();
+      expect([h.values, h.completed, unhandled]).toEqual([['x'], true, []]);
+    } finally {
+      jest.useRealTimers();
+      config.onUnhandledError = null;
+    }
   });
 
   it('unsubscribing from the state observer at the final "disconnected" is harmless', () => {
@@ -365,6 +475,25 @@ describe('lifecycle: diagnostics say what the loop is doing', () => {
     runFor(done, 100);
     expect(done.completed).toBe(true);
     expect(done.diagnostics.at(-1)).toEqual({ state: 'disconnected', attempt: 1, failures: 0, gaveUp: false });
+  });
+
+  it('unsubscribing from the diagnostics observer as a value ends the failure streak delivers no value after it', () => {
+    const stopped: unknown[] = [];
+    config.onStoppedNotification = (notification) => stopped.push(notification);
+    // RxJS reports a notification to a stopped subscriber on a timer.
+    jest.useFakeTimers();
+    try {
+      const scripts: Step[][] = [fail(), [[0, (s) => s.opened()], [1, (s) => s.next('a')]]];
+      const h = harness((n) => scripts[n] ?? [], { reconnect: { initialDelay: 10, jitter: 0 } }, undefined, undefined, (d, self) => {
+        if (d.state === 'connected' && d.failures === 0) self.subscription.unsubscribe();
+      });
+      runFor(h, 10_000);
+      jest.runAllTimers();
+      expect([h.values, stopped, h.states.at(-1), h.released]).toEqual([[], [], 'disconnected', 2]);
+    } finally {
+      jest.useRealTimers();
+      config.onStoppedNotification = null;
+    }
   });
 
   it.each([1, 2, 3, 4, 5])('unsubscribing from the diagnostics observer at its report %i stops every attempt and timer', (at) => {

@@ -107,9 +107,8 @@ class Loop<T> {
     this.begin('connecting', false);
   }
 
-  /** The subscriber left. */
+  /** The subscriber left, or the loop finished. Idempotent: a second call finds nothing to release or report. */
   stop(): void {
-    if (this.closed) return;
     this.closed = true;
     this.release();
     this.report('disconnected');
@@ -183,9 +182,11 @@ class Loop<T> {
     run.adopt(release);
   }
 
-  /** Called once per attempt, when it is over. */
+  /**
+   * Called once per attempt, when it is over; never for an attempt the loop released (release()
+   * closes it first), so never once the loop is closed.
+   */
   settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
-    if (this.current !== run || this.closed) return;
     this.current = undefined;
     if (run.healthy()) {
       this.failures = 0;
@@ -229,10 +230,8 @@ class Loop<T> {
 
   /** The end: nothing more will be attempted. */
   private finish(error?: unknown): void {
-    this.closed = true;
     this.gaveUp = error !== undefined;
-    this.release();
-    this.report('disconnected');
+    this.stop();
     if (error === undefined) this.subscriber.complete();
     else this.subscriber.error(error);
   }
@@ -318,7 +317,6 @@ class Run<T> implements AttemptSink<T> {
 
   /** Ends the attempt from outside (the subscriber left): releases it, reports nothing. */
   close(): void {
-    if (this.over) return;
     this.over = true;
     this.releaseNow();
   }
