@@ -220,6 +220,23 @@ describe('lifecycle: the edges of the retry rules', () => {
   });
 });
 
+describe('lifecycle: an exception of the app\'s own code (a headers or URL function) ends the stream', () => {
+  it('with the app\'s error as it is, never retried, and reported as the last error (failures counts the server\'s only)', () => {
+    const bug = new TypeError('token is undefined');
+    const h = harness(() => [[0, (s) => s.appFailed(bug)]], { reconnect: { initialDelay: 10, jitter: 0 } });
+    runFor(h, 10_000);
+    expect([h.error, h.starts.length, h.states]).toEqual([bug, 1, ['connecting', 'disconnected']]);
+    expect(h.diagnostics.at(-1)).toMatchObject({ state: 'disconnected', failures: 0, lastError: bug, gaveUp: true });
+  });
+
+  it('but a RealtimeError thrown through it (the Spooled credential exchange) meets the policy like any failure', () => {
+    const h = harness(() => [[0, (s) => s.appFailed(new NetworkError('exchange unreachable'))]], { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } });
+    runFor(h, 10_000);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 10, 30]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+  });
+});
+
 describe('lifecycle: an attempt that is over can report nothing more', () => {
   it('ignores whatever a transport reports after the attempt failed (a late chunk, a late open, a second failure)', () => {
     const h = harness(

@@ -192,15 +192,27 @@ class Loop<T> {
       this.failures = 0;
       this.refreshed = false;
     }
-    if (outcome === 'done') return this.finish();
-    if (outcome === 'app') {
-      this.lastError = asError(error);
-      return this.finish(error);
+    switch (outcome) {
+      case 'done':
+        return this.finish();
+      case 'app':
+        this.lastError = asError(error);
+        return this.finish(error);
+      case 'ended':
+        return this.afterEnd();
+      case 'failed':
+        return this.afterFailure(error);
     }
-    if (outcome === 'ended') {
-      if (!this.backoff || this.options.endOfStream === 'complete') return this.finish();
-      return this.waitThenRun(this.backoff.afterEnd());
-    }
+  }
+
+  /** A clean end: not a failure; reconnect after the reconnection time, or complete. */
+  private afterEnd(): void {
+    if (!this.backoff || this.options.endOfStream === 'complete') return this.finish();
+    this.waitThenRun(this.backoff.afterEnd());
+  }
+
+  /** A failure: one attempt with fresh credentials after a refusal, else what the backoff policy says. */
+  private afterFailure(error: unknown): void {
     this.failures += 1;
     this.lastError = asError(error);
     const mayBeRefused = this.options.mayBeRefusedCredential ?? isAuthError;
