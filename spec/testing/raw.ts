@@ -1,9 +1,12 @@
 import WebSocket from 'ws';
 
-/** Reads an HTTP response body as raw text until `done(text)` says so or the body ends. Plain fetch: no library code. */
+/**
+ * Reads an HTTP response body as raw text until `done(text)` says so or the body ends; `onText` hears the
+ * text so far after each read (to act on what the server has said). Plain fetch: no library code.
+ */
 export async function readRaw(
   url: string,
-  init: RequestInit & { done?: (text: string) => boolean; onResponse?: () => void } = {},
+  init: RequestInit & { done?: (text: string) => boolean; onResponse?: () => void; onText?: (text: string) => void } = {},
 ): Promise<{ status: number; headers: Headers; text: string; ended: boolean }> {
   const controller = new AbortController();
   const response = await fetch(url, { ...init, signal: controller.signal });
@@ -20,6 +23,7 @@ export async function readRaw(
       break;
     }
     text += decoder.decode(value, { stream: true });
+    init.onText?.(text);
     if (init.done?.(text)) break;
   }
   controller.abort();

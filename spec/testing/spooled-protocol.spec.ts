@@ -90,9 +90,15 @@ describe('reference server: Spooled SSE endpoints', () => {
   it('GET /api/v1/events/jobs/{id}: job.status per change seen, old_status "" first, ends after a terminal status', async () => {
     server = await startReferenceServer({ timing });
     const job = server.spooled.createJob('emails');
-    setTimeout(() => server.spooled.claim(job.id), 100);
-    setTimeout(() => server.spooled.complete(job.id, { sent: 1 }), 250);
-    const { text, ended } = await readRaw(`${server.url}/api/v1/events/jobs/${job.id}`, { headers: auth(server.spooled.apiKey) });
+    // Each change is made once the stream has reported the one before it, so none is polled away on a slow machine.
+    const steps = [
+      { after: '"new_status":"pending"', change: () => server.spooled.claim(job.id) },
+      { after: '"new_status":"processing"', change: () => server.spooled.complete(job.id, { sent: 1 }) },
+    ];
+    const onText = (text: string): void => {
+      if (steps[0] && text.includes(steps[0].after)) steps.shift()!.change();
+    };
+    const { text, ended } = await readRaw(`${server.url}/api/v1/events/jobs/${job.id}`, { headers: auth(server.spooled.apiKey), onText });
     expect(ended).toBe(true);
     const events = text.split('\n\n').filter((block) => block.startsWith('event:'));
     const changes = events.map((block) => {
