@@ -1,43 +1,49 @@
 /**
- * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket, in four parts so that each mutant runs
- * only the spec files of its part. Jest loads every file of the test set for each mutant (the per-test filter is a
- * test-name pattern), so one run over all connection specs cost about 13 s per mutant here; per part it is a few.
- * Each part writes .cache/mutation/<part>.json; the summary at the end adds them up per file.
+ * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket. Each source file is mutated in a
+ * run of its own, with only the spec files of its part: jest loads every file of the test set for each
+ * mutant (the per-test filter is a test-name pattern), so small sets keep a mutant to a few seconds, and a
+ * run that crashes or is stopped loses one file, not the part. Each file's report goes to
+ * .cache/mutation/<file>.json; a file whose report is newer than the file and its specs is not run again,
+ * so a stopped run resumes where it was. The summary adds the reports up per file.
  *
- * Usage: `npm run mutate [-- part ...] [--concurrency=N]` (parts: lifecycle, sse, websocket, guards; default all),
- * then read the summary; `npm run mutate -- --summary` prints it alone.
+ * Usage: `npm run mutate [-- part|file ...] [--concurrency=N] [--fresh]` (parts: lifecycle, sse, websocket,
+ * guards; default all), then read the summary; `npm run mutate -- --summary` prints it alone.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, '.cache/mutation');
 
 interface Part {
-  readonly mutate: readonly string[];
+  readonly files: readonly string[];
   readonly specs: readonly string[];
 }
 
 /** The connection specs that exercise both transports; the connection parts run them too. */
-const TRANSPORT_SPECS = ['spec/transports/**/*.spec.ts'];
+const TRANSPORT_SPECS = ['spec/transports/lifecycle.spec.ts'];
+
+const core = (...names: string[]): string[] => names.map((name) => `src/core/${name}.ts`);
 
 const PARTS: Record<string, Part> = {
   lifecycle: {
-    mutate: ['src/core/{lifecycle,backoff,idle-watch,limits,state,combined-state,errors,diagnostics}.ts'],
-    specs: ['spec/core/**/*.spec.ts', 'spec/operators/retryBackoff.spec.ts', ...TRANSPORT_SPECS],
+    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'state', 'combined-state', 'errors', 'diagnostics'),
+    specs: ['spec/core/*.spec.ts', 'spec/operators/retryBackoff.spec.ts', ...TRANSPORT_SPECS],
   },
   sse: {
-    mutate: ['src/sse/**/*.ts', 'src/core/{request,http,headers,insecure,json-or-text}.ts'],
-    specs: ['spec/sse/**/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...TRANSPORT_SPECS],
+    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'http', 'headers', 'insecure', 'json-or-text')],
+    specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
   websocket: {
-    mutate: ['src/websocket/**/*.ts'],
-    specs: ['spec/websocket/**/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
+    files: ['attempt', 'shared-socket', 'frames', 'ws-adapter', 'topics', 'close-codes', 'outbox', 'liveness', 'websocket'].map(
+      (name) => `src/websocket/${name}.ts`,
+    ),
+    specs: ['spec/websocket/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
   // What every error and exchange passes through: redaction, previews, the app's own exceptions, one shared call.
   guards: {
-    mutate: ['src/core/{redact,preview,app-errors,shared-call,body}.ts'],
+    files: core('redact', 'preview', 'app-errors', 'shared-call', 'body'),
     specs: ['spec/core/redact.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
   },
 };
@@ -49,20 +55,37 @@ const PARTS: Record<string, Part> = {
  */
 const MUTANT_TEST_TIMEOUT = 8_000;
 
-function run(name: string, part: Part): void {
+const reportOf = (file: string): string => join(OUT, `${file.replace(/[/.]/g, '_')}.json`);
+
+/** The newest modification time among the spec files of a part (their globs are one directory deep). */
+function newestSpec(part: Part): number {
+  const tracked = execFileSync('git', ['ls-files', 'spec'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+  const patterns = part.specs.map((glob) => new RegExp(`^${glob.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`));
+  return Math.max(...tracked.filter((file) => patterns.some((pattern) => pattern.test(file))).map((file) => statSync(join(ROOT, file)).mtimeMs));
+}
+
+function run(file: string, part: Part, concurrency: string | undefined): void {
   const base = JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8'));
   const config = {
     ...base,
-    mutate: part.mutate,
-    jest: { ...base.jest, config: { testMatch: part.specs.map((glob) => `<rootDir>/${glob}`), testTimeout: MUTANT_TEST_TIMEOUT } },
+    mutate: [file],
+    jest: {
+      ...base.jest,
+      config: {
+        testMatch: part.specs.map((glob) => `<rootDir>/${glob}`),
+        testTimeout: MUTANT_TEST_TIMEOUT,
+        // A mutant that throws from a timer after its test ended would kill the runner and, after Stryker's retries, the run.
+        setupFiles: ['<rootDir>/spec/runner/mutate-setup.ts'],
+      },
+    },
     timeoutMS: MUTANT_TEST_TIMEOUT,
-    jsonReporter: { fileName: `.cache/mutation/${name}.json` },
+    jsonReporter: { fileName: reportOf(file) },
     // `--concurrency=1` leaves a core free on a shared machine.
     ...(concurrency ? { concurrency: Number(concurrency) } : {}),
   };
-  const file = join(OUT, `${name}.config.json`);
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  execFileSync('npx', ['stryker', 'run', file], { cwd: ROOT, stdio: 'inherit' });
+  const configFile = join(OUT, 'stryker.config.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  execFileSync('npx', ['stryker', 'run', configFile], { cwd: ROOT, stdio: 'inherit' });
 }
 
 type Counts = Record<string, number>;
@@ -74,14 +97,18 @@ function score(counts: Counts): string {
   return valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)} %`;
 }
 
-function summary(names: readonly string[]): void {
+function summary(): void {
   const total: Counts = {};
   const rows: string[] = [];
-  for (const name of names) {
-    const path = join(OUT, `${name}.json`);
-    if (!existsSync(path)) continue;
+  const missing: string[] = [];
+  for (const file of Object.values(PARTS).flatMap((part) => part.files)) {
+    const path = reportOf(file);
+    if (!existsSync(path)) {
+      missing.push(file);
+      continue;
+    }
     const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { mutants: { status: string }[] }> };
-    for (const [file, { mutants }] of Object.entries(report.files)) {
+    for (const { mutants } of Object.values(report.files)) {
       const counts: Counts = {};
       for (const { status } of mutants) {
         counts[status] = (counts[status] ?? 0) + 1;
@@ -93,17 +120,22 @@ function summary(names: readonly string[]): void {
   console.log('| file | score | killed | timed out | survived | no coverage |\n|---|---:|---:|---:|---:|---:|');
   console.log(rows.sort().join('\n'));
   console.log(`| all | ${score(total)} | ${total.Killed ?? 0} | ${total.Timeout ?? 0} | ${total.Survived ?? 0} | ${total.NoCoverage ?? 0} |`);
+  if (missing.length > 0) console.log(`\nNot run yet: ${missing.join(', ')}`);
 }
 
 const concurrency = process.argv.find((arg) => arg.startsWith('--concurrency='))?.split('=')[1];
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const names = requested.length > 0 ? requested : Object.keys(PARTS);
 mkdirSync(OUT, { recursive: true });
 if (!process.argv.includes('--summary')) {
-  for (const name of names) {
-    const part = PARTS[name];
-    if (!part) throw new Error(`unknown part "${name}"; the parts are ${Object.keys(PARTS).join(', ')}`);
-    run(name, part);
+  const jobs = Object.values(PARTS).flatMap((part) => part.files.map((file) => ({ file, part })));
+  const chosen = requested.length === 0 ? jobs : jobs.filter(({ file, part }) => requested.some((name) => name === file || PARTS[name] === part));
+  if (chosen.length === 0) throw new Error(`nothing matches ${requested.join(' ')}; the parts are ${Object.keys(PARTS).join(', ')}, or name a file`);
+  for (const { file, part } of chosen) {
+    const report = reportOf(file);
+    const upToDate =
+      !process.argv.includes('--fresh') && existsSync(report) && statSync(report).mtimeMs > Math.max(statSync(join(ROOT, file)).mtimeMs, newestSpec(part));
+    if (upToDate) console.log(`${file}: report up to date, skipped (--fresh runs it again)`);
+    else run(file, part, concurrency);
   }
 }
-summary(Object.keys(PARTS));
+summary();
