@@ -7,7 +7,7 @@ import type { Faults } from './faults';
  */
 export function resumeAfter(request: IncomingMessage): number | undefined {
   const header = request.headers['last-event-id'];
-  return header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+  return typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
 }
 
 /** Timings of one stream, in ms. */
