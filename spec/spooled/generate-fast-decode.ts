@@ -16,6 +16,7 @@ const CHECKS: Record<Field['kind'], string> = {
   string: 'isString',
   status: 'isString',
   number: 'isNumber',
+  integer: 'isInteger',
   boolean: 'isBoolean',
   json: 'isPresent',
   labels: 'isLabels',
@@ -96,7 +97,8 @@ import type { SchemaType } from './schema';
 type Fields = Record<string, unknown>;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isNumber = (value: unknown): value is number => Number.isFinite(value);
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isPresent = (): boolean => true;

@@ -20,7 +20,9 @@ function fieldProblems(kind: FieldKind, path: string, value: unknown): string[] 
     case 'status':
       return typeof value === 'string' ? [] : [problem(path, 'string', value)];
     case 'number':
-      return typeof value === 'number' ? [] : [problem(path, 'number', value)];
+      return Number.isFinite(value) ? [] : [problem(path, 'number', value)];
+    case 'integer':
+      return Number.isSafeInteger(value) ? [] : [problem(path, 'integer', value)];
     case 'boolean':
       return typeof value === 'boolean' ? [] : [problem(path, 'boolean', value)];
     case 'time':
