@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import type { DecodeError } from '../../src/core/errors';
 import { decodeError } from '../../src/operators/decodeWith';
 import type { KnownSpooledEvent, SpooledEventType } from '../../src/spooled/events';
-import { parseRfc3339 } from '../../src/spooled/rfc3339';
+import { parseRfc3339 } from '../../src/core/rfc3339';
 import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from '../../src/spooled/schema';
 
 /**

@@ -35,10 +35,10 @@ const PARTS: Record<string, Part> = {
     mutate: ['src/websocket/**/*.ts'],
     specs: ['spec/websocket/**/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
-  // What every error and exchange passes through: redaction, previews, the app's own exceptions, one shared call.
+  // What every error, exchange and timestamp passes through: redaction, previews, the app's own exceptions, one shared call, RFC 3339.
   guards: {
-    mutate: ['src/core/{redact,preview,app-errors,shared-call,body}.ts'],
-    specs: ['spec/core/redact.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
+    mutate: ['src/core/{redact,preview,app-errors,shared-call,body,rfc3339}.ts'],
+    specs: ['spec/core/redact.spec.ts', 'spec/core/rfc3339.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
   },
 };
 

@@ -1,7 +1,7 @@
 import type { DecodeError } from '../core/errors';
 import { decodeErrorOf, problem } from '../operators/decodeWith';
 import type { SpooledEventType } from './events';
-import { parseRfc3339 } from './rfc3339';
+import { parseRfc3339 } from '../core/rfc3339';
 import { type FieldKind, SPOOLED_SCHEMA, fieldsOf } from './schema';
 
 /**

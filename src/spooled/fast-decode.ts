@@ -4,7 +4,7 @@
  * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
  * it rejects goes to ./explain, which says what is wrong. @internal
  */
-import type { Rfc3339Reader } from './rfc3339';
+import type { Rfc3339Reader } from '../core/rfc3339';
 import type { SchemaType } from './schema';
 
 /** An event's `data` object, on the wire or decoded. */
