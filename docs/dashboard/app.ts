@@ -10,6 +10,7 @@ import { type SpooledEvent, spooledRealtime } from '../../src/spooled/index';
 const COUNTERS = ['created', 'processing', 'completed', 'failed', 'deadletter', 'cancelled'] as const;
 const WINDOW_MS = 60_000;
 const BUCKETS = 12;
+const SVG = 'http://www.w3.org/2000/svg';
 
 const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -76,7 +77,7 @@ function showRole(leader$: Observable<boolean>): void {
 
 /** Jobs created, and jobs that reached each status (from `job.status` events). */
 function showCounters(events$: Observable<SpooledEvent>): void {
-  element('counters').innerHTML = COUNTERS.map((name) => `<div class="counter"><b id="count-${name}">0</b><span>${name}</span></div>`).join('');
+  element('counters').replaceChildren(...COUNTERS.map((name) => node('div', 'counter', Object.assign(node('b', '', '0'), { id: `count-${name}` }), node('span', '', name))));
   events$
     .pipe(
       ofType('job.created', 'job.status'),
@@ -104,12 +105,20 @@ function showThroughput(events$: Observable<SpooledEvent>): void {
       const buckets = new Array<number>(BUCKETS).fill(0);
       for (const time of recent) buckets[Math.min(BUCKETS - 1, Math.floor((WINDOW_MS - (now - time)) / (WINDOW_MS / BUCKETS)))]! += 1;
       const peak = Math.max(1, ...buckets);
-      const bars = buckets
-        .map((count, i) => `<rect x="${i * (100 / BUCKETS) + 0.5}%" width="${100 / BUCKETS - 1}%" y="${34 - (count / peak) * 30}" height="${(count / peak) * 30}"></rect>`)
-        .join('');
-      return `<div class="queue"><span>${queue}</span><svg>${bars}</svg><span class="rate">${recent.length}/min</span></div>`;
+      const chart = document.createElementNS(SVG, 'svg');
+      chart.append(
+        ...buckets.map((count, i) => {
+          const bar = document.createElementNS(SVG, 'rect');
+          bar.setAttribute('x', `${i * (100 / BUCKETS) + 0.5}%`);
+          bar.setAttribute('width', `${100 / BUCKETS - 1}%`);
+          bar.setAttribute('y', String(34 - (count / peak) * 30));
+          bar.setAttribute('height', String((count / peak) * 30));
+          return bar;
+        }),
+      );
+      return node('div', 'queue', node('span', '', queue), chart, node('span', 'rate', `${recent.length}/min`));
     });
-    element('queues').innerHTML = rows.join('') || '<span class="rate">waiting for jobs…</span>';
+    element('queues').replaceChildren(...(rows.length > 0 ? rows : [node('span', 'rate', 'waiting for jobs…')]));
   });
 }
 
@@ -125,17 +134,26 @@ function showLatest(events$: Observable<SpooledEvent>): void {
       switchMap((glob) => events$.pipe(ofType(...(glob.split(/[\s,]+/).filter(Boolean) as TypePattern<SpooledEvent>[])), scan((list, event) => [event, ...list].slice(0, 30), [] as SpooledEvent[]), startWith([] as SpooledEvent[]))),
     )
     .subscribe((list) => {
-      element('events').innerHTML = list
-        .map((event) => {
+      element('events').replaceChildren(
+        ...list.map((event) => {
           const time = (event.timestamp ?? new Date()).toISOString().slice(11, 23);
-          return `<li><span class="t">${time}</span><span class="k ${escape(event.type)}">${escape(event.type)}</span><span>${escape(JSON.stringify(event.data))}</span></li>`;
-        })
-        .join('');
+          const kind = node('span', 'k', event.type);
+          kind.dataset.type = event.type;
+          return node('li', '', node('span', 't', time), kind, node('span', '', JSON.stringify(event.data)));
+        }),
+      );
     });
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+/**
+ * An element whose class and text are set as text, never parsed as HTML: queue names, event types and
+ * data come from the server, and whoever can create a job chooses them.
+ */
+function node<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (className) created.className = className;
+  created.append(...children);
+  return created;
 }
 
 void main();

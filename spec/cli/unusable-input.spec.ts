@@ -34,11 +34,21 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a --spooled base URL of another scheme', () => ['tail', '--spooled', `ftp://${host()}`, '--api-key', SECRET], '--spooled needs a http or https URL; got ftp', {}],
     ['a --miosa base URL with user:password@', () => ['tail', '--miosa', `http://me:${SECRET}@${host()}/api/v1`, '--api-key', 'msk_x'], '--miosa: the URL carries credentials', {}],
     ['an API key with a line break', () => ['tail', '--spooled', server.url, '--api-key', `${SECRET}\n`], '--api-key: The value of the "x-api-key" header cannot be sent', {}],
+    // Credentials the client refuses: the message names the options and the variables, never a value.
+    ['--spooled without a key or a token', () => ['tail', '--spooled', server.url], 'rx-realtime: --spooled needs --api-key sk_... or --token <JWT> (or RX_REALTIME_API_KEY or RX_REALTIME_TOKEN).', {}],
+    ['--miosa with a key that is not a Miosa key', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', SECRET], 'rx-realtime: --miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).', {}],
+    ['--miosa with a Spooled key from RX_REALTIME_API_KEY', () => ['tail', '--miosa', server.miosa.baseUrl], 'rx-realtime: --miosa needs --api-key msk_...', { RX_REALTIME_API_KEY: SECRET }],
+    // A filter of one client given to another source would be ignored.
+    ['--queue with a plain URL', () => ['tail', events(), '--queue', 'emails'], 'rx-realtime: --queue goes with --spooled <baseUrl>', {}],
+    ['--job with a plain URL', () => ['tail', events(), '--job', 'job_1'], 'rx-realtime: --job goes with --spooled <baseUrl>', {}],
+    ['--computer with a plain URL', () => ['tail', events(), '--computer', 'cmp_1'], 'rx-realtime: --computer goes with --miosa <baseUrl>', {}],
+    ['--computer with --spooled', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--computer', 'cmp_1'], 'rx-realtime: --computer goes with --miosa <baseUrl>', {}],
+    ['--queue with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--queue', 'emails'], 'rx-realtime: --queue goes with --spooled <baseUrl>', {}],
   ];
 
   it.each(cases)('%s: exit 2 at once, one line without the secret, no request', async (_what, args, message, env) => {
     const before = requests;
-    const result = await runCli(args(), { env });
+    const result = await runCli(args(), { env: { RX_REALTIME_API_KEY: undefined, RX_REALTIME_TOKEN: undefined, ...env } });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([expect.stringContaining(message), "Run 'rx-realtime tail --help' for usage.", '']);

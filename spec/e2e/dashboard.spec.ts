@@ -69,8 +69,21 @@ describe('the live dashboard in Chromium', () => {
 
     await page.fill('#filter', '*');
     await page.waitForTimeout(1500);
-    // Test output stays under .cache/; `npm run screenshot` copies it over docs/dashboard.png on purpose.
+    // Test output stays under .cache/ (taken before the hostile queue below joins the chart); `npm run screenshot` copies it over docs/dashboard.png on purpose.
     await page.screenshot({ path: join(__dirname, '../../.cache/dashboard.png') });
+
+    // Queue names, types and data are the server's (anyone who can create a job picks them): text, never HTML.
+    const hostile = '<img src=x onerror="window.__ran=(window.__ran||0)+1">';
+    const job = server.spooled.createJob(hostile, { payload: { note: hostile } });
+    server.spooled.claim(job.id);
+    server.spooled.complete(job.id, { html: hostile });
+    // Until the name shows as text, or the script ran (then the assertion below says so).
+    const ranOr = (shown: string) => `(window.__ran !== undefined) || (${shown})`;
+    await page.waitForFunction(ranOr(`[...document.querySelectorAll('#queues .queue span:first-child')].some((cell) => cell.textContent === ${JSON.stringify(hostile)})`), undefined, { timeout: 10_000 });
+    // The list shows the data as JSON, whose quotes are escaped: look for the start of the tag.
+    await page.waitForFunction(ranOr(`[...document.querySelectorAll('#events li')].some((row) => row.textContent.includes('"queueName":"<img src=x onerror='))`), undefined, { timeout: 10_000 });
+    await page.waitForTimeout(500); // an image that fails to load fires its onerror within a task or two
+    expect(await page.evaluate(() => ({ ran: (window as { __ran?: number }).__ran, images: document.querySelectorAll('img').length }))).toEqual({ ran: undefined, images: 0 });
 
     // A second tab shares the first one's connection; closing the first hands the connection over.
     expect(await page.getAttribute('#role', 'data-leader')).toBe('true');

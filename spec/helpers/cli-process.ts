@@ -19,8 +19,8 @@ export interface CliProcess {
   readonly exit: Promise<CliResult>;
 }
 
-/** Spawns the CLI with `args` (and `env` added to this process's environment). */
-export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
+/** Spawns the CLI with `args` (and `env` added to this process's environment; an undefined value leaves that variable out). */
+export function startCli(args: readonly string[], env: Record<string, string | undefined> = {}): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
@@ -31,7 +31,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 }
 
 /** Runs the CLI to its end; with `stopWhen`, sends Ctrl-C (SIGINT) once stdout satisfies it. */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; stopWhen?: (stdout: string) => boolean } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { env?: Record<string, string | undefined>; stopWhen?: (stdout: string) => boolean } = {}): Promise<CliResult> {
   const cli = startCli(args, options.env);
   if (options.stopWhen) {
     const stopWhen = options.stopWhen;

@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import type { DecodeError } from '../../src/core/errors';
 import { decodeError } from '../../src/operators/decodeWith';
 import type { KnownSpooledEvent, SpooledEventType } from '../../src/spooled/events';
-import { parseRfc3339 } from '../../src/spooled/rfc3339';
+import { parseRfc3339 } from '../../src/core/rfc3339';
 import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from '../../src/spooled/schema';
 
 /**
@@ -22,10 +22,15 @@ const Rfc3339 = new t.Type<Date, string, unknown>(
   (date) => date.toISOString(),
 );
 
+/** A number that passes `test`, under the name the decoder's messages use. */
+const numberCodec = (name: string, test: (value: number) => boolean) =>
+  new t.Type<number, number, unknown>(name, (value): value is number => typeof value === 'number' && test(value), (value, context) => (typeof value === 'number' && test(value) ? t.success(value) : t.failure(value, context)), t.identity);
+
 const KIND_CODECS: { readonly [K in FieldKind]: t.Decoder<unknown, unknown> } = {
   string: t.string,
   status: t.string,
-  number: t.number,
+  number: numberCodec('number', Number.isFinite),
+  integer: numberCodec('integer', Number.isSafeInteger),
   boolean: t.boolean,
   time: Rfc3339,
   json: t.unknown,

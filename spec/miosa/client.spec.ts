@@ -57,6 +57,26 @@ describe('miosaEvents', () => {
     ]);
   });
 
+  it('reads data.timestamp as RFC 3339 only: anything else is null, and the event still arrives with data as sent', async () => {
+    const stamps: [unknown, Date | null][] = [
+      ['2026-01-05T10:00:00.123456789Z', new Date('2026-01-05T10:00:00.123Z')],
+      ['2026-01-05T12:30:00+02:30', new Date('2026-01-05T10:00:00Z')],
+      ['2026-02-30T00:00:00Z', null], // Date.parse gives 2 March
+      ['Mon, 05 Jan 2026 10:00:00 GMT', null], // RFC 2822
+      ['2026-01-05', null],
+      ['2026-01-05T10:00:00+24:00', null],
+      ['2026-01-05T10:00:00-00:60', null],
+      [1767607200000, null],
+    ];
+    const events = lastValueFrom(client().subscribe('cmp_1').pipe(toArray()));
+    await streaming();
+    for (const [timestamp] of stamps) server.miosa.emitComputer('cmp_1', 'started', { timestamp });
+    server.miosa.finish('cmp_1');
+    const received = await events;
+    expect(received.map((event) => event.timestamp)).toEqual(stamps.map(([, expected]) => expected));
+    expect(received.map((event) => (event.data as { timestamp: unknown }).timestamp)).toEqual(stamps.map(([sent]) => sent));
+  });
+
   it('ofType narrows ComputerEvents by their type; raw events by "raw"', async () => {
     const events$ = client().subscribe('cmp_2');
     const started$ = events$.pipe(ofType('started'));

@@ -41,10 +41,10 @@ const PARTS: Record<string, Part> = {
     ),
     specs: ['spec/websocket/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
-  // What every error and exchange passes through: redaction, previews, the app's own exceptions, one shared call.
+  // What every error and exchange passes through (redaction, previews, the app's own exceptions, one shared call), and timestamps.
   guards: {
-    files: core('redact', 'preview', 'app-errors', 'shared-call', 'body'),
-    specs: ['spec/core/redact.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
+    files: core('redact', 'preview', 'app-errors', 'shared-call', 'body', 'rfc3339'),
+    specs: ['spec/core/redact.spec.ts', 'spec/core/rfc3339.spec.ts', 'spec/reliability/app-errors.spec.ts', 'spec/reliability/hostile-payloads.spec.ts', 'spec/spooled/exchange.spec.ts'],
   },
 };
 

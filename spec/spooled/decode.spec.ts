@@ -83,7 +83,7 @@ describe('decodeSpooledEvent: what it does not know or cannot read', () => {
   it('returns a DecodeError with paths for a known type with bad data, never throws', () => {
     const error = decodeSpooledEvent({ type: 'JobFailed', data: { job_id: 'j', queue_name: 'q', error: 'x', retry_count: 'two', timestamp: '2026-01-05T10:00:00Z' } });
     expect(error).toBeInstanceOf(DecodeError);
-    expect((error as DecodeError).problems).toEqual(['data.retry_count: expected number, got "two"']);
+    expect((error as DecodeError).problems).toEqual(['data.retry_count: expected integer, got "two"']);
     const noTime = decodeSpooledEvent({ type: 'Ping', data: {} });
     expect((noTime as DecodeError).problems).toEqual(['timestamp: expected Rfc3339, got nothing']);
     for (const junk of [null, 42, 'text', [], { type: 5 }]) expect(decodeSpooledEvent(junk)).toBeInstanceOf(DecodeError);
@@ -92,5 +92,24 @@ describe('decodeSpooledEvent: what it does not know or cannot read', () => {
     expect((notAnObject as DecodeError).message).toBe('Could not decode job.completed event: data: expected JobCompleted, got [1]');
     const heartbeat = decodeSpooledEvent({ type: 'WorkerHeartbeat', data: { worker_id: 'w', status: 'idle', current_job_id: 7, timestamp: '2026-01-05T10:00:00Z' } });
     expect((heartbeat as DecodeError).problems).toEqual(['data.current_job_id: expected string, got 7', 'data.current_job_id: expected null, got 7']);
+  });
+
+  it("reads the server's integers (counts, priority, retry_count, duration_ms) as safe integers, signed as there, and no number as Infinity", () => {
+    const at = '2026-01-05T10:00:00Z';
+    const stats = (fields: string) => decodeSpooledEvent(JSON.parse(`{"type":"QueueStats","data":{"queue_name":"q","pending":0,"processing":0,"completed":0,"failed":0,${fields},"timestamp":"${at}"}}`));
+    const problems = (event: unknown) => (event instanceof DecodeError ? event.problems : event);
+    expect(problems(stats('"pending":1e309'))).toEqual(['data.pending: expected integer, got Infinity']);
+    expect(problems(stats('"completed":1.5,"failed":9007199254740992'))).toEqual(['data.completed: expected integer, got 1.5', 'data.failed: expected integer, got 9007199254740992']);
+    // i64 on the server: a negative count is not refused here (the type allows it).
+    expect(decode(JSON.parse(`{"type":"QueueStats","data":{"queue_name":"q","pending":-7,"processing":9007199254740991,"completed":0,"failed":2e3,"timestamp":"${at}"}}`)).data).toEqual({
+      queueName: 'q', pending: -7, processing: 9007199254740991, completed: 0, failed: 2000,
+    });
+    const job = (type: string, fields: Record<string, unknown>) => decodeSpooledEvent({ type, data: { job_id: 'j', queue_name: 'q', error: 'e', ...fields, timestamp: at } });
+    expect(problems(job('JobCreated', { priority: Infinity }))).toEqual(['data.priority: expected integer, got Infinity']);
+    expect(problems(job('JobFailed', { retry_count: -3.7 }))).toEqual(['data.retry_count: expected integer, got -3.7']);
+    expect(problems(job('JobCompleted', { duration_ms: Number.NaN }))).toEqual(['data.duration_ms: expected integer, got NaN']);
+    expect(problems(job('job.progress', { progress: -Infinity }))).toEqual(['data.progress: expected number, got -Infinity']);
+    // progress is a float64 in the seed SDK: a fraction passes.
+    expect(decode({ type: 'job.progress', data: { job_id: 'j', queue_name: 'q', progress: 0.25, priority: -5, timestamp: at } }).data).toEqual({ jobId: 'j', queueName: 'q', progress: 0.25, priority: -5 });
   });
 });

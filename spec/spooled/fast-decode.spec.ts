@@ -9,7 +9,8 @@ import { FAST_DECODE_FILE, renderFastDecode } from './generate-fast-decode';
 const FIELD_VALUES = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.double(),
+  fc.constantFrom(Infinity, -Infinity, Number.NaN, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, -0, 1.5),
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom('2026-01-05T10:00:00.123456789Z', '2024-02-29T23:59:59+02:00', '2023-02-29T00:00:00Z', 'yesterday', '2026-01-05T10:00:00'),

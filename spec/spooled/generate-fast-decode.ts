@@ -16,6 +16,7 @@ const CHECKS: Record<Field['kind'], string> = {
   string: 'isString',
   status: 'isString',
   number: 'isNumber',
+  integer: 'isInteger',
   boolean: 'isBoolean',
   json: 'isPresent',
   labels: 'isLabels',
@@ -89,14 +90,15 @@ export function renderFastDecode(): string {
  * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
  * it rejects goes to ./explain, which says what is wrong. @internal
  */
-import type { Rfc3339Reader } from './rfc3339';
+import type { Rfc3339Reader } from '../core/rfc3339';
 import type { SchemaType } from './schema';
 
 /** An event's \`data\` object, on the wire or decoded. */
 type Fields = Record<string, unknown>;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isNumber = (value: unknown): value is number => Number.isFinite(value);
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isPresent = (): boolean => true;

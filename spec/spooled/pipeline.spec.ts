@@ -75,7 +75,7 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
     ]);
     expect(outcome.events.map((event) => event.data)).toEqual([{ jobId: 'j2', queueName: 'emails', priority: 1 }]);
     expect(outcome.reported).toHaveLength(2);
-    expect(outcome.reported[0]).toMatch(/^DecodeError: .*data\.priority: expected number, got "high"/);
+    expect(outcome.reported[0]).toMatch(/^DecodeError: .*data\.priority: expected integer, got "high"/);
     expect(outcome.reported[1]).toBe('DecodeError: Skipped an event that is not JSON.');
   });
 
@@ -163,7 +163,7 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
 
   it('reports a bad event once, with every problem, whatever the filter', async () => {
     const outcome = await bothAgree([{ type: 'QueueStats', data: { queue_name: 'q', pending: 1, timestamp: at } }], { queueName: 'other' });
-    expect(outcome.reported).toEqual(['DecodeError: Could not decode queue.stats event: data.processing: expected number, got nothing; data.completed: expected number, got nothing; data.failed: expected number, got nothing']);
+    expect(outcome.reported).toEqual(['DecodeError: Could not decode queue.stats event: data.processing: expected integer, got nothing; data.completed: expected integer, got nothing; data.failed: expected integer, got nothing']);
   });
 
   it('the server error has a guard that works by brand and name (another copy of the library, another tab), not by name alone', () => {

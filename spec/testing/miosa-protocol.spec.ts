@@ -67,4 +67,25 @@ describe('reference server: Miosa', () => {
     });
     expect(text).toBe('id: 2\nevent: x.two\ndata: 2\n\nid: 3\nevent: x.three\ndata: 3\n\n');
   });
+
+  it('with sseIds, a computer stream replays what it missed too, and an id the server never wrote replays nothing', async () => {
+    await server.close();
+    server = await startReferenceServer({ sseIds: true });
+    server.miosa.emitComputer('c1', 'started', '{}');
+    server.miosa.emitTenant('x.other', '{}');
+    server.miosa.emitComputer('c1', 'stopped', '{}');
+    const resumed = await readRaw(`${server.miosa.baseUrl}/computers/c1/events`, {
+      headers: { ...auth(), 'last-event-id': '1' },
+      done: (body) => body.includes('id: 3'),
+    });
+    expect(resumed.text).toBe('id: 3\nevent: stopped\ndata: {}\n\n');
+    for (const id of ['', '-1', '0x1']) {
+      const fresh = await readRaw(`${server.miosa.baseUrl}/computers/c1/events`, {
+        headers: { ...auth(), 'last-event-id': id },
+        onResponse: () => server.miosa.emitComputer('c1', 'live', '{}'),
+        done: (body) => body.includes('\n\n'),
+      });
+      expect(fresh.text).toMatch(/^id: \d+\nevent: live\n/);
+    }
+  });
 });

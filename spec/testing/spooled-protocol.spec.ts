@@ -143,13 +143,29 @@ describe('reference server: Spooled SSE endpoints', () => {
     expect(text.startsWith(': connected\n\n: ping\n\n')).toBe(true);
   });
 
-  it('numbers events with id: and continues after Last-Event-ID when sseIds is on', async () => {
-    server = await startReferenceServer({ timing, sseIds: true });
-    const { text } = await readRaw(`${server.url}/api/v1/events`, {
-      headers: { ...auth(server.spooled.apiKey), 'last-event-id': '41' },
-      done: (body) => body.includes('id: 42\n'),
+  describe.each([
+    ['/api/v1/events', 'system.health'],
+    ['/api/v1/events/queues/emails', 'queue.stats'],
+    ['/api/v1/events/jobs/{id}', 'job.status'],
+  ])('%s with sseIds', (path, type) => {
+    const firstEvent = async (lastEventId?: string) => {
+      const job = server.spooled.createJob('emails');
+      const headers = { ...auth(server.spooled.apiKey), ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
+      const { text } = await readRaw(`${server.url}${path.replace('{id}', job.id)}`, { headers, done: (body) => /id: .*\n(.+\n)*\n/.test(body) });
+      return text.slice(text.indexOf('id: '));
+    };
+    beforeEach(async () => {
+      server = await startReferenceServer({ timing, sseIds: true });
     });
-    expect(text).toContain('id: 42\nevent: system.health\n');
+
+    it('numbers events from 1, and on from a Last-Event-ID the server wrote', async () => {
+      expect(await firstEvent()).toMatch(new RegExp(`^id: 1\nevent: ${type}\n`));
+      expect(await firstEvent('41')).toMatch(new RegExp(`^id: 42\nevent: ${type}\n`));
+    });
+
+    it('starts over from 1 after a Last-Event-ID it never wrote', async () => {
+      for (const id of ['', 'abc', '-5', '1e3', '7.5']) expect(await firstEvent(id)).toMatch(/^id: 1\n/);
+    });
   });
 });
 

@@ -9,16 +9,17 @@ import { UsageError } from './usage-error';
 export interface CliContext {
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
-  /** Aborts on Ctrl-C and when the reader of stdout or stderr goes away. */
+  /** Aborts on Ctrl-C (SIGINT), SIGTERM and SIGHUP, and when the reader of stdout or stderr goes away. */
   readonly signal: AbortSignal;
   /** The command's exit status, set by its action. */
   status: number;
 }
 
 const EXIT_STATUS = `
-Exit status: 0 when the stream ends, on Ctrl-C, or when the reader of the output goes away (| head);
-1 on a fatal error (auth, protocol, retries exhausted); 2 on a usage error (an unknown option or
-command, a missing argument, a URL or header the command cannot use).`;
+Exit status: 0 when the stream ends, on Ctrl-C, SIGTERM or SIGHUP (the connection closed cleanly), or
+when the reader of the output goes away (| head); 1 on a fatal error (auth, protocol, retries
+exhausted); 2 on a usage error (an unknown option or command, a missing argument, a URL, header or
+credential the command cannot use).`;
 
 /** The `rx-realtime` command line: its commands, help, version, and usage errors as exit status 2. */
 export function program(context: CliContext): Command {

@@ -23,7 +23,7 @@ export function serveCommand(command: Command, context: CliContext): Command {
     .option('--host <host>', 'the interface to listen on', '127.0.0.1')
     .option('--simulate', 'generate job traffic')
     .addOption(new Option('--generation <name>', 'the Spooled wire generation').choices(['2025-12', '2026']).default('2026'))
-    .option('--sse-ids', 'send ids on the Miosa SSE streams, so a stream can resume')
+    .option('--sse-ids', 'number the events of every SSE stream (Spooled and Miosa), so a stream can resume')
     .option('--cors', 'let pages of other origins in (answer preflights, accept any WebSocket Origin)')
     .action(async (options: ServeOptions) => {
       const server = await serve(options, context.out);

@@ -106,6 +106,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
   if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
   if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
+  checkFilters(options);
   checkCredentials(options);
   const state = { next: (value: ConnectionState) => print.status(value) };
   const reconnect = { onRetry: (error: unknown, attempt: number, delay: number) => print.status(`retry ${attempt} in ${delay} ms (${(error as Error).message})`) };
@@ -114,13 +115,17 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
 
   if (options.spooled !== undefined) {
     usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
-    const client = spooledRealtime({
-      baseUrl: options.spooled,
-      token: options.token,
-      apiKey: options.apiKey,
-      transport: options.transport === 'sse' ? 'sse' : 'websocket',
-      logger: (line) => print.status(line),
-    });
+    const client = withCredentials(
+      () =>
+        spooledRealtime({
+          baseUrl: options.spooled!,
+          token: options.token,
+          apiKey: options.apiKey,
+          transport: options.transport === 'sse' ? 'sse' : 'websocket',
+          logger: (line) => print.status(line),
+        }),
+      '--spooled needs --api-key sk_... or --token <JWT> (or RX_REALTIME_API_KEY or RX_REALTIME_TOKEN).',
+    );
     client.state$.subscribe(state);
     // The client's own `events` filter: it matches an unknown event ('raw') by the name it came with.
     // Typed names guard apps against misspellings; the command line may name events this version does not know.
@@ -132,8 +137,10 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   if (options.miosa !== undefined) {
     usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
     const apiKey = options.apiKey ?? options.token;
-    if (!apiKey) throw new UsageError('--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).');
-    const client = miosaEvents({ apiKey, baseUrl: options.miosa, logger: (line) => print.status(line) });
+    const client = withCredentials(
+      () => miosaEvents({ apiKey: apiKey!, baseUrl: options.miosa, logger: (line) => print.status(line) }),
+      '--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).',
+    );
     client.state$.subscribe(state);
     if (options.computer) {
       return filterTypes(client.subscribe(options.computer)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
@@ -155,6 +162,33 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   return filterTypes(sse(url, { headers, lastEventId: options.lastEventId, reconnect, state })).pipe(
     map((message) => ({ type: message.type, data: jsonOrText(message.data), id: message.lastEventId || undefined })),
   );
+}
+
+/** The options that narrow one client's stream, and the source each belongs to: elsewhere they would be ignored. */
+const FILTERS = [
+  ['queue', '--queue', 'spooled', '--spooled'],
+  ['job', '--job', 'spooled', '--spooled'],
+  ['computer', '--computer', 'miosa', '--miosa'],
+] as const;
+
+function checkFilters(options: TailOptions): void {
+  for (const [field, flag, source, sourceFlag] of FILTERS) {
+    if (options[field] !== undefined && options[source] === undefined) throw new UsageError(`${flag} goes with ${sourceFlag} <baseUrl>; a plain URL or the other client has no such filter.`);
+  }
+}
+
+/**
+ * Makes a client. Its constructor refuses what it cannot use with a TypeError, before anything is
+ * sent; the only such thing the command line gives it is the credential (the URL was checked
+ * first), so that is a usage error naming the options, never their values.
+ */
+function withCredentials<T>(make: () => T, usage: string): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(usage);
+    throw error;
+  }
 }
 
 /** Every header value the command line gives must be one HTTP can carry; the messages name the option, never the value. */

@@ -1,4 +1,5 @@
 import { jsonOrText } from '../core/json-or-text';
+import { parseRfc3339 } from '../core/rfc3339';
 
 /**
  * The computer lifecycle events the Miosa SDK names; anything else arrives as `raw`.
@@ -26,7 +27,11 @@ export interface ComputerEventOf<T extends ComputerEventType> {
   readonly data: unknown;
   /** `data.computer_id`, or null. */
   readonly computerId: string | null;
-  /** `data.timestamp` as a Date, or null when absent or unreadable. */
+  /**
+   * `data.timestamp` as a Date, read as RFC 3339 (`2026-01-05T10:00:00.123456Z`, any offset), or null
+   * when it is absent or anything else (a date alone, an RFC 2822 date, a number, 30 February). The
+   * event is delivered either way, with `data` as sent.
+   */
   readonly timestamp: Date | null;
 }
 
@@ -72,7 +77,7 @@ export function toComputerEvent(name: string, raw: string): ComputerEvent {
   // Data that is not JSON stays a string, as in the SDK.
   const data = jsonOrText(raw);
   const fields = typeof data === 'object' && data !== null ? (data as { computer_id?: unknown; timestamp?: unknown }) : {};
-  const time = typeof fields.timestamp === 'string' ? Date.parse(fields.timestamp) : Number.NaN;
+  const time = parseRfc3339(fields.timestamp);
   const common = { data, computerId: typeof fields.computer_id === 'string' ? fields.computer_id : null, timestamp: Number.isNaN(time) ? null : new Date(time) };
   // A bare name the SDK knows is its own type; anything else is `raw`, with the name kept.
   return KNOWN.has(name) ? ({ type: name, name, ...common } as ComputerEvent) : { type: 'raw', name, ...common };

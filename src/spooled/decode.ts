@@ -2,7 +2,7 @@ import type { DecodeError } from '../core/errors';
 import { explainKnown, explainNotAnEvent } from './explain';
 import type { DecodedSpooledEvent, KnownSpooledEvent, SpooledEventType, UnknownSpooledEvent } from './events';
 import { FAST_DATA } from './fast-decode';
-import { Rfc3339Reader } from './rfc3339';
+import { Rfc3339Reader } from '../core/rfc3339';
 import { SPOOLED_SCHEMA, type SchemaType } from './schema';
 
 /** Every known type by both of its names: PascalCase from the real server, dotted from the seed SDK's shape. */

@@ -55,9 +55,12 @@ export interface SpooledEventOf<T extends string, D> {
  */
 export interface JobDetails {
   readonly status?: StatusName;
+  /** A safe integer (the server's `i32`); may be negative. */
   readonly priority?: number;
+  /** A safe integer (the server's `i32`). */
   readonly retryCount?: number;
   readonly error?: string;
+  /** A finite number, fractions allowed (the seed SDK's `float64`). */
   readonly progress?: number;
   /** The job's result, exactly as sent. */
   readonly result?: unknown;
@@ -147,7 +150,8 @@ export type JobRetryingEvent = SpooledEventOf<'job.retrying', JobRef & JobDetail
 export type JobProgressEvent = SpooledEventOf<'job.progress', JobRef & JobDetails>;
 
 /**
- * * Jobs of one queue by state: scheduled counts as pending, deadletter as failed.
+ * * Jobs of one queue by state: scheduled counts as pending, deadletter as failed. Each count is a
+ * safe integer (the server's `i64`).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import type { DecodeError } from '../core/errors';
 import { decodeErrorOf, problem } from '../operators/decodeWith';
 import type { SpooledEventType } from './events';
-import { parseRfc3339 } from './rfc3339';
+import { parseRfc3339 } from '../core/rfc3339';
 import { type FieldKind, SPOOLED_SCHEMA, fieldsOf } from './schema';
 
 /**
@@ -20,7 +20,9 @@ function fieldProblems(kind: FieldKind, path: string, value: unknown): string[] 
     case 'status':
       return typeof value === 'string' ? [] : [problem(path, 'string', value)];
     case 'number':
-      return typeof value === 'number' ? [] : [problem(path, 'number', value)];
+      return Number.isFinite(value) ? [] : [problem(path, 'number', value)];
+    case 'integer':
+      return Number.isSafeInteger(value) ? [] : [problem(path, 'integer', value)];
     case 'boolean':
       return typeof value === 'boolean' ? [] : [problem(path, 'boolean', value)];
     case 'time':

@@ -4,14 +4,15 @@
  * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
  * it rejects goes to ./explain, which says what is wrong. @internal
  */
-import type { Rfc3339Reader } from './rfc3339';
+import type { Rfc3339Reader } from '../core/rfc3339';
 import type { SchemaType } from './schema';
 
 /** An event's `data` object, on the wire or decoded. */
 type Fields = Record<string, unknown>;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isNumber = (value: unknown): value is number => Number.isFinite(value);
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isPresent = (): boolean => true;
@@ -51,8 +52,8 @@ function jobCreated(d: Fields, times: Rfc3339Reader): Fields | undefined {
   const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
   const valid =
     optional(out, 'status', d.status, isString) &&
-    optional(out, 'priority', d.priority, isNumber) &&
-    optional(out, 'retryCount', d.retry_count, isNumber) &&
+    optional(out, 'priority', d.priority, isInteger) &&
+    optional(out, 'retryCount', d.retry_count, isInteger) &&
     optional(out, 'error', d.error, isString) &&
     optional(out, 'progress', d.progress, isNumber) &&
     optional(out, 'result', d.result, isPresent) &&
@@ -70,13 +71,13 @@ function jobCompleted(d: Fields, times: Rfc3339Reader): Fields | undefined {
   const out = jobCreated(d, times);
   if (!out) return undefined;
   const valid =
-    optional(out, 'durationMs', d.duration_ms, isNumber);
+    optional(out, 'durationMs', d.duration_ms, isInteger);
   return valid ? out : undefined;
 }
 
 /** queue.stats */
 function queueStats(d: Fields, _times: Rfc3339Reader): Fields | undefined {
-  if (!isString(d.queue_name) || !isNumber(d.pending) || !isNumber(d.processing) || !isNumber(d.completed) || !isNumber(d.failed)) return undefined;
+  if (!isString(d.queue_name) || !isInteger(d.pending) || !isInteger(d.processing) || !isInteger(d.completed) || !isInteger(d.failed)) return undefined;
   return { queueName: d.queue_name, pending: d.pending, processing: d.processing, completed: d.completed, failed: d.failed };
 }
 

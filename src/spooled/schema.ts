@@ -21,7 +21,14 @@ export interface FieldTypes {
   string: string;
   /** A job status: any string, typed as the statuses the server uses. */
   status: import('./events').StatusName;
+  /** A finite number (JSON.parse turns an out-of-range literal such as 1e309 into Infinity). */
   number: number;
+  /**
+   * A whole number within ±(2^53 − 1) (`Number.isSafeInteger`): the server's `i32` and `i64` fields.
+   * They are signed there, so a negative value passes; a fraction, Infinity or a value beyond 2^53,
+   * which a number cannot hold exactly, does not.
+   */
+  integer: number;
   boolean: boolean;
   /** RFC 3339, nanoseconds allowed; decoded to a Date (milliseconds). */
   time: Date;
@@ -44,9 +51,10 @@ const JOB_REF = { job_id: 'string', queue_name: 'string' } as const;
 /** The seed SDK's `JobEvent` beyond the reference: every field `omitempty` in Go. */
 const JOB_DETAILS = {
   status: 'status?',
-  priority: 'number?',
-  retry_count: 'number?',
+  priority: 'integer?',
+  retry_count: 'integer?',
   error: 'string?',
+  // Go's float64 in the seed SDK: a fraction of the job.
   progress: 'number?',
   result: 'json?',
   worker_id: 'string?',
@@ -69,15 +77,17 @@ const WORKER = { worker_id: 'string', queue_name: 'string', hostname: 'string?',
 export const SPOOLED_SCHEMA = {
   'job.status': { wire: 'JobStatusChange', fields: { ...JOB_REF, old_status: 'status', new_status: 'status' } },
   // Go's omitempty drops zero values: a seed-shaped event without them meant 0 / "".
-  'job.created': { wire: 'JobCreated', fields: { ...JOB, priority: 'number=0' } },
-  'job.completed': { wire: 'JobCompleted', fields: { ...JOB, duration_ms: 'number?' } },
-  'job.failed': { wire: 'JobFailed', fields: { ...JOB, error: "string=''", retry_count: 'number=0' } },
+  // The server's types: priority i32, duration_ms i64, retry_count i32.
+  'job.created': { wire: 'JobCreated', fields: { ...JOB, priority: 'integer=0' } },
+  'job.completed': { wire: 'JobCompleted', fields: { ...JOB, duration_ms: 'integer?' } },
+  'job.failed': { wire: 'JobFailed', fields: { ...JOB, error: "string=''", retry_count: 'integer=0' } },
   'job.started': { fields: JOB },
   'job.retrying': { fields: JOB },
   'job.progress': { fields: JOB },
   'queue.stats': {
     wire: 'QueueStats',
-    fields: { queue_name: 'string', pending: 'number', processing: 'number', completed: 'number', failed: 'number' },
+    // i64 counts on the server.
+    fields: { queue_name: 'string', pending: 'integer', processing: 'integer', completed: 'integer', failed: 'integer' },
   },
   'queue.paused': { fields: QUEUE_NOTE },
   'queue.resumed': { fields: QUEUE_NOTE },

@@ -46,7 +46,12 @@ export interface ReferenceServerOptions {
   readonly replayOverlap?: number;
   /** Shrink these to make tests fast. @default the real servers' intervals */
   readonly timing?: Partial<ReferenceTiming>;
-  /** Number SSE events with `id:` and resume after `Last-Event-ID` (an extension: the real servers send no ids). @default false */
+  /**
+   * Number SSE events with `id:` and resume after `Last-Event-ID` (an extension: the real servers send no ids).
+   * The Spooled streams (`/api/v1/events`, its queue and job streams) number on from the `Last-Event-ID`;
+   * the Miosa streams replay what came after it. Any other `Last-Event-ID` than a whole number starts over.
+   * @default false
+   */
   readonly sseIds?: boolean;
   /** Start the job simulator at once. @default false */
   readonly simulate?: boolean | SimulatorOptions;

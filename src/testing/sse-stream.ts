@@ -1,5 +1,14 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults';
+
+/**
+ * The event number a reconnecting client last saw, from its `Last-Event-ID` header: the ids this
+ * server writes (with `sseIds`) are whole numbers; anything else starts over.
+ */
+export function resumeAfter(request: IncomingMessage): number | undefined {
+  const header = request.headers['last-event-id'];
+  return typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+}
 
 /** Timings of one stream, in ms. */
 export interface StreamTiming {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
 import { type Glob, matchesAny, parseGlob } from '../glob';
 import { matchPath, pathOf, queryOf, sendText } from '../http';
-import { SseStream } from '../sse-stream';
+import { SseStream, resumeAfter } from '../sse-stream';
 import { rfc3339Nanos } from '../time';
 
 interface Sent {
@@ -77,9 +77,9 @@ export class MiosaHub {
     const listener: Listener = { stream, scope: computer ? computer.id! : 'tenant', globs };
     this.listeners.add(listener);
     stream.onClose(() => this.listeners.delete(listener));
-    const resumeAfter = Number(request.headers['last-event-id']);
-    if (this.context.sseIds && Number.isInteger(resumeAfter)) {
-      for (const sent of this.history) if (sent.seq > resumeAfter - this.replayOverlap) this.deliver(listener, sent);
+    const lastSeen = resumeAfter(request);
+    if (this.context.sseIds && lastSeen !== undefined) {
+      for (const sent of this.history) if (sent.seq > lastSeen - this.replayOverlap) this.deliver(listener, sent);
     }
     return true;
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
 import { matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
-import { SseStream } from '../sse-stream';
+import { SseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
 import { SSE_EVENT_NAMES, type SpooledWireEvent, spooledEvent } from './events';
 import type { Job } from './store';
@@ -52,9 +52,9 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   }
   if (method === 'GET' && path === '/api/v1/events') return eventsStream(context, request, response), true;
   let params = matchPath('/api/v1/events/jobs/:id', path);
-  if (method === 'GET' && params) return jobStream(context, principal, params.id!, response), true;
+  if (method === 'GET' && params) return jobStream(context, principal, params.id!, request, response), true;
   params = matchPath('/api/v1/events/queues/:name', path);
-  if (method === 'GET' && params) return queueStream(context, principal, params.name!, response), true;
+  if (method === 'GET' && params) return queueStream(context, principal, params.name!, request, response), true;
   return restRoutes(context, principal, method, path, request, response);
 }
 
@@ -63,10 +63,14 @@ function writeEvent(stream: SseStream, event: SpooledWireEvent, nextId: () => st
   stream.event(SSE_EVENT_NAMES[event.type] ?? event.type, JSON.stringify(event), nextId());
 }
 
-function openSpooledStream(context: ServerContext, request: IncomingMessage | undefined, response: ServerResponse): { stream: SseStream; nextId: () => string | undefined } {
+/**
+ * Opens a Spooled event stream. With `sseIds` its events are numbered on from the request's
+ * `Last-Event-ID` (these streams report the present, so there is no history to replay).
+ */
+function openSpooledStream(context: ServerContext, request: IncomingMessage, response: ServerResponse): { stream: SseStream; nextId: () => string | undefined } {
   const stream = new SseStream(response, context.faults, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
   if (context.generation === '2026') stream.comment('connected');
-  let counter = Number(request?.headers['last-event-id']) || 0;
+  let counter = resumeAfter(request) ?? 0;
   const nextId = () => (context.sseIds ? String((counter += 1)) : undefined);
   return { stream, nextId };
 }
@@ -91,8 +95,8 @@ function eventsStream(context: ServerContext, request: IncomingMessage, response
 }
 
 /** `/api/v1/events/jobs/{id}`: a `job.status` event on each change seen by the poll; ends after a terminal one. */
-function jobStream(context: ServerContext, principal: Principal, jobId: string, response: ServerResponse): void {
-  const { stream, nextId } = openSpooledStream(context, undefined, response);
+function jobStream(context: ServerContext, principal: Principal, jobId: string, request: IncomingMessage, response: ServerResponse): void {
+  const { stream, nextId } = openSpooledStream(context, request, response);
   let lastStatus: string | undefined;
   every(stream, context.timing.jobPollInterval, () => {
     const job: Job | undefined = context.store.jobs.get(jobId);
@@ -113,8 +117,8 @@ function jobStream(context: ServerContext, principal: Principal, jobId: string, 
 }
 
 /** `/api/v1/events/queues/{name}`: `queue.stats` every 5 s; a queue outside the key's scope ends at once. */
-function queueStream(context: ServerContext, principal: Principal, queue: string, response: ServerResponse): void {
-  const { stream, nextId } = openSpooledStream(context, undefined, response);
+function queueStream(context: ServerContext, principal: Principal, queue: string, request: IncomingMessage, response: ServerResponse): void {
+  const { stream, nextId } = openSpooledStream(context, request, response);
   if (!canSeeQueue(principal, queue)) return stream.end();
   every(stream, context.timing.queueStatsInterval, () => {
     writeEvent(stream, spooledEvent.queueStats(context.store.queueStats(principal.organization, queue)), nextId);

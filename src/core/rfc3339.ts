@@ -1,6 +1,8 @@
 /**
- * The RFC 3339 reader behind every Spooled timestamp, for the fast path and the io-ts codec alike.
- * Character codes only: no substrings, no regular expression, no `Date.parse`. @internal
+ * The RFC 3339 reader behind every timestamp the clients read (Spooled events, Miosa's
+ * `data.timestamp`), for the fast path and the test codecs alike. Character codes only: no
+ * substrings, no regular expression, no `Date.parse` (which rolls 30 February over to March and
+ * reads RFC 2822 dates too). @internal
  */
 
 const DASH = 45;
@@ -63,7 +65,8 @@ export class Rfc3339Reader {
     else if ((zone === PLUS || zone === DASH) && text.charCodeAt(position + 3) === COLON) {
       const hours = twoDigits(text, position + 1);
       const minutes = twoDigits(text, position + 4);
-      if (hours < 0 || minutes < 0) return Number.NaN;
+      // RFC 3339 §5.6: time-numoffset is time-hour ":" time-minute, 00-23 and 00-59.
+      if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return Number.NaN;
       offset = (zone === PLUS ? 1 : -1) * (hours * 60 + minutes) * 60_000;
       position += 6;
     } else return Number.NaN;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Rfc3339Reader, parseRfc3339 } from '../../src/spooled/rfc3339';
+import { Rfc3339Reader, parseRfc3339 } from '../../src/core/rfc3339';
 
 /** An RFC 3339 time written with any number of fraction digits and any offset, and the instant it names. */
 const rfc3339 = fc
@@ -45,6 +45,9 @@ describe('the RFC 3339 reader', () => {
       '2024-01-05T24:00:00Z', '2024-01-05T10:60:00Z', '2024-01-05T10:00:61Z', '2024-01-05T10:00:00.Z', '2024-01-05T10:00:00.1a2Z',
       '2024-01-05T10:00:00', '2024-01-05 10:00:00Z', '2024-01-05T10:00:00+0100', '2024-01-05T10:00:00Zx', '2024-1-05T10:00:00Z',
       '2024-01-05T10:00:00+01:x0', '+2024-01-05T10:00:00Z', 'yesterday', '', 20240105,
+      // RFC 3339 §5.6: an offset's hours are 00-23 and its minutes 00-59.
+      '2024-01-05T10:00:00+24:00', '2024-01-05T10:00:00-24:00', '2024-01-05T10:00:00+99:99', '2024-01-05T10:00:00-00:60', '2024-01-05T10:00:00+23:60',
+      'Fri, 05 Jan 2024 10:00:00 GMT', '2024-01-05',
     ];
     const reader = new Rfc3339Reader();
     for (const text of rejected) {
@@ -53,5 +56,7 @@ describe('the RFC 3339 reader', () => {
       expect(parseRfc3339(text)).toBeNaN();
     }
     expect(parseRfc3339('2024-02-29T23:59:60+05:30')).toBe(Date.UTC(2024, 1, 29, 23, 59, 60) - 330 * 60_000);
+    expect(parseRfc3339('2024-01-05T10:00:00+23:59')).toBe(Date.UTC(2024, 0, 5, 10) - (23 * 60 + 59) * 60_000);
+    expect(parseRfc3339('2024-01-05T10:00:00-23:59')).toBe(Date.UTC(2024, 0, 5, 10) + (23 * 60 + 59) * 60_000);
   });
 });
