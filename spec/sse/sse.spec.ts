@@ -13,6 +13,8 @@ import { type TestServer, openStream, startServer } from '../helpers/http-server
 import { activeTimers, record, until } from '../helpers/observe';
 
 const fast = { initialDelay: 10, jitter: 0, maxAttempts: 3 } as const;
+/** A fetch wrapper that drops `init.signal`, as many do: sse() must not depend on it to let go. */
+const signalIgnoringFetch: typeof fetch = (input, init) => fetch(input, { method: init?.method, headers: init?.headers });
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -194,6 +196,21 @@ describe('sse() against a real server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('drops a stream that stalls after its first event even when the fetch ignores the AbortSignal', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write('data: first\n\n');
+    });
+    const errors: string[] = [];
+    const diagnostics = { next: (d: ConnectionDiagnostics) => d.lastError && errors.push(d.lastError.name) };
+    const events = await lastValueFrom(
+      sse(`${server.url}/e`, { fetch: signalIgnoringFetch, idleTimeout: 200, reconnect: fast, diagnostics }).pipe(take(2), toArray()),
+    );
+    expect(events.map((event) => event.data)).toEqual(['first', 'first']);
+    expect(errors).toContain('TimeoutError');
+    await server.requests[0]!.closed;
+  });
+
   it('bounds the wait for response headers by idleTimeout, as a TimeoutError', async () => {
     server = await startServer(() => undefined);
     const error = await lastValueFrom(sse(`${server.url}/e`, { idleTimeout: 50, reconnect: false })).catch((e: unknown) => e);
@@ -238,6 +255,20 @@ describe('sse() releases everything on unsubscribe', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.requests).toHaveLength(1);
     expect(states.at(-1)).toBe('disconnected');
+  });
+
+  it('while streaming through a fetch that ignores the AbortSignal: the body is cancelled, no socket remains', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.write('data: one\n\n');
+    });
+    const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
+    const socketsBefore = sockets();
+    const recording = record(sse(`${server.url}/e`, { fetch: signalIgnoringFetch }));
+    await recording.next(1);
+    recording.subscription.unsubscribe();
+    await server.requests[0]!.closed;
+    await until(() => sockets() <= socketsBefore, 'both ends of the connection to be closed');
   });
 
   it('from inside next(): no event is delivered after it', async () => {

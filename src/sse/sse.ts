@@ -136,10 +136,11 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
     const attempt = (sink: AttemptSink<SseMessage>): (() => void) => {
       const controller = new AbortController();
       let idle: IdleWatch | undefined;
-      let idleError: TimeoutError | undefined;
+      /** The body's reader, cancelled on release: a fetch that ignores the signal must not keep the response open. */
+      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
       // Undefined means "we aborted it ourselves": not a failure.
       const failure = (cause: unknown, what: string): unknown =>
-        idleError ?? (controller.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause }));
+        controller.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause });
 
       const run = async (): Promise<void> => {
         let own: Readonly<Record<string, string>>;
@@ -153,10 +154,8 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
         // The watch bounds the wait for the response headers, then every wait for a chunk.
         if (idleTimeout > 0) {
-          idle = watchIdle(scheduler, idleTimeout, () => {
-            idleError = new TimeoutError(`${where} sent nothing for ${idleTimeout} ms.`, idleTimeout);
-            controller.abort();
-          });
+          // Failing the attempt releases it (abort and cancel), whether or not the fetch honours the signal.
+          idle = watchIdle(scheduler, idleTimeout, () => sink.failed(new TimeoutError(`${where} sent nothing for ${idleTimeout} ms.`, idleTimeout)));
         }
         let response: Response;
         try {
@@ -177,6 +176,8 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
           return sink.failed(new RequestError('The fetch given to sse() returned a response whose body is not a ReadableStream.'));
         }
         if (sink.closed) return void response.body.cancel().catch(() => undefined);
+        // Taken before opened(): a state observer that unsubscribes there finds a reader to cancel.
+        const body = (reader = response.body.getReader());
         sink.opened();
 
         const events = new EventStreamReader(
@@ -192,11 +193,10 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         );
 
         idle?.touch();
-        const reader = response.body.getReader();
         let oversize: ProtocolError | undefined;
         try {
           for (;;) {
-            const { done, value } = await reader.read();
+            const { done, value } = await body.read();
             if (done || sink.closed) break;
             idle?.touch();
             const withinLimit = events.read(value);
@@ -208,7 +208,6 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
             }
           }
         } catch (cause) {
-          void reader.cancel().catch(() => undefined);
           events.end();
           const error = cause === oversize ? cause : failure(cause, 'Lost the connection to');
           if (error !== undefined) sink.failed(error);
@@ -225,6 +224,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
       return () => {
         idle?.stop();
         controller.abort();
+        void reader?.cancel().catch(() => undefined);
       };
     };
 
