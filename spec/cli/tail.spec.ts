@@ -3,6 +3,7 @@ import { printer } from '../../src/cli/format';
 import { type TailOptions, tail } from '../../src/cli/tail';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { runCli } from '../helpers/cli-process';
+import { startDeafWsServer } from '../helpers/deaf-ws-server';
 import { until } from '../helpers/observe';
 
 let server: ReferenceServer;
@@ -75,6 +76,20 @@ describe('the rx-realtime binary', () => {
     const result = await runCli(['tail', `${server.url}/api/v1/events`, '--token', server.spooled.apiKey, '--json'], { stopWhen: (out) => out.includes('\n') });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ type: 'system.health' });
+  });
+
+  it('exits promptly on Ctrl-C when the WebSocket server never answers the close frame', async () => {
+    const deaf = await startDeafWsServer('{"type":"hello"}');
+    try {
+      let interruptedAt = 0;
+      const result = await runCli(['tail', deaf.url, '--json'], { stopWhen: (out) => out.includes('\n') && (interruptedAt = Date.now()) > 0 });
+      // The close frame waits 1 s for an answer (ws alone would wait 30 s); the margin is for a loaded machine.
+      expect(Date.now() - interruptedAt).toBeLessThan(8000);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('» disconnected');
+    } finally {
+      await deaf.close();
+    }
   });
 
   it('takes the token from RX_REALTIME_TOKEN, so it need not be on the command line', async () => {

@@ -63,3 +63,8 @@ export async function until(condition: () => boolean, what = 'condition', timeou
 export function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 }
+
+/** Open TCP sockets of this process, either end (a leaked connection shows as a count that stays up). */
+export function openSockets(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
+}

@@ -10,7 +10,7 @@ import {
   sse,
 } from '../../src';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
-import { activeTimers, record, until } from '../helpers/observe';
+import { activeTimers, openSockets, record, until } from '../helpers/observe';
 
 const fast = { initialDelay: 10, jitter: 0, maxAttempts: 3 } as const;
 /** A fetch wrapper that drops `init.signal`, as many do: sse() must not depend on it to let go. */
@@ -262,13 +262,12 @@ describe('sse() releases everything on unsubscribe', () => {
       openStream(response);
       response.write('data: one\n\n');
     });
-    const sockets = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
-    const socketsBefore = sockets();
+    const socketsBefore = openSockets();
     const recording = record(sse(`${server.url}/e`, { fetch: signalIgnoringFetch }));
     await recording.next(1);
     recording.subscription.unsubscribe();
     await server.requests[0]!.closed;
-    await until(() => sockets() <= socketsBefore, 'both ends of the connection to be closed');
+    await until(() => openSockets() <= socketsBefore, 'both ends of the connection to be closed');
   });
 
   it('from inside next(): no event is delivered after it', async () => {

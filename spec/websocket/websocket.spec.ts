@@ -9,7 +9,8 @@ import {
   type RealtimeError,
   webSocket,
 } from '../../src';
-import { activeTimers, record, until } from '../helpers/observe';
+import { startDeafWsServer } from '../helpers/deaf-ws-server';
+import { activeTimers, openSockets, record, until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
 type Frame = { type: string; n?: number; queue?: string };
@@ -377,6 +378,25 @@ describe('webSocket() releases everything', () => {
     recording.subscription.unsubscribe();
     await server.sockets[0]!.closed;
     await until(() => activeTimers() <= timersBefore, 'timers to be cleared');
+  });
+
+  it.each(['close()', 'the last unsubscribe'])('after %s, drops a socket whose server never answers the close frame within a second', async (how) => {
+    const deaf = await startDeafWsServer();
+    try {
+      const timersBefore = activeTimers();
+      const connection = webSocket(deaf.url, { linger: 0 });
+      const recording = record(connection.messages$);
+      await recording.next(1);
+      const socketsOpen = openSockets();
+      const closedAt = Date.now();
+      if (how === 'close()') connection.close();
+      else recording.subscription.unsubscribe();
+      // `ws` alone waits 30 s (its closeTimeout); the bound is 1 s, and the margin is wide for a loaded machine.
+      expect((await deaf.connections[0]!.ended) - closedAt).toBeLessThan(8000);
+      await until(() => openSockets() <= socketsOpen - 2 && activeTimers() <= timersBefore, 'no socket and no timer left');
+    } finally {
+      await deaf.close();
+    }
   });
 
   it('unsubscribing while waiting to reconnect stops the retries', async () => {

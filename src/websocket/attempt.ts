@@ -11,10 +11,12 @@ import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
 import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
-import { type SocketFault, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
+import { type SocketFault, closeWithin, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
 
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
+/** How long a close frame waits for the server's answer before the socket is dropped (Node). */
+const CLOSE_TIMEOUT = 1000;
 
 /** What one socket attempt needs. @internal */
 export interface SocketAttemptConfig<In> {
@@ -162,7 +164,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       socket.onopen = socket.onmessage = socket.onclose = null;
       socket.onerror = () => undefined;
       if (abandon && terminate(socket)) return;
-      if (socket.readyState <= OPEN) socket.close(abandon ? undefined : NORMAL_CLOSURE);
+      if (socket.readyState <= OPEN) closeWithin(socket, abandon ? undefined : NORMAL_CLOSURE, CLOSE_TIMEOUT);
     };
   };
 }

@@ -5,7 +5,11 @@ import type { NodeSocketOptions, WebSocketLike } from './websocket';
  * upgrade, protocol ping and pong frames, the reason for a failed handshake or a broken frame, and
  * `terminate()`. Every function here does nothing on a browser's WebSocket. @internal
  */
-type Emitter = { on?: (event: string, listener: (...args: never[]) => void) => void; terminate?: () => void };
+type Emitter = {
+  on?: (event: string, listener: (...args: never[]) => void) => void;
+  once?: (event: string, listener: () => void) => void;
+  terminate?: () => void;
+};
 
 /** A refused upgrade: its status and `Retry-After`. The response is drained and the socket torn down. */
 export function onUpgradeRefused(socket: WebSocketLike, listener: (status: number | undefined, retryAfter: string | null) => void): void {
@@ -48,6 +52,22 @@ export function terminate(socket: WebSocketLike): boolean {
   if (typeof terminate !== 'function') return false;
   terminate.call(socket);
   return true;
+}
+
+/**
+ * Starts the closing handshake (RFC 6455 7.1.2) and, where the socket can be dropped (`ws`), drops it
+ * if the server has not closed its side within `bound` ms: `ws` alone would wait 30 s, keeping the
+ * process alive. The timer is unref'd (it never holds the process up) and cleared when the socket
+ * closes. A browser bounds the handshake itself.
+ */
+export function closeWithin(socket: WebSocketLike, code: number | undefined, bound: number): void {
+  socket.close(code);
+  const emitter = socket as unknown as Emitter;
+  const { terminate } = emitter;
+  if (typeof terminate !== 'function' || typeof emitter.once !== 'function') return;
+  const timer = setTimeout(() => terminate.call(socket), bound);
+  (timer as { unref?: () => void }).unref?.();
+  emitter.once('close', () => clearTimeout(timer));
 }
 
 /** The third constructor argument for `ws`; browsers ignore it. */
