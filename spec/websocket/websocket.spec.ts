@@ -158,6 +158,42 @@ describe('webSocket() topics and sending', () => {
     connection.close();
   });
 
+  it('treats equal messages in another key order as one topic, and never unsubscribes what a live topic still needs', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { linger: 0 });
+    const keepOpen = connection.messages$.subscribe();
+    const received = () => server!.sockets[0]!.received;
+    /** What reached the server since the last call: a marker sent after the tick's changes shows that all of them arrived. */
+    let seen = 0;
+    const arrived = async () => {
+      await sleep(0);
+      const mark = `mark ${seen}`;
+      connection.send(mark);
+      await until(() => received().at(-1) === mark, 'the marker');
+      const since = received().slice(seen, -1);
+      seen = received().length;
+      return since;
+    };
+    const a = connection.topic({ cmd: 'Subscribe', queue: 'a' }, { cmd: 'Unsubscribe', queue: 'a' }, () => true).subscribe();
+    const b = connection.topic({ queue: 'a', cmd: 'Subscribe' }, { queue: 'a', cmd: 'Unsubscribe' }, () => true).subscribe();
+    const c = connection.topic({ cmd: 'Subscribe', queue: 'b', since: 1 }, { cmd: 'Unsubscribe', queue: 'b' }, () => true).subscribe();
+    const d = connection.topic({ cmd: 'Subscribe', queue: 'b', since: 2 }, { queue: 'b', cmd: 'Unsubscribe' }, () => true).subscribe();
+    await until(() => connection.state === 'connected', 'connected');
+    expect(await arrived()).toEqual([
+      '{"cmd":"Subscribe","queue":"a"}',
+      '{"cmd":"Subscribe","queue":"b","since":1}',
+      '{"cmd":"Subscribe","queue":"b","since":2}',
+    ]);
+    a.unsubscribe();
+    c.unsubscribe();
+    expect(await arrived()).toEqual([]);
+    b.unsubscribe();
+    d.unsubscribe();
+    // The shared topic's messages are its first subscriber's.
+    expect(await arrived()).toEqual(['{"cmd":"Unsubscribe","queue":"a"}', '{"queue":"b","cmd":"Unsubscribe"}']);
+    keepOpen.unsubscribe();
+  });
+
   it('sends nothing for a topic joined and left in the same tick', async () => {
     server = await startWsServer();
     const connection = webSocket(server.url, { linger: 500 });

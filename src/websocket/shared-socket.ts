@@ -127,7 +127,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       const key = topicKey(subscribe);
       const frames = { subscribe: this.serialize(subscribe), unsubscribe: this.serialize(unsubscribe) };
       const incoming = this.acquire();
-      this.topics.join(key, frames.subscribe, frames.unsubscribe);
+      this.topics.join(key, topicKey(unsubscribe), frames.subscribe, frames.unsubscribe);
       this.scheduleReconcile();
       const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
       return () => {
@@ -206,6 +206,12 @@ function defaultSerialize(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
 }
 
-function topicKey(subscribe: unknown): string {
-  return typeof subscribe === 'string' ? subscribe : JSON.stringify(subscribe);
+/** A message as JSON with every object's keys sorted: `{ cmd, queue }` and `{ queue, cmd }` are the same topic. */
+function topicKey(message: unknown): string {
+  if (typeof message === 'string') return message;
+  return JSON.stringify(message, (_name, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
 }

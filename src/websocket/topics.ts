@@ -2,6 +2,8 @@
 interface TopicEntry<Out> {
   readonly subscribe: Out;
   readonly unsubscribe: Out;
+  /** Equal for topics whose unsubscribe messages are equal: such a message goes out only when the last of them leaves. */
+  readonly unsubscribeKey: string;
   /** Local subscribers right now. */
   subscribers: number;
   /** Whether the server has been told to subscribe (on the current socket). */
@@ -16,10 +18,10 @@ interface TopicEntry<Out> {
 export class TopicRegistry<Out> {
   private readonly entries = new Map<string, TopicEntry<Out>>();
 
-  join(key: string, subscribe: Out, unsubscribe: Out): void {
+  join(key: string, unsubscribeKey: string, subscribe: Out, unsubscribe: Out): void {
     const entry = this.entries.get(key);
     if (entry) entry.subscribers += 1;
-    else this.entries.set(key, { subscribe, unsubscribe, subscribers: 1, onServer: false });
+    else this.entries.set(key, { subscribe, unsubscribe, unsubscribeKey, subscribers: 1, onServer: false });
   }
 
   leave(key: string): void {
@@ -42,9 +44,15 @@ export class TopicRegistry<Out> {
         entry.onServer = true;
         send(entry.subscribe);
       } else if (entry.subscribers <= 0) {
-        if (entry.onServer) send(entry.unsubscribe);
         this.entries.delete(key);
+        // Another topic on the server would send the same unsubscribe: it would end that one's subscription too.
+        if (entry.onServer && !this.onServerWith(entry.unsubscribeKey)) send(entry.unsubscribe);
       }
     }
+  }
+
+  private onServerWith(unsubscribeKey: string): boolean {
+    for (const entry of this.entries.values()) if (entry.onServer && entry.unsubscribeKey === unsubscribeKey) return true;
+    return false;
   }
 }

@@ -185,7 +185,9 @@ export interface WebSocketConnection<In, Out> {
   /**
    * The messages `select` accepts, behind a server-side subscription: `subscribe` goes out with the first
    * local subscriber (or when the socket opens), `unsubscribe` when the last one leaves. Equal subscribe
-   * messages share one server subscription, and every live topic is sent again after a reconnect.
+   * messages (equal strings, or equal as JSON whatever the order of their keys) share one server
+   * subscription; an unsubscribe message equal to that of another topic on the server waits for the
+   * last of them. Every live topic is sent again after a reconnect (docs/websocket.md, "Topics").
    */
   topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In>;
   /** Closes the socket now and completes every subscriber. A later subscription starts afresh. */
