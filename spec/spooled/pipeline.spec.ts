@@ -1,7 +1,7 @@
 import { RealtimeError } from '../../src';
 import { type SpooledEvent, SpooledServerError, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
 import { SCRIPT_API_KEY, type ScriptedSpooled, startScriptedSpooled } from '../helpers/scripted-spooled';
-import { record } from '../helpers/observe';
+import { record, until } from '../helpers/observe';
 
 /**
  * The pipeline (decode, drop pings, filter, end a job stream, fail on the server's `error`) is the
@@ -115,6 +115,17 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
       const statusOnly = await through('websocket', script, { jobId: 'j1', events: ['job.status'] });
       expect(statusOnly.events.map((event) => event.type)).toEqual(['job.status']);
       expect(statusOnly.end).toBe('complete');
+    });
+
+    it('completed, over WebSocket: a drop before job.completed ends the stream, since that event will not come again', async () => {
+      // The scripted server closes (1000) after the status change; the stream reconnects to the same script.
+      server = await startScriptedSpooled([wire.status('j1', 'processing', 'completed')]);
+      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, reconnectDelay: 10, linger: 0, logger: () => undefined });
+      const recording = record(client.events$({ jobId: 'j1' }));
+      await until(() => recording.completed || recording.values.length > 1, 'the end of the job stream');
+      expect(recording.values.map((event) => event.type)).toEqual(['job.status']);
+      expect(recording.completed).toBe(true);
+      client.close();
     });
 
     it('a non-terminal status, or another job, does not end it', async () => {

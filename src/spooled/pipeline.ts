@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { DecodeError } from '../core/errors';
 import { compileGlobs } from '../operators/glob';
+import type { ConnectionState } from '../core/state';
 import type { SseMessage } from '../sse/sse';
 import { SpooledDecoder } from './decode';
 import { SpooledServerError } from './errors';
@@ -36,6 +37,11 @@ export interface SelectOptions {
    * carries the result) rather than with the status change before it.
    */
   readonly jobCompletedOnWire: boolean;
+  /**
+   * The connection's state, where a drop loses what was in flight for good (a WebSocket has no
+   * resume): a completed job whose `job.completed` was still awaited then ends with what it has.
+   */
+  readonly connection?: Observable<ConnectionState>;
 }
 
 /** The decode step: one event's JSON text to a decoded event, or undefined once what is wrong was reported. */
@@ -65,7 +71,9 @@ class DecodeStep {
 /** The select step for one subscriber. */
 class SelectStep {
   private readonly accepts: (event: SpooledEvent) => boolean;
-  private readonly ends: ((event: SpooledEvent) => boolean) | undefined;
+  private readonly ends: ((event: SpooledEvent) => JobEnd) | undefined;
+  /** The job reached `completed`; its `job.completed` is still to come. */
+  private awaitingCompleted = false;
 
   constructor(filter: SubscriptionFilter, options: SelectOptions) {
     this.accepts = acceptedBy(filter);
@@ -77,7 +85,14 @@ class SelectStep {
     if (event.type === 'error') return subscriber.error(new SpooledServerError(event.data.message, event.timestamp));
     if (event.type === 'ping' || !this.accepts(event)) return;
     subscriber.next(event);
-    if (this.ends?.(event)) subscriber.complete();
+    const end = this.ends?.(event);
+    if (end === 'now') subscriber.complete();
+    else if (end === 'after job.completed') this.awaitingCompleted = true;
+  }
+
+  /** The connection dropped: a `job.completed` it was to carry will not come on the next one. */
+  dropped(subscriber: Subscriber<SpooledEvent>): void {
+    if (this.awaitingCompleted) subscriber.complete();
   }
 }
 
@@ -103,11 +118,17 @@ export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions
   return (events) =>
     new Observable<SpooledEvent>((subscriber) => {
       const select = new SelectStep(filter, options);
-      return events.subscribe({
+      const subscription = events.subscribe({
         next: (event) => select.run(event, subscriber),
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
+      subscription.add(
+        options.connection?.subscribe((state) => {
+          if (state === 'reconnecting') select.dropped(subscriber);
+        }),
+      );
+      return subscription;
     });
 }
 
@@ -130,12 +151,13 @@ export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): Op
     });
 }
 
-/** Whether an event of the followed job is its last one. */
-function jobEnd(carriesJobCompleted: boolean): (event: SpooledEvent) => boolean {
+/** What an event of the followed job means for its stream. */
+type JobEnd = 'now' | 'after job.completed' | undefined;
+
+function jobEnd(carriesJobCompleted: boolean): (event: SpooledEvent) => JobEnd {
   return (event) => {
-    if (event.type === 'job.completed') return true;
-    if (event.type !== 'job.status') return false;
-    const status = event.data.newStatus;
-    return (TERMINAL_JOB_STATUSES as readonly string[]).includes(status) && !(status === 'completed' && carriesJobCompleted);
+    if (event.type === 'job.completed') return 'now';
+    if (event.type !== 'job.status' || !(TERMINAL_JOB_STATUSES as readonly string[]).includes(event.data.newStatus)) return undefined;
+    return event.data.newStatus === 'completed' && carriesJobCompleted ? 'after job.completed' : 'now';
   };
 }
