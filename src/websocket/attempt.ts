@@ -11,7 +11,7 @@ import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
 import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
-import { type SocketFault, closeWithin, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
+import { type SocketFault, closeWithin, networkFailure, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
 
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
@@ -97,6 +97,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       let upgradeStatus: number | undefined;
       let retryAfter: number | undefined;
       let fault: SocketFault | undefined;
+      let network: (Error & { readonly code: string }) | undefined;
       onUpgradeRefused(current, (status, header) => {
         upgradeStatus = status;
         retryAfter = parseRetryAfter(header);
@@ -132,12 +133,13 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       };
       current.onerror = (event) => {
         fault ??= socketFault(event);
+        network ??= networkFailure(event);
         // `ws` stops reading at maxPayload, so nothing larger is ever buffered; the frame is lost, and said so.
         if (fault === 'too-large') hooks.skipped(config.frames.tooLarge());
       };
       current.onclose = (event) => {
         if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
-        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, maxMessageSize: config.maxMessageSize }));
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, network, maxMessageSize: config.maxMessageSize }));
       };
     };
 
@@ -173,7 +175,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
 function endError(
   code: number,
   where: string,
-  facts: { opened: boolean; upgradeStatus?: number; retryAfter?: number; fault?: SocketFault; maxMessageSize: number },
+  facts: { opened: boolean; upgradeStatus?: number; retryAfter?: number; fault?: SocketFault; network?: Error & { readonly code: string }; maxMessageSize: number },
 ): RealtimeError {
   if (facts.fault === 'handshake') return new ProtocolError(`${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1).`);
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
@@ -181,6 +183,8 @@ function endError(
   if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
   if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
   if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
+    // Node (`ws`) names the failure: no credential was refused, so no refresh is tried.
+    if (facts.network) return new NetworkError(`Could not connect to ${where} (${facts.network.code}).`, { cause: facts.network });
     const error = new NetworkError(
       `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.`,
     );

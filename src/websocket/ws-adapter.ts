@@ -46,6 +46,16 @@ export function socketFault(event: unknown): SocketFault | undefined {
   return undefined;
 }
 
+/**
+ * The network failure behind an `error` event, with its system code (`ECONNREFUSED`, `ENOTFOUND`, …):
+ * `ws` knows why a connection could not be made, where a browser shows nothing.
+ */
+export function networkFailure(event: unknown): (Error & { readonly code: string }) | undefined {
+  // Not `instanceof Error`: Node's own errors come from another realm than the code that runs in a vm (jest).
+  const error = (event as { error?: { code?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' && /^E[A-Z0-9_]+$/.test(error.code) ? (error as Error & { code: string }) : undefined;
+}
+
 /** Drops a socket at once (no closing handshake) where the implementation can; returns false otherwise. */
 export function terminate(socket: WebSocketLike): boolean {
   const { terminate } = socket as unknown as Emitter;
