@@ -46,7 +46,7 @@ function harness(
       };
     },
     {
-      reconnect: reconnect === false ? undefined : resolveBackoff(reconnect),
+      reconnect: reconnect === false ? undefined : resolveBackoff(reconnect, 'reconnect'),
       endOfStream: 'reconnect',
       canRefresh: false,
       scheduler,
@@ -415,7 +415,7 @@ describe('lifecycle: teardown from any callback leaves nothing behind', () => {
         calls += 1;
         throw new NetworkError('sync');
       },
-      { reconnect: resolveBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2 }), endOfStream: 'reconnect', canRefresh: false, scheduler },
+      { reconnect: resolveBackoff({ initialDelay: 10, jitter: 0, maxAttempts: 2 }, 'reconnect'), endOfStream: 'reconnect', canRefresh: false, scheduler },
     ).subscribe({ error: (e: unknown) => (error = e) });
     scheduler.flush();
     expect(calls).toBe(3);

@@ -77,6 +77,16 @@ describe('miosaEvents', () => {
     expect(received.map((event) => (event.data as { timestamp: unknown }).timestamp)).toEqual(stamps.map(([sent]) => sent));
   });
 
+  it.each([Infinity, 0])('timeout: %p is no per-event timeout (the SDK\'s :infinity): events after a pause still arrive', async (timeout) => {
+    const events = lastValueFrom(client().subscribe('cmp_1', { timeout, onTimeout: 'error' }).pipe(toArray()));
+    await streaming();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.miosa.emitComputer('cmp_1', 'started', {});
+    server.miosa.emitComputer('cmp_1', 'stopped', {});
+    server.miosa.finish('cmp_1');
+    expect((await events).map((event) => event.type)).toEqual(['started', 'stopped']);
+  });
+
   it('ofType narrows ComputerEvents by their type; raw events by "raw"', async () => {
     const events$ = client().subscribe('cmp_2');
     const started$ = events$.pipe(ofType('started'));

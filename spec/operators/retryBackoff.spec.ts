@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { concat, defer, mergeMap, of, throwError, timer } from 'rxjs';
+import { type SchedulerLike, concat, defer, mergeMap, of, throwError, timer } from 'rxjs';
 import { AuthError, HttpError, retryBackoff } from '../../src';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -125,11 +125,15 @@ describe('retryBackoff', () => {
   });
 
   it('rejects nonsense options with a message naming the option', () => {
-    expect(() => retryBackoff({ jitter: 2 })).toThrow('backoff jitter must be a number in [0, 1], got 2');
-    expect(() => retryBackoff({ initialDelay: -1 })).toThrow('backoff initialDelay must be a number in [0, 2147483647], got -1');
-    expect(() => retryBackoff({ multiplier: 0.5 })).toThrow('backoff multiplier must be a number >= 1, got 0.5');
-    expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow('backoff maxAttempts must be a number >= 0, got NaN');
+    expect(() => retryBackoff({ jitter: 2 })).toThrow('retryBackoff options.jitter must be a number in [0, 1], got 2');
+    expect(() => retryBackoff({ initialDelay: -1 })).toThrow('retryBackoff options.initialDelay must be a number in [0, 2147483647], got -1');
+    expect(() => retryBackoff({ multiplier: 0.5 })).toThrow('retryBackoff options.multiplier must be a number >= 1, got 0.5');
+    expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow('retryBackoff options.maxAttempts must be a whole number >= 0 or Infinity, got NaN');
     expect(() => retryBackoff({ resetAfter: -5 })).toThrow(RangeError);
+    expect(() => retryBackoff({ initialDelay: '500' as unknown as number })).toThrow("retryBackoff options.initialDelay must be a number in [0, 2147483647], got '500' (a string)");
+    expect(() => retryBackoff({ maxAttempts: 2.5 })).toThrow(RangeError);
+    expect(() => retryBackoff({ shouldRetry: true as unknown as () => boolean })).toThrow(new TypeError('retryBackoff options.shouldRetry must be a function, got true (a boolean)'));
+    expect(() => retryBackoff({ scheduler: {} as SchedulerLike })).toThrow(TypeError);
     expect(() => retryBackoff({ maxAttempts: Infinity, maxDelay: Infinity, jitter: 0 })).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import { isHttpError, isRealtimeError, isTransientError } from './errors';
-import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, timerDelay } from './limits';
+import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, checkNumber, timerDelay } from './limits';
+import { checkFunction, dictionary, shown } from './options';
 
 /**
  * How a connection is retried. All times are milliseconds.
@@ -72,28 +73,36 @@ const defaults: BackoffOptions = {
   random: Math.random,
 };
 
-/** Fills in defaults and rejects nonsense early, with a message that names the option. @internal */
-export function resolveBackoff(options: Partial<BackoffOptions> = {}): BackoffOptions {
-  const resolved = { ...defaults, ...withoutUndefined(options) };
-  const limits: [keyof BackoffOptions, number, number][] = [
-    ['initialDelay', 0, MAX_TIMER_DELAY],
-    ['maxDelay', 0, Infinity],
-    ['resetAfter', 0, Infinity],
-    ['multiplier', 1, Infinity],
-    ['maxAttempts', 0, Infinity],
-    ['jitter', 0, 1],
+/**
+ * Fills in defaults and rejects nonsense early: a RangeError for a number out of range, a TypeError for
+ * a function option that is not one, or for `options` that is not an object; each message names the
+ * option as `name.key` (e.g. `sse reconnect.maxAttempts`). @internal
+ */
+export function resolveBackoff(options: Partial<BackoffOptions> | null | undefined, name: string): BackoffOptions {
+  const resolved = { ...defaults, ...dictionary(name, options) };
+  const limits: [keyof BackoffOptions, Parameters<typeof checkNumber>[2]][] = [
+    ['initialDelay', { min: 0, max: MAX_TIMER_DELAY }],
+    ['maxDelay', { min: 0, max: Infinity }],
+    ['resetAfter', { min: 0, max: Infinity }],
+    ['multiplier', { min: 1, max: Infinity }],
+    ['maxAttempts', { min: 0, max: Infinity, whole: true }],
+    ['jitter', { min: 0, max: 1 }],
   ];
-  for (const [key, min, max] of limits) {
-    const value = resolved[key] as number;
-    if (!(value >= min && value <= max)) {
-      throw new RangeError(`backoff ${key} must be a number ${max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`}, got ${value}`);
-    }
-  }
+  for (const [key, range] of limits) checkNumber(`${name}.${key}`, resolved[key] as number, range);
+  for (const key of ['shouldRetry', 'onRetry', 'random'] as const) checkFunction(`${name}.${key}`, resolved[key]);
   return resolved;
 }
 
-function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+/**
+ * A `reconnect` option: `false` (one connection, no policy), or backoff options filled in by
+ * {@link resolveBackoff}. A TypeError for anything else, naming the option. @internal
+ */
+export function reconnectPolicy(name: string, option: Partial<BackoffOptions> | false | null | undefined): BackoffOptions | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined && option !== null && (typeof option !== 'object' || Array.isArray(option))) {
+    throw new TypeError(`${name} must be false or an object of backoff options, got ${shown(option)}`);
+  }
+  return resolveBackoff(option, name);
 }
 
 /**

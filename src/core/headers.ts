@@ -1,3 +1,5 @@
+import { kindOf } from './options';
+
 /**
  * What a headers (or URL) function is told about the attempt it is called for.
  *
@@ -46,18 +48,37 @@ export async function resolveHeaders(
   option: HeadersOption | undefined,
   context: AttemptContext,
 ): Promise<Readonly<Record<string, string>>> {
-  return headerRecord((typeof option === 'function' ? await option(context) : option) ?? {});
+  return headerRecord(typeof option === 'function' ? await option(context) : option, 'headers');
 }
 
 /**
- * Headers given in another shape than the typed record, as plain JavaScript may pass them (a `Headers`, a
- * `Map`, an array of pairs), become the record they mean instead of being dropped without a word. @internal
+ * Checks a headers option up front: undefined, null, a function, or headers in one of the shapes
+ * {@link headerRecord} takes. A TypeError naming the option for anything else. @internal
  */
-export function headerRecord(headers: unknown): Readonly<Record<string, string>> {
-  if (Array.isArray(headers) || headers instanceof Map) return Object.fromEntries(headers as Iterable<[string, string]>);
+export function checkHeadersOption(name: string, option: unknown): void {
+  if (typeof option !== 'function') headerRecord(option, name);
+}
+
+/**
+ * Headers as a record. Other shapes than the typed record, as plain JavaScript may pass them (a
+ * `Headers`, a `Map`, an array of pairs), become the record they mean instead of being dropped without
+ * a word; a value `undefined` or `null` leaves its header out, as ky and axios do (`{ authorization:
+ * token ? `Bearer ${token}` : undefined }`); `undefined` or `null` for the whole is none. A string or
+ * any other non-object is a TypeError naming `name` (never showing the value: it may hold a credential).
+ * Values are checked when sent ({@link checkHeaders}). @internal
+ */
+export function headerRecord(headers: unknown, name: string): Readonly<Record<string, string>> {
+  if (headers === undefined || headers === null) return {};
+  if (typeof headers !== 'object') throw new TypeError(`${name} must be an object of header names and values (or a function that returns one), got ${kindOf(headers)}`);
+  // Values that are not strings stay, for checkHeaders to refuse by name when the request is made.
+  return Object.fromEntries(entriesOf(headers).filter(([, value]) => value !== undefined && value !== null)) as Record<string, string>;
+}
+
+function entriesOf(headers: object): [string, unknown][] {
+  if (Array.isArray(headers) || headers instanceof Map) return [...(headers as Iterable<[string, unknown]>)];
   const entries = (headers as { entries?: unknown }).entries;
   if (typeof entries === 'function' && typeof (headers as { get?: unknown }).get === 'function') {
-    return Object.fromEntries(entries.call(headers) as Iterable<[string, string]>);
+    return [...(entries.call(headers) as Iterable<[string, unknown]>)];
   }
-  return headers as Readonly<Record<string, string>>;
+  return Object.entries(headers);
 }

@@ -1,3 +1,5 @@
+import { shown } from './options';
+
 /**
  * Bounds on numbers that a server chooses (and on every timer), in one place so docs/reliability.md
  * can list them. All times are milliseconds. @internal
@@ -32,14 +34,37 @@ export function timerDelay(delay: number): number {
 }
 
 /**
- * Checks an option that arms a timer: a number in [min, 2^31 - 1] ms, or 0 to disable it where
- * `zeroDisables`. Throws a RangeError that names the option.
+ * Checks a number option: a number (not a string that looks like one) in [min, max], and a whole one
+ * where `whole` (Infinity passes where max is Infinity). Throws a RangeError that names the option
+ * and shows the bad value with its kind. `unit` and `note` only shape the message.
  */
-export function checkDuration(name: string, value: number, zeroDisables = false): number {
-  if (!(typeof value === 'number' && value >= 0 && value <= MAX_TIMER_DELAY)) {
-    throw new RangeError(`${name} must be a number of milliseconds in [0, ${MAX_TIMER_DELAY}]${zeroDisables ? ' (0 disables it)' : ''}, got ${String(value)}`);
+export function checkNumber(
+  name: string,
+  value: number,
+  limits: { readonly min: number; readonly max: number; readonly whole?: boolean; readonly unit?: string; readonly note?: string },
+): number {
+  const { min, max, whole = false, unit, note } = limits;
+  const fits = typeof value === 'number' && value >= min && value <= max && (!whole || Number.isInteger(value) || value === Infinity);
+  if (!fits) {
+    const what = `${whole ? 'a whole number' : 'a number'}${unit ? ` of ${unit}` : ''}`;
+    const range = max === Infinity ? `>= ${min}${whole ? ' or Infinity' : ''}` : max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new RangeError(`${name} must be ${what} ${range}${note ? ` (${note})` : ''}, got ${shown(value)}`);
   }
   return value;
+}
+
+/**
+ * Checks an option that arms a timer: a number in [min, 2^31 - 1] ms (`min` 0 by default), or 0 to
+ * disable it where `zeroDisables`. Throws a RangeError that names the option.
+ */
+export function checkDuration(name: string, value: number, zeroDisables = false, min = 0): number {
+  if (zeroDisables && value === 0) return value;
+  return checkNumber(name, value, { min, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: zeroDisables ? '0 disables it' : undefined });
+}
+
+/** Checks a size or a count: a whole number, at least `min`. Throws a RangeError that names the option. */
+export function checkWhole(name: string, value: number, min: number): number {
+  return checkNumber(name, value, { min, max: Number.MAX_SAFE_INTEGER, whole: true });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { RequestError } from './errors';
+import { kindOf, shown } from './options';
 import { displayUrl } from './redact';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
@@ -38,18 +39,61 @@ const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'transfer-encod
  * Checks request headers before fetch sees them, so a header HTTP or fetch cannot carry fails at once
  * with a RequestError that names the header but never shows its value (fetch's own TypeError quotes it). @internal
  */
-export function checkHeaders(headers: Readonly<Record<string, string>>): void {
+export function checkHeaders(headers: Readonly<Record<string, unknown>>): void {
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new RequestError(`"${name.slice(0, 40)}" is not a valid HTTP header name (RFC 9110 5.1).`);
     if (CONNECTION_SPECIFIC.has(name.toLowerCase())) {
       throw new RequestError(`The "${name}" header cannot be set: the HTTP client manages it for each connection (RFC 9110 7.6.1).`);
     }
-    if (typeof value !== 'string' || !SENDABLE_VALUE.test(value)) {
+    if (typeof value !== 'string') {
+      throw new RequestError(`The value of the "${name}" header must be a string, got ${kindOf(value)} (undefined and null leave the header out).`);
+    }
+    if (!SENDABLE_VALUE.test(value)) {
       throw new RequestError(
         `The value of the "${name}" header cannot be sent: HTTP clients take no control characters but tab, and nothing beyond Latin-1, in a header (RFC 9110 5.5).`,
       );
     }
   }
+}
+
+/**
+ * Checks an injected implementation (`fetch`, `WebSocket`) before it is called: a function, else a
+ * {@link RequestError} naming the option, final, since no retry can make it one. @internal
+ */
+export function checkImplementation<T>(name: string, value: T): T {
+  if (typeof value !== 'function') throw new RequestError(`${name} must be a function, got ${kindOf(value)}.`);
+  return value;
+}
+
+// WHATWG Fetch: a method is a token, and fetch refuses these ("forbidden method").
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/**
+ * Checks the method and body of a request before anything is sent: a method fetch can send, and a
+ * string body, never with GET or HEAD (fetch throws for that, which would look like a network
+ * failure and be retried). Throws {@link RequestError} naming `what`'s option. @internal
+ */
+export function checkMethod(method: unknown, body: unknown, what: string): void {
+  if (typeof method !== 'string' || !TOKEN.test(method) || FORBIDDEN_METHODS.has(method.toUpperCase())) {
+    throw new RequestError(`${what} method must be an HTTP method that fetch sends (a token; not CONNECT, TRACE or TRACK), got ${shown(method)}.`);
+  }
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'string') throw new RequestError(`${what} body must be a string, got ${kindOf(body)}.`);
+  if (/^(GET|HEAD)$/i.test(method)) throw new RequestError(`${what}: a ${method} request cannot carry a body (WHATWG Fetch); use method: 'POST'.`);
+}
+
+/**
+ * Checks the `protocols` option of a WebSocket: a subprotocol name or an array of them, each a token,
+ * none twice (RFC 6455 4.1; browsers throw a SyntaxError otherwise). Throws {@link RequestError}. @internal
+ */
+export function checkSubprotocols(protocols: unknown, what: string): void {
+  if (protocols === undefined) return;
+  const list: unknown[] = Array.isArray(protocols) ? protocols : [protocols];
+  const bad = list.findIndex((protocol) => typeof protocol !== 'string' || !TOKEN.test(protocol));
+  if (bad >= 0) {
+    throw new RequestError(`${what} protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them, got ${shown(list[bad])}.`);
+  }
+  if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }
 
 /**

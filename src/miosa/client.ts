@@ -1,7 +1,10 @@
 import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
+import { reconnectPolicy } from '../core/backoff';
 import { warnIfInsecure } from '../core/insecure';
+import { MAX_TIMER_DELAY, checkDuration, checkNumber } from '../core/limits';
+import { checkChoice, checkFunction, checkScheduler, checkString, dictionary, kindOf, loggerOf, type Logger } from '../core/options';
 import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
@@ -38,8 +41,12 @@ export interface MiosaOptions {
   readonly fetch?: typeof fetch;
   /** Runs every timer, the per-event timeout included. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
-  /** Where the insecure-transport warning goes. @default console.warn */
-  readonly logger?: (message: string) => void;
+  /**
+   * Where the insecure-transport warning goes: a function that takes the line, or a console-like
+   * object (`console`, pino, winston), whose `warn` takes it. Anything else is a TypeError.
+   * @default console.warn
+   */
+  readonly logger?: Logger;
   /**
    * In a browser, share each stream with the other tabs of the origin that open the same one with the
    * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
@@ -60,7 +67,11 @@ export interface MiosaOptions {
  * ```
  */
 export interface MiosaStreamOptions {
-  /** Per-event timeout in ms: no event for this long ends the stream. @default 300000 */
+  /**
+   * Per-event timeout in ms: no event for this long ends the stream. `Infinity` or `0` means none
+   * (the Elixir SDK's `timeout: :infinity`); anything else outside [1, 2^31 - 1] is a RangeError.
+   * @default 300000
+   */
   readonly timeout?: number;
   /** End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). @default 'complete' */
   readonly onTimeout?: 'complete' | 'error';
@@ -131,13 +142,20 @@ class MiosaClient implements MiosaEvents {
     return `MiosaEvents ${JSON.stringify(this.toJSON())}`;
   }
 
-  constructor(private readonly options: MiosaOptions) {
+  private readonly options: MiosaOptions;
+
+  constructor(given: MiosaOptions) {
+    const options = (this.options = dictionary('miosaEvents options', given) as MiosaOptions);
     if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
       throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
     }
-    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const write = options.logger ?? console.warn;
-    warnIfInsecure(this.baseUrl, true, (warning) => write(`[rx-realtime/miosa] ${warning}`));
+    this.baseUrl = (checkString('miosaEvents baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    reconnectPolicy('miosaEvents reconnect', options.reconnect);
+    checkDuration('miosaEvents idleTimeout', options.idleTimeout ?? 0, true);
+    checkFunction('miosaEvents fetch', options.fetch);
+    checkScheduler('miosaEvents scheduler', options.scheduler);
+    const logger = loggerOf('miosaEvents logger', options.logger);
+    warnIfInsecure(this.baseUrl, true, (warning) => logger.warn(`[rx-realtime/miosa] ${warning}`));
     checkShareOption(options.shareAcrossTabs);
   }
 
@@ -145,23 +163,35 @@ class MiosaClient implements MiosaEvents {
     return this.combined.subject.value;
   }
 
-  subscribe(computerId: string, options: MiosaStreamOptions = {}): Observable<ComputerEvent> {
+  subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
     const url = `${this.baseUrl}/computers/${encodeURIComponent(computerId)}/events`;
-    return this.open(url, options).pipe(map((message) => toComputerEvent(message.type, message.data)));
+    return this.open(url, 'subscribe', options).pipe(map((message) => toComputerEvent(message.type, message.data)));
   }
 
-  stream(options: MiosaStreamOptions & { readonly types?: readonly string[] } = {}): Observable<TenantEvent> {
-    const types = options.types?.length ? `?types=${formEncode(options.types.join(','))}` : '';
-    return this.open(`${this.baseUrl}/events/stream${types}`, options).pipe(map((message) => ({ type: message.type, data: message.data })));
+  stream(given?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent> {
+    const { types } = dictionary('miosaEvents stream options', given);
+    if (types !== undefined && !(Array.isArray(types) && types.every((type) => typeof type === 'string'))) {
+      throw new TypeError(`miosaEvents stream types must be an array of event types, got ${kindOf(types)}`);
+    }
+    const query = types?.length ? `?types=${formEncode(types.join(','))}` : '';
+    return this.open(`${this.baseUrl}/events/stream${query}`, 'stream', given).pipe(map((message) => ({ type: message.type, data: message.data })));
   }
 
   close(): void {
     this.closing.next();
   }
 
-  private open(url: string, options: MiosaStreamOptions): Observable<SseMessage> {
+  private open(url: string, method: 'subscribe' | 'stream', given: MiosaStreamOptions | undefined): Observable<SseMessage> {
+    const options = dictionary(`miosaEvents ${method} options`, given);
+    const limit = options.timeout ?? DEFAULT_TIMEOUT;
+    // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
+    const timeout =
+      limit === Infinity || limit === 0
+        ? undefined
+        : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
+    const onTimeout = checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete';
     const scheduler = this.options.scheduler ?? asyncScheduler;
-    return this.messages(url, scheduler).pipe(sdkEvents(options.timeout ?? DEFAULT_TIMEOUT, options.onTimeout ?? 'complete', scheduler), takeUntil(this.closing));
+    return this.messages(url, scheduler).pipe(sdkEvents(timeout, onTimeout, scheduler), takeUntil(this.closing));
   }
 
   /** The SSE messages of one endpoint: this tab's own connection, or the one the tabs share (ids and all, so a new leader resumes). */

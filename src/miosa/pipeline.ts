@@ -5,18 +5,23 @@ import type { SseMessage } from '../sse/sse';
 /**
  * The Elixir SDK's reading of a stream: `data: [DONE]` ends it, events with empty data are dropped,
  * and when no event arrives within `limit` ms of the last one (or of the start) it ends too: every
- * gap between delivered events is timed, not only the first. @internal
+ * gap between delivered events is timed, not only the first. Without a `limit` (the SDK's
+ * `:infinity`) nothing is timed. @internal
  */
-export function sdkEvents(limit: number, onTimeout: 'complete' | 'error', scheduler: SchedulerLike): MonoTypeOperatorFunction<SseMessage> {
-  return (messages) =>
-    messages.pipe(
+export function sdkEvents(limit: number | undefined, onTimeout: 'complete' | 'error', scheduler: SchedulerLike): MonoTypeOperatorFunction<SseMessage> {
+  return (messages) => {
+    const events = messages.pipe(
       takeWhile((message) => message.data !== '[DONE]'),
       filter((message) => message.data !== ''),
-      timeout({
-        each: limit,
-        scheduler,
-        with: () => (onTimeout === 'error' ? throwError(() => new TimeoutError(`No Miosa event for ${limit} ms.`, limit)) : EMPTY),
-      }),
     );
+    return limit === undefined
+      ? events
+      : events.pipe(
+          timeout({
+            each: limit,
+            scheduler,
+            with: () => (onTimeout === 'error' ? throwError(() => new TimeoutError(`No Miosa event for ${limit} ms.`, limit)) : EMPTY),
+          }),
+        );
+  };
 }
-

@@ -1,6 +1,7 @@
 import { type MonoTypeOperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
 import { type BackoffOptions, resolveBackoff } from '../core/backoff';
 import { lifecycle } from '../core/lifecycle';
+import { checkScheduler, dictionary } from '../core/options';
 
 /**
  * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
@@ -23,15 +24,17 @@ export interface RetryBackoffOptions extends Partial<BackoffOptions> {
  * `shouldRetry` rejects, and the error after `maxAttempts` failures in a row, are passed on.
  * Completion of the source completes the result.
  *
- * @throws RangeError at once for an option out of range, naming it.
+ * @throws RangeError at once for a number option out of range (or not a number), TypeError for
+ * `shouldRetry`, `onRetry`, `random` or `scheduler` of the wrong type; each message names the option.
  * @example
  * ```ts
  * source$.pipe(retryBackoff({ initialDelay: 500, maxAttempts: Infinity }))
  * ```
  */
 export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
-  const { scheduler = asyncScheduler, ...policy } = options;
-  const reconnect = resolveBackoff(policy);
+  const { scheduler, ...policy } = dictionary('retryBackoff options', options);
+  const reconnect = resolveBackoff(policy, 'retryBackoff options');
+  const timers = checkScheduler('retryBackoff scheduler', scheduler) ?? asyncScheduler;
   return (source) =>
     lifecycle<T>(
       (sink) => {
@@ -44,6 +47,6 @@ export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOper
         });
         return () => subscription.unsubscribe();
       },
-      { reconnect, endOfStream: 'complete', canRefresh: false, scheduler },
+      { reconnect, endOfStream: 'complete', canRefresh: false, scheduler: timers },
     );
 }

@@ -4,7 +4,8 @@ import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import type { AttemptContext } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
-import { checkDuration } from '../core/limits';
+import { type Logger, loggerOf } from '../core/options';
+import { checkSpooledOptions } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -12,7 +13,6 @@ import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
-import { checkShareOption } from '../tabs/share-option';
 import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
@@ -20,7 +20,7 @@ import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
 import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
-import { type SubscriptionFilter, serverEventNames } from './filter';
+import { type SubscriptionFilter, checkFilter, serverEventNames } from './filter';
 import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
 
 /**
@@ -64,8 +64,13 @@ export interface SpooledOptions {
   readonly maxReconnectDelay?: number;
   /** Log connections, retries and skipped events (secrets redacted). @default false */
   readonly debug?: boolean;
-  /** Where debug lines and warnings go (warnings are written with or without `debug`). @default console.warn */
-  readonly logger?: (message: string, ...args: unknown[]) => void;
+  /**
+   * Where warnings and debug lines go (warnings are written with or without `debug`): a function that
+   * takes each line, or a console-like object (`console`, pino, winston) whose `warn` takes warnings
+   * and whose `debug` (else `log`, else `warn`) takes debug lines. Anything else is a TypeError.
+   * @default console.warn
+   */
+  readonly logger?: Logger;
   /** WebSocket: send `{"cmd":"Ping"}` this often (ms). @default 30000 */
   readonly heartbeatInterval?: number;
   /**
@@ -131,6 +136,8 @@ export interface SpooledRealtime {
    * transports: a `jobId` stream completes after the job's terminal status; a server `error` event
    * fails the stream with a {@link SpooledServerError}; a refused credential fails it with an
    * `AuthError` that says which one.
+   * @throws TypeError at once for a filter that is not an object (`null` is no filter), an id that is
+   * not a string, or `events` that is not an array of strings.
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
   /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
@@ -157,6 +164,10 @@ const PREFIX = '[rx-realtime/spooled]';
  * const spooled = spooledRealtime({ apiKey: 'sk_live_...' });
  * spooled.events$({ queueName: 'emails' }).pipe(ofType('job.failed')).subscribe((event) => alert(event.data.error));
  * ```
+ * @throws TypeError when neither `token` nor `apiKey` is given, or an option has the wrong type (a
+ * string for a boolean, a logger that is neither a function nor console-like); RangeError for a number
+ * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
+ * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
  */
 export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
   return new SpooledClient(options);
@@ -192,23 +203,29 @@ class SpooledClient implements SpooledRealtime {
     return `SpooledRealtime ${JSON.stringify(this.toJSON())}`;
   }
 
-  constructor(private readonly options: SpooledOptions) {
+  private readonly options: SpooledOptions;
+
+  constructor(given: SpooledOptions) {
+    const options = (this.options = checkSpooledOptions(given));
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.openTimeout = checkDuration('spooledRealtime openTimeout', options.openTimeout ?? DEFAULT_OPEN_TIMEOUT, true);
+    this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
     const timing = { openTimeout: this.openTimeout, scheduler: options.scheduler ?? asyncScheduler };
     this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl, timing);
-    const write = options.logger ?? ((message: string) => console.warn(message));
+    const logger = loggerOf('spooledRealtime logger', options.logger);
     // A logger that throws is the app's own bug: reported as RxJS reports a subscriber's, never a connection failure.
-    this.warn = (message) => {
-      try {
-        write(`${PREFIX} ${redact(message)}`);
-      } catch (error) {
-        reportAppError(error);
-      }
-    };
-    this.log = options.debug ? this.warn : () => undefined;
+    const line =
+      (write: (line: string) => void) =>
+      (message: string): void => {
+        try {
+          write(`${PREFIX} ${redact(message)}`);
+        } catch (error) {
+          reportAppError(error);
+        }
+      };
+    this.warn = line(logger.warn);
+    this.log = options.debug ? line(logger.debug) : () => undefined;
     const maxAttempts = options.maxReconnectAttempts ?? 10;
     this.reconnect =
       options.autoReconnect === false
@@ -221,14 +238,14 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
-    checkShareOption(options.shareAcrossTabs);
   }
 
   get state(): ConnectionState {
     return this.combined.subject.value;
   }
 
-  events$(filter: SubscriptionFilter = {}): Observable<SpooledEvent> {
+  events$(given?: SubscriptionFilter): Observable<SpooledEvent> {
+    const filter = checkFilter(given);
     const shareTabs = this.options.shareAcrossTabs;
     if (!shareTabs) return this.localEvents(filter);
     const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;

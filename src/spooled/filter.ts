@@ -1,3 +1,4 @@
+import { checkString, dictionary, kindOf } from '../core/options';
 import { compileGlobs } from '../operators/glob';
 import type { TypePattern } from '../operators/ofType';
 import type { SpooledEvent, UnknownSpooledEvent } from './events';
@@ -41,6 +42,21 @@ export interface SubscriptionFilter {
    * exact name held in a `string`, cast (`[name as SpooledEventPattern]`).
    */
   readonly events?: readonly SpooledEventPattern[];
+}
+
+/**
+ * Checks a filter given to `events$()`: `undefined` or `null` is no filter (as WebIDL reads a
+ * dictionary), the ids are strings and `events` an array of strings; anything else is a TypeError
+ * naming the field, never a filter that silently matches nothing (a number `jobId` never equals the
+ * string the server sends). @internal
+ */
+export function checkFilter(given: SubscriptionFilter | null | undefined): SubscriptionFilter {
+  const filter = dictionary('spooledRealtime events$ filter', given) as SubscriptionFilter;
+  for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
+  if (filter.events !== undefined && !(Array.isArray(filter.events) && filter.events.every((name) => typeof name === 'string'))) {
+    throw new TypeError(`spooledRealtime events$ filter.events must be an array of event names or globs, got ${kindOf(filter.events)}`);
+  }
+  return filter;
 }
 
 type Data = Record<string, unknown>;

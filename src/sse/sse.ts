@@ -1,10 +1,11 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
-import { type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { checkHeaders, checkUrl, fetchWithinOrigin, utf8HeaderValue } from '../core/request';
+import { checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
-import { checkDuration } from '../core/limits';
-import { type HeadersOption, resolveHeaders } from '../core/headers';
+import { checkDuration, checkWhole } from '../core/limits';
+import { checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
+import { type HeadersOption, checkHeadersOption, resolveHeaders } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
@@ -109,28 +110,36 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  *   .subscribe((message) => console.log(message.type, JSON.parse(message.data)));
  * ```
  */
-export function sse(url: string | URL, options: SseOptions = {}): Observable<SseMessage> {
+export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMessage> {
+  const options = dictionary('sse options', given);
   const idleTimeout = checkDuration('sse idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, true);
-  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const maxEventSize = checkWhole('sse maxEventSize', options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 1);
+  const dedupe = checkWhole('sse dedupe', options.dedupe ?? 0, 0);
+  const scheduler = checkScheduler('sse scheduler', options.scheduler) ?? asyncScheduler;
+  checkHeadersOption('sse headers', options.headers);
   const lifecycleOptions: LifecycleOptions = {
-    reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect),
-    endOfStream: options.endOfStream ?? 'reconnect',
+    reconnect: reconnectPolicy('sse reconnect', options.reconnect),
+    endOfStream: checkChoice('sse endOfStream', options.endOfStream, ['reconnect', 'complete']) ?? 'reconnect',
     canRefresh: typeof options.headers === 'function',
-    state: options.state,
-    diagnostics: options.diagnostics,
+    state: observerOf('sse state', options.state),
+    diagnostics: observerOf('sse diagnostics', options.diagnostics),
     scheduler,
   };
 
   return defer(() => {
-    // A URL that can never work fails the subscription at once (a RequestError), before any state is reported.
+    // What the request can never carry fails the subscription at once (a RequestError), before any state is reported.
     rememberUrl(url);
     const target = checkUrl(url, ['http:', 'https:'], 'sse()');
     const where = displayUrl(target);
-    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const method = options.method ?? 'GET';
+    checkMethod(method, options.body, 'sse()');
+    const fetchImpl = checkImplementation('sse() fetch', options.fetch ?? globalThis.fetch);
+    if (options.lastEventId != null && typeof options.lastEventId !== 'string') {
+      throw new RequestError(`sse() lastEventId must be a string, got ${shown(options.lastEventId)}.`);
+    }
     // The standard's "last event ID string": it outlives each connection, and only a finished block moves it.
     let lastEventId = options.lastEventId ?? '';
-    const seen = options.dedupe ? new RecentIds(options.dedupe) : undefined;
+    const seen = dedupe > 0 ? new RecentIds(dedupe) : undefined;
 
     /** One request: headers, fetch, the response's verdict, then the body until it ends or fails. */
     const attempt = (sink: AttemptSink<SseMessage>): (() => void) => {
@@ -159,7 +168,7 @@ export function sse(url: string | URL, options: SseOptions = {}): Observable<Sse
         }
         let response: Response;
         try {
-          const init = { method: options.method ?? 'GET', headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
+          const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
           response = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
         } catch (cause) {
           const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to');

@@ -6,7 +6,7 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
-import { checkHeaders, checkUrl } from '../core/request';
+import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
@@ -73,16 +73,18 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     const open = (given: string, headers: Readonly<Record<string, string>>): void => {
       if (sink.closed) return;
       let url: string;
+      let Implementation: WebSocketConstructor;
       rememberUrl(given);
       rememberHeaders(headers);
       try {
         url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
         checkHeaders(headers);
+        checkSubprotocols(config.protocols, 'webSocket()');
+        Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor));
       } catch (error) {
         return fail(error);
       }
       const where = displayUrl(url);
-      const Implementation = config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
       warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
       try {
         // An explicit `undefined` would be offered as the subprotocol "undefined" by a browser: [] means none.
@@ -144,7 +146,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     };
 
     const { url, headers } = config;
-    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headerRecord(headers ?? {}));
+    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headerRecord(headers, 'headers'));
     else {
       const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
       // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError

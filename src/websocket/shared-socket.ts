@@ -1,8 +1,10 @@
 import { BehaviorSubject, Observable, type SchedulerLike, Subject, type Subscription, asyncScheduler, distinctUntilChanged, filter } from 'rxjs';
-import { resolveBackoff } from '../core/backoff';
+import { reconnectPolicy } from '../core/backoff';
 import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
 import { lifecycle } from '../core/lifecycle';
-import { checkDuration } from '../core/limits';
+import { checkDuration, checkWhole } from '../core/limits';
+import { checkBoolean, checkFunction, checkScheduler, dictionary } from '../core/options';
+import { checkHeadersOption } from '../core/headers';
 import { reportAppError } from '../core/app-errors';
 import { displayUrl } from '../core/redact';
 import type { ConnectionState } from '../core/state';
@@ -49,13 +51,17 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     };
   });
 
-  constructor(url: UrlOption, options: WebSocketOptions<In, Out>) {
-    this.scheduler = options.scheduler ?? asyncScheduler;
-    this.serialize = options.serialize ?? defaultSerialize;
+  constructor(url: UrlOption, given: WebSocketOptions<In, Out>) {
+    const options = dictionary('webSocket options', given);
+    this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
+    this.serialize = checkFunction('webSocket serialize', options.serialize) ?? defaultSerialize;
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
+    checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
-    const maxMessageSize = options.maxMessageSize ?? 1024 * 1024;
-    const { max = 100, ttl = 30_000 } = options.queue ?? {};
+    const maxMessageSize = checkWhole('webSocket maxMessageSize', options.maxMessageSize ?? 1024 * 1024, 1);
+    const queue = dictionary('webSocket queue', options.queue);
+    const max = checkWhole('webSocket queue.max', queue.max ?? 100, 0);
+    const ttl = checkDuration('webSocket queue.ttl', queue.ttl ?? 30_000);
     this.queue = new SendQueue(max, ttl, ({ message }, reason) =>
       this.errorsSubject.next(
         new DroppedMessageError(
@@ -67,7 +73,11 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         ),
       ),
     );
-    const { interval, message: ping } = options.heartbeat ?? {};
+    const { interval, message: ping } = dictionary('webSocket heartbeat', options.heartbeat);
+    if (interval !== undefined) {
+      checkDuration('webSocket heartbeat.interval', interval, false, 1);
+      if (ping === undefined) throw new TypeError('webSocket heartbeat.message is required with heartbeat.interval: it is the ping to send');
+    }
     const attempt = socketAttempt<In>(
       {
         url,
@@ -77,9 +87,14 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         openTimeout: checkDuration('webSocket openTimeout', options.openTimeout ?? 30_000, true),
         idleTimeout: checkDuration('webSocket idleTimeout', options.idleTimeout ?? 0, true),
         maxMessageSize,
-        perMessageDeflate: options.perMessageDeflate ?? false,
+        perMessageDeflate: checkBoolean('webSocket perMessageDeflate', options.perMessageDeflate) ?? false,
         ping: ping === undefined ? undefined : { interval, send: () => this.ping(ping) },
-        frames: new FrameReader<In>(where, maxMessageSize, options.deserialize ?? (JSON.parse as (data: string) => In), options.decodeBinary ?? decodeUtf8),
+        frames: new FrameReader<In>(
+          where,
+          maxMessageSize,
+          checkFunction('webSocket deserialize', options.deserialize) ?? (JSON.parse as (data: string) => In),
+          checkFunction('webSocket decodeBinary', options.decodeBinary) ?? decodeUtf8,
+        ),
         scheduler: this.scheduler,
       },
       {
@@ -97,7 +112,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       },
     );
     this.run$ = lifecycle(attempt, {
-      reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect),
+      reconnect: reconnectPolicy('webSocket reconnect', options.reconnect),
       endOfStream: 'reconnect',
       canRefresh: typeof url === 'function' || typeof options.headers === 'function',
       mayBeRefusedCredential: (error) => isAuthError(error) || mayBeRefusedUpgrade(error),

@@ -1,0 +1,261 @@
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { RequestError, retryBackoff, sse, webSocket, type ConnectionState } from '../../src';
+import { spooledRealtime } from '../../src/spooled';
+import { miosaEvents } from '../../src/miosa';
+import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
+import { fakeWebSocket } from '../helpers/fake-websocket';
+
+// Every public option, given a bad value from plain JavaScript (a string from an env var, NaN, Infinity, an
+// object where a number is meant), fails at the call with a RangeError or TypeError that names the option:
+// never a crash later, a flood of timers, a silently ignored option, or an error that blames the server.
+
+const bad = <T>(value: unknown): T => value as T;
+const URL_ = 'https://example.test/events';
+const spooled = (options: object) => spooledRealtime({ apiKey: 'sk_test_1', ...options });
+const miosa = (options: object) => miosaEvents({ apiKey: 'msk_test_1', ...options });
+
+/** Values no number option takes, as the reviewer tried them. */
+const NOT_NUMBERS = ['1000', '', {}, [], true];
+const NOT_WHOLE = [...NOT_NUMBERS, Number.NaN, -1, 1.5, -Infinity];
+const NOT_DURATION = [...NOT_NUMBERS, Number.NaN, -1, Infinity, 2 ** 31];
+
+type Row = readonly [option: string, call: (value: unknown) => unknown, values: readonly unknown[], error: typeof RangeError | typeof TypeError];
+
+const rows: Row[] = [
+  ['sse idleTimeout', (v) => sse(URL_, { idleTimeout: bad(v) }), NOT_DURATION, RangeError],
+  ['sse maxEventSize', (v) => sse(URL_, { maxEventSize: bad(v) }), [...NOT_WHOLE, 0], RangeError],
+  ['sse dedupe', (v) => sse(URL_, { dedupe: bad(v) }), ['100', ...NOT_WHOLE], RangeError],
+  ['sse reconnect', (v) => sse(URL_, { reconnect: bad(v) }), [true, 'false', 0, []], TypeError],
+  ['sse reconnect.initialDelay', (v) => sse(URL_, { reconnect: { initialDelay: bad(v) } }), NOT_DURATION, RangeError],
+  ['sse reconnect.maxAttempts', (v) => sse(URL_, { reconnect: { maxAttempts: bad(v) } }), NOT_WHOLE, RangeError],
+  ['sse reconnect.jitter', (v) => sse(URL_, { reconnect: { jitter: bad(v) } }), ['0.5', Number.NaN, 2, -0.1], RangeError],
+  ['sse reconnect.onRetry', (v) => sse(URL_, { reconnect: { onRetry: bad(v) } }), ['log', {}, true], TypeError],
+  ['sse endOfStream', (v) => sse(URL_, { endOfStream: bad(v) }), ['Complete', 'end', 1], RangeError],
+  ['sse state', (v) => sse(URL_, { state: bad(v) }), ['x', 1, true], TypeError],
+  ['sse diagnostics', (v) => sse(URL_, { diagnostics: bad(v) }), ['x', 1], TypeError],
+  ['sse headers', (v) => sse(URL_, { headers: bad(v) }), ['authorization: Bearer x', 1, true], TypeError],
+  ['sse scheduler', (v) => sse(URL_, { scheduler: bad(v) }), ['async', {}], TypeError],
+  ['sse options', (v) => sse(URL_, bad(v)), ['x', 1], TypeError],
+  ['webSocket heartbeat.interval', (v) => webSocket(URL_, { heartbeat: { interval: bad(v), message: 'ping' } }), [...NOT_DURATION, 0, 1e-9], RangeError],
+  ['webSocket heartbeat.message', () => webSocket(URL_, { heartbeat: { interval: 1000 } }), [undefined], TypeError],
+  ['webSocket heartbeat', (v) => webSocket(URL_, { heartbeat: bad<object>(v) }), [1000, 'on'], TypeError],
+  ['webSocket queue.max', (v) => webSocket(URL_, { queue: { max: bad(v) } }), ['3', ...NOT_WHOLE], RangeError],
+  ['webSocket queue.ttl', (v) => webSocket(URL_, { queue: { ttl: bad(v) } }), NOT_DURATION, RangeError],
+  ['webSocket maxMessageSize', (v) => webSocket(URL_, { maxMessageSize: bad(v) }), [...NOT_WHOLE, 0], RangeError],
+  ['webSocket linger', (v) => webSocket(URL_, { linger: bad(v) }), NOT_DURATION, RangeError],
+  ['webSocket idleTimeout', (v) => webSocket(URL_, { idleTimeout: bad(v) }), NOT_DURATION, RangeError],
+  ['webSocket openTimeout', (v) => webSocket(URL_, { openTimeout: bad(v) }), NOT_DURATION, RangeError],
+  ['webSocket reconnect.maxDelay', (v) => webSocket(URL_, { reconnect: { maxDelay: bad(v) } }), ['1', Number.NaN, -1], RangeError],
+  ['webSocket perMessageDeflate', (v) => webSocket(URL_, { perMessageDeflate: bad(v) }), ['false', 1], TypeError],
+  ['webSocket serialize', (v) => webSocket(URL_, { serialize: bad<(m: unknown) => string>(v) }), ['json', {}], TypeError],
+  ['webSocket deserialize', (v) => webSocket(URL_, { deserialize: bad(v) }), ['json'], TypeError],
+  ['webSocket decodeBinary', (v) => webSocket(URL_, { decodeBinary: bad(v) }), ['utf8'], TypeError],
+  ['webSocket headers', (v) => webSocket(URL_, { headers: bad(v) }), ['authorization: x', 1], TypeError],
+  ['retryBackoff options.multiplier', (v) => retryBackoff({ multiplier: bad(v) }), ['2', 0.5, Number.NaN], RangeError],
+  ['retryBackoff options.random', (v) => retryBackoff({ random: bad(v) }), [0.5], TypeError],
+  ['retryBackoff scheduler', (v) => retryBackoff({ scheduler: bad(v) }), ['async'], TypeError],
+  ['spooledRealtime logger', (v) => spooled({ logger: v }), ['console', {}, { log: () => undefined }, 1], TypeError],
+  ['spooledRealtime transport', (v) => spooled({ transport: v }), ['SSE', 'ws', 1], RangeError],
+  ['spooledRealtime heartbeatInterval', (v) => spooled({ heartbeatInterval: v }), [...NOT_DURATION, 0], RangeError],
+  ['spooledRealtime idleTimeout', (v) => spooled({ idleTimeout: v }), NOT_DURATION, RangeError],
+  ['spooledRealtime openTimeout', (v) => spooled({ openTimeout: v }), NOT_DURATION, RangeError],
+  ['spooledRealtime linger', (v) => spooled({ linger: v }), NOT_DURATION, RangeError],
+  ['spooledRealtime reconnectDelay', (v) => spooled({ reconnectDelay: v }), NOT_DURATION, RangeError],
+  ['spooledRealtime maxReconnectDelay', (v) => spooled({ maxReconnectDelay: v }), ['1', Number.NaN, -1], RangeError],
+  ['spooledRealtime maxReconnectAttempts', (v) => spooled({ maxReconnectAttempts: v }), NOT_WHOLE, RangeError],
+  ['spooledRealtime autoReconnect', (v) => spooled({ autoReconnect: v }), ['false', 0], TypeError],
+  ['spooledRealtime debug', (v) => spooled({ debug: v }), ['false', 1], TypeError],
+  ['spooledRealtime baseUrl', (v) => spooled({ baseUrl: v }), [42, {}], TypeError],
+  ['spooledRealtime wsUrl', (v) => spooled({ wsUrl: v }), [42], TypeError],
+  ['spooledRealtime token', (v) => spooledRealtime({ token: bad(v) }), [42, {}], TypeError],
+  ['spooledRealtime apiKey', (v) => spooledRealtime({ apiKey: bad(v) }), [42], TypeError],
+  ['spooledRealtime fetch', (v) => spooled({ fetch: v }), ['fetch', {}], TypeError],
+  ['spooledRealtime WebSocket', (v) => spooled({ WebSocket: v }), ['ws'], TypeError],
+  ['spooledRealtime scheduler', (v) => spooled({ scheduler: v }), [{}], TypeError],
+  ['spooledRealtime options', (v) => spooledRealtime(bad(v)), ['x'], TypeError],
+  ['spooledRealtime events$ filter', (v) => spooled({}).events$(bad(v)), ['emails', 1, []], TypeError],
+  ['spooledRealtime events$ filter.jobId', (v) => spooled({}).events$({ jobId: bad(v) }), [42, {}], TypeError],
+  ['spooledRealtime events$ filter.queueName', (v) => spooled({}).events$({ queueName: bad(v) }), [42], TypeError],
+  ['spooledRealtime events$ filter.events', (v) => spooled({}).events$({ events: bad(v) }), ['job.*', [1]], TypeError],
+  ['miosaEvents baseUrl', (v) => miosa({ baseUrl: v }), [42, {}], TypeError],
+  ['miosaEvents logger', (v) => miosa({ logger: v }), ['console', {}], TypeError],
+  ['miosaEvents idleTimeout', (v) => miosa({ idleTimeout: v }), NOT_DURATION, RangeError],
+  ['miosaEvents reconnect.maxAttempts', (v) => miosa({ reconnect: { maxAttempts: v } }), NOT_WHOLE, RangeError],
+  ['miosaEvents fetch', (v) => miosa({ fetch: v }), ['fetch'], TypeError],
+  ['miosaEvents subscribe timeout', (v) => miosa({}).subscribe('cmp_1', { timeout: bad(v) }), [...NOT_NUMBERS, Number.NaN, -1, 2 ** 31, 0.5], RangeError],
+  ['miosaEvents subscribe onTimeout', (v) => miosa({}).subscribe('cmp_1', { onTimeout: bad(v) }), ['throw'], RangeError],
+  ['miosaEvents stream timeout', (v) => miosa({}).stream({ timeout: bad(v) }), ['60000', -Infinity], RangeError],
+  ['miosaEvents stream types', (v) => miosa({}).stream({ types: bad(v) }), ['sandbox.*', [1]], TypeError],
+];
+
+describe('option checks: a bad value fails at the call, typed, naming the option', () => {
+  describe.each(rows.map(([option, call, values, error]) => ({ option, call, values, error })))('$option', ({ option, call, values, error }) => {
+    it.each(values.map((value) => [value]))(`%p is a ${error.name}`, (value) => {
+      let thrown: unknown;
+      try {
+        call(value);
+      } catch (caught) {
+        thrown = caught;
+      }
+      expect(thrown).toBeInstanceOf(error);
+      expect((thrown as Error).message.startsWith(option)).toBe(true);
+    });
+  });
+
+  it('shows the kind of a value that is not a number, so "1000" is not mistaken for 1000', () => {
+    expect(() => spooled({ idleTimeout: '1000' })).toThrow(
+      new RangeError("spooledRealtime idleTimeout must be a number of milliseconds in [0, 2147483647] (0 disables it), got '1000' (a string)"),
+    );
+  });
+
+  it('never shows a credential given in the wrong place: only its kind', () => {
+    expect(() => sse(URL_, { headers: bad('authorization: Bearer sk_live_SECRET') })).toThrow(/got a string$/);
+    expect(() => spooledRealtime({ token: bad({ secret: 'sk_live_SECRET' }) })).toThrow(/got an object$/);
+  });
+
+  it('takes undefined and null as "not given", for options objects and each option, and good values as they are', () => {
+    const good: (() => unknown)[] = [
+      () => sse(URL_, bad(null)),
+      () => sse(URL_, { idleTimeout: bad(null), dedupe: 100, maxEventSize: 2 ** 31, reconnect: { maxAttempts: Infinity, maxDelay: Infinity }, headers: bad(null) }),
+      () => webSocket(URL_, { heartbeat: { interval: 30_000, message: 'ping' }, queue: { max: 0, ttl: 0 }, linger: 0, reconnect: false }),
+      () => retryBackoff({ initialDelay: 0, maxAttempts: 0, jitter: 1, scheduler: undefined }),
+      () => spooled({ transport: 'sse', maxReconnectAttempts: Infinity, debug: false, logger: () => undefined, baseUrl: undefined }).events$(bad(null)),
+      () => spooled({}).events$({ queueName: bad(null), jobId: 'j1' }),
+      () => miosa({ logger: { warn: () => undefined }, reconnect: bad(null) }).subscribe('cmp_1', bad(null)),
+      () => miosa({}).stream({ timeout: Infinity, types: [] }),
+    ];
+    for (const call of good) expect(call).not.toThrow();
+  });
+});
+
+describe('sse(): what the request can never carry fails at subscribe with a RequestError, before any fetch, never retried', () => {
+  const cases: [string, object, RegExp][] = [
+    ['fetch not a function', { fetch: 'x' }, /^sse\(\) fetch must be a function, got a string/],
+    ['an object as fetch', { fetch: {} }, /^sse\(\) fetch must be a function, got an object/],
+    ['a body with GET', { body: '{}' }, /a GET request cannot carry a body/],
+    ['a body with head', { method: 'head', body: 'x' }, /a head request cannot carry a body/],
+    ['a body that is not a string', { method: 'POST', body: { since: 1 } }, /^sse\(\) body must be a string, got an object/],
+    ['an empty method', { method: '' }, /^sse\(\) method must be an HTTP method/],
+    ['CONNECT', { method: 'CONNECT' }, /not CONNECT, TRACE or TRACK/],
+    ['trace', { method: 'trace' }, /not CONNECT, TRACE or TRACK/],
+    ['TRACK', { method: 'TRACK' }, /not CONNECT, TRACE or TRACK/],
+    ['a number lastEventId', { lastEventId: 42 }, /^sse\(\) lastEventId must be a string, got 42/],
+    ['a number header value', { headers: { 'x-count': 1 } }, /"x-count" header must be a string, got a number/],
+    ['an array header value', { headers: () => ({ 'x-ids': ['a', 'b'] }) }, /"x-ids" header must be a string, got an array/],
+  ];
+
+  it.each(cases)('%s', async (_, options, message) => {
+    let calls = 0;
+    const fetch = (async (...args: Parameters<typeof globalThis.fetch>) => {
+      calls += 1;
+      return chunkedFetch([utf8('data: x\n\n')])(...args);
+    }) as typeof globalThis.fetch;
+    const states: ConnectionState[] = [];
+    const events = sse(URL_, { fetch, reconnect: { initialDelay: 0 }, state: (state: ConnectionState) => states.push(state), ...options } as object);
+    const error = await lastValueFrom(events).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toMatch(message);
+    expect(calls).toBe(0);
+    expect(states.filter((state) => state === 'reconnecting')).toEqual([]);
+  });
+});
+
+describe('sse(): the reviewer’s plain-JavaScript idioms work', () => {
+  /** A fetch that answers one event and records the request headers. */
+  const recording = () => {
+    const sent: Record<string, string>[] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(init?.headers as Record<string, string>);
+      return chunkedFetch([utf8('data: x\n\n')])(input, init);
+    }) as typeof globalThis.fetch;
+    return { sent, fetch };
+  };
+
+  it('a header whose value is undefined or null is left out ("maybe a header"), the others are sent', async () => {
+    const { sent, fetch } = recording();
+    const token: string | undefined = undefined;
+    const headers = { authorization: token ? `Bearer ${token}` : bad<string>(undefined), 'x-tenant': 't1', 'x-trace': bad<string>(null) };
+    await firstValueFrom(sse(URL_, { fetch, headers }));
+    await firstValueFrom(sse(URL_, { fetch, headers: () => headers }));
+    for (const request of sent) {
+      expect(request['x-tenant']).toBe('t1');
+      expect(Object.keys(request)).not.toContain('authorization');
+      expect(Object.keys(request)).not.toContain('x-trace');
+    }
+    expect(sent).toHaveLength(2);
+  });
+
+  it('state and diagnostics given as functions hear every change, as RxJS subscribe() takes a function', async () => {
+    const { fetch } = recording();
+    const states: ConnectionState[] = [];
+    const attempts: number[] = [];
+    await lastValueFrom(sse(URL_, { fetch, reconnect: false, state: bad((state: ConnectionState) => states.push(state)), diagnostics: bad((d: { attempt: number }) => attempts.push(d.attempt)) }));
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    expect(attempts.length).toBeGreaterThan(0);
+  });
+});
+
+describe('webSocket(): what the upgrade can never carry fails at subscribe with a RequestError, before any socket', () => {
+  const { WebSocket, sockets } = fakeWebSocket(() => 0);
+  it.each([
+    ['a protocol that is not a token', { protocols: 'v 1' }, /^webSocket\(\) protocols must be a subprotocol name/],
+    ['a number as protocols', { protocols: 1 }, /protocols must be a subprotocol name .*got 1/],
+    ['a protocol twice', { protocols: ['v1', 'v1'] }, /names a subprotocol twice/],
+    ['a WebSocket that is not a constructor', { WebSocket: 'ws' }, /^webSocket\(\) WebSocket must be a function, got a string/],
+    ['a header value that is a number', { headers: { 'x-n': 1 } }, /"x-n" header must be a string/],
+  ])('%s', async (_, options, message) => {
+    sockets.length = 0;
+    const connection = webSocket(URL_, { WebSocket, reconnect: { initialDelay: 0 }, ...options } as object);
+    const error = await lastValueFrom(connection.messages$.pipe(toArray())).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toMatch(message);
+    expect(sockets).toEqual([]);
+  });
+});
+
+it('webSocket(): a header whose value is undefined or null is left out of the upgrade, the others are sent', async () => {
+  const upgrades: (Record<string, string> | undefined)[] = [];
+  const { WebSocket, sockets } = fakeWebSocket(() => 0);
+  const Recording = function (url: string, protocols: string[], options?: { headers?: Record<string, string> }) {
+    upgrades.push(options?.headers);
+    return new (WebSocket as unknown as new (url: string, protocols: string[]) => object)(url, protocols);
+  } as unknown as typeof WebSocket;
+  const connection = webSocket('wss://example.test/ws', { WebSocket: Recording, headers: { authorization: bad(undefined), 'x-tenant': 't1', 'x-trace': bad(null) } });
+  const subscription = connection.messages$.subscribe();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(sockets).toHaveLength(1);
+  expect(upgrades[0]).toEqual({ 'x-tenant': 't1' });
+  subscription.unsubscribe();
+  connection.close();
+});
+
+describe('logger: a function or a console-like object', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('spooledRealtime({ logger: console }) writes its warning with console.warn, and nothing crashes', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    spooled({ transport: 'sse', logger: console }).events$();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("[rx-realtime/spooled] transport 'sse' without a jobId or queueName filter"));
+  });
+
+  it('debug lines go to debug(), else log(); warnings to warn()', async () => {
+    const fetch = chunkedFetch([utf8('data: {}\n\n')]);
+    const withDebug = { warn: jest.fn(), debug: jest.fn(), log: jest.fn() };
+    const withLog = { warn: jest.fn(), log: jest.fn() };
+    for (const logger of [withDebug, withLog]) {
+      const client = spooled({ transport: 'sse', debug: true, logger, fetch, autoReconnect: false });
+      await lastValueFrom(client.events$({ queueName: 'emails' })).catch(() => undefined);
+      client.events$();
+    }
+    expect(withDebug.debug).toHaveBeenCalledWith(expect.stringMatching(/^\[rx-realtime\/spooled\] sse .*: connecting$/));
+    expect(withDebug.log).not.toHaveBeenCalled();
+    expect(withLog.log).toHaveBeenCalledWith(expect.stringMatching(/: connecting$/));
+    for (const logger of [withDebug, withLog]) expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("transport 'sse' without a jobId"));
+  });
+
+  it('miosaEvents({ logger: console }) writes the insecure-transport warning with console.warn', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    miosa({ baseUrl: 'http://miosa-logger.example/api/v1', logger: console });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[rx-realtime\/miosa\] credentials will be sent unencrypted to miosa-logger\.example/));
+  });
+});

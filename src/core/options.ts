@@ -1,0 +1,110 @@
+import type { Observer, SchedulerLike } from 'rxjs';
+import { redact } from './redact';
+
+/**
+ * Checks of the options an app gives, one implementation of each, so that a bad value from plain
+ * JavaScript (a string read from an env var, `null` from storage) fails at the call with a TypeError
+ * or RangeError that names the option, instead of a crash later or a silent default. Numbers are
+ * checked in limits.ts. @internal
+ */
+
+/** What kind of value this is, for a message: "a string", "null", "an array". Never the value itself. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return type === 'undefined' ? 'undefined' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * A bad value as a message shows it: a number as it is, a string quoted (cut, redacted) with its kind,
+ * anything else by its kind. For options that never hold a secret: credentials are shown by {@link kindOf}.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `'${redact(value.length > 20 ? `${value.slice(0, 20)}...` : value)}' (a string)`;
+  if (typeof value === 'boolean') return `${String(value)} (a boolean)`;
+  return kindOf(value);
+}
+
+/**
+ * An options object: `undefined` and `null` are the empty one, and a member `undefined` or `null` is
+ * not given (so its default applies, as with `??`). Anything else but an object is a TypeError naming
+ * the option. Returns a shallow copy without the members that are not given.
+ */
+export function dictionary<T extends object>(name: string, value: T | null | undefined): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name} must be an object, got ${shown(value)}`);
+  const given: Partial<T> = {};
+  // for...in: members an options object inherits (Object.create(defaults)) count too.
+  for (const key in value) if (value[key] !== undefined && value[key] !== null) given[key] = value[key];
+  return given;
+}
+
+/** A function option: undefined, or a function; anything else is a TypeError naming it. */
+export function checkFunction<T>(name: string, value: T): T {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${shown(value)}`);
+  return value;
+}
+
+/** A boolean option: undefined, true or false (not `'false'` from an env var, which is truthy). */
+export function checkBoolean(name: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${shown(value)}`);
+  return value;
+}
+
+/** An option that takes one of a few strings: undefined (the default) or one of `choices`, else a RangeError. */
+export function checkChoice<T extends string>(name: string, value: T | undefined, choices: readonly T[]): T | undefined {
+  if (value !== undefined && !choices.includes(value)) {
+    throw new RangeError(`${name} must be ${choices.map((choice) => `'${choice}'`).join(' or ')}, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** A scheduler option: undefined, or an RxJS scheduler (something with `schedule` and `now`). */
+export function checkScheduler(name: string, value: SchedulerLike | undefined): SchedulerLike | undefined {
+  const scheduler = value as Partial<SchedulerLike> | undefined;
+  if (value !== undefined && !(typeof scheduler?.schedule === 'function' && typeof scheduler.now === 'function')) {
+    throw new TypeError(`${name} must be an RxJS scheduler (with schedule() and now()), got ${shown(value)}`);
+  }
+  return value;
+}
+
+/**
+ * An observer option: undefined, an observer, or a function, taken as its `next` as RxJS's
+ * `subscribe()` takes one. Anything else is a TypeError naming the option.
+ */
+export function observerOf<T>(name: string, value: Partial<Observer<T>> | ((value: T) => void) | undefined): Partial<Observer<T>> | undefined {
+  if (typeof value === 'function') return { next: value };
+  if (value === undefined || (typeof value === 'object' && value !== null)) return value;
+  throw new TypeError(`${name} must be an observer or a function, got ${shown(value)}`);
+}
+
+/**
+ * Where a client's lines go: a function that takes each line, or a console-like object (`console`,
+ * pino, winston): its `warn` takes warnings, its `debug` (else `log`, else `warn`) debug lines.
+ *
+ * @example
+ * ```ts
+ * spooledRealtime({ apiKey, debug: true, logger: console });
+ * spooledRealtime({ apiKey, logger: (line: string) => myLog.info(line) });
+ * ```
+ */
+export type Logger = ((message: string) => void) | { readonly warn: (message: string) => void; readonly debug?: (message: string) => void; readonly log?: (message: string) => void };
+
+/** A logger option as two functions; undefined gives `console.warn` for both. TypeError for anything else. */
+export function loggerOf(name: string, value: Logger | undefined): { readonly warn: (line: string) => void; readonly debug: (line: string) => void } {
+  if (value === undefined) return { warn: (line) => console.warn(line), debug: (line) => console.warn(line) };
+  if (typeof value === 'function') return { warn: value, debug: value };
+  if (typeof value === 'object' && value !== null && typeof value.warn === 'function') {
+    const debug = [value.debug, value.log].find((method) => typeof method === 'function') ?? value.warn;
+    return { warn: (line) => value.warn(line), debug: (line) => debug.call(value, line) };
+  }
+  throw new TypeError(`${name} must be a function (message) => void or an object with a warn(message) method, like console, got ${shown(value)}`);
+}
+
+/** A string option: undefined or a string, else a TypeError naming it (the value is never shown: it may be a credential). */
+export function checkString(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${kindOf(value)}`);
+  return value;
+}

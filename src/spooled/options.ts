@@ -1,0 +1,35 @@
+import { checkDuration, checkNumber } from '../core/limits';
+import { checkBoolean, checkChoice, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
+import { checkShareOption } from '../tabs/share-option';
+import type { SpooledOptions } from './client';
+
+/**
+ * Checks every option of `spooledRealtime()` when the client is made, so a bad one is a TypeError or
+ * RangeError naming the client's option (`spooledRealtime idleTimeout …`), not the transport's, and
+ * never a crash on the first connection. The logger is checked where it is read. @internal
+ */
+export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
+  const options = dictionary('spooledRealtime options', given) as SpooledOptions;
+  const name = (option: keyof SpooledOptions): string => `spooledRealtime ${option}`;
+  checkString(name('baseUrl'), options.baseUrl);
+  checkString(name('wsUrl'), options.wsUrl);
+  if (options.token !== undefined && typeof options.token !== 'string' && typeof options.token !== 'function') {
+    throw new TypeError(`${name('token')} must be a string or a function that returns one, got ${kindOf(options.token)}`);
+  }
+  checkString(name('apiKey'), options.apiKey);
+  checkChoice(name('transport'), options.transport, ['websocket', 'sse']);
+  checkBoolean(name('autoReconnect'), options.autoReconnect);
+  checkBoolean(name('debug'), options.debug);
+  checkNumber(name('maxReconnectAttempts'), options.maxReconnectAttempts ?? 0, { min: 0, max: Infinity, whole: true, note: '0 = unlimited' });
+  checkDuration(name('reconnectDelay'), options.reconnectDelay ?? 0);
+  checkNumber(name('maxReconnectDelay'), options.maxReconnectDelay ?? 0, { min: 0, max: Infinity, unit: 'milliseconds' });
+  checkDuration(name('heartbeatInterval'), options.heartbeatInterval ?? 1, false, 1);
+  checkDuration(name('idleTimeout'), options.idleTimeout ?? 0, true);
+  checkDuration(name('linger'), options.linger ?? 0);
+  checkDuration(name('openTimeout'), options.openTimeout ?? 0, true);
+  checkFunction(name('fetch'), options.fetch);
+  checkFunction(name('WebSocket'), options.WebSocket);
+  checkScheduler(name('scheduler'), options.scheduler);
+  checkShareOption(options.shareAcrossTabs);
+  return options;
+}
