@@ -27,6 +27,7 @@ export { defaultShouldRetry } from './core/backoff';
 export type { RetryBackoffOptions } from './operators/retryBackoff';
 export { retryBackoff } from './operators/retryBackoff';
 export type { HeadersOption, HeadersContext, AttemptContext } from './core/headers';
+export type { Logger } from './core/options';
 export type { SseMessage, SseOptions } from './sse/sse';
 export { sse } from './sse/sse';
 export type {
