@@ -86,8 +86,8 @@ export function observerOf<T>(name: string, value: Partial<Observer<T>> | ((valu
  *
  * @example
  * ```ts
- * spooledRealtime({ apiKey, debug: true, logger: console });
- * spooledRealtime({ apiKey, logger: (line: string) => myLog.info(line) });
+ * spooledRealtime({ apiKey: 'sk_live_...', debug: true, logger: console });
+ * const toStderr: Logger = (line: string) => process.stderr.write(`${line}\n`);
  * ```
  */
 export type Logger = ((message: string) => void) | { readonly warn: (message: string) => void; readonly debug?: (message: string) => void; readonly log?: (message: string) => void };
