@@ -1,9 +1,8 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { RequestError, retryBackoff, sse, webSocket, type ConnectionState } from '../../src';
+import { lastValueFrom } from 'rxjs';
+import { retryBackoff, sse, webSocket } from '../../src';
 import { spooledRealtime } from '../../src/spooled';
 import { miosaEvents } from '../../src/miosa';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
-import { fakeWebSocket } from '../helpers/fake-websocket';
 
 // Every public option, given a bad value from plain JavaScript (a string from an env var, NaN, Infinity, an
 // object where a number is meant), fails at the call with a RangeError or TypeError that names the option:
@@ -126,107 +125,6 @@ describe('option checks: a bad value fails at the call, typed, naming the option
     ];
     for (const call of good) expect(call).not.toThrow();
   });
-});
-
-describe('sse(): what the request can never carry fails at subscribe with a RequestError, before any fetch, never retried', () => {
-  const cases: [string, object, RegExp][] = [
-    ['fetch not a function', { fetch: 'x' }, /^sse\(\) fetch must be a function, got a string/],
-    ['an object as fetch', { fetch: {} }, /^sse\(\) fetch must be a function, got an object/],
-    ['a body with GET', { body: '{}' }, /a GET request cannot carry a body/],
-    ['a body with head', { method: 'head', body: 'x' }, /a head request cannot carry a body/],
-    ['a body that is not a string', { method: 'POST', body: { since: 1 } }, /^sse\(\) body must be a string, got an object/],
-    ['an empty method', { method: '' }, /^sse\(\) method must be an HTTP method/],
-    ['CONNECT', { method: 'CONNECT' }, /not CONNECT, TRACE or TRACK/],
-    ['trace', { method: 'trace' }, /not CONNECT, TRACE or TRACK/],
-    ['TRACK', { method: 'TRACK' }, /not CONNECT, TRACE or TRACK/],
-    ['a number lastEventId', { lastEventId: 42 }, /^sse\(\) lastEventId must be a string, got 42/],
-    ['a number header value', { headers: { 'x-count': 1 } }, /"x-count" header must be a string, got a number/],
-    ['an array header value', { headers: () => ({ 'x-ids': ['a', 'b'] }) }, /"x-ids" header must be a string, got an array/],
-  ];
-
-  it.each(cases)('%s', async (_, options, message) => {
-    let calls = 0;
-    const fetch = (async (...args: Parameters<typeof globalThis.fetch>) => {
-      calls += 1;
-      return chunkedFetch([utf8('data: x\n\n')])(...args);
-    }) as typeof globalThis.fetch;
-    const states: ConnectionState[] = [];
-    const events = sse(URL_, { fetch, reconnect: { initialDelay: 0 }, state: (state: ConnectionState) => states.push(state), ...options } as object);
-    const error = await lastValueFrom(events).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RequestError);
-    expect((error as Error).message).toMatch(message);
-    expect(calls).toBe(0);
-    expect(states.filter((state) => state === 'reconnecting')).toEqual([]);
-  });
-});
-
-describe('sse(): the reviewer’s plain-JavaScript idioms work', () => {
-  /** A fetch that answers one event and records the request headers. */
-  const recording = () => {
-    const sent: Record<string, string>[] = [];
-    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      sent.push(init?.headers as Record<string, string>);
-      return chunkedFetch([utf8('data: x\n\n')])(input, init);
-    }) as typeof globalThis.fetch;
-    return { sent, fetch };
-  };
-
-  it('a header whose value is undefined or null is left out ("maybe a header"), the others are sent', async () => {
-    const { sent, fetch } = recording();
-    const token: string | undefined = undefined;
-    const headers = { authorization: token ? `Bearer ${token}` : bad<string>(undefined), 'x-tenant': 't1', 'x-trace': bad<string>(null) };
-    await firstValueFrom(sse(URL_, { fetch, headers }));
-    await firstValueFrom(sse(URL_, { fetch, headers: () => headers }));
-    for (const request of sent) {
-      expect(request['x-tenant']).toBe('t1');
-      expect(Object.keys(request)).not.toContain('authorization');
-      expect(Object.keys(request)).not.toContain('x-trace');
-    }
-    expect(sent).toHaveLength(2);
-  });
-
-  it('state and diagnostics given as functions hear every change, as RxJS subscribe() takes a function', async () => {
-    const { fetch } = recording();
-    const states: ConnectionState[] = [];
-    const attempts: number[] = [];
-    await lastValueFrom(sse(URL_, { fetch, reconnect: false, state: bad((state: ConnectionState) => states.push(state)), diagnostics: bad((d: { attempt: number }) => attempts.push(d.attempt)) }));
-    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
-    expect(attempts.length).toBeGreaterThan(0);
-  });
-});
-
-describe('webSocket(): what the upgrade can never carry fails at subscribe with a RequestError, before any socket', () => {
-  const { WebSocket, sockets } = fakeWebSocket(() => 0);
-  it.each([
-    ['a protocol that is not a token', { protocols: 'v 1' }, /^webSocket\(\) protocols must be a subprotocol name/],
-    ['a number as protocols', { protocols: 1 }, /protocols must be a subprotocol name .*got 1/],
-    ['a protocol twice', { protocols: ['v1', 'v1'] }, /names a subprotocol twice/],
-    ['a WebSocket that is not a constructor', { WebSocket: 'ws' }, /^webSocket\(\) WebSocket must be a function, got a string/],
-    ['a header value that is a number', { headers: { 'x-n': 1 } }, /"x-n" header must be a string/],
-  ])('%s', async (_, options, message) => {
-    sockets.length = 0;
-    const connection = webSocket(URL_, { WebSocket, reconnect: { initialDelay: 0 }, ...options } as object);
-    const error = await lastValueFrom(connection.messages$.pipe(toArray())).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RequestError);
-    expect((error as Error).message).toMatch(message);
-    expect(sockets).toEqual([]);
-  });
-});
-
-it('webSocket(): a header whose value is undefined or null is left out of the upgrade, the others are sent', async () => {
-  const upgrades: (Record<string, string> | undefined)[] = [];
-  const { WebSocket, sockets } = fakeWebSocket(() => 0);
-  const Recording = function (url: string, protocols: string[], options?: { headers?: Record<string, string> }) {
-    upgrades.push(options?.headers);
-    return new (WebSocket as unknown as new (url: string, protocols: string[]) => object)(url, protocols);
-  } as unknown as typeof WebSocket;
-  const connection = webSocket('wss://example.test/ws', { WebSocket: Recording, headers: { authorization: bad(undefined), 'x-tenant': 't1', 'x-trace': bad(null) } });
-  const subscription = connection.messages$.subscribe();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  expect(sockets).toHaveLength(1);
-  expect(upgrades[0]).toEqual({ 'x-tenant': 't1' });
-  subscription.unsubscribe();
-  connection.close();
 });
 
 describe('logger: a function or a console-like object', () => {

@@ -28,7 +28,7 @@ const core = (...names: string[]): string[] => names.map((name) => `src/core/${n
 
 const PARTS: Record<string, Part> = {
   lifecycle: {
-    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'state', 'combined-state', 'errors', 'diagnostics'),
+    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'options', 'state', 'combined-state', 'errors', 'diagnostics'),
     specs: ['spec/core/*.spec.ts', 'spec/operators/retryBackoff.spec.ts', ...TRANSPORT_SPECS],
   },
   sse: {

@@ -1,0 +1,42 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import { RequestError, webSocket } from '../../src';
+import { fakeWebSocket } from '../helpers/fake-websocket';
+
+// webSocket()'s upgrade options from plain JavaScript. The other options: spec/core/options.spec.ts.
+
+const bad = <T>(value: unknown): T => value as T;
+const URL_ = 'wss://example.test/ws';
+
+describe('webSocket(): what the upgrade can never carry fails at subscribe with a RequestError, before any socket', () => {
+  const { WebSocket, sockets } = fakeWebSocket(() => 0);
+  it.each([
+    ['a protocol that is not a token', { protocols: 'v 1' }, /^webSocket\(\) protocols must be a subprotocol name/],
+    ['a number as protocols', { protocols: 1 }, /protocols must be a subprotocol name .*got 1/],
+    ['a protocol twice', { protocols: ['v1', 'v1'] }, /names a subprotocol twice/],
+    ['a WebSocket that is not a constructor', { WebSocket: 'ws' }, /^webSocket\(\) WebSocket must be a function, got a string/],
+    ['a header value that is a number', { headers: { 'x-n': 1 } }, /"x-n" header must be a string/],
+  ])('%s', async (_, options, message) => {
+    sockets.length = 0;
+    const connection = webSocket(URL_, { WebSocket, reconnect: { initialDelay: 0 }, ...options } as object);
+    const error = await lastValueFrom(connection.messages$.pipe(toArray())).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toMatch(message);
+    expect(sockets).toEqual([]);
+  });
+});
+
+it('webSocket(): a header whose value is undefined or null is left out of the upgrade, the others are sent', async () => {
+  const upgrades: (Record<string, string> | undefined)[] = [];
+  const { WebSocket, sockets } = fakeWebSocket(() => 0);
+  const Recording = function (url: string, protocols: string[], options?: { headers?: Record<string, string> }) {
+    upgrades.push(options?.headers);
+    return new (WebSocket as unknown as new (url: string, protocols: string[]) => object)(url, protocols);
+  } as unknown as typeof WebSocket;
+  const connection = webSocket(URL_, { WebSocket: Recording, headers: { authorization: bad(undefined), 'x-tenant': 't1', 'x-trace': bad(null) } });
+  const subscription = connection.messages$.subscribe();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(sockets).toHaveLength(1);
+  expect(upgrades[0]).toEqual({ 'x-tenant': 't1' });
+  subscription.unsubscribe();
+  connection.close();
+});
