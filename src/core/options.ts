@@ -90,7 +90,16 @@ export function observerOf<T>(name: string, value: Partial<Observer<T>> | ((valu
  * const toStderr: Logger = (line: string) => process.stderr.write(`${line}\n`);
  * ```
  */
-export type Logger = ((message: string) => void) | { readonly warn: (message: string) => void; readonly debug?: (message: string) => void; readonly log?: (message: string) => void };
+export type Logger =
+  | ((message: string) => void)
+  | {
+      /** Takes warnings. */
+      readonly warn: (message: string) => void;
+      /** Takes debug lines (with the client's `debug`). */
+      readonly debug?: (message: string) => void;
+      /** Takes debug lines when there is no `debug`. */
+      readonly log?: (message: string) => void;
+    };
 
 /** A logger option as two functions; undefined gives `console.warn` for both. TypeError for anything else. */
 export function loggerOf(name: string, value: Logger | undefined): { readonly warn: (line: string) => void; readonly debug: (line: string) => void } {
