@@ -2,6 +2,7 @@ import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, fi
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
+import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
@@ -24,7 +25,7 @@ import { sdkEvents } from './pipeline';
 export interface MiosaOptions {
   /** A Miosa API key; it must start with `msk_`. */
   readonly apiKey: string;
-  /** @default 'https://api.miosa.ai/api/v1' */
+  /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.miosa.ai/api/v1' */
   readonly baseUrl?: string;
   /**
    * Retry network failures with backoff (an extension: the Elixir SDK does not reconnect). A clean
@@ -87,7 +88,7 @@ export interface MiosaEvents {
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
   readonly leader$: Observable<boolean>;
-  /** Lifecycle events of one computer (`GET /computers/{id}/events`). */
+  /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
   /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
@@ -135,7 +136,7 @@ class MiosaClient implements MiosaEvents {
     if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
       throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
     }
-    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents() baseUrl');
     const write = options.logger ?? console.warn;
     warnIfInsecure(this.baseUrl, true, (warning) => write(`[rx-realtime/miosa] ${warning}`));
     checkShareOption(options.shareAcrossTabs);
@@ -146,8 +147,10 @@ class MiosaClient implements MiosaEvents {
   }
 
   subscribe(computerId: string, options: MiosaStreamOptions = {}): Observable<ComputerEvent> {
-    const url = `${this.baseUrl}/computers/${encodeURIComponent(computerId)}/events`;
-    return this.open(url, options).pipe(map((message) => toComputerEvent(message.type, message.data)));
+    // An id that would name another endpoint (empty, ".", "..") fails the subscription at once.
+    return defer(() => this.open(`${this.baseUrl}/computers/${pathSegment(computerId, 'miosa.subscribe() computerId')}/events`, options)).pipe(
+      map((message) => toComputerEvent(message.type, message.data)),
+    );
   }
 
   stream(options: MiosaStreamOptions & { readonly types?: readonly string[] } = {}): Observable<TenantEvent> {
