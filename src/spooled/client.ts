@@ -135,7 +135,8 @@ export interface SpooledRealtime {
    * (WebSocket subscriptions with the same server filter share a socket). The same on both
    * transports: a `jobId` stream completes after the job's terminal status; a server `error` event
    * fails the stream with a {@link SpooledServerError}; a refused credential fails it with an
-   * `AuthError` that says which one.
+   * `AuthError` that says which one. A `queueName`, `jobId` or `workerId` that is not a string, is
+   * empty or is a dot segment (`.`, `..`, `%2e%2e`) fails it at subscribe with a `RequestError`.
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
   /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
