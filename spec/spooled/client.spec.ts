@@ -422,11 +422,11 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
   });
 
   it.each([
-    ['wss://h.example/api/v1/ws?queue=emails', {}, `wss://h.example/api/v1/ws?queue=emails&token=${JWT}`],
-    ['wss://h.example/?region=eu', { queueName: 'q' }, `wss://h.example/api/v1/ws?region=eu&token=${JWT}&queue=q`],
+    ['wss://h.example/api/v1/ws?queue=emails', {}, `wss://h.example/api/v1/ws?token=${JWT}&queue=emails`],
+    ['wss://h.example/?region=eu', { queueName: 'q' }, `wss://h.example/api/v1/ws?token=${JWT}&region=eu&queue=q`],
     ['wss://h.example/prefix/', {}, `wss://h.example/prefix/api/v1/ws?token=${JWT}`],
-    ['ws://h.example/api/v1/ws/?queue=a&token=old', { queueName: 'b' }, `ws://h.example/api/v1/ws?queue=b&token=${JWT}`],
-  ] as const)('wsUrl %s keeps its query: /api/v1/ws goes on the path, token and filter beside the parameters', async (wsUrl, filter, sent) => {
+    ['ws://h.example/api/v1/ws/?queue=a&token=old', { queueName: 'b' }, `ws://h.example/api/v1/ws?token=${JWT}&queue=b`],
+  ] as const)('wsUrl %s keeps its query: /api/v1/ws goes on the path, the token (raw) first, the filter beside the parameters', async (wsUrl, filter, sent) => {
     const { made, urls } = recorded({ wsUrl });
     await lastValueFrom(made.events$(filter)).catch(() => undefined);
     expect(urls).toEqual([`ws ${sent}`]);

@@ -37,7 +37,7 @@ export interface SpooledOptions {
   readonly baseUrl?: string;
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
-   * ws: or wss: URL. Its query parameters are kept (`token` and the filter's are set beside them); a
+   * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
    * fragment or another scheme is a RequestError. @default derived from baseUrl
    */
   readonly wsUrl?: string;

@@ -29,16 +29,18 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
 }
 
 /**
- * The WebSocket URL for one attempt: the endpoint's own query parameters, then the JWT and the
- * server-side filter (each replacing a parameter of the same name), form-encoded as URLSearchParams does.
+ * The WebSocket URL for one attempt: the JWT first, raw (the server reads `token` without
+ * percent-decoding), then the endpoint's own query parameters and the server-side filter, which
+ * replaces a parameter of the same name, form-encoded as URLSearchParams writes them.
  */
 export function wsUrlFor(endpoint: string, jwt: string, filter: SubscriptionFilter): string {
   const at = endpoint.indexOf('?');
   const params = new URLSearchParams(at === -1 ? '' : endpoint.slice(at + 1));
-  params.set('token', jwt);
+  params.delete('token');
   if (filter.queueName !== undefined) params.set('queue', filter.queueName);
   if (filter.jobId !== undefined) params.set('job_id', filter.jobId);
   const events = serverEventNames(filter.events);
   if (events !== undefined) params.set('events', events);
-  return `${at === -1 ? endpoint : endpoint.slice(0, at)}?${params}`;
+  const rest = params.toString();
+  return `${at === -1 ? endpoint : endpoint.slice(0, at)}?token=${jwt}${rest === '' ? '' : `&${rest}`}`;
 }
