@@ -249,7 +249,7 @@ describe('no secret comes out in another letter case, or cut short (a hostile re
     recording.subscription.unsubscribe();
     spooled.close();
     const error = errorsSeen[0] as Error;
-    expect(error.message).toBe('Could not decode queue.stats event: data.pending: expected number, got "***"; data.processing: expected number, got "x ***"');
+    expect(error.message).toBe('Could not decode queue.stats event: data.pending: expected integer, got "***"; data.processing: expected integer, got "x ***"');
     for (const text of [...said, ...lines]) expect(text).not.toContain(key.slice(0, 8));
   });
 });
