@@ -87,6 +87,6 @@ describe('rx-realtime tail in front of a hostile server', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(result.stderr).toContain('» failed: ProtocolError:');
-    expect(result.stderr).toContain('"text/\\x9b2jplain"');
+    expect(result.stderr).toContain('"text/\\x9b2Jplain"');
   }, 30_000);
 });

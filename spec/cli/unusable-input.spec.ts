@@ -44,6 +44,12 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['--computer with a plain URL', () => ['tail', events(), '--computer', 'cmp_1'], 'rx-realtime: --computer goes with --miosa <baseUrl>', {}],
     ['--computer with --spooled', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--computer', 'cmp_1'], 'rx-realtime: --computer goes with --miosa <baseUrl>', {}],
     ['--queue with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--queue', 'emails'], 'rx-realtime: --queue goes with --spooled <baseUrl>', {}],
+    // A base URL the paths cannot be added to, an id that would name another endpoint.
+    ['a --spooled base URL with a query', () => ['tail', '--spooled', `${server.url}/?api_key=${SECRET}`, '--api-key', SECRET], '--spooled cannot have a query or fragment', {}],
+    ['a --miosa base URL with a fragment', () => ['tail', '--miosa', `${server.url}/api/v1#${SECRET}`, '--api-key', 'msk_x'], '--miosa cannot have a query or fragment', {}],
+    ['a --job that is a dot segment', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--transport', 'sse', '--job', '..'], '--job cannot be "..": as a path segment', {}],
+    ['an empty --queue', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--queue', ''], '--queue cannot be "": as a path segment', {}],
+    ['a --computer that is a dot segment', () => ['tail', '--miosa', `${server.url}/api/v1`, '--api-key', 'msk_x', '--computer', '%2e'], '--computer cannot be "%2e": as a path segment', {}],
   ];
 
   it.each(cases)('%s: exit 2 at once, one line without the secret, no request', async (_what, args, message, env) => {

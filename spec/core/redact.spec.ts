@@ -50,11 +50,43 @@ describe('the redaction point', () => {
     expect(redact('hdr-tok hdr-key url-tok user p@ss text/event-stream page=2')).toBe('*** *** *** *** *** text/event-stream page=2');
   });
 
+  it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
+    // A server that echoes a header lowercased (into a content type, say) must not print it.
+    rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');
+    rememberSecret('Pa ss/Wörd+1!');
+    const text = [
+      'x-api-key-sk_live_4ec39hqlyjwdarjtt1zdp7dc_',
+      'SK_LIVE_4EC39HQLYJWDARJTT1ZDP7DC',
+      'Pa%20ss%2FW%C3%B6rd%2B1!',
+      'pa%20ss%2fw%c3%b6rd%2b1!',
+      'pa+ss%2Fw%C3%B6rd%2B1%21',
+      'PA SS/WÖRD+1!',
+    ].join(' | ');
+    expect(redact(text)).toBe('x-api-key-***_ | *** | *** | *** | *** | ***');
+  });
+
+  it('keeps its place in a text whose lower case is longer (U+0130), masking the secret and nothing else', () => {
+    rememberSecret('tenant_SECRET_77');
+    expect(redact('\u0130\u0130\u0130 tenant_secret_77 after')).toBe('\u0130\u0130\u0130 *** after');
+    rememberSecret('K\u0130Y-0130-secret');
+    expect(redact('a kIy-0130-SECRET b')).toBe('a *** b');
+  });
+
+  it('overlapping secrets become one mask', () => {
+    rememberHeaders({ authorization: 'Bearer overlap-token-1' });
+    expect(redact('got "Bearer overlap-token-1" and overlap-token-1')).toBe('got "***" and ***');
+  });
+
   it('is bounded: a long text is cut, a secret across the cut does not survive in part', () => {
     const out = redact(`${'x '.repeat(MAX_TEXT)}${JWT}`);
     expect(out.length).toBeLessThan(MAX_TEXT + 40);
     expect(out).toContain('cut at');
     expect(out).not.toContain('eyJ');
+    // A remembered secret (spaces and all) that begins just before the cut is masked whole, not cut first.
+    rememberSecret('my pass phrase 12345');
+    const straddling = redact(`${'a '.repeat(MAX_TEXT / 2 - 4)}my pass phrase 12345${' b'.repeat(MAX_TEXT)}`);
+    expect(straddling).toContain('cut at');
+    expect(straddling).not.toContain('my pass');
     const slow = Date.now();
     redact('eyJ'.repeat(1_000_000));
     redact(`?${'='.repeat(1_000_000)}`);
@@ -137,5 +169,20 @@ describe('previews are bounded and cannot throw', () => {
     expect(preview(hostile, 100)).toBe('{"boom":(a getter),"toJSON":(a function)}');
     expect(preview(cycle)).toBe('{"a":1,"self":{"a":1,"self":{"a":1,"s...');
     expect(preview(undefined)).toBe('nothing');
+  });
+
+  it('masks a remembered secret before cutting, so no cut leaves its first characters (a value, a key, an error message)', () => {
+    // 60 characters: longer than a preview, as a Spooled API key may be.
+    const key = 'sk_live_Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0N1m2';
+    rememberSecret(key);
+    expect(preview(key)).toBe('"***"');
+    expect(preview(`x ${key}`)).toBe('"x ***"');
+    expect(preview(`${'y'.repeat(30)}${key}`)).toBe(`"${'y'.repeat(30)}***"`);
+    expect(preview(key.toUpperCase())).toBe('"***"');
+    expect(preview({ [key]: 1 })).toBe('{"***":1}');
+    expect(preview(new TypeError(`bad ${key}`))).toBe('TypeError: "bad ***"');
+    // Cut short after masking: what follows the secret may still show.
+    expect(preview(`${key} and more`)).toBe('"*** and more"');
+    for (const shown of [preview(key), preview(`x ${key}`), preview({ [key]: 1 }, 100)]) expect(shown).not.toContain(key.slice(0, 8));
   });
 });

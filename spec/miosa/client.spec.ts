@@ -1,5 +1,5 @@
 import { type ObservedValueOf, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { type ConnectionDiagnostics, TimeoutError, ofType } from '../../src';
+import { type ConnectionDiagnostics, RequestError, TimeoutError, ofType } from '../../src';
 import { type ComputerEventOf, type MiosaOptions, miosaEvents } from '../../src/miosa';
 import { type Equal, expectType } from '../helpers/types';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
@@ -184,5 +184,50 @@ describe('miosaEvents', () => {
     server.miosa.emitTenant('x', '1');
     await events;
     expect(states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+  });
+});
+
+describe('miosaEvents URLs: the computer id in the path, the base URL', () => {
+  /** A client whose fetch only records where it was sent. */
+  function recorded() {
+    const urls: string[] = [];
+    const fetch = ((url: string) => {
+      urls.push(url);
+      return Promise.reject(new TypeError('recorded'));
+    }) as unknown as typeof globalThis.fetch;
+    return { miosa: miosaEvents({ apiKey: 'msk_test_urls', baseUrl: 'https://api.example/api/v1', reconnect: false, fetch }), urls };
+  }
+
+  it.each(['..', '.', '', '%2e%2e', '%2E.', '%252e'])(
+    'subscribe(%j), which a server would resolve to another endpoint (/api/v1/events for ".."), fails at subscribe with a RequestError; nothing is sent',
+    async (id) => {
+      const { miosa, urls } = recorded();
+      const recording = record(miosa.subscribe(id));
+      await recording.done;
+      expect(recording.error).toBeInstanceOf(RequestError);
+      expect((recording.error as Error).message).toBe(`miosa.subscribe() computerId cannot be ${JSON.stringify(id)}: as a path segment it would name another endpoint (RFC 3986 5.2.4).`);
+      expect(urls).toEqual([]);
+    },
+  );
+
+  it('a non-string or lone-surrogate id is a RequestError too; ids with dots or slashes inside stay in their segment', async () => {
+    const { miosa, urls } = recorded();
+    for (const id of [42, null, '\ud800']) {
+      const recording = record(miosa.subscribe(id as string));
+      await recording.done;
+      expect(recording.error).toBeInstanceOf(RequestError);
+    }
+    for (const id of ['../..', 'a/../b', 'cmp.1']) await lastValueFrom(miosa.subscribe(id)).catch(() => undefined);
+    expect(urls).toEqual([
+      'https://api.example/api/v1/computers/..%2F../events',
+      'https://api.example/api/v1/computers/a%2F..%2Fb/events',
+      'https://api.example/api/v1/computers/cmp.1/events',
+    ]);
+  });
+
+  it.each(['https://api.example/api/v1?tenant=a', 'https://api.example/api/v1#x'])('a base URL with a query or fragment (%s) is a RequestError from miosaEvents()', (baseUrl) => {
+    expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl })).toThrow(
+      new RequestError('miosaEvents() baseUrl cannot have a query or fragment (?… or #…): the endpoints\' paths are added to it, so they would land after it. Give scheme, host and path only.'),
+    );
   });
 });

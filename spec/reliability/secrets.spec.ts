@@ -3,11 +3,11 @@ import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { Observable } from 'rxjs';
 import { WebSocketServer } from 'ws';
-import { type RealtimeError, sse, webSocket } from '../../src';
+import { type RealtimeError, RequestError, sse, webSocket } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
-import { record } from '../helpers/observe';
+import { record, until } from '../helpers/observe';
 
 /**
  * Known secrets go through every failure path of both transports and both clients, and none comes
@@ -64,6 +64,11 @@ beforeAll(async () => {
     if (path === '/401' || path === '/403') return void response.writeHead(Number(path.slice(1)), { 'content-type': 'text/plain' }).end(echo(request));
     if (path === '/500' || path.endsWith('/500/api/v1/auth/login')) return void response.writeHead(500, { 'content-type': 'text/plain' }).end(echo(request));
     if (path === '/loop') return void response.writeHead(302, { location: `/loop?token=${QUERY_TOKEN}` }).end();
+    // A broken proxy that echoes the request headers, lowercased, into its content type.
+    if (path === '/type') {
+      const echoed = `text/x-${request.headers['x-api-key']}-${request.headers.authorization}`.toLowerCase().replace(/\s/g, '_');
+      return void response.writeHead(200, { 'content-type': echoed }).end();
+    }
     if (path === '/reset') {
       // A comment that echoes the request, then the connection is cut: no event, so no healthy connection to retry from.
       openStream(response);
@@ -71,6 +76,13 @@ beforeAll(async () => {
     }
     if (path.endsWith('/login/api/v1/auth/login')) return void response.writeHead(401, { 'content-type': 'text/plain' }).end(`bad api_key ${API_KEY}`);
     if (path.endsWith('/garbage/api/v1/auth/login')) return void response.writeHead(200, { 'content-type': 'application/json' }).end(`{"access_token": ${JWT}`);
+    if (path.includes('/long-key/api/v1/events')) {
+      // The credential echoed whole into fields that fail to decode: a preview must not show its first characters.
+      openStream(response);
+      const key = String(request.headers.authorization).replace(/^Bearer /, '');
+      const data = { queue_name: 'q', pending: key, processing: `x ${key}`, completed: 0, failed: 0, timestamp: at };
+      return void response.write(`event: queue.stats\ndata: ${JSON.stringify({ type: 'QueueStats', data })}\n\n`);
+    }
     if (path.includes('/spooled/api/v1/events')) {
       openStream(response);
       const message = `invalid token ${request.headers.authorization}`;
@@ -127,7 +139,7 @@ describe('no secret comes out of any failure', () => {
   it('sse(): refused (401, 403), server error, redirect loop, invalid header, user info, refused connection, reset, a fetch that quotes everything', async () => {
     const states: string[] = [];
     const options = { headers: appHeaders, reconnect: fast, state: { next: (state: string) => states.push(state) } };
-    for (const path of ['/401', '/403', '/500', '/loop', '/reset']) await failure(sse(`${server.url}${path}?token=${QUERY_TOKEN}`, options));
+    for (const path of ['/401', '/403', '/500', '/loop', '/reset', '/type']) await failure(sse(`${server.url}${path}?token=${QUERY_TOKEN}`, options));
     await failure(sse(`${server.url}/401`, { headers: { 'x-api-key': `${HEADER_KEY}\n` }, reconnect: false }));
     await failure(sse(`http://user:${PASSWORD}@127.0.0.1:1/?token=${QUERY_TOKEN}`, options));
     await failure(sse(`http://127.0.0.1:9/?token=${QUERY_TOKEN}`, options));
@@ -141,7 +153,7 @@ describe('no secret comes out of any failure', () => {
     await failure(sse(`${server.url}/x?token=${QUERY_TOKEN}`, { ...options, fetch: quoting }));
     said.push(states.join(' '));
     expect(errorsSeen.map((error) => (error as Error).name)).toEqual([
-      'AuthError', 'AuthError', 'HttpError', 'RequestError', 'NetworkError', 'RequestError', 'RequestError', 'NetworkError', 'NetworkError',
+      'AuthError', 'AuthError', 'HttpError', 'RequestError', 'NetworkError', 'ProtocolError', 'RequestError', 'RequestError', 'NetworkError', 'NetworkError',
     ]);
   }, 30_000);
 
@@ -210,12 +222,53 @@ describe('no secret comes out of any failure', () => {
   }, 30_000);
 });
 
+describe('no secret comes out in another letter case, or cut short (a hostile review)', () => {
+  afterEach(() => {
+    said.length = 0;
+    errorsSeen.length = 0;
+  });
+
+  it.each(['MixedCaseSecret_AbC123xYz', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'])(
+    'a server that lowercases the echoed credential %s into its content type: the ProtocolError shows it in no case',
+    async (secret) => {
+      await failure(sse(`${server.url}/type`, { headers: { 'x-api-key': secret, authorization: `Bearer ${secret}` }, reconnect: false }));
+      const shown = said.join('\n');
+      expect(errorsSeen.map((error) => (error as Error).name)).toEqual(['ProtocolError']);
+      expect((errorsSeen[0] as Error).message).toContain('/type answered with content type "text/x-***-bearer_***" instead of "text/event-stream"');
+      expect(shown.toLowerCase()).not.toContain(secret.toLowerCase().slice(0, 12));
+    },
+  );
+
+  it('a Spooled API key of 60 characters echoed into fields that fail to decode: errors$ and the debug log show none of it', async () => {
+    const key = 'sk_live_Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0N1m2';
+    const lines: string[] = [];
+    const spooled = spooledRealtime({ baseUrl: `${server.url}/long-key`, apiKey: key, transport: 'sse', debug: true, logger: (line) => lines.push(line) });
+    spooled.errors$.subscribe(collect);
+    const recording = record(spooled.events$({ queueName: 'q' }));
+    await until(() => errorsSeen.length > 0, 'the DecodeError');
+    recording.subscription.unsubscribe();
+    spooled.close();
+    const error = errorsSeen[0] as Error;
+    expect(error.message).toBe('Could not decode queue.stats event: data.pending: expected integer, got "***"; data.processing: expected integer, got "x ***"');
+    for (const text of [...said, ...lines]) expect(text).not.toContain(key.slice(0, 8));
+  });
+});
+
 describe('a client printed or serialised by the app shows no credential', () => {
   it('console.log / util.inspect / JSON.stringify of spooledRealtime and miosaEvents', () => {
     const key = 'sk_live_PRINTED_KEY_123';
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcmludGVkIn0.c2lnbmF0dXJlLXByaW50ZWQ';
+    // A base URL with a query is refused: its message shows neither the query nor the key.
+    let refused: unknown;
+    try {
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(RequestError);
+    expect(inspect(refused)).not.toMatch(/QUERYKEY9|PRINTED_KEY/);
     const clients = [
-      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key }),
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/prefix/', wsUrl: 'ws://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key }),
       spooledRealtime({ baseUrl: 'http://127.0.0.1:9', token, transport: 'sse' }),
       miosaEvents({ baseUrl: 'http://127.0.0.1:9', apiKey: 'msk_PRINTED_MIOSA_KEY' }),
     ];

@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, ofType } from '../../src';
+import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, RequestError, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
@@ -370,5 +370,88 @@ describe('spooledRealtime over SSE', () => {
     await expect(firstValueFrom(byKey.events$({ queueName: 'q' }))).resolves.toMatchObject({ type: 'queue.stats' });
     const byToken = client({ transport: 'sse', apiKey: undefined, token: server.spooled.accessToken() });
     await expect(firstValueFrom(byToken.events$({ queueName: 'q' }))).resolves.toMatchObject({ type: 'queue.stats' });
+  });
+});
+
+describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1cmxzIn0.c2lnbmF0dXJl';
+  /** A client whose fetch and WebSocket only record where they were sent. */
+  function recorded(options: Partial<SpooledOptions>) {
+    const urls: string[] = [];
+    const WebSocket = class {
+      constructor(url: string) {
+        urls.push(`ws ${url}`);
+        throw new SyntaxError('recorded');
+      }
+    } as unknown as SpooledOptions['WebSocket'];
+    const fetch = ((url: string) => {
+      urls.push(`fetch ${url}`);
+      return Promise.reject(new TypeError('recorded'));
+    }) as unknown as typeof globalThis.fetch;
+    const made = spooledRealtime({ baseUrl: 'https://api.example', token: JWT, autoReconnect: false, linger: 0, logger: () => undefined, fetch, WebSocket, ...options });
+    clients.push(made);
+    return { made, urls };
+  }
+
+  describe.each(TRANSPORTS)('over %s', (transport) => {
+    it.each([
+      ['jobId', '..'],
+      ['jobId', '.'],
+      ['jobId', ''],
+      ['queueName', '..'],
+      ['queueName', '%2e%2E'],
+      ['queueName', '.%2e'],
+      ['workerId', '%252e'],
+      ['workerId', ''],
+    ] as const)('%s %j, which a server would resolve to another endpoint, fails at subscribe with a RequestError; nothing is sent', async (key, id) => {
+      const { made, urls } = recorded({ transport });
+      const recording = record(made.events$({ [key]: id }));
+      await recording.done;
+      expect(recording.error).toBeInstanceOf(RequestError);
+      expect((recording.error as Error).message).toBe(`events$() ${key} cannot be ${JSON.stringify(id)}: as a path segment it would name another endpoint (RFC 3986 5.2.4).`);
+      expect(urls).toEqual([]);
+    });
+
+    it('ids with dots or slashes inside are sent, encoded, within their own segment or parameter', async () => {
+      const { made, urls } = recorded({ transport });
+      await lastValueFrom(made.events$({ jobId: '../x', queueName: 'a b' })).catch(() => undefined);
+      expect(urls).toEqual([
+        transport === 'sse' ? 'fetch https://api.example/api/v1/events/jobs/..%2Fx' : `ws wss://api.example/api/v1/ws?token=${JWT}&queue=a+b&job_id=..%2Fx`,
+      ]);
+    });
+  });
+
+  it.each([
+    ['wss://h.example/api/v1/ws?queue=emails', {}, `wss://h.example/api/v1/ws?token=${JWT}&queue=emails`],
+    ['wss://h.example/?region=eu', { queueName: 'q' }, `wss://h.example/api/v1/ws?token=${JWT}&region=eu&queue=q`],
+    ['wss://h.example/prefix/', {}, `wss://h.example/prefix/api/v1/ws?token=${JWT}`],
+    ['ws://h.example/api/v1/ws/?queue=a&token=old', { queueName: 'b' }, `ws://h.example/api/v1/ws?token=${JWT}&queue=b`],
+  ] as const)('wsUrl %s keeps its query: /api/v1/ws goes on the path, the token (raw) first, the filter beside the parameters', async (wsUrl, filter, sent) => {
+    const { made, urls } = recorded({ wsUrl });
+    await lastValueFrom(made.events$(filter)).catch(() => undefined);
+    expect(urls).toEqual([`ws ${sent}`]);
+  });
+
+  it.each([
+    ['wss://h.example/api/v1/ws#x', 'spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).'],
+    ['wss://h.example/#', 'spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).'],
+    ['https://h.example', 'spooledRealtime() wsUrl needs a ws or wss URL; got https (https://h.example/).'],
+    ['/api/v1/ws', 'spooledRealtime() wsUrl needs an absolute URL; got one that cannot be parsed.'],
+  ])('wsUrl %s is a RequestError from spooledRealtime()', (wsUrl, message) => {
+    expect(() => spooledRealtime({ token: JWT, wsUrl })).toThrow(new RequestError(message));
+  });
+
+  it.each(['https://h.example/?tenant=a', 'https://h.example/api#x', 'https://h.example?'])('baseUrl %s (a query or fragment) is a RequestError from spooledRealtime()', (baseUrl) => {
+    expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(RequestError);
+    expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(/baseUrl cannot have a query or fragment/);
+  });
+
+  it('against the reference server: a wsUrl with its own query parameter connects, and events arrive', async () => {
+    server = await startReferenceServer({ timing });
+    const realtime = client({ wsUrl: `${server.wsUrl}/?region=eu` });
+    const event = firstValueFrom(realtime.events$({ queueName: 'emails' }));
+    await connected(realtime);
+    server.spooled.createJob('emails');
+    await expect(event).resolves.toMatchObject({ data: { queueName: 'emails' } });
   });
 });

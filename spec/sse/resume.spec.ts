@@ -86,3 +86,76 @@ describe('sse() keeps the app\'s headers within the origin across redirects', ()
     ]);
   });
 });
+
+describe('sse() never carries a request body to another origin', () => {
+  const body = JSON.stringify({ api_key: 'sk_live_BODY_S3CRET' });
+  const options = { method: 'POST', body, headers: { 'content-type': 'application/json' }, reconnect: false } as const;
+  let elsewhere: TestServer | undefined;
+  /** What the other origin received: method and body of each request. */
+  let received: string[];
+  beforeEach(async () => {
+    received = [];
+    elsewhere = await startServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        received.push(`${request.method} ${text}`);
+        openStream(response);
+        response.end('data: there\n\n');
+      });
+    });
+  });
+  afterEach(() => elsewhere?.close());
+
+  it.each([307, 308])('a %i to another origin (which keeps method and body) is a RequestError before anything is sent there', async (status) => {
+    server = await startServer((_request, response) => response.writeHead(status, { location: `${elsewhere!.url}/steal` }).end());
+    const recording = record(sse(`${server.url}/start`, options));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(
+      new RegExp(`/start redirected to another origin \\(http://127\\.0\\.0\\.1:\\d+\\); this request is not sent there, as a ${status} would take its body along, which may carry a credential\\.$`),
+    );
+    expect(received).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([301, 302, 303])('a %i to another origin turns the POST into a GET without the body, and is followed', async (status) => {
+    server = await startServer((_request, response) => response.writeHead(status, { location: `${elsewhere!.url}/moved` }).end());
+    await lastValueFrom(sse(`${server.url}/start`, options).pipe(take(1)));
+    expect(received).toEqual(['GET ']);
+  });
+
+  it('a 307 within the origin keeps the POST and its body', async () => {
+    const bodies: string[] = [];
+    server = await startServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(`${request.method} ${request.url} ${text}`);
+        if (request.url === '/start') return void response.writeHead(307, { location: '/same' }).end();
+        openStream(response);
+        response.end('data: here\n\n');
+      });
+    });
+    await lastValueFrom(sse(`${server.url}/start`, options).pipe(take(1)));
+    expect(bodies).toEqual([`POST /start ${body}`, `POST /same ${body}`]);
+  });
+
+  it('where a browser hides the redirect (an opaque response), one with a body is a RequestError; without a body the browser follows it', async () => {
+    const calls: string[] = [];
+    const browserLike = (async (_url: string, init: RequestInit) => {
+      calls.push(String(init.redirect));
+      if (init.redirect === 'manual') return { type: 'opaqueredirect', status: 0, headers: new Headers(), body: null };
+      return new Response('data: followed\n\n', { headers: { 'content-type': 'text/event-stream' } });
+    }) as unknown as typeof fetch;
+    const refused = record(sse('https://stream.test/start', { ...options, fetch: browserLike }));
+    await refused.done;
+    expect(refused.error).toBeInstanceOf(RequestError);
+    expect((refused.error as Error).message).toBe(
+      'https://stream.test/start answered with a redirect, which this request does not follow: the browser hides where it leads, and its body may carry a credential.',
+    );
+    expect(calls).toEqual(['manual']);
+    const followed = await lastValueFrom(sse('https://stream.test/start', { reconnect: false, fetch: browserLike }).pipe(take(1)));
+    expect([followed.data, calls]).toEqual(['followed', ['manual', 'manual', 'follow']]);
+  });
+});

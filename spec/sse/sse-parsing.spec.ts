@@ -72,6 +72,13 @@ describe('sse() reading the wire', () => {
     const events = sse('http://stream.test/events', { reconnect: false, fetch: chunkedFetch([utf8('{}')], 'application/json') });
     await expect(lastValueFrom(events)).rejects.toThrow(/content type "application\/json"/);
   });
+
+  it('quotes the content type as sent, its essence only and at most 60 characters; compares it without regard to case', async () => {
+    const fail = (type: string) => lastValueFrom(sse('http://stream.test/events', { reconnect: false, fetch: chunkedFetch([utf8('{}')], type) })).catch((error: Error) => error.message);
+    expect(await fail('Application/JSON; charset=utf-8')).toBe('http://stream.test/events answered with content type "Application/JSON" instead of "text/event-stream": it is not an event stream.');
+    expect(await fail(`text/${'x'.repeat(500)}`)).toBe(`http://stream.test/events answered with content type "text/${'x'.repeat(51)}... instead of "text/event-stream": it is not an event stream.`);
+    await expect(lastValueFrom(sse('http://stream.test/events', { reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')], 'Text/Event-Stream; charset=utf-8') }))).resolves.toMatchObject({ data: 'a' });
+  });
 });
 
 describe('sse() and the fields that outlive an event (id, retry)', () => {

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { type Observable, map } from 'rxjs';
 import { type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
-import { checkHeaders, checkUrl, utf8HeaderValue } from '../core/request';
+import { checkBaseUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
 import { collect, headerLines } from './arguments';
@@ -115,6 +115,8 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
 
   if (options.spooled !== undefined) {
     usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
+    usable(() => checkBaseUrl(options.spooled, '--spooled'));
+    checkIds({ '--queue': options.queue, '--job': options.job });
     const client = withCredentials(
       () =>
         spooledRealtime({
@@ -136,6 +138,8 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   }
   if (options.miosa !== undefined) {
     usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
+    usable(() => checkBaseUrl(options.miosa, '--miosa'));
+    checkIds({ '--computer': options.computer });
     const apiKey = options.apiKey ?? options.token;
     const client = withCredentials(
       () => miosaEvents({ apiKey: apiKey!, baseUrl: options.miosa, logger: (line) => print.status(line) }),
@@ -197,6 +201,11 @@ function checkCredentials(options: TailOptions): void {
   if (options.token !== undefined) usable(() => checkHeaders({ authorization: `Bearer ${options.token}` }), '--token');
   if (options.apiKey !== undefined) usable(() => checkHeaders({ 'x-api-key': options.apiKey! }), '--api-key');
   if (options.lastEventId !== undefined) usable(() => checkHeaders({ 'last-event-id': utf8HeaderValue(options.lastEventId!) }), '--last-event-id');
+}
+
+/** Ids go into URL paths: one that a server would read as another path (empty, `.`, `..`) is a usage error. */
+function checkIds(ids: Readonly<Record<string, string | undefined>>): void {
+  for (const [option, id] of Object.entries(ids)) if (id !== undefined) usable(() => pathSegment(id, option));
 }
 
 /** Runs one of the library's own request checks: what it would refuse is a usage error, not ten retries. */

@@ -1,9 +1,16 @@
 import { AuthError, HttpError, ProtocolError, type RealtimeError } from './errors';
+import { preview } from './preview';
 
 /** What the head of a response says about the stream behind it. @internal */
 export type ResponseVerdict = { readonly kind: 'stream' } | { readonly kind: 'no-content' } | { readonly kind: 'error'; readonly error: RealtimeError };
 
-/** Header names and values are never put into the messages: only the status and the URL without its query. */
+/** The most of a server's content type a message quotes: a media type is short, anything longer is not one. */
+const MAX_QUOTED_TYPE = 60;
+
+/**
+ * Header names and values are never put into the messages: only the status, the URL without its
+ * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters.
+ */
 export function judgeStreamResponse(
   status: number,
   headers: { get(name: string): string | null },
@@ -25,13 +32,14 @@ export function judgeStreamResponse(
     const advice = transient ? 'The server is unavailable or busy.' : status < 300 ? 'An event stream must answer 200.' : 'Check the URL and the request.';
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
-  const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (contentType !== expectedType) {
+  // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
+  // broken or hostile server may echo the request into it).
+  const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
+  if (contentType.toLowerCase() !== expectedType) {
+    const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
-      error: new ProtocolError(
-        `${where} answered with content type "${contentType || 'none'}" instead of "${expectedType}": it is not an event stream.`,
-      ),
+      error: new ProtocolError(`${where} answered with content type ${shown} instead of "${expectedType}": it is not an event stream.`),
     };
   }
   return { kind: 'stream' };

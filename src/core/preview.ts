@@ -1,8 +1,11 @@
+import { maskedHead } from './redact';
+
 /**
  * A short, JSON-like view of any value, for error messages: at most `max` characters, at most
  * {@link MAX_DEPTH} levels deep, and it never throws. Nothing of the value is called (no `toJSON`,
  * no getters of class instances, no `toString`), so a hostile or odd value (a 6,000-deep array, a
- * throwing getter, a cycle, a 100 MB string) costs about `max` steps. @internal
+ * throwing getter, a cycle, a 100 MB string) costs about `max` steps. Remembered credentials are
+ * masked in each string before it is cut (`maskedHead`), so a cut never leaves the first part of one. @internal
  */
 export function preview(value: unknown, max = 40): string {
   const out = new Preview(max);
@@ -29,7 +32,7 @@ class Preview {
     if (this.full) return;
     switch (typeof value) {
       case 'string':
-        this.text += JSON.stringify(value.length > this.max ? value.slice(0, this.max) : value);
+        this.text += JSON.stringify(maskedHead(value, this.max));
         return;
       case 'undefined':
         this.text += depth === 0 ? 'nothing' : 'undefined';
@@ -45,7 +48,7 @@ class Preview {
         return;
     }
     if (value === null) return void (this.text += 'null');
-    if (value instanceof Error) return void (this.text += `${String(value.name)}: ${JSON.stringify(String(value.message).slice(0, this.max))}`);
+    if (value instanceof Error) return void (this.text += `${String(value.name)}: ${JSON.stringify(maskedHead(String(value.message), this.max))}`);
     if (depth >= MAX_DEPTH) return void (this.text += Array.isArray(value) ? '[…]' : '{…}');
     if (Array.isArray(value)) {
       this.text += '[';
@@ -62,7 +65,7 @@ class Preview {
       if (this.full) break;
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      this.text += `${first ? '' : ','}${JSON.stringify(key.length > this.max ? key.slice(0, this.max) : key)}:`;
+      this.text += `${first ? '' : ','}${JSON.stringify(maskedHead(key, this.max))}:`;
       first = false;
       // A getter is not run: it may throw, or cost anything.
       if (descriptor && 'value' in descriptor) this.value(descriptor.value, depth + 1);

@@ -6,10 +6,12 @@
  * - by shape: query strings (`?token=…`), user info (`//user:pass@`), `Bearer`/`Basic` credentials,
  *   `token=…`/`api_key: …` pairs and JWT-shaped strings (`eyJ….….…`);
  * - by value: every credential the library was handed (header values the app set, credential query
- *   parameters, the Spooled token, API key and the JWTs obtained for it), remembered in a bounded set.
+ *   parameters, the Spooled token, API key and the JWTs obtained for it), remembered in a bounded set
+ *   and matched whatever the letter case (a server may echo one lowercased).
  *
  * Texts are bounded too ({@link MAX_TEXT} characters), so a server's long words cannot make a huge
- * message. See docs/security.md. @internal
+ * message. Anything that cuts a text from a server before it reaches here cuts it with
+ * {@link maskedHead}, so that no cut leaves part of a credential. See docs/security.md. @internal
  */
 
 /** The longest text this returns: longer ones are cut, with a note of how much was left out. */
@@ -21,16 +23,24 @@ const MIN_SECRET = 4;
 /** The most secrets remembered; the oldest is forgotten first (a token renewed hourly for months stays bounded). */
 const MAX_SECRETS = 256;
 
-/** Secrets by value, oldest first (a Map keeps insertion order). */
+/** Secrets by value, in their {@link fold}ed form, oldest first (a Map keeps insertion order). */
 const known = new Map<string, true>();
 
 /**
- * Remembers a credential so that every later message and log line masks it. Its percent-encoded form
- * is remembered too (as it appears on a URL). @internal
+ * A text for matching whatever the letter case, as long as the text (so positions carry over):
+ * toLowerCase keeps the length of every character but U+0130, which is folded to `i` first.
+ */
+function fold(text: string): string {
+  return text.replace(/\u0130/g, 'I').toLowerCase();
+}
+
+/**
+ * Remembers a credential so that every later message and log line masks it, in any letter case.
+ * Its percent-encoded and form-encoded forms (as it appears on a URL) are remembered too. @internal
  */
 export function rememberSecret(value: unknown): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET) return;
-  for (const form of new Set([value, safeEncode(value)])) {
+  for (const form of new Set([value, safeEncode(value), formEncode(value)].map(fold))) {
     known.delete(form);
     known.set(form, true);
     if (known.size > MAX_SECRETS) known.delete(known.keys().next().value as string);
@@ -78,16 +88,46 @@ const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jw
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 
 /**
+ * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
+ * case: a secret is masked whole before the text is cut, so a cut never leaves the first part of one.
+ * Reads at most twice `limit` plus the longest secret's length. @internal
+ */
+export function maskedHead(text: string, limit: number): string {
+  let longest = 0;
+  for (const secret of known.keys()) longest = Math.max(longest, secret.length);
+  // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
+  // that begins among them is read whole.
+  const shown = 2 * limit;
+  const head = text.length > shown + longest ? text.slice(0, shown + longest) : text;
+  const folded = fold(head);
+  const found: Array<readonly [number, number]> = [];
+  for (const secret of known.keys()) {
+    for (let at = folded.indexOf(secret); at !== -1 && at < shown; at = folded.indexOf(secret, at + secret.length)) found.push([at, at + secret.length]);
+  }
+  // Overlapping occurrences (a header value and the credential in it) become one mask.
+  found.sort((a, b) => a[0] - b[0]);
+  let result = '';
+  let done = 0;
+  for (const [start, end] of found) {
+    if (end <= done) continue;
+    if (start >= done) result += `${head.slice(done, start)}${MASK}`;
+    done = end;
+  }
+  if (done < shown) result += head.slice(done, shown);
+  return result.slice(0, limit);
+}
+
+/**
  * A text with every known secret and every secret-shaped part masked, at most `max` characters long.
  * Never throws. @internal
  */
 export function redact(text: string, max = MAX_TEXT): string {
-  // Known values first, on the whole text: split/join replaces every occurrence in linear time.
-  let result = String(text);
-  for (const secret of known.keys()) if (result.includes(secret)) result = result.split(secret).join(MASK);
-  // The shape patterns run on a bounded head; a token cut in two at the bound is dropped whole.
-  const cut = result.length > 2 * max;
-  if (cut) result = result.slice(0, 2 * max).replace(/\S*$/, '');
+  // Known values first, on a bounded head: a secret is masked whole before the cut at 2 * max.
+  const whole = String(text);
+  let result = maskedHead(whole, 2 * max);
+  // The shape patterns run on that head; a token cut in two at the bound is dropped whole.
+  const cut = whole.length > 2 * max;
+  if (cut) result = result.replace(/\S*$/, '');
   result = result
     .replace(USER_INFO, '$1')
     .replace(QUERY, '')
@@ -169,6 +209,15 @@ function isDomException(value: unknown): value is DOMException {
 function safeEncode(value: string): string {
   try {
     return encodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** As a form encoder (and URLSearchParams) writes it: a space as `+`, and `!'()~` encoded. */
+function formEncode(value: string): string {
+  try {
+    return new URLSearchParams({ v: value }).toString().slice(2);
   } catch {
     return value;
   }

@@ -27,6 +27,41 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   return parsed;
 }
 
+/**
+ * A client's base URL without its trailing slashes, checked for what cannot work once paths are added
+ * to it: anything but a string (or a URL) and a query or fragment (the paths would land after them)
+ * are a RequestError. A relative base is left to resolve against the page, as each request does. @internal
+ */
+export function checkBaseUrl(given: unknown, what: string): string {
+  if (typeof given !== 'string' && !(given instanceof URL)) throw new RequestError(`${what} must be a URL string; got ${given === null ? 'null' : typeof given}.`);
+  const url = String(given);
+  if (/[?#]/.test(url)) {
+    throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/** A dot segment, also percent-encoded once or more (`%2e`, `%252E`), which URL parsers and servers resolve away. */
+const DOT_SEGMENT = /^(?:\.|%(?:25)*2e){1,2}$/i;
+
+/**
+ * An id from the app as one percent-encoded path segment. An id that is not a string, is empty or is a
+ * dot segment (`.`, `..`, `%2e%2e`…) is a RequestError: URL parsers and servers resolve dot segments
+ * away (RFC 3986 5.2.4, WHATWG URL), so the request, credentials and all, would go to another
+ * endpoint (`/computers/../events` is `/events`). @internal
+ */
+export function pathSegment(id: unknown, what: string): string {
+  if (typeof id !== 'string') throw new RequestError(`${what} must be a string; got ${id === null ? 'null' : typeof id}.`);
+  if (id === '' || DOT_SEGMENT.test(id)) {
+    throw new RequestError(`${what} cannot be ${JSON.stringify(id.slice(0, 20))}: as a path segment it would name another endpoint (RFC 3986 5.2.4).`);
+  }
+  try {
+    return encodeURIComponent(id);
+  } catch {
+    throw new RequestError(`${what} cannot go on a URL: it is not well-formed UTF-16 (a lone surrogate).`);
+  }
+}
+
 // RFC 9110 5.1 (field names are tokens) and 5.5 (no CR, LF or NUL in values); fetch takes values as ByteStrings.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -111,19 +146,20 @@ export function utf8HeaderValue(value: string): string {
 
 /**
  * What of a request may follow a redirect to another origin: only the `keep` headers (e.g. Accept
- * and Last-Event-ID; the body and method go as the status says), or nothing (`'refuse'`: the
+ * and Last-Event-ID; the method as the status says, and never a body), or nothing (`'refuse'`: the
  * redirect fails, for a request whose body is a credential). @internal
  */
 export type AcrossOrigins = { readonly keep: readonly string[] } | 'refuse';
 
 /**
- * fetch, following redirects itself so that the app's headers never cross to another origin: on a
- * redirect to another origin only the headers `acrossOrigins` keeps go along, or, with `'refuse'`,
- * the request fails with a RequestError before anything is sent there. At most {@link MAX_REDIRECTS};
- * a loop fails with a RequestError. Where the platform hides redirects from scripts (a browser
- * answers `redirect: 'manual'` with an opaque response), the browser's own rules apply instead: it
- * follows, dropping Authorization across origins; with `'refuse'` such a redirect fails, since
- * where it leads cannot be seen. @internal
+ * fetch, following redirects itself so that the app's credentials never cross to another origin: on
+ * a redirect to another origin only the headers `acrossOrigins` keeps go along; a request body never
+ * does, so a 307 or 308 (which keep the body) of a request with one fails with a RequestError before
+ * anything is sent there, as does any redirect to another origin with `'refuse'`. At most
+ * {@link MAX_REDIRECTS}; a loop fails with a RequestError. Where the platform hides redirects from
+ * scripts (a browser answers `redirect: 'manual'` with an opaque response), the browser's own rules
+ * apply instead: it follows, dropping Authorization across origins; with `'refuse'` or a body such a
+ * redirect fails, since where it leads cannot be seen. @internal
  */
 export async function fetchWithinOrigin(
   fetchImpl: typeof fetch,
@@ -136,8 +172,11 @@ export async function fetchWithinOrigin(
   let request = init;
   for (let redirects = 0; ; redirects += 1) {
     const response = await fetchImpl(current.href, { ...request, redirect: 'manual' });
+    const withBody = request.body !== undefined && request.body !== null;
     if (response.type === 'opaqueredirect') {
-      if (acrossOrigins === 'refuse') throw new RequestError(`${displayUrl(current)} answered with a redirect, which this request does not follow: the browser hides where it leads.`);
+      if (acrossOrigins === 'refuse' || withBody) {
+        throw new RequestError(`${displayUrl(current)} answered with a redirect, which this request does not follow: the browser hides where it leads, and ${withBody ? 'its body' : 'it'} may carry a credential.`);
+      }
       return fetchImpl(current.href, { ...request, redirect: 'follow' });
     }
     const location = response.headers.get('location');
@@ -145,11 +184,12 @@ export async function fetchWithinOrigin(
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
     const next = checkUrl(new URL(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
-    if (next.origin !== origin && acrossOrigins === 'refuse') {
-      throw new RequestError(`${displayUrl(current)} redirected to another origin (${next.origin}); this request is not sent there, as it carries a credential.`);
-    }
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
+    if (next.origin !== origin && (acrossOrigins === 'refuse' || (withBody && !toGet))) {
+      const why = acrossOrigins === 'refuse' ? 'it carries a credential' : `a ${response.status} would take its body along, which may carry a credential`;
+      throw new RequestError(`${displayUrl(current)} redirected to another origin (${next.origin}); this request is not sent there, as ${why}.`);
+    }
     const headers = next.origin === origin || acrossOrigins === 'refuse' ? request.headers : keepOnly(request.headers, acrossOrigins.keep);
     request = { ...request, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
     current = next;

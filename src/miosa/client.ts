@@ -5,6 +5,7 @@ import { reconnectPolicy } from '../core/backoff';
 import { warnIfInsecure } from '../core/insecure';
 import { MAX_TIMER_DELAY, checkDuration, checkNumber } from '../core/limits';
 import { checkChoice, checkFunction, checkScheduler, checkString, dictionary, kindOf, loggerOf, type Logger } from '../core/options';
+import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
@@ -27,7 +28,7 @@ import { sdkEvents } from './pipeline';
 export interface MiosaOptions {
   /** A Miosa API key; it must start with `msk_`. */
   readonly apiKey: string;
-  /** @default 'https://api.miosa.ai/api/v1' */
+  /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.miosa.ai/api/v1' */
   readonly baseUrl?: string;
   /**
    * Retry network failures with backoff (an extension: the Elixir SDK does not reconnect). A clean
@@ -98,7 +99,7 @@ export interface MiosaEvents {
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** With `shareAcrossTabs`: whether this tab holds the connection of one of the client's streams. Replays the current value. */
   readonly leader$: Observable<boolean>;
-  /** Lifecycle events of one computer (`GET /computers/{id}/events`). */
+  /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
   /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
@@ -149,7 +150,7 @@ class MiosaClient implements MiosaEvents {
     if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
       throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
     }
-    this.baseUrl = (checkString('miosaEvents baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = checkBaseUrl(checkString('miosaEvents baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl');
     reconnectPolicy('miosaEvents reconnect', options.reconnect);
     checkDuration('miosaEvents idleTimeout', options.idleTimeout ?? 0, true);
     checkFunction('miosaEvents fetch', options.fetch);
@@ -164,7 +165,8 @@ class MiosaClient implements MiosaEvents {
   }
 
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
-    const url = `${this.baseUrl}/computers/${encodeURIComponent(computerId)}/events`;
+    // An id that would name another endpoint (empty, ".", "..") fails the subscription at once.
+    const url = () => `${this.baseUrl}/computers/${pathSegment(computerId, 'miosa.subscribe() computerId')}/events`;
     return this.open(url, 'subscribe', options).pipe(map((message) => toComputerEvent(message.type, message.data)));
   }
 
@@ -174,14 +176,15 @@ class MiosaClient implements MiosaEvents {
       throw new TypeError(`miosaEvents stream types must be an array of event types, got ${kindOf(types)}`);
     }
     const query = types?.length ? `?types=${formEncode(types.join(','))}` : '';
-    return this.open(`${this.baseUrl}/events/stream${query}`, 'stream', given).pipe(map((message) => ({ type: message.type, data: message.data })));
+    return this.open(() => `${this.baseUrl}/events/stream${query}`, 'stream', given).pipe(map((message) => ({ type: message.type, data: message.data })));
   }
 
   close(): void {
     this.closing.next();
   }
 
-  private open(url: string, method: 'subscribe' | 'stream', given: MiosaStreamOptions | undefined): Observable<SseMessage> {
+  /** The options are checked now; `url` is built when subscribed, so an unusable id fails the subscription. */
+  private open(url: () => string, method: 'subscribe' | 'stream', given: MiosaStreamOptions | undefined): Observable<SseMessage> {
     const options = dictionary(`miosaEvents ${method} options`, given);
     const limit = options.timeout ?? DEFAULT_TIMEOUT;
     // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
@@ -191,7 +194,7 @@ class MiosaClient implements MiosaEvents {
         : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
     const onTimeout = checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete';
     const scheduler = this.options.scheduler ?? asyncScheduler;
-    return this.messages(url, scheduler).pipe(sdkEvents(timeout, onTimeout, scheduler), takeUntil(this.closing));
+    return defer(() => this.messages(url(), scheduler)).pipe(sdkEvents(timeout, onTimeout, scheduler), takeUntil(this.closing));
   }
 
   /** The SSE messages of one endpoint: this tab's own connection, or the one the tabs share (ids and all, so a new leader resumes). */

@@ -1,10 +1,11 @@
-import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil, throwError } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import type { AttemptContext } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
+import { checkBaseUrl } from '../core/request';
 import { checkSpooledOptions } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
@@ -20,7 +21,7 @@ import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
 import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
-import { type SubscriptionFilter, checkFilter, serverEventNames } from './filter';
+import { type SubscriptionFilter, checkFilter, checkFilterIds, serverEventNames } from './filter';
 import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
 
 /**
@@ -32,9 +33,13 @@ import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './
  * ```
  */
 export interface SpooledOptions {
-  /** The API base URL. @default 'https://api.spooled.cloud' */
+  /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.spooled.cloud' */
   readonly baseUrl?: string;
-  /** The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`. @default derived from baseUrl */
+  /**
+   * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
+   * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
+   * fragment or another scheme is a RequestError. @default derived from baseUrl
+   */
   readonly wsUrl?: string;
   /**
    * A JWT, or a function returning a current one (called again with `refresh: true` after a refusal).
@@ -135,7 +140,8 @@ export interface SpooledRealtime {
    * (WebSocket subscriptions with the same server filter share a socket). The same on both
    * transports: a `jobId` stream completes after the job's terminal status; a server `error` event
    * fails the stream with a {@link SpooledServerError}; a refused credential fails it with an
-   * `AuthError` that says which one.
+   * `AuthError` that says which one. A `queueName`, `jobId` or `workerId` that is empty or is a dot
+   * segment (`.`, `..`, `%2e%2e`) fails it at subscribe with a `RequestError`.
    * @throws TypeError at once for a filter that is not an object (`null` is no filter), an id that is
    * not a string, or `events` that is not an array of strings.
    */
@@ -207,7 +213,7 @@ class SpooledClient implements SpooledRealtime {
 
   constructor(given: SpooledOptions) {
     const options = (this.options = checkSpooledOptions(given));
-    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'spooledRealtime baseUrl');
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
@@ -246,6 +252,11 @@ class SpooledClient implements SpooledRealtime {
 
   events$(given?: SubscriptionFilter): Observable<SpooledEvent> {
     const filter = checkFilter(given);
+    try {
+      checkFilterIds(filter);
+    } catch (error) {
+      return throwError(() => error);
+    }
     const shareTabs = this.options.shareAcrossTabs;
     if (!shareTabs) return this.localEvents(filter);
     const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;

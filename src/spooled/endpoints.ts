@@ -1,3 +1,5 @@
+import { RequestError } from '../core/errors';
+import { checkUrl, pathSegment } from '../core/request';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
 
@@ -5,24 +7,40 @@ import { serverEventNames } from './filter';
 
 /** The SSE endpoint for a filter: `jobId` -> the job's stream, `queueName` -> the queue's, else the system stream. */
 export function sseEndpoint(baseUrl: string, filter: SubscriptionFilter): string {
-  if (filter.jobId !== undefined) return `${baseUrl}/api/v1/events/jobs/${encodeURIComponent(filter.jobId)}`;
-  if (filter.queueName !== undefined) return `${baseUrl}/api/v1/events/queues/${encodeURIComponent(filter.queueName)}`;
+  if (filter.jobId !== undefined) return `${baseUrl}/api/v1/events/jobs/${pathSegment(filter.jobId, 'events$() jobId')}`;
+  if (filter.queueName !== undefined) return `${baseUrl}/api/v1/events/queues/${pathSegment(filter.queueName, 'events$() queueName')}`;
   const events = serverEventNames(filter.events);
   return `${baseUrl}/api/v1/events${events ? `?events=${encodeURIComponent(events)}` : ''}`;
 }
 
-/** `wsUrl` as given (a base, or the full `.../api/v1/ws`), or derived from the base URL. */
+/**
+ * The WebSocket endpoint: `wsUrl` as given (a base, or the full `.../api/v1/ws`; its query is kept), or
+ * derived from the base URL. `/api/v1/ws` is added to the path only. A `wsUrl` that is not an absolute
+ * ws: or wss: URL, or that has a fragment, is a RequestError.
+ */
 export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
-  const base = (wsUrl ?? baseUrl.replace(/^http/, 'ws')).replace(/\/+$/, '');
-  return base.endsWith('/api/v1/ws') ? base : `${base}/api/v1/ws`;
+  if (wsUrl === undefined) return `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
+  const parsed = checkUrl(wsUrl, ['ws:', 'wss:'], 'spooledRealtime() wsUrl');
+  // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
+  if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
+  const path = parsed.pathname.replace(/\/+$/, '');
+  parsed.pathname = path.endsWith('/api/v1/ws') ? path : `${path}/api/v1/ws`;
+  return parsed.href;
 }
 
-/** The WebSocket URL for one attempt: the JWT (raw, as the server reads it) and the server-side filter. */
+/**
+ * The WebSocket URL for one attempt: the JWT first, raw (the server reads `token` without
+ * percent-decoding), then the endpoint's own query parameters and the server-side filter, which
+ * replaces a parameter of the same name, form-encoded as URLSearchParams writes them.
+ */
 export function wsUrlFor(endpoint: string, jwt: string, filter: SubscriptionFilter): string {
-  const params = [`token=${jwt}`];
-  if (filter.queueName !== undefined) params.push(`queue=${encodeURIComponent(filter.queueName)}`);
-  if (filter.jobId !== undefined) params.push(`job_id=${encodeURIComponent(filter.jobId)}`);
+  const at = endpoint.indexOf('?');
+  const params = new URLSearchParams(at === -1 ? '' : endpoint.slice(at + 1));
+  params.delete('token');
+  if (filter.queueName !== undefined) params.set('queue', filter.queueName);
+  if (filter.jobId !== undefined) params.set('job_id', filter.jobId);
   const events = serverEventNames(filter.events);
-  if (events !== undefined) params.push(`events=${encodeURIComponent(events)}`);
-  return `${endpoint}?${params.join('&')}`;
+  if (events !== undefined) params.set('events', events);
+  const rest = params.toString();
+  return `${at === -1 ? endpoint : endpoint.slice(0, at)}?token=${jwt}${rest === '' ? '' : `&${rest}`}`;
 }

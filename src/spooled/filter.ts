@@ -1,4 +1,5 @@
 import { checkString, dictionary, kindOf } from '../core/options';
+import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
 import type { TypePattern } from '../operators/ofType';
 import type { SpooledEvent, UnknownSpooledEvent } from './events';
@@ -100,4 +101,13 @@ export function acceptedBy(filter: SubscriptionFilter): (event: SpooledEvent) =>
 export function serverEventNames(events: readonly string[] | undefined): string | undefined {
   if (!events?.length || events.some((name) => name.includes('*'))) return undefined;
   return events.map((name) => name.toLowerCase()).join(',');
+}
+
+/**
+ * Refuses (RequestError) a queue, job or worker id that would name another endpoint as a path segment
+ * (empty, `.`, `..`): the SSE streams put them in the path, and a filter means the same on both transports. @internal
+ */
+export function checkFilterIds(filter: SubscriptionFilter): void {
+  if (typeof filter !== 'object' || filter === null) return;
+  for (const key of ['queueName', 'jobId', 'workerId'] as const) if (filter[key] !== undefined) pathSegment(filter[key], `events$() ${key}`);
 }

@@ -44,7 +44,10 @@ export interface SseOptions {
   readonly headers?: HeadersOption;
   /** The HTTP method. @default 'GET' */
   readonly method?: string;
-  /** A request body, for streams that are opened with POST. @default none */
+  /**
+   * A request body, for streams that are opened with POST. It never goes to another origin: a 307 or
+   * 308 there is a final RequestError (docs/security.md, "Redirects and origins"). @default none
+   */
   readonly body?: string;
   /** Resume after this event id: sent as `Last-Event-ID` on the first request too. @default none */
   readonly lastEventId?: string;
