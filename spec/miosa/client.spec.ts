@@ -227,7 +227,7 @@ describe('miosaEvents URLs: the computer id in the path, the base URL', () => {
 
   it.each(['https://api.example/api/v1?tenant=a', 'https://api.example/api/v1#x'])('a base URL with a query or fragment (%s) is a RequestError from miosaEvents()', (baseUrl) => {
     expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl })).toThrow(
-      new RequestError('miosaEvents() baseUrl cannot have a query or fragment (?… or #…): the endpoints\' paths are added to it, so they would land after it. Give scheme, host and path only.'),
+      new RequestError('miosaEvents baseUrl cannot have a query or fragment (?… or #…): the endpoints\' paths are added to it, so they would land after it. Give scheme, host and path only.'),
     );
   });
 });
