@@ -117,3 +117,11 @@ export function checkString(name: string, value: string | undefined): string | u
   if (value !== undefined && typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${kindOf(value)}`);
   return value;
 }
+
+/** A list option: undefined or an array of strings (`what` says what they are), else a TypeError naming it. */
+export function checkStrings(name: string, value: readonly string[] | undefined, what: string): readonly string[] | undefined {
+  if (value !== undefined && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
+    throw new TypeError(`${name} must be an array of ${what}, got ${kindOf(value)}`);
+  }
+  return value;
+}

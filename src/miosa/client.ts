@@ -4,7 +4,7 @@ import { CombinedState } from '../core/combined-state';
 import { reconnectPolicy } from '../core/backoff';
 import { warnIfInsecure } from '../core/insecure';
 import { MAX_TIMER_DELAY, checkDuration, checkNumber } from '../core/limits';
-import { checkChoice, checkFunction, checkScheduler, checkString, dictionary, kindOf, loggerOf, type Logger } from '../core/options';
+import { checkChoice, checkFunction, checkScheduler, checkString, checkStrings, dictionary, loggerOf, type Logger } from '../core/options';
 import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
@@ -172,9 +172,7 @@ class MiosaClient implements MiosaEvents {
 
   stream(given?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent> {
     const { types } = dictionary('miosaEvents stream options', given);
-    if (types !== undefined && !(Array.isArray(types) && types.every((type) => typeof type === 'string'))) {
-      throw new TypeError(`miosaEvents stream types must be an array of event types, got ${kindOf(types)}`);
-    }
+    checkStrings('miosaEvents stream types', types, 'event types');
     const query = types?.length ? `?types=${formEncode(types.join(','))}` : '';
     return this.open(() => `${this.baseUrl}/events/stream${query}`, 'stream', given).pipe(map((message) => ({ type: message.type, data: message.data })));
   }

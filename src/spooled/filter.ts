@@ -1,4 +1,4 @@
-import { checkString, dictionary, kindOf } from '../core/options';
+import { checkString, checkStrings, dictionary } from '../core/options';
 import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
 import type { TypePattern } from '../operators/ofType';
@@ -54,9 +54,7 @@ export interface SubscriptionFilter {
 export function checkFilter(given: SubscriptionFilter | null | undefined): SubscriptionFilter {
   const filter = dictionary('spooledRealtime events$ filter', given) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
-  if (filter.events !== undefined && !(Array.isArray(filter.events) && filter.events.every((name) => typeof name === 'string'))) {
-    throw new TypeError(`spooledRealtime events$ filter.events must be an array of event names or globs, got ${kindOf(filter.events)}`);
-  }
+  checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
   return filter;
 }
 
@@ -105,9 +103,9 @@ export function serverEventNames(events: readonly string[] | undefined): string 
 
 /**
  * Refuses (RequestError) a queue, job or worker id that would name another endpoint as a path segment
- * (empty, `.`, `..`): the SSE streams put them in the path, and a filter means the same on both transports. @internal
+ * (empty, `.`, `..`): the SSE streams put them in the path, and a filter means the same on both transports.
+ * Runs after {@link checkFilter}, which has made the filter an object. @internal
  */
 export function checkFilterIds(filter: SubscriptionFilter): void {
-  if (typeof filter !== 'object' || filter === null) return;
   for (const key of ['queueName', 'jobId', 'workerId'] as const) if (filter[key] !== undefined) pathSegment(filter[key], `events$() ${key}`);
 }
