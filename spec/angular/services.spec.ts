@@ -2,7 +2,7 @@ import { EnvironmentInjector, InjectionToken, PLATFORM_ID, createEnvironmentInje
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { MiosaEventsService, SpooledRealtimeService, provideMiosaEvents, provideSpooledRealtime } from '../../src/angular';
-import { ofType } from '../../src';
+import { type RealtimeError, ofType, shareAcrossTabs } from '../../src';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
 import { initTestBed } from './testbed';
@@ -83,6 +83,35 @@ describe('SpooledRealtimeService', () => {
     await until(() => server.faults.connections === 0, 'the socket to close');
   });
 
+  it('errors$ reports a skipped event with the field named, keeps the stream going, and completes when the injector is destroyed', async () => {
+    const injector = environment([provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey })]);
+    const service = injector.get(SpooledRealtimeService);
+    const errors = record<RealtimeError>(service.errors$);
+    const created = record(service.events$().pipe(ofType('job.created')));
+    await until(() => service.state() === 'connected', 'the socket to open');
+    server.spooled.publish({ type: 'JobCreated', data: { job_id: 'x', queue_name: 'q', priority: 'high', timestamp: '2026-01-05T10:00:00Z' } });
+    server.spooled.createJob('q');
+    await created.next(1);
+    expect(errors.values.map((error) => [error.name, error.message.includes('data.priority')])).toEqual([['DecodeError', true]]);
+    injector.destroy();
+    expect([errors.completed, created.completed]).toEqual([true, true]);
+  });
+
+  it('leader is true while this tab holds a stream shared across tabs, false without sharing and after teardown', async () => {
+    const injector = environment([provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, shareAcrossTabs })]);
+    const service = injector.get(SpooledRealtimeService);
+    const leads = record(service.leader$);
+    expect(service.leader()).toBe(false);
+    const events = record(service.events$());
+    // Node has no Web Locks: the one tab there is leads at once.
+    await until(() => service.leader(), 'the tab to lead');
+    events.subscription.unsubscribe();
+    await until(() => !service.leader(), 'the lead to be handed back');
+    injector.destroy();
+    expect(leads.values).toEqual([false, true, false]);
+    expect(leads.completed).toBe(true);
+  });
+
   it('during server-side rendering: no config call, no connection, streams stay silent, state stays disconnected', async () => {
     const config = jest.fn(() => ({ baseUrl: server.url, apiKey: server.spooled.apiKey }));
     const injector = environment([provideSpooledRealtime(config)], 'server');
@@ -98,6 +127,8 @@ describe('SpooledRealtimeService', () => {
     expect(service.state()).toBe('disconnected');
     expect(states.values).toEqual(['disconnected']);
     expect(service.diagnostics()).toEqual({ state: 'disconnected', attempt: 0, failures: 0, gaveUp: false });
+    const errors = record(service.errors$);
+    expect([service.leader(), errors.values, errors.completed]).toEqual([false, [], false]);
     injector.destroy();
     events.subscription.unsubscribe();
   });

@@ -1,12 +1,13 @@
 import { DestroyRef, NgZone, PLATFORM_ID, type Signal, type WritableSignal, inject, signal } from '@angular/core';
-import { BehaviorSubject, EMPTY, NEVER, Observable, type Subscription, defer } from 'rxjs';
+import { BehaviorSubject, EMPTY, NEVER, Observable, Subject, type Subscription, defer, takeUntil } from 'rxjs';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
 
-/** What the services need of a client: its combined state and diagnostics, and a way to end all its streams. */
+/** What the services need of a client: its combined state and diagnostics, whether it leads shared streams, and a way to end all its streams. */
 interface Closable {
   readonly state$: Observable<ConnectionState>;
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
+  readonly leader$: Observable<boolean>;
   close(): void;
 }
 
@@ -24,7 +25,9 @@ class Mirror<T> {
     this.observable = this.subject.asObservable();
   }
 
+  /** A value equal to the current one is not repeated (teardown sets the resting values again). */
   next(value: T): void {
+    if (Object.is(value, this.subject.value)) return;
     this.current.set(value);
     this.subject.next(value);
   }
@@ -49,7 +52,12 @@ export class ClientBinding<C extends Closable> {
   readonly state$ = this.stateMirror.observable;
   readonly diagnostics = this.diagnosticsMirror.signal;
   readonly diagnostics$ = this.diagnosticsMirror.observable;
+  private readonly leaderMirror = new Mirror(false);
+  readonly leader = this.leaderMirror.signal;
+  readonly leader$ = this.leaderMirror.observable;
   private destroyed = false;
+  /** Ends what close() leaves open (the client's errors$ outlives close()). */
+  private readonly destroying = new Subject<void>();
 
   /** `create` runs in the caller's injection context, and only when not rendering on the server. */
   constructor(create: () => C) {
@@ -59,27 +67,29 @@ export class ClientBinding<C extends Closable> {
     if (client) {
       watching = this.deliver(client.state$).subscribe((value) => this.stateMirror.next(value));
       watching.add(this.deliver(client.diagnostics$).subscribe((value) => this.diagnosticsMirror.next(value)));
+      watching.add(this.deliver(client.leader$).subscribe((value) => this.leaderMirror.next(value)));
     }
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
       // Closed first, so the last state and diagnostics the client reports still reach the mirrors.
       client?.close();
+      this.destroying.next();
       watching?.unsubscribe();
       this.stateMirror.next('disconnected');
-      this.stateMirror.complete();
-      this.diagnosticsMirror.complete();
+      this.leaderMirror.next(false);
+      for (const mirror of [this.stateMirror, this.diagnosticsMirror, this.leaderMirror]) mirror.complete();
     });
   }
 
   /**
    * A stream of the client, connected on subscribe. During server-side rendering it never emits nor
-   * completes (nothing is fetched, and the render is not held up); once the injector is destroyed,
-   * it completes at once.
+   * completes (nothing is fetched, and the render is not held up); it completes when the injector is
+   * destroyed, and at once if it already is.
    */
   open<T>(connect: (client: C) => Observable<T>): Observable<T> {
     const client = this.client;
     if (!client) return NEVER;
-    return this.deliver(defer(() => (this.destroyed ? EMPTY : connect(client))));
+    return this.deliver(defer(() => (this.destroyed ? EMPTY : connect(client).pipe(takeUntil(this.destroying)))));
   }
 
   /**

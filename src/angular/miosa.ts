@@ -64,6 +64,13 @@ export class MiosaEventsService {
   readonly diagnostics: Signal<ConnectionDiagnostics>;
   /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
+  /**
+   * Whether this tab holds a connection for streams shared across tabs (the `shareAcrossTabs`
+   * option), as a signal: `false` without sharing, on the server and after teardown.
+   */
+  readonly leader: Signal<boolean>;
+  /** The same as an Observable that replays the current value; completes when the injector is destroyed. */
+  readonly leader$: Observable<boolean>;
 
   /** Run by the factory of {@link provideMiosaEvents}, in an injection context: apps inject the service instead. */
   constructor() {
@@ -73,6 +80,8 @@ export class MiosaEventsService {
     this.state$ = this.binding.state$;
     this.diagnostics = this.binding.diagnostics;
     this.diagnostics$ = this.binding.diagnostics$;
+    this.leader = this.binding.leader;
+    this.leader$ = this.binding.leader$;
   }
 
   /**

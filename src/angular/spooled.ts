@@ -1,6 +1,7 @@
 import { type EnvironmentProviders, InjectionToken, type Signal, inject, makeEnvironmentProviders } from '@angular/core';
 import type { Observable } from 'rxjs';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
+import type { RealtimeError } from '../core/errors';
 import type { ConnectionState } from '../core/state';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../spooled/client';
 import type { SpooledEvent } from '../spooled/events';
@@ -73,6 +74,24 @@ export class SpooledRealtimeService {
   readonly diagnostics: Signal<ConnectionDiagnostics>;
   /** The same diagnostics as an Observable that replays the current value; completes when the injector is destroyed. */
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
+  /**
+   * Whether this tab holds a connection for streams shared across tabs (the `shareAcrossTabs`
+   * option), as a signal: `false` without sharing, on the server and after teardown.
+   */
+  readonly leader: Signal<boolean>;
+  /** The same as an Observable that replays the current value; completes when the injector is destroyed. */
+  readonly leader$: Observable<boolean>;
+  /**
+   * Events the client skipped (a `DecodeError` for an event that does not match its schema, with the
+   * field named) and frames its sockets dropped, as `SpooledRealtime.errors$`: never errors, completes
+   * when the injector is destroyed, silent on the server. In a zone app each one re-enters the zone.
+   *
+   * @example
+   * ```ts
+   * inject(SpooledRealtimeService).errors$.pipe(takeUntilDestroyed()).subscribe((error) => console.warn(error.message));
+   * ```
+   */
+  readonly errors$: Observable<RealtimeError>;
 
   /** Run by the factory of {@link provideSpooledRealtime}, in an injection context: apps inject the service instead. */
   constructor() {
@@ -82,6 +101,9 @@ export class SpooledRealtimeService {
     this.state$ = this.binding.state$;
     this.diagnostics = this.binding.diagnostics;
     this.diagnostics$ = this.binding.diagnostics$;
+    this.leader = this.binding.leader;
+    this.leader$ = this.binding.leader$;
+    this.errors$ = this.binding.open((client) => client.errors$);
   }
 
   /**
