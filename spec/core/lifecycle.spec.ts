@@ -362,6 +362,43 @@ describe('lifecycle: teardown from any callback leaves nothing behind', () => {
     expect([called, h.starts.length, h.released, h.states, h.scheduler.actions.length]).toEqual([1, 1, 1, ['connecting', 'disconnected'], 0]);
   });
 
+  describe('the app\'s own exceptions', () => {
+    let unhandled: unknown[];
+    beforeEach(() => {
+      unhandled = [];
+      config.onUnhandledError = (error) => unhandled.push(error);
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+      config.onUnhandledError = null;
+    });
+    const bug = new Error('app bug');
+
+    it('a state observer that throws: reported as the app\'s error, and the connection goes on as if it had not', () => {
+      const h = harness(() => openSendEnd(), { reconnect: false, state: { next: () => { throw bug; } } });
+      runFor(h, 100);
+      jest.runAllTimers();
+      expect([h.values, h.completed, unhandled]).toEqual([['x'], true, [bug, bug, bug]]);
+    });
+
+    it('a diagnostics observer that throws: reported as the app\'s error, the retries carry on', () => {
+      const h = harness((n) => (n === 0 ? fail() : openSendEnd()), { reconnect: { initialDelay: 10, jitter: 0 }, endOfStream: 'complete', diagnostics: { next: () => { throw bug; } } });
+      runFor(h, 1_000);
+      jest.runAllTimers();
+      expect([h.starts.length, h.values, h.completed, h.error]).toEqual([2, ['x'], true, undefined]);
+      expect(unhandled.length).toBeGreaterThan(0);
+      expect(unhandled.every((error) => error === bug)).toBe(true);
+    });
+
+    it.each(['shouldRetry', 'onRetry'] as const)('%s that throws ends the stream with that very error, and nothing more is started', (callback) => {
+      const h = harness(() => fail(), { reconnect: { initialDelay: 10, jitter: 0, [callback]: () => { throw bug; } } });
+      runFor(h, 10_000);
+      jest.runAllTimers();
+      expect([h.error, h.starts.length, h.released, h.states.at(-1), h.scheduler.actions.length, unhandled]).toEqual([bug, 1, 1, 'disconnected', 0, []]);
+    });
+  });
+
   it('a state observer with no next (only error or complete) is fine: nothing is reported as an app error', () => {
     const unhandled: unknown[] = [];
     config.onUnhandledError = (error) => unhandled.push(error);
