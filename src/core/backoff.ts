@@ -43,7 +43,8 @@ export interface BackoffOptions {
   readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /**
    * A connection that stays up this long ends a failure streak even if it delivered nothing (a
-   * quiet stream is not a failing one). @default 5000
+   * quiet stream is not a failing one). Refreshed credentials must hold this long (and at least the
+   * reconnection time) before a refusal is refreshed again. @default 5000
    */
   readonly resetAfter: number;
   /** Called before each wait that follows a failure, e.g. to log it. @default none */
