@@ -70,8 +70,8 @@ export interface LifecycleOptions {
  *   {@link Loop.holdTime}): delivered data proves a connection healthy, not a credential good, so a
  *   server that sends a message and then refuses cannot make the loop refresh at once forever;
  * - anything else goes through the backoff policy, which may give up. The only attempt that starts
- *   without a wait is that refresh, so no combination of health and failure loops at 0 ms (unless
- *   the app set `initialDelay` and `resetAfter` to 0).
+ *   without a wait is that refresh, so no combination of health and failure loops at 0 ms unless
+ *   the app asked for 0 ms waits (`initialDelay: 0`; for refreshes, `resetAfter: 0` too).
  * Unsubscribing at any moment, from any callback, leaves no attempt and no timer, and the last state
  * reported is `disconnected`. Every report goes to `state` and, with attempts, waits and errors,
  * to `diagnostics`. @internal
