@@ -295,16 +295,113 @@ describe('lifecycle: credentials are refreshed once after a refusal, on every pa
     expect(never.error).toBeInstanceOf(AuthError);
   });
 
-  it('refreshes again only after a healthy connection', () => {
-    const scripts: Step[][] = [
-      fail(refused()),
-      [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.failed(refused())]],
-      fail(refused()),
-    ];
-    const h = harness((n) => scripts[n] ?? [], { canRefresh: true });
-    runFor(h, 10_000);
-    expect(h.starts.map((start) => start.refresh)).toEqual([false, true, true]);
+  it.each([
+    ['with a policy', { jitter: 0 }],
+    ['with reconnect: false', false],
+  ] as const)('a refreshed credential refused again before it held is final, though its connection opened and delivered data (%s)', (_name, reconnect) => {
+    // What a revoked token looks like over WebSocket: the server accepts, sends a message, then closes with 4001.
+    const h = harness(() => [[0, (s) => s.opened()], [1, (s) => s.next('hello')], [5, (s) => s.failed(refused())]], { canRefresh: true, reconnect });
+    runFor(h, 60_000);
+    expect(h.starts).toEqual([{ at: 0, attempt: 0, refresh: false }, { at: 5, attempt: 1, refresh: true }]);
     expect(h.error).toBeInstanceOf(AuthError);
+    expect(h.values).toEqual(['hello', 'hello']);
+  });
+
+  it('a refreshed credential refused on the reconnect after a short healthy response is final (SSE: one event, then 401)', () => {
+    // Each response lasts 1 s with one event and ends; the reconnect 1 s later is refused.
+    const scripts: Step[][] = [fail(refused(), 1), [[0, (s) => s.opened()], [1, (s) => s.next('a')], [1000, (s) => s.ended()]]];
+    const h = harness((n) => scripts[n] ?? fail(refused(), 1), { canRefresh: true, reconnect: { initialDelay: 1000, jitter: 0 } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [2001, false]]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
+  it('a refreshed credential that held resetAfter, over one connection or several short ones, is refreshed again at once', () => {
+    const held = (end: (s: AttemptSink<string>) => void, after: number): Step[] => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [after, end]];
+    // One long connection: refused after 6 s (a token that expired), refreshed at once.
+    const long = harness((n) => [fail(refused(), 1), held((s) => s.failed(refused()), 6000)][n] ?? fail(refused(), 1), { canRefresh: true });
+    runFor(long, 60_000);
+    expect(long.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [6001, true]]);
+    expect(long.error).toBeInstanceOf(AuthError);
+    // A server that ends each response after 2 s (a short poll): the credential held from the first
+    // connection's open (t = 1) to the end of the second (t = 5001), so the refusal at 6001 is refreshed.
+    const scripts: Step[][] = [fail(refused(), 1), held((s) => s.ended(), 2000), held((s) => s.ended(), 2000)];
+    const polls = harness((n) => scripts[n] ?? fail(refused(), 0), { canRefresh: true, reconnect: { initialDelay: 1000, jitter: 0 } });
+    runFor(polls, 60_000);
+    expect(polls.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [3001, false], [6001, false], [6001, true]]);
+    expect(polls.error).toBeInstanceOf(AuthError);
+  });
+
+  it('a browser\'s hidden refusal (close before open) of a refreshed credential goes to the backoff, not to another refresh', () => {
+    const hidden = () => Object.assign(new NetworkError('closed 1006 before open'), { hidden: true });
+    const healthy: Step[] = [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.ended()]];
+    const scripts: Step[][] = [healthy, fail(hidden(), 1), healthy];
+    const h = harness((n) => scripts[n] ?? fail(hidden(), 1), {
+      canRefresh: true,
+      mayBeRefusedCredential: (error) => (error as { hidden?: boolean }).hidden === true,
+      reconnect: { initialDelay: 100, jitter: 0, maxAttempts: 2 },
+    });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => [start.at, start.refresh])).toEqual([
+      [0, false],
+      [102, false],
+      [103, true],
+      [205, false],
+      [306, false],
+      [507, false],
+    ]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('resetAfter: 0 cannot put refreshes back to back: a credential holds for the reconnection time at least', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [5, (s) => s.failed(refused())]], { canRefresh: true, reconnect: { resetAfter: 0, initialDelay: 1000, jitter: 0 } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => start.refresh)).toEqual([false, true]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
+  it('when the app\'s shouldRetry retries a refused refreshed credential, it must hold anew: no refresh every resetAfter', () => {
+    const h = harness(() => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [5, (s) => s.failed(refused())]], {
+      canRefresh: true,
+      reconnect: { initialDelay: 1000, jitter: 0, maxAttempts: Infinity, shouldRetry: () => true },
+    });
+    runFor(h, 60_000);
+    // Retried at the reconnection time (each connection delivered, so each refusal is failure 1), refreshed once.
+    expect(h.starts.filter((start) => start.refresh)).toHaveLength(1);
+    const gaps = h.starts.slice(2).map((start, i) => start.at - h.starts[i + 1]!.at);
+    expect(new Set(gaps)).toEqual(new Set([1005]));
+  });
+
+  describe('no combination of health and failure loops without a wait', () => {
+    const hidden = Object.assign(new NetworkError('closed 1006 before open'), { hidden: true });
+    const endings = {
+      'refused (4001, 401)': (s: AttemptSink<string>) => s.failed(refused()),
+      'a hidden refusal (1006 before open)': (s: AttemptSink<string>) => s.failed(hidden),
+      'a server error (1011)': (s: AttemptSink<string>) => s.failed(new NetworkError('closed with 1011')),
+      'a clean end': (s: AttemptSink<string>) => s.ended(),
+    };
+    const healths = { 'never opened': 5, 'opened, quiet': 5, 'opened, delivered': 5, 'stayed up 6 s': 6000 } as const;
+    const cases = Object.keys(healths).flatMap((health) => Object.keys(endings).map((ending) => [health, ending] as [keyof typeof healths, keyof typeof endings]));
+
+    it.each(cases)('%s, then %s: only a refresh starts at once, and never twice within resetAfter', (health, ending) => {
+      const duration = healths[health];
+      const steps: Step[] = [[duration, endings[ending]]];
+      if (health !== 'never opened') steps.unshift([0, (s) => s.opened()]);
+      if (health === 'opened, delivered') steps.unshift([1, (s) => s.next('a')]);
+      for (const shouldRetry of [undefined, () => true]) {
+        const h = harness(() => steps, {
+          canRefresh: true,
+          mayBeRefusedCredential: (error) => error === hidden || error instanceof AuthError,
+          reconnect: { initialDelay: 1000, jitter: 0, maxAttempts: Infinity, ...(shouldRetry && { shouldRetry }) },
+        });
+        runFor(h, 120_000);
+        const atOnce = h.starts.filter((start, i) => i > 0 && start.at === h.starts[i - 1]!.at + duration);
+        expect(atOnce.every((start) => start.refresh)).toBe(true);
+        const apart = atOnce.slice(1).map((start, i) => start.at - atOnce[i]!.at);
+        expect(apart.every((gap) => gap >= 5000)).toBe(true);
+        expect(h.starts.length).toBeLessThanOrEqual(120_000 / 1000 + 120_000 / 5000 + 1);
+      }
+    });
   });
 
   it('asks a transport-specific test whether a failure may be a refused credential (a browser hides the 401)', () => {

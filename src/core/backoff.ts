@@ -43,7 +43,8 @@ export interface BackoffOptions {
   readonly shouldRetry: (error: unknown, attempt: number) => boolean;
   /**
    * A connection that stays up this long ends a failure streak even if it delivered nothing (a
-   * quiet stream is not a failing one). @default 5000
+   * quiet stream is not a failing one). Refreshed credentials must hold this long (and at least the
+   * reconnection time) before a refusal is refreshed again. @default 5000
    */
   readonly resetAfter: number;
   /** Called before each wait that follows a failure, e.g. to log it. @default none */
@@ -62,6 +63,9 @@ export interface BackoffOptions {
  */
 export const defaultShouldRetry = (error: unknown): boolean => !isRealtimeError(error) || isTransientError(error);
 
+/** The default {@link BackoffOptions.resetAfter}; also how long a refreshed credential must hold without a policy (`reconnect: false`). @internal */
+export const DEFAULT_RESET_AFTER = 5000;
+
 const defaults: BackoffOptions = {
   initialDelay: 1000,
   maxDelay: 30_000,
@@ -69,7 +73,7 @@ const defaults: BackoffOptions = {
   maxAttempts: 10,
   jitter: 0.5,
   shouldRetry: defaultShouldRetry,
-  resetAfter: 5000,
+  resetAfter: DEFAULT_RESET_AFTER,
   random: Math.random,
 };
 
@@ -109,15 +113,20 @@ export function reconnectPolicy(name: string, option: Partial<BackoffOptions> | 
  * The arithmetic of one retry loop: the reconnection time and the next wait. It holds no timer and knows nothing of connections; core/lifecycle.ts drives it. @internal
  */
 export class Backoff {
-  private reconnectionTime: number;
+  private time: number;
 
   constructor(readonly options: BackoffOptions) {
-    this.reconnectionTime = options.initialDelay;
+    this.time = options.initialDelay;
+  }
+
+  /** The reconnection time, before jitter: `initialDelay`, or what the server set. */
+  get reconnectionTime(): number {
+    return this.time;
   }
 
   /** The server set the reconnection time (the SSE `retry:` field); bounded, as servers are not trusted. */
   setReconnectionTime(delay: number): void {
-    this.reconnectionTime = boundServerDelay(delay);
+    this.time = boundServerDelay(delay);
   }
 
   /** The wait after a clean end: the reconnection time, spread by jitter. Not a failure. */

@@ -1,5 +1,5 @@
 import { Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import { Backoff, type BackoffOptions } from './backoff';
+import { Backoff, type BackoffOptions, DEFAULT_RESET_AFTER } from './backoff';
 import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
 import { isAuthError, isRealtimeError } from './errors';
@@ -66,8 +66,12 @@ export interface LifecycleOptions {
  * - a clean end is not a failure: it reconnects after the reconnection time (or completes, with
  *   `endOfStream: 'complete'` or without a policy), and never counts toward `maxAttempts`;
  * - after a refused credential, one immediate attempt with `refresh: true` if credentials can be
- *   refreshed, `reconnect: false` included; again only after a healthy connection;
- * - anything else goes through the backoff policy, which may give up.
+ *   refreshed, `reconnect: false` included; again only once the fresh credential has held (see
+ *   {@link Loop.holdTime}): delivered data proves a connection healthy, not a credential good, so a
+ *   server that sends a message and then refuses cannot make the loop refresh at once forever;
+ * - anything else goes through the backoff policy, which may give up. The only attempt that starts
+ *   without a wait is that refresh, so no combination of health and failure loops at 0 ms unless
+ *   the app asked for 0 ms waits (`initialDelay: 0`; for refreshes, `resetAfter: 0` too).
  * Unsubscribing at any moment, from any callback, leaves no attempt and no timer, and the last state
  * reported is `disconnected`. Every report goes to `state` and, with attempts, waits and errors,
  * to `diagnostics`. @internal
@@ -84,7 +88,10 @@ class Loop<T> {
   closed = false;
   private readonly backoff: Backoff | undefined;
   private failures = 0;
+  /** Credentials were refreshed and have not held yet: another refusal is not refreshed. */
   private refreshed = false;
+  /** When the first connection since the refresh opened: the fresh credential holds from then. */
+  private acceptedAt: number | undefined;
   private current: Run<T> | undefined;
   private wait: Subscription | undefined;
   private reported: ConnectionState | undefined;
@@ -130,11 +137,26 @@ class Loop<T> {
     return !this.closed;
   }
 
+  /** A connection opened. */
+  opened(): void {
+    if (this.refreshed) this.acceptedAt ??= this.options.scheduler.now();
+    this.report('connected');
+  }
+
   /** The running connection proved healthy (it delivered a value): the failure streak is over. */
   proven(): void {
     this.failures = 0;
-    this.refreshed = false;
     this.diagnose();
+  }
+
+  /**
+   * How long refreshed credentials must hold, from the first connection made with them opening to
+   * the end of one still made with them, before a refusal may be refreshed again: `resetAfter`
+   * (5000 ms without a policy), and never less than the reconnection time, so `resetAfter: 0`
+   * cannot put refreshes back to back.
+   */
+  private holdTime(): number {
+    return Math.max(this.options.reconnect?.resetAfter ?? DEFAULT_RESET_AFTER, this.backoff?.reconnectionTime ?? 0);
   }
 
   /** Tells the diagnostics observer what changed, if anything did. */
@@ -188,9 +210,10 @@ class Loop<T> {
    */
   settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     this.current = undefined;
-    if (run.healthy()) {
-      this.failures = 0;
+    if (run.healthy()) this.failures = 0;
+    if (this.refreshed && run.wasOpen() && this.acceptedAt !== undefined && this.options.scheduler.now() - this.acceptedAt >= this.holdTime()) {
       this.refreshed = false;
+      this.acceptedAt = undefined;
     }
     switch (outcome) {
       case 'done':
@@ -215,11 +238,15 @@ class Loop<T> {
   private afterFailure(error: unknown): void {
     this.failures += 1;
     this.lastError = asError(error);
-    const mayBeRefused = this.options.mayBeRefusedCredential ?? isAuthError;
-    if (this.options.canRefresh && !this.refreshed && mayBeRefused(error)) {
+    const mayBeRefused = this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
+    if (mayBeRefused && !this.refreshed) {
       this.refreshed = true;
+      this.acceptedAt = undefined;
       return this.begin('reconnecting', true);
     }
+    // Refreshed credentials refused before they held: the policy decides (by default an AuthError
+    // is final), and if it retries, they must hold from the next connection on.
+    if (mayBeRefused) this.acceptedAt = undefined;
     let delay: number | undefined;
     try {
       delay = this.backoff?.afterFailure(error, this.failures);
@@ -278,7 +305,7 @@ class Run<T> implements AttemptSink<T> {
   opened(): void {
     if (this.over) return;
     this.openedAt = this.loop.options.scheduler.now();
-    this.loop.report('connected');
+    this.loop.opened();
   }
 
   next(value: T): void {
@@ -311,6 +338,11 @@ class Run<T> implements AttemptSink<T> {
   appFailed(error: unknown): void {
     if (isRealtimeError(error)) this.failed(error);
     else this.end('app', error);
+  }
+
+  /** Whether the connection opened. */
+  wasOpen(): boolean {
+    return this.openedAt !== undefined;
   }
 
   /** Whether this connection proved itself: it delivered a value, or stayed up `resetAfter`. */
