@@ -142,12 +142,12 @@ describe('sse(): a connection that could not be made names its reason', () => {
     expect((spooledError as Error).message).toBe(`Could not reach ${closed.url}/api/v1/auth/login to get a token (ECONNREFUSED).`);
   });
 
-  it.each([
+  it.each<[string, unknown, string]>([
     ['a system code one cause deep, under "fetch failed"', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNRESET' }) }), ' (ECONNRESET)'],
     ['an undici code', new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), ' (UND_ERR_SOCKET)'],
     ['an AggregateError of both addresses', new TypeError('fetch failed', { cause: Object.assign(new AggregateError([]), { code: 'ECONNREFUSED' }) }), ' (ECONNREFUSED)'],
     ...['CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'].map(
-      (code) => [code, new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }), ` (${code}: the server's TLS certificate was not accepted)`] as const,
+      (code): [string, unknown, string] => [code, new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }), ` (${code}: the server's TLS certificate was not accepted)`],
     ),
     ['a browser\'s fetch, which names no reason', new TypeError('Failed to fetch'), ''],
     ['a code that is not one (lowercase, a number)', new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'bad code' }, { cause: { code: 42 } }) }), ''],

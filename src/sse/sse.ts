@@ -40,13 +40,19 @@ export interface SseMessage {
  * ```
  */
 export interface SseOptions {
-  /** Extra request headers, e.g. `Authorization`. A function is called on every attempt. @default none */
+  /**
+   * Extra request headers, e.g. `Authorization`. A function is called on every attempt. They never
+   * follow a redirect to another origin; in a browser, which hides where a redirect leads, a redirect
+   * of a request with headers is a final RequestError (docs/security.md, "Redirects and origins").
+   * @default none
+   */
   readonly headers?: HeadersOption;
   /** The HTTP method. @default 'GET' */
   readonly method?: string;
   /**
    * A request body, for streams that are opened with POST. It never goes to another origin: a 307 or
-   * 308 there is a final RequestError (docs/security.md, "Redirects and origins"). @default none
+   * 308 there, and in a browser any redirect, is a final RequestError (docs/security.md, "Redirects
+   * and origins"). @default none
    */
   readonly body?: string;
   /** Resume after this event id: sent as `Last-Event-ID` on the first request too. @default none */
