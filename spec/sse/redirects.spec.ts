@@ -97,6 +97,19 @@ describe('sse(): after a redirect, the messages name the URL that answered', () 
     expect(message).toBe(expected.replace('{B}', `${elsewhere.url}/moved`).replace('{A}', `${origin.url}/events`));
   });
 
+  it('Spooled over SSE redirected to another origin that answers 401: the error says the key was not sent there, not that Spooled refused it', async () => {
+    const elsewhere = await serve((_request, response) => response.writeHead(401).end());
+    const origin = await serve((request, response) => response.writeHead(307, { location: `${elsewhere.url}${request.url}` }).end());
+    const realtime = spooledRealtime({ baseUrl: origin.url, apiKey: 'sk_test_redirected', transport: 'sse', autoReconnect: false, logger: () => undefined });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toBe(
+      `HTTP 401 from ${elsewhere.url}/api/v1/events (redirected from ${origin.url}/api/v1/events): its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.`,
+    );
+    expect(elsewhere.requests.map((request) => request.headers.authorization)).not.toContain('Bearer sk_test_redirected');
+  });
+
   it('the Spooled token exchange redirected within the origin: an error names the URL that answered', async () => {
     const server = await serve((request, response) => {
       if (request.url === '/api/v1/auth/login') return void response.writeHead(308, { location: '/v2/auth/login' }).end();

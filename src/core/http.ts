@@ -26,7 +26,9 @@ export function judgeStreamResponse(
     const advice = withheld
       ? 'its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.'
       : `the server ${what}. Check the token or API key.`;
-    return { kind: 'error', error: new AuthError(`HTTP ${status} from ${where}: ${advice}`, status) };
+    const error = new AuthError(`HTTP ${status} from ${where}: ${advice}`, status);
+    if (withheld) unsent.add(error);
+    return { kind: 'error', error };
   }
   // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
   if (status !== 200) {
@@ -46,6 +48,14 @@ export function judgeStreamResponse(
     };
   }
   return { kind: 'stream' };
+}
+
+/** The refusals of a request whose credentials a redirect left behind: no credential was refused. */
+const unsent = new WeakSet<RealtimeError>();
+
+/** True for a 401/403 from another origin that the app's credentials were not sent to (a redirect). @internal */
+export function credentialsUnsent(error: unknown): boolean {
+  return unsent.has(error as RealtimeError);
 }
 
 /** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */

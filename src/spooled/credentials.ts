@@ -5,6 +5,7 @@ import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
 import { checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
+import { credentialsUnsent } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
 /**
@@ -102,9 +103,12 @@ export class SpooledCredentials {
     return websocket ? `the JWT obtained for ${key}` : key;
   }
 
-  /** An AuthError saying which credential the server refused; errors that already say so pass as they are. */
+  /**
+   * An AuthError saying which credential the server refused; errors that already say so pass as they
+   * are, and so do those of a redirect to another origin, where no credential was sent.
+   */
   refused(error: AuthError, websocket: boolean): AuthError {
-    if (this.own.has(error)) return error;
+    if (this.own.has(error) || credentialsUnsent(error)) return error;
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${error.message}`, error.status, { cause: error }));
   }
 
