@@ -229,6 +229,15 @@ export async function fetchWithinOrigin(
   }
 }
 
+/**
+ * The URL an answer came from, as messages show it: `asked`'s, or after redirects the one that
+ * answered and the one asked for (`https://b/events (redirected from https://a/events)`). @internal
+ */
+export function answeredBy(answer: Answer, asked: URL): string {
+  const where = displayUrl(asked);
+  return answer.url.href === asked.href ? where : `${displayUrl(answer.url)} (redirected from ${where})`;
+}
+
 /** A Location resolved against the URL that sent it; one that is not a URL is a RequestError (a retry gets the same). */
 function redirectTarget(location: string, current: URL): URL {
   try {

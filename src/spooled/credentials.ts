@@ -4,7 +4,7 @@ import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } fro
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
-import { checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
+import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
 import { credentialsUnsent } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
@@ -171,8 +171,8 @@ export class SpooledCredentials {
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
       const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
       response = answer.response;
-      // A redirect within the origin: the messages name the URL that answered.
-      if (answer.url.href !== url.href) where = `${displayUrl(answer.url)} (redirected from ${where})`;
+      // After a redirect within the origin, the messages name the URL that answered.
+      where = answeredBy(answer, url);
     } catch (cause) {
       if (isRequestError(cause)) throw cause;
       throw new NetworkError(`Could not reach ${where} to get a token${networkReason(cause)}.`, { cause });

@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { type Answer, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
 import { checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
@@ -187,7 +187,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           return;
         }
         const { response } = answer;
-        if (answer.url.href !== target.href) at = `${displayUrl(answer.url)} (redirected from ${where})`;
+        at = answeredBy(answer, target);
         const verdict = judgeStreamResponse(response.status, response.headers, at, undefined, answer.withheld);
         if (verdict.kind !== 'stream') {
           await response.body?.cancel().catch(() => undefined);
