@@ -152,7 +152,7 @@ describe('sse() never carries a request body to another origin', () => {
     await refused.done;
     expect(refused.error).toBeInstanceOf(RequestError);
     expect((refused.error as Error).message).toBe(
-      'https://stream.test/start answered with a redirect, which this request does not follow: the browser hides where it leads, and its body may carry a credential.',
+      "https://stream.test/start answered with a redirect, which is not followed: the browser hides where it leads, and this request carries a body that must not reach another origin. Give the URL it redirects to instead (the browser's network panel shows it).",
     );
     expect(calls).toEqual(['manual']);
     const followed = await lastValueFrom(sse('https://stream.test/start', { reconnect: false, fetch: browserLike }).pipe(take(1)));

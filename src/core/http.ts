@@ -9,21 +9,26 @@ const MAX_QUOTED_TYPE = 60;
 
 /**
  * Header names and values are never put into the messages: only the status, the URL without its
- * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters.
+ * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters. `withheld`: a
+ * redirect to another origin left the request's own headers behind, so a 401 or 403 says that
+ * rather than blame the credentials.
  */
 export function judgeStreamResponse(
   status: number,
   headers: { get(name: string): string | null },
   where: string,
   expectedType = 'text/event-stream',
+  withheld = false,
 ): ResponseVerdict {
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
-    return {
-      kind: 'error',
-      error: new AuthError(`HTTP ${status} from ${where}: the server ${what}. Check the token or API key.`, status),
-    };
+    const advice = withheld
+      ? 'its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.'
+      : `the server ${what}. Check the token or API key.`;
+    const error = new AuthError(`HTTP ${status} from ${where}: ${advice}`, status);
+    if (withheld) unsent.add(error);
+    return { kind: 'error', error };
   }
   // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
   if (status !== 200) {
@@ -43,6 +48,14 @@ export function judgeStreamResponse(
     };
   }
   return { kind: 'stream' };
+}
+
+/** The refusals of a request whose credentials a redirect left behind: no credential was refused. */
+const unsent = new WeakSet<RealtimeError>();
+
+/** True for a 401/403 from another origin that the app's credentials were not sent to (a redirect). @internal */
+export function credentialsUnsent(error: unknown): boolean {
+  return unsent.has(error as RealtimeError);
 }
 
 /** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */

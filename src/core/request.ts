@@ -151,51 +151,129 @@ export function utf8HeaderValue(value: string): string {
  */
 export type AcrossOrigins = { readonly keep: readonly string[] } | 'refuse';
 
+/** A response, with the URL that gave it (after redirects) and whether the app's headers were kept from it. @internal */
+export interface Answer {
+  readonly response: Response;
+  /** The URL that answered: the one asked for, or where its redirects led. */
+  readonly url: URL;
+  /** True when a redirect to another origin left headers of the request's own behind (credentials among them). */
+  readonly withheld: boolean;
+}
+
+/**
+ * Whether this platform hides redirects from scripts: in a browser (a page or a worker), fetch answers
+ * `redirect: 'manual'` with an opaque response (WHATWG Fetch, "opaque-redirect filtered response").
+ */
+function hidesRedirects(): boolean {
+  const scope = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+  return scope.document !== undefined || scope.WorkerGlobalScope !== undefined;
+}
+
 /**
  * fetch, following redirects itself so that the app's credentials never cross to another origin: on
  * a redirect to another origin only the headers `acrossOrigins` keeps go along; a request body never
  * does, so a 307 or 308 (which keep the body) of a request with one fails with a RequestError before
  * anything is sent there, as does any redirect to another origin with `'refuse'`. At most
- * {@link MAX_REDIRECTS}; a loop fails with a RequestError. Where the platform hides redirects from
- * scripts (a browser answers `redirect: 'manual'` with an opaque response), the browser's own rules
- * apply instead: it follows, dropping Authorization across origins; with `'refuse'` or a body such a
- * redirect fails, since where it leads cannot be seen. @internal
+ * {@link MAX_REDIRECTS}; a loop, or a Location that is not an http(s) URL, fails with a RequestError.
+ *
+ * Where the platform hides redirects from scripts (a browser), a request that carries nothing of the
+ * app's (only the `keep` headers, no body) is left to the browser to follow, in one request; one
+ * that does carry something (another header, a body, or any request with `'refuse'`) is sent with
+ * `redirect: 'manual'`, and a redirect of it fails with a RequestError, since where it leads cannot
+ * be seen. @internal
  */
 export async function fetchWithinOrigin(
   fetchImpl: typeof fetch,
   url: URL,
   init: RequestInit & { headers: Record<string, string> },
   acrossOrigins: AcrossOrigins,
-): Promise<Response> {
+): Promise<Answer> {
+  const keep = acrossOrigins === 'refuse' ? [] : acrossOrigins.keep;
+  const own = Object.keys(init.headers).filter((name) => !keep.includes(name));
+  const withBody = init.body !== undefined && init.body !== null;
+  const nothingToProtect = acrossOrigins !== 'refuse' && own.length === 0 && !withBody;
+  if (nothingToProtect && hidesRedirects()) return followed(fetchImpl, url, init);
   const origin = url.origin;
   let current = url;
   let request = init;
+  let withheld = false;
   for (let redirects = 0; ; redirects += 1) {
     const response = await fetchImpl(current.href, { ...request, redirect: 'manual' });
-    const withBody = request.body !== undefined && request.body !== null;
     if (response.type === 'opaqueredirect') {
-      if (acrossOrigins === 'refuse' || withBody) {
-        throw new RequestError(`${displayUrl(current)} answered with a redirect, which this request does not follow: the browser hides where it leads, and ${withBody ? 'its body' : 'it'} may carry a credential.`);
-      }
-      return fetchImpl(current.href, { ...request, redirect: 'follow' });
+      // A platform that hides redirects but was not recognised as one: the request was harmless, so it is sent again for the platform to follow.
+      if (nothingToProtect) return followed(fetchImpl, current, request);
+      const what = withBody ? 'a body' : acrossOrigins === 'refuse' ? 'a credential' : 'headers of its own';
+      throw new RequestError(
+        `${displayUrl(current)} answered with a redirect, which is not followed: the browser hides where it leads, and this request carries ${what} that must not reach another origin. Give the URL it redirects to instead (the browser's network panel shows it).`,
+      );
     }
     const location = response.headers.get('location');
-    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
+    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return { response, url: current, withheld };
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
-    const next = checkUrl(new URL(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
+    const next = checkUrl(redirectTarget(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
-    if (next.origin !== origin && (acrossOrigins === 'refuse' || (withBody && !toGet))) {
+    const sendsBody = request.body !== undefined && request.body !== null && !toGet;
+    if (next.origin !== origin && (acrossOrigins === 'refuse' || sendsBody)) {
       const why = acrossOrigins === 'refuse' ? 'it carries a credential' : `a ${response.status} would take its body along, which may carry a credential`;
       throw new RequestError(`${displayUrl(current)} redirected to another origin (${next.origin}); this request is not sent there, as ${why}.`);
     }
-    const headers = next.origin === origin || acrossOrigins === 'refuse' ? request.headers : keepOnly(request.headers, acrossOrigins.keep);
+    let headers = request.headers;
+    if (next.origin !== origin) {
+      headers = keepOnly(request.headers, keep);
+      withheld ||= Object.keys(headers).length < Object.keys(request.headers).length;
+    }
     request = { ...request, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
     current = next;
   }
 }
 
+/**
+ * The URL an answer came from, as messages show it: `asked`'s, or after redirects the one that
+ * answered and the one asked for (`https://b/events (redirected from https://a/events)`). @internal
+ */
+export function answeredBy(answer: Answer, asked: URL): string {
+  const where = displayUrl(asked);
+  return answer.url.href === asked.href ? where : `${displayUrl(answer.url)} (redirected from ${where})`;
+}
+
+/** A Location resolved against the URL that sent it; one that is not a URL is a RequestError (a retry gets the same). */
+function redirectTarget(location: string, current: URL): URL {
+  try {
+    return new URL(location, current);
+  } catch {
+    throw new RequestError(`${displayUrl(current)} redirected to a Location that is not a URL (it cannot be parsed); the redirect was not followed.`);
+  }
+}
+
+/** The platform follows the redirects itself; the response says where they led. */
+async function followed(fetchImpl: typeof fetch, url: URL, init: RequestInit): Promise<Answer> {
+  const response = await fetchImpl(url.href, { ...init, redirect: 'follow' });
+  return { response, url: response.url ? new URL(response.url) : url, withheld: false };
+}
+
 function keepOnly(headers: Record<string, string>, keep: readonly string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => keep.includes(name)));
+}
+
+/** OpenSSL's and Node's codes for a TLS certificate the client did not accept. */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/;
+
+/**
+ * The reason of a failed fetch, as a message suffix: the first error code down its cause chain
+ * (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …), which Node's fetch
+ * puts one or two causes deep under a bare "fetch failed"; empty when there is none (a browser's
+ * fetch names no reason). ` (CODE)`, with a word on what a certificate code means. @internal
+ */
+export function networkReason(error: unknown): string {
+  let at = error;
+  for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
+    const { code, cause } = at as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) {
+      return CERTIFICATE_CODE.test(code) ? ` (${code}: the server's TLS certificate was not accepted)` : ` (${code})`;
+    }
+    at = cause;
+  }
+  return '';
 }

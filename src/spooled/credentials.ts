@@ -4,7 +4,8 @@ import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } fro
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
-import { checkUrl, fetchWithinOrigin } from '../core/request';
+import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
+import { credentialsUnsent } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
 /**
@@ -102,9 +103,12 @@ export class SpooledCredentials {
     return websocket ? `the JWT obtained for ${key}` : key;
   }
 
-  /** An AuthError saying which credential the server refused; errors that already say so pass as they are. */
+  /**
+   * An AuthError saying which credential the server refused; errors that already say so pass as they
+   * are, and so do those of a redirect to another origin, where no credential was sent.
+   */
   refused(error: AuthError, websocket: boolean): AuthError {
-    if (this.own.has(error)) return error;
+    if (this.own.has(error) || credentialsUnsent(error)) return error;
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${error.message}`, error.status, { cause: error }));
   }
 
@@ -161,14 +165,17 @@ export class SpooledCredentials {
    */
   private async post(path: string, body: Record<string, string>, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
     const url = checkUrl(`${this.baseUrl}${path}`, ['http:', 'https:'], 'The Spooled token exchange');
-    const where = displayUrl(url);
+    let where = displayUrl(url);
     let response: Response;
     try {
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
-      response = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
+      const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
+      response = answer.response;
+      // After a redirect within the origin, the messages name the URL that answered.
+      where = answeredBy(answer, url);
     } catch (cause) {
       if (isRequestError(cause)) throw cause;
-      throw new NetworkError(`Could not reach ${where} to get a token.`, { cause });
+      throw new NetworkError(`Could not reach ${where} to get a token${networkReason(cause)}.`, { cause });
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => undefined);
@@ -182,7 +189,7 @@ export class SpooledCredentials {
     try {
       read = await readCapped(response, MAX_READ_BODY);
     } catch (cause) {
-      throw new NetworkError(`Lost the connection to ${where} while reading the token.`, { cause });
+      throw new NetworkError(`Lost the connection to ${where} while reading the token${networkReason(cause)}.`, { cause });
     }
     if (!read.complete) throw new ProtocolError(`${where} answered the token request with more than ${MAX_READ_BODY} bytes; the rest was not read.`);
     const answer = jsonOrText(read.text);

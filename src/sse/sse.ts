@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
 import { checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
@@ -40,13 +40,19 @@ export interface SseMessage {
  * ```
  */
 export interface SseOptions {
-  /** Extra request headers, e.g. `Authorization`. A function is called on every attempt. @default none */
+  /**
+   * Extra request headers, e.g. `Authorization`. A function is called on every attempt. They never
+   * follow a redirect to another origin; in a browser, which hides where a redirect leads, a redirect
+   * of a request with headers is a final RequestError (docs/security.md, "Redirects and origins").
+   * @default none
+   */
   readonly headers?: HeadersOption;
   /** The HTTP method. @default 'GET' */
   readonly method?: string;
   /**
    * A request body, for streams that are opened with POST. It never goes to another origin: a 307 or
-   * 308 there is a final RequestError (docs/security.md, "Redirects and origins"). @default none
+   * 308 there, and in a browser any redirect, is a final RequestError (docs/security.md, "Redirects
+   * and origins"). @default none
    */
   readonly body?: string;
   /** Resume after this event id: sent as `Last-Event-ID` on the first request too. @default none */
@@ -150,9 +156,11 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
       let idle: IdleWatch | undefined;
       /** The body's reader, cancelled on release: a fetch that ignores the signal must not keep the response open. */
       let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+      // The URL the messages name: the one asked for until a response says where its redirects led.
+      let at = where;
       // Undefined means "we aborted it ourselves": not a failure.
       const failure = (cause: unknown, what: string): unknown =>
-        controller.signal.aborted ? undefined : new NetworkError(`${what} ${where}.`, { cause });
+        controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${networkReason(cause)}.`, { cause });
 
       const run = async (): Promise<void> => {
         let own: Readonly<Record<string, string>>;
@@ -167,23 +175,25 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         // The watch bounds the wait for the response headers, then every wait for a chunk.
         if (idleTimeout > 0) {
           // Failing the attempt releases it (abort and cancel), whether or not the fetch honours the signal.
-          idle = watchIdle(scheduler, idleTimeout, () => sink.failed(new TimeoutError(`${where} sent nothing for ${idleTimeout} ms.`, idleTimeout)));
+          idle = watchIdle(scheduler, idleTimeout, () => sink.failed(new TimeoutError(`${at} sent nothing for ${idleTimeout} ms.`, idleTimeout)));
         }
-        let response: Response;
+        let answer: Answer;
         try {
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
-          response = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
+          answer = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
         } catch (cause) {
           const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to');
           if (error !== undefined) sink.failed(error);
           return;
         }
-        const verdict = judgeStreamResponse(response.status, response.headers, where);
+        const { response } = answer;
+        at = answeredBy(answer, target);
+        const verdict = judgeStreamResponse(response.status, response.headers, at, undefined, answer.withheld);
         if (verdict.kind !== 'stream') {
           await response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
         }
-        if (!response.body) return sink.failed(new ProtocolError(`${where} answered without a body.`));
+        if (!response.body) return sink.failed(new ProtocolError(`${at} answered without a body.`));
         if (typeof response.body.getReader !== 'function') {
           return sink.failed(new RequestError('The fetch given to sse() returned a response whose body is not a ReadableStream.'));
         }
@@ -215,7 +225,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
             // Touched again after the subscribers ran: a slow handler is not a silent server.
             idle?.touch();
             if (!withinLimit) {
-              oversize = oversized(where, maxEventSize);
+              oversize = oversized(at, maxEventSize);
               throw oversize;
             }
           }

@@ -22,7 +22,7 @@ const watched: Watched[] = [];
 
 const api = {
   /** Reads a finite stream with `reconnect: false`. */
-  read(url: string, options: Pick<SseOptions, 'lastEventId' | 'maxEventSize'> = {}): Promise<StreamOutcome> {
+  read(url: string, options: Pick<SseOptions, 'lastEventId' | 'maxEventSize' | 'headers' | 'method' | 'body'> = {}): Promise<StreamOutcome> {
     return new Promise((resolve) => {
       const events: SseMessage[] = [];
       sse(url, { ...options, reconnect: false }).subscribe({

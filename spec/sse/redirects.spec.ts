@@ -1,0 +1,170 @@
+import { createServer as createHttpsServer } from 'node:https';
+import { lastValueFrom } from 'rxjs';
+import { AuthError, HttpError, NetworkError, ProtocolError, RequestError, sse } from '../../src';
+import { miosaEvents } from '../../src/miosa';
+import { spooledRealtime } from '../../src/spooled';
+import { networkReason } from '../../src/core/request';
+import type { ServerResponse } from 'node:http';
+import { type TestServer, openStream, startServer } from '../helpers/http-server';
+import { listenOnLoopback } from '../helpers/listen';
+import { record } from '../helpers/observe';
+import { SELF_SIGNED } from '../helpers/self-signed';
+
+/**
+ * What `sse()` says after a redirect, and when it cannot connect: every redirect status, with and
+ * without the app's headers or a body, against real servers on loopback (127.0.0.1 on another port
+ * is another origin). The browser's side of redirects is spec/e2e/browser-redirects.spec.ts.
+ */
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const STATUSES = [301, 302, 303, 307, 308] as const;
+/** What a request may carry: nothing of the app's, its own headers, or a POST body. */
+const CARRYING = {
+  nothing: {},
+  headers: { headers: { authorization: 'Bearer s3cret-token', 'x-api-key': 'k3y-s3cret' } },
+  body: { method: 'POST', body: '{"since":1}' },
+} as const;
+const CASES = STATUSES.flatMap((status) => Object.keys(CARRYING).map((carrying) => [status, carrying as keyof typeof CARRYING] as const));
+
+describe('sse(): a Location that is not a URL', () => {
+  it.each(CASES)('a %i whose Location cannot be parsed (carrying %s) is a final RequestError after one request', async (status, carrying) => {
+    const server = await serve((_request, response) => response.writeHead(status, { location: 'http://[::1' }).end());
+    const recording = record(sse(`${server.url}/events`, { ...CARRYING[carrying], reconnect: { initialDelay: 10, maxAttempts: 3 } }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toBe(
+      `${server.url}/events redirected to a Location that is not a URL (it cannot be parsed); the redirect was not followed.`,
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('sse(): after a redirect, the messages name the URL that answered', () => {
+  it.each(CASES.filter(([status, carrying]) => carrying !== 'body' || status < 307))(
+    'a %i to another origin that answers 401 (carrying %s): AuthError naming that origin, and saying whether the credentials were sent there',
+    async (status, carrying) => {
+      const elsewhere = await serve((_request, response) => response.writeHead(401).end());
+      const origin = await serve((_request, response) => response.writeHead(status, { location: `${elsewhere.url}/moved?ticket=t1cket` }).end());
+      const recording = record(sse(`${origin.url}/events?token=q-s3cret`, { ...CARRYING[carrying], reconnect: false }));
+      await recording.done;
+      expect(recording.error).toBeInstanceOf(AuthError);
+      const answered = `HTTP 401 from ${elsewhere.url}/moved (redirected from ${origin.url}/events): `;
+      expect((recording.error as Error).message).toBe(
+        carrying === 'headers'
+          ? `${answered}its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.`
+          : `${answered}the server did not accept the credentials. Check the token or API key.`,
+      );
+      expect(elsewhere.requests.map((request) => request.headers.authorization ?? request.headers['x-api-key'])).toEqual([undefined]);
+    },
+  );
+
+  it('a redirect within the origin that answers 403 keeps the credentials, and the message names the URL that answered', async () => {
+    const server = await serve((request, response) => {
+      if (request.url === '/events') return void response.writeHead(302, { location: '/v2/events' }).end();
+      response.writeHead(403).end();
+    });
+    const recording = record(sse(`${server.url}/events`, { ...CARRYING.headers, reconnect: false }));
+    await recording.done;
+    expect((recording.error as Error).message).toBe(
+      `HTTP 403 from ${server.url}/v2/events (redirected from ${server.url}/events): the server does not allow this credential to read it. Check the token or API key.`,
+    );
+    expect(server.requests.map((request) => request.headers['x-api-key'])).toEqual(['k3y-s3cret', 'k3y-s3cret']);
+  });
+
+  it.each([
+    ['503', (response: ServerResponse) => response.writeHead(503).end(), HttpError, 'HTTP 503 from {B} (redirected from {A}). The server is unavailable or busy.'],
+    ['text/html', (response: ServerResponse) => response.writeHead(200, { 'content-type': 'text/html' }).end('<p>'), ProtocolError,
+      '{B} (redirected from {A}) answered with content type "text/html" instead of "text/event-stream": it is not an event stream.'],
+    ['a cut stream', (response: ServerResponse) => (openStream(response), response.write('data: one\n\n'), setTimeout(() => response.socket?.destroy(), 50)), NetworkError,
+      'Lost the connection to {B} (redirected from {A}) (CODE).'],
+  ] as const)('the other origin answers with %s: the error names it', async (_what, answer, type, expected) => {
+    const elsewhere = await serve((_request, response) => answer(response));
+    const origin = await serve((_request, response) => response.writeHead(307, { location: `${elsewhere.url}/moved` }).end());
+    const recording = record(sse(`${origin.url}/events`, { reconnect: false }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(type);
+    // Node's fetch names a cut socket either way, depending on when the cut is seen.
+    const message = (recording.error as Error).message.replace(/ \((?:UND_ERR_SOCKET|ECONNRESET)\)\.$/, ' (CODE).');
+    expect(message).toBe(expected.replace('{B}', `${elsewhere.url}/moved`).replace('{A}', `${origin.url}/events`));
+  });
+
+  it('Spooled over SSE redirected to another origin that answers 401: the error says the key was not sent there, not that Spooled refused it', async () => {
+    const elsewhere = await serve((_request, response) => response.writeHead(401).end());
+    const origin = await serve((request, response) => response.writeHead(307, { location: `${elsewhere.url}${request.url}` }).end());
+    const realtime = spooledRealtime({ baseUrl: origin.url, apiKey: 'sk_test_redirected', transport: 'sse', autoReconnect: false, logger: () => undefined });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toBe(
+      `HTTP 401 from ${elsewhere.url}/api/v1/events (redirected from ${origin.url}/api/v1/events): its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.`,
+    );
+    expect(elsewhere.requests.map((request) => request.headers.authorization)).not.toContain('Bearer sk_test_redirected');
+  });
+
+  it('the Spooled token exchange redirected within the origin: an error names the URL that answered', async () => {
+    const server = await serve((request, response) => {
+      if (request.url === '/api/v1/auth/login') return void response.writeHead(308, { location: '/v2/auth/login' }).end();
+      response.writeHead(500).end();
+    });
+    const realtime = spooledRealtime({ baseUrl: server.url, apiKey: 'sk_test_redirected', transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as Error).message).toBe(`HTTP 500 from ${server.url}/v2/auth/login (redirected from ${server.url}/api/v1/auth/login) while getting a token.`);
+  });
+});
+
+describe('sse(): a connection that could not be made names its reason', () => {
+  it('a server with a self-signed TLS certificate: NetworkError naming the certificate code, retried', async () => {
+    const tls = createHttpsServer(SELF_SIGNED, (_request, response) => response.writeHead(200).end());
+    const listening = await listenOnLoopback(tls);
+    servers.push(listening);
+    const url = `https://localhost:${listening.port}/events`;
+    const recording = record(sse(url, { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toBe(`Could not connect to ${url} (DEPTH_ZERO_SELF_SIGNED_CERT: the server's TLS certificate was not accepted).`);
+  });
+
+  it('a closed port: NetworkError naming ECONNREFUSED', async () => {
+    const closed = await serve(() => undefined);
+    await closed.close();
+    const recording = record(sse(`${closed.url}/events`, { reconnect: false }));
+    await recording.done;
+    expect((recording.error as Error).message).toBe(`Could not connect to ${closed.url}/events (ECONNREFUSED).`);
+  });
+
+  it('Miosa and the Spooled token exchange name it too', async () => {
+    const closed = await serve(() => undefined);
+    await closed.close();
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: closed.url, reconnect: false, logger: () => undefined });
+    const miosaError = await lastValueFrom(miosa.stream()).catch((e: unknown) => e);
+    expect((miosaError as Error).message).toBe(`Could not connect to ${closed.url}/events/stream (ECONNREFUSED).`);
+    const realtime = spooledRealtime({ baseUrl: closed.url, apiKey: 'sk_test_closed', transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    const spooledError = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect((spooledError as Error).message).toBe(`Could not reach ${closed.url}/api/v1/auth/login to get a token (ECONNREFUSED).`);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a system code one cause deep, under "fetch failed"', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNRESET' }) }), ' (ECONNRESET)'],
+    ['an undici code', new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), ' (UND_ERR_SOCKET)'],
+    ['an AggregateError of both addresses', new TypeError('fetch failed', { cause: Object.assign(new AggregateError([]), { code: 'ECONNREFUSED' }) }), ' (ECONNREFUSED)'],
+    ...['CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'].map(
+      (code): [string, unknown, string] => [code, new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }), ` (${code}: the server's TLS certificate was not accepted)`],
+    ),
+    ['a browser\'s fetch, which names no reason', new TypeError('Failed to fetch'), ''],
+    ['a code that is not one (lowercase, a number)', new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'bad code' }, { cause: { code: 42 } }) }), ''],
+  ])('networkReason: %s', (_what, error, reason) => {
+    expect(networkReason(error)).toBe(reason);
+  });
+});
