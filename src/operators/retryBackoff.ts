@@ -1,7 +1,7 @@
 import { type MonoTypeOperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
-import { type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { BACKOFF_KEYS, type BackoffOptions, resolveBackoff } from '../core/backoff';
 import { lifecycle } from '../core/lifecycle';
-import { checkScheduler, dictionary } from '../core/options';
+import { type KnownKeys, checkScheduler, dictionary } from '../core/options';
 
 /**
  * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
@@ -15,6 +15,8 @@ export interface RetryBackoffOptions extends Partial<BackoffOptions> {
   /** Runs the waits; inject a TestScheduler in tests. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
+
+const RETRY_BACKOFF_KEYS: KnownKeys<RetryBackoffOptions> = { ...BACKOFF_KEYS, scheduler: true };
 
 /**
  * Resubscribes to the source after an error, waiting longer each time (exponential backoff with
@@ -32,7 +34,7 @@ export interface RetryBackoffOptions extends Partial<BackoffOptions> {
  * ```
  */
 export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
-  const { scheduler, ...policy } = dictionary('retryBackoff options', options);
+  const { scheduler, ...policy } = dictionary('retryBackoff options', options, RETRY_BACKOFF_KEYS);
   const reconnect = resolveBackoff(policy, 'retryBackoff options');
   const timers = checkScheduler('retryBackoff scheduler', scheduler) ?? asyncScheduler;
   return (source) =>
