@@ -25,7 +25,7 @@ import { sdkEvents } from './pipeline';
  * ```
  */
 export interface MiosaOptions {
-  /** A Miosa API key; it must start with `msk_`. */
+  /** A Miosa API key; it must start with `msk_`, with no `Bearer ` prefix, whitespace or line break. */
   readonly apiKey: string;
   /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.miosa.ai/api/v1' */
   readonly baseUrl?: string;
@@ -119,6 +119,10 @@ const DEFAULT_TIMEOUT = 300_000;
  * A client for Miosa's computer and tenant event streams, following the Elixir SDK: `[DONE]` or a
  * clean close ends a stream, events with empty data are dropped, and a per-event timeout ends it.
  *
+ * @throws TypeError for an `apiKey` that does not start with `msk_` or is not the key alone (a
+ * `Bearer ` prefix, whitespace or a line break), an option of the wrong type, or a key that is not an
+ * option (`baseURL`: the message names the option it probably meant); RangeError for a number out of
+ * range. `subscribe` and `stream` check their options the same way.
  * @example
  * ```ts
  * const miosa = miosaEvents({ apiKey: 'msk_...' });

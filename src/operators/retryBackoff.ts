@@ -27,7 +27,8 @@ const RETRY_BACKOFF_KEYS: KnownKeys<RetryBackoffOptions> = { ...BACKOFF_KEYS, sc
  * Completion of the source completes the result.
  *
  * @throws RangeError at once for a number option out of range (or not a number), TypeError for
- * `shouldRetry`, `onRetry`, `random` or `scheduler` of the wrong type; each message names the option.
+ * `shouldRetry`, `onRetry`, `random` or `scheduler` of the wrong type, or a key that is not an option
+ * (`retries`: the message names the option it probably meant); each message names the option.
  * @example
  * ```ts
  * source$.pipe(retryBackoff({ initialDelay: 500, maxAttempts: Infinity }))

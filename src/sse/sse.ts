@@ -123,6 +123,9 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * `Last-Event-ID` header; HTTP 204 completes. Failures are typed: see {@link AuthError},
  * {@link HttpError}, {@link ProtocolError}, {@link NetworkError}, {@link TimeoutError}.
  *
+ * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
+ * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`);
+ * RangeError for a number out of range.
  * @example
  * ```ts
  * sse('https://api.example.com/events', { headers: { authorization: `Bearer ${token}` } })
