@@ -33,10 +33,10 @@ const DECODE_WITH_KEYS: KnownKeys<DecodeWithOptions> = { onInvalid: true, onErro
  * messages$.pipe(map((m) => JSON.parse(m.data)), decodeWith(MyEvent, { onError: console.warn }))
  * ```
  */
-export function decodeWith<A>(codec: Decoder<unknown, A>, given: DecodeWithOptions = {}): OperatorFunction<unknown, A> {
-  const options = dictionary('decodeWith options', given, DECODE_WITH_KEYS);
-  const raise = checkChoice('decodeWith onInvalid', options.onInvalid, ['skip', 'error']) === 'error';
-  checkFunction('decodeWith onError', options.onError);
+export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOptions = {}): OperatorFunction<unknown, A> {
+  const { onInvalid, onError } = dictionary('decodeWith options', options, DECODE_WITH_KEYS);
+  const raise = checkChoice('decodeWith onInvalid', onInvalid, ['skip', 'error']) === 'error';
+  const report = checkFunction('decodeWith onError', onError);
   return (source) =>
     new Observable<A>((subscriber) =>
       source.subscribe({
@@ -51,7 +51,7 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, given: DecodeWithOptio
           const error = result
             ? decodeError(codec.name, result.left, value)
             : new DecodeError(`Could not decode ${codec.name}: reading the item threw.`, ['(root): reading it threw'], value);
-          options.onError?.(error);
+          report?.(error);
           if (raise) subscriber.error(error);
         },
         error: (error: unknown) => subscriber.error(error),

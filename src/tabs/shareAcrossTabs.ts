@@ -94,14 +94,14 @@ const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, 
 export function shareAcrossTabs<T>(
   name: string,
   factory: (context: LeaderContext) => Observable<T>,
-  given: ShareAcrossTabsOptions<T> = {},
+  options: ShareAcrossTabsOptions<T> = {},
 ): Observable<T> {
-  const options: ShareAcrossTabsOptions<T> = dictionary('shareAcrossTabs options', given, SHARE_KEYS);
-  const eventId = checkFunction('shareAcrossTabs eventId', options.eventId) ?? (defaultEventId as (value: T) => string | undefined);
+  const checked: ShareAcrossTabsOptions<T> = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
+  const eventId = checkFunction('shareAcrossTabs eventId', checked.eventId) ?? (defaultEventId as (value: T) => string | undefined);
   return new Observable<T>((subscriber) => {
-    const platform = tabsPlatform(options.locks, options.BroadcastChannel);
-    if (!platform) return alone(factory, options).subscribe(subscriber);
-    const participant = new TabParticipant<T>({ name, factory, eventId, options, platform }, subscriber);
+    const platform = tabsPlatform(checked.locks, checked.BroadcastChannel);
+    if (!platform) return alone(factory, checked).subscribe(subscriber);
+    const participant = new TabParticipant<T>({ name, factory, eventId, options: checked, platform }, subscriber);
     participant.start();
     return () => participant.stop();
   });
