@@ -171,3 +171,24 @@ describe('MiosaEventsService', () => {
     injector.destroy();
   });
 });
+
+describe('the providers check the config as the clients do', () => {
+  const bad = <T>(value: unknown): T => value as T;
+
+  it('options given as an object: a misspelt key or a prefixed credential is a TypeError from the provider, naming the key', () => {
+    expect(() => provideSpooledRealtime(bad({ apiKey: 'sk_test_1', baseURL: 'http://localhost:8080' }))).toThrow(
+      new TypeError("spooledRealtime options: unknown key 'baseURL' (did you mean 'baseUrl'?)"),
+    );
+    expect(() => provideMiosaEvents(bad({ apiKey: 'msk_test_1', base_url: 'http://localhost:8080' }))).toThrow(
+      new TypeError("miosaEvents options: unknown key 'base_url' (did you mean 'baseUrl'?)"),
+    );
+    expect(() => provideSpooledRealtime({ token: 'Bearer eyJ.x.y' })).toThrow(/^spooledRealtime token starts with 'Bearer '/);
+    expect(() => provideMiosaEvents({ apiKey: 'msk_test_1\n' })).toThrow(/^miosaEvents apiKey has whitespace or a line break/);
+  });
+
+  it('options a config function returns: the TypeError comes when the service makes its client, and nothing connects', () => {
+    const injector = environment([provideSpooledRealtime(() => bad({ baseURL: server.url, apiKey: server.spooled.apiKey }))]);
+    expect(() => injector.get(SpooledRealtimeService)).toThrow("spooledRealtime options: unknown key 'baseURL' (did you mean 'baseUrl'?)");
+    injector.destroy();
+  });
+});

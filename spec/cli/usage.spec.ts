@@ -45,6 +45,8 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     ['a bad number of seconds', ['demo', '--seconds', 'soon'], "option '--seconds <n>' argument 'soon' is invalid."],
     ['a generation that does not exist', ['serve', '--generation', '1999'], "option '--generation <name>' argument '1999' is invalid."],
     ['a header line without a colon', ['tail', 'http://x', '--header', 'no colon here'], "--header wants 'Name: value'"],
+    ['a token with its scheme', ['tail', 'http://x', '--token', 'Bearer eyJ.x.y'], "--token starts with 'Bearer ': give the credential alone, the client adds the scheme"],
+    ['an API key with a line break', ['tail', '--spooled', 'http://x', '--api-key', 'sk_test_1\n'], '--api-key has whitespace or a line break at its start or end'],
   ];
 
   it.each(cases)('%s', async (_what, args, message) => {

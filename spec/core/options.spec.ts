@@ -1,5 +1,6 @@
-import { lastValueFrom } from 'rxjs';
-import { retryBackoff, sse, webSocket } from '../../src';
+import { NEVER, lastValueFrom } from 'rxjs';
+import * as t from 'io-ts';
+import { decodeWith, retryBackoff, shareAcrossTabs, sse, webSocket } from '../../src';
 import { spooledRealtime } from '../../src/spooled';
 import { miosaEvents } from '../../src/miosa';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
@@ -9,6 +10,8 @@ import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 // never a crash later, a flood of timers, a silently ignored option, or an error that blames the server.
 
 const bad = <T>(value: unknown): T => value as T;
+/** A JWT-shaped token (header.payload.signature). */
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
 const URL_ = 'https://example.test/events';
 const spooled = (options: object) => spooledRealtime({ apiKey: 'sk_test_1', ...options });
 const miosa = (options: object) => miosaEvents({ apiKey: 'msk_test_1', ...options });
@@ -85,7 +88,122 @@ const rows: Row[] = [
   ['miosaEvents subscribe onTimeout', (v) => miosa({}).subscribe('cmp_1', { onTimeout: bad(v) }), ['throw'], RangeError],
   ['miosaEvents stream timeout', (v) => miosa({}).stream({ timeout: bad(v) }), ['60000', -Infinity], RangeError],
   ['miosaEvents stream types', (v) => miosa({}).stream({ types: bad(v) }), ['sandbox.*', [1]], TypeError],
+  ['decodeWith onInvalid', (v) => decodeWith(t.string, { onInvalid: bad(v) }), ['throw', 1], RangeError],
+  ['decodeWith onError', (v) => decodeWith(t.string, { onError: bad(v) }), ['log'], TypeError],
+  ['shareAcrossTabs eventId', (v) => shareAcrossTabs('x', () => NEVER, { eventId: bad(v) }), ['id'], TypeError],
+  ['shareAcrossTabs options', (v) => shareAcrossTabs('x', () => NEVER, bad(v)), ['x', 1], TypeError],
+  ['decodeWith options', (v) => decodeWith(t.string, bad(v)), ['error'], TypeError],
+  // Credentials go into `Authorization: Bearer …` as they are: a scheme, whitespace or a line break is the app's slip.
+  ['spooledRealtime apiKey', (v) => spooledRealtime({ apiKey: bad(v) }), ['Bearer sk_test_1', 'bearer sk_test_1', 'sk_test_1\n', ' sk_test_1', 'sk test', 'sk_\u0000x', ''], TypeError],
+  ['spooledRealtime token', (v) => spooledRealtime({ token: bad(v) }), [`Bearer ${JWT}`, `BEARER\t${JWT}`, `${JWT}\r\n`, `\t${JWT}`, ''], TypeError],
+  ['miosaEvents apiKey', (v) => miosaEvents({ apiKey: bad(v) }), ['Bearer msk_test_1', 'msk_test_1\n', ' msk_test_1', 42], TypeError],
 ];
+
+/** A misspelt key, in every options object and filter, and the name the message suggests (undefined: none is close). */
+type UnknownRow = readonly [where: string, call: (options: object) => unknown, typo: string, meant: string | undefined];
+
+const unknownRows: UnknownRow[] = [
+  ['sse options', (o) => sse(URL_, o), 'header', "'headers'"],
+  ['sse options', (o) => sse(URL_, o), 'idleTimout', "'idleTimeout'"],
+  ['sse options', (o) => sse(URL_, o), 'last_event_id', "'lastEventId'"],
+  ['sse options', (o) => sse(URL_, o), 'onMessage', undefined],
+  ['sse reconnect', (o) => sse(URL_, { reconnect: o }), 'maxRetries', "'maxAttempts'"],
+  ['webSocket options', (o) => webSocket(URL_, o), 'protocol', "'protocols'"],
+  ['webSocket options', (o) => webSocket(URL_, o), 'timeout', "'idleTimeout' or 'openTimeout'"],
+  ['webSocket heartbeat', (o) => webSocket(URL_, { heartbeat: o }), 'intervalMs', "'interval'"],
+  ['webSocket queue', (o) => webSocket(URL_, { queue: o }), 'TTL', "'ttl'"],
+  ['webSocket reconnect', (o) => webSocket(URL_, { reconnect: o }), 'initalDelay', "'initialDelay'"],
+  ['retryBackoff options', (o) => retryBackoff(o), 'retries', "'maxAttempts'"],
+  ['retryBackoff options', (o) => retryBackoff(o), 'schedular', "'scheduler'"],
+  ['spooledRealtime options', (o) => spooled(o), 'baseURL', "'baseUrl'"],
+  ['spooledRealtime options', (o) => spooled(o), 'base_url', "'baseUrl'"],
+  ['spooledRealtime options', (o) => spooled(o), 'maxRetries', "'maxReconnectAttempts'"],
+  ['spooledRealtime options', (o) => spooled(o), 'shareAcrossTab', "'shareAcrossTabs'"],
+  ['spooledRealtime events$ filter', (o) => spooled({}).events$(o), 'queue', "'queueName'"],
+  ['spooledRealtime events$ filter', (o) => spooled({}).events$(o), 'queue_name', "'queueName'"],
+  ['spooledRealtime events$ filter', (o) => spooled({}).events$(o), 'jobID', "'jobId'"],
+  ['spooledRealtime events$ filter', (o) => spooled({}).events$(o), 'types', "'events'"],
+  ['miosaEvents options', (o) => miosa(o), 'baseURL', "'baseUrl'"],
+  ['miosaEvents reconnect', (o) => miosa({ reconnect: o }), 'max_attempts', "'maxAttempts'"],
+  ['miosaEvents subscribe options', (o) => miosa({}).subscribe('cmp_1', o), 'timout', "'timeout'"],
+  ['miosaEvents stream options', (o) => miosa({}).stream(o), 'type', "'types'"],
+  ['decodeWith options', (o) => decodeWith(t.string, o), 'onerror', "'onError'"],
+  ['shareAcrossTabs options', (o) => shareAcrossTabs('x', () => NEVER, o), 'eventID', "'eventId'"],
+];
+
+describe('unknown keys: a misspelt option or filter field fails at the call, naming it and what it probably meant', () => {
+  it.each(unknownRows.map(([where, call, typo, meant]) => ({ where, call, typo, meant })))('$where: $typo', ({ where, call, typo, meant }) => {
+    // The value never shows: it may be a credential or a private host.
+    const value = 'https://private.example/sk_live_VALUE';
+    let thrown: unknown;
+    try {
+      call({ [typo]: value });
+    } catch (caught) {
+      thrown = caught;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    const message = (thrown as Error).message;
+    if (meant !== undefined) expect(message).toBe(`${where}: unknown key '${typo}' (did you mean ${meant}?)`);
+    else expect(message).toMatch(new RegExp(`^${where}: unknown key '${typo}' \\(the known keys are headers, method, .*scheduler\\)$`));
+    expect(message).not.toContain('private');
+    expect(message).not.toContain('VALUE');
+  });
+
+  it('a misspelt baseURL never reaches the default host: nothing is sent, whatever the transport', () => {
+    const fetch = jest.fn<Promise<Response>, Parameters<typeof globalThis.fetch>>();
+    for (const transport of ['sse', 'websocket'] as const) {
+      expect(() => spooledRealtime(bad({ apiKey: 'sk_live_1', baseURL: 'http://localhost:8080', transport, fetch }))).toThrow(
+        new TypeError("spooledRealtime options: unknown key 'baseURL' (did you mean 'baseUrl'?)"),
+      );
+    }
+    expect(() => miosaEvents(bad({ apiKey: 'msk_live_1', baseURL: 'http://localhost:8080', fetch }))).toThrow(TypeError);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('a key whose value is undefined is still a typo: refused', () => {
+    expect(() => spooled({ baseURL: undefined })).toThrow("spooledRealtime options: unknown key 'baseURL' (did you mean 'baseUrl'?)");
+    expect(() => spooled({}).events$(bad({ queue: undefined }))).toThrow("unknown key 'queue'");
+  });
+
+  it('keys inherited through the prototype are read, and checked, as own keys are', () => {
+    const defaults = { idleTimeout: 0, reconnect: false as const };
+    expect(() => sse(URL_, Object.create(defaults) as object)).not.toThrow();
+    expect(() => sse(URL_, Object.create({ ...defaults, idelTimeout: 0 }) as object)).toThrow("sse options: unknown key 'idelTimeout' (did you mean 'idleTimeout'?)");
+    expect(() => sse(URL_, Object.create({ idleTimeout: 'x' }) as object)).toThrow(RangeError);
+  });
+
+  it('a key named like a prototype member is unknown, not taken from Object.prototype', () => {
+    expect(() => sse(URL_, JSON.parse('{"__proto__": {}, "constructor": 1}') as object)).toThrow("sse options: unknown key '__proto__'");
+    expect(() => sse(URL_, bad({ toString: () => 'x' }))).toThrow("sse options: unknown key 'toString'");
+  });
+});
+
+describe('credentials: what goes after "Bearer " is checked at the call, and never shown', () => {
+  it.each([
+    ['spooledRealtime apiKey', "'Bearer ' + key", () => spooledRealtime({ apiKey: 'Bearer sk_live_SECRET' }), "starts with 'Bearer ': give the credential alone, the client adds the scheme"],
+    ['spooledRealtime token', "'Bearer ' + JWT", () => spooledRealtime({ token: `Bearer ${JWT}` }), "starts with 'Bearer ': give the credential alone, the client adds the scheme"],
+    ['spooledRealtime apiKey', "key + '\\n'", () => spooledRealtime({ apiKey: 'sk_live_SECRET\n' }), 'has whitespace or a line break at its start or end (as read from a file or an env var?): trim it'],
+    ['spooledRealtime token', "an API key as token + ' '", () => spooledRealtime({ token: 'sk_live_SECRET ' }), 'has whitespace or a line break at its start or end (as read from a file or an env var?): trim it'],
+    ['spooledRealtime apiKey', "a line break inside", () => spooledRealtime({ apiKey: 'sk_live_\nSECRET' }), 'contains whitespace or a control character, which no API key or token has (RFC 6750 2.1)'],
+    ['spooledRealtime apiKey', "''", () => spooledRealtime({ apiKey: '' }), 'is empty'],
+    ['miosaEvents apiKey', "'Bearer ' + Miosa key", () => miosaEvents({ apiKey: 'Bearer msk_SECRET' }), "starts with 'Bearer ': give the credential alone, the client adds the scheme"],
+    ['miosaEvents apiKey', "Miosa key + '\\r\\n'", () => miosaEvents({ apiKey: 'msk_SECRET\r\n' }), 'has whitespace or a line break at its start or end (as read from a file or an env var?): trim it'],
+  ])('%s: %s', (option, _given, call, problem) => {
+    expect(call).toThrow(new TypeError(`${option} ${problem}`));
+  });
+
+  it("a token function's token is checked when it is called: the stream fails with the TypeError, nothing is sent", async () => {
+    const fetch = jest.fn<Promise<Response>, Parameters<typeof globalThis.fetch>>();
+    for (const token of [`Bearer ${JWT}`, `${JWT}\n`]) {
+      const client = spooledRealtime({ token: () => token, transport: 'sse', fetch, autoReconnect: false });
+      const error = await lastValueFrom(client.events$({ queueName: 'emails' })).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/^The token returned by the token function of spooledRealtime\(\) (starts with 'Bearer '|has whitespace)/);
+      expect((error as Error).message).not.toContain(JWT);
+    }
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
 
 describe('option checks: a bad value fails at the call, typed, naming the option', () => {
   describe.each(rows.map(([option, call, values, error]) => ({ option, call, values, error })))('$option', ({ option, call, values, error }) => {

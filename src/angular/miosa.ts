@@ -4,6 +4,7 @@ import type { ConnectionDiagnostics } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
 import { type MiosaEvents, type MiosaOptions, type MiosaStreamOptions, miosaEvents } from '../miosa/client';
 import type { ComputerEvent, TenantEvent } from '../miosa/events';
+import { checkMiosaOptions } from '../miosa/options';
 import { ClientBinding } from './binding';
 
 /**
@@ -30,6 +31,8 @@ const MIOSA_CONFIG = new InjectionToken<MiosaEventsConfig>('rx-realtime MiosaEve
  * ```
  */
 export function provideMiosaEvents(config: MiosaEventsConfig): EnvironmentProviders {
+  // Options given as they are fail here, at the call, as miosaEvents() would fail on them.
+  if (typeof config !== 'function') checkMiosaOptions(config);
   return makeEnvironmentProviders([{ provide: MIOSA_CONFIG, useValue: config }, { provide: MiosaEventsService, useFactory: () => new MiosaEventsService() }]);
 }
 

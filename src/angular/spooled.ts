@@ -6,6 +6,7 @@ import type { ConnectionState } from '../core/state';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../spooled/client';
 import type { SpooledEvent } from '../spooled/events';
 import type { SubscriptionFilter } from '../spooled/filter';
+import { checkSpooledOptions } from '../spooled/options';
 import { ClientBinding } from './binding';
 
 /**
@@ -34,6 +35,8 @@ const SPOOLED_CONFIG = new InjectionToken<SpooledRealtimeConfig>('rx-realtime Sp
  * ```
  */
 export function provideSpooledRealtime(config: SpooledRealtimeConfig): EnvironmentProviders {
+  // Options given as they are fail here, at the call, as spooledRealtime() would fail on them.
+  if (typeof config !== 'function') checkSpooledOptions(config);
   return makeEnvironmentProviders([{ provide: SPOOLED_CONFIG, useValue: config }, { provide: SpooledRealtimeService, useFactory: () => new SpooledRealtimeService() }]);
 }
 

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { type Observable, map } from 'rxjs';
 import { type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
+import { checkCredential } from '../core/options';
 import { checkBaseUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
@@ -198,6 +199,14 @@ function withCredentials<T>(make: () => T, usage: string): T {
 /** Every header value the command line gives must be one HTTP can carry; the messages name the option, never the value. */
 function checkCredentials(options: TailOptions): void {
   usable(() => checkHeaders(options.headers), '--header');
+  // A scheme or a stray line break in a credential, named as the option (the client's TypeError would name its own).
+  for (const [flag, value] of [['--token', options.token], ['--api-key', options.apiKey]] as const) {
+    try {
+      checkCredential(flag, value);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   if (options.token !== undefined) usable(() => checkHeaders({ authorization: `Bearer ${options.token}` }), '--token');
   if (options.apiKey !== undefined) usable(() => checkHeaders({ 'x-api-key': options.apiKey! }), '--api-key');
   if (options.lastEventId !== undefined) usable(() => checkHeaders({ 'last-event-id': utf8HeaderValue(options.lastEventId!) }), '--last-event-id');

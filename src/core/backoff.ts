@@ -1,6 +1,6 @@
 import { isHttpError, isRealtimeError, isTransientError } from './errors';
 import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, checkNumber, timerDelay } from './limits';
-import { checkFunction, dictionary, shown } from './options';
+import { type KnownKeys, checkFunction, dictionary, shown } from './options';
 
 /**
  * How a connection is retried. All times are milliseconds.
@@ -66,6 +66,19 @@ export const defaultShouldRetry = (error: unknown): boolean => !isRealtimeError(
 /** The default {@link BackoffOptions.resetAfter}; also how long a refreshed credential must hold without a policy (`reconnect: false`). @internal */
 export const DEFAULT_RESET_AFTER = 5000;
 
+/** Every key of {@link BackoffOptions}. @internal */
+export const BACKOFF_KEYS: KnownKeys<BackoffOptions> = {
+  initialDelay: true,
+  maxDelay: true,
+  multiplier: true,
+  maxAttempts: true,
+  jitter: true,
+  shouldRetry: true,
+  resetAfter: true,
+  onRetry: true,
+  random: true,
+};
+
 const defaults: BackoffOptions = {
   initialDelay: 1000,
   maxDelay: 30_000,
@@ -83,7 +96,7 @@ const defaults: BackoffOptions = {
  * option as `name.key` (e.g. `sse reconnect.maxAttempts`). @internal
  */
 export function resolveBackoff(options: Partial<BackoffOptions> | null | undefined, name: string): BackoffOptions {
-  const resolved = { ...defaults, ...dictionary(name, options) };
+  const resolved = { ...defaults, ...dictionary(name, options, BACKOFF_KEYS) };
   const limits: [keyof BackoffOptions, Parameters<typeof checkNumber>[2]][] = [
     ['initialDelay', { min: 0, max: MAX_TIMER_DELAY }],
     ['maxDelay', { min: 0, max: Infinity }],

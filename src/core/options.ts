@@ -1,4 +1,5 @@
 import type { Observer, SchedulerLike } from 'rxjs';
+import { nearNames } from './near-names';
 import { redact } from './redact';
 
 /**
@@ -28,17 +29,41 @@ export function shown(value: unknown): string {
 }
 
 /**
+ * The keys an options object of type `T` may have, each `true`. Typed so that the compiler keeps the
+ * list complete: a key the interface gains must be added here, and a key here must be in the interface.
+ *
+ * @example
+ * ```ts
+ * const QUEUE_KEYS: KnownKeys<QueueOptions> = { max: true, ttl: true };
+ * ```
+ */
+export type KnownKeys<T> = { readonly [K in keyof T]-?: true };
+
+/**
  * An options object: `undefined` and `null` are the empty one, and a member `undefined` or `null` is
  * not given (so its default applies, as with `??`). Anything else but an object is a TypeError naming
- * the option. Returns a shallow copy without the members that are not given.
+ * the option; so is a key that is not in `known`, even with the value `undefined` (a misspelt
+ * `baseURL` must not silently send a credential to the default host): the message names the key and
+ * the known names it probably meant, never a value. Returns a shallow copy without the members that
+ * are not given.
  */
-export function dictionary<T extends object>(name: string, value: T | null | undefined): Partial<T> {
+export function dictionary<T extends object>(name: string, value: T | null | undefined, known: KnownKeys<T>): Partial<T> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name} must be an object, got ${shown(value)}`);
   const given: Partial<T> = {};
   // for...in: members an options object inherits (Object.create(defaults)) count too.
-  for (const key in value) if (value[key] !== undefined && value[key] !== null) given[key] = value[key];
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(known, key)) throw new TypeError(unknownKey(name, key, Object.keys(known)));
+    if (value[key] !== undefined && value[key] !== null) given[key] = value[key];
+  }
   return given;
+}
+
+/** The message for a key an options object does not have: the key (cut, redacted), and the names it probably meant or all of them. */
+function unknownKey(name: string, key: string, known: readonly string[]): string {
+  const near = nearNames(key, known);
+  const hint = near.length > 0 ? `did you mean ${near.map((candidate) => `'${candidate}'`).join(' or ')}?` : `the known keys are ${known.join(', ')}`;
+  return `${name}: unknown key '${redact(key.length > 40 ? `${key.slice(0, 40)}...` : key)}' (${hint})`;
 }
 
 /** A function option: undefined, or a function; anything else is a TypeError naming it. */
@@ -123,5 +148,29 @@ export function checkStrings(name: string, value: readonly string[] | undefined,
   if (value !== undefined && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
     throw new TypeError(`${name} must be an array of ${what}, got ${kindOf(value)}`);
   }
+  return value;
+}
+
+/**
+ * A credential that goes into `Authorization: Bearer <credential>` (an API key, a JWT): undefined, or a
+ * string that is not empty and has no scheme (`Bearer `) and no whitespace or control character,
+ * which no bearer token has (RFC 6750 2.1, `b64token`), e.g. the line break of a key read from a
+ * file. Anything else is a TypeError naming the option and saying what is wrong, never showing it.
+ */
+export function checkCredential(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${kindOf(value)}`);
+  const problem =
+    value === ''
+      ? 'is empty'
+      : /^\s*bearer(\s|$)/i.test(value)
+        ? "starts with 'Bearer ': give the credential alone, the client adds the scheme"
+        : value.trim() !== value
+          ? 'has whitespace or a line break at its start or end (as read from a file or an env var?): trim it'
+          : // eslint-disable-next-line no-control-regex
+            /[\s\u0000-\u001f\u007f]/.test(value)
+            ? 'contains whitespace or a control character, which no API key or token has (RFC 6750 2.1)'
+            : undefined;
+  if (problem) throw new TypeError(`${name} ${problem}`);
   return value;
 }

@@ -1,17 +1,16 @@
 import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
-import { reconnectPolicy } from '../core/backoff';
 import { warnIfInsecure } from '../core/insecure';
-import { MAX_TIMER_DELAY, checkDuration, checkNumber } from '../core/limits';
-import { checkChoice, checkFunction, checkScheduler, checkString, checkStrings, dictionary, loggerOf, type Logger } from '../core/options';
+import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
+import { type KnownKeys, checkChoice, checkStrings, dictionary, loggerOf, type Logger } from '../core/options';
+import { checkMiosaOptions } from './options';
 import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { LeaderTally } from '../tabs/leader-tally';
-import { checkShareOption } from '../tabs/share-option';
 import type { LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
@@ -26,7 +25,7 @@ import { sdkEvents } from './pipeline';
  * ```
  */
 export interface MiosaOptions {
-  /** A Miosa API key; it must start with `msk_`. */
+  /** A Miosa API key; it must start with `msk_`, with no `Bearer ` prefix, whitespace or line break. */
   readonly apiKey: string;
   /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.miosa.ai/api/v1' */
   readonly baseUrl?: string;
@@ -107,6 +106,12 @@ export interface MiosaEvents {
   close(): void;
 }
 
+/** The options of `stream`: those of `subscribe`, and the types. */
+type TenantStreamOptions = MiosaStreamOptions & { readonly types?: readonly string[] };
+
+const STREAM_KEYS: KnownKeys<MiosaStreamOptions> = { timeout: true, onTimeout: true };
+const TENANT_STREAM_KEYS: KnownKeys<TenantStreamOptions> = { ...STREAM_KEYS, types: true };
+
 const DEFAULT_BASE_URL = 'https://api.miosa.ai/api/v1';
 const DEFAULT_TIMEOUT = 300_000;
 
@@ -114,6 +119,10 @@ const DEFAULT_TIMEOUT = 300_000;
  * A client for Miosa's computer and tenant event streams, following the Elixir SDK: `[DONE]` or a
  * clean close ends a stream, events with empty data are dropped, and a per-event timeout ends it.
  *
+ * @throws TypeError for an `apiKey` that does not start with `msk_` or is not the key alone (a
+ * `Bearer ` prefix, whitespace or a line break), an option of the wrong type, or a key that is not an
+ * option (`baseURL`: the message names the option it probably meant); RangeError for a number out of
+ * range. `subscribe` and `stream` check their options the same way.
  * @example
  * ```ts
  * const miosa = miosaEvents({ apiKey: 'msk_...' });
@@ -146,18 +155,10 @@ class MiosaClient implements MiosaEvents {
   private readonly options: MiosaOptions;
 
   constructor(given: MiosaOptions) {
-    const options = (this.options = dictionary('miosaEvents options', given) as MiosaOptions);
-    if (typeof options.apiKey !== 'string' || !options.apiKey.startsWith('msk_')) {
-      throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
-    }
-    this.baseUrl = checkBaseUrl(checkString('miosaEvents baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl');
-    reconnectPolicy('miosaEvents reconnect', options.reconnect);
-    checkDuration('miosaEvents idleTimeout', options.idleTimeout ?? 0, true);
-    checkFunction('miosaEvents fetch', options.fetch);
-    checkScheduler('miosaEvents scheduler', options.scheduler);
+    const options = (this.options = checkMiosaOptions(given));
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl');
     const logger = loggerOf('miosaEvents logger', options.logger);
     warnIfInsecure(this.baseUrl, true, (warning) => logger.warn(`[rx-realtime/miosa] ${warning}`));
-    checkShareOption(options.shareAcrossTabs);
   }
 
   get state(): ConnectionState {
@@ -167,14 +168,14 @@ class MiosaClient implements MiosaEvents {
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
     // An id that would name another endpoint (empty, ".", "..") fails the subscription at once.
     const url = () => `${this.baseUrl}/computers/${pathSegment(computerId, 'miosa.subscribe() computerId')}/events`;
-    return this.open(url, 'subscribe', options).pipe(map((message) => toComputerEvent(message.type, message.data)));
+    return this.open(url, 'subscribe', dictionary('miosaEvents subscribe options', options, STREAM_KEYS)).pipe(map((message) => toComputerEvent(message.type, message.data)));
   }
 
-  stream(given?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent> {
-    const { types } = dictionary('miosaEvents stream options', given);
+  stream(given?: TenantStreamOptions): Observable<TenantEvent> {
+    const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
     checkStrings('miosaEvents stream types', types, 'event types');
     const query = types?.length ? `?types=${formEncode(types.join(','))}` : '';
-    return this.open(() => `${this.baseUrl}/events/stream${query}`, 'stream', given).pipe(map((message) => ({ type: message.type, data: message.data })));
+    return this.open(() => `${this.baseUrl}/events/stream${query}`, 'stream', options).pipe(map((message) => ({ type: message.type, data: message.data })));
   }
 
   close(): void {
@@ -182,8 +183,7 @@ class MiosaClient implements MiosaEvents {
   }
 
   /** The options are checked now; `url` is built when subscribed, so an unusable id fails the subscription. */
-  private open(url: () => string, method: 'subscribe' | 'stream', given: MiosaStreamOptions | undefined): Observable<SseMessage> {
-    const options = dictionary(`miosaEvents ${method} options`, given);
+  private open(url: () => string, method: 'subscribe' | 'stream', options: Partial<MiosaStreamOptions>): Observable<SseMessage> {
     const limit = options.timeout ?? DEFAULT_TIMEOUT;
     // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
     const timeout =

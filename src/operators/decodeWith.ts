@@ -1,6 +1,7 @@
 import type { Decoder, ValidationError } from 'io-ts';
 import { type OperatorFunction, Observable } from 'rxjs';
 import { DecodeError } from '../core/errors';
+import { type KnownKeys, checkChoice, checkFunction, dictionary } from '../core/options';
 import { preview } from '../core/preview';
 
 /**
@@ -18,18 +19,24 @@ export interface DecodeWithOptions {
   readonly onError?: (error: DecodeError) => void;
 }
 
+const DECODE_WITH_KEYS: KnownKeys<DecodeWithOptions> = { onInvalid: true, onError: true };
+
 /**
  * Decodes each item with an io-ts codec. An invalid item becomes a {@link DecodeError} whose
  * `problems` name the path (`data.retry_count: expected number, got "x"`); by default it is
  * reported to `onError` and skipped, so one bad event does not end the stream.
  *
+ * @throws TypeError at once for options that are not an object, a key they do not have, or an
+ * `onError` that is not a function; RangeError for an `onInvalid` other than 'skip' or 'error'.
  * @example
  * ```ts
  * messages$.pipe(map((m) => JSON.parse(m.data)), decodeWith(MyEvent, { onError: console.warn }))
  * ```
  */
 export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOptions = {}): OperatorFunction<unknown, A> {
-  const raise = options.onInvalid === 'error';
+  const { onInvalid, onError } = dictionary('decodeWith options', options, DECODE_WITH_KEYS);
+  const raise = checkChoice('decodeWith onInvalid', onInvalid, ['skip', 'error']) === 'error';
+  const report = checkFunction('decodeWith onError', onError);
   return (source) =>
     new Observable<A>((subscriber) =>
       source.subscribe({
@@ -44,7 +51,7 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
           const error = result
             ? decodeError(codec.name, result.left, value)
             : new DecodeError(`Could not decode ${codec.name}: reading the item threw.`, ['(root): reading it threw'], value);
-          options.onError?.(error);
+          report?.(error);
           if (raise) subscriber.error(error);
         },
         error: (error: unknown) => subscriber.error(error),

@@ -1,7 +1,7 @@
 import { type MonoTypeOperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
-import { type BackoffOptions, resolveBackoff } from '../core/backoff';
+import { BACKOFF_KEYS, type BackoffOptions, resolveBackoff } from '../core/backoff';
 import { lifecycle } from '../core/lifecycle';
-import { checkScheduler, dictionary } from '../core/options';
+import { type KnownKeys, checkScheduler, dictionary } from '../core/options';
 
 /**
  * Options of the {@link retryBackoff} operator: the backoff policy plus the scheduler for its timers.
@@ -16,6 +16,8 @@ export interface RetryBackoffOptions extends Partial<BackoffOptions> {
   readonly scheduler?: SchedulerLike;
 }
 
+const RETRY_BACKOFF_KEYS: KnownKeys<RetryBackoffOptions> = { ...BACKOFF_KEYS, scheduler: true };
+
 /**
  * Resubscribes to the source after an error, waiting longer each time (exponential backoff with
  * centred jitter), with the same rules as the transports' reconnection: a value from the source ends
@@ -25,14 +27,15 @@ export interface RetryBackoffOptions extends Partial<BackoffOptions> {
  * Completion of the source completes the result.
  *
  * @throws RangeError at once for a number option out of range (or not a number), TypeError for
- * `shouldRetry`, `onRetry`, `random` or `scheduler` of the wrong type; each message names the option.
+ * `shouldRetry`, `onRetry`, `random` or `scheduler` of the wrong type, or a key that is not an option
+ * (`retries`: the message names the option it probably meant); each message names the option.
  * @example
  * ```ts
  * source$.pipe(retryBackoff({ initialDelay: 500, maxAttempts: Infinity }))
  * ```
  */
 export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
-  const { scheduler, ...policy } = dictionary('retryBackoff options', options);
+  const { scheduler, ...policy } = dictionary('retryBackoff options', options, RETRY_BACKOFF_KEYS);
   const reconnect = resolveBackoff(policy, 'retryBackoff options');
   const timers = checkScheduler('retryBackoff scheduler', scheduler) ?? asyncScheduler;
   return (source) =>

@@ -44,11 +44,13 @@ export interface SpooledOptions {
   /**
    * A JWT, or a function returning a current one (called again with `refresh: true` after a refusal).
    * A token that is not a JWT is taken for an API key and treated as `apiKey` is. Takes precedence over `apiKey`.
+   * The credential alone: a `Bearer ` prefix, whitespace or a line break is a TypeError (from a function, when it is called).
    */
   readonly token?: TokenSource;
   /**
    * An API key. SSE sends it as `Authorization: Bearer`; the WebSocket exchanges it for a JWT at
-   * `/api/v1/auth/login` and sends that (an API key never goes on a URL).
+   * `/api/v1/auth/login` and sends that (an API key never goes on a URL). The key alone: a `Bearer `
+   * prefix, whitespace or a line break is a TypeError.
    */
   readonly apiKey?: string;
   /**
@@ -142,8 +144,9 @@ export interface SpooledRealtime {
    * fails the stream with a {@link SpooledServerError}; a refused credential fails it with an
    * `AuthError` that says which one. A `queueName`, `jobId` or `workerId` that is empty or is a dot
    * segment (`.`, `..`, `%2e%2e`) fails it at subscribe with a `RequestError`.
-   * @throws TypeError at once for a filter that is not an object (`null` is no filter), an id that is
-   * not a string, or `events` that is not an array of strings.
+   * @throws TypeError at once for a filter that is not an object (`null` is no filter), a key it does
+   * not have (`queue`, `jobID`: the message names the field it probably meant), an id that is not a
+   * string, or `events` that is not an array of strings.
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
   /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
@@ -170,8 +173,10 @@ const PREFIX = '[rx-realtime/spooled]';
  * const spooled = spooledRealtime({ apiKey: 'sk_live_...' });
  * spooled.events$({ queueName: 'emails' }).pipe(ofType('job.failed')).subscribe((event) => alert(event.data.error));
  * ```
- * @throws TypeError when neither `token` nor `apiKey` is given, or an option has the wrong type (a
- * string for a boolean, a logger that is neither a function nor console-like); RangeError for a number
+ * @throws TypeError when neither `token` nor `apiKey` is given, an option has the wrong type (a
+ * string for a boolean, a logger that is neither a function nor console-like), a key is not an option
+ * (`baseURL`: the message names the option it probably meant), or `token` or `apiKey` is not the
+ * credential alone (a `Bearer ` prefix, whitespace or a line break); RangeError for a number
  * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
  * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
  */

@@ -4,6 +4,7 @@ import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } fro
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
+import { checkCredential } from '../core/options';
 import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
 import { credentialsUnsent } from '../core/http';
 import { SharedCall } from '../core/shared-call';
@@ -123,6 +124,7 @@ export class SpooledCredentials {
       .finally(() => (this.tokenCall = undefined));
     const token = await this.tokenCall;
     if (typeof token !== 'string' || token === '') throw new TypeError('The token function of spooledRealtime() returned no token.');
+    checkCredential('The token returned by the token function of spooledRealtime()', token);
     this.tokenWasKey = !looksLikeJwt(token);
     this.fromFunction = token;
     return this.remember(token);

@@ -1,4 +1,4 @@
-import { checkString, checkStrings, dictionary } from '../core/options';
+import { type KnownKeys, checkString, checkStrings, dictionary } from '../core/options';
 import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
 import type { TypePattern } from '../operators/ofType';
@@ -45,14 +45,17 @@ export interface SubscriptionFilter {
   readonly events?: readonly SpooledEventPattern[];
 }
 
+const FILTER_KEYS: KnownKeys<SubscriptionFilter> = { queueName: true, jobId: true, workerId: true, events: true };
+
 /**
  * Checks a filter given to `events$()`: `undefined` or `null` is no filter (as WebIDL reads a
- * dictionary), the ids are strings and `events` an array of strings; anything else is a TypeError
+ * dictionary), the ids are strings and `events` an array of strings, and no other key is given (a
+ * misspelt `queue` or `jobID` would widen the stream to the whole organisation); anything else is a TypeError
  * naming the field, never a filter that silently matches nothing (a number `jobId` never equals the
  * string the server sends). @internal
  */
 export function checkFilter(given: SubscriptionFilter | null | undefined): SubscriptionFilter {
-  const filter = dictionary('spooledRealtime events$ filter', given) as SubscriptionFilter;
+  const filter = dictionary('spooledRealtime events$ filter', given, FILTER_KEYS) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
   checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
   return filter;

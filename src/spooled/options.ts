@@ -1,7 +1,29 @@
 import { checkDuration, checkNumber } from '../core/limits';
-import { checkBoolean, checkChoice, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
+import { type KnownKeys, checkBoolean, checkChoice, checkCredential, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
 import { checkShareOption } from '../tabs/share-option';
 import type { SpooledOptions } from './client';
+
+const SPOOLED_KEYS: KnownKeys<SpooledOptions> = {
+  baseUrl: true,
+  wsUrl: true,
+  token: true,
+  apiKey: true,
+  transport: true,
+  autoReconnect: true,
+  maxReconnectAttempts: true,
+  reconnectDelay: true,
+  maxReconnectDelay: true,
+  debug: true,
+  logger: true,
+  heartbeatInterval: true,
+  idleTimeout: true,
+  linger: true,
+  openTimeout: true,
+  fetch: true,
+  WebSocket: true,
+  scheduler: true,
+  shareAcrossTabs: true,
+};
 
 /**
  * Checks every option of `spooledRealtime()` when the client is made, so a bad one is a TypeError or
@@ -9,14 +31,15 @@ import type { SpooledOptions } from './client';
  * never a crash on the first connection. The logger is checked where it is read. @internal
  */
 export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
-  const options = dictionary('spooledRealtime options', given) as SpooledOptions;
+  const options = dictionary('spooledRealtime options', given, SPOOLED_KEYS) as SpooledOptions;
   const name = (option: keyof SpooledOptions): string => `spooledRealtime ${option}`;
   checkString(name('baseUrl'), options.baseUrl);
   checkString(name('wsUrl'), options.wsUrl);
   if (options.token !== undefined && typeof options.token !== 'string' && typeof options.token !== 'function') {
     throw new TypeError(`${name('token')} must be a string or a function that returns one, got ${kindOf(options.token)}`);
   }
-  checkString(name('apiKey'), options.apiKey);
+  if (typeof options.token === 'string') checkCredential(name('token'), options.token);
+  checkCredential(name('apiKey'), options.apiKey);
   checkChoice(name('transport'), options.transport, ['websocket', 'sse']);
   checkBoolean(name('autoReconnect'), options.autoReconnect);
   checkBoolean(name('debug'), options.debug);

@@ -4,7 +4,7 @@ import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError
 import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
-import { checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
+import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
 import { type HeadersOption, checkHeadersOption, resolveHeaders } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
@@ -102,6 +102,22 @@ export interface SseOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+const SSE_KEYS: KnownKeys<SseOptions> = {
+  headers: true,
+  method: true,
+  body: true,
+  lastEventId: true,
+  reconnect: true,
+  endOfStream: true,
+  idleTimeout: true,
+  maxEventSize: true,
+  dedupe: true,
+  state: true,
+  diagnostics: true,
+  fetch: true,
+  scheduler: true,
+};
+
 const DEFAULT_IDLE_TIMEOUT = 45_000;
 const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
@@ -113,6 +129,9 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * `Last-Event-ID` header; HTTP 204 completes. Failures are typed: see {@link AuthError},
  * {@link HttpError}, {@link ProtocolError}, {@link NetworkError}, {@link TimeoutError}.
  *
+ * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
+ * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`);
+ * RangeError for a number out of range.
  * @example
  * ```ts
  * sse('https://api.example.com/events', { headers: { authorization: `Bearer ${token}` } })
@@ -120,7 +139,7 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * ```
  */
 export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMessage> {
-  const options = dictionary('sse options', given);
+  const options = dictionary('sse options', given, SSE_KEYS);
   const idleTimeout = checkDuration('sse idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, true);
   const maxEventSize = checkWhole('sse maxEventSize', options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 1);
   const dedupe = checkWhole('sse dedupe', options.dedupe ?? 0, 0);

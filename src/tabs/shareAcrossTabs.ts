@@ -1,4 +1,5 @@
 import { Observable, type Observer } from 'rxjs';
+import { type KnownKeys, checkFunction, dictionary } from '../core/options';
 import type { ConnectionState } from '../core/state';
 import { TabParticipant } from './participant';
 import { type TabChannelConstructor, type TabLocks, tabsPlatform } from './platform';
@@ -57,6 +58,8 @@ export interface ShareAcrossTabsOptions<T> {
   readonly BroadcastChannel?: TabChannelConstructor;
 }
 
+const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, state: true, leader: true, locks: true, BroadcastChannel: true };
+
 /**
  * One upstream subscription for every tab (and every subscription) of an origin that subscribes
  * with the same `name`, as a cold Observable.
@@ -79,6 +82,8 @@ export interface ShareAcrossTabsOptions<T> {
  * @param name Names the shared stream: subscriptions with the same name share one upstream, so it must
  * identify everything the upstream depends on (URL, filter, account).
  * @param factory Opens the upstream in the leading tab; called again in each new leader.
+ * @throws TypeError at once for `options` that is not an object, a key it does not have, or an
+ * `eventId` that is not a function.
  * @example
  * ```ts
  * const state = connectionState();
@@ -91,11 +96,12 @@ export function shareAcrossTabs<T>(
   factory: (context: LeaderContext) => Observable<T>,
   options: ShareAcrossTabsOptions<T> = {},
 ): Observable<T> {
-  const eventId = options.eventId ?? (defaultEventId as (value: T) => string | undefined);
+  const checked: ShareAcrossTabsOptions<T> = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
+  const eventId = checkFunction('shareAcrossTabs eventId', checked.eventId) ?? (defaultEventId as (value: T) => string | undefined);
   return new Observable<T>((subscriber) => {
-    const platform = tabsPlatform(options.locks, options.BroadcastChannel);
-    if (!platform) return alone(factory, options).subscribe(subscriber);
-    const participant = new TabParticipant<T>({ name, factory, eventId, options, platform }, subscriber);
+    const platform = tabsPlatform(checked.locks, checked.BroadcastChannel);
+    if (!platform) return alone(factory, checked).subscribe(subscriber);
+    const participant = new TabParticipant<T>({ name, factory, eventId, options: checked, platform }, subscriber);
     participant.start();
     return () => participant.stop();
   });

@@ -3,7 +3,7 @@ import { reconnectPolicy } from '../core/backoff';
 import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
 import { lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
-import { checkBoolean, checkFunction, checkScheduler, dictionary } from '../core/options';
+import { type KnownKeys, checkBoolean, checkFunction, checkScheduler, dictionary } from '../core/options';
 import { checkHeadersOption } from '../core/headers';
 import { reportAppError } from '../core/app-errors';
 import { displayUrl } from '../core/redact';
@@ -13,7 +13,27 @@ import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
-import type { UrlOption, WebSocketConnection, WebSocketOptions } from './websocket';
+import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketOptions } from './websocket';
+
+const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
+  protocols: true,
+  headers: true,
+  WebSocket: true,
+  serialize: true,
+  deserialize: true,
+  decodeBinary: true,
+  reconnect: true,
+  heartbeat: true,
+  idleTimeout: true,
+  maxMessageSize: true,
+  perMessageDeflate: true,
+  queue: true,
+  linger: true,
+  openTimeout: true,
+  scheduler: true,
+};
+const HEARTBEAT_KEYS: KnownKeys<HeartbeatOptions<unknown>> = { interval: true, message: true };
+const QUEUE_KEYS: KnownKeys<QueueOptions> = { max: true, ttl: true };
 
 /**
  * One endpoint shared by every subscriber: the first opens the socket (a run of the connection
@@ -52,14 +72,14 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   });
 
   constructor(url: UrlOption, given: WebSocketOptions<In, Out>) {
-    const options = dictionary('webSocket options', given);
+    const options = dictionary<WebSocketOptions<In, Out>>('webSocket options', given, WEBSOCKET_KEYS);
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     this.serialize = checkFunction('webSocket serialize', options.serialize) ?? defaultSerialize;
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
     const maxMessageSize = checkWhole('webSocket maxMessageSize', options.maxMessageSize ?? 1024 * 1024, 1);
-    const queue = dictionary('webSocket queue', options.queue);
+    const queue = dictionary('webSocket queue', options.queue, QUEUE_KEYS);
     const max = checkWhole('webSocket queue.max', queue.max ?? 100, 0);
     const ttl = checkDuration('webSocket queue.ttl', queue.ttl ?? 30_000);
     this.queue = new SendQueue(max, ttl, ({ message }, reason) =>
@@ -73,7 +93,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         ),
       ),
     );
-    const { interval, message: ping } = dictionary('webSocket heartbeat', options.heartbeat);
+    const { interval, message: ping } = dictionary<HeartbeatOptions<Out>>('webSocket heartbeat', options.heartbeat, HEARTBEAT_KEYS);
     if (interval !== undefined) {
       checkDuration('webSocket heartbeat.interval', interval, false, 1);
       if (ping === undefined) throw new TypeError('webSocket heartbeat.message is required with heartbeat.interval: it is the ping to send');

@@ -198,6 +198,9 @@ export interface WebSocketConnection<In, Out> {
  * A WebSocket endpoint as a {@link WebSocketConnection}: a lazily opened, shared socket with
  * reconnection, refcounted topics, heartbeats and a bounded outbox.
  *
+ * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
+ * options or in `heartbeat`, `queue` and `reconnect` (the message names the option it probably
+ * meant: `protocol` → `protocols`); RangeError for a number out of range.
  * @example
  * ```ts
  * const connection = webSocket<ServerFrame, ClientCommand>('wss://api.example.com/ws');
