@@ -52,7 +52,9 @@ export class Rfc3339Reader {
     const minute = Math.floor(clock / 100) % 100;
     const second = clock % 100;
     if (hour > 23 || minute > 59 || second > 60) return Number.NaN;
-    const days = this.days(date);
+    // The day cache is checked here, so the usual case (the day of the last time read) runs none of
+    // the calendar code: fewer instructions and instruction-cache misses than a method checking it.
+    const days = date === this.lastDate ? this.lastDays : this.dayOf(date);
     let position = 19;
     let millis = 0;
     if (text.charCodeAt(position) === DOT) {
@@ -80,9 +82,8 @@ export class Rfc3339Reader {
     return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
   }
 
-  /** Days from 1970-01-01 to a valid date written as YYYYMMDD, or NaN (31 February is not a date). */
-  private days(date: number): number {
-    if (date === this.lastDate) return this.lastDays;
+  /** Days from 1970-01-01 to a valid date written as YYYYMMDD, or NaN (31 February is not a date); remembered. */
+  private dayOf(date: number): number {
     const year = Math.floor(date / 10_000);
     const month = Math.floor(date / 100) % 100;
     const day = date % 100;
