@@ -11,8 +11,11 @@ const DOT = 46;
 const PLUS = 43;
 const LOWER_T = 116;
 const LOWER_Z = 122;
+const DIGIT = 0;
+/** `YYYY-MM-DDTHH:MM:SS`, the part every time has: DIGIT where a digit goes, else the separator (T in either case). */
+const LAYOUT: readonly number[] = [DIGIT, DIGIT, DIGIT, DIGIT, DASH, DIGIT, DIGIT, DASH, DIGIT, DIGIT, LOWER_T, DIGIT, DIGIT, COLON, DIGIT, DIGIT, COLON, DIGIT, DIGIT];
 
-/** The number written by the two decimal digits at `start`, or -1 if they are not both digits. No loop: every field has two. */
+/** The number written by the two decimal digits at `start`, or -1 if they are not both digits (an offset's hours and minutes). */
 function twoDigits(text: string, start: number): number {
   const tens = text.charCodeAt(start) - 48;
   const ones = text.charCodeAt(start + 1) - 48;
@@ -30,23 +33,28 @@ export class Rfc3339Reader {
   /** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
   read(text: unknown): number {
     if (typeof text !== 'string' || text.length < 20) return Number.NaN;
-    if (
-      text.charCodeAt(4) !== DASH ||
-      text.charCodeAt(7) !== DASH ||
-      (text.charCodeAt(10) | 32) !== LOWER_T ||
-      text.charCodeAt(13) !== COLON ||
-      text.charCodeAt(16) !== COLON
-    ) {
-      return Number.NaN;
+    // The fixed part in one loop, so one `charCodeAt` site: V8 compiles each site into code for every
+    // kind of string, and with a site per character the reader was 10 kB of machine code, slower in
+    // the pipeline (where the rest of each event's work evicts it from the CPU's caches) than in isolation.
+    let date = 0; // YYYYMMDD
+    let clock = 0; // HHMMSS
+    for (let i = 0; i < LAYOUT.length; i += 1) {
+      const code = text.charCodeAt(i);
+      const separator = LAYOUT[i]!;
+      if (separator === DIGIT) {
+        const digit = code - 48;
+        if (digit < 0 || digit > 9) return Number.NaN;
+        if (i < 10) date = date * 10 + digit; // before the T
+        else clock = clock * 10 + digit;
+      } else if ((separator === LOWER_T ? code | 32 : code) !== separator) return Number.NaN;
     }
-    const century = twoDigits(text, 0);
-    const yearOfCentury = twoDigits(text, 2);
-    const hour = twoDigits(text, 11);
-    const minute = twoDigits(text, 14);
-    const second = twoDigits(text, 17);
-    if (century < 0 || yearOfCentury < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return Number.NaN;
-    const year = century * 100 + yearOfCentury;
-    const days = this.days(year, twoDigits(text, 5), twoDigits(text, 8));
+    const hour = Math.floor(clock / 10_000);
+    const minute = Math.floor(clock / 100) % 100;
+    const second = clock % 100;
+    if (hour > 23 || minute > 59 || second > 60) return Number.NaN;
+    // The day cache is checked here, so the usual case (the day of the last time read) runs none of
+    // the calendar code: fewer instructions and instruction-cache misses than a method checking it.
+    const days = date === this.lastDate ? this.lastDays : this.dayOf(date);
     let position = 19;
     let millis = 0;
     if (text.charCodeAt(position) === DOT) {
@@ -74,10 +82,11 @@ export class Rfc3339Reader {
     return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
   }
 
-  /** Days from 1970-01-01 to a valid date, or NaN (31 February is not a date). */
-  private days(year: number, month: number, day: number): number {
-    const date = year * 10_000 + month * 100 + day;
-    if (date === this.lastDate) return this.lastDays;
+  /** Days from 1970-01-01 to a valid date written as YYYYMMDD, or NaN (31 February is not a date); remembered. */
+  private dayOf(date: number): number {
+    const year = Math.floor(date / 10_000);
+    const month = Math.floor(date / 100) % 100;
+    const day = date % 100;
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
     this.lastDays = daysSinceEpoch(year, month, day);
     this.lastDate = date;

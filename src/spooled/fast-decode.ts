@@ -1,8 +1,8 @@
 // Generated from ./schema.ts by spec/spooled/generate-fast-decode.ts (`npm run generate`): do not edit.
 /**
- * The hot path of the Spooled decoder: plain `typeof` checks and one named property read per field.
- * It accepts exactly what the io-ts codecs accept (a property test holds the two to that); anything
- * it rejects goes to ./explain, which says what is wrong. @internal
+ * The hot path of the Spooled decoder: plain `typeof` checks, and one named property read and one
+ * named store per field. It accepts exactly what the io-ts codecs accept (a property test holds the
+ * two to that); anything it rejects goes to ./explain, which says what is wrong. @internal
  */
 import type { Rfc3339Reader } from '../core/rfc3339';
 import type { SchemaType } from './schema';
@@ -15,28 +15,10 @@ const isNumber = (value: unknown): value is number => Number.isFinite(value);
 const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isNullableString = (value: unknown): value is string | null => value === null || typeof value === 'string';
-const isPresent = (): boolean => true;
 
 function isLabels(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   for (const key in value) if (typeof (value as Fields)[key] !== 'string') return false;
-  return true;
-}
-
-/** Copies an optional field under its camelCase name; false when it is present but not valid. */
-function optional(out: Fields, name: string, value: unknown, valid: (value: unknown) => boolean): boolean {
-  if (value === undefined) return true;
-  if (!valid(value)) return false;
-  out[name] = value;
-  return true;
-}
-
-/** The same for an RFC 3339 time, kept as a Date. */
-function optionalTime(out: Fields, name: string, value: unknown, times: Rfc3339Reader): boolean {
-  if (value === undefined) return true;
-  const time = times.read(value);
-  if (Number.isNaN(time)) return false;
-  out[name] = new Date(time);
   return true;
 }
 
@@ -50,29 +32,69 @@ function jobStatus(d: Fields, _times: Rfc3339Reader): Fields | undefined {
 function jobCreated(d: Fields, times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.job_id) || !isString(d.queue_name)) return undefined;
   const out: Fields = { jobId: d.job_id, queueName: d.queue_name };
-  const valid =
-    optional(out, 'status', d.status, isString) &&
-    optional(out, 'priority', d.priority, isInteger) &&
-    optional(out, 'retryCount', d.retry_count, isInteger) &&
-    optional(out, 'error', d.error, isString) &&
-    optional(out, 'progress', d.progress, isNumber) &&
-    optional(out, 'result', d.result, isPresent) &&
-    optional(out, 'workerId', d.worker_id, isString) &&
-    optionalTime(out, 'scheduledAt', d.scheduled_at, times) &&
-    optionalTime(out, 'startedAt', d.started_at, times) &&
-    optionalTime(out, 'completedAt', d.completed_at, times) &&
-    optionalTime(out, 'failedAt', d.failed_at, times) &&
-    optional(out, 'metadata', d.metadata, isLabels);
-  return valid ? out : undefined;
+  if (d.status !== undefined) {
+    if (!isString(d.status)) return undefined;
+    out.status = d.status;
+  }
+  if (d.priority !== undefined) {
+    if (!isInteger(d.priority)) return undefined;
+    out.priority = d.priority;
+  }
+  if (d.retry_count !== undefined) {
+    if (!isInteger(d.retry_count)) return undefined;
+    out.retryCount = d.retry_count;
+  }
+  if (d.error !== undefined) {
+    if (!isString(d.error)) return undefined;
+    out.error = d.error;
+  }
+  if (d.progress !== undefined) {
+    if (!isNumber(d.progress)) return undefined;
+    out.progress = d.progress;
+  }
+  if (d.result !== undefined) {
+    out.result = d.result;
+  }
+  if (d.worker_id !== undefined) {
+    if (!isString(d.worker_id)) return undefined;
+    out.workerId = d.worker_id;
+  }
+  if (d.scheduled_at !== undefined) {
+    const time = times.read(d.scheduled_at);
+    if (Number.isNaN(time)) return undefined;
+    out.scheduledAt = new Date(time);
+  }
+  if (d.started_at !== undefined) {
+    const time = times.read(d.started_at);
+    if (Number.isNaN(time)) return undefined;
+    out.startedAt = new Date(time);
+  }
+  if (d.completed_at !== undefined) {
+    const time = times.read(d.completed_at);
+    if (Number.isNaN(time)) return undefined;
+    out.completedAt = new Date(time);
+  }
+  if (d.failed_at !== undefined) {
+    const time = times.read(d.failed_at);
+    if (Number.isNaN(time)) return undefined;
+    out.failedAt = new Date(time);
+  }
+  if (d.metadata !== undefined) {
+    if (!isLabels(d.metadata)) return undefined;
+    out.metadata = d.metadata;
+  }
+  return out;
 }
 
 /** job.completed */
 function jobCompleted(d: Fields, times: Rfc3339Reader): Fields | undefined {
   const out = jobCreated(d, times);
   if (!out) return undefined;
-  const valid =
-    optional(out, 'durationMs', d.duration_ms, isInteger);
-  return valid ? out : undefined;
+  if (d.duration_ms !== undefined) {
+    if (!isInteger(d.duration_ms)) return undefined;
+    out.durationMs = d.duration_ms;
+  }
+  return out;
 }
 
 /** queue.stats */
@@ -85,9 +107,11 @@ function queueStats(d: Fields, _times: Rfc3339Reader): Fields | undefined {
 function queuePaused(d: Fields, _times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.queue_name)) return undefined;
   const out: Fields = { queueName: d.queue_name };
-  const valid =
-    optional(out, 'reason', d.reason, isString);
-  return valid ? out : undefined;
+  if (d.reason !== undefined) {
+    if (!isString(d.reason)) return undefined;
+    out.reason = d.reason;
+  }
+  return out;
 }
 
 /** worker.heartbeat */
@@ -112,11 +136,20 @@ function workerDeregistered(d: Fields, _times: Rfc3339Reader): Fields | undefine
 function workerJoined(d: Fields, times: Rfc3339Reader): Fields | undefined {
   if (!isString(d.worker_id) || !isString(d.queue_name)) return undefined;
   const out: Fields = { workerId: d.worker_id, queueName: d.queue_name };
-  const valid =
-    optional(out, 'hostname', d.hostname, isString) &&
-    optional(out, 'version', d.version, isString) &&
-    optionalTime(out, 'lastSeenAt', d.last_seen_at, times);
-  return valid ? out : undefined;
+  if (d.hostname !== undefined) {
+    if (!isString(d.hostname)) return undefined;
+    out.hostname = d.hostname;
+  }
+  if (d.version !== undefined) {
+    if (!isString(d.version)) return undefined;
+    out.version = d.version;
+  }
+  if (d.last_seen_at !== undefined) {
+    const time = times.read(d.last_seen_at);
+    if (Number.isNaN(time)) return undefined;
+    out.lastSeenAt = new Date(time);
+  }
+  return out;
 }
 
 /** system.health */
