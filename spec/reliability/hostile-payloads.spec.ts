@@ -49,22 +49,28 @@ function expectBounded(error: RealtimeError): void {
   expect(JSON.stringify(error).length).toBeLessThan(50_000);
 }
 
+/** Reads a script through spooledRealtime().events$({ queueName: 'emails' }) to its end: the events, and what errors$ reported. */
+async function readScript(script: readonly (object | string)[], transport: 'websocket' | 'sse'): Promise<{ events: SpooledEvent[]; reported: RealtimeError[] }> {
+  const server = await startScriptedSpooled(script);
+  try {
+    const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
+    const reported: RealtimeError[] = [];
+    client.errors$.subscribe((error) => reported.push(error));
+    const recording = record(client.events$({ queueName: 'emails' }));
+    await recording.done;
+    client.close();
+    return { events: recording.values, reported };
+  } finally {
+    await server.close();
+  }
+}
+
 describe.each(['websocket', 'sse'] as const)('spooledRealtime() over %s', (transport) => {
   it('skips a 6,000-deep array, a deep object, a huge string and wrongly shaped data, reports each, and delivers what follows', async () => {
-    const server = await startScriptedSpooled([created('before'), ...hostile, created('after')]);
-    try {
-      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
-      const reported: RealtimeError[] = [];
-      client.errors$.subscribe((error) => reported.push(error));
-      const recording = record(client.events$({ queueName: 'emails' }));
-      await recording.done;
-      client.close();
-      expect(recording.values.map((event: SpooledEvent) => (event.type === 'job.created' ? event.data.jobId : event.type))).toEqual(['before', 'after']);
-      expect(reported.map((error) => error.name)).toEqual(['DecodeError', 'DecodeError', 'DecodeError', 'DecodeError', 'DecodeError']);
-      reported.forEach(expectBounded);
-    } finally {
-      await server.close();
-    }
+    const { events, reported } = await readScript([created('before'), ...hostile, created('after')], transport);
+    expect(events.map((event) => (event.type === 'job.created' ? event.data.jobId : event.type))).toEqual(['before', 'after']);
+    expect(reported.map((error) => error.name)).toEqual(['DecodeError', 'DecodeError', 'DecodeError', 'DecodeError', 'DecodeError']);
+    reported.forEach(expectBounded);
   }, 30_000);
 });
 
@@ -183,25 +189,15 @@ describe(`JSON nested deeper than MAX_JSON_DEPTH (${MAX_JSON_DEPTH})`, () => {
         `{"type":"NewKind","data":${nest(MAX_JSON_DEPTH)}}`,
         created('after'),
       ];
-      const server = await startScriptedSpooled(script);
-      try {
-        const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
-        const reported: RealtimeError[] = [];
-        client.errors$.subscribe((error) => reported.push(error));
-        const recording = record(client.events$({ queueName: 'emails' }));
-        await recording.done;
-        client.close();
-        expect(recording.values.map((event: SpooledEvent) => (event.data as { jobId?: string }).jobId)).toEqual(['at-bound', 'after']);
-        recording.values.forEach(copiesAndPrints);
-        expect(reported.map((error) => [error.name, (error as DecodeError).problems])).toEqual([
-          ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
-          ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
-          ['DecodeError', [`data: nested more than ${MAX_JSON_DEPTH} levels deep`]],
-        ]);
-        reported.forEach(expectBounded);
-      } finally {
-        await server.close();
-      }
+      const { events, reported } = await readScript(script, transport);
+      expect(events.map((event) => (event.data as { jobId?: string }).jobId)).toEqual(['at-bound', 'after']);
+      events.forEach(copiesAndPrints);
+      expect(reported.map((error) => [error.name, (error as DecodeError).problems])).toEqual([
+        ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+        ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+        ['DecodeError', [`data: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+      ]);
+      reported.forEach(expectBounded);
     }, 30_000);
   });
 
