@@ -4,6 +4,7 @@ import { type TailOptions, tail } from '../../src/cli/tail';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { runCli } from '../helpers/cli-process';
 import { startDeafWsServer } from '../helpers/deaf-ws-server';
+import { startWsServer } from '../helpers/ws-server';
 import { until } from '../helpers/observe';
 
 let server: ReferenceServer;
@@ -71,6 +72,21 @@ describe('rx-realtime tail', () => {
   });
 });
 
+// breaker3 #3: an event JSON.stringify cannot write (nested ~5,000 deep) killed tail with an uncaught RangeError.
+describe('an event the printer cannot write', () => {
+  it.each([true, false])('is named on stderr in one line, and the next event is printed (--json %s)', (json) => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i += 1) deep = { a: deep };
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const print = printer(out, err, { json, color: false });
+    print.event({ type: 'job.completed', data: deep });
+    print.event({ type: 'job.created', data: { n: 2 } });
+    expect(String(err.read())).toBe('» skipped: a job.completed event that cannot be printed (RangeError: Maximum call stack size exceeded)\n');
+    expect(String(out.read()).split('\n').filter(Boolean)).toEqual([expect.stringContaining('{"n":2}')]);
+  });
+});
+
 describe('the rx-realtime binary', () => {
   it('tails until Ctrl-C and exits 0', async () => {
     const result = await runCli(['tail', `${server.url}/api/v1/events`, '--token', server.spooled.apiKey, '--json'], { stopWhen: (out) => out.includes('\n') });
@@ -89,6 +105,22 @@ describe('the rx-realtime binary', () => {
       expect(result.stderr).toContain('» disconnected');
     } finally {
       await deaf.close();
+    }
+  });
+
+  it.each([['--json', ['--json']], ['readable lines', []]] as const)('prints a frame nested 6,000 deep as its text and reads on (%s)', async (_mode, flags) => {
+    const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+    const ws = await startWsServer({ onConnection: ({ socket }) => [deep, '{"n":2}'].forEach((frame) => socket.send(frame)) });
+    try {
+      const result = await runCli(['tail', ws.url, ...flags], { stopWhen: (out) => out.includes('{"n":2}') });
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toContain(flags.length ? JSON.stringify(deep) : deep); // past MAX_JSON_DEPTH it stays the text it came as
+      expect(lines[1]).toContain('{"n":2}');
+      expect(result.stderr).not.toMatch(/RangeError|skipped/);
+    } finally {
+      await ws.close();
     }
   });
 

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import * as t from 'io-ts';
 import { config, from, lastValueFrom, map, toArray } from 'rxjs';
 import { type DecodeError, type RealtimeError, decodeWith, sse, webSocket } from '../../src';
+import { MAX_JSON_DEPTH } from '../../src/core/json-depth';
 import { MAX_TEXT } from '../../src/core/redact';
 import { miosaEvents } from '../../src/miosa';
-import { type SpooledEvent, spooledRealtime } from '../../src/spooled';
+import { type SpooledEvent, decodeSpooledEvent, spooledRealtime } from '../../src/spooled';
 import { SCRIPT_API_KEY, startScriptedSpooled } from '../helpers/scripted-spooled';
 import { openStream, startServer } from '../helpers/http-server';
 import { startWsServer } from '../helpers/ws-server';
@@ -48,22 +49,28 @@ function expectBounded(error: RealtimeError): void {
   expect(JSON.stringify(error).length).toBeLessThan(50_000);
 }
 
+/** Reads a script through spooledRealtime().events$({ queueName: 'emails' }) to its end: the events, and what errors$ reported. */
+async function readScript(script: readonly (object | string)[], transport: 'websocket' | 'sse'): Promise<{ events: SpooledEvent[]; reported: RealtimeError[] }> {
+  const server = await startScriptedSpooled(script);
+  try {
+    const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
+    const reported: RealtimeError[] = [];
+    client.errors$.subscribe((error) => reported.push(error));
+    const recording = record(client.events$({ queueName: 'emails' }));
+    await recording.done;
+    client.close();
+    return { events: recording.values, reported };
+  } finally {
+    await server.close();
+  }
+}
+
 describe.each(['websocket', 'sse'] as const)('spooledRealtime() over %s', (transport) => {
   it('skips a 6,000-deep array, a deep object, a huge string and wrongly shaped data, reports each, and delivers what follows', async () => {
-    const server = await startScriptedSpooled([created('before'), ...hostile, created('after')]);
-    try {
-      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
-      const reported: RealtimeError[] = [];
-      client.errors$.subscribe((error) => reported.push(error));
-      const recording = record(client.events$({ queueName: 'emails' }));
-      await recording.done;
-      client.close();
-      expect(recording.values.map((event: SpooledEvent) => (event.type === 'job.created' ? event.data.jobId : event.type))).toEqual(['before', 'after']);
-      expect(reported.map((error) => error.name)).toEqual(['DecodeError', 'DecodeError', 'DecodeError', 'DecodeError', 'DecodeError']);
-      reported.forEach(expectBounded);
-    } finally {
-      await server.close();
-    }
+    const { events, reported } = await readScript([created('before'), ...hostile, created('after')], transport);
+    expect(events.map((event) => (event.type === 'job.created' ? event.data.jobId : event.type))).toEqual(['before', 'after']);
+    expect(reported.map((error) => error.name)).toEqual(['DecodeError', 'DecodeError', 'DecodeError', 'DecodeError', 'DecodeError']);
+    reported.forEach(expectBounded);
   }, 30_000);
 });
 
@@ -90,15 +97,19 @@ describe('a real Node process (the built package, no test runner catching anythi
 describe('the transports under decodeWith', () => {
   const Item = t.type({ n: t.number });
 
-  it('webSocket(): a 6,000-deep array frame is reported by decodeWith and skipped; the next frame arrives', async () => {
+  it('webSocket(): 6,000-deep frames are reported on errors$ (past MAX_JSON_DEPTH) and skipped; the next frame reaches decodeWith', async () => {
     const server = await startWsServer({ onConnection: ({ socket }) => [deepArray, deepObject, '{"n":1}'].forEach((frame) => socket.send(frame)) });
     try {
       const problems: DecodeError[] = [];
-      const recording = record(webSocket(server.url, { reconnect: false, linger: 0 }).messages$.pipe(decodeWith(Item, { onError: (error) => problems.push(error) })));
+      const connection = webSocket(server.url, { reconnect: false, linger: 0 });
+      const reported: RealtimeError[] = [];
+      connection.errors$.subscribe((error) => reported.push(error));
+      const recording = record(connection.messages$.pipe(decodeWith(Item, { onError: (error) => problems.push(error) })));
       expect(await recording.next(1)).toEqual([{ n: 1 }]);
       recording.subscription.unsubscribe();
-      expect(problems).toHaveLength(2);
-      problems.forEach(expectBounded);
+      expect(problems).toEqual([]);
+      expect(reported.map((error) => error.name)).toEqual(['ProtocolError', 'ProtocolError']);
+      reported.forEach(expectBounded);
     } finally {
       await server.close();
     }
@@ -136,7 +147,7 @@ describe('the transports under decodeWith', () => {
 });
 
 describe('miosaEvents()', () => {
-  it('delivers a 6,000-deep array as the data it is, and the events after it', async () => {
+  it('delivers a 6,000-deep array as its text, and the events after it', async () => {
     const server = await startServer((_request, response) => {
       openStream(response);
       response.end(`event: status_changed\ndata: ${deepArray}\n\nevent: started\ndata: {"computer_id":"cmp_1"}\n\ndata: [DONE]\n\n`);
@@ -144,7 +155,92 @@ describe('miosaEvents()', () => {
     try {
       const events = await lastValueFrom(miosaEvents({ apiKey: 'msk_test', baseUrl: server.url, reconnect: false }).subscribe('cmp_1').pipe(toArray()));
       expect(events.map((event) => event.type)).toEqual(['status_changed', 'started']);
+      // Past MAX_JSON_DEPTH the data stays the text it came as (as data that is not JSON does): nothing lost, safe to copy and print.
+      expect(events[0]!.data).toBe(deepArray);
       expect(events[1]!.computerId).toBe('cmp_1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/**
+ * breaker3 #2 and #3: JSON.parse reads any depth, but JSON.stringify, structuredClone (tabs) and recursive
+ * code overflow the stack from about 4,000 levels. Wherever the library parses a server's JSON, more than
+ * MAX_JSON_DEPTH levels is refused where that path refuses what it cannot read, and the stream goes on;
+ * every value it hands out can be copied and printed.
+ */
+describe(`JSON nested deeper than MAX_JSON_DEPTH (${MAX_JSON_DEPTH})`, () => {
+  const nest = (levels: number, inner = '1') => `${'['.repeat(levels)}${inner}${']'.repeat(levels)}`;
+  const copiesAndPrints = (value: unknown) => {
+    expect(() => structuredClone(value)).not.toThrow();
+    expect(() => JSON.stringify(value)).not.toThrow();
+  };
+  const job = (type: 'JobCompleted' | 'NewKind', id: string, result: string) =>
+    `{"type":"${type}","data":{"job_id":"${id}","queue_name":"emails","result":${result},"timestamp":"${at}"}}`;
+
+  describe.each(['websocket', 'sse'] as const)('spooledRealtime() over %s', (transport) => {
+    it('skips a job result or an unknown event nested past the bound with a DecodeError, delivers one at the bound, and reads on', async () => {
+      const script = [
+        // The event's own two levels (the event, its data) count: a result of MAX_JSON_DEPTH - 2 levels is the deepest that passes.
+        job('JobCompleted', 'at-bound', nest(MAX_JSON_DEPTH - 2)),
+        job('JobCompleted', 'past', nest(MAX_JSON_DEPTH - 1)),
+        job('JobCompleted', 'far-past', nest(6000)),
+        `{"type":"NewKind","data":${nest(MAX_JSON_DEPTH)}}`,
+        created('after'),
+      ];
+      const { events, reported } = await readScript(script, transport);
+      expect(events.map((event) => (event.data as { jobId?: string }).jobId)).toEqual(['at-bound', 'after']);
+      events.forEach(copiesAndPrints);
+      expect(reported.map((error) => [error.name, (error as DecodeError).problems])).toEqual([
+        ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+        ['DecodeError', [`data.result: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+        ['DecodeError', [`data: nested more than ${MAX_JSON_DEPTH} levels deep`]],
+      ]);
+      reported.forEach(expectBounded);
+    }, 30_000);
+  });
+
+  it('decodeSpooledEvent() returns a DecodeError for a result nested past the bound', () => {
+    expect(decodeSpooledEvent(JSON.parse(job('JobCompleted', 'j', nest(MAX_JSON_DEPTH - 2))))).toMatchObject({ type: 'job.completed' });
+    expect(decodeSpooledEvent(JSON.parse(job('JobCompleted', 'j', nest(MAX_JSON_DEPTH - 1))))).toMatchObject({ name: 'DecodeError' });
+    expect(decodeSpooledEvent(JSON.parse(nest(MAX_JSON_DEPTH, '{"type":"x"}')))).toMatchObject({ name: 'DecodeError' });
+  });
+
+  it("webSocket()'s default deserializer reports a frame nested past the bound on errors$ and skips it", async () => {
+    const frames = [nest(MAX_JSON_DEPTH - 1, '{}'), nest(MAX_JSON_DEPTH, '{}'), nest(6000), '{"n":1}'];
+    const server = await startWsServer({ onConnection: ({ socket }) => frames.forEach((frame) => socket.send(frame)) });
+    try {
+      const connection = webSocket(server.url, { reconnect: false, linger: 0 });
+      const reported: RealtimeError[] = [];
+      connection.errors$.subscribe((error) => reported.push(error));
+      const recording = record(connection.messages$);
+      const received = await recording.next(2);
+      recording.subscription.unsubscribe();
+      expect(received[1]).toEqual({ n: 1 });
+      expect(JSON.stringify(received[0])).toBe(nest(MAX_JSON_DEPTH - 1, '{}'));
+      received.forEach(copiesAndPrints);
+      expect(reported.map((error) => [error.name, String((error.cause as Error).message)])).toEqual([
+        ['ProtocolError', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`],
+        ['ProtocolError', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the Spooled token exchange refuses an answer nested past the bound with a ProtocolError', async () => {
+    const server = await startServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"access_token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln","expires_in":3600,"extra":${nest(6000)}}`);
+    });
+    try {
+      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport: 'websocket', autoReconnect: false, linger: 0, logger: () => undefined });
+      const recording = record(client.events$());
+      await recording.done;
+      client.close();
+      expect(recording.error).toMatchObject({ name: 'ProtocolError', message: expect.stringContaining(`nested more than ${MAX_JSON_DEPTH} levels`) });
+      expect(server.requests.map((request) => request.url)).toEqual(['/api/v1/auth/login']);
     } finally {
       await server.close();
     }

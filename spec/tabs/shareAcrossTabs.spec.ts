@@ -1,7 +1,8 @@
-import { EMPTY, NEVER, Observable, takeUntil } from 'rxjs';
+import { EMPTY, NEVER, Observable, config, takeUntil } from 'rxjs';
 import {
   AuthError,
   type ConnectionState,
+  type DecodeError,
   HttpError,
   RealtimeError,
   type ShareAcrossTabsOptions,
@@ -241,6 +242,61 @@ describe('shareAcrossTabs', () => {
       expect(((error as Error).cause as Error).name).toBe('DataCloneError');
     }
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('skips in every tab a value that does not clone for another reason (nested too deep), reports it in the leader, and goes on', async () => {
+    // 10,000 levels: deeper than structuredClone can copy (a RangeError, not a DataCloneError): a server's data, not the app's bug.
+    let deep: unknown[] = [];
+    for (let i = 0; i < 10_000; i += 1) deep = [deep];
+    const values: unknown[] = [{ n: 1 }, deep, { n: 3 }];
+    const skipped: RealtimeError[][] = [[], []];
+    const unhandled: unknown[] = [];
+    config.onUnhandledError = (error) => unhandled.push(error);
+    try {
+      const tabs = [browser.tab(), browser.tab()];
+      const recordings = tabs.map((tab, i) =>
+        record(
+          shareAcrossTabs('deep', () => new Observable<unknown>((s) => void setTimeout(() => values.forEach((value) => s.next(value)))), {
+            locks: tab.locks,
+            BroadcastChannel: tab.BroadcastChannel,
+            eventId: () => undefined,
+            // The second tab watches nothing: were it to lead, the report would go where RxJS reports unhandled errors.
+            ...(i === 0 ? { errors: { next: (error: RealtimeError) => skipped[i]!.push(error) } } : {}),
+          }),
+        ),
+      );
+      await browser.settle();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await browser.settle();
+      for (const { values: received, error } of recordings) {
+        expect(error).toBeUndefined();
+        expect(received).toEqual([{ n: 1 }, { n: 3 }]);
+      }
+      expect(skipped[1]).toEqual([]);
+      expect(skipped[0]!.map((error) => [error.name, (error as DecodeError).problems[0]])).toEqual([['DecodeError', expect.stringMatching(/^\(root\): RangeError: /)]]);
+      expect(skipped[0]![0]!.message).toBe('shareAcrossTabs("deep"): skipped a value that could not be copied to the other tabs; the stream goes on.');
+      expect((skipped[0]![0] as DecodeError).value).toBe(deep); // kept for the app: nothing is lost without a trace
+      expect(unhandled).toEqual([]);
+    } finally {
+      config.onUnhandledError = null;
+    }
+  });
+
+  it('reports a skipped value as RxJS reports an unhandled error when no errors observer is given', async () => {
+    let deep: unknown[] = [];
+    for (let i = 0; i < 10_000; i += 1) deep = [deep];
+    const unhandled: unknown[] = [];
+    config.onUnhandledError = (error) => unhandled.push(error);
+    try {
+      const tab = browser.tab();
+      const recording = record(shareAcrossTabs('deep', () => new Observable<unknown>((s) => [deep, 'after'].forEach((value) => s.next(value))), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel }));
+      await browser.settle();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(recording.values).toEqual(['after']);
+      expect(unhandled).toEqual([expect.objectContaining({ name: 'DecodeError' })]);
+    } finally {
+      config.onUnhandledError = null;
+    }
   });
 
   it('reads ids with the eventId option from values that are not SSE messages', async () => {

@@ -27,20 +27,29 @@ export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, 
   const cyan = color ? paint(36) : plain;
   const dim = color ? paint(2) : plain;
   const yellow = color ? paint(33) : plain;
+  /** The event as one line of output; throws what JSON.stringify throws (a value it cannot write). */
+  const line = (event: Printable): string => {
+    if (options.json) {
+      const json = JSON.stringify({ type: event.type, data: event.data, ...(event.id ? { id: event.id } : {}), ...(event.time ? { time: event.time } : {}) });
+      return `${terminalJson(json)}\n`;
+    }
+    const clock = (event.time ?? new Date()).toISOString().slice(11, 23);
+    const data = terminalText(typeof event.data === 'string' ? event.data : String(JSON.stringify(event.data)));
+    const id = event.id ? dim(`  #${terminalText(event.id)}`) : '';
+    return `${dim(clock)}  ${cyan(terminalText(event.type).padEnd(18))} ${data}${id}\n`;
+  };
+  const status = (text: string): void => void err.write(`${yellow('»')} ${terminalText(text)}\n`);
   return {
     event(event) {
-      if (options.json) {
-        const line = JSON.stringify({ type: event.type, data: event.data, ...(event.id ? { id: event.id } : {}), ...(event.time ? { time: event.time } : {}) });
-        out.write(`${terminalJson(line)}\n`);
-        return;
+      let text: string;
+      try {
+        text = line(event);
+      } catch (error) {
+        // An event that cannot be written (e.g. nested too deep for JSON.stringify) is named on stderr, and tail reads on.
+        return status(`skipped: a ${event.type} event that cannot be printed (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`);
       }
-      const clock = (event.time ?? new Date()).toISOString().slice(11, 23);
-      const data = terminalText(typeof event.data === 'string' ? event.data : String(JSON.stringify(event.data)));
-      const id = event.id ? dim(`  #${terminalText(event.id)}`) : '';
-      out.write(`${dim(clock)}  ${cyan(terminalText(event.type).padEnd(18))} ${data}${id}\n`);
+      out.write(text);
     },
-    status(text) {
-      err.write(`${yellow('»')} ${terminalText(text)}\n`);
-    },
+    status,
   };
 }

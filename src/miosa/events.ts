@@ -23,7 +23,7 @@ export interface ComputerEventOf<T extends ComputerEventType> {
   readonly type: T;
   /** The SSE event name exactly as sent: the same as `type`, except for `raw` events. */
   readonly name: T extends 'raw' ? string : T;
-  /** The parsed JSON data, or the raw string when it is not JSON. */
+  /** The parsed JSON data, or the raw string when it is not JSON or nests more than 256 levels deep (`MAX_JSON_DEPTH`). */
   readonly data: unknown;
   /** `data.computer_id`, or null. */
   readonly computerId: string | null;
@@ -74,7 +74,7 @@ const KNOWN: ReadonlySet<string> = new Set(['status_changed', 'started', 'stoppe
  * ```
  */
 export function toComputerEvent(name: string, raw: string): ComputerEvent {
-  // Data that is not JSON stays a string, as in the SDK.
+  // Data that is not JSON stays a string, as in the SDK; so does JSON too deep to hand out safely.
   const data = jsonOrText(raw);
   const fields = typeof data === 'object' && data !== null ? (data as { computer_id?: unknown; timestamp?: unknown }) : {};
   const time = parseRfc3339(fields.timestamp);

@@ -270,7 +270,11 @@ class SpooledClient implements SpooledRealtime {
     const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, this.options.apiKey ?? (typeof token === 'string' ? token : undefined));
     // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
     return defer(() =>
-      shareTabs(name, ({ state }) => this.localEvents(filter, state), { state: this.combined.part(), leader: this.leaders.part() }),
+      shareTabs(name, ({ state }) => this.localEvents(filter, state), {
+        state: this.combined.part(),
+        leader: this.leaders.part(),
+        errors: { next: this.skipped },
+      }),
     ).pipe(takeUntil(this.closing));
   }
 
@@ -285,12 +289,15 @@ class SpooledClient implements SpooledRealtime {
     for (const { socket } of this.channels.values()) socket.close();
   }
 
+  /** An event or frame that was skipped: logged and on errors$. */
+  private readonly skipped = (error: RealtimeError): void => {
+    this.log(`skipped: ${error.message}`);
+    this.errors.next(error);
+  };
+
   private hooks(websocket: boolean, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
     return {
-      report: (error) => {
-        this.log(`skipped: ${error.message}`);
-        this.errors.next(error);
-      },
+      report: this.skipped,
       failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : explain(error)),
     };
   }
@@ -410,12 +417,7 @@ class SpooledClient implements SpooledRealtime {
       }
     });
     watching.add(socket.diagnostics$.subscribe((diagnostics) => part.diagnostics.next(diagnostics)));
-    watching.add(
-      socket.errors$.subscribe((error) => {
-        this.log(`skipped: ${error.message}`);
-        this.errors.next(error);
-      }),
-    );
+    watching.add(socket.errors$.subscribe(this.skipped));
     return socket;
   }
 }

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { type CappedBody, readCapped } from '../core/body';
 import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } from '../core/errors';
+import { TOO_DEEP } from '../core/json-depth';
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { displayUrl, rememberSecret } from '../core/redact';
@@ -195,7 +196,7 @@ export class SpooledCredentials {
     }
     if (!read.complete) throw new ProtocolError(`${where} answered the token request with more than ${MAX_READ_BODY} bytes; the rest was not read.`);
     const answer = jsonOrText(read.text);
-    if (typeof answer !== 'object' || answer === null) throw new ProtocolError(`${where} answered with something that is not a JSON object.`);
+    if (typeof answer !== 'object' || answer === null) throw new ProtocolError(`${where} answered with something that is not a JSON object, or one ${TOO_DEEP}.`);
     return answer as Record<string, unknown>;
   }
 

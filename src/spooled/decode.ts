@@ -1,4 +1,5 @@
-import type { DecodeError } from '../core/errors';
+import { DecodeError } from '../core/errors';
+import { tooDeep } from './depth';
 import { explainKnown, explainNotAnEvent } from './explain';
 import type { DecodedSpooledEvent, KnownSpooledEvent, SpooledEventType, UnknownSpooledEvent } from './events';
 import { FAST_DATA } from './fast-decode';
@@ -59,7 +60,8 @@ export class SpooledDecoder {
  * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
  * (`{"type":"job.started","timestamp":..., "data":{...}}`). An unknown type becomes an
  * {@link UnknownSpooledEvent} (`type: 'raw'`); a known type with bad data is a DecodeError with the path
- * of each problem, returned, never thrown.
+ * of each problem, returned, never thrown, and so is an event whose free-form part (a job's `result`,
+ * an unknown event's `data`) nests more than 256 levels deep (`MAX_JSON_DEPTH`).
  *
  * @example
  * ```ts
@@ -68,5 +70,6 @@ export class SpooledDecoder {
  * ```
  */
 export function decodeSpooledEvent(json: unknown): DecodedSpooledEvent | DecodeError {
-  return new SpooledDecoder().decode(json);
+  const event = new SpooledDecoder().decode(json);
+  return event instanceof DecodeError ? event : (tooDeep(event, json) ?? event);
 }

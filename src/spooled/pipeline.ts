@@ -1,9 +1,11 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { DecodeError } from '../core/errors';
+import { mayNestTooDeep } from '../core/json-depth';
 import { compileGlobs } from '../operators/glob';
 import type { ConnectionState } from '../core/state';
 import type { SseMessage } from '../sse/sse';
 import { SpooledDecoder } from './decode';
+import { tooDeep } from './depth';
 import { SpooledServerError } from './errors';
 import { type DecodedSpooledEvent, type SpooledEvent, TERMINAL_JOB_STATUSES } from './events';
 import { type SubscriptionFilter, acceptedBy } from './filter';
@@ -63,6 +65,8 @@ class DecodeStep {
       // The decoder is built not to throw; should any input still make it, that event is skipped, not the stream.
       event = new DecodeError('Skipped an event that could not be decoded.', ['(root): could not be read'], json);
     }
+    // Only a text long enough to nest too deep has its free-form parts walked.
+    if (!(event instanceof DecodeError) && mayNestTooDeep(text)) event = tooDeep(event, json) ?? event;
     if (event instanceof DecodeError) return void this.report(event);
     return event;
   }

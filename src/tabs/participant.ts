@@ -1,5 +1,6 @@
 import { type Observable, type Subscriber, Subscription } from 'rxjs';
-import { RealtimeError } from '../core/errors';
+import { DecodeError, RealtimeError } from '../core/errors';
+import { reportAppError } from '../core/app-errors';
 import type { ConnectionState } from '../core/state';
 import { type TabMessage, isTabMessage, sharedName } from './messages';
 import type { TabChannel, TabsPlatform } from './platform';
@@ -45,6 +46,7 @@ export class TabParticipant<T> {
   private readonly withdrawal = new AbortController();
   private readonly reportState: (state: ConnectionState) => void;
   private readonly reportLeader: (leader: boolean) => void;
+  private readonly reportSkipped: (error: DecodeError) => void;
   private readonly replacedLeaders = new Set<string>();
   private channel: TabChannel | undefined;
   private leading: Leadership | undefined;
@@ -59,6 +61,9 @@ export class TabParticipant<T> {
   ) {
     this.reportState = reporter(config.options.state);
     this.reportLeader = reporter(config.options.leader);
+    const errors = config.options.errors;
+    // Unwatched, a skipped value is reported as RxJS reports an unhandled error: never silently.
+    this.reportSkipped = errors?.next ? (error) => errors.next!(error) : reportAppError;
   }
 
   start(): void {
@@ -151,15 +156,30 @@ export class TabParticipant<T> {
       this.post({ kind: 'value', epoch: this.epoch, value });
       copy = typeof structuredClone === 'function' ? structuredClone(value) : value;
     } catch (cause) {
+      return this.uncopied(value, cause);
+    }
+    this.subscriber.next(copy);
+  }
+
+  /**
+   * A value the structured clone algorithm refused. A function, a symbol or a DOM node
+   * (DataCloneError) is the app's to map away: the stream fails in every tab. Anything else, such as a
+   * server's data nested too deep for the browser's stack (a RangeError), is skipped in every tab and
+   * reported here; the stream goes on.
+   */
+  private uncopied(value: T, cause: unknown): void {
+    const where = `shareAcrossTabs("${this.config.name}")`;
+    if ((cause as { name?: unknown } | null)?.name === 'DataCloneError') {
       return this.upstreamFailed(
         new RealtimeError(
-          `shareAcrossTabs("${this.config.name}"): a value could not be copied to the other tabs (the structured clone algorithm refused it). ` +
+          `${where}: a value could not be copied to the other tabs (the structured clone algorithm refused it). ` +
             'Share plain data: objects, arrays, strings, numbers, booleans, null, Dates, Maps, Sets, typed arrays; map class instances and functions away first.',
           { cause },
         ),
       );
     }
-    this.subscriber.next(copy);
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    this.reportSkipped(new DecodeError(`${where}: skipped a value that could not be copied to the other tabs; the stream goes on.`, [`(root): ${reason}`], value));
   }
 
   private upstreamFailed(error: unknown): void {

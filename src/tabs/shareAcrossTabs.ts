@@ -1,4 +1,5 @@
 import { Observable, type Observer } from 'rxjs';
+import type { RealtimeError } from '../core/errors';
 import { type KnownKeys, checkFunction, dictionary } from '../core/options';
 import type { ConnectionState } from '../core/state';
 import { TabParticipant } from './participant';
@@ -52,13 +53,21 @@ export interface ShareAcrossTabsOptions<T> {
   readonly state?: Partial<Observer<ConnectionState>>;
   /** Receives `true` while this subscription leads (holds the upstream), `false` otherwise. @default none */
   readonly leader?: Partial<Observer<boolean>>;
+  /**
+   * Receives, in the leading tab, a DecodeError for each value skipped because it could not be copied
+   * to the other tabs for a reason other than its kind, such as a server's data nested too deep for
+   * the browser's stack (`value` holds it; `problems` the browser's reason). The stream goes on in
+   * every tab. (A function, symbol or DOM node fails the stream instead: see docs/tabs.md.)
+   * @default reported as RxJS reports an unhandled error: `config.onUnhandledError`, else thrown on a fresh call stack
+   */
+  readonly errors?: Partial<Observer<RealtimeError>>;
   /** The Web Locks `LockManager`. @default navigator.locks */
   readonly locks?: TabLocks;
   /** The `BroadcastChannel` constructor. @default globalThis.BroadcastChannel */
   readonly BroadcastChannel?: TabChannelConstructor;
 }
 
-const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, state: true, leader: true, locks: true, BroadcastChannel: true };
+const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, state: true, leader: true, locks: true, BroadcastChannel: true, errors: true };
 
 /**
  * One upstream subscription for every tab (and every subscription) of an origin that subscribes
@@ -71,7 +80,8 @@ const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, 
  * already delivered are dropped: with a server that honours `Last-Event-ID` and ids unique per event,
  * no tab sees a gap or a repeat. Values cross tabs by structured cloning, so every tab (the leader's
  * too) receives a copy: a Date, Map or typed array survives, a class instance arrives as a plain
- * object, a function makes the stream fail with a RealtimeError. An upstream error reaches every tab,
+ * object, a function makes the stream fail with a RealtimeError, and a value that cannot be copied
+ * for another reason (nested too deep) is skipped and reported to `errors`. An upstream error reaches every tab,
  * rebuilt by name (`instanceof AuthError` and `status` hold).
  *
  * Nothing happens until subscribe; unsubscribing leaves the lock queue (or hands the lead over) and

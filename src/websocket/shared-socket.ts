@@ -5,6 +5,7 @@ import { lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkBoolean, checkFunction, checkScheduler, dictionary } from '../core/options';
 import { checkHeadersOption } from '../core/headers';
+import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
 import { displayUrl } from '../core/redact';
 import type { ConnectionState } from '../core/state';
@@ -112,7 +113,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         frames: new FrameReader<In>(
           where,
           maxMessageSize,
-          checkFunction('webSocket deserialize', options.deserialize) ?? (JSON.parse as (data: string) => In),
+          checkFunction('webSocket deserialize', options.deserialize) ?? (parseJson as (data: string) => In),
           checkFunction('webSocket decodeBinary', options.decodeBinary) ?? decodeUtf8,
         ),
         scheduler: this.scheduler,

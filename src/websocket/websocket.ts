@@ -121,7 +121,11 @@ export interface WebSocketOptions<In, Out> {
    * `config.onUnhandledError`). @default strings as they are, anything else JSON.stringify
    */
   readonly serialize?: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
-  /** Turns a text frame into a message; a throw reports the frame on `errors$` and skips it. @default JSON.parse */
+  /**
+   * Turns a text frame into a message; a throw reports the frame on `errors$` (a ProtocolError whose
+   * cause is what was thrown) and skips it. @default JSON.parse, refusing a value nested more than 256
+   * levels deep (`MAX_JSON_DEPTH`) as it refuses a text that is not JSON
+   */
   readonly deserialize?: (data: string) => In;
   /** Turns a binary frame into text for `deserialize`. @default UTF-8 decoding */
   readonly decodeBinary?: (data: Uint8Array) => string;
