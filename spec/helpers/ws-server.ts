@@ -1,4 +1,5 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { listenOnLoopback } from './listen';
@@ -30,6 +31,13 @@ export interface WsServerOptions {
   readonly port?: number;
   /** Answer with this subprotocol, whatever the client offered (a misbehaving server). */
   readonly protocol?: string;
+  /**
+   * The `Sec-WebSocket-Protocol` lines of the 101 answer, given the client's offer (undefined when it
+   * offered none), in place of what `ws` would send: none, several, any text.
+   */
+  readonly subprotocolAnswer?: (offered: string | undefined) => readonly string[];
+  /** Serve over TLS with this key and certificate chain (PEM): the URL is `wss://127.0.0.1:<port>`. */
+  readonly tls?: { readonly key: string; readonly cert: string };
   /** Accept permessage-deflate (RFC 7692) when a client offers it, and compress every message. @default false */
   readonly perMessageDeflate?: boolean;
 }
@@ -43,7 +51,16 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
     ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}),
     ...(options.perMessageDeflate ? { perMessageDeflate: { threshold: 0 } } : {}),
   });
-  const server: Server = createServer((_request, response) => response.writeHead(426).end());
+  if (options.subprotocolAnswer) {
+    const answer = options.subprotocolAnswer;
+    wss.on('headers', (lines: string[], request: IncomingMessage) => {
+      const kept = lines.filter((line) => !/^sec-websocket-protocol:/i.test(line));
+      const offered = request.headers['sec-websocket-protocol'];
+      lines.splice(0, lines.length, ...kept, ...answer(offered).map((value) => `Sec-WebSocket-Protocol: ${value}`));
+    });
+  }
+  const refuse = (_request: IncomingMessage, response: ServerResponse) => response.writeHead(426).end();
+  const server: Server = options.tls ? createTlsServer(options.tls, refuse) : createServer(refuse);
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const index = upgrades.push(request) - 1;
     const refusal = options.reject?.(request, index);
@@ -63,7 +80,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
   });
   const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `ws://127.0.0.1:${listening.port}`,
+    url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${listening.port}`,
     port: listening.port,
     sockets,
     upgrades,
