@@ -31,11 +31,8 @@ export interface WsServerOptions {
   readonly port?: number;
   /** Answer with this subprotocol, whatever the client offered (a misbehaving server). */
   readonly protocol?: string;
-  /**
-   * The `Sec-WebSocket-Protocol` lines of the 101 answer, given the client's offer (undefined when it
-   * offered none), in place of what `ws` would send: none, several, any text.
-   */
-  readonly subprotocolAnswer?: (offered: string | undefined) => readonly string[];
+  /** Edits the header lines of each 101 answer before it is sent, as a misbehaving server would answer. */
+  readonly editAnswer?: (lines: string[], request: IncomingMessage) => void;
   /** Serve over TLS with this key and certificate chain (PEM): the URL is `wss://127.0.0.1:<port>`. */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Accept permessage-deflate (RFC 7692) when a client offers it, and compress every message. @default false */
@@ -51,14 +48,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
     ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}),
     ...(options.perMessageDeflate ? { perMessageDeflate: { threshold: 0 } } : {}),
   });
-  if (options.subprotocolAnswer) {
-    const answer = options.subprotocolAnswer;
-    wss.on('headers', (lines: string[], request: IncomingMessage) => {
-      const kept = lines.filter((line) => !/^sec-websocket-protocol:/i.test(line));
-      const offered = request.headers['sec-websocket-protocol'];
-      lines.splice(0, lines.length, ...kept, ...answer(offered).map((value) => `Sec-WebSocket-Protocol: ${value}`));
-    });
-  }
+  if (options.editAnswer) wss.on('headers', options.editAnswer);
   const refuse = (_request: IncomingMessage, response: ServerResponse) => response.writeHead(426).end();
   const server: Server = options.tls ? createTlsServer(options.tls, refuse) : createServer(refuse);
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
