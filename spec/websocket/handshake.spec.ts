@@ -1,6 +1,7 @@
 import { lastValueFrom, take } from 'rxjs';
 import { ProtocolError, webSocket } from '../../src';
-import { record } from '../helpers/observe';
+import { fakeWebSocket } from '../helpers/fake-websocket';
+import { record, until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
 let server: TestWsServer | undefined;
@@ -69,3 +70,24 @@ it('webSocket(): any other handshake ws fails is a final ProtocolError with ws\'
   expect((recording.error as Error).message).toBe(`${server.url}/ did not answer with a valid WebSocket handshake (RFC 6455 4.1): Invalid Sec-WebSocket-Accept header.`);
   expect(server.upgrades).toHaveLength(1);
 });
+
+describe('webSocket() on an implementation that does not check the subprotocol itself', () => {
+  it('fails one that shows a subprotocol that was not offered, with the same message; one that shows none opens', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const checked = record(webSocket('ws://fake.test/ws', { WebSocket, protocols: ['v1', 'v2'], reconnect: false }).messages$);
+    await until(() => sockets.length === 1, 'the socket');
+    Object.assign(sockets[0]!, { protocol: 'v3' }).open();
+    await checked.done;
+    expect(described(checked)).toBe('ProtocolError: ws://fake.test/ws chose the subprotocol "v3", which was not offered (offered: "v1", "v2"; a server must choose one of those offered, RFC 6455 4.1).');
+
+    // No `protocol` property at all: nothing to check, so nothing is failed.
+    const unchecked = record(webSocket('ws://fake.test/ws', { WebSocket, protocols: ['v1'], reconnect: false, linger: 0 }).messages$);
+    await until(() => sockets.length === 2, 'the socket');
+    sockets[1]!.open();
+    sockets[1]!.receive('{"ok":true}');
+    expect(await unchecked.next(1)).toEqual([{ ok: true }]);
+    unchecked.subscription.unsubscribe();
+  });
+});
+
+const described = (done: { error: unknown }) => `${(done.error as Error).name}: ${(done.error as Error).message}`;

@@ -128,9 +128,9 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       current.onopen = () => {
         opened = true;
         timers?.unsubscribe();
-        // `ws` checked this already; another implementation may not have.
+        // `ws` and browsers checked this already; another implementation may not have (if it shows `protocol` at all).
         const { protocol } = current as { protocol?: unknown };
-        const mismatch = subprotocolMismatch(where, config.protocols, typeof protocol === 'string' ? protocol : undefined);
+        const mismatch = typeof protocol === 'string' ? subprotocolMismatch(where, config.protocols, protocol) : undefined;
         if (mismatch) return fail(mismatch);
         liveness = new Liveness(
           config.scheduler,
