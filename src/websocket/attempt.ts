@@ -5,7 +5,7 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
-import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl } from '../core/request';
+import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl, networkReason } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
@@ -214,7 +214,7 @@ function endError(
   if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
   if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
     // Node (`ws`) names the failure, whatever its kind (system, TLS, HTTP parser): no credential was refused, so no refresh is tried.
-    if (facts.reported) return new NetworkError(`Could not connect to ${where}${reasonOf(facts.reported)}.`, { cause: facts.reported });
+    if (facts.reported) return new NetworkError(`Could not connect to ${where}${networkReason(facts.reported) || ` (${facts.reported.message})`}.`, { cause: facts.reported });
     const list = offered(facts.protocols);
     const error = new NetworkError(
       `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.` +
@@ -224,16 +224,6 @@ function endError(
     return error;
   }
   return closeError(code, where, facts.upgradeStatus, facts.retryAfter);
-}
-
-/** Node's certificate verdicts: OpenSSL's (`CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) and Node's own (`ERR_TLS_CERT_ALTNAME_INVALID`). */
-const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/;
-
-/** A failure's reason as a message suffix: ` (CODE)`, with a word on what a certificate code means. */
-function reasonOf(error: Error): string {
-  const { code } = error as { code?: unknown };
-  if (typeof code !== 'string') return ` (${error.message})`;
-  return CERTIFICATE_CODE.test(code) ? ` (${code}: the server's TLS certificate was not accepted)` : ` (${code})`;
 }
 
 /**
