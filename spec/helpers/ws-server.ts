@@ -1,4 +1,5 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { listenOnLoopback } from './listen';
@@ -30,6 +31,10 @@ export interface WsServerOptions {
   readonly port?: number;
   /** Answer with this subprotocol, whatever the client offered (a misbehaving server). */
   readonly protocol?: string;
+  /** Edits the header lines of each 101 answer before it is sent, as a misbehaving server would answer. */
+  readonly editAnswer?: (lines: string[], request: IncomingMessage) => void;
+  /** Serve over TLS with this key and certificate chain (PEM): the URL is `wss://127.0.0.1:<port>`. */
+  readonly tls?: { readonly key: string; readonly cert: string };
   /** Accept permessage-deflate (RFC 7692) when a client offers it, and compress every message. @default false */
   readonly perMessageDeflate?: boolean;
 }
@@ -43,7 +48,9 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
     ...(options.protocol ? { handleProtocols: () => options.protocol! } : {}),
     ...(options.perMessageDeflate ? { perMessageDeflate: { threshold: 0 } } : {}),
   });
-  const server: Server = createServer((_request, response) => response.writeHead(426).end());
+  if (options.editAnswer) wss.on('headers', options.editAnswer);
+  const refuse = (_request: IncomingMessage, response: ServerResponse) => response.writeHead(426).end();
+  const server: Server = options.tls ? createTlsServer(options.tls, refuse) : createServer(refuse);
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const index = upgrades.push(request) - 1;
     const refusal = options.reject?.(request, index);
@@ -63,7 +70,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Test
   });
   const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `ws://127.0.0.1:${listening.port}`,
+    url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${listening.port}`,
     port: listening.port,
     sockets,
     upgrades,

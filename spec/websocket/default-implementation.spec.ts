@@ -1,5 +1,5 @@
-import { firstValueFrom } from 'rxjs';
-import { webSocket } from '../../src';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { RequestError, type WebSocketConstructor, webSocket } from '../../src';
 import { startWsServer } from '../helpers/ws-server';
 
 // Node 22 and later have a global WebSocket (undici's), which cannot send upgrade headers. In Node the default must
@@ -15,6 +15,22 @@ describe(`webSocket()'s default implementation on Node ${process.version}`, () =
     try {
       const connection = webSocket(server.url, { headers: { 'x-tenant': 'acme' }, reconnect: false, linger: 0 });
       await expect(firstValueFrom(connection.messages$)).resolves.toEqual({ tenant: 'acme' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  // The same as in a browser (spec/e2e/browser-websocket.spec.ts); Node 20 has no global WebSocket to give.
+  (typeof globalThis.WebSocket === 'function' ? it : it.skip)('given Node\'s global WebSocket, which cannot send headers, headers are a RequestError before any upgrade', async () => {
+    const server = await startWsServer({ onConnection: ({ socket }) => socket.send('{}') });
+    try {
+      const connection = webSocket(server.url, { WebSocket: globalThis.WebSocket as unknown as WebSocketConstructor, headers: { 'x-tenant': 'acme' }, reconnect: false });
+      const error = await lastValueFrom(connection.messages$).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RequestError);
+      expect((error as Error).message).toMatch(/^webSocket\(\) headers \(x-tenant\) cannot be sent: the standard WebSocket/);
+      expect(server.upgrades).toHaveLength(0);
+      // Without headers, the same WebSocket opens.
+      await expect(firstValueFrom(webSocket(server.url, { WebSocket: globalThis.WebSocket as unknown as WebSocketConstructor, linger: 0 }).messages$)).resolves.toEqual({});
     } finally {
       await server.close();
     }

@@ -5,7 +5,6 @@ import {
   type ConnectionState,
   DroppedMessageError,
   HttpError,
-  NetworkError,
   ProtocolError,
   type RealtimeError,
   webSocket,
@@ -344,19 +343,6 @@ describe('webSocket() auth and upgrade failures', () => {
     expect((recording.error as Error).message).not.toContain('secret');
     expect(contexts).toEqual([{ attempt: 0, refresh: false, signal: expect.any(AbortSignal) }, { attempt: 1, refresh: true, signal: expect.any(AbortSignal) }]);
     expect(connection.state).toBe('disconnected');
-  });
-
-  it('in Node, names a refused connection (ECONNREFUSED): no credential wording, no refresh', async () => {
-    const closed = await startWsServer();
-    const url = `${closed.url}/ws`;
-    await closed.close();
-    const contexts: unknown[] = [];
-    const connection = webSocket((context) => (contexts.push(context), url), { reconnect: false });
-    const recording = record(connection.messages$);
-    await recording.done;
-    expect(recording.error).toBeInstanceOf(NetworkError);
-    expect((recording.error as Error).message).toBe(`Could not connect to ${url} (ECONNREFUSED).`);
-    expect(contexts).toHaveLength(1);
   });
 
   it('refreshes credentials again after a connection that held for resetAfter, but not after one that did not', async () => {

@@ -17,6 +17,7 @@ import { LeaderTally } from '../tabs/leader-tally';
 import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
+import { sendsHeaders } from '../websocket/ws-adapter';
 import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
 import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
@@ -393,8 +394,8 @@ class SpooledClient implements SpooledRealtime {
     const socket = webSocket<string, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
       // The pipeline parses frames, as it does SSE data: the same reading, the same errors.
       deserialize: (text) => text,
-      // Node only (browsers cannot set headers): the 2025-12 server wants the JWT in the header too.
-      headers: async (context) => ({ authorization: `Bearer ${await jwt(context)}` }),
+      // The 2025-12 server wants the JWT in the header too, where the WebSocket can send one (Node's `ws`; not a browser's).
+      ...(sendsHeaders(this.options.WebSocket) && { headers: async (context: AttemptContext) => ({ authorization: `Bearer ${await jwt(context)}` }) }),
       reconnect: this.reconnect,
       heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
       idleTimeout: this.options.idleTimeout ?? 75_000,

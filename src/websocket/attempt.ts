@@ -1,4 +1,3 @@
-import IsomorphicWebSocket from 'isomorphic-ws';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutError } from '../core/errors';
 import { type HeadersOption, headerRecord, resolveHeaders } from '../core/headers';
@@ -6,12 +5,25 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
-import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl } from '../core/request';
+import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl, networkReason } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
+import { offered, subprotocolMismatch } from './subprotocols';
 import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
-import { type SocketFault, closeWithin, networkFailure, nodeSocketOptions, onControlFrame, onUpgradeRefused, socketFault, terminate } from './ws-adapter';
+import {
+  type SocketFault,
+  closeWithin,
+  defaultWebSocket,
+  nodeSocketOptions,
+  onControlFrame,
+  onUpgradeAnswer,
+  onUpgradeRefused,
+  reportedError,
+  sendsHeaders,
+  socketFault,
+  terminate,
+} from './ws-adapter';
 
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
@@ -80,7 +92,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
         checkHeaders(headers);
         checkSubprotocols(config.protocols, 'webSocket()');
-        Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor));
+        Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
+        checkHeadersCanBeSent(headers, Implementation);
       } catch (error) {
         return fail(error);
       }
@@ -99,11 +112,14 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       let upgradeStatus: number | undefined;
       let retryAfter: number | undefined;
       let fault: SocketFault | undefined;
-      let network: (Error & { readonly code: string }) | undefined;
+      /** What `ws` said of the fault or network failure (a browser says nothing). */
+      let reported: Error | undefined;
+      let chosen: string | undefined;
       onUpgradeRefused(current, (status, header) => {
         upgradeStatus = status;
         retryAfter = parseRetryAfter(header);
       });
+      onUpgradeAnswer(current, (subprotocol) => (chosen = subprotocol));
       if (config.openTimeout > 0) {
         timers = config.scheduler.schedule(() => {
           if (!opened) fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms.`, config.openTimeout));
@@ -112,10 +128,10 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       current.onopen = () => {
         opened = true;
         timers?.unsubscribe();
-        const chosen = (current as { protocol?: unknown }).protocol;
-        if (typeof chosen === 'string' && chosen !== '' && !offered(config.protocols).includes(chosen)) {
-          return fail(new ProtocolError(`${where} chose the subprotocol "${chosen}", which was never offered.`));
-        }
+        // `ws` and browsers checked this already; another implementation may not have (if it shows `protocol` at all).
+        const { protocol } = current as { protocol?: unknown };
+        const mismatch = typeof protocol === 'string' ? subprotocolMismatch(where, config.protocols, protocol) : undefined;
+        if (mismatch) return fail(mismatch);
         liveness = new Liveness(
           config.scheduler,
           { interval: config.ping?.interval, ping: config.ping?.send, idleTimeout: config.idleTimeout, where },
@@ -135,13 +151,13 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       };
       current.onerror = (event) => {
         fault ??= socketFault(event);
-        network ??= networkFailure(event);
+        reported ??= reportedError(event);
         // `ws` stops reading at maxPayload, so nothing larger is ever buffered; the frame is lost, and said so.
         if (fault === 'too-large') hooks.skipped(config.frames.tooLarge());
       };
       current.onclose = (event) => {
         if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
-        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, network, maxMessageSize: config.maxMessageSize }));
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols }));
       };
     };
 
@@ -177,18 +193,32 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
 function endError(
   code: number,
   where: string,
-  facts: { opened: boolean; upgradeStatus?: number; retryAfter?: number; fault?: SocketFault; network?: Error & { readonly code: string }; maxMessageSize: number },
+  facts: {
+    opened: boolean;
+    upgradeStatus?: number;
+    retryAfter?: number;
+    fault?: SocketFault;
+    /** What `ws` said (Node); a browser says nothing. */
+    reported?: Error;
+    /** The server's `Sec-WebSocket-Protocol`, as `ws` saw it. */
+    chosen?: string;
+    protocols: string | string[] | undefined;
+  },
 ): RealtimeError {
-  if (facts.fault === 'handshake') return new ProtocolError(`${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1).`);
+  const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.reported?.message ?? 'no reason given'}.`;
+  if (facts.fault === 'subprotocol') return subprotocolMismatch(where, facts.protocols, facts.chosen) ?? new ProtocolError(handshake);
+  if (facts.fault === 'handshake') return new ProtocolError(handshake);
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
   if (facts.fault === 'too-large') return new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`);
   if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
   if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
   if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
-    // Node (`ws`) names the failure: no credential was refused, so no refresh is tried.
-    if (facts.network) return new NetworkError(`Could not connect to ${where} (${facts.network.code}).`, { cause: facts.network });
+    // Node (`ws`) names the failure, whatever its kind (system, TLS, HTTP parser): no credential was refused, so no refresh is tried.
+    if (facts.reported) return new NetworkError(`Could not connect to ${where}${networkReason(facts.reported) || ` (${facts.reported.message})`}.`, { cause: facts.reported });
+    const list = offered(facts.protocols);
     const error = new NetworkError(
-      `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.`,
+      `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.` +
+        (list.length ? ` A handshake the browser failed looks the same, e.g. a server that chose none of the subprotocols offered (${list.map((name) => JSON.stringify(name)).join(', ')}); the browser's console says which.` : ''),
     );
     possiblyRefused.add(error);
     return error;
@@ -196,6 +226,15 @@ function endError(
   return closeError(code, where, facts.upgradeStatus, facts.retryAfter);
 }
 
-function offered(protocols: string | string[] | undefined): readonly string[] {
-  return protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols;
+/**
+ * Headers given to a WebSocket that cannot send them would be dropped without a word, and the server
+ * would refuse the socket as if the credential were wrong: a {@link RequestError} instead.
+ */
+function checkHeadersCanBeSent(headers: Readonly<Record<string, string>>, Implementation: WebSocketConstructor): void {
+  const names = Object.keys(headers);
+  if (names.length === 0 || sendsHeaders(Implementation)) return;
+  throw new RequestError(
+    `webSocket() headers (${names.join(', ')}) cannot be sent: the standard WebSocket (a browser's, or Node's global one) has no way to set upgrade headers. ` +
+      'Put the credential on the URL (a URL function makes it per attempt, with `refresh` after a refusal), or send it in a message once the socket is open, if the server reads it there.',
+  );
 }

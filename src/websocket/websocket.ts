@@ -108,9 +108,17 @@ export interface QueueOptions {
  * ```
  */
 export interface WebSocketOptions<In, Out> {
-  /** Subprotocols to ask for. @default none */
+  /**
+   * Subprotocols to ask for. The server must choose one of them: an answer with none, or with one
+   * not offered, fails the socket with a ProtocolError (RFC 6455 4.1, WHATWG Fetch "establish a
+   * WebSocket connection"; browsers fail it too, without saying why). @default none
+   */
   readonly protocols?: string | string[];
-  /** Upgrade request headers (Node only: browsers cannot set them). A function is called per attempt. @default none */
+  /**
+   * Upgrade request headers; a function is called per attempt. Node only: the standard WebSocket
+   * (browsers', Node 22+'s global) cannot send any, so headers given to it are a RequestError at
+   * subscribe; put the credential on the URL (a URL function) instead. @default none
+   */
   readonly headers?: HeadersOption;
   /** The WebSocket implementation. @default isomorphic-ws (`ws` in Node, the global in browsers) */
   readonly WebSocket?: WebSocketConstructor;

@@ -1,4 +1,5 @@
-import type { NodeSocketOptions, WebSocketLike } from './websocket';
+import IsomorphicWebSocket from 'isomorphic-ws';
+import type { NodeSocketOptions, WebSocketConstructor, WebSocketLike } from './websocket';
 
 /**
  * What only Node's `ws` shows beside the standard WebSocket interface: the HTTP status of a refused
@@ -22,6 +23,17 @@ export function onUpgradeRefused(socket: WebSocketLike, listener: (status: numbe
   });
 }
 
+/**
+ * The subprotocol in the server's 101 answer (`Sec-WebSocket-Protocol`, undefined when absent), seen
+ * before `ws` checks it against those offered, so a failure can say what the server chose.
+ */
+export function onUpgradeAnswer(socket: WebSocketLike, listener: (subprotocol: string | undefined) => void): void {
+  (socket as unknown as Emitter).on?.('upgrade', (response: { headers: Record<string, string | string[] | undefined> }) => {
+    const header = response.headers['sec-websocket-protocol'];
+    listener(Array.isArray(header) ? header.join(', ') : header);
+  });
+}
+
 /** Protocol-level ping and pong frames (RFC 6455 5.5.2, 5.5.3): signs of life that no `onmessage` shows. */
 export function onControlFrame(socket: WebSocketLike, listener: () => void): void {
   const emitter = socket as unknown as Emitter;
@@ -29,8 +41,11 @@ export function onControlFrame(socket: WebSocketLike, listener: () => void): voi
   emitter.on?.('pong', listener);
 }
 
-/** Why `ws` failed a socket: a handshake the server got wrong, or a frame that breaks RFC 6455. */
-export type SocketFault = 'handshake' | 'frame' | 'invalid-utf8' | 'too-large';
+/**
+ * Why `ws` failed a socket: a handshake the server got wrong (its subprotocol, or anything else), or
+ * a frame that breaks RFC 6455.
+ */
+export type SocketFault = 'subprotocol' | 'handshake' | 'frame' | 'invalid-utf8' | 'too-large';
 
 /** The `ws` error behind an `error` event, classified; undefined for anything else (a network error). */
 export function socketFault(event: unknown): SocketFault | undefined {
@@ -42,18 +57,23 @@ export function socketFault(event: unknown): SocketFault | undefined {
   if (code === 'WS_ERR_INVALID_UTF8') return 'invalid-utf8';
   if (typeof code === 'string' && code.startsWith('WS_ERR_')) return 'frame';
   // ws/lib/websocket.js abortHandshake(): the server's answer was not a valid WebSocket handshake.
+  if (/^Server sent .*subprotocol/.test(error.message)) return 'subprotocol';
   if (/^(Server sent|Server indicated|Invalid Sec-WebSocket|Invalid Upgrade)/.test(error.message)) return 'handshake';
   return undefined;
 }
 
 /**
- * The network failure behind an `error` event, with its system code (`ECONNREFUSED`, `ENOTFOUND`, …):
- * `ws` knows why a connection could not be made, where a browser shows nothing.
+ * The error behind an `error` event: in Node, `ws` passes on why it failed the socket, a
+ * {@link socketFault} or the reason a connection could not be made, whatever the reason's shape: a
+ * system code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `EPROTO`), an OpenSSL certificate verdict
+ * (`DEPTH_ZERO_SELF_SIGNED_CERT`, `CERT_HAS_EXPIRED`), a Node code (`ERR_TLS_CERT_ALTNAME_INVALID`)
+ * or the HTTP parser's (`HPE_INVALID_CONSTANT`). Undefined for a browser's error event, which
+ * carries no reason.
  */
-export function networkFailure(event: unknown): (Error & { readonly code: string }) | undefined {
+export function reportedError(event: unknown): Error | undefined {
+  const error = (event as { error?: unknown } | null)?.error;
   // Not `instanceof Error`: Node's own errors come from another realm than the code that runs in a vm (jest).
-  const error = (event as { error?: { code?: unknown } } | null)?.error;
-  return typeof error?.code === 'string' && /^E[A-Z0-9_]+$/.test(error.code) ? (error as Error & { code: string }) : undefined;
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as Error) : undefined;
 }
 
 /** Drops a socket at once (no closing handshake) where the implementation can; returns false otherwise. */
@@ -78,6 +98,18 @@ export function closeWithin(socket: WebSocketLike, code: number | undefined, bou
   const timer = setTimeout(() => terminate.call(socket), bound);
   (timer as { unref?: () => void }).unref?.();
   emitter.once('close', () => clearTimeout(timer));
+}
+
+/** The WebSocket used when none is given: `ws` in Node, the global one in browsers. */
+export const defaultWebSocket = IsomorphicWebSocket as unknown as WebSocketConstructor;
+
+/**
+ * Whether a WebSocket constructor can send upgrade headers. The standard one (WHATWG, the global
+ * `WebSocket` of browsers and of Node 22 and later) has no way to: it takes a URL and subprotocols
+ * only. `ws`, and any other constructor the app gives, is handed them (see {@link nodeSocketOptions}).
+ */
+export function sendsHeaders(Implementation: unknown = defaultWebSocket): boolean {
+  return Implementation !== (globalThis as { WebSocket?: unknown }).WebSocket;
 }
 
 /** The third constructor argument for `ws`; browsers ignore it. */

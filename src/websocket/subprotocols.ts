@@ -1,0 +1,40 @@
+import { ProtocolError } from '../core/errors';
+import { maskedHead } from '../core/redact';
+
+/** The subprotocols offered, as a list. @internal */
+export function offered(protocols: string | readonly string[] | undefined): readonly string[] {
+  return protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols;
+}
+
+/** A list of subprotocol names for a message: `"v1", "v2"`. */
+function names(list: readonly string[]): string {
+  return list.map((name) => JSON.stringify(name)).join(', ');
+}
+
+/**
+ * What the server's choice of subprotocol breaks, or undefined when it is one of those offered, or
+ * none where none was offered. RFC 6455 4.1 (client step 6) fails a subprotocol that was not
+ * offered; WHATWG Fetch ("establish a WebSocket connection") also fails an answer with none when
+ * some were offered, and so do browsers and `ws`. `chosen` is the server's `Sec-WebSocket-Protocol`
+ * (undefined or "" when it sent none). @internal
+ */
+export function subprotocolMismatch(where: string, protocols: string | readonly string[] | undefined, chosen: string | undefined): ProtocolError | undefined {
+  const list = offered(protocols);
+  if (!chosen) {
+    if (list.length === 0) return undefined;
+    return new ProtocolError(
+      `${where} chose none of the subprotocols offered (${names(list)}): browsers and ws fail such a socket (WHATWG Fetch, "establish a WebSocket connection"). ` +
+        'Offer only subprotocols the server speaks, or leave `protocols` out if it speaks none.',
+    );
+  }
+  if (list.includes(chosen)) return undefined;
+  // The server's own text: bounded, and masked before the cut.
+  const shown = JSON.stringify(maskedHead(chosen, 100));
+  if (list.length === 0) return new ProtocolError(`${where} chose the subprotocol ${shown}, but none was offered (RFC 6455 4.1). Offer it with \`protocols\` if the server needs it.`);
+  const why = chosen.includes(',')
+    ? 'a server must choose one'
+    : list.some((name) => name.toLowerCase() === chosen.toLowerCase())
+      ? 'names must match exactly, letter case included'
+      : 'a server must choose one of those offered';
+  return new ProtocolError(`${where} chose the subprotocol ${shown}, which was not offered (offered: ${names(list)}; ${why}, RFC 6455 4.1).`);
+}
