@@ -346,12 +346,13 @@ describe('webSocket() auth and upgrade failures', () => {
   });
 
   it('refreshes credentials again after a connection that held for resetAfter, but not after one that did not', async () => {
-    // Every connection is closed as expired: the first after 80 ms (longer than resetAfter), the rest at once.
+    // Every connection is closed as expired: the first two after 400 ms (far longer than resetAfter, so a
+    // loaded machine that delivers the open late still sees them hold), the rest at once.
     let connections = 0;
     server = await startWsServer({
       onConnection: ({ socket }) => {
         connections += 1;
-        if (connections <= 2) setTimeout(() => socket.close(4401, 'token expired'), 80);
+        if (connections <= 2) setTimeout(() => socket.close(4401, 'token expired'), 400);
         else socket.close(4401, 'token expired');
       },
     });
@@ -363,7 +364,7 @@ describe('webSocket() auth and upgrade failures', () => {
     const recording = record(connection.messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(AuthError);
-    // Held 80 ms, refreshed; held 80 ms again, refreshed again; then a quick failure right after a refresh is final.
+    // Held 400 ms, refreshed; held 400 ms again, refreshed again; then a quick failure right after a refresh is final.
     expect(contexts).toEqual([
       { attempt: 0, refresh: false, signal: expect.any(AbortSignal) },
       { attempt: 1, refresh: true, signal: expect.any(AbortSignal) },
