@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { AuthError, DecodeError, DroppedMessageError, NetworkError, ProtocolError, RealtimeError } from '../../src';
 import { SpooledServerError } from '../../src/spooled';
-import { MAX_TEXT, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
+import { MAX_TEXT, displayUrl, maskedHead, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
 import { preview } from '../../src/core/preview';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -45,9 +45,38 @@ describe('the redaction point', () => {
 
   it('remembers the header values the app set (and the credential after the scheme), and credential query values', () => {
     rememberHeaders({ authorization: 'Bearer hdr-tok', 'x-api-key': 'hdr-key', accept: 'text/event-stream' });
-    rememberUrl('/relative?token=url-tok&page=2');
+    rememberUrl('/relative?token=url-tok&page=2&queue=emails');
     rememberUrl('wss://us%65r:p%40ss@h.example/');
-    expect(redact('hdr-tok hdr-key url-tok user p@ss text/event-stream page=2')).toBe('*** *** *** *** *** text/event-stream page=2');
+    expect(redact('hdr-tok hdr-key url-tok user p@ss text/event-stream page=2 queue=emails')).toBe('*** *** *** *** *** text/event-stream page=2 queue=emails');
+  });
+
+  it.each([
+    ['spaces before the scheme', '  Bearer lead-space-cred', 'lead-space-cred'],
+    ['two spaces after the scheme', 'Bearer  two-spaces-cred', 'two-spaces-cred'],
+    ['spaces after the credential', 'Basic trail-space-cred  ', 'trail-space-cred'],
+  ])('remembers the credential after an auth scheme with %s', (_, value, credential) => {
+    rememberHeaders({ authorization: value });
+    expect(redact(`echoed ${credential} here`)).toBe('echoed *** here');
+  });
+
+  it('remembers a header value of more than two words whole, not its words one by one', () => {
+    rememberHeaders({ 'x-tenant-label': 'Acme Corp Europe' });
+    expect(redact('tenant Acme Corp Europe; region Europe, Corp account')).toBe('tenant ***; region Europe, Corp account');
+  });
+
+  it('skips a header value that is not a string (a JavaScript caller) without converting it', () => {
+    const hostile = { toString: () => { throw new Error('converted'); } } as unknown as string;
+    expect(() => rememberHeaders({ 'x-odd': hostile })).not.toThrow();
+  });
+
+  it('never throws on what it cannot encode or decode, and still remembers the value as it is', () => {
+    // A lone surrogate cannot be percent-encoded; a malformed %-escape in user info cannot be decoded.
+    expect(() => rememberSecret('lone\uD800surrogate')).not.toThrow();
+    expect(redact('x lone\uD800surrogate y')).toBe('x *** y');
+    rememberUrl('https://us%E0r:pw-0042@h.example/');
+    expect(redact('login us%E0r with pw-0042 failed')).toBe('login *** with *** failed');
+    expect(() => rememberUrl('http://[::1')).not.toThrow();
+    expect(displayUrl('not a url')).toBe('(invalid URL)');
   });
 
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
@@ -65,16 +94,34 @@ describe('the redaction point', () => {
     expect(redact(text)).toBe('x-api-key-***_ | *** | *** | *** | *** | ***');
   });
 
-  it('keeps its place in a text whose lower case is longer (U+0130), masking the secret and nothing else', () => {
+  it('keeps its place in a text whose lower or upper case is longer (U+0130, ß), masking the secret and nothing else', () => {
+    rememberSecret('tenant_SECRET_ss');
+    expect(redact('Straße tenant_secret_SS after')).toBe('Straße *** after');
     rememberSecret('tenant_SECRET_77');
     expect(redact('\u0130\u0130\u0130 tenant_secret_77 after')).toBe('\u0130\u0130\u0130 *** after');
     rememberSecret('K\u0130Y-0130-secret');
     expect(redact('a kIy-0130-SECRET b')).toBe('a *** b');
   });
 
-  it('overlapping secrets become one mask', () => {
+  it('overlapping secrets become one mask, whether one lies inside the other or they only overlap', () => {
     rememberHeaders({ authorization: 'Bearer overlap-token-1' });
     expect(redact('got "Bearer overlap-token-1" and overlap-token-1')).toBe('got "***" and ***');
+    rememberSecret('outer-inner-77-long');
+    rememberSecret('inner-77');
+    expect(redact('x outer-inner-77-long y')).toBe('x *** y');
+    rememberSecret('left-8642');
+    rememberSecret('8642-right');
+    expect(redact('see left-8642-right now')).toBe('see *** now');
+  });
+
+  it.each([
+    ['query strings', 'https://api.example.com/ws?token=abc&queue=q and /socket?token=abc', 'https://api.example.com/ws and /socket'],
+    ['user info', 'https://user:pass@api.example.com/', 'https://api.example.com/'],
+    ['Bearer credentials', 'Authorization: Bearer sk_live_abcdef', 'Authorization: Bearer ***'],
+    ['credential pairs', 'api_key=abc, "token": "abc"', 'api_key=***, "token": "***"'],
+    ['JWT-shaped strings', `got ${JWT}`, 'got ***'],
+  ])('masks %s as docs/security.md shows', (_, text, shown) => {
+    expect(redact(text)).toBe(shown);
   });
 
   it('is bounded: a long text is cut, a secret across the cut does not survive in part', () => {
@@ -91,6 +138,44 @@ describe('the redaction point', () => {
     redact('eyJ'.repeat(1_000_000));
     redact(`?${'='.repeat(1_000_000)}`);
     expect(Date.now() - slow).toBeLessThan(2000);
+  });
+});
+
+describe('the bounds of a redacted text', () => {
+  it('returns a text of up to max characters as it is, and cuts a longer one with a note', () => {
+    expect(redact('y'.repeat(20), 20)).toBe('y'.repeat(20));
+    expect(redact('y'.repeat(30), 20)).toBe(`${'y'.repeat(20)}… (cut at 20 characters)`);
+  });
+
+  it('reads a text of exactly 2 × max characters whole: its last word is not dropped', () => {
+    const text = `/x?q=${'v'.repeat(30)} tail`;
+    expect(text).toHaveLength(40);
+    expect(redact(text, 20)).toBe('/x tail');
+  });
+
+  it('drops whole a credential that the bound of 2 × max characters cuts in two', () => {
+    // The head ends with "Bearer sk_": too short for the Bearer shape, so only the cut can remove it.
+    const text = `/x?q=${'v'.repeat(24)} Bearer sk_live_abcdefgh and more`;
+    expect(text.indexOf('sk_')).toBe(37);
+    expect(redact(text, 20)).toBe('/x Bearer … (cut at 20 characters)');
+  });
+
+  it('maskedHead returns at most limit characters', () => {
+    expect(maskedHead('x'.repeat(100), 12)).toBe('x'.repeat(12));
+  });
+
+  it('maskedHead masks whole a secret that begins among the first 2 × limit characters, even one that runs past them', () => {
+    const key = 'kkkk-secret-kkkk';
+    rememberSecret(key);
+    // Limit 12: up to 24 characters of the text may be shown; the second key begins at 17 and ends at 33.
+    expect(maskedHead(`${key} ${key} end`, 12)).toBe('*** ***');
+  });
+
+  it('maskedHead shows nothing past the first 2 × limit characters, however much the masks shorten them', () => {
+    const key = 'kkkk-secret-kkkk';
+    rememberSecret(key);
+    // The second key begins at 24, just past what limit 12 may show.
+    expect(maskedHead(`${key}xxxxxxxx${key}`, 12)).toBe('***xxxxxxxx');
   });
 });
 
@@ -156,6 +241,120 @@ describe('every RealtimeError passes through it', () => {
   });
 });
 
+describe('a cause is kept as a redacted copy of the same kind', () => {
+  /** The cause a library error keeps when made with this one. */
+  const copyOf = (cause: unknown) => new NetworkError('m', { cause }).cause as Error & Record<string, unknown>;
+
+  it.each([null, undefined, 0, 42, true, false])('a cause that is %p is kept as it is', (cause) => {
+    expect(copyOf(cause)).toBe(cause);
+  });
+
+  it('a string cause is redacted', () => {
+    rememberSecret('sk_string_cause');
+    expect(copyOf('failed with sk_string_cause')).toBe('failed with ***');
+  });
+
+  it('a cause that is not an error is described, not shown', () => {
+    const copy = copyOf({ message: 'sk_object_cause', stack: 'sk_object_cause' });
+    expect([copy instanceof Error, copy.message]).toEqual([true, '(a cause of type object, not shown)']);
+  });
+
+  it('an error whose class sets its own Symbol.toStringTag is still copied as an error', () => {
+    class TaggedError extends Error {
+      get [Symbol.toStringTag](): string {
+        return 'TaggedError';
+      }
+    }
+    rememberSecret('sk_tagged_key');
+    expect(copyOf(new TaggedError('bad sk_tagged_key')).message).toBe('bad ***');
+  });
+
+  it('keeps the built-in kind by prototype and the name of a subclass; a plain Error stays a plain Error', () => {
+    class FetchError extends TypeError {}
+    FetchError.prototype.name = 'FetchError';
+    const fetchCopy = copyOf(new FetchError('failed'));
+    expect([fetchCopy instanceof TypeError, fetchCopy.name, fetchCopy.message]).toEqual([true, 'FetchError', 'failed']);
+    const plain = copyOf(new Error('plain'));
+    expect([Object.getPrototypeOf(plain), plain.name]).toEqual([Error.prototype, 'Error']);
+  });
+
+  it('copies the primitive own fields (at most 16) and nothing else; name, stack and cause stay hidden and writable', () => {
+    rememberSecret('sk_field_key');
+    const fn = () => 1;
+    const cause = Object.assign(new Error('x'), { code: 'E sk_field_key', errno: -111, fatal: true, gone: null, missing: undefined, nested: { token: 'sk_field_key' }, fn });
+    const copy = copyOf(cause);
+    expect(Object.keys(copy)).toEqual(['code', 'errno', 'fatal', 'gone', 'missing']);
+    expect([copy.code, copy.errno, copy.fatal, copy.gone, copy.missing]).toEqual(['E ***', -111, true, null, undefined]);
+    const many = copyOf(Object.assign(new Error('x'), Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i]))));
+    expect(Object.keys(many)).toHaveLength(16);
+    copy.stack = 'replaced by the app';
+    expect(copy.stack).toBe('replaced by the app');
+  });
+
+  it("keeps the original's stack (redacted), makes one from name and message when it has none, and adds no cause", () => {
+    rememberSecret('sk_stack_key');
+    const traced = new TypeError('with sk_stack_key');
+    const copy = copyOf(traced);
+    expect(copy.stack).toBe(redact(String(traced.stack), 2 * MAX_TEXT));
+    expect(copy.stack).toContain('\n    at ');
+    const untraced = Object.defineProperty(new TypeError('no trace sk_stack_key'), 'stack', { value: undefined });
+    expect(copyOf(untraced).stack).toBe('TypeError: no trace ***');
+    expect(['cause' in copy, inspect(copy).includes('[cause]')]).toEqual([false, false]);
+  });
+
+  it('follows causes 8 deep, in a chain or through AggregateErrors, and says that the rest was left out', () => {
+    let chain: Error = new Error('e11');
+    for (let i = 10; i >= 0; i -= 1) chain = new Error(`e${i}`, { cause: chain });
+    const messages: string[] = [];
+    for (let cause: unknown = copyOf(chain); cause !== undefined; cause = (cause as Error).cause) messages.push((cause as Error).message);
+    expect(messages).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', '(further causes left out)']);
+    let nested: Error = new Error('e11');
+    for (let i = 10; i >= 0; i -= 1) nested = new AggregateError([nested], `a${i}`);
+    const kinds: string[] = [];
+    for (let inner: unknown = copyOf(nested); inner !== undefined; inner = (inner as AggregateError).errors?.[0]) kinds.push(`${(inner as Error).name}: ${(inner as Error).message}`);
+    expect(kinds).toEqual([...Array.from({ length: 8 }, (_, i) => `AggregateError: a${i}`), 'Error: (further causes left out)']);
+  });
+
+  it('an AggregateError keeps at most 16 of its errors, each a redacted copy of its kind', () => {
+    rememberSecret('sk_inner_key');
+    const copy = copyOf(new AggregateError(Array.from({ length: 20 }, (_, i) => new RangeError(`r${i} sk_inner_key`)), 'all')) as unknown as AggregateError;
+    expect(copy.errors).toHaveLength(16);
+    expect([copy.errors[0] instanceof RangeError, (copy.errors[0] as Error).message]).toEqual([true, 'r0 ***']);
+  });
+
+  it('an AggregateError from another realm stays one; an error with an `errors` list does not become one', () => {
+    const foreign = copyOf(runInNewContext("new AggregateError([new RangeError('r')], 'agg')")) as unknown as AggregateError;
+    expect([foreign instanceof AggregateError, foreign.errors[0] instanceof RangeError]).toEqual([true, true]);
+    const listing = copyOf(Object.assign(new Error('invalid body'), { errors: ['a', 'b'] }));
+    expect([listing instanceof AggregateError, listing.message, 'errors' in listing]).toEqual([false, 'invalid body', false]);
+  });
+
+  /** A DOMException as an iframe's realm makes it: not an Error of this realm, tagged DOMException. */
+  const foreignDomException = () =>
+    runInNewContext("class DOMException extends Error { get name() { return 'DataCloneError'; } get [Symbol.toStringTag]() { return 'DOMException'; } }; new DOMException('no sk_dom_key')") as Error;
+
+  it('a DOMException from another realm stays a DOMException', () => {
+    rememberSecret('sk_dom_key');
+    const copy = copyOf(foreignDomException());
+    expect([copy instanceof DOMException, copy.name, copy.message]).toEqual([true, 'DataCloneError', 'no ***']);
+  });
+
+  it('on a runtime without DOMException, errors are still copied and a DOMException from elsewhere becomes an Error', () => {
+    rememberSecret('sk_dom_key');
+    const global = globalThis as { DOMException?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(global, 'DOMException');
+    delete global.DOMException;
+    try {
+      const typed = copyOf(new TypeError('t sk_dom_key'));
+      expect([typed instanceof TypeError, typed.message]).toEqual([true, 't ***']);
+      const dom = copyOf(foreignDomException());
+      expect([Object.getPrototypeOf(dom), dom.name, dom.message]).toEqual([Error.prototype, 'DataCloneError', 'no ***']);
+    } finally {
+      if (saved) Object.defineProperty(global, 'DOMException', saved);
+    }
+  });
+});
+
 describe('previews are bounded and cannot throw', () => {
   it('a 6,000-deep array, a deep object, a huge string, a throwing getter and toJSON, a cycle', () => {
     const deep = JSON.parse(`${'['.repeat(6000)}${']'.repeat(6000)}`) as unknown;
@@ -184,5 +383,15 @@ describe('previews are bounded and cannot throw', () => {
     // Cut short after masking: what follows the secret may still show.
     expect(preview(`${key} and more`)).toBe('"*** and more"');
     for (const shown of [preview(key), preview(`x ${key}`), preview({ [key]: 1 }, 100)]) expect(shown).not.toContain(key.slice(0, 8));
+  });
+});
+
+describe('the memory of secrets', () => {
+  // Last in this file: it pushes every earlier secret out.
+  it('keeps the last 256 secrets; the oldest is forgotten first', () => {
+    rememberSecret('oldest-secret-000');
+    const recent = Array.from({ length: 256 }, (_, i) => `recent-secret-${String(i).padStart(3, '0')}`);
+    for (const secret of recent) rememberSecret(secret);
+    expect(redact(`oldest-secret-000 ${recent[0]} ${recent[255]}`)).toBe('oldest-secret-000 *** ***');
   });
 });

@@ -23,8 +23,8 @@ const MIN_SECRET = 4;
 /** The most secrets remembered; the oldest is forgotten first (a token renewed hourly for months stays bounded). */
 const MAX_SECRETS = 256;
 
-/** Secrets by value, in their {@link fold}ed form, oldest first (a Map keeps insertion order). */
-const known = new Map<string, true>();
+/** Secrets by value, in their {@link fold}ed form, oldest first (a Set keeps insertion order). */
+const known = new Set<string>();
 
 /**
  * A text for matching whatever the letter case, as long as the text (so positions carry over):
@@ -42,8 +42,8 @@ export function rememberSecret(value: unknown): void {
   if (typeof value !== 'string' || value.length < MIN_SECRET) return;
   for (const form of new Set([value, safeEncode(value), formEncode(value)].map(fold))) {
     known.delete(form);
-    known.set(form, true);
-    if (known.size > MAX_SECRETS) known.delete(known.keys().next().value as string);
+    known.add(form);
+    if (known.size > MAX_SECRETS) known.delete(known.values().next().value as string);
   }
 }
 
@@ -94,14 +94,14 @@ const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
  */
 export function maskedHead(text: string, limit: number): string {
   let longest = 0;
-  for (const secret of known.keys()) longest = Math.max(longest, secret.length);
+  for (const secret of known) longest = Math.max(longest, secret.length);
   // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
   // that begins among them is read whole.
   const shown = 2 * limit;
-  const head = text.length > shown + longest ? text.slice(0, shown + longest) : text;
+  const head = text.slice(0, shown + longest);
   const folded = fold(head);
   const found: Array<readonly [number, number]> = [];
-  for (const secret of known.keys()) {
+  for (const secret of known) {
     for (let at = folded.indexOf(secret); at !== -1 && at < shown; at = folded.indexOf(secret, at + secret.length)) found.push([at, at + secret.length]);
   }
   // Overlapping occurrences (a header value and the credential in it) become one mask.
@@ -113,7 +113,7 @@ export function maskedHead(text: string, limit: number): string {
     if (start >= done) result += `${head.slice(done, start)}${MASK}`;
     done = end;
   }
-  if (done < shown) result += head.slice(done, shown);
+  result += head.slice(done, shown);
   return result.slice(0, limit);
 }
 
@@ -216,11 +216,7 @@ function safeEncode(value: string): string {
 
 /** As a form encoder (and URLSearchParams) writes it: a space as `+`, and `!'()~` encoded. */
 function formEncode(value: string): string {
-  try {
-    return new URLSearchParams({ v: value }).toString().slice(2);
-  } catch {
-    return value;
-  }
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 function safeDecode(value: string): string {
