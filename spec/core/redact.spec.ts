@@ -249,6 +249,13 @@ describe('a cause is kept as a redacted copy of the same kind', () => {
     expect(copyOf(cause)).toBe(cause);
   });
 
+  it('a cause that is one of the library\'s errors is kept as the very same object (it was redacted when made)', () => {
+    const inner = new AuthError('refused', 401);
+    const server = new SpooledServerError('overloaded', new Date(0));
+    expect(copyOf(inner)).toBe(inner);
+    expect(copyOf(server)).toBe(server);
+  });
+
   it('a string cause is redacted', () => {
     rememberSecret('sk_string_cause');
     expect(copyOf('failed with sk_string_cause')).toBe('failed with ***');
