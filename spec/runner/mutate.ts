@@ -79,13 +79,16 @@ function run(file: string, part: Part, concurrency: string | undefined): void {
       },
     },
     timeoutMS: MUTANT_TEST_TIMEOUT,
+    // Jest then loads only the spec files that hold a mutant's covering tests.
+    testRunnerNodeArgs: ['--import', join(ROOT, 'spec/runner/mutate-narrow.mjs')],
     jsonReporter: { fileName: reportOf(file) },
     // `--concurrency=1` leaves a core free on a shared machine.
     ...(concurrency ? { concurrency: Number(concurrency) } : {}),
   };
   const configFile = join(OUT, 'stryker.config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  execFileSync('npx', ['stryker', 'run', configFile], { cwd: ROOT, stdio: 'inherit' });
+  const env = { ...process.env, RXR_MUTATE_TEST_FILES: join(OUT, 'test-files.json') };
+  execFileSync('npx', ['stryker', 'run', configFile], { cwd: ROOT, stdio: 'inherit', env });
 }
 
 type Counts = Record<string, number>;

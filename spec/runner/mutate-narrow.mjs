@@ -1,0 +1,47 @@
+/**
+ * Loaded into Stryker's test runner processes by `npm run mutate` (spec/runner/mutate.ts, through
+ * `testRunnerNodeArgs`), never by `npm test`. Stryker's jest runner narrows a mutant's run to the tests
+ * that cover it by name only, so jest still loads every spec file of the part for every mutant, and
+ * that loading is most of a mutant's time. This records which file each test of the initial run lives
+ * in and hands jest only the files of the covering tests: the same tests run, from fewer files.
+ * Any test it cannot place leaves the run as Stryker made it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const runnerRoot = dirname(createRequire(import.meta.url).resolve('@stryker-mutator/jest-runner/package.json'));
+const { JestTestRunner } = await import(pathToFileURL(join(runnerRoot, 'dist/src/jest-test-runner.js')).href);
+
+/** Where the initial run's test-to-file table goes; every runner process of one run reads it. */
+const TABLE = process.env.RXR_MUTATE_TEST_FILES;
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+if (TABLE) {
+  const { dryRun, mutantRun } = JestTestRunner.prototype;
+  let filesOf;
+
+  JestTestRunner.prototype.dryRun = async function (options) {
+    const result = await dryRun.call(this, options);
+    if (result.status === 'complete') {
+      const table = {};
+      for (const test of result.tests) (table[test.id] ??= []).push(test.fileName);
+      writeFileSync(TABLE, JSON.stringify(table));
+    }
+    return result;
+  };
+
+  JestTestRunner.prototype.mutantRun = async function (options) {
+    filesOf ??= JSON.parse(readFileSync(TABLE, 'utf8'));
+    const files = new Set((options.testFilter ?? []).flatMap((id) => filesOf[id] ?? [undefined]));
+    if (files.size === 0 || files.has(undefined)) return mutantRun.call(this, options);
+    const run = this.run;
+    this.run = (settings) => run.call(this, { ...settings, testFiles: [...files].map((file) => `^${escapeRegExp(file)}$`) });
+    try {
+      return await mutantRun.call(this, options);
+    } finally {
+      delete this.run;
+    }
+  };
+}
