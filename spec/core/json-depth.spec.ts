@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH, mayNestTooDeep, nestedDeeperThan, parseJson } from '../../src/core/json-depth';
+import { jsonOrText } from '../../src/core/json-or-text';
 
 const arrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const objects = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
@@ -40,5 +41,16 @@ describe('parseJson', () => {
     expect(mayNestTooDeep(arrays(MAX_JSON_DEPTH))).toBe(false);
     expect(mayNestTooDeep(` ${arrays(MAX_JSON_DEPTH)}`)).toBe(false);
     expect(mayNestTooDeep(arrays(MAX_JSON_DEPTH + 1))).toBe(true);
+  });
+});
+
+describe('jsonOrText', () => {
+  it('gives the JSON value of a text that is JSON within the bound, and the text itself otherwise', () => {
+    expect(jsonOrText('{"a":[1,"b"]}')).toEqual({ a: [1, 'b'] });
+    expect(jsonOrText('"quoted"')).toBe('quoted');
+    expect(jsonOrText('not json')).toBe('not json');
+    expect(jsonOrText('')).toBe('');
+    const deep = arrays(MAX_JSON_DEPTH + 1);
+    expect(jsonOrText(deep)).toBe(deep);
   });
 });

@@ -28,11 +28,11 @@ const core = (...names: string[]): string[] => names.map((name) => `src/core/${n
 
 const PARTS: Record<string, Part> = {
   lifecycle: {
-    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'options', 'near-names', 'json-depth', 'state', 'combined-state', 'errors', 'diagnostics'),
+    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'options', 'near-names', 'json-depth', 'json-or-text', 'state', 'combined-state', 'errors', 'diagnostics'),
     specs: ['spec/core/*.spec.ts', 'spec/operators/retryBackoff.spec.ts', ...TRANSPORT_SPECS],
   },
   sse: {
-    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'http', 'headers', 'insecure', 'json-or-text')],
+    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'http', 'headers', 'insecure')],
     specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
   websocket: {
