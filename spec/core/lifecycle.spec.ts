@@ -21,6 +21,9 @@ interface Harness {
   subscription: Subscription;
 }
 
+/** More attempts than any test here makes in its virtual time, unless a rule is broken. */
+const MAX_STARTS = 1000;
+
 /**
  * Runs `lifecycle` in virtual time. `script(n)` gives the steps of the n-th attempt (from 0); an
  * attempt whose steps run out simply stays open.
@@ -39,6 +42,8 @@ function harness(
     (sink) => {
       const n = h.starts.length;
       h.starts.push({ at: scheduler.now(), attempt: sink.attempt, refresh: sink.refresh });
+      // A broken rule that loops without a wait fails the test by its count of starts, not by running out of memory.
+      if (n >= MAX_STARTS) return h.subscription.unsubscribe();
       const timers = script(n).map(([at, action]) => scheduler.schedule(() => action(sink), at));
       return () => {
         h.released += 1;
@@ -372,6 +377,45 @@ describe('lifecycle: credentials are refreshed once after a refusal, on every pa
     expect(new Set(gaps)).toEqual(new Set([1005]));
   });
 
+  it('the hold time is resetAfter as given, and 5 s without a policy', () => {
+    const held = (after: number): Step[] => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [after, (s) => s.failed(refused())]];
+    const scripts = (after: number) => (n: number) => (n === 0 ? fail(refused()) : held(after));
+    // resetAfter 2000: a refreshed credential refused after 3 s held, and is refreshed again at once.
+    const short = harness(scripts(3000), { canRefresh: true, reconnect: { resetAfter: 2000, initialDelay: 100, jitter: 0 } });
+    runFor(short, 20_000);
+    expect(short.starts.slice(0, 3).map((start) => [start.at, start.refresh])).toEqual([[0, false], [0, true], [3000, true]]);
+    // reconnect: false holds for 5 s: refused after 6 s, refreshed again; refused after 4 s, final.
+    const long = harness(scripts(6000), { canRefresh: true, reconnect: false });
+    runFor(long, 20_000);
+    expect(long.starts.slice(0, 3).map((start) => [start.at, start.refresh])).toEqual([[0, false], [0, true], [6000, true]]);
+    const early = harness(scripts(4000), { canRefresh: true, reconnect: false });
+    runFor(early, 20_000);
+    expect(early.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [0, true]]);
+    expect(early.error).toBeInstanceOf(AuthError);
+  });
+
+  it('a refusal before the connection opens ends the hold: the credential did not hold to then, however late it comes', () => {
+    // The fresh credential opens at 1 and its connection ends cleanly at 3001; the reconnect at 4001
+    // is refused at 6001, before it opened: 6000 ms after the first open, but refused, so final.
+    const scripts: Step[][] = [fail(refused(), 1), [[0, (s) => s.opened()], [1, (s) => s.next('a')], [3000, (s) => s.ended()]], fail(refused(), 2000)];
+    const h = harness((n) => scripts[n] ?? [], { canRefresh: true, reconnect: { initialDelay: 1000, jitter: 0 } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [4001, false]]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
+  it('a network failure in between does not restart the hold: the credential holds from its first open', () => {
+    // Opened at 1, dropped at 3001 (not a refusal), reconnected at 4001 and refused at 7001: held 7 s, refreshed again.
+    const scripts: Step[][] = [
+      fail(refused(), 1),
+      [[0, (s) => s.opened()], [1, (s) => s.next('a')], [3000, (s) => s.failed(new NetworkError('dropped'))]],
+      [[0, (s) => s.opened()], [1, (s) => s.next('b')], [3000, (s) => s.failed(refused())]],
+    ];
+    const h = harness((n) => scripts[n] ?? [], { canRefresh: true, reconnect: { initialDelay: 1000, jitter: 0 } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [4001, false], [7001, true]]);
+  });
+
   describe('no combination of health and failure loops without a wait', () => {
     const hidden = Object.assign(new NetworkError('closed 1006 before open'), { hidden: true });
     const endings = {
@@ -626,6 +670,11 @@ describe('lifecycle: diagnostics say what the loop is doing', () => {
     runFor(done, 100);
     expect(done.completed).toBe(true);
     expect(done.diagnostics.at(-1)).toEqual({ state: 'disconnected', attempt: 1, failures: 0, gaveUp: false });
+    // A transport's done() (a Miosa `[DONE]`) completes with no last error, a policy or not.
+    const finished = harness(() => [[0, (s) => s.opened()], [1, (s) => s.done()]]);
+    runFor(finished, 100);
+    expect(finished.completed).toBe(true);
+    expect(finished.diagnostics.at(-1)).toEqual({ state: 'disconnected', attempt: 1, failures: 0, gaveUp: false });
   });
 
   it('unsubscribing from the diagnostics observer as a value ends the failure streak delivers no value after it', () => {

@@ -90,7 +90,7 @@ class Loop<T> {
   private failures = 0;
   /** Credentials were refreshed and have not held yet: another refusal is not refreshed. */
   private refreshed = false;
-  /** When the first connection since the refresh opened: the fresh credential holds from then. */
+  /** When the first connection since the last refresh (or since the credential last held) opened: a fresh credential holds from then. */
   private acceptedAt: number | undefined;
   private current: Run<T> | undefined;
   private wait: Subscription | undefined;
@@ -139,7 +139,7 @@ class Loop<T> {
 
   /** A connection opened. */
   opened(): void {
-    if (this.refreshed) this.acceptedAt ??= this.options.scheduler.now();
+    this.acceptedAt ??= this.options.scheduler.now();
     this.report('connected');
   }
 
@@ -210,7 +210,8 @@ class Loop<T> {
    */
   settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     this.current = undefined;
-    if (run.healthy()) this.failures = 0;
+    // A connection that delivered a value ended the streak then (proven); a quiet one does so here.
+    if (run.stayedUp()) this.failures = 0;
     if (this.refreshed && run.wasOpen() && this.acceptedAt !== undefined && this.options.scheduler.now() - this.acceptedAt >= this.holdTime()) {
       this.refreshed = false;
       this.acceptedAt = undefined;
@@ -345,9 +346,8 @@ class Run<T> implements AttemptSink<T> {
     return this.openedAt !== undefined;
   }
 
-  /** Whether this connection proved itself: it delivered a value, or stayed up `resetAfter`. */
-  healthy(): boolean {
-    if (this.delivered) return true;
+  /** Whether this connection stayed up `resetAfter` (how a quiet one proves itself). */
+  stayedUp(): boolean {
     const resetAfter = this.loop.options.reconnect?.resetAfter;
     return this.openedAt !== undefined && resetAfter !== undefined && this.loop.options.scheduler.now() - this.openedAt >= resetAfter;
   }
