@@ -84,11 +84,19 @@ describe('ofType at run time', () => {
 
   it('agrees with a plain dynamic-programming reading of the globs, for any patterns and names', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(globPattern, { maxLength: 4 }), fc.array(globText, { maxLength: 6 }), async (patterns, types) => {
+      fc.asyncProperty(fc.array(globPattern, { minLength: 1, maxLength: 4 }), fc.array(globText, { maxLength: 6 }), async (patterns, types) => {
         const kept = await run(types.map((type) => ({ type })), ...patterns);
         expect(kept).toEqual(types.filter((type) => globOracle(patterns, type)));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('refuses at once, with a TypeError, no pattern or one that is not a string (plain JavaScript, or a list not spread)', () => {
+    const loose = ofType as unknown as (...patterns: unknown[]) => unknown;
+    expect(() => loose()).toThrow(new TypeError('ofType: give at least one type name or glob pattern'));
+    expect(() => loose(5)).toThrow(new TypeError('ofType: a pattern must be a string, not a number'));
+    expect(() => loose('job.*', ['job.*'])).toThrow(new TypeError('ofType: a pattern must be a string, not an array (spread a list: ofType(...patterns))'));
+    expect(() => loose(null)).toThrow(/not null$/);
   });
 });

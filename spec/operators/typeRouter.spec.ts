@@ -55,9 +55,15 @@ describe('typeRouter', () => {
     expect(ends.at(-1)).toBe('complete');
   });
 
+  it('refuses at once, with a TypeError, a route with no pattern or one that is not a string', () => {
+    const router = typeRouter(new Subject<Item>()) as unknown as { on: (...patterns: unknown[]) => unknown };
+    expect(() => router.on()).toThrow(new TypeError('typeRouter(source).on: give at least one type name or glob pattern'));
+    expect(() => router.on(['a'])).toThrow(new TypeError('typeRouter(source).on: a pattern must be a string, not an array (spread a list: typeRouter(source).on(...patterns))'));
+  });
+
   it('delivers what the globs match, in subscription order, while routes come and go (any patterns, any names)', () => {
     const step = fc.oneof(
-      fc.record({ subscribe: fc.array(globPattern, { maxLength: 3 }) }),
+      fc.record({ subscribe: fc.array(globPattern, { minLength: 1, maxLength: 3 }) }),
       fc.record({ unsubscribe: fc.nat() }),
       fc.record({ event: globText }),
     );

@@ -1,3 +1,4 @@
+import { kindOf } from '../core/options';
 import { charCodes, hasCodesAt } from './char-codes';
 
 /** Tests a type name; built once from a set of glob patterns. @internal */
@@ -33,6 +34,20 @@ export function compileGlobs(patterns: readonly string[]): TypeTest {
   tests.push(...others);
   // One pattern (the usual case) is its own test, with no loop around it.
   return tests.length === 1 ? tests[0]! : (type) => tests.some((test) => test(type));
+}
+
+/**
+ * Refuses what cannot be a list of patterns, at once, with a TypeError naming the caller: no pattern
+ * at all (it would pass nothing, silently), or one that is not a string (plain JavaScript, or a list
+ * given as one argument instead of spread). @internal
+ */
+export function checkPatterns(name: string, patterns: readonly unknown[]): void {
+  if (patterns.length === 0) throw new TypeError(`${name}: give at least one type name or glob pattern`);
+  for (const pattern of patterns) {
+    if (typeof pattern === 'string') continue;
+    const hint = Array.isArray(pattern) ? ` (spread a list: ${name}(...patterns))` : '';
+    throw new TypeError(`${name}: a pattern must be a string, not ${kindOf(pattern)}${hint}`);
+  }
 }
 
 /** What a pattern is: a name without `*`, a prefix with one `*` at the end (`*` alone included), or any other glob. */

@@ -1,5 +1,5 @@
 import { type OperatorFunction, filter } from 'rxjs';
-import { compileGlobs } from './glob';
+import { checkPatterns, compileGlobs } from './glob';
 
 /**
  * Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level.
@@ -88,6 +88,8 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
  * must be one of the types `E` can have (see {@link TypePattern}).
  * The patterns are compiled once, when the operator is made.
  *
+ * @throws TypeError at once when no pattern is given or one is not a string.
+ *
  * @example
  * ```ts
  * events$.pipe(ofType('job.failed')).subscribe((event) => event.data.retryCount); // JobFailedEvent
@@ -95,6 +97,7 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
  * ```
  */
 export function ofType<E extends { readonly type: string }, const P extends TypePattern<E>>(...patterns: P[]): OperatorFunction<E, OfType<E, P>> {
+  checkPatterns('ofType', patterns);
   const test = compileGlobs(patterns);
   return filter((event: E): event is OfType<E, P> & E => test(event.type)) as OperatorFunction<E, OfType<E, P>>;
 }

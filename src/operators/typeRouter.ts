@@ -1,4 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { checkPatterns } from './glob';
 import { GlobIndex } from './glob-index';
 import type { OfType, TypePattern } from './ofType';
 
@@ -12,7 +13,7 @@ import type { OfType, TypePattern } from './ofType';
  * ```
  */
 export interface TypeRouter<E extends { readonly type: string }> {
-  /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. */
+  /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. @throws TypeError at once when no pattern is given or one is not a string. */
   on<const P extends TypePattern<E>>(...patterns: P[]): Observable<OfType<E, P>>;
 }
 
@@ -77,6 +78,7 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
 
   return {
     on<const P extends TypePattern<E>>(...patterns: P[]): Observable<OfType<E, P>> {
+      checkPatterns('typeRouter(source).on', patterns);
       return new Observable<OfType<E, P>>((typed) => {
         const subscriber = typed as Subscriber<unknown>;
         const route = routes.add(subscriber, patterns);
