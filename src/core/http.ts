@@ -7,19 +7,16 @@ export type ResponseVerdict = { readonly kind: 'stream' } | { readonly kind: 'no
 /** The most of a server's content type a message quotes: a media type is short, anything longer is not one. */
 const MAX_QUOTED_TYPE = 60;
 
+/** The content type of an event stream (WHATWG HTML 9.2). */
+const EVENT_STREAM = 'text/event-stream';
+
 /**
  * Header names and values are never put into the messages: only the status, the URL without its
  * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters. `withheld`: a
  * redirect to another origin left the request's own headers behind, so a 401 or 403 says that
  * rather than blame the credentials.
  */
-export function judgeStreamResponse(
-  status: number,
-  headers: { get(name: string): string | null },
-  where: string,
-  expectedType = 'text/event-stream',
-  withheld = false,
-): ResponseVerdict {
+export function judgeStreamResponse(status: number, headers: { get(name: string): string | null }, where: string, withheld = false): ResponseVerdict {
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
@@ -40,11 +37,11 @@ export function judgeStreamResponse(
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
   // broken or hostile server may echo the request into it).
   const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (contentType.toLowerCase() !== expectedType) {
+  if (contentType.toLowerCase() !== EVENT_STREAM) {
     const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
-      error: new ProtocolError(`${where} answered with content type ${shown} instead of "${expectedType}": it is not an event stream.`),
+      error: new ProtocolError(`${where} answered with content type ${shown} instead of "${EVENT_STREAM}": it is not an event stream.`),
     };
   }
   return { kind: 'stream' };

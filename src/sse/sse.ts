@@ -207,7 +207,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         }
         const { response } = answer;
         at = answeredBy(answer, target);
-        const verdict = judgeStreamResponse(response.status, response.headers, at, undefined, answer.withheld);
+        const verdict = judgeStreamResponse(response.status, response.headers, at, answer.withheld);
         if (verdict.kind !== 'stream') {
           await response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
