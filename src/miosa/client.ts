@@ -52,7 +52,7 @@ export interface MiosaOptions {
    * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
    * changes hands (see `shareAcrossTabs` and docs/tabs.md). Each tab applies its own `timeout`.
    * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
-   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * share carries none of its code. Anything else but `undefined` or `false` is a TypeError.
    * @default undefined (each tab connects on its own)
    */
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;

@@ -107,7 +107,7 @@ export interface SpooledOptions {
    * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
    * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
    * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
-   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * share carries none of its code. Anything else but `undefined` or `false` is a TypeError.
    * @default undefined (each tab connects on its own)
    */
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
