@@ -63,7 +63,8 @@ export function pathSegment(id: unknown, what: string): string {
 }
 
 // RFC 9110 5.1 (field names are tokens) and 5.5 (no CR, LF or NUL in values); fetch takes values as ByteStrings.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP token (RFC 9110 5.6.2): header names, methods, WebSocket subprotocol names. @internal */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 // Connection-specific fields (RFC 9110 7.6.1) and Expect: the HTTP client manages them itself. Node's fetch (undici)
@@ -115,20 +116,6 @@ export function checkMethod(method: unknown, body: unknown, what: string): void 
   if (body === undefined || body === null) return;
   if (typeof body !== 'string') throw new RequestError(`${what} body must be a string, got ${kindOf(body)}.`);
   if (/^(GET|HEAD)$/i.test(method)) throw new RequestError(`${what}: a ${method} request cannot carry a body (WHATWG Fetch); use method: 'POST'.`);
-}
-
-/**
- * Checks the `protocols` option of a WebSocket: a subprotocol name or an array of them, each a token,
- * none twice (RFC 6455 4.1; browsers throw a SyntaxError otherwise). Throws {@link RequestError}. @internal
- */
-export function checkSubprotocols(protocols: unknown, what: string): void {
-  if (protocols === undefined) return;
-  const list: unknown[] = Array.isArray(protocols) ? protocols : [protocols];
-  const bad = list.findIndex((protocol) => typeof protocol !== 'string' || !TOKEN.test(protocol));
-  if (bad >= 0) {
-    throw new RequestError(`${what} protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them, got ${shown(list[bad])}.`);
-  }
-  if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }
 
 /**
