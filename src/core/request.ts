@@ -28,13 +28,12 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
 }
 
 /**
- * A client's base URL without its trailing slashes, checked for what cannot work once paths are added
- * to it: anything but a string (or a URL) and a query or fragment (the paths would land after them)
- * are a RequestError. A relative base is left to resolve against the page, as each request does. @internal
+ * A client's base URL (a string: the clients' option checks refuse anything else) without its
+ * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
+ * paths would land after them) is a RequestError. A relative base is left to resolve against the
+ * page, as each request does. @internal
  */
-export function checkBaseUrl(given: unknown, what: string): string {
-  if (typeof given !== 'string' && !(given instanceof URL)) throw new RequestError(`${what} must be a URL string; got ${given === null ? 'null' : typeof given}.`);
-  const url = String(given);
+export function checkBaseUrl(url: string, what: string): string {
   if (/[?#]/.test(url)) {
     throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
   }
@@ -51,7 +50,7 @@ const DOT_SEGMENT = /^(?:\.|%(?:25)*2e){1,2}$/i;
  * endpoint (`/computers/../events` is `/events`). @internal
  */
 export function pathSegment(id: unknown, what: string): string {
-  if (typeof id !== 'string') throw new RequestError(`${what} must be a string; got ${id === null ? 'null' : typeof id}.`);
+  if (typeof id !== 'string') throw new RequestError(`${what} must be a string; got ${kindOf(id)}.`);
   if (id === '' || DOT_SEGMENT.test(id)) {
     throw new RequestError(`${what} cannot be ${JSON.stringify(id.slice(0, 20))}: as a path segment it would name another endpoint (RFC 3986 5.2.4).`);
   }
