@@ -162,7 +162,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
     const method = options.method ?? 'GET';
     checkMethod(method, options.body, 'sse()');
     const fetchImpl = checkImplementation('sse() fetch', options.fetch ?? globalThis.fetch);
-    if (options.lastEventId != null && typeof options.lastEventId !== 'string') {
+    if (options.lastEventId !== undefined && typeof options.lastEventId !== 'string') {
       throw new RequestError(`sse() lastEventId must be a string, got ${shown(options.lastEventId)}.`);
     }
     // The standard's "last event ID string": it outlives each connection, and only a finished block moves it.
