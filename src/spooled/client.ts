@@ -180,6 +180,9 @@ const PREFIX = '[rx-realtime/spooled]';
  * credential alone (a `Bearer ` prefix, whitespace or a line break); RangeError for a number
  * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
  * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
+ * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
+ * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
+ * subscription with a RequestError, never retried.
  */
 export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
   return new SpooledClient(options);
