@@ -11,18 +11,31 @@ const MAX_QUOTED_TYPE = 60;
 const EVENT_STREAM = 'text/event-stream';
 
 /**
+ * What a refusal of credentials adds when they had been fetched afresh after an earlier refusal and
+ * had not held yet (the lifecycle's refresh-once rule): no fresh fetch will help. @internal
+ */
+export const REFUSED_AFRESH = ', even fetched afresh (`refresh: true`) after an earlier refusal: the credential itself is refused, not an expired one';
+
+/**
  * Header names and values are never put into the messages: only the status, the URL without its
  * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters. `withheld`: a
  * redirect to another origin left the request's own headers behind, so a 401 or 403 says that
- * rather than blame the credentials.
+ * rather than blame the credentials. `refreshed`: the credentials were fetched afresh after an
+ * earlier refusal (see {@link REFUSED_AFRESH}).
  */
-export function judgeStreamResponse(status: number, headers: { get(name: string): string | null }, where: string, withheld = false): ResponseVerdict {
+export function judgeStreamResponse(
+  status: number,
+  headers: { get(name: string): string | null },
+  where: string,
+  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean } = {},
+): ResponseVerdict {
+  const { withheld = false, refreshed = false } = credentials;
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
     const advice = withheld
       ? 'its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.'
-      : `the server ${what}. Check the token or API key.`;
+      : `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
     const error = new AuthError(`HTTP ${status} from ${where}: ${advice}`, status);
     if (withheld) unsent.add(error);
     return { kind: 'error', error };

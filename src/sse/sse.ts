@@ -212,7 +212,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         }
         const { response } = answer;
         at = answeredBy(answer, target);
-        const verdict = judgeStreamResponse(response.status, response.headers, at, answer.withheld);
+        const verdict = judgeStreamResponse(response.status, response.headers, at, { withheld: answer.withheld, refreshed: sink.refreshUnproven });
         if (verdict.kind !== 'stream') {
           await response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);

@@ -157,7 +157,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       };
       current.onclose = (event) => {
         if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
-        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols }));
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
       };
     };
 
@@ -203,6 +203,8 @@ function endError(
     /** The server's `Sec-WebSocket-Protocol`, as `ws` saw it. */
     chosen?: string;
     protocols: string | string[] | undefined;
+    /** The credentials were fetched afresh after an earlier refusal, and have not held yet. */
+    refreshed: boolean;
   },
 ): RealtimeError {
   const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.reported?.message ?? 'no reason given'}.`;
@@ -223,7 +225,7 @@ function endError(
     possiblyRefused.add(error);
     return error;
   }
-  return closeError(code, where, facts.upgradeStatus, facts.retryAfter);
+  return closeError(code, where, facts);
 }
 
 /**
