@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, pageHtml } from '../helpers/chromium';
+import { bundleForPage, launchChromium, openConnectedPages, pageHtml } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 
 interface Probe {
@@ -53,14 +53,7 @@ describe.each(['core', 'spooled'] as const)('shareAcrossTabs in Chromium, two pa
   it('is skipped in every tab and reported in the leader; the values after it arrive in both', async () => {
     const context = await browser!.newContext();
     const problems: string[] = [];
-    const pages: Page[] = [];
-    for (let i = 0; i < 2; i += 1) {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => problems.push(error.message));
-      await page.goto(`${server.url}/?via=${via}`);
-      await page.waitForFunction(() => (window as unknown as { probe?: Probe }).probe?.states.at(-1) === 'connected');
-      pages.push(page);
-    }
+    const pages = await openConnectedPages(context, 2, `${server.url}/?via=${via}`, problems);
     expect(open).toHaveLength(1); // one upstream for both pages
     open[0]!.write(FRAMES[via]);
     const last = via === 'core' ? '3' : 'j3';
