@@ -74,9 +74,13 @@ describe('the live dashboard in Chromium', () => {
     server.spooled.complete(job.id, { html: hostile });
     // Until the name shows as text, or the script ran (then the assertion below says so).
     const ranOr = (shown: string) => `(window.__ran !== undefined) || (${shown})`;
-    await page.waitForFunction(ranOr(`[...document.querySelectorAll('#queues .queue span:first-child')].some((cell) => cell.textContent === ${JSON.stringify(hostile)})`), undefined, { timeout: 10_000 });
-    // The list shows the data as JSON, whose quotes are escaped: look for the start of the tag.
-    await page.waitForFunction(ranOr(`[...document.querySelectorAll('#events li')].some((row) => row.textContent.includes('"queueName":"<img src=x onerror='))`), undefined, { timeout: 10_000 });
+    // Both watched from now on: the list holds the latest 30 events, so the hostile job's rows may be gone
+    // by the time its queue shows (queue stats come at their own pace).
+    await Promise.all([
+      page.waitForFunction(ranOr(`[...document.querySelectorAll('#queues .queue span:first-child')].some((cell) => cell.textContent === ${JSON.stringify(hostile)})`), undefined, { timeout: 10_000 }),
+      // The list shows the data as JSON, whose quotes are escaped: look for the start of the tag.
+      page.waitForFunction(ranOr(`[...document.querySelectorAll('#events li')].some((row) => row.textContent.includes('"queueName":"<img src=x onerror='))`), undefined, { timeout: 10_000 }),
+    ]);
     await page.waitForTimeout(500); // an image that fails to load fires its onerror within a task or two
     expect(await page.evaluate(() => ({ ran: (window as { __ran?: number }).__ran, images: document.querySelectorAll('img').length }))).toEqual({ ran: undefined, images: 0 });
 
