@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, watchProblems } from '../helpers/chromium';
 import { ROOT, exec, pack } from '../package/packed';
 
 // examples/angular, built by the Angular CLI against the packed tarball and rendered in Chromium. Everything happens
@@ -12,8 +13,6 @@ import { ROOT, exec, pack } from '../package/packed';
 const EXAMPLE = join(ROOT, 'examples/angular');
 const WORK = join(ROOT, '.cache/angular-example');
 const STAMP = join(WORK, 'node_modules/.example-lock-sha256');
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const MINUTE = 60_000;
 const env = { ...process.env, NG_CLI_ANALYTICS: 'false', CI: '1', NO_COLOR: '1' };
 
@@ -92,7 +91,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
 
   beforeAll(async () => {
     expect(existsSync(join(ROOT, 'dist/angular/index.mjs')) || 'dist/ is missing: `npm run build` first (npm test does)').toBe(true);
-    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
+    browser = await launchChromium(); // first: a missing Chromium fails before a 10-minute install
     const packDir = join(ROOT, '.cache/angular-pack');
     rmSync(packDir, { recursive: true, force: true });
     mkdirSync(packDir, { recursive: true });
@@ -104,7 +103,6 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     }
     await timed('install tarball', () => exec('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], WORK, env));
     productionOutput = await timed('ng build', () => ngBuild('production'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   }, 20 * MINUTE);
 
   afterAll(async () => {
@@ -118,7 +116,7 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     const started = await startExampleServer();
     server = started.child;
     const page = await browser!.newPage();
-    const problems = watchConsole(page);
+    const problems = watchProblems(page);
     await page.goto(started.url);
     await page.waitForSelector('#state[data-state="connected"]', { timeout: 15_000 });
     return { url: started.url, page, problems };
@@ -174,13 +172,3 @@ describe('examples/angular, built with the Angular CLI against the packed packag
     expect(problems).toEqual([]);
   }, 8 * MINUTE);
 });
-
-/** Collects the page's console warnings and errors and its uncaught exceptions. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'warning' || message.type() === 'error') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return problems;
-}

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
+import { launchChromium } from '../helpers/chromium';
 
 // How often an OnPush component renders, and the application runs change detection, per event: in Chromium, zoneless
 // and in a zone app (zone.js, event coalescing on as the CLI sets it up), with the service's zone handling and without
@@ -10,8 +11,6 @@ import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 // assertions are what the service promises: one pass per event at most, none for what its filter leaves out.
 
 const ROOT = join(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const EVENTS = 40;
 
 interface Probe {
@@ -51,7 +50,7 @@ describe('renders per event in Chromium', () => {
   const figures: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
+    browser = await launchChromium();
     const script = await bundlePage();
     const zoneJs = readFileSync(join(ROOT, 'node_modules/zone.js/fesm2015/zone.js'), 'utf8');
     server = await startReferenceServer({
@@ -66,7 +65,6 @@ describe('renders per event in Chromium', () => {
         return true;
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   }, 60_000);
   afterAll(async () => {
     console.log(`per event (${EVENTS} events, each next to one the filter leaves out):\n${figures.join('\n')}`);

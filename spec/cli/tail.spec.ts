@@ -72,7 +72,7 @@ describe('rx-realtime tail', () => {
   });
 });
 
-// breaker3 #3: an event JSON.stringify cannot write (nested ~5,000 deep) killed tail with an uncaught RangeError.
+// An event JSON.stringify cannot write (nested ~5,000 deep) is named on stderr and skipped; it must not kill tail with an uncaught RangeError.
 describe('an event the printer cannot write', () => {
   it.each([true, false])('is named on stderr in one line, and the next event is printed (--json %s)', (json) => {
     let deep: unknown = 1;

@@ -337,6 +337,19 @@ describe('lifecycle: credentials are refreshed once after a refusal, on every pa
     expect(polls.error).toBeInstanceOf(AuthError);
   });
 
+  it('tells each attempt, as it fails, whether refreshed credentials have not held yet (for the refusal\'s message)', () => {
+    const seen: boolean[] = [];
+    const refuse = (s: AttemptSink<string>) => (seen.push(s.refreshUnproven), s.failed(refused()));
+    const held = (after: number): Step[] => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [after, refuse]];
+    // Refused with nothing refreshed yet; refreshed, refused 10 ms later (not held); retried by the app's
+    // policy, refused after holding 6 s, so refreshed at once; refused 10 ms later; retried, refused before it opens.
+    const scripts: Step[][] = [[[1, refuse]], held(10), held(6000), held(10), [[1, refuse]]];
+    const h = harness((n) => scripts[n] ?? [], { canRefresh: true, reconnect: { initialDelay: 1000, jitter: 0, maxAttempts: Infinity, shouldRetry: () => true } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => start.refresh)).toEqual([false, true, false, true, false, false]);
+    expect(seen).toEqual([false, true, false, true, true]);
+  });
+
   it('a browser\'s hidden refusal (close before open) of a refreshed credential goes to the backoff, not to another refresh', () => {
     const hidden = () => Object.assign(new NetworkError('closed 1006 before open'), { hidden: true });
     const healthy: Step[] = [[0, (s) => s.opened()], [1, (s) => s.next('a')], [2, (s) => s.ended()]];

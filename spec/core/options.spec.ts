@@ -16,7 +16,7 @@ const URL_ = 'https://example.test/events';
 const spooled = (options: object) => spooledRealtime({ apiKey: 'sk_test_1', ...options });
 const miosa = (options: object) => miosaEvents({ apiKey: 'msk_test_1', ...options });
 
-/** Values no number option takes, as the reviewer tried them. */
+/** Values no number option takes: what plain JavaScript passes by mistake (an env var's string, an empty object). */
 const NOT_NUMBERS = ['1000', '', {}, [], true];
 const NOT_WHOLE = [...NOT_NUMBERS, Number.NaN, -1, 1.5, -Infinity];
 const NOT_DURATION = [...NOT_NUMBERS, Number.NaN, -1, Infinity, 2 ** 31];

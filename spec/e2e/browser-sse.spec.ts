@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { bundleForPage, launchChromium, pageHtml } from '../helpers/chromium';
+import { NETWORK_LOG, bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { until } from '../helpers/observe';
 import { SSE_VECTORS } from '../sse/vectors';
@@ -44,9 +44,8 @@ describe('sse() in Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage();
-    page.on('pageerror', (error) => problems.push(error.message));
     // Chromium itself logs each refused preflight and cut response ("Failed to load resource"): not the page's doing.
-    page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && problems.push(message.text()));
+    watchProblems(page, NETWORK_LOG, problems);
     await page.goto(`${origin.url}/`);
     await page.waitForFunction(() => 'rx' in window);
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, pageHtml } from '../helpers/chromium';
+import { bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
 import { type TestServer, startServer } from '../helpers/http-server';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 import type { OpenOptions, SocketOutcome } from './pages/browser-websocket';
@@ -35,8 +35,7 @@ describe('webSocket() in Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage();
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    watchProblems(page, undefined, problems);
     await page.goto(`${origin.url}/`);
     await page.waitForFunction(() => 'rx' in window);
   });

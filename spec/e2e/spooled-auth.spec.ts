@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
+import { NETWORK_LOG, launchChromium, watchProblems } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const timing = { wsPingInterval: 60_000 };
 
 /**
@@ -48,12 +46,10 @@ describe('Spooled auth in Chromium', () => {
   const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string } }).seen);
 
   it('never sends the API key on a URL, and recovers when the server stops accepting its JWT', async () => {
-    expect(existsSync(CHROMIUM) ? CHROMIUM : `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`).toBe(CHROMIUM);
     server = await start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const problems = watchProblems(page, NETWORK_LOG); // the refusals this test makes are logged by Chromium
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
     await page.goto(`${server.url}/?key=${server.spooled.apiKey}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { bundleForPage, launchChromium } from '../helpers/chromium';
+import { bundleForPage, launchChromium, openConnectedPages } from '../helpers/chromium';
 import { until } from '../helpers/observe';
 
 const STREAM = '/api/v1/events/stream';
@@ -53,14 +53,7 @@ describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pa
   it('holds one stream for all pages; closing the leader resumes it with Last-Event-ID in about a second, with no gap or repeat; closing all ends it', async () => {
     const context: BrowserContext = await browser!.newContext();
     const problems: string[] = [];
-    const pages: Page[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => problems.push(error.message));
-      await page.goto(`${server.url}/?via=${via}`);
-      await page.waitForFunction(() => (window as unknown as { probe?: Probe }).probe?.states.at(-1) === 'connected');
-      pages.push(page);
-    }
+    const pages = await openConnectedPages(context, 3, `${server.url}/?via=${via}`, problems);
     expect(streams).toEqual(['']);
     expect(server.faults.connections).toBe(1);
     const leaders = await Promise.all(pages.map(async (page) => (await probe(page)).leader));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 
 const ROOT = join(__dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,3 +35,33 @@ export async function bundleForPage(entry: string): Promise<string> {
 
 /** An HTML page that loads one module script. */
 export const pageHtml = (script: string): string => `<!doctype html><meta charset="utf-8"><title>rx-realtime test</title><script type="module" src="${script}"></script>`;
+
+/** Chromium's own console lines for a request or socket that failed (a 404, a refused upgrade): not the page's doing. */
+export const NETWORK_LOG = /^error: (?:Failed to load resource: |WebSocket connection to '[^']*' failed: )/;
+
+/**
+ * Collects what goes wrong in a page, as `type: text` lines: its uncaught exceptions (`pageerror`), and
+ * its console errors and warnings unless `ignore` matches the line. Pass the same `problems` to watch
+ * several pages together.
+ */
+export function watchProblems(page: Page, ignore?: RegExp, problems: string[] = []): string[] {
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    const line = `${message.type()}: ${message.text()}`;
+    if ((message.type() === 'error' || message.type() === 'warning') && !ignore?.test(line)) problems.push(line);
+  });
+  return problems;
+}
+
+/** Opens `count` pages of `url` in one context, watched into `problems` (but {@link NETWORK_LOG}), each once its `window.probe` reports `connected`. */
+export async function openConnectedPages(context: BrowserContext, count: number, url: string, problems: string[]): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const page = await context.newPage();
+    watchProblems(page, NETWORK_LOG, problems);
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { probe?: { states: string[] } }).probe?.states.at(-1) === 'connected');
+    pages.push(page);
+  }
+  return pages;
+}

@@ -9,7 +9,7 @@ const read = (name: string): string => readFileSync(join(__dirname, 'tls', `${na
 export const TEST_CA = read('ca');
 
 /**
- * A server's key and certificate chain (PEM) for `startWsServer({ tls })`, all for localhost and
+ * A server's key and certificate chain (PEM) for `startWsServer({ tls })` or `node:https`, all for localhost and
  * 127.0.0.1 but `elsewhere`: `localhost` (signed by the test CA, valid until 2126), `expired` (signed
  * by it, expired in 2001), `elsewhere` (signed by it, for example.invalid), `self-signed`. With
  * `chain`, the CA's certificate is sent after the leaf.

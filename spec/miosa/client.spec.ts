@@ -212,10 +212,15 @@ describe('miosaEvents URLs: the computer id in the path, the base URL', () => {
 
   it('a non-string or lone-surrogate id is a RequestError too; ids with dots or slashes inside stay in their segment', async () => {
     const { miosa, urls } = recorded();
-    for (const id of [42, null, '\ud800']) {
+    for (const [id, message] of [
+      [42, 'miosa.subscribe() computerId must be a string; got a number.'],
+      [null, 'miosa.subscribe() computerId must be a string; got null.'],
+      ['\ud800', /^miosa\.subscribe\(\) computerId cannot go on a URL/],
+    ] as const) {
       const recording = record(miosa.subscribe(id as string));
       await recording.done;
       expect(recording.error).toBeInstanceOf(RequestError);
+      expect((recording.error as Error).message).toMatch(message);
     }
     for (const id of ['../..', 'a/../b', 'cmp.1']) await lastValueFrom(miosa.subscribe(id)).catch(() => undefined);
     expect(urls).toEqual([

@@ -165,7 +165,7 @@ describe('miosaEvents()', () => {
 });
 
 /**
- * breaker3 #2 and #3: JSON.parse reads any depth, but JSON.stringify, structuredClone (tabs) and recursive
+ * Deeply nested JSON: JSON.parse reads any depth, but JSON.stringify, structuredClone (tabs) and recursive
  * code overflow the stack from about 4,000 levels. Wherever the library parses a server's JSON, more than
  * MAX_JSON_DEPTH levels is refused where that path refuses what it cannot read, and the stream goes on;
  * every value it hands out can be copied and printed.

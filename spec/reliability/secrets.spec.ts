@@ -222,7 +222,7 @@ describe('no secret comes out of any failure', () => {
   }, 30_000);
 });
 
-describe('no secret comes out in another letter case, or cut short (a hostile review)', () => {
+describe('no secret comes out in another letter case, or cut short', () => {
   afterEach(() => {
     said.length = 0;
     errorsSeen.length = 0;

@@ -89,6 +89,7 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     expect(recording.error).toBeInstanceOf(AuthError);
     const message = (recording.error as Error).message;
     expect(message).toMatch(/^Spooled refused the JWT obtained for the API key \(apiKey\): ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/ws closed the socket with code 4001/);
+    expect(message).toMatch(/did not accept the credentials, even fetched afresh \(`refresh: true`\) after an earlier refusal: the credential itself is refused/);
     for (const secret of [API_KEY, ...server.tokens]) expect(String((recording.error as Error).stack)).not.toContain(secret);
     // One login, one renewal after the first revocation; the renewed JWT's revocation is final.
     expect(server.exchanges).toEqual(['/api/v1/auth/login', '/api/v1/auth/refresh']);
@@ -111,6 +112,7 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     const recording = await settle(client({ baseUrl: reference.url, transport: 'sse' }), { queueName: 'emails' });
     expect(recording.error).toBeInstanceOf(AuthError);
     expect((recording.error as Error).message).toMatch(/^Spooled refused the API key \(apiKey\): HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/events\/queues\/emails/);
+    expect((recording.error as Error).message).toMatch(/did not accept the credentials, even fetched afresh \(`refresh: true`\) after an earlier refusal: the credential itself is refused/);
     expect(String((recording.error as Error).stack)).not.toContain(API_KEY);
     // 200 (one event, cut), 401, the refresh: 200 (one event, cut), 401: final.
     expect(streams).toBe(4);

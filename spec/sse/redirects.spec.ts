@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { listenOnLoopback } from '../helpers/listen';
 import { record } from '../helpers/observe';
-import { SELF_SIGNED } from '../helpers/self-signed';
+import { serverCertificate } from '../helpers/tls';
 
 /**
  * What `sse()` says after a redirect, and when it cannot connect: every redirect status, with and
@@ -125,7 +125,7 @@ describe('sse(): after a redirect, the messages name the URL that answered', () 
 
 describe('sse(): a connection that could not be made names its reason', () => {
   it('a server with a self-signed TLS certificate: NetworkError naming the certificate code, retried', async () => {
-    const tls = createHttpsServer(SELF_SIGNED, (_request, response) => response.writeHead(200).end());
+    const tls = createHttpsServer(serverCertificate('self-signed'), (_request, response) => response.writeHead(200).end());
     const listening = await listenOnLoopback(tls);
     servers.push(listening);
     const url = `https://localhost:${listening.port}/events`;

@@ -40,7 +40,7 @@ describe('sse(): what the request can never carry fails at subscribe with a Requ
   });
 });
 
-describe('sse(): the reviewer’s plain-JavaScript idioms work', () => {
+describe('sse(): the usual plain-JavaScript idioms work', () => {
   /** A fetch that answers one event and records the request headers. */
   const recording = () => {
     const sent: Record<string, string>[] = [];

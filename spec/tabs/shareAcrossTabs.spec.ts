@@ -299,6 +299,61 @@ describe('shareAcrossTabs', () => {
     }
   });
 
+  describe('state, leader and errors: an observer, or a function taken as its next (as RxJS subscribe() and sse() take them)', () => {
+    const bad = <T>(value: unknown): T => value as T;
+
+    it.each([
+      ['state', 'connected', "'connected' (a string)"],
+      ['leader', 42, '42'],
+      ['errors', true, 'true (a boolean)'],
+    ])('refuses a %s that is neither, at once, with a TypeError naming it', (key, value, shown) => {
+      expect(() => shareAcrossTabs('x', () => NEVER, { [key]: value })).toThrow(new TypeError(`shareAcrossTabs ${key} must be an observer or a function, got ${shown}`));
+    });
+
+    it('gives state and leader functions every change, in a tab that shares and where tabs cannot share', async () => {
+      const tab = browser.tab();
+      for (const share of [true, false]) {
+        const states: ConnectionState[] = [];
+        const leads: boolean[] = [];
+        const open = () => shareAcrossTabs('jobs', ({ lastEventId, state }) => feed.connect(lastEventId, state), {
+          ...(share ? { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel } : {}),
+          state: bad((value: ConnectionState) => states.push(value)),
+          leader: bad((value: boolean) => leads.push(value)),
+        });
+        const recording = share ? record(open()) : withoutWebLocks(() => record(open()));
+        await browser.settle();
+        recording.subscription.unsubscribe();
+        expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+        expect(leads).toEqual(share ? [false, true, false] : [true, false]);
+      }
+    });
+
+    it('gives an errors function the DecodeError of a skipped value, instead of reporting it as unhandled', async () => {
+      let deep: unknown[] = [];
+      for (let i = 0; i < 10_000; i += 1) deep = [deep];
+      const skipped: unknown[] = [];
+      const unhandled: unknown[] = [];
+      config.onUnhandledError = (error) => unhandled.push(error);
+      try {
+        const tab = browser.tab();
+        const recording = record(
+          shareAcrossTabs('deep', () => new Observable<unknown>((s) => [deep, 'after'].forEach((value) => s.next(value))), {
+            locks: tab.locks,
+            BroadcastChannel: tab.BroadcastChannel,
+            errors: bad((error: RealtimeError) => skipped.push(error)),
+          }),
+        );
+        await browser.settle();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(recording.values).toEqual(['after']);
+        expect(skipped.map((error) => [(error as Error).name, (error as DecodeError).value === deep])).toEqual([['DecodeError', true]]);
+        expect(unhandled).toEqual([]);
+      } finally {
+        config.onUnhandledError = null;
+      }
+    });
+  });
+
   it('reads ids with the eventId option from values that are not SSE messages', async () => {
     interface Order {
       readonly sequence: number;

@@ -54,7 +54,7 @@ describe('webSocket(): a server that accepts, sends a message, then closes with 
     const WebSocket: WebSocketConstructor | undefined = browserLike ? browserLikeWebSocket().WebSocket : undefined;
     const recording = await settle(webSocket(url, { headers, WebSocket, reconnect: fast, linger: 0 }).messages$);
     expect(recording.error).toBeInstanceOf(AuthError);
-    expect((recording.error as Error).message).toContain(`closed the socket with code ${code}`);
+    expect((recording.error as Error).message).toContain(`closed the socket with code ${code}: the server did not accept the credentials, even fetched afresh`);
     expect((recording.error as Error).message).not.toMatch(/tok\d/);
     expect(refreshes).toEqual([false, true]);
     expect(ws.upgrades).toHaveLength(2);
@@ -121,6 +121,8 @@ describe('sse(): a server that sends one event, then refuses the reconnect with 
     const headers = ({ refresh }: { refresh: boolean }) => (refreshes.push(refresh), { authorization: `Bearer tok${refreshes.length}` });
     const recording = await settle(sse(`${http.url}/events`, { headers, reconnect: fast }));
     expect(recording.error).toBeInstanceOf(AuthError);
+    // The last refusal came before the fresh credential held: it says the credential itself is refused.
+    expect((recording.error as Error).message).toMatch(/^HTTP 401 from .*: the server did not accept the credentials, even fetched afresh \(`refresh: true`\) after an earlier refusal: the credential itself is refused, not an expired one\. Check the token or API key\.$/);
     expect((recording.error as Error).message).not.toMatch(/tok\d/);
     // 200 (data), 401, 200 with the fresh credential (data), 401: final.
     expect(refreshes).toEqual([false, false, true, false]);

@@ -116,7 +116,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
 
   if (options.spooled !== undefined) {
     usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
-    usable(() => checkBaseUrl(options.spooled, '--spooled'));
+    usable(() => checkBaseUrl(options.spooled!, '--spooled'));
     checkIds({ '--queue': options.queue, '--job': options.job });
     const client = withCredentials(
       () =>
@@ -139,7 +139,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   }
   if (options.miosa !== undefined) {
     usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
-    usable(() => checkBaseUrl(options.miosa, '--miosa'));
+    usable(() => checkBaseUrl(options.miosa!, '--miosa'));
     checkIds({ '--computer': options.computer });
     const apiKey = options.apiKey ?? options.token;
     const client = withCredentials(

@@ -91,12 +91,12 @@ const defaults: BackoffOptions = {
 };
 
 /**
- * Fills in defaults and rejects nonsense early: a RangeError for a number out of range, a TypeError for
- * a function option that is not one, or for `options` that is not an object; each message names the
- * option as `name.key` (e.g. `sse reconnect.maxAttempts`). @internal
+ * Fills in the defaults of options already checked as an object with known keys (see `dictionary`),
+ * and rejects nonsense early: a RangeError for a number out of range, a TypeError for a function
+ * option that is not one; each message names the option as `name.key` (e.g. `sse reconnect.maxAttempts`). @internal
  */
-export function resolveBackoff(options: Partial<BackoffOptions> | null | undefined, name: string): BackoffOptions {
-  const resolved = { ...defaults, ...dictionary(name, options, BACKOFF_KEYS) };
+export function resolveBackoff(options: Partial<BackoffOptions>, name: string): BackoffOptions {
+  const resolved = { ...defaults, ...options };
   const limits: [keyof BackoffOptions, Parameters<typeof checkNumber>[2]][] = [
     ['initialDelay', { min: 0, max: MAX_TIMER_DELAY }],
     ['maxDelay', { min: 0, max: Infinity }],
@@ -119,7 +119,7 @@ export function reconnectPolicy(name: string, option: Partial<BackoffOptions> | 
   if (option !== undefined && option !== null && (typeof option !== 'object' || Array.isArray(option))) {
     throw new TypeError(`${name} must be false or an object of backoff options, got ${shown(option)}`);
   }
-  return resolveBackoff(option, name);
+  return resolveBackoff(dictionary(name, option, BACKOFF_KEYS), name);
 }
 
 /**

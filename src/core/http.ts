@@ -7,25 +7,35 @@ export type ResponseVerdict = { readonly kind: 'stream' } | { readonly kind: 'no
 /** The most of a server's content type a message quotes: a media type is short, anything longer is not one. */
 const MAX_QUOTED_TYPE = 60;
 
+/** The content type of an event stream (WHATWG HTML 9.2). */
+const EVENT_STREAM = 'text/event-stream';
+
+/**
+ * What a refusal of credentials adds when they had been fetched afresh after an earlier refusal and
+ * had not held yet (the lifecycle's refresh-once rule): no fresh fetch will help. @internal
+ */
+export const REFUSED_AFRESH = ', even fetched afresh (`refresh: true`) after an earlier refusal: the credential itself is refused, not an expired one';
+
 /**
  * Header names and values are never put into the messages: only the status, the URL without its
  * query, and the content type's essence, at most {@link MAX_QUOTED_TYPE} characters. `withheld`: a
  * redirect to another origin left the request's own headers behind, so a 401 or 403 says that
- * rather than blame the credentials.
+ * rather than blame the credentials. `refreshed`: the credentials were fetched afresh after an
+ * earlier refusal (see {@link REFUSED_AFRESH}).
  */
 export function judgeStreamResponse(
   status: number,
   headers: { get(name: string): string | null },
   where: string,
-  expectedType = 'text/event-stream',
-  withheld = false,
+  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean } = {},
 ): ResponseVerdict {
+  const { withheld = false, refreshed = false } = credentials;
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
     const advice = withheld
       ? 'its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.'
-      : `the server ${what}. Check the token or API key.`;
+      : `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
     const error = new AuthError(`HTTP ${status} from ${where}: ${advice}`, status);
     if (withheld) unsent.add(error);
     return { kind: 'error', error };
@@ -40,11 +50,11 @@ export function judgeStreamResponse(
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
   // broken or hostile server may echo the request into it).
   const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (contentType.toLowerCase() !== expectedType) {
+  if (contentType.toLowerCase() !== EVENT_STREAM) {
     const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
-      error: new ProtocolError(`${where} answered with content type ${shown} instead of "${expectedType}": it is not an event stream.`),
+      error: new ProtocolError(`${where} answered with content type ${shown} instead of "${EVENT_STREAM}": it is not an event stream.`),
     };
   }
   return { kind: 'stream' };

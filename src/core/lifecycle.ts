@@ -14,6 +14,11 @@ export interface AttemptSink<T> {
   readonly attempt: number;
   /** True when this attempt follows a refused credential: make fresh credentials. */
   readonly refresh: boolean;
+  /**
+   * True while credentials refreshed after a refusal have not held yet (see `resetAfter`), as of
+   * now: a refusal now refuses the fresh credentials too, so error messages can say so.
+   */
+  readonly refreshUnproven: boolean;
   /** True once this attempt is over (it ended, failed, or the subscriber left): do nothing more. */
   readonly closed: boolean;
   /** The connection is up (an HTTP 200 event stream, an open socket). */
@@ -149,6 +154,11 @@ class Loop<T> {
     this.diagnose();
   }
 
+  /** Whether credentials refreshed after a refusal have not held yet, were `run` to end now: another refusal is not refreshed. */
+  refreshUnproven(run: Run<T>): boolean {
+    return this.refreshed && !(run.wasOpen() && this.acceptedAt !== undefined && this.options.scheduler.now() - this.acceptedAt >= this.holdTime());
+  }
+
   /**
    * How long refreshed credentials must hold, from the first connection made with them opening to
    * the end of one still made with them, before a refusal may be refreshed again: `resetAfter`
@@ -212,7 +222,7 @@ class Loop<T> {
     this.current = undefined;
     // A connection that delivered a value ended the streak then (proven); a quiet one does so here.
     if (run.stayedUp()) this.failures = 0;
-    if (this.refreshed && run.wasOpen() && this.acceptedAt !== undefined && this.options.scheduler.now() - this.acceptedAt >= this.holdTime()) {
+    if (this.refreshed && !this.refreshUnproven(run)) {
       this.refreshed = false;
       this.acceptedAt = undefined;
     }
@@ -301,6 +311,10 @@ class Run<T> implements AttemptSink<T> {
 
   get closed(): boolean {
     return this.over;
+  }
+
+  get refreshUnproven(): boolean {
+    return this.loop.refreshUnproven(this);
   }
 
   opened(): void {

@@ -20,7 +20,10 @@ export const MAX_TEXT = 2000;
 const MASK = '***';
 /** Shorter values are not remembered: masking every `a` or `42` would make messages unreadable. */
 const MIN_SECRET = 4;
-/** The most secrets remembered; the oldest is forgotten first (a token renewed hourly for months stays bounded). */
+/**
+ * The most forms remembered (each secret takes up to three: as given, percent- and form-encoded); the
+ * oldest is forgotten first (a token renewed hourly for months stays bounded).
+ */
 const MAX_SECRETS = 256;
 
 /** Secrets by value, in their {@link fold}ed form, oldest first (a Set keeps insertion order). */

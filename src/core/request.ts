@@ -28,13 +28,12 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
 }
 
 /**
- * A client's base URL without its trailing slashes, checked for what cannot work once paths are added
- * to it: anything but a string (or a URL) and a query or fragment (the paths would land after them)
- * are a RequestError. A relative base is left to resolve against the page, as each request does. @internal
+ * A client's base URL (a string: the clients' option checks refuse anything else) without its
+ * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
+ * paths would land after them) is a RequestError. A relative base is left to resolve against the
+ * page, as each request does. @internal
  */
-export function checkBaseUrl(given: unknown, what: string): string {
-  if (typeof given !== 'string' && !(given instanceof URL)) throw new RequestError(`${what} must be a URL string; got ${given === null ? 'null' : typeof given}.`);
-  const url = String(given);
+export function checkBaseUrl(url: string, what: string): string {
   if (/[?#]/.test(url)) {
     throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
   }
@@ -51,7 +50,7 @@ const DOT_SEGMENT = /^(?:\.|%(?:25)*2e){1,2}$/i;
  * endpoint (`/computers/../events` is `/events`). @internal
  */
 export function pathSegment(id: unknown, what: string): string {
-  if (typeof id !== 'string') throw new RequestError(`${what} must be a string; got ${id === null ? 'null' : typeof id}.`);
+  if (typeof id !== 'string') throw new RequestError(`${what} must be a string; got ${kindOf(id)}.`);
   if (id === '' || DOT_SEGMENT.test(id)) {
     throw new RequestError(`${what} cannot be ${JSON.stringify(id.slice(0, 20))}: as a path segment it would name another endpoint (RFC 3986 5.2.4).`);
   }
@@ -63,7 +62,8 @@ export function pathSegment(id: unknown, what: string): string {
 }
 
 // RFC 9110 5.1 (field names are tokens) and 5.5 (no CR, LF or NUL in values); fetch takes values as ByteStrings.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP token (RFC 9110 5.6.2): header names, methods, WebSocket subprotocol names. @internal */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 // Connection-specific fields (RFC 9110 7.6.1) and Expect: the HTTP client manages them itself. Node's fetch (undici)
@@ -115,20 +115,6 @@ export function checkMethod(method: unknown, body: unknown, what: string): void 
   if (body === undefined || body === null) return;
   if (typeof body !== 'string') throw new RequestError(`${what} body must be a string, got ${kindOf(body)}.`);
   if (/^(GET|HEAD)$/i.test(method)) throw new RequestError(`${what}: a ${method} request cannot carry a body (WHATWG Fetch); use method: 'POST'.`);
-}
-
-/**
- * Checks the `protocols` option of a WebSocket: a subprotocol name or an array of them, each a token,
- * none twice (RFC 6455 4.1; browsers throw a SyntaxError otherwise). Throws {@link RequestError}. @internal
- */
-export function checkSubprotocols(protocols: unknown, what: string): void {
-  if (protocols === undefined) return;
-  const list: unknown[] = Array.isArray(protocols) ? protocols : [protocols];
-  const bad = list.findIndex((protocol) => typeof protocol !== 'string' || !TOKEN.test(protocol));
-  if (bad >= 0) {
-    throw new RequestError(`${what} protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them, got ${shown(list[bad])}.`);
-  }
-  if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }
 
 /**

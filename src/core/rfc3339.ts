@@ -33,9 +33,7 @@ export class Rfc3339Reader {
   /** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
   read(text: unknown): number {
     if (typeof text !== 'string' || text.length < 20) return Number.NaN;
-    // The fixed part in one loop, so one `charCodeAt` site: V8 compiles each site into code for every
-    // kind of string, and with a site per character the reader was 10 kB of machine code, slower in
-    // the pipeline (where the rest of each event's work evicts it from the CPU's caches) than in isolation.
+    // One `charCodeAt` site for the fixed part keeps the compiled reader small (measured: npm run bench).
     let date = 0; // YYYYMMDD
     let clock = 0; // HHMMSS
     for (let i = 0; i < LAYOUT.length; i += 1) {

@@ -52,7 +52,7 @@ export interface MiosaOptions {
    * same key: one connection, held by a leader tab, resumed with `Last-Event-ID` when the lead
    * changes hands (see `shareAcrossTabs` and docs/tabs.md). Each tab applies its own `timeout`.
    * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
-   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * share carries none of its code. Anything else but `undefined` or `false` is a TypeError.
    * @default undefined (each tab connects on its own)
    */
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
@@ -122,7 +122,9 @@ const DEFAULT_TIMEOUT = 300_000;
  * @throws TypeError for an `apiKey` that does not start with `msk_` or is not the key alone (a
  * `Bearer ` prefix, whitespace or a line break), an option of the wrong type, or a key that is not an
  * option (`baseURL`: the message names the option it probably meant); RangeError for a number out of
- * range. `subscribe` and `stream` check their options the same way.
+ * range; RequestError for a `baseUrl` with a query or fragment. `subscribe` and `stream` check their
+ * options the same way; a computer id that is not a string, is empty or is a dot segment fails that
+ * subscription with a RequestError, never retried.
  * @example
  * ```ts
  * const miosa = miosaEvents({ apiKey: 'msk_...' });

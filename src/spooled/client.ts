@@ -107,7 +107,7 @@ export interface SpooledOptions {
    * events every tab receives (see `shareAcrossTabs` and docs/tabs.md). The Spooled server sends no
    * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
    * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
-   * share carries none of its code. Anything else but `undefined` or `false` is a RequestError.
+   * share carries none of its code. Anything else but `undefined` or `false` is a TypeError.
    * @default undefined (each tab connects on its own)
    */
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
@@ -180,6 +180,9 @@ const PREFIX = '[rx-realtime/spooled]';
  * credential alone (a `Bearer ` prefix, whitespace or a line break); RangeError for a number
  * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
  * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
+ * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
+ * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
+ * subscription with a RequestError, never retried.
  */
 export function spooledRealtime(options: SpooledOptions): SpooledRealtime {
   return new SpooledClient(options);

@@ -127,11 +127,16 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * Nothing happens until subscribe; each subscription opens its own request, and unsubscribing
  * aborts it and clears every timer. Drops and clean ends reconnect with exponential backoff and a
  * `Last-Event-ID` header; HTTP 204 completes. Failures are typed: see {@link AuthError},
- * {@link HttpError}, {@link ProtocolError}, {@link NetworkError}, {@link TimeoutError}.
+ * {@link HttpError}, {@link ProtocolError}, {@link NetworkError}, {@link TimeoutError},
+ * {@link RequestError}.
  *
  * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
  * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`);
- * RangeError for a number out of range.
+ * RangeError for a number out of range. What the request can never carry fails the subscription
+ * instead, with a RequestError that is never retried: a URL that cannot be parsed, is not http(s)
+ * or carries `user:password@`; a `fetch` that is not a function; a `method` fetch cannot send; a
+ * `body` that is not a string or comes with GET or HEAD; a `lastEventId` that is not a string; a
+ * header name or value that cannot be sent.
  * @example
  * ```ts
  * sse('https://api.example.com/events', { headers: { authorization: `Bearer ${token}` } })
@@ -162,7 +167,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
     const method = options.method ?? 'GET';
     checkMethod(method, options.body, 'sse()');
     const fetchImpl = checkImplementation('sse() fetch', options.fetch ?? globalThis.fetch);
-    if (options.lastEventId != null && typeof options.lastEventId !== 'string') {
+    if (options.lastEventId !== undefined && typeof options.lastEventId !== 'string') {
       throw new RequestError(`sse() lastEventId must be a string, got ${shown(options.lastEventId)}.`);
     }
     // The standard's "last event ID string": it outlives each connection, and only a finished block moves it.
@@ -207,7 +212,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         }
         const { response } = answer;
         at = answeredBy(answer, target);
-        const verdict = judgeStreamResponse(response.status, response.headers, at, undefined, answer.withheld);
+        const verdict = judgeStreamResponse(response.status, response.headers, at, { withheld: answer.withheld, refreshed: sink.refreshUnproven });
         if (verdict.kind !== 'stream') {
           await response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);

@@ -1,4 +1,4 @@
-import { RequestError } from '../core/errors';
+import { kindOf } from '../core/options';
 
 /**
  * Checks the `shareAcrossTabs` option of the clients. It takes the `shareAcrossTabs` function rather
@@ -7,5 +7,5 @@ import { RequestError } from '../core/errors';
  */
 export function checkShareOption(option: unknown): void {
   if (option === undefined || option === false || typeof option === 'function') return;
-  throw new RequestError(`shareAcrossTabs takes the shareAcrossTabs function of 'rx-realtime', not a ${typeof option}.`);
+  throw new TypeError(`shareAcrossTabs takes the shareAcrossTabs function of 'rx-realtime', not ${kindOf(option)}.`);
 }

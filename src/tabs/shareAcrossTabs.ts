@@ -1,6 +1,6 @@
 import { Observable, type Observer } from 'rxjs';
 import type { RealtimeError } from '../core/errors';
-import { type KnownKeys, checkFunction, dictionary } from '../core/options';
+import { type KnownKeys, checkFunction, dictionary, observerOf } from '../core/options';
 import type { ConnectionState } from '../core/state';
 import { TabParticipant } from './participant';
 import { type TabChannelConstructor, type TabLocks, tabsPlatform } from './platform';
@@ -92,8 +92,9 @@ const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, 
  * @param name Names the shared stream: subscriptions with the same name share one upstream, so it must
  * identify everything the upstream depends on (URL, filter, account).
  * @param factory Opens the upstream in the leading tab; called again in each new leader.
- * @throws TypeError at once for `options` that is not an object, a key it does not have, or an
- * `eventId` that is not a function.
+ * @throws TypeError at once for `options` that is not an object, a key it does not have, an
+ * `eventId` that is not a function, or a `state`, `leader` or `errors` that is neither an observer
+ * nor a function.
  * @example
  * ```ts
  * const state = connectionState();
@@ -106,8 +107,15 @@ export function shareAcrossTabs<T>(
   factory: (context: LeaderContext) => Observable<T>,
   options: ShareAcrossTabsOptions<T> = {},
 ): Observable<T> {
-  const checked: ShareAcrossTabsOptions<T> = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
-  const eventId = checkFunction('shareAcrossTabs eventId', checked.eventId) ?? (defaultEventId as (value: T) => string | undefined);
+  const given = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
+  const eventId = checkFunction('shareAcrossTabs eventId', given.eventId) ?? (defaultEventId as (value: T) => string | undefined);
+  // An observer, or a function taken as its `next`, as RxJS's subscribe() and sse() take them.
+  const checked: ShareAcrossTabsOptions<T> = {
+    ...given,
+    state: observerOf('shareAcrossTabs state', given.state),
+    leader: observerOf('shareAcrossTabs leader', given.leader),
+    errors: observerOf('shareAcrossTabs errors', given.errors),
+  };
   return new Observable<T>((subscriber) => {
     const platform = tabsPlatform(checked.locks, checked.BroadcastChannel);
     if (!platform) return alone(factory, checked).subscribe(subscriber);

@@ -5,11 +5,11 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
-import { checkHeaders, checkImplementation, checkSubprotocols, checkUrl, networkReason } from '../core/request';
+import { checkHeaders, checkImplementation, checkUrl, networkReason } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
-import { offered, subprotocolMismatch } from './subprotocols';
+import { checkSubprotocols, names, offered, subprotocolMismatch } from './subprotocols';
 import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
 import {
   type SocketFault,
@@ -157,7 +157,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       };
       current.onclose = (event) => {
         if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
-        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols }));
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
       };
     };
 
@@ -203,6 +203,8 @@ function endError(
     /** The server's `Sec-WebSocket-Protocol`, as `ws` saw it. */
     chosen?: string;
     protocols: string | string[] | undefined;
+    /** The credentials were fetched afresh after an earlier refusal, and have not held yet. */
+    refreshed: boolean;
   },
 ): RealtimeError {
   const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.reported?.message ?? 'no reason given'}.`;
@@ -218,12 +220,12 @@ function endError(
     const list = offered(facts.protocols);
     const error = new NetworkError(
       `${where} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.` +
-        (list.length ? ` A handshake the browser failed looks the same, e.g. a server that chose none of the subprotocols offered (${list.map((name) => JSON.stringify(name)).join(', ')}); the browser's console says which.` : ''),
+        (list.length ? ` A handshake the browser failed looks the same, e.g. a server that chose none of the subprotocols offered (${names(list)}); the browser's console says which.` : ''),
     );
     possiblyRefused.add(error);
     return error;
   }
-  return closeError(code, where, facts.upgradeStatus, facts.retryAfter);
+  return closeError(code, where, facts);
 }
 
 /**

@@ -1,21 +1,27 @@
 import { AuthError, HttpError, NetworkError, ProtocolError, type RealtimeError } from '../core/errors';
+import { REFUSED_AFRESH } from '../core/http';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
 /** Close codes that mean "this peer cannot talk to you": retrying would not help. */
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
 
-/** What a socket's end means: the error to act on (its type decides retry or not). @internal */
-export function closeError(code: number, where: string, upgradeStatus?: number, retryAfter?: number): RealtimeError {
+/**
+ * What a socket's end means: the error to act on (its type decides retry or not). `refreshed`: the
+ * credentials were fetched afresh after an earlier refusal, which a refusal then says. @internal
+ */
+export function closeError(
+  code: number,
+  where: string,
+  facts: { readonly upgradeStatus?: number; readonly retryAfter?: number; readonly refreshed?: boolean } = {},
+): RealtimeError {
+  const { upgradeStatus, retryAfter } = facts;
+  const refused = `the server did not accept the credentials${facts.refreshed ? REFUSED_AFRESH : ''}.`;
   if (upgradeStatus !== undefined) {
-    if (upgradeStatus === 401 || upgradeStatus === 403) {
-      return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: the server did not accept the credentials.`, upgradeStatus);
-    }
+    if (upgradeStatus === 401 || upgradeStatus === 403) return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: ${refused}`, upgradeStatus);
     return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}.`, upgradeStatus, retryAfter);
   }
-  if (AUTH_CODES.has(code)) {
-    return new AuthError(`${where} closed the socket with code ${code}: the server did not accept the credentials.`, code);
-  }
+  if (AUTH_CODES.has(code)) return new AuthError(`${where} closed the socket with code ${code}: ${refused}`, code);
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }

@@ -1,14 +1,30 @@
-import { ProtocolError } from '../core/errors';
+import { ProtocolError, RequestError } from '../core/errors';
+import { shown } from '../core/options';
 import { maskedHead } from '../core/redact';
+import { TOKEN } from '../core/request';
 
-/** The subprotocols offered, as a list. @internal */
-export function offered(protocols: string | readonly string[] | undefined): readonly string[] {
-  return protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : protocols;
+/** The subprotocols offered, as a list: none, one name, or the array given. @internal */
+export function offered<T = string>(protocols: T | readonly T[] | undefined): readonly T[] {
+  if (protocols === undefined) return [];
+  return Array.isArray(protocols) ? (protocols as readonly T[]) : [protocols as T];
 }
 
-/** A list of subprotocol names for a message: `"v1", "v2"`. */
-function names(list: readonly string[]): string {
+/** A list of subprotocol names for a message: `"v1", "v2"`. @internal */
+export function names(list: readonly string[]): string {
   return list.map((name) => JSON.stringify(name)).join(', ');
+}
+
+/**
+ * Checks the `protocols` option of a WebSocket: a subprotocol name or an array of them, each a token,
+ * none twice (RFC 6455 4.1; browsers throw a SyntaxError otherwise). Throws {@link RequestError}. @internal
+ */
+export function checkSubprotocols(protocols: unknown, what: string): void {
+  const list = offered<unknown>(protocols);
+  const bad = list.findIndex((protocol) => typeof protocol !== 'string' || !TOKEN.test(protocol));
+  if (bad >= 0) {
+    throw new RequestError(`${what} protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them, got ${shown(list[bad])}.`);
+  }
+  if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }
 
 /**

@@ -212,7 +212,12 @@ export interface WebSocketConnection<In, Out> {
  *
  * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
  * options or in `heartbeat`, `queue` and `reconnect` (the message names the option it probably
- * meant: `protocol` → `protocols`); RangeError for a number out of range.
+ * meant: `protocol` → `protocols`); RangeError for a number out of range. What the socket can never
+ * be opened with fails the subscription instead, with a RequestError that is never retried: a URL
+ * (given or returned by the URL function) that cannot be parsed, is not ws(s) or http(s), or carries
+ * `user:password@`; `protocols` that are not tokens or name one twice; a `WebSocket` that is not a
+ * function; a header name or value that cannot be sent; `headers` given to the standard
+ * WebSocket, which cannot send them.
  * @example
  * ```ts
  * const connection = webSocket<ServerFrame, ClientCommand>('wss://api.example.com/ws');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the certificates of spec/helpers/tls-server.ts; run it from this folder (OpenSSL 3). Test-only: a CA (its key
+# Makes the certificates of spec/helpers/tls.ts; run it from this folder (OpenSSL 3). Test-only: a CA (its key
 # is thrown away), leaf certificates signed by it for localhost and 127.0.0.1 (valid 2000-2126, expired in 2001) or
 # for another host, and a self-signed one, all with the one leaf key (key.pem). Every date is explicit, so no
 # certificate depends on the clock of the machine that made it.
