@@ -159,3 +159,24 @@ describe('sse() never carries a request body to another origin', () => {
     expect([followed.data, calls]).toEqual(['followed', ['manual', 'manual', 'follow']]);
   });
 });
+
+describe('sse({ dedupe }) drops what a server replays after Last-Event-ID', () => {
+  it('drops an event whose own id was delivered already, and never one that only inherits the last id', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      // The first response: id 1, then an event with no id of its own (it inherits 1), then id 2.
+      if (index === 0) response.end('id: 1\ndata: a\n\ndata: a-more\n\nid: 2\ndata: b\n\n');
+      // The reconnect replays 2 (a duplicate), then goes on; "c-more" inherits 3.
+      else response.write('id: 2\ndata: b\n\nid: 3\ndata: c\n\ndata: c-more\n\n');
+    });
+    const messages = await lastValueFrom(sse(`${server.url}/events`, { dedupe: 10, reconnect: fast }).pipe(take(5), toArray()));
+    expect(messages.map((message) => [message.data, message.lastEventId])).toEqual([
+      ['a', '1'],
+      ['a-more', '1'],
+      ['b', '2'],
+      ['c', '3'],
+      ['c-more', '3'],
+    ]);
+    expect(server.requests[1]!.headers['last-event-id']).toBe('2');
+  });
+});

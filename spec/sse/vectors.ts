@@ -44,6 +44,8 @@ export const SSE_VECTORS: readonly SseVector[] = [
   { name: 'a block that ends with a CR as the last byte of the stream is dispatched', wire: 'data: a\n\ndata: b\r\r', events: [message('a'), message('b')], end: 'complete' },
   // `event: x\n` (9) + `data: 0123456\n` (14) + `\n` (1): 24 characters.
   { name: 'maxEventSize counts an event\'s whole block: one that fits', wire: 'data: a\n\nevent: x\ndata: 0123456\n\ndata: z\n\n', options: { maxEventSize: 24 }, events: [message('a'), message('0123456', 'x'), message('z')], end: 'complete' },
+  { name: 'an unfinished last block of exactly maxEventSize is discarded when the body ends, not an error', wire: 'data: a\n\nevent: x\ndata: 012345678', options: { maxEventSize: 24 }, events: [message('a')], end: 'complete' },
+  { name: 'maxEventSize with CRLF line ends: a block of exactly the limit fits, wherever its CRLFs are cut', wire: 'data: a\r\n\r\nevent: x\r\ndata: 0123\r\n\r\ndata: z\r\n\r\n', options: { maxEventSize: 24 }, events: [message('a'), message('0123', 'x'), message('z')], end: 'complete' },
   { name: 'maxEventSize: one character more fails, after the events before it', wire: 'data: a\n\nevent: x\ndata: 01234567\n\ndata: z\n\n', options: { maxEventSize: 24 }, events: [message('a')], end: 'ProtocolError' },
   {
     name: 'keep-alive comment lines between events do not count toward maxEventSize',
