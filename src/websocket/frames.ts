@@ -43,20 +43,13 @@ export class FrameReader<In> {
   }
 }
 
+/**
+ * A binary frame's bytes: an ArrayBuffer (the `binaryType` the transport sets, in `ws` and browsers)
+ * or a view of one (a WebSocket implementation that gives Buffers); anything else (a Blob) is unknown.
+ */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) {
-    // `ws` hands over fragmented binary frames as an array of Buffers.
-    const parts = data as Uint8Array[];
-    const joined = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
-    let offset = 0;
-    for (const part of parts) {
-      joined.set(part, offset);
-      offset += part.byteLength;
-    }
-    return joined;
-  }
   return undefined;
 }
 
