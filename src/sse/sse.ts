@@ -5,7 +5,7 @@ import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
-import { type HeadersOption, checkHeadersOption, resolveHeaders } from '../core/headers';
+import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
@@ -70,7 +70,10 @@ export interface SseOptions {
   readonly endOfStream?: 'reconnect' | 'complete';
   /**
    * If no byte at all (comments included) arrives for this long, the connection is dropped and
-   * retried. It also bounds the wait for the response headers. 0 disables it. @default 45000
+   * retried. It bounds every wait of an attempt, each step with the whole of it: the `headers`
+   * function (then given up, its `signal` aborted), the response headers, then each chunk. A
+   * TimeoutError names the step; it is retried. 0 disables it, and then nothing bounds these waits.
+   * @default 45000
    */
   readonly idleTimeout?: number;
   /**
@@ -186,6 +189,17 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
       const failure = (cause: unknown, what: string): unknown =>
         controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${networkReason(cause)}.`, { cause });
 
+      /** What the attempt waits for now: each step has `idleTimeout` of its own, and a timeout names it. */
+      let step: 'headers' | 'response' | 'body' = 'headers';
+      const stalled = (): TimeoutError => {
+        if (step === 'headers') return functionTimeout(roleOf(options.headers, 'the headers function of sse()'), idleTimeout, 'idleTimeout', at);
+        if (step === 'response') return new TimeoutError(`${at} sent no response within ${idleTimeout} ms (idleTimeout).`, idleTimeout);
+        return new TimeoutError(`${at} sent nothing for ${idleTimeout} ms (idleTimeout).`, idleTimeout);
+      };
+      // The watch bounds every wait of the attempt: the headers function, the response, then each chunk.
+      // Failing the attempt releases it (abort and cancel), whether or not the function or the fetch honours the signal.
+      if (idleTimeout > 0) idle = watchIdle(scheduler, idleTimeout, () => sink.failed(stalled()));
+
       const run = async (): Promise<void> => {
         let own: Readonly<Record<string, string>>;
         try {
@@ -194,13 +208,10 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           return sink.appFailed(error);
         }
         if (sink.closed) return;
+        step = 'response';
+        idle?.touch();
         const headers = requestHeaders(own, lastEventId);
         warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
-        // The watch bounds the wait for the response headers, then every wait for a chunk.
-        if (idleTimeout > 0) {
-          // Failing the attempt releases it (abort and cancel), whether or not the fetch honours the signal.
-          idle = watchIdle(scheduler, idleTimeout, () => sink.failed(new TimeoutError(`${at} sent nothing for ${idleTimeout} ms.`, idleTimeout)));
-        }
         let answer: Answer;
         try {
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
@@ -225,6 +236,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         // Taken before opened(): a state observer that unsubscribes there finds a reader to cancel.
         const body = (reader = response.body.getReader());
         sink.opened();
+        step = 'body';
 
         const events = new EventStreamReader(
           {
