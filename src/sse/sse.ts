@@ -3,7 +3,7 @@ import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
 import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
-import { checkDuration, checkWhole } from '../core/limits';
+import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
 import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
@@ -88,7 +88,9 @@ export interface SseOptions {
   /**
    * Remember this many recent event ids and drop an event whose id was already seen: for servers
    * that replay a little more than asked after `Last-Event-ID`. Only events that carry their own
-   * `id:` field count. 0 turns it off. @default 0
+   * `id:` field count, and only ids of at most 1024 characters are remembered (a longer one's event
+   * is always delivered), so the ids held stay under `dedupe` × 1024 characters. 0 turns it off.
+   * @default 0
    */
   readonly dedupe?: number;
   /** Receives every change of connection state, e.g. a `BehaviorSubject<ConnectionState>`. @default none */
@@ -290,7 +292,11 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
   });
 }
 
-/** The last `size` ids, in a ring, with a set for lookups. */
+/**
+ * The last `size` ids, in a ring, with a set for lookups. Bounded in bytes as well as in count: an id
+ * longer than MAX_REMEMBERED_ID is not remembered, and each one kept is a copy of its own, since an id
+ * sliced out of the stream's text would keep the whole read it came in (up to 64 KiB) alive.
+ */
 class RecentIds {
   private readonly ring: string[] = [];
   private readonly set = new Set<string>();
@@ -300,7 +306,10 @@ class RecentIds {
 
   /** True when `id` is among the remembered ones; otherwise remembers it. */
   repeat(id: string): boolean {
+    if (id.length > MAX_REMEMBERED_ID) return false;
     if (this.set.has(id)) return true;
+    // A fresh string, not a slice of the read: JSON.parse makes one.
+    id = JSON.parse(JSON.stringify(id)) as string;
     if (this.ring.length === this.size) this.set.delete(this.ring[this.next]!);
     this.ring[this.next] = id;
     this.next = (this.next + 1) % this.size;
