@@ -27,12 +27,12 @@ function tokens(answerFrom = Infinity, token = JWT): { fn: NonNullable<SpooledOp
 /** A fetch that answers every request with an event stream that stays open; it counts the requests. */
 function eventStreams(): { fetch: typeof fetch; requests: string[] } {
   const requests: string[] = [];
-  const fetch = ((input: string | URL) => {
+  const answer = (input: string | URL): Promise<Response> => {
     requests.push(String(input));
     const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode(': hi\n\n')) });
     return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
-  }) as typeof fetch;
-  return { fetch, requests };
+  };
+  return { fetch: answer as typeof globalThis.fetch, requests };
 }
 
 const common = (clock: VirtualClock): Partial<SpooledOptions> => ({
