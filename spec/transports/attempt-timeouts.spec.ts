@@ -1,4 +1,5 @@
 import { type ConnectionDiagnostics, type ConnectionState, type HeadersContext, TimeoutError, type WebSocketConstructor, sse, webSocket } from '../../src';
+import { TestScheduler } from 'rxjs/testing';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record } from '../helpers/observe';
 import { VirtualClock } from '../helpers/virtual-clock';
@@ -168,6 +169,22 @@ describe('webSocket(): a URL or headers function that never returns', () => {
     expect(connection.state).toBe('connected');
     expect(sockets).toHaveLength(1);
     stream.subscription.unsubscribe();
+  });
+
+  it('times out on a clock that runs timers before any promise callback, naming the functions generally', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const url = stalling<string>();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket(url.fn, { WebSocket, openTimeout: 40, reconnect: false, linger: 0, scheduler });
+      const error = new TimeoutError(
+        'The URL or headers function of webSocket() did not finish within 40 ms (openTimeout); the attempt was given up and its AbortSignal aborted.',
+        40,
+      );
+      expectObservable(connection.messages$).toBe('40ms #', undefined, error);
+    });
+    // The attempt was over before its function could be called: it never was.
+    expect(url.signals).toHaveLength(0);
   });
 
   it('with openTimeout: 0 nothing bounds the wait, as documented: no timer is armed', async () => {

@@ -30,6 +30,9 @@ const NORMAL_CLOSURE = 1000;
 /** How long a close frame waits for the server's answer before the socket is dropped (Node). */
 const CLOSE_TIMEOUT = 1000;
 
+/** What a timeout names when no function was called yet: a scheduler that ran the timer before any promise callback (a virtual clock). */
+const NOT_CALLED_YET = 'the URL or headers function of webSocket()';
+
 /** What one socket attempt needs. @internal */
 export interface SocketAttemptConfig<In> {
   readonly url: UrlOption;
@@ -167,13 +170,14 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
       // The functions have `openTimeout` of their own (the handshake gets its own after them): one that
       // never returns fails the attempt, which aborts `signal`, and the policy retries it.
-      const waiting = new Set<string>();
+      /** What each function still running is called (the two may share a name: the Spooled client's). */
+      const waiting: string[] = [];
       if (config.openTimeout > 0) {
-        timers = config.scheduler.schedule(() => fail(functionTimeout([...waiting].join(' and ') || 'the URL or headers function of webSocket()', config.openTimeout, 'openTimeout')), config.openTimeout);
+        timers = config.scheduler.schedule(() => fail(functionTimeout([...new Set(waiting)].join(' and ') || NOT_CALLED_YET, config.openTimeout, 'openTimeout')), config.openTimeout);
       }
       const settled = <T>(what: string, value: T | Promise<T>): Promise<T> => {
-        waiting.add(what);
-        return Promise.resolve(value).finally(() => waiting.delete(what));
+        waiting.push(what);
+        return Promise.resolve(value).finally(() => waiting.splice(waiting.indexOf(what), 1));
       };
       // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError
       // from one (the Spooled client's token exchange) goes through the retry policy.
