@@ -1,4 +1,4 @@
-import { type ConnectionDiagnostics, type ConnectionState, type HeadersContext, TimeoutError, type WebSocketConstructor, sse, webSocket } from '../../src';
+import { AuthError, type ConnectionDiagnostics, type ConnectionState, type HeadersContext, TimeoutError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { TestScheduler } from 'rxjs/testing';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record } from '../helpers/observe';
@@ -100,6 +100,17 @@ describe('sse(): a headers function that never returns', () => {
     await clock.advance(100);
     expect(stream.error).toBeInstanceOf(TimeoutError);
     expect((stream.error as Error).message).toBe('http://127.0.0.1:9/events sent no response within 100 ms (idleTimeout).');
+  });
+
+  it('reports a refusal at once, even when the refused body cannot be cancelled (its cancel never settles)', async () => {
+    const clock = new VirtualClock();
+    let cancelled = 0;
+    const body = (): ReadableStream<Uint8Array> => new ReadableStream({ cancel: () => (cancelled++, new Promise<void>(() => undefined)) });
+    const fetch = (async () => new Response(body(), { status: 401 })) as typeof globalThis.fetch;
+    const stream = record(sse('http://127.0.0.1:9/events', { idleTimeout: 100, reconnect: false, fetch, scheduler: clock.scheduler }));
+    await clock.advance(1);
+    expect(cancelled).toBe(1);
+    expect(stream.error).toBeInstanceOf(AuthError);
   });
 
   it('with idleTimeout: 0 nothing bounds the wait, as documented: no timer is armed', async () => {

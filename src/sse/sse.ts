@@ -227,7 +227,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         at = answeredBy(answer, target);
         const verdict = judgeStreamResponse(response.status, response.headers, at, { withheld: answer.withheld, refreshed: sink.refreshUnproven });
         if (verdict.kind !== 'stream') {
-          await response.body?.cancel().catch(() => undefined);
+          // Not waited for: a body whose cancel never settles must not turn the verdict (a 401, a 503) into a timeout.
+          void response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
         }
         if (!response.body) return sink.failed(new ProtocolError(`${at} answered without a body.`));
