@@ -104,6 +104,29 @@ describe('Spooled: a token function that never returns', () => {
   });
 });
 
+describe('Spooled: openTimeout bounds the token function on both transports', () => {
+  it('over SSE, when shorter than idleTimeout: the call is abandoned after openTimeout, and the next attempt calls the function anew and streams', async () => {
+    const clock = new VirtualClock();
+    const token = tokens(1);
+    const network = eventStreams();
+    const diagnostics: ConnectionDiagnostics[] = [];
+    const realtime = spooledRealtime({ ...common(clock), token: token.fn, transport: 'sse', openTimeout: 100, idleTimeout: 45_000, fetch: network.fetch });
+    realtime.diagnostics$.subscribe((value) => diagnostics.push(value));
+    const stream = record(realtime.events$({ jobId: 'job_1' }));
+    await clock.advance(99);
+    expect(token.signals[0]!.aborted).toBe(false);
+    await clock.advance(1);
+    expect(token.signals[0]!.aborted).toBe(true);
+    expect(diagnostics.at(-1)!.lastError).toBeInstanceOf(TimeoutError);
+    expect(diagnostics.at(-1)!.lastError?.message).toBe('The token function of spooledRealtime() took longer than 100 ms.');
+    await clock.advance(50);
+    expect(token.signals).toHaveLength(2);
+    expect(network.requests).toHaveLength(1);
+    expect(realtime.state).toBe('connected');
+    stream.subscription.unsubscribe();
+  });
+});
+
 describe('Spooled: an API key exchange that never answers', () => {
   it('over WebSocket: the attempt gives up after openTimeout naming the exchange, and its request is aborted', async () => {
     const clock = new VirtualClock();

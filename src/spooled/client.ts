@@ -93,8 +93,9 @@ export interface SpooledOptions {
    * The longest wait, in ms, for each step of opening a WebSocket: getting the JWT (the `token`
    * function, the exchange of an API key at `/api/v1/auth/login` or `/refresh`), then the handshake.
    * A longer one fails the attempt with a TimeoutError naming the step, retried like a dropped
-   * connection, and the token function's `signal` is aborted; 0 disables the bound. (Over SSE,
-   * `idleTimeout` bounds the token function, then the wait for the response.) @default 30000
+   * connection, and the token function's `signal` is aborted; 0 disables the bound. Over SSE it
+   * bounds the token function (as `idleTimeout` does, if shorter), and `idleTimeout` the wait for the
+   * response. @default 30000
    */
   readonly openTimeout?: number;
   /** The fetch implementation (SSE and the token exchange). @default globalThis.fetch */

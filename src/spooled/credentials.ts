@@ -13,8 +13,8 @@ import { SharedCall } from '../core/shared-call';
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
  * after the server refused the last one. A JWT is used as it is; anything else is taken for an API key.
- * `signal` is aborted when no connection waits for the call any more: every connection attempt that
- * asked gave up (over WebSocket after `openTimeout`, over SSE after `idleTimeout`) or left. Hand it to
+ * A call may take `openTimeout` (on both transports; over SSE `idleTimeout` too, if shorter), and
+ * `signal` is aborted when it took longer, or when no connection waits for it any more. Hand it to
  * a `fetch` the function makes; a call that never returns is then abandoned, and the next attempt calls
  * the function again.
  *
@@ -60,8 +60,8 @@ export interface CredentialRequest {
  * One exchange is in flight at a time, whoever needs it: every connection that asks meanwhile waits
  * for it, and one that was refused a JWT gets the one another connection's refusal already renewed.
  * The exchange is bounded by `openTimeout` and aborted when every connection that waits for it has
- * gone. Likewise one call of a token function at a time, abandoned (its signal aborted) once no
- * attempt waits for it, so that a call that never returns holds no later attempt. Every secret seen is remembered so that
+ * gone. Likewise one call of a token function at a time, bounded by `openTimeout` too, and abandoned
+ * (its signal aborted) once no attempt waits for it, so that a call that never returns holds no later attempt. Every secret seen is remembered so that
  * logs can redact it. @internal
  */
 export class SpooledCredentials {
@@ -87,8 +87,8 @@ export class SpooledCredentials {
     if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(this.remember(token));
     this.remember(apiKey);
     this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${this.exchangeUrl()}`);
-    // Bounded by the attempts that wait for it (each under its transport's timeout), not by a timer of its own.
-    this.tokenCall = new SharedCall(0, timing.scheduler, () => TOKEN_FUNCTION);
+    // Bounded by openTimeout as the exchange is, on both transports (and by the attempts that wait for it).
+    this.tokenCall = new SharedCall(timing.openTimeout, timing.scheduler, () => `T${TOKEN_FUNCTION.slice(1)}`);
   }
 
   /**
