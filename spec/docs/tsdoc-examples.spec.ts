@@ -29,7 +29,7 @@ declare const spooled: import('rx-realtime/spooled').SpooledRealtime;
 declare const miosa: import('rx-realtime/miosa').MiosaEvents;
 declare const jobId: string;
 declare const frame: string;
-declare const auth: { current(): string; refresh(): Promise<string> };
+declare const auth: { current(): string; refresh(signal?: AbortSignal): Promise<string> };
 declare const progressBar: { value: number };
 declare function showBanner(error: unknown): void;
 declare function showNotFound(): void;

@@ -125,7 +125,10 @@ describe('Spooled token exchange: bounded', () => {
     const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeout).toBe(300);
-    expect((error as Error).message).toMatch(/^The token exchange at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auth took longer than 300 ms\.$/);
+    // The attempt's own bound (armed first) names what it waited for.
+    expect((error as Error).message).toMatch(
+      /^The exchange of the API key for a JWT at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auth did not finish within 300 ms \(openTimeout\); the attempt was given up and its AbortSignal aborted\.$/,
+    );
     // Well below Node's 300 s header timeout; generous for a loaded machine.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(login.requests.map((request) => request.url)).toEqual(['/api/v1/auth/login']);

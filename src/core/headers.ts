@@ -1,3 +1,4 @@
+import { TimeoutError } from './errors';
 import { kindOf } from './options';
 
 /**
@@ -14,8 +15,9 @@ export interface AttemptContext {
   /** True when the server just refused the credentials: return fresh ones (e.g. refresh a token). */
   readonly refresh: boolean;
   /**
-   * Aborted when this attempt is over (it failed, or the subscriber left): hand it to a `fetch` the
-   * function makes, so that no request outlives the attempt it was for.
+   * Aborted when this attempt is over (it failed, or the subscriber left), also when the attempt's
+   * timeout (`idleTimeout` of `sse()`, `openTimeout` of `webSocket()`) gave up waiting for this
+   * function: hand it to a `fetch` the function makes, so that no request outlives the attempt it was for.
    */
   readonly signal: AbortSignal;
 }
@@ -81,4 +83,35 @@ function entriesOf(headers: object): [string, unknown][] {
     return [...(entries.call(headers) as Iterable<[string, unknown]>)];
   }
   return Object.entries(headers);
+}
+
+/** What messages call a URL or headers function the library made for the app itself. */
+const roles = new WeakMap<object, string>();
+
+/**
+ * Names a URL or headers function that the library makes for the app (the Spooled client's token
+ * step), so that a timeout says what the app knows ("the token function of spooledRealtime()"),
+ * not "the headers function". Returns `fn`. @internal
+ */
+export function withRole<F extends object>(fn: F, role: string): F {
+  roles.set(fn, role);
+  return fn;
+}
+
+/** What a function is called in messages: its role, or `fallback`. @internal */
+export function roleOf(fn: unknown, fallback: string): string {
+  return (typeof fn === 'function' && roles.get(fn)) || fallback;
+}
+
+/**
+ * The error of an attempt given up because the app's URL or headers function did not return within
+ * the attempt's bound (`option`, `timeout` ms); the attempt's signal, which the function was given,
+ * is aborted with it. `what` says which function, `where` the URL if known (already redacted). @internal
+ */
+export function functionTimeout(what: string, timeout: number, option: string, where?: string): TimeoutError {
+  const subject = what.charAt(0).toUpperCase() + what.slice(1);
+  return new TimeoutError(
+    `${subject}${where ? ` (for ${where})` : ''} did not finish within ${timeout} ms (${option}); the attempt was given up and its AbortSignal aborted.`,
+    timeout,
+  );
 }

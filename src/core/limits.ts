@@ -68,6 +68,14 @@ export function checkWhole(name: string, value: number, min: number): number {
 }
 
 /**
+ * The longest event id, in characters, that `sse({ dedupe })` remembers. An id is bounded only by
+ * `maxEventSize`, so without it `dedupe` ids could hold `dedupe × maxEventSize` characters (1,000 ids
+ * of 512 KiB held 208 MiB); with it, at most `dedupe × 1024` (2 MiB of heap for 1,000). An event with a
+ * longer id is delivered whether or not it was seen.
+ */
+export const MAX_REMEMBERED_ID = 1024;
+
+/**
  * The most bytes read of a response body that the library reads itself (the Spooled token
  * exchange's answer, a few hundred bytes in practice); the rest is never read.
  */

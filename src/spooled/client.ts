@@ -2,7 +2,7 @@ import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler,
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
-import type { AttemptContext } from '../core/headers';
+import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
 import { checkBaseUrl } from '../core/request';
@@ -83,16 +83,19 @@ export interface SpooledOptions {
   readonly heartbeatInterval?: number;
   /**
    * No sign of life for this long (ms) means the connection stalled: it is dropped and reconnected.
+   * Over SSE it also bounds, each on its own, the wait for the `token` function and for the response.
    * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
    */
   readonly idleTimeout?: number;
   /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
   readonly linger?: number;
   /**
-   * The longest wait, in ms, for each step of opening a WebSocket: the exchange of an API key for a
-   * JWT (`/api/v1/auth/login` or `/refresh`), then the handshake. A longer one fails the attempt with
-   * a TimeoutError, retried like a dropped connection; 0 disables the bound. (Over SSE, `idleTimeout`
-   * bounds the wait for the response.) @default 30000
+   * The longest wait, in ms, for each step of opening a WebSocket: getting the JWT (the `token`
+   * function, the exchange of an API key at `/api/v1/auth/login` or `/refresh`), then the handshake.
+   * A longer one fails the attempt with a TimeoutError naming the step, retried like a dropped
+   * connection, and the token function's `signal` is aborted; 0 disables the bound. Over SSE it
+   * bounds the token function (as `idleTimeout` does, if shorter), and `idleTimeout` the wait for the
+   * response. @default 30000
    */
   readonly openTimeout?: number;
   /** The fetch implementation (SSE and the token exchange). @default globalThis.fetch */
@@ -320,11 +323,13 @@ class SpooledClient implements SpooledRealtime {
     return defer(() => {
       const part = this.combined.part();
       let used: string | undefined;
+      const headers = async ({ refresh, signal }: AttemptContext): Promise<Record<string, string>> => {
+        used = await this.credentials.bearer({ refresh, used, signal });
+        return { authorization: `Bearer ${used}` };
+      };
       return sse(url, {
-        headers: async ({ refresh, signal }) => {
-          used = await this.credentials.bearer({ refresh, used, signal });
-          return { authorization: `Bearer ${used}` };
-        },
+        // Only a token function can keep this waiting (idleTimeout bounds it): the timeout names it.
+        headers: withRole(headers, 'the token function of spooledRealtime()'),
         reconnect: this.reconnect,
         idleTimeout: this.options.idleTimeout ?? 45_000,
         state: {
@@ -394,11 +399,15 @@ class SpooledClient implements SpooledRealtime {
       if (refresh) refusals.renewed();
       return token;
     };
-    const socket = webSocket<string, Command>(async (context) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), {
+    // Both functions wait for the same JWT, within openTimeout: a timeout names what they wait for.
+    const step = this.credentials.jwtStep();
+    const url = withRole(async (context: AttemptContext) => wsUrlFor(this.wsEndpoint, await jwt(context), filter), step);
+    const headers = withRole(async (context: AttemptContext) => ({ authorization: `Bearer ${await jwt(context)}` }), step);
+    const socket = webSocket<string, Command>(url, {
       // The pipeline parses frames, as it does SSE data: the same reading, the same errors.
       deserialize: (text) => text,
       // The 2025-12 server wants the JWT in the header too, where the WebSocket can send one (Node's `ws`; not a browser's).
-      ...(sendsHeaders(this.options.WebSocket) && { headers: async (context: AttemptContext) => ({ authorization: `Bearer ${await jwt(context)}` }) }),
+      ...(sendsHeaders(this.options.WebSocket) && { headers }),
       reconnect: this.reconnect,
       heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
       idleTimeout: this.options.idleTimeout ?? 75_000,

@@ -13,13 +13,20 @@ import { SharedCall } from '../core/shared-call';
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
  * after the server refused the last one. A JWT is used as it is; anything else is taken for an API key.
+ * A call may take `openTimeout` (on both transports; over SSE `idleTimeout` too, if shorter), and
+ * `signal` is aborted when it took longer, or when no connection waits for it any more. Hand it to
+ * a `fetch` the function makes; a call that never returns is then abandoned, and the next attempt calls
+ * the function again.
  *
  * @example
  * ```ts
- * spooledRealtime({ token: async ({ refresh }) => (refresh ? await auth.refresh() : auth.current()) });
+ * spooledRealtime({ token: async ({ refresh, signal }) => (refresh ? await auth.refresh(signal) : auth.current()) });
  * ```
  */
-export type TokenSource = string | ((context: { refresh: boolean }) => string | Promise<string>);
+export type TokenSource = string | ((context: { readonly refresh: boolean; readonly signal: AbortSignal }) => string | Promise<string>);
+
+/** The token option as messages name it. */
+const TOKEN_FUNCTION = 'the token function of spooledRealtime()';
 
 const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
@@ -53,13 +60,15 @@ export interface CredentialRequest {
  * One exchange is in flight at a time, whoever needs it: every connection that asks meanwhile waits
  * for it, and one that was refused a JWT gets the one another connection's refusal already renewed.
  * The exchange is bounded by `openTimeout` and aborted when every connection that waits for it has
- * gone. Likewise one call of a token function at a time. Every secret seen is remembered so that
+ * gone. Likewise one call of a token function at a time, bounded by `openTimeout` too, and abandoned
+ * (its signal aborted) once no attempt waits for it, so that a call that never returns holds no later attempt. Every secret seen is remembered so that
  * logs can redact it. @internal
  */
 export class SpooledCredentials {
   private session: Session | undefined;
   private readonly exchange: SharedCall<string>;
-  private tokenCall: Promise<string> | undefined;
+  /** One call of the token function at a time; abandoned (its signal aborted) once no attempt waits for it. */
+  private readonly tokenCall: SharedCall<string>;
   /** The last credential the token function gave. */
   private fromFunction: string | undefined;
   /** Whether the last credential the token option gave was an API key rather than a JWT. */
@@ -77,7 +86,23 @@ export class SpooledCredentials {
     if (token === undefined && apiKey === undefined) throw new TypeError('spooledRealtime() needs a token or an apiKey.');
     if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(this.remember(token));
     this.remember(apiKey);
-    this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${displayUrl(`${this.baseUrl}/api/v1/auth`)}`);
+    this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${this.exchangeUrl()}`);
+    // Bounded by openTimeout as the exchange is, on both transports (and by the attempts that wait for it).
+    this.tokenCall = new SharedCall(timing.openTimeout, timing.scheduler, () => `T${TOKEN_FUNCTION.slice(1)}`);
+  }
+
+  /**
+   * What the WebSocket waits for while it gets its JWT, for messages: the token function, the
+   * exchange of an API key, or both.
+   */
+  jwtStep(): string {
+    const exchange = `the exchange of the API key for a JWT at ${this.exchangeUrl()}`;
+    if (typeof this.token === 'function') return `${TOKEN_FUNCTION} (then ${exchange}, if it gave an API key)`;
+    return exchange;
+  }
+
+  private exchangeUrl(): string {
+    return displayUrl(`${this.baseUrl}/api/v1/auth`);
   }
 
   /** The credential for `Authorization: Bearer` (HTTP and SSE): the token, or the API key, as given. */
@@ -114,16 +139,13 @@ export class SpooledCredentials {
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${error.message}`, error.status, { cause: error }));
   }
 
-  private async fromTokenOption({ refresh, used }: CredentialRequest): Promise<string> {
+  private async fromTokenOption({ refresh, used, signal }: CredentialRequest): Promise<string> {
     const source = this.token!;
     if (typeof source === 'string') return source;
     // Refused, but the function has given another token since (for a connection refused at the same time): that one.
     if (refresh && used !== undefined && this.fromFunction !== undefined && this.fromFunction !== used) return this.fromFunction;
     // Concurrent attempts (a socket's URL and header, several sockets) share one call.
-    this.tokenCall ??= Promise.resolve()
-      .then(() => source({ refresh }))
-      .finally(() => (this.tokenCall = undefined));
-    const token = await this.tokenCall;
+    const token = await this.tokenCall.join((abandoned) => Promise.resolve(source({ refresh, signal: abandoned })), signal);
     if (typeof token !== 'string' || token === '') throw new TypeError('The token function of spooledRealtime() returned no token.');
     checkCredential('The token returned by the token function of spooledRealtime()', token);
     this.tokenWasKey = !looksLikeJwt(token);

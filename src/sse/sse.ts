@@ -3,9 +3,9 @@ import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
 import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
-import { checkDuration, checkWhole } from '../core/limits';
+import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
-import { type HeadersOption, checkHeadersOption, resolveHeaders } from '../core/headers';
+import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
@@ -70,7 +70,10 @@ export interface SseOptions {
   readonly endOfStream?: 'reconnect' | 'complete';
   /**
    * If no byte at all (comments included) arrives for this long, the connection is dropped and
-   * retried. It also bounds the wait for the response headers. 0 disables it. @default 45000
+   * retried. It bounds every wait of an attempt, each step with the whole of it: the `headers`
+   * function (then given up, its `signal` aborted), the response headers, then each chunk. A
+   * TimeoutError names the step; it is retried. 0 disables it, and then nothing bounds these waits.
+   * @default 45000
    */
   readonly idleTimeout?: number;
   /**
@@ -85,7 +88,9 @@ export interface SseOptions {
   /**
    * Remember this many recent event ids and drop an event whose id was already seen: for servers
    * that replay a little more than asked after `Last-Event-ID`. Only events that carry their own
-   * `id:` field count. 0 turns it off. @default 0
+   * `id:` field count, and only ids of at most 1024 characters are remembered (a longer one's event
+   * is always delivered), so the ids held stay under `dedupe` × 1024 characters. 0 turns it off.
+   * @default 0
    */
   readonly dedupe?: number;
   /** Receives every change of connection state, e.g. a `BehaviorSubject<ConnectionState>`. @default none */
@@ -186,6 +191,17 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
       const failure = (cause: unknown, what: string): unknown =>
         controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${networkReason(cause)}.`, { cause });
 
+      /** What the attempt waits for now: each step has `idleTimeout` of its own, and a timeout names it. */
+      let step: 'headers' | 'response' | 'body' = 'headers';
+      const stalled = (): TimeoutError => {
+        if (step === 'headers') return functionTimeout(roleOf(options.headers, 'the headers function of sse()'), idleTimeout, 'idleTimeout', at);
+        if (step === 'response') return new TimeoutError(`${at} sent no response within ${idleTimeout} ms (idleTimeout).`, idleTimeout);
+        return new TimeoutError(`${at} sent nothing for ${idleTimeout} ms (idleTimeout).`, idleTimeout);
+      };
+      // The watch bounds every wait of the attempt: the headers function, the response, then each chunk.
+      // Failing the attempt releases it (abort and cancel), whether or not the function or the fetch honours the signal.
+      if (idleTimeout > 0) idle = watchIdle(scheduler, idleTimeout, () => sink.failed(stalled()));
+
       const run = async (): Promise<void> => {
         let own: Readonly<Record<string, string>>;
         try {
@@ -194,13 +210,10 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           return sink.appFailed(error);
         }
         if (sink.closed) return;
+        step = 'response';
+        idle?.touch();
         const headers = requestHeaders(own, lastEventId);
         warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
-        // The watch bounds the wait for the response headers, then every wait for a chunk.
-        if (idleTimeout > 0) {
-          // Failing the attempt releases it (abort and cancel), whether or not the fetch honours the signal.
-          idle = watchIdle(scheduler, idleTimeout, () => sink.failed(new TimeoutError(`${at} sent nothing for ${idleTimeout} ms.`, idleTimeout)));
-        }
         let answer: Answer;
         try {
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
@@ -214,7 +227,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         at = answeredBy(answer, target);
         const verdict = judgeStreamResponse(response.status, response.headers, at, { withheld: answer.withheld, refreshed: sink.refreshUnproven });
         if (verdict.kind !== 'stream') {
-          await response.body?.cancel().catch(() => undefined);
+          // Not waited for: a body whose cancel never settles must not turn the verdict (a 401, a 503) into a timeout.
+          void response.body?.cancel().catch(() => undefined);
           return verdict.kind === 'no-content' ? sink.done() : sink.failed(verdict.error);
         }
         if (!response.body) return sink.failed(new ProtocolError(`${at} answered without a body.`));
@@ -225,6 +239,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         // Taken before opened(): a state observer that unsubscribes there finds a reader to cancel.
         const body = (reader = response.body.getReader());
         sink.opened();
+        step = 'body';
 
         const events = new EventStreamReader(
           {
@@ -278,7 +293,11 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
   });
 }
 
-/** The last `size` ids, in a ring, with a set for lookups. */
+/**
+ * The last `size` ids, in a ring, with a set for lookups. Bounded in bytes as well as in count: an id
+ * longer than MAX_REMEMBERED_ID is not remembered, and each one kept is a copy of its own, since an id
+ * sliced out of the stream's text would keep the whole read it came in (up to 64 KiB) alive.
+ */
 class RecentIds {
   private readonly ring: string[] = [];
   private readonly set = new Set<string>();
@@ -288,7 +307,10 @@ class RecentIds {
 
   /** True when `id` is among the remembered ones; otherwise remembers it. */
   repeat(id: string): boolean {
+    if (id.length > MAX_REMEMBERED_ID) return false;
     if (this.set.has(id)) return true;
+    // A fresh string, not a slice of the read: JSON.parse makes one.
+    id = JSON.parse(JSON.stringify(id)) as string;
     if (this.ring.length === this.size) this.set.delete(this.ring[this.next]!);
     this.ring[this.next] = id;
     this.next = (this.next + 1) % this.size;

@@ -1,6 +1,6 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutError } from '../core/errors';
-import { type HeadersOption, headerRecord, resolveHeaders } from '../core/headers';
+import { type HeadersOption, functionTimeout, headerRecord, resolveHeaders, roleOf } from '../core/headers';
 import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
@@ -29,6 +29,9 @@ const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
 /** How long a close frame waits for the server's answer before the socket is dropped (Node). */
 const CLOSE_TIMEOUT = 1000;
+
+/** What a timeout names when no function was called yet: a scheduler that ran the timer before any promise callback (a virtual clock). */
+const NOT_CALLED_YET = 'the URL or headers function of webSocket()';
 
 /** What one socket attempt needs. @internal */
 export interface SocketAttemptConfig<In> {
@@ -122,7 +125,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       onUpgradeAnswer(current, (subprotocol) => (chosen = subprotocol));
       if (config.openTimeout > 0) {
         timers = config.scheduler.schedule(() => {
-          if (!opened) fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms.`, config.openTimeout));
+          if (!opened) fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms (openTimeout).`, config.openTimeout));
         }, config.openTimeout);
       }
       current.onopen = () => {
@@ -165,12 +168,34 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headerRecord(headers, 'headers'));
     else {
       const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
+      // The functions have `openTimeout` of their own (the handshake gets its own after them): one that
+      // never returns fails the attempt, which aborts `signal`, and the policy retries it.
+      /** What each function still running is called (the two may share a name: the Spooled client's). */
+      const waiting: string[] = [];
+      if (config.openTimeout > 0) {
+        timers = config.scheduler.schedule(() => fail(functionTimeout([...new Set(waiting)].join(' and ') || NOT_CALLED_YET, config.openTimeout, 'openTimeout')), config.openTimeout);
+      }
+      const settled = <T>(what: string, value: T | Promise<T>): Promise<T> => {
+        waiting.push(what);
+        return Promise.resolve(value).finally(() => waiting.splice(waiting.indexOf(what), 1));
+      };
       // A URL or headers function that throws ends the stream with the app's own error; a RealtimeError
       // from one (the Spooled client's token exchange) goes through the retry policy.
       Promise.resolve()
-        .then(() => Promise.all([typeof url === 'function' ? url(context) : url, resolveHeaders(headers, context)]))
+        .then(() => {
+          // An attempt given up before its functions were called does not call them.
+          if (sink.closed) return undefined;
+          return Promise.all([
+            typeof url === 'function' ? settled(roleOf(url, 'the URL function of webSocket()'), url(context)) : url,
+            typeof headers === 'function' ? settled(roleOf(headers, 'the headers function of webSocket()'), resolveHeaders(headers, context)) : headerRecord(headers, 'headers'),
+          ]);
+        })
         .then(
-          ([resolvedUrl, resolved]) => open(String(resolvedUrl), resolved),
+          (resolved) => {
+            if (!resolved || sink.closed) return;
+            timers?.unsubscribe();
+            open(String(resolved[0]), resolved[1]);
+          },
           (error: unknown) => sink.appFailed(error),
         );
     }

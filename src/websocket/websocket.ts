@@ -163,7 +163,12 @@ export interface WebSocketOptions<In, Out> {
   readonly queue?: Partial<QueueOptions>;
   /** Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not reconnect. @default 1000 */
   readonly linger?: number;
-  /** Milliseconds the opening handshake may take before the attempt counts as failed (TimeoutError). 0 disables. @default 30000 */
+  /**
+   * Milliseconds each step of opening may take: the URL and `headers` functions (then given up,
+   * their `signal` aborted), then the opening handshake, each with the whole of it. A longer one
+   * fails the attempt with a TimeoutError naming the step, retried. 0 disables it, and then nothing
+   * bounds these waits. @default 30000
+   */
   readonly openTimeout?: number;
   /** Runs every timer (backoff, linger, heartbeat). @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
