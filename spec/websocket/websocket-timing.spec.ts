@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { webSocket } from '../../src';
+import { TimeoutError, webSocket } from '../../src';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -62,6 +62,9 @@ describe('webSocket() timing on a virtual clock', () => {
         reconnect: { initialDelay: 10, jitter: 0 },
       });
       const subscription = connection.messages$.subscribe();
+      let lastError: Error | undefined;
+      connection.diagnostics$.subscribe((diagnostics) => (lastError = diagnostics.lastError ?? lastError));
+      scheduler.schedule(() => expect(lastError).toEqual(new TimeoutError('ws://fake.test/ws sent nothing for 50 ms; the socket is presumed dead.', 50)), 75);
       scheduler.schedule(() => sockets[0]!.open(), 0);
       scheduler.schedule(() => sockets[0]!.receive('{}'), 20);
       // stale at 70; reconnect after 10 ms at 80
