@@ -4,7 +4,7 @@ import { AuthError, HttpError, NetworkError, ProtocolError, isHttpError, isReque
 import { TOO_DEEP } from '../core/json-depth';
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
-import { displayUrl, rememberSecret } from '../core/redact';
+import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
 import { credentialsUnsent, parseRetryAfter } from '../core/http';
@@ -65,7 +65,7 @@ export interface CredentialRequest {
  * The exchange is bounded by `openTimeout` and aborted when every connection that waits for it has
  * gone. Likewise one call of a token function at a time, bounded by `openTimeout` too, and abandoned
  * (its signal aborted) once no attempt waits for it, so that a call that never returns holds no later attempt. Every secret seen is remembered so that
- * logs can redact it. @internal
+ * logs can redact it: the ones given for as long as the client lives, the JWTs while recent. @internal
  */
 export class SpooledCredentials {
   private session: Session | undefined;
@@ -78,6 +78,8 @@ export class SpooledCredentials {
   private tokenWasKey = false;
   /** The AuthErrors made here: they already say which credential was refused. */
   private readonly own = new WeakSet<object>();
+  /** The token and API key the client was given (a token function's latest), masked while the client lives. */
+  private readonly given: SecretHolder;
 
   constructor(
     private readonly baseUrl: string,
@@ -87,8 +89,8 @@ export class SpooledCredentials {
     timing: { readonly openTimeout: number; readonly scheduler: SchedulerLike },
   ) {
     if (token === undefined && apiKey === undefined) throw new TypeError('spooledRealtime() needs a token or an apiKey.');
-    if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(this.remember(token));
-    this.remember(apiKey);
+    if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(token);
+    this.given = new SecretHolder({ values: [token, apiKey] });
     this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${this.exchangeUrl()}`);
     // Bounded by openTimeout as the exchange is, on both transports (and by the attempts that wait for it).
     this.tokenCall = new SharedCall(timing.openTimeout, timing.scheduler, () => `T${TOKEN_FUNCTION.slice(1)}`);
@@ -153,7 +155,8 @@ export class SpooledCredentials {
     checkCredential('The token returned by the token function of spooledRealtime()', token);
     this.tokenWasKey = !looksLikeJwt(token);
     this.fromFunction = token;
-    return this.remember(token);
+    this.given.hold({ values: [token, this.apiKey] });
+    return token;
   }
 
   /** A JWT for an API key: the cached one while it is good and not refused, else a renewed or new one. */
@@ -200,8 +203,10 @@ export class SpooledCredentials {
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
     // Renewed a little early, so that a token never expires on its way to the server.
     this.session = { access, refresh: refreshToken, renewAt: Date.now() + lifetime * 1000 * 0.9 };
-    this.remember(refreshToken);
-    return this.remember(access);
+    // Renewed ones: the bounded memory keeps the recent ones (and a socket holds the JWT it uses).
+    rememberSecret(refreshToken);
+    rememberSecret(access);
+    return access;
   }
 
   /**
@@ -246,10 +251,5 @@ export class SpooledCredentials {
   private mark(error: AuthError): AuthError {
     this.own.add(error);
     return error;
-  }
-
-  private remember(secret: string | undefined): string {
-    if (secret) rememberSecret(secret);
-    return secret as string;
   }
 }
