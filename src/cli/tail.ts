@@ -129,7 +129,6 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
         }),
       '--spooled needs --api-key sk_... or --token <JWT> (or RX_REALTIME_API_KEY or RX_REALTIME_TOKEN).',
     );
-    client.state$.subscribe(state);
     // The client's own `events` filter: it matches an unknown event ('raw') by the name it came with.
     // Typed names guard apps against misspellings; the command line may name events this version does not know.
     const events = options.types.length ? (options.types as SpooledEventPattern[]) : undefined;
@@ -138,6 +137,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       () => client.events$({ queueName: options.queue, jobId: options.job, events }),
       (error) => `--type: ${error.message}`,
     );
+    client.state$.subscribe(state);
     return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );

@@ -362,7 +362,7 @@ class SpooledClient implements SpooledRealtime {
     const given = filter.jobId !== undefined ? 'with a jobId filter' : filter.queueName !== undefined ? 'with a queueName filter' : 'without a jobId or queueName filter';
     const missed = wanted ? `the filter's events ${JSON.stringify(filter.events)} match none of it, so nothing will arrive` : 'no job events will arrive';
     this.warn(
-      `transport 'sse' ${given} reads ${displayUrl(url)}, which carries only ${carried}: ${missed}. ` +
+      `transport 'sse' ${given} reads ${new URL(url).pathname}, which carries only ${carried}: ${missed}. ` +
         "Over SSE only a jobId filter brings job events (that job's job.status); a queueName filter brings the queue's queue.stats, " +
         "no filter system.health. For every job event, use transport: 'websocket'.",
     );
