@@ -9,6 +9,7 @@ import { miosaEvents } from '../../src/miosa';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../../src/spooled';
 import { openStream, startServer } from '../helpers/http-server';
 import { listenOnLoopback } from '../helpers/listen';
+import { releasedAfterEach } from '../helpers/released';
 import { type Recording, record, until } from '../helpers/observe';
 
 /**
@@ -29,17 +30,7 @@ function otherUsersStreams(): void {
 /** What an error made now says of the text: the redaction every message, cause and log line goes through. */
 const said = (text: string): string => new NetworkError(`x ${text}`).message;
 
-let closers: (() => Promise<void>)[] = [];
-let clients: { close(): void }[] = [];
-let recordings: Recording<unknown>[] = [];
-afterEach(async () => {
-  for (const recording of recordings) recording.subscription.unsubscribe();
-  for (const client of clients) client.close();
-  await Promise.all(closers.map((close) => close()));
-  closers = [];
-  clients = [];
-  recordings = [];
-});
+const { closers, clients, recordings } = releasedAfterEach();
 
 function watch<T>(recording: Recording<T>): Recording<T> {
   recordings.push(recording as Recording<unknown>);

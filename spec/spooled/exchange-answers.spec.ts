@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { HttpError } from '../../src';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../../src/spooled';
 import { listenOnLoopback } from '../helpers/listen';
+import { releasedAfterEach } from '../helpers/released';
 import { type Recording, record, until } from '../helpers/observe';
 
 /**
@@ -13,17 +14,7 @@ import { type Recording, record, until } from '../helpers/observe';
  */
 
 const API_KEY = 'sk_live_exchange_answers_key';
-let closers: (() => Promise<void>)[] = [];
-let clients: SpooledRealtime[] = [];
-let recordings: Recording<unknown>[] = [];
-afterEach(async () => {
-  for (const recording of recordings) recording.subscription.unsubscribe();
-  for (const client of clients) client.close();
-  await Promise.all(closers.map((close) => close()));
-  closers = [];
-  clients = [];
-  recordings = [];
-});
+const { closers, clients, recordings } = releasedAfterEach();
 
 function client(options: Partial<SpooledOptions>): SpooledRealtime {
   const realtime = spooledRealtime({ apiKey: API_KEY, reconnectDelay: 20, maxReconnectDelay: 40, linger: 0, logger: () => undefined, ...options });
