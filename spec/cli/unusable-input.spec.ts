@@ -49,6 +49,9 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a --miosa base URL with a fragment', () => ['tail', '--miosa', `${server.url}/api/v1#${SECRET}`, '--api-key', 'msk_x'], '--miosa cannot have a query or fragment', {}],
     ['a --job that is a dot segment', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--transport', 'sse', '--job', '..'], '--job cannot be "..": as a path segment', {}],
     ['an empty --queue', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--queue', ''], '--queue cannot be "": as a path segment', {}],
+    // A --type that can never match: the wire's name of a known event, a typo.
+    ['a --type that is the wire name', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--type', 'JobCreated'], "--type: spooledRealtime events$ filter.events: 'JobCreated' is another spelling of 'job.created'", {}],
+    ['a --type with a typo', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--transport', 'sse', '--queue', 'emails', '--type', 'job.create'], "(did you mean 'job.created'?)", {}],
     ['a --computer that is a dot segment', () => ['tail', '--miosa', `${server.url}/api/v1`, '--api-key', 'msk_x', '--computer', '%2e'], '--computer cannot be "%2e": as a path segment', {}],
   ];
 

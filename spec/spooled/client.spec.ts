@@ -354,7 +354,35 @@ describe('spooledRealtime over SSE', () => {
     await firstValueFrom(realtime.events$({ events: ['system.health'] }));
     expect(health).toHaveLength(8);
     expect(states).toContain('reconnecting');
-    expect(lines).toEqual([expect.stringMatching(/^\[rx-realtime\/spooled\] transport 'sse' without a jobId or queueName filter .* no job events will arrive\. Job events need a filter over SSE/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[rx-realtime\/spooled\] transport 'sse' without a jobId or queueName filter reads \/api\/v1\/events, which carries only system\.health: no job events will arrive\. Over SSE only a jobId filter brings job events \(that job's job\.status\); a queueName filter brings the queue's queue\.stats, no filter system\.health\. For every job event, use transport: 'websocket'\.$/,
+      ),
+    ]);
+  });
+
+  it.each([
+    ['a queue stream', { queueName: 'emails', events: ['job.*'] }, 'with a queueName filter reads /api/v1/events/queues/emails, which carries only queue.stats', '["job.*"]'],
+    ['a job stream', { jobId: 'job-1', events: ['job.created', 'job.failed'] }, 'with a jobId filter reads /api/v1/events/jobs/job-1, which carries only job.status', '["job.created","job.failed"]'],
+    ['the system stream', { events: ['worker.*'] }, 'without a jobId or queueName filter reads /api/v1/events, which carries only system.health', '["worker.*"]'],
+  ] as const)('warns once when the events of %s can match none of what its endpoint carries', (_name, filter, reads, events) => {
+    const lines: string[] = [];
+    const realtime = client({ transport: 'sse', logger: (line) => lines.push(line) });
+    realtime.events$(filter);
+    realtime.events$(filter);
+    expect(lines).toEqual([
+      `[rx-realtime/spooled] transport 'sse' ${reads}: the filter's events ${events} match none of it, so nothing will arrive. ` +
+        "Over SSE only a jobId filter brings job events (that job's job.status); a queueName filter brings the queue's queue.stats, no filter system.health. For every job event, use transport: 'websocket'.",
+    ]);
+  });
+
+  it('does not warn for events the endpoint carries', () => {
+    const lines: string[] = [];
+    const realtime = client({ transport: 'sse', logger: (line) => lines.push(line) });
+    realtime.events$({ queueName: 'emails', events: ['queue.*'] });
+    realtime.events$({ jobId: 'job-1', events: ['job.status'] });
+    realtime.events$({ events: ['system.health'] });
+    expect(lines).toEqual([]);
   });
 
   it('does not warn when every stream has a job or queue filter, or over WebSocket', async () => {

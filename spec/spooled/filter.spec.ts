@@ -1,5 +1,5 @@
 import type { SpooledEventPattern, SpooledEventType, SubscriptionFilter } from '../../src/spooled';
-import { acceptedBy } from '../../src/spooled/filter';
+import { acceptedBy, checkFilter } from '../../src/spooled/filter';
 import { type Equal, expectType } from '../helpers/types';
 
 describe('SubscriptionFilter.events types (checked by tsc)', () => {
@@ -27,5 +27,34 @@ describe('SubscriptionFilter.events types (checked by tsc)', () => {
     const accepts = acceptedBy({ events: [fromTheCommandLine as SpooledEventPattern] });
     expect(accepts({ type: 'raw', name: 'JobArchived', timestamp: null, data: {} })).toBe(true);
     expect(accepts({ type: 'raw', name: 'JobArchivedLater', timestamp: null, data: {} })).toBe(false);
+  });
+});
+
+describe('SubscriptionFilter.events at run time (JavaScript, a cast, the CLI\'s --type)', () => {
+  const events = (...names: string[]) => () => checkFilter({ events: names as SpooledEventPattern[] });
+
+  it.each([
+    ['JobCreated', "is another spelling of 'job.created': the filter takes the dotted name (did you mean 'job.created'?)"],
+    ['QueueStats', "is another spelling of 'queue.stats'"],
+    ['job_created', "is another spelling of 'job.created'"],
+    ['Job.Completed', "is another spelling of 'job.completed'"],
+    ['job.create', "is not a Spooled event type (did you mean 'job.created'?)"],
+    ['job.complete', "is not a Spooled event type (did you mean 'job.completed'?)"],
+    ['job.fail', "is not a Spooled event type (did you mean 'job.failed'?)"],
+    ['job.faild', "is not a Spooled event type (did you mean 'job.failed'?)"],
+    ['wroker.heartbeat', "is not a Spooled event type (did you mean 'worker.heartbeat'?)"],
+    ['job.', "is not a Spooled event type (did you mean 'job.*'?)"],
+    ['ping', 'never matches: pings and server errors are dealt with before the filter'],
+    ['Error', 'never matches'],
+    ['raw', 'never matches'],
+  ])('%s, which can never match, is a TypeError naming the one meant', (name, message) => {
+    expect(events('job.failed', name)).toThrow(TypeError);
+    expect(events('job.failed', name)).toThrow(`spooledRealtime events$ filter.events: '${name}' ${message}`);
+  });
+
+  it('known dotted names, globs, and names this version does not know (a later server\'s events) pass', () => {
+    expect(events('job.created', 'queue.stats', 'worker.deregistered', 'system.health')).not.toThrow();
+    expect(events('job.*', '*.failed', 'Job*', '*', 'JobCreated*')).not.toThrow();
+    expect(events('job.archived', 'JobArchived', 'QueuePurged', 'job.stalled', 'batch.created', `job.${'x'.repeat(100)}`)).not.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../.
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
 import { listenOnLoopback } from '../helpers/listen';
+import { releasedAfterEach } from '../helpers/released';
 import { type Recording, record } from '../helpers/observe';
 
 /**
@@ -15,17 +16,7 @@ import { type Recording, record } from '../helpers/observe';
  */
 
 const API_KEY = 'sk_live_refresh_once_key';
-let closers: (() => Promise<void>)[] = [];
-let clients: SpooledRealtime[] = [];
-let recordings: Recording<unknown>[] = [];
-afterEach(async () => {
-  for (const recording of recordings) recording.subscription.unsubscribe();
-  for (const client of clients) client.close();
-  await Promise.all(closers.map((close) => close()));
-  closers = [];
-  clients = [];
-  recordings = [];
-});
+const { closers, clients, recordings } = releasedAfterEach();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

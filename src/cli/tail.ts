@@ -129,11 +129,16 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
         }),
       '--spooled needs --api-key sk_... or --token <JWT> (or RX_REALTIME_API_KEY or RX_REALTIME_TOKEN).',
     );
-    client.state$.subscribe(state);
     // The client's own `events` filter: it matches an unknown event ('raw') by the name it came with.
     // Typed names guard apps against misspellings; the command line may name events this version does not know.
     const events = options.types.length ? (options.types as SpooledEventPattern[]) : undefined;
-    return client.events$({ queueName: options.queue, jobId: options.job, events }).pipe(
+    // A --type that can never match (a wire name, a typo) is refused with the name it probably meant.
+    const stream = typeErrorAsUsage(
+      () => client.events$({ queueName: options.queue, jobId: options.job, events }),
+      (error) => `--type: ${error.message}`,
+    );
+    client.state$.subscribe(state);
+    return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
   }
@@ -188,10 +193,15 @@ function checkFilters(options: TailOptions): void {
  * first), so that is a usage error naming the options, never their values.
  */
 function withCredentials<T>(make: () => T, usage: string): T {
+  return typeErrorAsUsage(make, () => usage);
+}
+
+/** What the library refuses with a TypeError, before anything is sent, as a usage error with the message `usage` makes of it. */
+function typeErrorAsUsage<T>(make: () => T, usage: (error: TypeError) => string): T {
   try {
     return make();
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(usage);
+    if (error instanceof TypeError) throw new UsageError(usage(error));
     throw error;
   }
 }

@@ -57,3 +57,13 @@ export function nearNames(name: string, known: readonly string[]): readonly stri
     return (folded.length >= 4 && other.includes(folded)) || (other.length >= 4 && folded.includes(other));
   }).slice(0, 2);
 }
+
+/**
+ * The known names `name` is one slip away from (a letter added, left out or changed, or two swapped),
+ * whatever the case: a tighter test than {@link nearNames}, for names among which others may be added
+ * later (a server's event types), so that only a plain typo is taken for one.
+ */
+export function oneSlipFrom(name: string, known: readonly string[]): readonly string[] {
+  const folded = fold(name);
+  return known.filter((candidate) => distance(folded, fold(candidate), 1) <= 1);
+}

@@ -6,8 +6,9 @@
  * - by shape: query strings (`?token=…`), user info (`//user:pass@`), `Bearer`/`Basic` credentials,
  *   `token=…`/`api_key: …` pairs and JWT-shaped strings (`eyJ….….…`);
  * - by value: every credential the library was handed (header values the app set, credential query
- *   parameters, the Spooled token, API key and the JWTs obtained for it), remembered in a bounded set
- *   and matched whatever the letter case (a server may echo one lowercased).
+ *   parameters, the Spooled token, API key and the JWTs obtained for it), matched whatever the letter
+ *   case (a server may echo one lowercased). Those a client or stream was given are held for as long
+ *   as it lives ({@link SecretHolder}); the others (renewed JWTs) are remembered in a bounded memory.
  *
  * Texts are bounded too ({@link MAX_TEXT} characters), so a server's long words cannot make a huge
  * message. Anything that cuts a text from a server before it reaches here cuts it with
@@ -21,13 +22,18 @@ const MASK = '***';
 /** Shorter values are not remembered: masking every `a` or `42` would make messages unreadable. */
 const MIN_SECRET = 4;
 /**
- * The most forms remembered (each secret takes up to three: as given, percent- and form-encoded); the
- * oldest is forgotten first (a token renewed hourly for months stays bounded).
+ * The most credentials remembered beyond those a live {@link SecretHolder} holds; the least recently
+ * remembered is forgotten first (a token renewed hourly for months stays bounded).
  */
 const MAX_SECRETS = 256;
 
-/** Secrets by value, in their {@link fold}ed form, oldest first (a Set keeps insertion order). */
-const known = new Set<string>();
+/** The {@link fold}ed forms of one credential: as it is, percent- and form-encoded, and the one inside a header value. */
+type Forms = readonly string[];
+
+/** Credentials by value (keyed by their first form), least recently remembered first (a Map keeps insertion order). */
+const known = new Map<string, Forms>();
+/** Forms that live holders keep, with how many hold each: never forgotten while held. */
+const held = new Map<string, number>();
 
 /**
  * A text for matching whatever the letter case, as long as the text (so positions carry over):
@@ -37,48 +43,127 @@ function fold(text: string): string {
   return text.replace(/\u0130/g, 'I').toLowerCase();
 }
 
+/** The forms of a credential given in one or more spellings (a header value and the credential in it). */
+function formsOf(...values: unknown[]): Forms {
+  const forms = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length < MIN_SECRET) continue;
+    for (const form of [value, safeEncode(value), formEncode(value)]) forms.add(fold(form));
+  }
+  return [...forms];
+}
+
+function remember(credential: Forms): void {
+  const key = credential[0];
+  if (key === undefined) return;
+  known.delete(key);
+  known.set(key, credential);
+  if (known.size > MAX_SECRETS) known.delete(known.keys().next().value as string);
+}
+
 /**
- * Remembers a credential so that every later message and log line masks it, in any letter case.
- * Its percent-encoded and form-encoded forms (as it appears on a URL) are remembered too. @internal
+ * Remembers a credential so that every later message and log line masks it, in any letter case, until
+ * {@link MAX_SECRETS} others have been remembered since. Its percent-encoded and form-encoded forms (as
+ * it appears on a URL) are remembered too. @internal
  */
 export function rememberSecret(value: unknown): void {
-  if (typeof value !== 'string' || value.length < MIN_SECRET) return;
-  for (const form of new Set([value, safeEncode(value), formEncode(value)].map(fold))) {
-    known.delete(form);
-    known.add(form);
-    if (known.size > MAX_SECRETS) known.delete(known.values().next().value as string);
-  }
+  remember(formsOf(value));
 }
 
 /** Headers that carry no secret of the app's: the library sets them, or they describe the body. */
 const PLAIN_HEADERS = new Set(['accept', 'content-type', 'last-event-id', 'cache-control', 'user-agent']);
 
-/**
- * Remembers the value of every header the app set (all but a few plain ones), and the credential
- * after an auth scheme (`Bearer abc` remembers `abc` too). @internal
- */
-export function rememberHeaders(headers: Readonly<Record<string, string>>): void {
+/** One credential per header the app set (all but a few plain ones): its value, and the credential after an auth scheme. */
+function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
+  const credentials: Forms[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (PLAIN_HEADERS.has(name.toLowerCase()) || typeof value !== 'string') continue;
-    rememberSecret(value);
-    rememberSecret(/^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1]);
+    credentials.push(formsOf(value, /^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1]));
   }
+  return credentials;
+}
+
+/**
+ * Remembers the value of every header the app set (all but a few plain ones), and the credential
+ * after an auth scheme (`Bearer abc` remembers `abc` too), each header as one credential. @internal
+ */
+export function rememberHeaders(headers: Readonly<Record<string, string>>): void {
+  headerCredentials(headers).forEach(remember);
 }
 
 /** Query parameters whose values are credentials by their name. */
 const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|session|jwt|credential/i;
 
-/** Remembers the user info of a URL and the values of its credential query parameters. @internal */
-export function rememberUrl(url: string | URL): void {
+/** The user info of a URL and the values of its credential query parameters, each one credential. */
+function urlCredentials(url: string | URL): Forms[] {
   let parsed: URL;
   try {
     parsed = new URL(String(url), 'http://relative.invalid');
   } catch {
-    return;
+    return [];
   }
-  rememberSecret(safeDecode(parsed.username));
-  rememberSecret(safeDecode(parsed.password));
-  for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) rememberSecret(value);
+  const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
+  for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) credentials.push(formsOf(value));
+  return credentials;
+}
+
+/** Remembers the user info of a URL and the values of its credential query parameters. @internal */
+export function rememberUrl(url: string | URL): void {
+  urlCredentials(url).forEach(remember);
+}
+
+/** What a {@link SecretHolder} holds: credentials given as values, the headers and the URL that carry them. @internal */
+export interface HeldCredentials {
+  readonly values?: readonly unknown[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly url?: string | URL;
+}
+
+/** What a holder holds now; the registry keeps this (never the holder) to release it once the holder is collected. */
+interface Holding {
+  credentials: Forms[];
+}
+
+function release(credentials: Forms[]): void {
+  for (const form of credentials.flat()) {
+    const count = held.get(form)! - 1;
+    if (count === 0) held.delete(form);
+    else held.set(form, count);
+  }
+}
+
+/** Releases what a collected holder held (a client or stream the app dropped without closing it). */
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holding>((holding) => release(holding.credentials)) : undefined;
+
+/**
+ * Keeps the credentials a client or stream was given masked for as long as it lives, however many
+ * others pass through the process meanwhile; the bounded memory keeps only the recent ones. Each
+ * {@link hold} replaces what the last one held (a token function's new token replaces the old one,
+ * which stays in the bounded memory as the most recent). What it holds is released when the holder is
+ * garbage-collected (it is held weakly), so a process that makes clients and drops them stays bounded.
+ * @internal
+ */
+export class SecretHolder {
+  private readonly holding: Holding = { credentials: [] };
+
+  /** `owner`: what the credentials belong to (a client), when not the holder itself; they are released once it is collected. */
+  constructor(credentials?: HeldCredentials, owner: object = this) {
+    collected?.register(owner, this.holding);
+    if (credentials) this.hold(credentials);
+  }
+
+  /** Holds these credentials instead of the ones held so far. */
+  hold({ values = [], headers = {}, url }: HeldCredentials): void {
+    const credentials = [...values.map((value) => formsOf(value)), ...headerCredentials(headers), ...(url === undefined ? [] : urlCredentials(url))].filter(
+      (forms) => forms.length > 0,
+    );
+    for (const form of credentials.flat()) held.set(form, (held.get(form) ?? 0) + 1);
+    const before = this.holding.credentials;
+    this.holding.credentials = credentials;
+    release(before);
+    // No longer held, but just used: the most recently remembered.
+    before.forEach(remember);
+  }
 }
 
 // Each pattern scans forward without nested quantifiers, so it costs time linear in the (bounded) text.
@@ -96,15 +181,17 @@ const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
  * Reads at most twice `limit` plus the longest secret's length. @internal
  */
 export function maskedHead(text: string, limit: number): string {
+  const secrets = new Set(held.keys());
+  for (const forms of known.values()) for (const form of forms) secrets.add(form);
   let longest = 0;
-  for (const secret of known) longest = Math.max(longest, secret.length);
+  for (const secret of secrets) longest = Math.max(longest, secret.length);
   // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
   // that begins among them is read whole.
   const shown = 2 * limit;
   const head = text.slice(0, shown + longest);
   const folded = fold(head);
   const found: Array<readonly [number, number]> = [];
-  for (const secret of known) {
+  for (const secret of secrets) {
     for (let at = folded.indexOf(secret); at !== -1 && at < shown; at = folded.indexOf(secret, at + secret.length)) found.push([at, at + secret.length]);
   }
   // Overlapping occurrences (a header value and the credential in it) become one mask.

@@ -6,7 +6,7 @@ import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
 import { type KnownKeys, checkChoice, checkStrings, dictionary, loggerOf, type Logger } from '../core/options';
 import { checkMiosaOptions } from './options';
 import { checkBaseUrl, pathSegment } from '../core/request';
-import { INSPECT, displayUrl } from '../core/redact';
+import { INSPECT, SecretHolder, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
@@ -158,6 +158,8 @@ class MiosaClient implements MiosaEvents {
 
   constructor(given: MiosaOptions) {
     const options = (this.options = checkMiosaOptions(given));
+    // The API key is masked in every message and log line while the client lives.
+    new SecretHolder({ values: [options.apiKey] }, this);
     this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl');
     const logger = loggerOf('miosaEvents logger', options.logger);
     warnIfInsecure(this.baseUrl, true, (warning) => logger.warn(`[rx-realtime/miosa] ${warning}`));

@@ -12,6 +12,7 @@ import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
+import { compileGlobs } from '../operators/glob';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
 import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
@@ -20,7 +21,7 @@ import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '
 import { sendsHeaders } from '../websocket/ws-adapter';
 import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
-import { sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
+import { sseCarries, sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
 import { type SubscriptionFilter, checkFilter, checkFilterIds, serverEventNames } from './filter';
 import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
@@ -56,9 +57,11 @@ export interface SpooledOptions {
   readonly apiKey?: string;
   /**
    * `'websocket'` carries every event of the organisation, filtered by queue, job, worker and type.
-   * `'sse'` reads one stream per filter: `jobId` gives that job's status changes, `queueName` the
-   * queue's counts (`queue.stats`); **without either, the server sends only `system.health`, and no
-   * job events at all** (the client logs a warning once).
+   * `'sse'` reads one stream per filter: `jobId` gives that job's status changes (`job.status`),
+   * `queueName` only the queue's counts (`queue.stats`, no job events), and without either the server
+   * sends only `system.health`. **Over SSE, only a `jobId` filter brings job events.** The client logs
+   * a warning once when a stream can bring nothing asked for (no filter, or `events` that match none
+   * of what its endpoint carries, such as `{ queueName, events: ['job.*'] }`).
    * @default 'websocket'
    */
   readonly transport?: 'websocket' | 'sse';
@@ -150,7 +153,9 @@ export interface SpooledRealtime {
    * segment (`.`, `..`, `%2e%2e`) fails it at subscribe with a `RequestError`.
    * @throws TypeError at once for a filter that is not an object (`null` is no filter), a key it does
    * not have (`queue`, `jobID`: the message names the field it probably meant), an id that is not a
-   * string, or `events` that is not an array of strings.
+   * string, `events` that is not an array of strings, or an exact name in `events` that can never
+   * match (the wire name `JobCreated`, a typo such as `job.create`, `ping`: the message names the one
+   * meant; see {@link SpooledEventPattern}).
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent>;
   /** Ends every stream of this client and closes its connections. Later subscriptions connect afresh. */
@@ -204,7 +209,8 @@ class SpooledClient implements SpooledRealtime {
   private readonly openTimeout: number;
   private readonly warn: (message: string) => void;
   private readonly log: (message: string) => void;
-  private warnedSseWithoutFilter = false;
+  /** The SSE endpoint kinds already warned about (by what they carry): one warning each. */
+  private readonly warnedSse = new Set<string>();
 
   readonly state$ = this.combined.subject.asObservable();
   readonly diagnostics$ = this.combined.diagnostics.asObservable();
@@ -313,13 +319,7 @@ class SpooledClient implements SpooledRealtime {
 
   private sseEvents(filter: SubscriptionFilter, upstreamState?: Observer<ConnectionState>): Observable<SpooledEvent> {
     const url = sseEndpoint(this.baseUrl, filter);
-    if (filter.jobId === undefined && filter.queueName === undefined && !this.warnedSseWithoutFilter) {
-      this.warnedSseWithoutFilter = true;
-      this.warn(
-        "transport 'sse' without a jobId or queueName filter reads /api/v1/events, which carries only system.health: " +
-          "no job events will arrive. Job events need a filter over SSE (events$({ jobId }) or events$({ queueName })), or transport: 'websocket'.",
-      );
-    }
+    this.warnIfSseMisses(filter, url);
     return defer(() => {
       const part = this.combined.part();
       let used: string | undefined;
@@ -348,6 +348,24 @@ class SpooledClient implements SpooledRealtime {
         finalize(() => part.release()),
       );
     });
+  }
+
+  /**
+   * Warns once per SSE endpoint kind when a stream can bring nothing the app asked for: no filter at all
+   * (only system.health comes), or an `events` filter that matches none of what the endpoint carries.
+   */
+  private warnIfSseMisses(filter: SubscriptionFilter, url: string): void {
+    const carried = sseCarries(filter);
+    const wanted = filter.events?.length ? compileGlobs(filter.events) : undefined;
+    if (this.warnedSse.has(carried) || (wanted ? wanted(carried) : carried !== 'system.health')) return;
+    this.warnedSse.add(carried);
+    const given = filter.jobId !== undefined ? 'with a jobId filter' : filter.queueName !== undefined ? 'with a queueName filter' : 'without a jobId or queueName filter';
+    const missed = wanted ? `the filter's events ${JSON.stringify(filter.events)} match none of it, so nothing will arrive` : 'no job events will arrive';
+    this.warn(
+      `transport 'sse' ${given} reads ${new URL(url).pathname}, which carries only ${carried}: ${missed}. ` +
+        "Over SSE only a jobId filter brings job events (that job's job.status); a queueName filter brings the queue's queue.stats, " +
+        "no filter system.health. For every job event, use transport: 'websocket'.",
+    );
   }
 
   // --- WebSocket ------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 import type { SchedulerLike } from 'rxjs';
 import { type CappedBody, readCapped } from '../core/body';
-import { AuthError, HttpError, NetworkError, ProtocolError, isRequestError } from '../core/errors';
+import { AuthError, HttpError, NetworkError, ProtocolError, isHttpError, isRequestError } from '../core/errors';
 import { TOO_DEEP } from '../core/json-depth';
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
-import { displayUrl, rememberSecret } from '../core/redact';
+import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
-import { credentialsUnsent } from '../core/http';
+import { credentialsUnsent, parseRetryAfter } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
 /**
@@ -27,6 +27,9 @@ export type TokenSource = string | ((context: { readonly refresh: boolean; reado
 
 /** The token option as messages name it. */
 const TOKEN_FUNCTION = 'the token function of spooledRealtime()';
+
+const LOGIN = '/api/v1/auth/login';
+const REFRESH = '/api/v1/auth/refresh';
 
 const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
@@ -62,7 +65,7 @@ export interface CredentialRequest {
  * The exchange is bounded by `openTimeout` and aborted when every connection that waits for it has
  * gone. Likewise one call of a token function at a time, bounded by `openTimeout` too, and abandoned
  * (its signal aborted) once no attempt waits for it, so that a call that never returns holds no later attempt. Every secret seen is remembered so that
- * logs can redact it. @internal
+ * logs can redact it: the ones given for as long as the client lives, the JWTs while recent. @internal
  */
 export class SpooledCredentials {
   private session: Session | undefined;
@@ -75,6 +78,8 @@ export class SpooledCredentials {
   private tokenWasKey = false;
   /** The AuthErrors made here: they already say which credential was refused. */
   private readonly own = new WeakSet<object>();
+  /** The token and API key the client was given (a token function's latest), masked while the client lives. */
+  private readonly given: SecretHolder;
 
   constructor(
     private readonly baseUrl: string,
@@ -84,8 +89,8 @@ export class SpooledCredentials {
     timing: { readonly openTimeout: number; readonly scheduler: SchedulerLike },
   ) {
     if (token === undefined && apiKey === undefined) throw new TypeError('spooledRealtime() needs a token or an apiKey.');
-    if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(this.remember(token));
-    this.remember(apiKey);
+    if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(token);
+    this.given = new SecretHolder({ values: [token, apiKey] });
     this.exchange = new SharedCall(timing.openTimeout, timing.scheduler, () => `The token exchange at ${this.exchangeUrl()}`);
     // Bounded by openTimeout as the exchange is, on both transports (and by the attempts that wait for it).
     this.tokenCall = new SharedCall(timing.openTimeout, timing.scheduler, () => `T${TOKEN_FUNCTION.slice(1)}`);
@@ -150,7 +155,8 @@ export class SpooledCredentials {
     checkCredential('The token returned by the token function of spooledRealtime()', token);
     this.tokenWasKey = !looksLikeJwt(token);
     this.fromFunction = token;
-    return this.remember(token);
+    this.given.hold({ values: [token, this.apiKey] });
+    return token;
   }
 
   /** A JWT for an API key: the cached one while it is good and not refused, else a renewed or new one. */
@@ -165,23 +171,42 @@ export class SpooledCredentials {
   }
 
   private async renew(apiKey: string, session: Session | undefined, signal: AbortSignal): Promise<string> {
-    if (session?.refresh) {
-      const renewed = await this.post('/api/v1/auth/refresh', { refresh_token: session.refresh }, 'the refresh token', signal).catch(() => undefined);
-      if (renewed) return this.store(renewed, session.refresh);
-    }
+    const renewed = session?.refresh === undefined ? undefined : await this.refreshed(session.refresh, signal);
+    if (renewed !== undefined) return renewed;
     const what = this.token === undefined ? 'the API key (apiKey)' : 'the API key given as token';
-    const login = await this.post('/api/v1/auth/login', { api_key: apiKey }, what, signal);
-    return this.store(login, typeof login.refresh_token === 'string' ? login.refresh_token : undefined);
+    const login = await this.post(LOGIN, { api_key: apiKey }, what, signal);
+    return this.store(login, typeof login.refresh_token === 'string' ? login.refresh_token : undefined, LOGIN);
   }
 
-  private store(answer: Record<string, unknown>, refreshToken: string | undefined): string {
+  /**
+   * The JWT a refresh gives, or undefined when it gives none that can be used (refused, failed, or an
+   * answer without a token): a login follows. A 429 is the exception: the login would be refused the same
+   * way, so the error (with its `Retry-After`) goes to the retry policy, and the next attempt refreshes again.
+   */
+  private async refreshed(refreshToken: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const answer = await this.post(REFRESH, { refresh_token: refreshToken }, 'the refresh token', signal);
+      return this.store(answer, refreshToken, REFRESH);
+    } catch (error) {
+      if (!isHttpError(error) || error.status !== 429) return undefined;
+      // The JWT being renewed may have been refused: the next attempt renews, rather than use it again.
+      if (this.session) this.session = { ...this.session, renewAt: 0 };
+      throw error;
+    }
+  }
+
+  private store(answer: Record<string, unknown>, refreshToken: string | undefined, path: string): string {
     const access = answer.access_token;
-    if (typeof access !== 'string' || access === '') throw new ProtocolError('The Spooled login answer had no access_token.');
+    if (typeof access !== 'string' || access === '') {
+      throw new ProtocolError(`${displayUrl(`${this.baseUrl}${path}`)} answered without an access_token (a non-empty string).`);
+    }
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
     // Renewed a little early, so that a token never expires on its way to the server.
     this.session = { access, refresh: refreshToken, renewAt: Date.now() + lifetime * 1000 * 0.9 };
-    this.remember(refreshToken);
-    return this.remember(access);
+    // Renewed ones: the bounded memory keeps the recent ones (and a socket holds the JWT it uses).
+    rememberSecret(refreshToken);
+    rememberSecret(access);
+    return access;
   }
 
   /**
@@ -208,7 +233,8 @@ export class SpooledCredentials {
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token.`, response.status);
+      // Retry-After lengthens the retry policy's wait (within MAX_SERVER_DELAY), as at an upgrade or a stream request.
+      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token.`, response.status, parseRetryAfter(response.headers.get('retry-after')));
     }
     let read: CappedBody;
     try {
@@ -225,10 +251,5 @@ export class SpooledCredentials {
   private mark(error: AuthError): AuthError {
     this.own.add(error);
     return error;
-  }
-
-  private remember(secret: string | undefined): string {
-    if (secret) rememberSecret(secret);
-    return secret as string;
   }
 }

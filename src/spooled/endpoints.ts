@@ -13,6 +13,11 @@ export function sseEndpoint(baseUrl: string, filter: SubscriptionFilter): string
   return `${baseUrl}/api/v1/events${events ? `?events=${encodeURIComponent(events)}` : ''}`;
 }
 
+/** What the SSE endpoint of a filter carries (PROTOCOLS.md): a job's status changes, a queue's counts, or the system's health. */
+export function sseCarries(filter: SubscriptionFilter): 'job.status' | 'queue.stats' | 'system.health' {
+  return filter.jobId !== undefined ? 'job.status' : filter.queueName !== undefined ? 'queue.stats' : 'system.health';
+}
+
 /**
  * The WebSocket endpoint: `wsUrl` as given (a base, or the full `.../api/v1/ws`; its query is kept), or
  * derived from the base URL. `/api/v1/ws` is added to the path only. A `wsUrl` that is not an absolute

@@ -1,8 +1,11 @@
+import { oneSlipFrom } from '../core/near-names';
 import { type KnownKeys, checkString, checkStrings, dictionary } from '../core/options';
+import { redact } from '../core/redact';
 import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
 import type { TypePattern } from '../operators/ofType';
 import type { SpooledEvent, UnknownSpooledEvent } from './events';
+import { SPOOLED_SCHEMA } from './schema';
 
 /**
  * An entry of {@link SubscriptionFilter}'s `events`: a dotted type name this version knows, or a glob
@@ -40,7 +43,10 @@ export interface SubscriptionFilter {
   /**
    * Only these event types: dotted names or globs (`'job.*'`), see {@link SpooledEventPattern}.
    * Unknown events (`type: 'raw'`) are matched by the name they came with: through a glob, or by an
-   * exact name held in a `string`, cast (`[name as SpooledEventPattern]`).
+   * exact name held in a `string`, cast (`[name as SpooledEventPattern]`). An exact name that can
+   * never match is a TypeError from `events$()` naming the one meant: a known event's wire name or
+   * another spelling of it (`JobCreated`, `job_created`), one slip or a cut from a known name
+   * (`job.create`, `job.fail`), or `ping`, `error` and `raw`.
    */
   readonly events?: readonly SpooledEventPattern[];
 }
@@ -58,7 +64,37 @@ export function checkFilter(given: SubscriptionFilter | null | undefined): Subsc
   const filter = dictionary('spooledRealtime events$ filter', given, FILTER_KEYS) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
   checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
+  filter.events?.forEach(checkEventName);
   return filter;
+}
+
+/** The dotted names the filter takes: every known event but those the client deals with before it. */
+export const FILTERABLE_TYPES: readonly string[] = Object.keys(SPOOLED_SCHEMA).filter((name) => name !== 'ping' && name !== 'error');
+
+/** Letters only, in one case: `JobCreated`, `job_created` and `JOB.CREATED` are one word. */
+const squash = (name: string): string => name.toLowerCase().replace(/[._\-\s]/g, '');
+
+/**
+ * An exact name in `events` that can never match is a TypeError naming the one meant: the wire's
+ * PascalCase name of a known event (`JobCreated`; events are matched by their dotted name), another
+ * spelling of one (`job_created`), a plain typo or a cut-short one (`job.create`, `job.fail`), or a
+ * name the filter never sees (`ping` and `error` are dealt with first; unknown events are matched by
+ * the name they came with, not `raw`). Globs, and other names (events a later server may send, which
+ * are matched by the name they come with, as the seed SDK's `Events []string` allows), pass.
+ */
+function checkEventName(name: string): void {
+  if (name.includes('*') || FILTERABLE_TYPES.includes(name)) return;
+  const given = `spooledRealtime events$ filter.events: '${redact(name.length > 40 ? `${name.slice(0, 40)}...` : name)}'`;
+  if (['ping', 'error', 'raw'].includes(squash(name))) {
+    throw new TypeError(`${given} never matches: pings and server errors are dealt with before the filter (an error fails the stream), and an unknown event is matched by the name it came with.`);
+  }
+  const spelling = FILTERABLE_TYPES.find((known) => squash(known) === squash(name));
+  if (spelling !== undefined) throw new TypeError(`${given} is another spelling of '${spelling}': the filter takes the dotted name (did you mean '${spelling}'?).`);
+  const near = name.endsWith('.') ? [`${name}*`] : [...new Set([...FILTERABLE_TYPES.filter((known) => name.includes('.') && known.startsWith(name)), ...oneSlipFrom(name, FILTERABLE_TYPES)])];
+  if (near.length > 0) {
+    const meant = near.slice(0, 2).map((candidate) => `'${candidate}'`).join(' or ');
+    throw new TypeError(`${given} is not a Spooled event type (did you mean ${meant}?). An event this version does not know is matched by the exact name it comes with, or by a glob.`);
+  }
 }
 
 type Data = Record<string, unknown>;

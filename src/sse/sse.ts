@@ -5,11 +5,11 @@ import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
-import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
+import { type HeadersOption, checkHeadersOption, functionTimeout, headerRecord, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
-import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
+import { SecretHolder, displayUrl } from '../core/redact';
 import { EventStreamReader } from './event-stream';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
@@ -155,6 +155,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
   const dedupe = checkWhole('sse dedupe', options.dedupe ?? 0, 0);
   const scheduler = checkScheduler('sse scheduler', options.scheduler) ?? asyncScheduler;
   checkHeadersOption('sse headers', options.headers);
+  // The URL's and the headers' credentials stay masked while this Observable lives; a headers function's, from its latest call.
+  const secrets = new SecretHolder({ url, headers: typeof options.headers === 'function' ? undefined : headerRecord(options.headers, 'sse headers') });
   const lifecycleOptions: LifecycleOptions = {
     reconnect: reconnectPolicy('sse reconnect', options.reconnect),
     endOfStream: checkChoice('sse endOfStream', options.endOfStream, ['reconnect', 'complete']) ?? 'reconnect',
@@ -166,7 +168,6 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
 
   return defer(() => {
     // What the request can never carry fails the subscription at once (a RequestError), before any state is reported.
-    rememberUrl(url);
     const target = checkUrl(url, ['http:', 'https:'], 'sse()');
     const where = displayUrl(target);
     const method = options.method ?? 'GET';
@@ -210,6 +211,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           return sink.appFailed(error);
         }
         if (sink.closed) return;
+        secrets.hold({ url, headers: own });
         step = 'response';
         idle?.touch();
         const headers = requestHeaders(own, lastEventId);
@@ -332,7 +334,6 @@ function requestHeaders(own: Readonly<Record<string, string>>, lastEventId: stri
   // Only CORS-safelisted headers by default: a cross-origin stream then needs no preflight, like EventSource.
   // The request's `cache: 'no-store'` replaces a Cache-Control header.
   const headers: Record<string, string> = { accept: 'text/event-stream' };
-  rememberHeaders(own);
   for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value;
   // The server's id goes through the same check: Node's fetch refuses control characters in any header, so
   // such an id is a final RequestError at the reconnect, not a "could not connect" retried forever.

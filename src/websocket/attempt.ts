@@ -4,7 +4,7 @@ import { type HeadersOption, functionTimeout, headerRecord, resolveHeaders, role
 import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
-import { displayUrl, rememberHeaders, rememberUrl } from '../core/redact';
+import { SecretHolder, displayUrl } from '../core/redact';
 import { checkHeaders, checkImplementation, checkUrl, networkReason } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
@@ -71,6 +71,11 @@ export function mayBeRefusedUpgrade(error: unknown): boolean {
 
 /** One socket, from the constructor to its close. @internal */
 export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: SocketHooks): Attempt<In> {
+  // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
+  const secrets = new SecretHolder({
+    url: typeof config.url === 'function' ? undefined : config.url,
+    headers: typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers'),
+  });
   return (sink) => {
     let socket: WebSocketLike | undefined;
     let timers: Subscription | undefined;
@@ -89,8 +94,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       if (sink.closed) return;
       let url: string;
       let Implementation: WebSocketConstructor;
-      rememberUrl(given);
-      rememberHeaders(headers);
+      secrets.hold({ url: given, headers });
       try {
         url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
         checkHeaders(headers);
