@@ -29,12 +29,9 @@ export class TopicRegistry<Out> {
     if (entry) entry.subscribers -= 1;
   }
 
-  /** The socket closed: the server forgot every subscription. */
+  /** The socket closed: the server forgot every subscription (topics left meanwhile go at the next reconcile). */
   forgetServer(): void {
-    for (const [key, entry] of this.entries) {
-      entry.onServer = false;
-      if (entry.subscribers <= 0) this.entries.delete(key);
-    }
+    for (const entry of this.entries.values()) entry.onServer = false;
   }
 
   /** Sends what the server needs to match the local subscribers, each message once. */
