@@ -143,7 +143,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       endOfStream: 'reconnect',
       canRefresh: typeof url === 'function' || typeof options.headers === 'function',
       mayBeRefusedCredential: (error) => isAuthError(error) || mayBeRefusedUpgrade(error),
-      state: { next: (state) => this.stateSubject.next(state) },
+      state: { next: (state) => this.reportState(state) },
       diagnostics: { next: (diagnostics) => this.diagnosticsSubject.next(diagnostics) },
       scheduler: this.scheduler,
     });
@@ -240,6 +240,16 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     run.subscription?.unsubscribe();
     if (error !== undefined) run.incoming.error(error);
     else run.incoming.complete();
+  }
+
+  /**
+   * A socket lost while lingering (no subscriber left) ends the run instead of reconnecting: a new
+   * socket nobody reads would cost an upgrade (and perhaps a token) for nothing. The next subscriber
+   * starts afresh.
+   */
+  private reportState(state: ConnectionState): void {
+    if (state === 'reconnecting' && this.users === 0) return this.endRun();
+    this.stateSubject.next(state);
   }
 
   /** The heartbeat: a message function or serialize that throws is the app's bug, reported, not a socket failure. */

@@ -177,7 +177,11 @@ export interface WebSocketOptions<In, Out> {
    * @default 4194304 (4 MiB)
    */
   readonly maxBufferedAmount?: number;
-  /** Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not reconnect. @default 1000 */
+  /**
+   * Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not
+   * reconnect. A socket lost in that time is not reopened: the connection ends (`disconnected`) and
+   * the next subscriber opens a fresh one. @default 1000
+   */
   readonly linger?: number;
   /**
    * Milliseconds each step of opening may take: the URL and `headers` functions (then given up,
