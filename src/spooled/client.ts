@@ -376,7 +376,7 @@ class SpooledClient implements SpooledRealtime {
     const jobCompletedOnWire = serverEvents === undefined || serverEvents.split(',').includes('job.completed');
     return defer(() => {
       const channel = this.channel(filter);
-      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire, connection: channel.socket.state$ }));
+      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire, connection: channel.socket.state$, scheduler: this.options.scheduler }));
       if (!state) return events;
       return new Observable<SpooledEvent>((subscriber) => {
         const reporting = channel.socket.state$.subscribe((value) => state.next(value));
