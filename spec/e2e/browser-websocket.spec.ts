@@ -3,11 +3,18 @@ import type { Browser, Page } from 'playwright-core';
 import { bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
 import { type TestServer, startServer } from '../helpers/http-server';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
-import type { OpenOptions, SocketOutcome } from './pages/browser-websocket';
+import { until } from '../helpers/observe';
+import type { FloodOutcome, OpenOptions, SocketOutcome } from './pages/browser-websocket';
 
-type Rx = { open(url: string, options: OpenOptions): Promise<SocketOutcome> };
+type FloodOptions = { readonly ms?: number; readonly burst?: number; readonly watch: boolean };
+type Rx = { open(url: string, options: OpenOptions): Promise<SocketOutcome>; flood(url: string, options: FloodOptions): Promise<FloodOutcome>; stop(): void };
 const open = (page: Page, url: string, options: OpenOptions) =>
   page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.open(target, given), [url, options] as const);
+const flood = (page: Page, url: string, options: FloodOptions) =>
+  page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.flood(target, given), [url, options] as const);
+const stop = (page: Page) => page.evaluate(() => (window as unknown as { rx: Rx }).rx.stop());
+/** The default maxBufferedAmount, 4 MiB. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
 
 /**
  * `webSocket()` in Chromium, on the browser's own WebSocket, which can send no header and hides why
@@ -79,6 +86,39 @@ describe('webSocket() in Chromium', () => {
       expect(sockets.upgrades.map((request) => request.headers['sec-websocket-protocol'])).toEqual(['v1, v2', 'v1, v2']);
       expect(problems.filter((text) => text.includes("Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"))).toHaveLength(2);
       problems.splice(0);
+    });
+  });
+
+  describe('send() to a server that never reads', () => {
+    let deaf: TestWsServer;
+    beforeAll(async () => {
+      deaf = await startWsServer({ onConnection: ({ socket }) => socket.pause() });
+    });
+    afterAll(() => deaf?.close());
+
+    it('holds the socket within maxBufferedAmount, reports the rest, and every message it took arrives once the server reads', async () => {
+      // Without the bound, Chromium took 900 such messages in 5 s (53 MiB) and send() said true to each.
+      const outcome = await flood(page, deaf.url, { ms: 2000, watch: true });
+      expect(outcome.state).toBe('connected');
+      expect(outcome.refused.length).toBeGreaterThan(0);
+      expect(outcome.mostBuffered).toBeLessThanOrEqual(MAX_BUFFERED);
+      expect(outcome.mostBuffered).toBeGreaterThan(MAX_BUFFERED / 2);
+      expect(outcome.reasons).toEqual(['backpressure']);
+      expect(outcome.reported).toEqual(outcome.refused);
+      const seen = deaf.sockets.at(-1)!;
+      seen.socket.resume();
+      await until(() => seen.received.length >= outcome.accepted.length, 'the accepted messages', 20_000);
+      expect(seen.received.map((text) => (JSON.parse(text) as { id: number }).id)).toEqual(outcome.accepted);
+      await stop(page);
+    }, 30_000);
+
+    it('on the default WebSocket too: a burst in one task is cut at 4 MiB, as the browser lowers bufferedAmount only between tasks', async () => {
+      const outcome = await flood(page, deaf.url, { burst: 100, watch: false });
+      // 64 KiB and a few bytes of JSON each: 63 fit in 4 MiB.
+      expect(outcome.accepted).toEqual(Array.from({ length: 63 }, (_, index) => index));
+      expect(outcome.refused).toHaveLength(37);
+      expect(outcome.reasons).toEqual(['backpressure']);
+      await stop(page);
     });
   });
 

@@ -11,6 +11,8 @@ export class FakeSocket implements WebSocketLike {
   /** [time, frame] of everything the client sent. */
   readonly sent: [number, string][] = [];
   closedWith: number | undefined;
+  /** Grows with every frame sent, as a socket whose server does not read; the test lowers it. */
+  bufferedAmount = 0;
 
   constructor(
     readonly url: string,
@@ -33,6 +35,7 @@ export class FakeSocket implements WebSocketLike {
 
   send(data: string | ArrayBufferLike | ArrayBufferView): void {
     this.sent.push([this.now(), String(data)]);
+    this.bufferedAmount += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   }
 
   close(code = 1000): void {

@@ -19,7 +19,8 @@ export interface ScriptedSpooled {
 export const SCRIPT_API_KEY = 'sk_scripted_key';
 export const SCRIPT_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzY3JpcHQifQ.c2lnbmF0dXJl';
 
-export async function startScriptedSpooled(script: readonly (object | string)[]): Promise<ScriptedSpooled> {
+/** `keepOpen`: after the script, WebSocket sockets stay open (a server that sends nothing more) instead of closing. */
+export async function startScriptedSpooled(script: readonly (object | string)[], options: { readonly keepOpen?: boolean } = {}): Promise<ScriptedSpooled> {
   const seen: string[] = [];
   const authorized = (request: IncomingMessage): boolean =>
     request.headers.authorization === `Bearer ${SCRIPT_API_KEY}` || request.headers.authorization === `Bearer ${SCRIPT_JWT}`;
@@ -43,7 +44,7 @@ export async function startScriptedSpooled(script: readonly (object | string)[])
     if (!(request.url ?? '').includes(`token=${SCRIPT_JWT}`)) return void socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n');
     wss.handleUpgrade(request, socket, head, (ws) => {
       for (const entry of script) ws.send(typeof entry === 'string' ? entry : JSON.stringify(entry));
-      ws.close(1000);
+      if (!options.keepOpen) ws.close(1000);
     });
   });
   const listening = await listenOnLoopback(server);

@@ -1,5 +1,6 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, RequestError, ofType } from '../../src';
+import WebSocket from 'ws';
+import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, RequestError, type WebSocketConstructor, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
@@ -244,6 +245,37 @@ describe('spooledRealtime over WebSocket: resources', () => {
     }
     await until(() => realtime.state === 'disconnected', 'disconnected');
     expect((realtime as unknown as { channels: Map<string, unknown> }).channels.size).toBe(0);
+  });
+
+  it('a socket dropped while lingering after its last subscriber is not reopened (no upgrade, no token exchange); the next subscriber opens a fresh one', async () => {
+    const made: string[] = [];
+    class Counting extends WebSocket {
+      constructor(url: string, ...rest: never[]) {
+        super(url, ...rest);
+        made.push(url);
+      }
+    }
+    const exchanges: string[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => (exchanges.push(String(input)), globalThis.fetch(input, init));
+    const realtime = client({ linger: 5000, WebSocket: Counting as unknown as WebSocketConstructor, fetch });
+    const states: ConnectionState[] = [];
+    realtime.state$.subscribe((state) => states.push(state));
+    const first = realtime.events$({ queueName: 'emails' }).subscribe();
+    await connected(realtime);
+    first.unsubscribe();
+    expect(server.faults.dropAll()).toBe(1);
+    await until(() => realtime.state === 'disconnected', 'the end of the lingering socket', 2000);
+    // Many reconnect waits (20 ms) later, well within the linger: nothing was opened or asked for.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(made).toHaveLength(1);
+    expect(exchanges).toHaveLength(1);
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+    expect((realtime as unknown as { channels: Map<string, unknown> }).channels.size).toBe(0);
+    const created = firstValueFrom(realtime.events$({ queueName: 'emails' }).pipe(ofType('job.created')));
+    await connected(realtime);
+    server.spooled.createJob('emails');
+    await created;
+    expect(made).toHaveLength(2);
   });
 
   it('an events$ Observable subscribed again after its socket closed connects again, and state$ follows', async () => {

@@ -36,6 +36,60 @@ describe('webSocket() timing on a virtual clock', () => {
     });
   });
 
+  // With a real server, and a refusal that would be refreshed at once: spec/websocket/websocket.spec.ts.
+  it.each([
+    ['dropped (1006)', 1006],
+    ['closed cleanly (1000)', 1000],
+  ])('a socket %s while lingering with no subscriber is not reopened: the connection ends, and the next subscriber starts afresh', (_how, code) => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 5000, scheduler, reconnect: { initialDelay: 10, jitter: 0 } });
+      const first = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 5);
+      scheduler.schedule(() => first.unsubscribe(), 10);
+      scheduler.schedule(() => sockets[0]!.serverClose(code), 100);
+      // Nothing is opened for nobody, long past the wait before a reconnect.
+      scheduler.schedule(() => expect(sockets).toHaveLength(1), 1000);
+      scheduler.schedule(() => {
+        const second = connection.messages$.subscribe();
+        expect(sockets).toHaveLength(2);
+        sockets[1]!.open();
+        scheduler.schedule(() => second.unsubscribe(), 100);
+      }, 2000);
+      // The next linger runs in full (from 2100), and nothing else is left to run after it.
+      scheduler.schedule(() => expect(sockets[1]!.closedWith).toBeUndefined(), 7099);
+      scheduler.schedule(() => expect(sockets[1]!.closedWith).toBe(1000), 7101);
+      expectObservable(connection.state$).toBe('a 4ms b 94ms c 1899ms (ab) 5096ms c', { a: 'connecting', b: 'connected', c: 'disconnected' });
+    });
+  });
+
+  it('a first socket that fails after its subscriber left, within the linger, is not retried', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 5000, scheduler, reconnect: { initialDelay: 10, jitter: 0 } });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => subscription.unsubscribe(), 10);
+      scheduler.schedule(() => sockets[0]!.serverClose(1006), 20);
+      scheduler.schedule(() => expect(sockets).toHaveLength(1), 6000);
+      expectObservable(connection.state$).toBe('a 19ms c', { a: 'connecting', c: 'disconnected' });
+    });
+  });
+
+  it('a drop with a subscriber still there reconnects as before (control)', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket('ws://fake.test/ws', { WebSocket, linger: 5000, scheduler, reconnect: { initialDelay: 10, jitter: 0 } });
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => sockets[0]!.open(), 5);
+      scheduler.schedule(() => sockets[0]!.serverClose(1006), 100);
+      scheduler.schedule(() => expect(sockets).toHaveLength(2), 200);
+      scheduler.schedule(() => subscription.unsubscribe(), 300);
+    });
+  });
+
   it('pings every `interval` while open and stops when closed', () => {
     const scheduler = newScheduler();
     let pings: number[] = [];

@@ -49,6 +49,35 @@ describe('webSocket() lifecycle', () => {
     expect(connection.state).toBe('disconnected');
   });
 
+  it.each([
+    ['dropped (1006)', (socket: { terminate(): void }) => socket.terminate(), false],
+    ['closed cleanly (1000)', (socket: { close(code: number): void }) => socket.close(1000), false],
+    // Else refreshed at once, without a wait: a token fetched for nobody.
+    ['refused after opening (4001), with a URL function', (socket: { close(code: number): void }) => socket.close(4001), true],
+  ] as const)('a socket %s while lingering is not reopened for nobody; the next subscriber opens a fresh one', async (_how, end, urlFunction) => {
+    server = await startWsServer({ onConnection: ({ socket }) => socket.send('{"type":"hello"}') });
+    const urls: boolean[] = [];
+    const url = urlFunction ? ({ refresh }: { refresh: boolean }) => (urls.push(refresh), server!.url) : server.url;
+    const connection = webSocket<Frame>(url, { linger: 5000, reconnect: fast });
+    const states: ConnectionState[] = [];
+    connection.state$.subscribe((state) => states.push(state));
+    const first = record(connection.messages$);
+    await first.next(1);
+    first.subscription.unsubscribe();
+    end(server.sockets[0]!.socket as never);
+    await until(() => connection.state === 'disconnected', 'the end of the connection', 2000);
+    // Several waits before a reconnect (20 ms), well within the linger: nothing opened.
+    await sleep(300);
+    expect(server.upgrades).toHaveLength(1);
+    expect(states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+    const second = record(connection.messages$);
+    await second.next(1);
+    expect(server.upgrades).toHaveLength(2);
+    if (urlFunction) expect(urls).toEqual([false, false]);
+    connection.close();
+    expect(connection.state).toBe('disconnected');
+  });
+
   it('replays the current state and reports every change once', async () => {
     server = await startWsServer();
     const connection = webSocket(server.url, { linger: 0 });

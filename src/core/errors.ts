@@ -176,7 +176,9 @@ export class DecodeError extends RealtimeError {
 }
 
 /**
- * A message given to `send()` was never sent: the outbox was full, or it waited longer than its ttl.
+ * A message given to `send()` was never sent: the outbox was full (`'overflow'`), it waited longer
+ * than its ttl (`'expired'`), or the open socket already held more than `maxBufferedAmount` bytes
+ * not yet sent (`'backpressure'`: the server does not read, or not fast enough).
  *
  * @example
  * ```ts
@@ -185,10 +187,10 @@ export class DecodeError extends RealtimeError {
  */
 export class DroppedMessageError extends RealtimeError {
   override name = 'DroppedMessageError';
-  readonly reason: 'overflow' | 'expired';
+  readonly reason: 'overflow' | 'expired' | 'backpressure';
   /** The message that was dropped, so nothing is lost without a trace (not enumerable: logs and JSON leave it out). */
   declare readonly payload: unknown;
-  constructor(message: string, reason: 'overflow' | 'expired', payload: unknown) {
+  constructor(message: string, reason: 'overflow' | 'expired' | 'backpressure', payload: unknown) {
     super(message);
     this.reason = reason;
     keepHidden(this, 'payload', payload);

@@ -90,7 +90,7 @@ export interface SpooledOptions {
    * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
    */
   readonly idleTimeout?: number;
-  /** WebSocket: ms a socket stays open after its last subscriber. @default 1000 */
+  /** WebSocket: ms a socket stays open after its last subscriber; one lost in that time is not reopened. @default 1000 */
   readonly linger?: number;
   /**
    * The longest wait, in ms, for each step of opening a WebSocket: getting the JWT (the `token`
@@ -376,7 +376,7 @@ class SpooledClient implements SpooledRealtime {
     const jobCompletedOnWire = serverEvents === undefined || serverEvents.split(',').includes('job.completed');
     return defer(() => {
       const channel = this.channel(filter);
-      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire, connection: channel.socket.state$ }));
+      const events = channel.events$.pipe(selectSpooled(filter, { jobCompletedOnWire, connection: channel.socket.state$, scheduler: this.options.scheduler }));
       if (!state) return events;
       return new Observable<SpooledEvent>((subscriber) => {
         const reporting = channel.socket.state$.subscribe((value) => state.next(value));

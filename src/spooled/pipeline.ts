@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
 import { DecodeError } from '../core/errors';
 import { mayNestTooDeep } from '../core/json-depth';
 import { compileGlobs } from '../operators/glob';
@@ -44,7 +44,16 @@ export interface SelectOptions {
    * resume): a completed job whose `job.completed` was still awaited then ends with what it has.
    */
   readonly connection?: Observable<ConnectionState>;
+  /** Runs the wait for `job.completed` ({@link JOB_COMPLETED_WAIT}). @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
 }
+
+/**
+ * How long a job stream waits, after the job's `completed` status, for the `job.completed` that
+ * carries the result: 5 s. The server sends both at once; one that lost it (a lagging broadcast) on a
+ * socket that stays up would otherwise leave the stream open for good. @internal
+ */
+export const JOB_COMPLETED_WAIT = 5000;
 
 /** The decode step: one event's JSON text to a decoded event, or undefined once what is wrong was reported. */
 class DecodeStep {
@@ -76,11 +85,13 @@ class DecodeStep {
 class SelectStep {
   private readonly accepts: (event: SpooledEvent) => boolean;
   private readonly ends: ((event: SpooledEvent) => JobEnd) | undefined;
-  /** The job reached `completed`; its `job.completed` is still to come. */
-  private awaitingCompleted = false;
+  private readonly scheduler: SchedulerLike;
+  /** The job reached `completed`; its `job.completed` is still to come, until this timer ends the wait. */
+  private awaitingCompleted: Subscription | undefined;
 
   constructor(filter: SubscriptionFilter, options: SelectOptions) {
     this.accepts = acceptedBy(filter);
+    this.scheduler = options.scheduler ?? asyncScheduler;
     const wantsJobCompleted = !filter.events?.length || compileGlobs(filter.events)('job.completed');
     this.ends = filter.jobId === undefined ? undefined : jobEnd(options.jobCompletedOnWire && wantsJobCompleted);
   }
@@ -91,12 +102,17 @@ class SelectStep {
     subscriber.next(event);
     const end = this.ends?.(event);
     if (end === 'now') subscriber.complete();
-    else if (end === 'after job.completed') this.awaitingCompleted = true;
+    else if (end === 'after job.completed') this.awaitingCompleted ??= this.scheduler.schedule(() => subscriber.complete(), JOB_COMPLETED_WAIT);
   }
 
   /** The connection dropped: a `job.completed` it was to carry will not come on the next one. */
   dropped(subscriber: Subscriber<SpooledEvent>): void {
     if (this.awaitingCompleted) subscriber.complete();
+  }
+
+  /** The subscriber left or the stream ended: no wait outlives it. */
+  stop(): void {
+    this.awaitingCompleted?.unsubscribe();
   }
 }
 
@@ -132,6 +148,7 @@ export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions
           if (state === 'reconnecting') select.dropped(subscriber);
         }),
       );
+      subscription.add(() => select.stop());
       return subscription;
     });
 }

@@ -74,7 +74,7 @@ const REALTIME_ERRORS: Readonly<Record<string, (message: string, fields: Fields,
   DecodeError: (message, fields) =>
     new DecodeError(message, Array.isArray(fields.problems) ? fields.problems.map(String) : [], fields.value),
   DroppedMessageError: (message, fields) =>
-    new DroppedMessageError(message, fields.reason === 'expired' ? 'expired' : 'overflow', fields.payload),
+    new DroppedMessageError(message, fields.reason === 'expired' || fields.reason === 'backpressure' ? fields.reason : 'overflow', fields.payload),
 };
 
 const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: Options) => Error>> = {

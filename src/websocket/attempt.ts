@@ -50,8 +50,8 @@ export interface SocketAttemptConfig<In> {
 
 /** What the shared socket does around each attempt. @internal */
 export interface SocketHooks {
-  /** The socket is open: send what must go first (topics, then the outbox). */
-  opened(send: (frame: string | ArrayBufferLike | ArrayBufferView) => void): void;
+  /** The socket is open: send what must go first (topics, then the outbox), minding its `bufferedAmount`. */
+  opened(socket: Pick<WebSocketLike, 'send' | 'bufferedAmount'>): void;
   /** The socket is gone: nothing can be sent until the next one opens. */
   closed(): void;
   /** A frame was skipped (unreadable, too large). */
@@ -146,7 +146,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         );
         onControlFrame(current, () => liveness?.touch());
         sink.opened();
-        if (!sink.closed) hooks.opened((frame) => current.send(frame));
+        if (!sink.closed) hooks.opened(current);
       };
       current.onmessage = (event) => {
         liveness?.touch();

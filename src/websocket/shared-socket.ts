@@ -12,9 +12,10 @@ import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, bufferedAmountOf, frameBytes } from './buffered';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
-import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketOptions } from './websocket';
+import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
 
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   protocols: true,
@@ -29,6 +30,7 @@ const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   maxMessageSize: true,
   perMessageDeflate: true,
   queue: true,
+  maxBufferedAmount: true,
   linger: true,
   openTimeout: true,
   scheduler: true,
@@ -53,12 +55,14 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly serialize: (message: Out) => Frame;
   private readonly run$: Observable<In>;
   private readonly linger: number;
+  private readonly maxBufferedAmount: number;
+  private readonly where: string;
   /** The subscribers' Subject and the lifecycle's subscription, from the first subscriber until the end. */
   private run: { readonly incoming: Subject<In>; subscription?: Subscription } | undefined;
   private users = 0;
   private lingerTimer: Subscription | undefined;
-  /** Sends a frame on the open socket; undefined while none is open. */
-  private sendFrame: ((frame: Frame) => void) | undefined;
+  /** The open socket; undefined while none is open. */
+  private socket: Pick<WebSocketLike, 'send' | 'bufferedAmount'> | undefined;
   private reconcilePending = false;
 
   readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
@@ -79,6 +83,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
+    this.where = where;
+    this.maxBufferedAmount = checkWhole('webSocket maxBufferedAmount', options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT, 1);
     const maxMessageSize = checkWhole('webSocket maxMessageSize', options.maxMessageSize ?? 1024 * 1024, 1);
     const queue = dictionary('webSocket queue', options.queue, QUEUE_KEYS);
     const max = checkWhole('webSocket queue.max', queue.max ?? 100, 0);
@@ -119,14 +125,14 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         scheduler: this.scheduler,
       },
       {
-        opened: (send) => {
-          this.sendFrame = send;
+        opened: (socket) => {
+          this.socket = socket;
           // Topics first, then the outbox: a queued message may depend on a subscription being in place.
-          this.topics.reconcile(send);
-          this.queue.drain(this.scheduler.now(), ({ frame }) => send(frame));
+          this.topics.reconcile((frame) => socket.send(frame));
+          this.queue.drain(this.scheduler.now(), ({ message, frame }) => this.handOver(socket, message, frame));
         },
         closed: () => {
-          this.sendFrame = undefined;
+          this.socket = undefined;
           this.topics.forgetServer();
         },
         skipped: (error) => this.errorsSubject.next(error),
@@ -137,7 +143,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       endOfStream: 'reconnect',
       canRefresh: typeof url === 'function' || typeof options.headers === 'function',
       mayBeRefusedCredential: (error) => isAuthError(error) || mayBeRefusedUpgrade(error),
-      state: { next: (state) => this.stateSubject.next(state) },
+      state: { next: (state) => this.reportState(state) },
       diagnostics: { next: (diagnostics) => this.diagnosticsSubject.next(diagnostics) },
       scheduler: this.scheduler,
     });
@@ -149,11 +155,31 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
 
   send(message: Out): boolean {
     const frame = this.serialize(message);
-    if (this.sendFrame) {
-      this.sendFrame(frame);
+    if (this.socket) return this.handOver(this.socket, message, frame);
+    this.queue.push({ message, frame }, this.scheduler.now());
+    return false;
+  }
+
+  /**
+   * Sends a frame on the open socket if what it holds unsent stays within `maxBufferedAmount`; else
+   * drops it and says so. Topic messages do not come here: they are few, and needed for the rest.
+   */
+  private handOver(socket: Pick<WebSocketLike, 'send' | 'bufferedAmount'>, message: Out, frame: Frame): boolean {
+    const size = frameBytes(frame);
+    const buffered = bufferedAmountOf(socket);
+    if (buffered + size <= this.maxBufferedAmount) {
+      socket.send(frame);
       return true;
     }
-    this.queue.push({ message, frame }, this.scheduler.now());
+    this.errorsSubject.next(
+      new DroppedMessageError(
+        size > this.maxBufferedAmount
+          ? `A message of ${size} bytes to ${this.where} is larger than maxBufferedAmount (${this.maxBufferedAmount} bytes) and was dropped.`
+          : `The socket to ${this.where} holds ${buffered} bytes not yet sent, and a message of ${size} more would exceed maxBufferedAmount (${this.maxBufferedAmount} bytes): it was dropped. The server reads slower than the app sends.`,
+        'backpressure',
+        message,
+      ),
+    );
     return false;
   }
 
@@ -216,6 +242,16 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     else run.incoming.complete();
   }
 
+  /**
+   * A socket lost while lingering (no subscriber left) ends the run instead of reconnecting: a new
+   * socket nobody reads would cost an upgrade (and perhaps a token) for nothing. The next subscriber
+   * starts afresh.
+   */
+  private reportState(state: ConnectionState): void {
+    if (state === 'reconnecting' && this.users === 0) return this.endRun();
+    this.stateSubject.next(state);
+  }
+
   /** The heartbeat: a message function or serialize that throws is the app's bug, reported, not a socket failure. */
   private ping(ping: Out | (() => Out)): void {
     try {
@@ -231,7 +267,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.reconcilePending = true;
     queueMicrotask(() => {
       this.reconcilePending = false;
-      if (this.sendFrame) this.topics.reconcile(this.sendFrame);
+      const { socket } = this;
+      if (socket) this.topics.reconcile((frame) => socket.send(frame));
     });
   }
 }

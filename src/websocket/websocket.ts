@@ -26,6 +26,12 @@ export interface WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null;
   /** Called on a failure; a close event follows. */
   onerror: ((event: unknown) => void) | null;
+  /**
+   * Bytes handed to `send()` and not yet on the network (WHATWG WebSockets; `ws` counts the same).
+   * `send()` of {@link WebSocketConnection} keeps it within `maxBufferedAmount`; an implementation
+   * without it is taken to hold nothing.
+   */
+  readonly bufferedAmount?: number;
   /** Sends one frame. */
   send(data: string | ArrayBufferLike | ArrayBufferView): void;
   /** Starts the closing handshake. */
@@ -104,7 +110,7 @@ export interface QueueOptions {
  *
  * @example
  * ```ts
- * webSocket<Frame, Command>(url, { protocols: 'v1', linger: 5000, maxMessageSize: 64 * 1024 });
+ * webSocket<Frame, Command>(url, { protocols: 'v1', linger: 5000, maxMessageSize: 64 * 1024, maxBufferedAmount: 1024 * 1024 });
  * ```
  */
 export interface WebSocketOptions<In, Out> {
@@ -161,7 +167,21 @@ export interface WebSocketOptions<In, Out> {
   readonly perMessageDeflate?: boolean;
   /** The outbox for messages sent while not open. @default { max: 100, ttl: 30000 } */
   readonly queue?: Partial<QueueOptions>;
-  /** Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not reconnect. @default 1000 */
+  /**
+   * The most bytes the open socket may hold that are not yet on the network: its `bufferedAmount`
+   * (WHATWG WebSockets; `ws` in Node counts the same) plus the frame being sent, a string counted as
+   * its UTF-8 bytes. A message that would go beyond it is not handed to the socket: `send()` returns
+   * false and reports it on `errors$` as a `DroppedMessageError` (`'backpressure'`) that carries it.
+   * So a server that never reads, or a link slower than the sends, costs at most this much memory
+   * (in Node, besides what the kernel's socket buffers take). A whole number of bytes, at least 1.
+   * @default 4194304 (4 MiB)
+   */
+  readonly maxBufferedAmount?: number;
+  /**
+   * Milliseconds the socket stays open after the last subscriber leaves, so UI churn does not
+   * reconnect. A socket lost in that time is not reopened: the connection ends (`disconnected`) and
+   * the next subscriber opens a fresh one. @default 1000
+   */
   readonly linger?: number;
   /**
    * Milliseconds each step of opening may take: the URL and `headers` functions (then given up,
@@ -197,7 +217,12 @@ export interface WebSocketConnection<In, Out> {
   readonly diagnostics$: Observable<ConnectionDiagnostics>;
   /** Frames that were skipped (bad, too large) and messages that were dropped from the outbox. Never errors. */
   readonly errors$: Observable<RealtimeError>;
-  /** Sends now (true) or queues until the socket is open and topics are re-subscribed (false). */
+  /**
+   * Hands the message to the open socket (true), or does not (false): while the socket is not open
+   * it is queued in the outbox until the socket is open and topics are re-subscribed; while it is
+   * open but holds more than `maxBufferedAmount` bytes not yet sent (a server that does not read),
+   * it is dropped and reported on `errors$` (`DroppedMessageError`, `'backpressure'`).
+   */
   send(message: Out): boolean;
   /**
    * The messages `select` accepts, behind a server-side subscription: `subscribe` goes out with the first

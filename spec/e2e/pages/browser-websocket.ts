@@ -2,7 +2,8 @@
  * The page of spec/e2e/browser-websocket.spec.ts: `webSocket()` from the built package, on the
  * browser's own WebSocket. The test calls `open` with `page.evaluate`.
  */
-import { webSocket } from 'rx-realtime';
+import type { Subscription } from 'rxjs';
+import { type DroppedMessageError, type WebSocketConstructor, webSocket } from 'rx-realtime';
 
 export interface SocketOutcome {
   /** `message` when one arrived, else the error's name. */
@@ -21,6 +22,21 @@ export interface OpenOptions {
   readonly protocols?: string[];
 }
 
+export interface FloodOutcome {
+  /** Ids of the messages send() took (true), and of those it refused (false), in order. */
+  readonly accepted: number[];
+  readonly refused: number[];
+  /** The highest `bufferedAmount` seen after a send. */
+  readonly mostBuffered: number;
+  /** The reason of every DroppedMessageError, once each; and the payload ids they carried. */
+  readonly reasons: string[];
+  readonly reported: number[];
+  readonly state: string;
+}
+
+/** The connection `flood` keeps open until `stop`. */
+let flooding: Subscription | undefined;
+
 const api = {
   /** Subscribes with `reconnect: false` until the first message or the error. */
   open(url: string, options: OpenOptions): Promise<SocketOutcome> {
@@ -36,6 +52,57 @@ const api = {
         error: (error: Error) => resolve({ end: error.name, message: error.message, refreshes }),
       });
     });
+  },
+
+  /**
+   * Sends 64 KiB messages, five every millisecond for `ms`, or all `burst` of them in one go when
+   * given, on the default WebSocket (the browser's) or one that records `bufferedAmount` after each send.
+   */
+  async flood(url: string, options: { readonly ms?: number; readonly burst?: number; readonly watch: boolean }): Promise<FloodOutcome> {
+    const made: WebSocket[] = [];
+    class Watched extends WebSocket {
+      constructor(target: string, protocols?: string | string[]) {
+        super(target, protocols);
+        made.push(this);
+      }
+    }
+    const connection = webSocket<unknown, { id: number; pad: string }>(url, {
+      linger: 0,
+      ...(options.watch && { WebSocket: Watched as unknown as WebSocketConstructor }),
+    });
+    const reasons = new Set<string>();
+    const reported: number[] = [];
+    connection.errors$.subscribe((error) => {
+      reasons.add((error as DroppedMessageError).reason);
+      reported.push(((error as DroppedMessageError).payload as { id: number }).id);
+    });
+    flooding = connection.messages$.subscribe();
+    while (connection.state !== 'connected') await new Promise((resolve) => setTimeout(resolve, 5));
+    const pad = 'x'.repeat(64 * 1024);
+    const accepted: number[] = [];
+    const refused: number[] = [];
+    let mostBuffered = 0;
+    let id = 0;
+    const sendOne = (): void => {
+      (connection.send({ id, pad }) ? accepted : refused).push(id);
+      id += 1;
+      mostBuffered = Math.max(mostBuffered, made[0]?.bufferedAmount ?? 0);
+    };
+    if (options.burst !== undefined) for (let index = 0; index < options.burst; index++) sendOne();
+    else {
+      const end = performance.now() + (options.ms ?? 0);
+      while (performance.now() < end) {
+        for (let index = 0; index < 5; index++) sendOne();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+    return { accepted, refused, mostBuffered, reasons: [...reasons], reported, state: connection.state };
+  },
+
+  /** Ends the connection `flood` left open. */
+  stop(): void {
+    flooding?.unsubscribe();
+    flooding = undefined;
   },
 };
 
