@@ -36,7 +36,7 @@ const PARTS: Record<string, Part> = {
     specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...TRANSPORT_SPECS],
   },
   websocket: {
-    files: ['attempt', 'shared-socket', 'frames', 'ws-adapter', 'subprotocols', 'topics', 'close-codes', 'outbox', 'liveness', 'websocket'].map(
+    files: ['attempt', 'shared-socket', 'buffered', 'frames', 'ws-adapter', 'subprotocols', 'topics', 'close-codes', 'outbox', 'liveness', 'websocket'].map(
       (name) => `src/websocket/${name}.ts`,
     ),
     specs: ['spec/websocket/*.spec.ts', 'spec/reliability/websocket-fuzz.spec.ts', ...TRANSPORT_SPECS],
