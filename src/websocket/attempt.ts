@@ -43,7 +43,8 @@ export interface SocketAttemptConfig<In> {
   readonly idleTimeout: number;
   readonly maxMessageSize: number;
   readonly perMessageDeflate: boolean;
-  readonly ping: { readonly interval?: number; readonly send: () => void } | undefined;
+  /** The heartbeat, when it has an interval. */
+  readonly ping: { readonly interval: number; readonly send: () => void } | undefined;
   readonly frames: FrameReader<In>;
   readonly scheduler: SchedulerLike;
 }
@@ -141,7 +142,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         if (mismatch) return fail(mismatch);
         liveness = new Liveness(
           config.scheduler,
-          { interval: config.ping?.interval, ping: config.ping?.send, idleTimeout: config.idleTimeout, where },
+          { ping: config.ping, idleTimeout: config.idleTimeout, where },
           fail,
         );
         onControlFrame(current, () => liveness?.touch());

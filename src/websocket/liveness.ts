@@ -12,15 +12,15 @@ export class Liveness {
 
   constructor(
     scheduler: SchedulerLike,
-    options: { readonly interval?: number; readonly ping?: () => void; readonly idleTimeout: number; readonly where: string },
+    options: { readonly ping?: { readonly interval: number; readonly send: () => void }; readonly idleTimeout: number; readonly where: string },
     onDead: (error: TimeoutError) => void,
   ) {
-    const { interval, ping, idleTimeout, where } = options;
-    if (interval && interval > 0 && ping) {
+    const { ping, idleTimeout, where } = options;
+    if (ping) {
       this.pings = scheduler.schedule(function beat(this: SchedulerAction<unknown>) {
-        ping();
-        this.schedule(undefined, interval);
-      }, interval);
+        ping.send();
+        this.schedule(undefined, ping.interval);
+      }, ping.interval);
     }
     if (idleTimeout > 0) {
       this.watch = watchIdle(scheduler, idleTimeout, () =>

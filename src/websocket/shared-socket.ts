@@ -115,7 +115,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         idleTimeout: checkDuration('webSocket idleTimeout', options.idleTimeout ?? 0, true),
         maxMessageSize,
         perMessageDeflate: checkBoolean('webSocket perMessageDeflate', options.perMessageDeflate) ?? false,
-        ping: ping === undefined ? undefined : { interval, send: () => this.ping(ping) },
+        // A message without an interval sends no pings (HeartbeatOptions: "@default no pings").
+        ping: interval === undefined || ping === undefined ? undefined : { interval, send: () => this.ping(ping) },
         frames: new FrameReader<In>(
           where,
           maxMessageSize,
