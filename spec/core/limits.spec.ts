@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY, checkDuration } from '../../src/core/limits';
+import { MAX_TIMER_DELAY, checkDuration, checkWhole } from '../../src/core/limits';
 
 describe('checkDuration: an option that arms a timer is checked before anything starts', () => {
   it('accepts every whole or fractional number of milliseconds from 0 up to 2^31 - 1, as given', () => {
@@ -26,5 +26,14 @@ describe('checkDuration: an option that arms a timer is checked before anything 
       `sse idleTimeout must be a number of milliseconds in [0, ${MAX_TIMER_DELAY}] (0 disables it), got -5`,
     );
     expect(() => checkDuration('webSocket linger', -5)).toThrow(/\], got -5$/);
+  });
+});
+
+describe('checkWhole: a size or a count', () => {
+  it('takes a whole number from its minimum up, and says so without an upper bound when refusing', () => {
+    expect(checkWhole('maxEventSize', 1, 1)).toBe(1);
+    expect(checkWhole('maxEventSize', Number.MAX_SAFE_INTEGER, 1)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => checkWhole('maxEventSize', 0, 1)).toThrow(new RangeError('maxEventSize must be a whole number >= 1, got 0'));
+    expect(() => checkWhole('maxEventSize', 1.5, 1)).toThrow(new RangeError('maxEventSize must be a whole number >= 1, got 1.5'));
   });
 });
