@@ -83,12 +83,17 @@ export function checkHeaders(headers: Readonly<Record<string, unknown>>): void {
     if (typeof value !== 'string') {
       throw new RequestError(`The value of the "${name}" header must be a string, got ${kindOf(value)} (undefined and null leave the header out).`);
     }
-    if (!SENDABLE_VALUE.test(value)) {
+    if (!sendableHeaderValue(value)) {
       throw new RequestError(
         `The value of the "${name}" header cannot be sent: HTTP clients take no control characters but tab, and nothing beyond Latin-1, in a header (RFC 9110 5.5).`,
       );
     }
   }
+}
+
+/** Whether HTTP clients can send a header value: no control character but tab, nothing beyond Latin-1 (RFC 9110 5.5). @internal */
+export function sendableHeaderValue(value: string): boolean {
+  return SENDABLE_VALUE.test(value);
 }
 
 /**
