@@ -248,6 +248,26 @@ function keepOnly(headers: Record<string, string>, keep: readonly string[]): Rec
   return Object.fromEntries(Object.entries(headers).filter(([name]) => keep.includes(name)));
 }
 
+/**
+ * Why a fetch got no answer, as a message suffix: {@link networkReason}, or in a browser (a page or a
+ * worker), whose fetch names no reason to scripts (a bare TypeError, "Failed to fetch"), what that
+ * hides and where to look. @internal
+ */
+export function unansweredReason(error: unknown): string {
+  const reason = networkReason(error);
+  if (reason !== '' || !(error instanceof TypeError) || !inBrowser()) return reason;
+  return (
+    ': the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request' +
+    " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md)"
+  );
+}
+
+/** A page or a worker: a global `document`, or the workers' `importScripts`. */
+function inBrowser(): boolean {
+  const scope = globalThis as { document?: unknown; importScripts?: unknown };
+  return typeof scope.document === 'object' || typeof scope.importScripts === 'function';
+}
+
 /** OpenSSL's and Node's codes for a TLS certificate the client did not accept. */
 const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/;
 
