@@ -277,3 +277,27 @@ describe('logger: a function or a console-like object', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[rx-realtime\/miosa\] credentials will be sent unencrypted to miosa-logger\.example/));
   });
 });
+
+describe('maxDelay below initialDelay: a ceiling that could not cap anything', () => {
+  it.each([
+    ['sse', () => sse(URL_, { reconnect: { initialDelay: 500, maxDelay: 50 } }), 'sse reconnect.maxDelay must be >= sse reconnect.initialDelay (500), got 50'],
+    ['webSocket, initialDelay left at its default', () => webSocket(URL_, { reconnect: { maxDelay: 500 } }), 'webSocket reconnect.maxDelay must be >= webSocket reconnect.initialDelay (1000, its default), got 500'],
+    ['retryBackoff', () => retryBackoff({ initialDelay: 10, maxDelay: 5 }), 'retryBackoff options.maxDelay must be >= retryBackoff options.initialDelay (10), got 5'],
+    ['miosaEvents', () => miosa({ reconnect: { initialDelay: 2000, maxDelay: 1999 } }), 'miosaEvents reconnect.maxDelay must be >= miosaEvents reconnect.initialDelay (2000), got 1999'],
+    ['spooledRealtime', () => spooled({ reconnectDelay: 500, maxReconnectDelay: 50 }), 'spooledRealtime maxReconnectDelay must be >= spooledRealtime reconnectDelay (500), got 50'],
+    ['spooledRealtime, reconnectDelay left at its default', () => spooled({ maxReconnectDelay: 999 }), 'spooledRealtime maxReconnectDelay must be >= spooledRealtime reconnectDelay (1000, its default), got 999'],
+  ])('%s: a RangeError naming both, at the call', (_where, call, message) => {
+    expect(call).toThrow(new RangeError(message));
+  });
+
+  it('accepts a maxDelay equal to initialDelay, and an initialDelay above the default maxDelay, which the default then follows', () => {
+    expect(() => sse(URL_, { reconnect: { initialDelay: 500, maxDelay: 500 } })).not.toThrow();
+    expect(() => webSocket(URL_, { reconnect: { initialDelay: 60_000 } })).not.toThrow();
+    // The client passes its own maxDelay to the transport: the default follows reconnectDelay there too.
+    for (const transport of ['websocket', 'sse']) {
+      const failed: unknown[] = [];
+      spooled({ transport, reconnectDelay: 60_000 }).events$({ jobId: 'j1' }).subscribe({ error: (error: unknown) => failed.push(error) }).unsubscribe();
+      expect(failed).toEqual([]);
+    }
+  });
+});

@@ -104,6 +104,27 @@ describe('sse() in Chromium', () => {
       problems.splice(0, problems.length, ...problems.filter((text) => !blocked.includes(text)));
     }, 30_000);
 
+    it('a server that sends no CORS header: the NetworkError says what the browser hides and where to look, and is retried', async () => {
+      const bare = await startServer((_request, response) => (openStream(response), void response.end('data: hidden\n\n')));
+      const url = `${bare.url}/stream`;
+      const outcome = await (await rx(page)).evaluate((api, url) => new Promise<Watched>((resolve) => {
+        const index = api.watch(url, {});
+        const poll = (): void => void (api.watched[index]!.end ? resolve(api.watched[index]!) : setTimeout(poll, 20));
+        poll();
+      }), url);
+      await bare.close();
+      expect(outcome.end).toBe('NetworkError');
+      expect(outcome.message).toBe(
+        `Could not connect to ${url}: the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request` +
+          " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md).",
+      );
+      // Retried all the same, as it may be the network: the first request and maxAttempts (3) more.
+      expect(bare.requests).toHaveLength(4);
+      const blocked = problems.filter((text) => text.includes('has been blocked by CORS policy'));
+      expect(blocked.length).toBeGreaterThan(0);
+      problems.splice(0, problems.length, ...problems.filter((text) => !blocked.includes(text)));
+    }, 30_000);
+
     it('resumes with Last-Event-ID after a drop, from a server started with cors: true', async () => {
       const lastEventIds: string[] = [];
       const server: ReferenceServer = await startReferenceServer({

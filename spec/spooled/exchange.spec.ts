@@ -206,6 +206,23 @@ describe('Spooled token exchange: bounded', () => {
   });
 });
 
+describe('Spooled token exchange: a token that cannot be sent', () => {
+  it.each([
+    ['a line break', 'eyJh.eyJz\r\nx-injected: 1.sig'],
+    ['a character beyond Latin-1', 'eyJh.eyJz\u20ac.sig'],
+  ])("an access_token with %s is a final ProtocolError that blames the server's token, not a header the app set", async (_what, token) => {
+    const login = await raw((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token })));
+    const realtime = client({ baseUrl: login.url, apiKey: API_KEY, maxReconnectAttempts: 3 });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toBe(
+      `${login.url}/api/v1/auth/login answered with an access_token that cannot be sent in a header: it has a control character or one beyond Latin-1 (RFC 9110 5.5).`,
+    );
+    expect(String((error as Error).stack)).not.toContain('eyJz');
+    expect(login.requests).toHaveLength(1);
+  });
+});
+
 describe('Spooled token exchange: never to another origin', () => {
   it('a 307 from the login endpoint to another origin fails with a RequestError, and the other origin never sees the key', async () => {
     const elsewhere = await raw((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"a.b.c"}'));

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { AuthError, HttpError, NetworkError, ProtocolError, RequestError, sse } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
-import { networkReason } from '../../src/core/request';
+import { networkReason, unansweredReason } from '../../src/core/request';
 import type { ServerResponse } from 'node:http';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { listenOnLoopback } from '../helpers/listen';
@@ -166,5 +166,22 @@ describe('sse(): a connection that could not be made names its reason', () => {
     ['a code that is not one (lowercase, a number)', new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'bad code' }, { cause: { code: 42 } }) }), ''],
   ])('networkReason: %s', (_what, error, reason) => {
     expect(networkReason(error)).toBe(reason);
+  });
+});
+
+describe('unansweredReason: a fetch that got no answer', () => {
+  const bare = new TypeError('Failed to fetch');
+  afterEach(() => delete (globalThis as { document?: unknown }).document);
+
+  it('in Node: the code, or nothing; never the browser hint', () => {
+    expect(unansweredReason(bare)).toBe('');
+    expect(unansweredReason(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))).toBe(' (ECONNREFUSED)');
+  });
+
+  it('in a page: a bare TypeError says what the browser hides and where to look; anything else as in Node', () => {
+    (globalThis as { document?: unknown }).document = {};
+    expect(unansweredReason(bare)).toMatch(/^: the browser gives scripts no reason\. A CORS refusal .* docs\/browser\.md\)$/);
+    expect(unansweredReason(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))).toBe(' (ECONNREFUSED)');
+    expect(unansweredReason(new Error('the app'))).toBe('');
   });
 });

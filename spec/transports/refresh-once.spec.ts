@@ -95,7 +95,7 @@ describe.each([
     });
     const refreshes: boolean[] = [];
     const headers = ({ refresh }: { refresh: boolean }) => (refreshes.push(refresh), { authorization: 'Bearer tok' });
-    const recording = await settle(webSocket(`${ws.url}/socket`, { headers, reconnect: { ...fast, initialDelay: 100 }, linger: 0 }).messages$, 1200);
+    const recording = await settle(webSocket(`${ws.url}/socket`, { headers, reconnect: { ...fast, initialDelay: 100, maxDelay: 100 }, linger: 0 }).messages$, 1200);
     // Each socket delivered, so each failure is the first of a streak: never final, never faster than 100 ms.
     expect(recording.error).toBeUndefined();
     const gaps = upgradedAt.slice(1).map((at, i) => at - upgradedAt[i]!);

@@ -91,3 +91,20 @@ describe('webSocket() on an implementation that does not check the subprotocol i
 });
 
 const described = (done: { error: unknown }) => `${(done.error as Error).name}: ${(done.error as Error).message}`;
+
+/** A 101 that Node does not take for an upgrade (RFC 6455 4.1: the client fails the connection). */
+describe('webSocket(): a 101 without the headers of an upgrade', () => {
+  const without = (...names: string[]) => (lines: string[]) => lines.splice(0, lines.length, ...lines.filter((line) => !names.some((name) => line.toLowerCase().startsWith(`${name}:`))));
+  it.each([
+    ['Upgrade', without('upgrade'), '"Upgrade: websocket"'],
+    ['Connection', without('connection'), '"Connection: Upgrade"'],
+    ['either', without('upgrade', 'connection'), '"Upgrade: websocket" and "Connection: Upgrade"'],
+  ])('without %s: a final ProtocolError that says what the handshake lacks', async (_name, editAnswer, lacks) => {
+    server = await startWsServer({ editAnswer });
+    const recording = record(webSocket(server.url, { reconnect: { initialDelay: 20, maxAttempts: 3 } }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect((recording.error as Error).message).toBe(`${server.url}/ did not answer with a valid WebSocket handshake (RFC 6455 4.1): HTTP 101 without ${lacks}.`);
+    expect(server.upgrades).toHaveLength(1);
+  });
+});

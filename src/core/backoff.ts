@@ -1,5 +1,5 @@
 import { isHttpError, isRealtimeError, isTransientError } from './errors';
-import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, checkNumber, timerDelay } from './limits';
+import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, boundServerDelay, checkCeiling, checkNumber, timerDelay } from './limits';
 import { type KnownKeys, checkFunction, dictionary, shown } from './options';
 
 /**
@@ -22,7 +22,8 @@ export interface BackoffOptions {
   readonly initialDelay: number;
   /**
    * No wait after a failure is longer than this, unless the server asked for more (`retry:` or
-   * `Retry-After`, themselves bounded to 5 min). @default 30000
+   * `Retry-After`, themselves bounded to 5 min). Below `initialDelay` it is a RangeError.
+   * @default 30000, or `initialDelay` if that is longer
    */
   readonly maxDelay: number;
   /** Each retry in a row waits this many times longer than the one before. @default 2 */
@@ -92,11 +93,11 @@ const defaults: BackoffOptions = {
 
 /**
  * Fills in the defaults of options already checked as an object with known keys (see `dictionary`),
- * and rejects nonsense early: a RangeError for a number out of range, a TypeError for a function
+ * and rejects nonsense early: a RangeError for a number out of range (or a `maxDelay` below `initialDelay`), a TypeError for a function
  * option that is not one; each message names the option as `name.key` (e.g. `sse reconnect.maxAttempts`). @internal
  */
 export function resolveBackoff(options: Partial<BackoffOptions>, name: string): BackoffOptions {
-  const resolved = { ...defaults, ...options };
+  const resolved: { -readonly [K in keyof BackoffOptions]: BackoffOptions[K] } = { ...defaults, ...options };
   const limits: [keyof BackoffOptions, Parameters<typeof checkNumber>[2]][] = [
     ['initialDelay', { min: 0, max: MAX_TIMER_DELAY }],
     ['maxDelay', { min: 0, max: Infinity }],
@@ -106,6 +107,9 @@ export function resolveBackoff(options: Partial<BackoffOptions>, name: string): 
     ['jitter', { min: 0, max: 1 }],
   ];
   for (const [key, range] of limits) checkNumber(`${name}.${key}`, resolved[key] as number, range);
+  // A maxDelay below initialDelay would be ignored; the default one rises to it.
+  if (options.maxDelay !== undefined) checkCeiling(`${name}.maxDelay`, resolved.maxDelay, `${name}.initialDelay`, resolved.initialDelay, options.initialDelay === undefined);
+  else resolved.maxDelay = Math.max(defaults.maxDelay, resolved.initialDelay);
   for (const key of ['shouldRetry', 'onRetry', 'random'] as const) checkFunction(`${name}.${key}`, resolved[key]);
   return resolved;
 }

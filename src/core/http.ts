@@ -68,11 +68,45 @@ export function credentialsUnsent(error: unknown): boolean {
   return unsent.has(error as RealtimeError);
 }
 
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+/**
+ * `Retry-After` as milliseconds from now (RFC 9110 10.2.3): delay-seconds (digits only) or an
+ * HTTP-date, in the IMF-fixdate form or either obsolete form recipients must accept (RFC 9110 5.6.7).
+ * Undefined when absent or anything else (`1.5`, `-5`, `120, 3`, another date format): ignored.
+ */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const date = parseHttpDate(trimmed, now);
+  return date === undefined ? undefined : Math.max(0, date - now);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH = MONTHS.join('|');
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+// RFC 9110 5.6.7, case-sensitive: IMF-fixdate, rfc850-date (two-digit year), asctime-date (no zone: GMT).
+const IMF_FIXDATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) (${MONTH}) (\\d{4}) ${TIME} GMT$`);
+const RFC850_DATE = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-(${MONTH})-(\\d{2}) ${TIME} GMT$`);
+const ASCTIME_DATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${MONTH}) ([ \\d]\\d) ${TIME} (\\d{4})$`);
+
+/** An HTTP-date as epoch milliseconds; undefined for any other form, or a day or time that does not exist. */
+function parseHttpDate(text: string, now: number): number | undefined {
+  let parts: [day: string, month: string, year: number, hour: string, minute: string, second: string];
+  let match: RegExpExecArray | null;
+  if ((match = IMF_FIXDATE.exec(text))) parts = [match[1]!, match[2]!, Number(match[3]), match[4]!, match[5]!, match[6]!];
+  else if ((match = RFC850_DATE.exec(text))) {
+    // A two-digit year more than 50 years ahead is the latest past year with those digits (RFC 9110 5.6.7).
+    const thisYear = new Date(now).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + Number(match[3]);
+    if (year > thisYear + 50) year -= 100;
+    parts = [match[1]!, match[2]!, year, match[4]!, match[5]!, match[6]!];
+  } else if ((match = ASCTIME_DATE.exec(text))) parts = [match[2]!, match[1]!, Number(match[6]), match[3]!, match[4]!, match[5]!];
+  else return undefined;
+  const [day, month, year, hour, minute, second] = parts;
+  const [d, m, h, min, s] = [Number(day), MONTHS.indexOf(month), Number(hour), Number(minute), Number(second)];
+  // 60 is a leap second (RFC 9110 5.6.7).
+  if (h > 23 || min > 59 || s > 60) return undefined;
+  const time = Date.UTC(year, m, d, h, min, s);
+  // Date.UTC rolls 31 Feb over into March: such a day does not exist.
+  return new Date(time).getUTCDate() === d || (s === 60 && new Date(time - 1000).getUTCDate() === d) ? time : undefined;
 }

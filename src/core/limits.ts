@@ -54,6 +54,14 @@ export function checkNumber(
 }
 
 /**
+ * Checks a ceiling against the value it caps (`maxDelay` and `initialDelay`), which a lower ceiling
+ * could not cap. Throws a RangeError that names both; `floorIsDefault`: the floor was not given.
+ */
+export function checkCeiling(name: string, value: number, floorName: string, floor: number, floorIsDefault: boolean): void {
+  if (value < floor) throw new RangeError(`${name} must be >= ${floorName} (${floor}${floorIsDefault ? ', its default' : ''}), got ${shown(value)}`);
+}
+
+/**
  * Checks an option that arms a timer: a number in [min, 2^31 - 1] ms (`min` 0 by default), or 0 to
  * disable it where `zeroDisables`. Throws a RangeError that names the option.
  */

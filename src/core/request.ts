@@ -83,12 +83,17 @@ export function checkHeaders(headers: Readonly<Record<string, unknown>>): void {
     if (typeof value !== 'string') {
       throw new RequestError(`The value of the "${name}" header must be a string, got ${kindOf(value)} (undefined and null leave the header out).`);
     }
-    if (!SENDABLE_VALUE.test(value)) {
+    if (!sendableHeaderValue(value)) {
       throw new RequestError(
         `The value of the "${name}" header cannot be sent: HTTP clients take no control characters but tab, and nothing beyond Latin-1, in a header (RFC 9110 5.5).`,
       );
     }
   }
+}
+
+/** Whether HTTP clients can send a header value: no control character but tab, nothing beyond Latin-1 (RFC 9110 5.5). @internal */
+export function sendableHeaderValue(value: string): boolean {
+  return SENDABLE_VALUE.test(value);
 }
 
 /**
@@ -241,6 +246,26 @@ async function followed(fetchImpl: typeof fetch, url: URL, init: RequestInit): P
 
 function keepOnly(headers: Record<string, string>, keep: readonly string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => keep.includes(name)));
+}
+
+/**
+ * Why a fetch got no answer, as a message suffix: {@link networkReason}, or in a browser (a page or a
+ * worker), whose fetch names no reason to scripts (a bare TypeError, "Failed to fetch"), what that
+ * hides and where to look. @internal
+ */
+export function unansweredReason(error: unknown): string {
+  const reason = networkReason(error);
+  if (reason !== '' || !(error instanceof TypeError) || !inBrowser()) return reason;
+  return (
+    ': the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request' +
+    " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md)"
+  );
+}
+
+/** A page or a worker: a global `document`, or the workers' `importScripts`. */
+function inBrowser(): boolean {
+  const scope = globalThis as { document?: unknown; importScripts?: unknown };
+  return typeof scope.document === 'object' || typeof scope.importScripts === 'function';
 }
 
 /** OpenSSL's and Node's codes for a TLS certificate the client did not accept. */

@@ -71,7 +71,7 @@ export interface SpooledOptions {
   readonly maxReconnectAttempts?: number;
   /** The first reconnect delay in ms (doubling, with 0-25 % jitter). @default 1000 */
   readonly reconnectDelay?: number;
-  /** The longest reconnect delay in ms. @default 30000 */
+  /** The longest reconnect delay in ms; below `reconnectDelay` it is a RangeError. @default 30000, or `reconnectDelay` if that is longer */
   readonly maxReconnectDelay?: number;
   /** Log connections, retries and skipped events (secrets redacted). @default false */
   readonly debug?: boolean;
@@ -256,7 +256,7 @@ class SpooledClient implements SpooledRealtime {
         ? false
         : {
             initialDelay: options.reconnectDelay ?? 1000,
-            maxDelay: options.maxReconnectDelay ?? 30_000,
+            maxDelay: options.maxReconnectDelay ?? Math.max(30_000, options.reconnectDelay ?? 1000),
             maxAttempts: maxAttempts === 0 ? Infinity : maxAttempts,
             jitter: 0.25,
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),

@@ -6,7 +6,7 @@ import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
-import { answeredBy, checkUrl, fetchWithinOrigin, networkReason } from '../core/request';
+import { answeredBy, checkUrl, fetchWithinOrigin, networkReason, sendableHeaderValue } from '../core/request';
 import { credentialsUnsent, parseRetryAfter } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
@@ -199,6 +199,12 @@ export class SpooledCredentials {
     const access = answer.access_token;
     if (typeof access !== 'string' || access === '') {
       throw new ProtocolError(`${displayUrl(`${this.baseUrl}${path}`)} answered without an access_token (a non-empty string).`);
+    }
+    // Never shown: it is the server's secret, and every request that carries it would fail the same way.
+    if (!sendableHeaderValue(access)) {
+      throw new ProtocolError(
+        `${displayUrl(`${this.baseUrl}${path}`)} answered with an access_token that cannot be sent in a header: it has a control character or one beyond Latin-1 (RFC 9110 5.5).`,
+      );
     }
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
     // Renewed a little early, so that a token never expires on its way to the server.

@@ -1,4 +1,4 @@
-import { checkDuration, checkNumber } from '../core/limits';
+import { checkCeiling, checkDuration, checkNumber } from '../core/limits';
 import { type KnownKeys, checkBoolean, checkChoice, checkCredential, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
 import { checkShareOption } from '../tabs/share-option';
 import type { SpooledOptions } from './client';
@@ -46,6 +46,9 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkNumber(name('maxReconnectAttempts'), options.maxReconnectAttempts ?? 0, { min: 0, max: Infinity, whole: true, note: '0 = unlimited' });
   checkDuration(name('reconnectDelay'), options.reconnectDelay ?? 0);
   checkNumber(name('maxReconnectDelay'), options.maxReconnectDelay ?? 0, { min: 0, max: Infinity, unit: 'milliseconds' });
+  if (options.maxReconnectDelay !== undefined) {
+    checkCeiling(name('maxReconnectDelay'), options.maxReconnectDelay, name('reconnectDelay'), options.reconnectDelay ?? 1000, options.reconnectDelay === undefined);
+  }
   checkDuration(name('heartbeatInterval'), options.heartbeatInterval ?? 1, false, 1);
   checkDuration(name('idleTimeout'), options.idleTimeout ?? 0, true);
   checkDuration(name('linger'), options.linger ?? 0);

@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
@@ -189,8 +189,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
       // The URL the messages name: the one asked for until a response says where its redirects led.
       let at = where;
       // Undefined means "we aborted it ourselves": not a failure.
-      const failure = (cause: unknown, what: string): unknown =>
-        controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${networkReason(cause)}.`, { cause });
+      const failure = (cause: unknown, what: string, reason = networkReason): unknown =>
+        controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${reason(cause)}.`, { cause });
 
       /** What the attempt waits for now: each step has `idleTimeout` of its own, and a timeout names it. */
       let step: 'headers' | 'response' | 'body' = 'headers';
@@ -221,7 +221,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
           answer = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
         } catch (cause) {
-          const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to');
+          const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to', unansweredReason);
           if (error !== undefined) sink.failed(error);
           return;
         }

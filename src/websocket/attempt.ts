@@ -15,6 +15,7 @@ import {
   type SocketFault,
   closeWithin,
   defaultWebSocket,
+  frameCloseCode,
   nodeSocketOptions,
   onControlFrame,
   onUpgradeAnswer,
@@ -123,7 +124,15 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       /** What `ws` said of the fault or network failure (a browser says nothing). */
       let reported: Error | undefined;
       let chosen: string | undefined;
-      onUpgradeRefused(current, (status, header) => {
+      /** What a 101 that Node did not take for an upgrade lacked. */
+      let handshakeFlaw: string | undefined;
+      onUpgradeRefused(current, (status, header, lacks) => {
+        if (status === 101) {
+          // A 101 without the headers of an upgrade is a handshake gone wrong, not an HTTP refusal.
+          fault = 'handshake';
+          handshakeFlaw = `HTTP 101 without ${lacks}`;
+          return;
+        }
         upgradeStatus = status;
         retryAfter = parseRetryAfter(header);
       });
@@ -165,7 +174,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       };
       current.onclose = (event) => {
         if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
-        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
+        sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, handshakeFlaw, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
       };
     };
 
@@ -230,6 +239,8 @@ function endError(
     fault?: SocketFault;
     /** What `ws` said (Node); a browser says nothing. */
     reported?: Error;
+    /** What the handshake lacked, where `ws` said nothing of it. */
+    handshakeFlaw?: string;
     /** The server's `Sec-WebSocket-Protocol`, as `ws` saw it. */
     chosen?: string;
     protocols: string | string[] | undefined;
@@ -237,13 +248,18 @@ function endError(
     refreshed: boolean;
   },
 ): RealtimeError {
-  const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.reported?.message ?? 'no reason given'}.`;
+  const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.handshakeFlaw ?? facts.reported?.message ?? 'no reason given'}.`;
   if (facts.fault === 'subprotocol') return subprotocolMismatch(where, facts.protocols, facts.chosen) ?? new ProtocolError(handshake);
   if (facts.fault === 'handshake') return new ProtocolError(handshake);
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
   if (facts.fault === 'too-large') return new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`);
   if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
-  if (facts.fault === 'frame') return new ProtocolError(`${where} sent a frame that breaks RFC 6455 (code ${code}); the socket was closed.`);
+  if (facts.fault === 'frame') {
+    // `ws` names the rule; the close code it sent is not the close event's (1006: no close frame came back).
+    const sent = frameCloseCode(facts.reported);
+    const what = sent === 1002 ? 'a frame that breaks RFC 6455' : "a frame beyond the client's limits";
+    return new ProtocolError(`${where} sent ${what} (${facts.reported?.message ?? 'no reason given'}); the client failed the connection with close code ${sent} (RFC 6455 7.1.7).`);
+  }
   if (!facts.opened && facts.upgradeStatus === undefined && code === 1006) {
     // Node (`ws`) names the failure, whatever its kind (system, TLS, HTTP parser): no credential was refused, so no refresh is tried.
     if (facts.reported) return new NetworkError(`Could not connect to ${where}${networkReason(facts.reported) || ` (${facts.reported.message})`}.`, { cause: facts.reported });

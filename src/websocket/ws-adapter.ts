@@ -12,15 +12,28 @@ type Emitter = {
   terminate?: () => void;
 };
 
-/** A refused upgrade: its status and `Retry-After`. The response is drained and the socket torn down. */
-export function onUpgradeRefused(socket: WebSocketLike, listener: (status: number | undefined, retryAfter: string | null) => void): void {
+/**
+ * A refused upgrade: its status and `Retry-After`, and for a 101 what its handshake lacks (Node takes
+ * a 101 for an upgrade only with both headers). The response is drained and the socket torn down.
+ */
+export function onUpgradeRefused(
+  socket: WebSocketLike,
+  listener: (status: number | undefined, retryAfter: string | null, lacks: string | undefined) => void,
+): void {
   const emitter = socket as unknown as Emitter;
   emitter.on?.('unexpected-response', (_request: unknown, response: { statusCode?: number; headers: Record<string, string | string[] | undefined>; resume(): void }) => {
     const header = response.headers['retry-after'];
-    listener(response.statusCode, typeof header === 'string' ? header : null);
+    listener(response.statusCode, typeof header === 'string' ? header : null, response.statusCode === 101 ? lacks(response.headers) : undefined);
     response.resume();
     emitter.terminate?.();
   });
+}
+
+/** The headers a 101 must carry for the client to go on (RFC 6455 4.1, the client's checks 2 and 3) that it lacks. */
+function lacks(headers: Record<string, string | string[] | undefined>): string {
+  const tokens = (name: string) => [headers[name] ?? []].flat().flatMap((value) => value.split(',').map((token) => token.trim().toLowerCase()));
+  const missing = [tokens('upgrade').includes('websocket') ? '' : '"Upgrade: websocket"', tokens('connection').includes('upgrade') ? '' : '"Connection: Upgrade"'];
+  return missing.filter(Boolean).join(' and ');
 }
 
 /**
@@ -43,9 +56,15 @@ export function onControlFrame(socket: WebSocketLike, listener: () => void): voi
 
 /**
  * Why `ws` failed a socket: a handshake the server got wrong (its subprotocol, or anything else), or
- * a frame that breaks RFC 6455.
+ * a frame that breaks RFC 6455 (`ws`'s error says which rule) or goes beyond `ws`'s own limits.
  */
 export type SocketFault = 'subprotocol' | 'handshake' | 'frame' | 'invalid-utf8' | 'too-large';
+
+/** The close code `ws` fails a socket with for a frame it refuses: 1002 (protocol error, RFC 6455 7.4.1) but for its limits. */
+export function frameCloseCode(error: Error | undefined): number {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS' ? 1008 : code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' ? 1009 : 1002;
+}
 
 /** The `ws` error behind an `error` event, classified; undefined for anything else (a network error). */
 export function socketFault(event: unknown): SocketFault | undefined {

@@ -1,0 +1,65 @@
+import { lastValueFrom } from 'rxjs';
+import { HttpError, sse } from '../../src';
+import { parseRetryAfter } from '../../src/core/http';
+import { type TestServer, startServer } from '../helpers/http-server';
+
+// 2026-11-30T12:00:00Z, a Monday.
+const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
+const SECOND = 1000;
+
+/**
+ * `Retry-After` = HTTP-date / delay-seconds (RFC 9110 10.2.3), delay-seconds = 1*DIGIT, and an
+ * HTTP-date in one of the three forms of RFC 9110 5.6.7. Anything else is ignored (undefined), never
+ * "retry now" (0), which a lenient date parser made of `1.5` (2001-01-05) or `120, 3` (the year 120).
+ */
+describe('parseRetryAfter (RFC 9110 10.2.3)', () => {
+  it.each([
+    ['delay-seconds', '120', 120 * SECOND],
+    ['delay-seconds 0', '0', 0],
+    ['delay-seconds with leading zeros', '007', 7 * SECOND],
+    ['delay-seconds, surrounding whitespace (OWS) trimmed', ' 5\t', 5 * SECOND],
+    ['IMF-fixdate, a minute ahead', 'Mon, 30 Nov 2026 12:01:00 GMT', 60 * SECOND],
+    ['IMF-fixdate in the past: retry now', 'Sun, 06 Nov 1994 08:49:37 GMT', 0],
+    ['IMF-fixdate with a leap second', 'Mon, 30 Nov 2026 12:00:60 GMT', 60 * SECOND],
+    ['rfc850-date (obsolete), two-digit year', 'Monday, 30-Nov-26 12:02:00 GMT', 120 * SECOND],
+    ['rfc850-date more than 50 years ahead is the past century', 'Sunday, 30-Nov-99 12:00:00 GMT', 0],
+    ['asctime-date (obsolete), read as GMT', 'Mon Nov 30 12:00:30 2026', 30 * SECOND],
+    ['asctime-date with a one-digit day', 'Tue Dec  1 12:00:00 2026', 24 * 3600 * SECOND],
+  ])('%s: %j', (_what, value, expected) => {
+    expect(parseRetryAfter(value, NOW)).toBe(expected);
+  });
+
+  it.each([
+    ['absent', null],
+    ['empty', ''],
+    ['a decimal', '1.5'],
+    ['a negative number', '-5'],
+    ['a list', '120, 3'],
+    ['a signed number', '+5'],
+    ['an exponent', '1e3'],
+    ['a word', 'soon'],
+    ['an ISO 8601 date', '2026-11-30T12:01:00Z'],
+    ['an IMF-fixdate in another zone', 'Mon, 30 Nov 2026 12:01:00 +0000'],
+    ['an IMF-fixdate in lower case', 'mon, 30 nov 2026 12:01:00 gmt'],
+    ['an IMF-fixdate with a one-digit day', 'Mon, 1 Dec 2026 12:00:00 GMT'],
+    ['an IMF-fixdate with a two-digit year', 'Mon, 30 Nov 26 12:01:00 GMT'],
+    ['a day that does not exist', 'Tue, 31 Feb 2026 12:00:00 GMT'],
+    ['an hour that does not exist', 'Mon, 30 Nov 2026 24:00:00 GMT'],
+    ['an rfc850-date with a short day name', 'Mon, 30-Nov-26 12:02:00 GMT'],
+    ['an asctime-date with a zone', 'Mon Nov 30 12:00:30 2026 GMT'],
+  ])('%s (%j) is ignored: undefined, not 0', (_what, value) => {
+    expect(parseRetryAfter(value, NOW)).toBeUndefined();
+  });
+});
+
+describe('Retry-After on a refused stream', () => {
+  let server: TestServer;
+  afterEach(() => server?.close());
+
+  it('a 503 with Retry-After: 1.5 gives an HttpError whose retryAfter is undefined', async () => {
+    server = await startServer((_request, response) => void response.writeHead(503, { 'retry-after': '1.5' }).end());
+    const error = await lastValueFrom(sse(server.url, { reconnect: false })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 503, retryAfter: undefined });
+  });
+});

@@ -1,0 +1,42 @@
+import { ProtocolError, webSocket } from '../../src';
+import { record } from '../helpers/observe';
+import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+import { frameCloseCode } from '../../src/websocket/ws-adapter';
+
+let server: TestWsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Writes bytes straight onto the server's TCP socket, past `ws`'s framing. */
+const writeRaw = (bytes: number[]) => ({ socket }: { socket: unknown }) => (socket as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from(bytes));
+
+/**
+ * A frame that breaks RFC 6455: the client fails the connection (7.1.7) with a close frame 1002; the
+ * close event then says 1006, since no close frame came back. The error names the rule the frame
+ * broke, as `ws` reports it, and is a final ProtocolError (docs/websocket.md, "Errors").
+ */
+describe('webSocket(): a server frame that breaks RFC 6455 is named', () => {
+  it.each([
+    ['a reserved opcode', [0x87, 0x00], 'Invalid WebSocket frame: invalid opcode 7'],
+    ['RSV1 set with no extension agreed', [0xc1, 0x00], 'Invalid WebSocket frame: RSV1 must be clear'],
+    ['a masked frame from the server', [0x81, 0x80, 1, 2, 3, 4], 'Invalid WebSocket frame: MASK must be clear'],
+    ['a close code no endpoint may send', [0x88, 0x02, 0x03, 0xe7], 'Invalid WebSocket frame: invalid status code 999'],
+  ])('%s: a final ProtocolError with the reason and the close code sent', async (_name, bytes, reason) => {
+    let closeCode: number | undefined;
+    server = await startWsServer({ onConnection: (seen) => (writeRaw(bytes)(seen), void seen.closed.then((code) => (closeCode = code))) });
+    const recording = record(webSocket(server.url, { reconnect: { initialDelay: 20, maxAttempts: 3 } }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect((recording.error as Error).message).toBe(`${server.url}/ sent a frame that breaks RFC 6455 (${reason}); the client failed the connection with close code 1002 (RFC 6455 7.1.7).`);
+    expect(server.upgrades).toHaveLength(1);
+    await server.sockets[0]!.closed;
+    expect(closeCode).toBe(1002);
+  });
+});
+
+it("frameCloseCode: 1002 for a broken rule, ws's own limits keep their codes (1008 too many fragments, 1009 a length beyond 2^53 - 1)", () => {
+  const wsError = (code: string) => Object.assign(new RangeError('x'), { code });
+  expect([wsError('WS_ERR_INVALID_OPCODE'), wsError('WS_ERR_TOO_MANY_BUFFERED_PARTS'), wsError('WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'), undefined].map(frameCloseCode)).toEqual([1002, 1008, 1009, 1002]);
+});
