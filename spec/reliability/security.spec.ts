@@ -5,8 +5,6 @@ import { sse, webSocket } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
-import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record } from '../helpers/observe';
 
 const SECRET = 'sk_live_0123456789abcdef';
@@ -62,39 +60,6 @@ describe('secrets never leak', () => {
     expect(output).toContain('failed: AuthError');
     expect(output).not.toContain(SECRET);
   }, 30_000);
-});
-
-describe('plain-text transport warnings', () => {
-  it('a credential over http or ws to a host that is not this machine warns once; loopback and https do not', async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      const stream = (url: string) => lastValueFrom(sse(url, { headers: { authorization: 'Bearer x' }, reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
-      await stream('http://insecure.example/a');
-      await stream('http://insecure.example/b');
-      await stream('https://secure.example/a');
-      await stream('http://127.0.0.1:1/a');
-      await lastValueFrom(sse('http://anonymous.example/a', { reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
-      const { WebSocket } = fakeWebSocket(() => 0);
-      webSocket('ws://socket.example/ws?token=abc', { WebSocket, linger: 0 }).messages$.subscribe().unsubscribe();
-      const lines = warn.mock.calls.map((call) => String(call[0]));
-      expect(lines).toEqual([
-        '[rx-realtime] credentials will be sent unencrypted to insecure.example (http); use https/wss outside local development.',
-        '[rx-realtime] credentials will be sent unencrypted to socket.example (ws); use https/wss outside local development.',
-      ]);
-    } finally {
-      warn.mockRestore();
-    }
-  });
-
-  it('the Spooled and Miosa clients say so through their logger when built for plain http', () => {
-    const lines: string[] = [];
-    spooledRealtime({ baseUrl: 'http://spooled.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
-    spooledRealtime({ baseUrl: 'https://spooled.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
-    miosaEvents({ apiKey: 'msk_x', baseUrl: 'http://miosa.example/api/v1', logger: (line) => lines.push(line) });
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('spooled.example (ws)');
-    expect(lines[1]).toContain('miosa.example (http)');
-  });
 });
 
 describe('runtime dependencies stay minimal', () => {

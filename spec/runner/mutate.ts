@@ -25,7 +25,7 @@ interface Part {
  * Specs every part runs besides its own: core's units, both transports' shared rules, and the
  * reliability specs that drive core's guards (secrets, the app's own exceptions, hostile payloads,
  * faults). Not spec/reliability/security.spec.ts: its dependency check runs `npm ls`, which fails in
- * Stryker's sandbox (node_modules is a link there); its tests of core/insecure.ts are to move out. Not
+ * Stryker's sandbox (node_modules is a link there); core/insecure.ts has its own spec in spec/core. Not
  * given-credentials.spec.ts (see NOT_UNDER_STRYKER). Jest loads only the files holding a mutant's
  * covering tests (mutate-narrow.mjs), so a wide set costs a longer initial run per file, not time per
  * mutant.

@@ -1,0 +1,109 @@
+import { lastValueFrom } from 'rxjs';
+import { sse, webSocket } from '../../src';
+import { hasQueryCredential, warnIfInsecure } from '../../src/core/insecure';
+import { miosaEvents } from '../../src/miosa';
+import { spooledRealtime } from '../../src/spooled';
+import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
+import { fakeWebSocket } from '../helpers/fake-websocket';
+
+// warnIfInsecure remembers hosts for the whole process, so each case below uses hosts of its own.
+function warnings(calls: Array<[url: string, carriesCredential: boolean]>): string[] {
+  const lines: string[] = [];
+  for (const [url, carries] of calls) warnIfInsecure(url, carries, (line) => lines.push(line));
+  return lines;
+}
+
+describe('warnIfInsecure', () => {
+  it('names the host, port and scheme once per host when a credential goes over http or ws', () => {
+    expect(warnings([
+      ['http://plain-a.example:8080/events', true],
+      ['http://plain-a.example:8080/other', true],
+      ['ws://plain-b.example/ws', true],
+    ])).toEqual([
+      'credentials will be sent unencrypted to plain-a.example:8080 (http); use https/wss outside local development.',
+      'credentials will be sent unencrypted to plain-b.example (ws); use https/wss outside local development.',
+    ]);
+  });
+
+  it('stays quiet for https, wss, loopback, an unparsable URL and a request without a credential', () => {
+    expect(warnings([
+      ['https://tls-a.example/events', true],
+      ['wss://tls-b.example/ws', true],
+      ['http://localhost:3000/events', true],
+      ['http://LOCALHOST/events', true],
+      ['http://127.0.0.1:1/a', true],
+      ['http://127.200.3.4/a', true],
+      ['ws://[::1]:9000/ws', true],
+      ['not a url', true],
+      ['http://anonymous-a.example/a', false],
+    ])).toEqual([]);
+  });
+
+  it('treats only loopback addresses as this machine', () => {
+    expect(warnings([
+      ['http://127.0.0.1.example/a', true],
+      ['http://localhost.example/a', true],
+      ['http://10.0.0.1/a', true],
+    ])).toHaveLength(3);
+  });
+
+  it('writes to console.warn with the library prefix when no writer is given', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      warnIfInsecure('http://default-writer.example/a', true);
+      expect(warn.mock.calls).toEqual([
+        ['[rx-realtime] credentials will be sent unencrypted to default-writer.example (http); use https/wss outside local development.'],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('hasQueryCredential', () => {
+  it.each([
+    ['https://a.example/ws?token=abc', true],
+    ['https://a.example/ws?x=1&api_key=abc', true],
+    ['https://a.example/ws?ACCESS_TOKEN=abc', true],
+    ['https://a.example/ws?mytoken=abc', false],
+    ['https://a.example/token=abc', false],
+    ['https://a.example/ws?tokens=abc', false],
+    ['https://a.example/ws', false],
+  ])('%s -> %s', (url, expected) => {
+    expect(hasQueryCredential(url)).toBe(expected);
+  });
+});
+
+describe('plain-text transport warnings', () => {
+  it('a credential over http or ws to a host that is not this machine warns once; loopback and https do not', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const stream = (url: string) => lastValueFrom(sse(url, { headers: { authorization: 'Bearer x' }, reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
+      await stream('http://insecure.example/a');
+      await stream('http://insecure.example/b');
+      await stream('https://secure.example/a');
+      await stream('http://127.0.0.1:1/a');
+      await lastValueFrom(sse('http://anonymous.example/a', { reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
+      const { WebSocket } = fakeWebSocket(() => 0);
+      webSocket('ws://socket.example/ws?token=abc', { WebSocket, linger: 0 }).messages$.subscribe().unsubscribe();
+      const lines = warn.mock.calls.map((call) => String(call[0]));
+      expect(lines).toEqual([
+        '[rx-realtime] credentials will be sent unencrypted to insecure.example (http); use https/wss outside local development.',
+        '[rx-realtime] credentials will be sent unencrypted to socket.example (ws); use https/wss outside local development.',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('the Spooled and Miosa clients say so through their logger when built for plain http', () => {
+    const lines: string[] = [];
+    spooledRealtime({ baseUrl: 'http://spooled.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
+    spooledRealtime({ baseUrl: 'https://spooled.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
+    miosaEvents({ apiKey: 'msk_x', baseUrl: 'http://miosa.example/api/v1', logger: (line) => lines.push(line) });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('spooled.example (ws)');
+    expect(lines[1]).toContain('miosa.example (http)');
+  });
+});
+
