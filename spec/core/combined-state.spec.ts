@@ -90,6 +90,17 @@ describe('CombinedState: diagnostics are those of the connection a UI needs to s
     expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 1));
   });
 
+  it('rank the same way whichever connection reported first', () => {
+    const { combined: client } = combined();
+    const [failing, quiet, follower] = [client.part(), client.part(), client.part()];
+    failing.diagnostics.next(report('reconnecting', 5, 4));
+    quiet.diagnostics.next(report('reconnecting', 3, 1));
+    follower.next('reconnecting');
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 5, 4));
+    failing.diagnostics.next(report('connected', 5, 0));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 1));
+  });
+
   it('a connection that reported diagnostics stays detailed when it then reports a bare state', () => {
     const { combined: client } = combined();
     const [follower, detailed] = [client.part(), client.part()];

@@ -15,6 +15,12 @@ describe('nestedDeeperThan', () => {
     expect(nestedDeeperThan({ a: [{ b: [] }] }, 3)).toBe(true);
   });
 
+  it('counts no level for the numbers, strings, booleans and nulls held at the deepest level', () => {
+    expect(nestedDeeperThan({ a: { b: 1, c: 'x', d: null, e: true } }, 2)).toBe(false);
+    expect(nestedDeeperThan([[1, 'x', null, false]], 2)).toBe(false);
+    expect(nestedDeeperThan([[1, [null]]], 2)).toBe(true);
+  });
+
   it('finds the deepest branch wherever it is, in arrays and objects alike', () => {
     const wide = JSON.parse(`[1, {"x": "y"}, [2, 3], ${arrays(10)}, {"z": ${objects(10)}}]`) as unknown;
     expect(nestedDeeperThan(wide, 12)).toBe(false);

@@ -24,9 +24,9 @@ export class TopicRegistry<Out> {
     else this.entries.set(key, { subscribe, unsubscribe, unsubscribeKey, subscribers: 1, onServer: false });
   }
 
+  /** A subscriber of `key` left: its `join` made the entry, and reconcile keeps an entry while it counts anyone. */
   leave(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry) entry.subscribers -= 1;
+    this.entries.get(key)!.subscribers -= 1;
   }
 
   /** The socket closed: the server forgot every subscription (topics left meanwhile go at the next reconcile). */
