@@ -100,7 +100,8 @@ export function withRole<F extends object>(fn: F, role: string): F {
 
 /** What a function is called in messages: its role, or `fallback`. @internal */
 export function roleOf(fn: unknown, fallback: string): string {
-  return (typeof fn === 'function' && roles.get(fn)) || fallback;
+  // A WeakMap answers undefined for anything it cannot hold (a string, undefined), so no type check is needed.
+  return roles.get(fn as object) ?? fallback;
 }
 
 /**
