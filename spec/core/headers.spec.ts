@@ -17,9 +17,11 @@ describe('headerRecord', () => {
     expect(headerRecord(Object.entries(expected), 'h')).toEqual(expected);
   });
 
-  it('reads an object with an entries function but no get as a plain record (only a Headers-like object is iterated)', () => {
-    const record = { entries: () => [['x-wrong', 'y']], authorization: 'Bearer a' };
-    expect(headerRecord(record, 'h')).toEqual(record);
+  it('iterates only an object with both entries and get (Headers-like); one with either alone is read as a plain record', () => {
+    const entriesOnly = { entries: () => [['x-wrong', 'y']], authorization: 'Bearer a' };
+    expect(headerRecord(entriesOnly, 'h')).toEqual(entriesOnly);
+    const getOnly = { get: () => 'x-wrong', authorization: 'Bearer a' };
+    expect(headerRecord(getOnly, 'h')).toEqual(getOnly);
   });
 
   it('keeps values that are not strings, for the request check to refuse by name', () => {
