@@ -12,7 +12,7 @@ import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, bufferedAmountOf, frameBytes } from './buffered';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes } from './buffered';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
 import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
@@ -79,7 +79,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   constructor(url: UrlOption, given: WebSocketOptions<In, Out>) {
     const options = dictionary<WebSocketOptions<In, Out>>('webSocket options', given, WEBSOCKET_KEYS);
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
-    this.serialize = checkFunction('webSocket serialize', options.serialize) ?? defaultSerialize;
+    const serialize = checkFunction('webSocket serialize', options.serialize);
+    // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
+    this.serialize = (message) => checkedFrame((serialize ?? defaultSerialize)(message), serialize !== undefined);
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
@@ -273,8 +275,6 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     });
   }
 }
-
-type Frame = string | ArrayBufferLike | ArrayBufferView;
 
 function defaultSerialize(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);

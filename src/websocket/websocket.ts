@@ -132,7 +132,9 @@ export interface WebSocketOptions<In, Out> {
    * Turns an outgoing message into a frame. It runs in `send()`, so a throw reaches its caller (and
    * nothing is queued), and when a topic is subscribed, so a throw fails that subscription with the
    * app's own error. A throw from the heartbeat's message is reported like a subscriber's (RxJS
-   * `config.onUnhandledError`). @default strings as they are, anything else JSON.stringify
+   * `config.onUnhandledError`). What it returns is checked where it runs: anything but a string, an
+   * ArrayBuffer or an ArrayBufferView is a TypeError thrown there, never a failure inside the socket.
+   * @default strings as they are, anything else JSON.stringify
    */
   readonly serialize?: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
   /**
@@ -222,6 +224,9 @@ export interface WebSocketConnection<In, Out> {
    * it is queued in the outbox until the socket is open and topics are re-subscribed; while it is
    * open but holds more than `maxBufferedAmount` bytes not yet sent (a server that does not read),
    * it is dropped and reported on `errors$` (`DroppedMessageError`, `'backpressure'`).
+   * @throws what `serialize` throws, and a TypeError when it returns anything but a string, an
+   * ArrayBuffer or an ArrayBufferView (the default, JSON.stringify, gives nothing for undefined, a
+   * function or a symbol); the message is then neither sent nor queued.
    */
   send(message: Out): boolean;
   /**
