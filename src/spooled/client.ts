@@ -6,7 +6,7 @@ import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
 import { checkBaseUrl } from '../core/request';
-import { checkSpooledOptions } from './options';
+import { checkSpooledOptions, quietDropWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -87,6 +87,9 @@ export interface SpooledOptions {
   /**
    * No sign of life for this long (ms) means the connection stalled: it is dropped and reconnected.
    * Over SSE it also bounds, each on its own, the wait for the `token` function and for the response.
+   * One no longer than a healthy quiet connection's longest silence (15 s over SSE; over WebSocket 30 s,
+   * or `heartbeatInterval` if shorter, since the server answers each heartbeat) would drop such a
+   * connection every `idleTimeout`: the client logs a warning once when made with one.
    * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
    */
   readonly idleTimeout?: number;
@@ -262,6 +265,8 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
+    const quietDrop = quietDropWarning(options);
+    if (quietDrop) this.warn(quietDrop);
   }
 
   get state(): ConnectionState {

@@ -59,3 +59,31 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkShareOption(options.shareAcrossTabs);
   return options;
 }
+
+/**
+ * How often at most the Spooled server shows that a quiet connection is alive (/work/shared/PROTOCOLS.md,
+ * spooled-backend): over SSE a comment after 15 s without events; over WebSocket a Ping every 30 s, and
+ * one in answer to each of the client's.
+ */
+const SERVER_SIGN_OF_LIFE = { sse: 15_000, websocket: 30_000 } as const;
+
+/**
+ * The warning for an `idleTimeout` that a quiet connection cannot outlive: no longer than the longest
+ * silence the server keeps (its keepalive, or over WebSocket the answer to the client's heartbeat, if
+ * that comes sooner). Such a connection is dropped and reopened every `idleTimeout`, for ever and
+ * without an error, and over WebSocket what the server sent meanwhile is lost. @internal
+ */
+export function quietDropWarning(options: SpooledOptions): string | undefined {
+  const idle = options.idleTimeout;
+  if (idle === undefined || idle === 0) return undefined;
+  const sse = options.transport === 'sse';
+  const heartbeat = options.heartbeatInterval ?? 30_000;
+  const silence = sse ? SERVER_SIGN_OF_LIFE.sse : Math.min(heartbeat, SERVER_SIGN_OF_LIFE.websocket);
+  if (idle > silence) return undefined;
+  const what = sse ? 'the server comments on a quiet SSE stream every 15000 ms' : `a quiet socket hears from the server every ${silence} ms (its Ping, or the answer to heartbeatInterval)`;
+  return (
+    `idleTimeout ${idle} ms is not longer than the longest silence of a healthy connection: ${what}. ` +
+    `A quiet connection will be dropped and reopened every ${idle} ms${sse ? '' : ', losing what the server sends meanwhile'}. ` +
+    `Give idleTimeout more than ${silence} ms (twice that leaves room for a slow network)${sse ? '' : ', or a shorter heartbeatInterval'}.`
+  );
+}
