@@ -152,7 +152,10 @@ export interface WebSocketOptions<In, Out> {
   /**
    * If no sign of life arrives for this long (ms), the socket is presumed dead: it is dropped and
    * reconnected (a TimeoutError in the retry policy). Signs of life: every frame, and in Node (`ws`)
-   * protocol ping and pong frames too; browsers show only data frames. 0 disables it. @default 0
+   * protocol ping and pong frames too; browsers show only data frames. Keep it above the longest
+   * silence of a healthy quiet connection (the server's own pings, or the answer to `heartbeat` if the
+   * server answers it): a shorter one drops such a connection every `idleTimeout`. 0 disables it.
+   * @default 0
    */
   readonly idleTimeout?: number;
   /**
