@@ -57,6 +57,17 @@ describe('rx-realtime tail', () => {
     expect(tailing.json()[0]).toMatchObject({ type: 'job.created', data: { queueName: 'emails', priority: 0 }, time: expect.any(String) });
   });
 
+  it.each([
+    ['--spooled', { spooled: 'http://127.0.0.1:9', apiKey: 'sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not reach http:\/\/127\.0\.0\.1:9\/api\/v1\/auth\/login to get a token/],
+    ['--miosa', { miosa: 'http://127.0.0.1:9/api/v1', apiKey: 'msk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:9\/api\/v1\/events\/stream/],
+  ] as const)('%s against a server that cannot be reached prints each retry and its reason, as for a plain URL', async (_flag, options, expected) => {
+    const tailing = run(options);
+    await until(() => tailing.status.some((line) => expected.test(line)), 'a retry line');
+    tailing.stop.abort();
+    await expect(tailing.exit).resolves.toBe(0);
+    expect(tailing.status.join('\n')).not.toContain('unreachable');
+  });
+
   it('prints readable lines when not --json', async () => {
     const tailing = run({ url: `${server.url}/api/v1/events`, token: server.spooled.apiKey }, false);
     await until(() => tailing.lines.length >= 1, 'a line');

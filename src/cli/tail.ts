@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type Observable, map } from 'rxjs';
-import { type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
+import { type ConnectionDiagnostics, type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
 import { checkCredential } from '../core/options';
 import { checkBaseUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
@@ -103,6 +103,19 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
   });
 }
 
+/**
+ * A client's waits between attempts, printed as a plain URL's retries are (`reconnect.onRetry`): the
+ * clients log theirs at debug level only, and a wrong port would otherwise look like a hang.
+ */
+function printRetries(diagnostics$: Observable<ConnectionDiagnostics>, print: Printer): void {
+  let shown: number | undefined;
+  diagnostics$.subscribe(({ nextAttemptIn, nextAttemptAt, failures, lastError }) => {
+    if (nextAttemptIn === undefined || nextAttemptAt === shown) return;
+    shown = nextAttemptAt;
+    print.status(`retry ${failures} in ${nextAttemptIn} ms (${failures > 0 && lastError ? lastError.message : 'the stream ended'})`);
+  });
+}
+
 function events(options: TailOptions, print: Printer): Observable<Printable> {
   const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
   if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
@@ -138,6 +151,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       (error) => `--type: ${error.message}`,
     );
     client.state$.subscribe(state);
+    printRetries(client.diagnostics$, print);
     return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
@@ -152,6 +166,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       '--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).',
     );
     client.state$.subscribe(state);
+    printRetries(client.diagnostics$, print);
     if (options.computer) {
       return filterTypes(client.subscribe(options.computer)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
     }
