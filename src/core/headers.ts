@@ -55,10 +55,11 @@ export async function resolveHeaders(
 
 /**
  * Checks a headers option up front: undefined, null, a function, or headers in one of the shapes
- * {@link headerRecord} takes. A TypeError naming the option for anything else. @internal
+ * {@link headerRecord} takes. A TypeError naming the option for anything else. Returns the headers
+ * as a record, or undefined for a function (which gives them per attempt). @internal
  */
-export function checkHeadersOption(name: string, option: unknown): void {
-  if (typeof option !== 'function') headerRecord(option, name);
+export function checkHeadersOption(name: string, option: unknown): Readonly<Record<string, string>> | undefined {
+  return typeof option === 'function' ? undefined : headerRecord(option, name);
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
-import { type HeadersOption, checkHeadersOption, functionTimeout, headerRecord, resolveHeaders, roleOf } from '../core/headers';
+import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
@@ -154,9 +154,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
   const maxEventSize = checkWhole('sse maxEventSize', options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 1);
   const dedupe = checkWhole('sse dedupe', options.dedupe ?? 0, 0);
   const scheduler = checkScheduler('sse scheduler', options.scheduler) ?? asyncScheduler;
-  checkHeadersOption('sse headers', options.headers);
   // The URL's and the headers' credentials stay masked while this Observable lives; a headers function's, from its latest call.
-  const secrets = new SecretHolder({ url, headers: typeof options.headers === 'function' ? undefined : headerRecord(options.headers, 'sse headers') });
+  const secrets = new SecretHolder({ url, headers: checkHeadersOption('sse headers', options.headers) });
   const lifecycleOptions: LifecycleOptions = {
     reconnect: reconnectPolicy('sse reconnect', options.reconnect),
     endOfStream: checkChoice('sse endOfStream', options.endOfStream, ['reconnect', 'complete']) ?? 'reconnect',
@@ -188,9 +187,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
       let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
       // The URL the messages name: the one asked for until a response says where its redirects led.
       let at = where;
-      // Undefined means "we aborted it ourselves": not a failure.
-      const failure = (cause: unknown, what: string, reason = networkReason): unknown =>
-        controller.signal.aborted ? undefined : new NetworkError(`${what} ${at}${reason(cause)}.`, { cause });
+      // After our own abort (teardown, a timeout) the attempt is already over, and the sink ignores what follows.
+      const failure = (cause: unknown, what: string, reason = networkReason): NetworkError => new NetworkError(`${what} ${at}${reason(cause)}.`, { cause });
 
       /** What the attempt waits for now: each step has `idleTimeout` of its own, and a timeout names it. */
       let step: 'headers' | 'response' | 'body' = 'headers';
@@ -221,9 +219,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
           answer = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
         } catch (cause) {
-          const error = isRequestError(cause) ? cause : failure(cause, 'Could not connect to', unansweredReason);
-          if (error !== undefined) sink.failed(error);
-          return;
+          return sink.failed(isRequestError(cause) ? cause : failure(cause, 'Could not connect to', unansweredReason));
         }
         const { response } = answer;
         at = answeredBy(answer, target);
@@ -272,9 +268,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           }
         } catch (cause) {
           events.end();
-          const error = cause === oversize ? cause : failure(cause, 'Lost the connection to');
-          if (error !== undefined) sink.failed(error);
-          return;
+          return sink.failed(cause === oversize ? cause : failure(cause, 'Lost the connection to'));
         } finally {
           lastEventId = events.lastEventId;
         }
@@ -296,27 +290,23 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
 }
 
 /**
- * The last `size` ids, in a ring, with a set for lookups. Bounded in bytes as well as in count: an id
- * longer than MAX_REMEMBERED_ID is not remembered, and each one kept is a copy of its own, since an id
- * sliced out of the stream's text would keep the whole read it came in (up to 64 KiB) alive.
+ * The last `size` ids (a Set keeps them in the order they came, so the oldest is the first). Bounded
+ * in bytes as well as in count: an id longer than MAX_REMEMBERED_ID is not remembered, and each one
+ * kept is a copy of its own, since an id sliced out of the stream's text would keep the whole read it
+ * came in (up to 64 KiB) alive.
  */
 class RecentIds {
-  private readonly ring: string[] = [];
-  private readonly set = new Set<string>();
-  private next = 0;
+  private readonly ids = new Set<string>();
 
   constructor(private readonly size: number) {}
 
   /** True when `id` is among the remembered ones; otherwise remembers it. */
   repeat(id: string): boolean {
     if (id.length > MAX_REMEMBERED_ID) return false;
-    if (this.set.has(id)) return true;
+    if (this.ids.has(id)) return true;
     // A fresh string, not a slice of the read: JSON.parse makes one.
-    id = JSON.parse(JSON.stringify(id)) as string;
-    if (this.ring.length === this.size) this.set.delete(this.ring[this.next]!);
-    this.ring[this.next] = id;
-    this.next = (this.next + 1) % this.size;
-    this.set.add(id);
+    this.ids.add(JSON.parse(JSON.stringify(id)) as string);
+    if (this.ids.size > this.size) this.ids.delete(this.ids.values().next().value as string);
     return false;
   }
 }
