@@ -43,7 +43,7 @@ describe('Spooled auth in Chromium', () => {
     await server?.close();
   });
 
-  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string } }).seen);
+  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string; lastError?: string } }).seen);
 
   it('never sends the API key on a URL, and recovers when the server stops accepting its JWT', async () => {
     server = await start();
@@ -81,5 +81,26 @@ describe('Spooled auth in Chromium', () => {
     // The first login, then a fresh exchange after the refusal (the refresh token is refused first).
     expect(logins.filter((path) => path === '/api/v1/auth/login')).toHaveLength(2);
     expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('says what the browser hides when the token exchange of another origin is refused by CORS, as sse() does', async () => {
+    server = await start();
+    const other = await startReferenceServer({ timing }); // no `cors`: its login answers no preflight
+    try {
+      browser ??= await launchChromium();
+      const page = await browser.newPage();
+      watchProblems(page, NETWORK_LOG); // Chromium logs each refused preflight
+      await page.goto(`${server.url}/?key=${other.spooled.apiKey}&base=${encodeURIComponent(other.url)}`);
+      await page.waitForFunction(() => (window as unknown as { seen: { lastError?: string } }).seen.lastError !== undefined, undefined, { timeout: 15_000 });
+      const { lastError } = await seen(page);
+      expect(lastError).toBe(
+        `Could not reach ${other.url}/api/v1/auth/login to get a token: the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request` +
+          " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md).",
+      );
+      expect(lastError).not.toContain(other.spooled.apiKey);
+      await page.close();
+    } finally {
+      await other.close();
+    }
   }, 60_000);
 });

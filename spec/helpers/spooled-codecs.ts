@@ -3,7 +3,7 @@ import type { DecodeError } from '../../src/core/errors';
 import { decodeError } from '../../src/operators/decodeWith';
 import type { KnownSpooledEvent, SpooledEventType } from '../../src/spooled/events';
 import { parseRfc3339 } from '../../src/core/rfc3339';
-import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from '../../src/spooled/schema';
+import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf, stampOptional } from '../../src/spooled/schema';
 
 /**
  * The io-ts codecs of every known event's wire `data`, built from the schema table: the oracle the
@@ -78,6 +78,10 @@ export function decodeKnownWithCodecs(type: SpooledEventType, wireData: unknown,
   const data = WIRE_DATA_CODECS[type].decode(wireData);
   if (data._tag === 'Left') return decodeError(`${type} event`, prefix(data.left, 'data'), json);
   const time = Rfc3339.decode(stamp);
-  if (time._tag === 'Left') return decodeError(`${type} event`, prefix(time.left, 'timestamp'), json);
+  if (time._tag === 'Left') {
+    // Ping and error need no timestamp (schema.ts): without a readable one it is null.
+    if (stampOptional(type)) return { type, timestamp: null, data: toCamel(type, data.right) } as KnownSpooledEvent;
+    return decodeError(`${type} event`, prefix(time.left, 'timestamp'), json);
+  }
   return { type, timestamp: time.right, data: toCamel(type, data.right) } as KnownSpooledEvent;
 }

@@ -29,4 +29,37 @@ describe('decodeWith', () => {
     await lastValueFrom(from([{}]).pipe(decodeWith(Either, { onError: (e) => errors.push(e) }), toArray()));
     expect(errors[0]!.problems).toEqual(['a: expected string, got nothing', 'b: expected number, got nothing']);
   });
+
+  it.each<[string, unknown]>([
+    ['undefined (a codec missing from an import)', undefined],
+    ['null', null],
+    ['a string', 'Job'],
+    ['an object without decode and name', {}],
+    ['a decode without a name', { decode: (value: unknown) => ({ _tag: 'Right', right: value }) }],
+    ['a name without a decode', { name: 'Job' }],
+  ])('refuses at the call a codec that is %s: a TypeError naming decodeWith', (_what, codec) => {
+    expect(() => decodeWith(codec as typeof Job)).toThrow(TypeError);
+    expect(() => decodeWith(codec as typeof Job)).toThrow(/^decodeWith codec must be an io-ts codec \(with decode\(\) and a name\), got /);
+  });
+
+  it.each<[string, (value: unknown) => unknown]>([
+    ['the value itself (another library\'s schema)', (value) => value],
+    ['undefined', () => undefined],
+    ['null', () => null],
+    ['a Left whose left is not a list of errors', () => ({ _tag: 'Left', left: 'bad' })],
+  ])('an item whose decode() returns %s is a DecodeError, and the stream goes on', async (_what, decode) => {
+    const errors: DecodeError[] = [];
+    const schema = { name: 'Schema', decode } as unknown as typeof Job;
+    const out = await lastValueFrom(from([good, bad]).pipe(decodeWith(schema, { onError: (e) => errors.push(e) }), toArray()));
+    expect(out).toEqual([]);
+    expect(errors).toHaveLength(2);
+    expect(errors.every((error) => error instanceof DecodeError)).toBe(true);
+    expect(errors[0]!.message).toMatch(/^Could not decode Schema: its decode\(\) returned .*, not an io-ts Either\.$/);
+    expect(errors[1]!.value).toBe(bad);
+  });
+
+  it("with onInvalid: 'error', a decode() that returns no Either fails the stream with a DecodeError, never the process", async () => {
+    const schema = { name: 'Schema', decode: (value: unknown) => value } as unknown as typeof Job;
+    await expect(lastValueFrom(from([good]).pipe(decodeWith(schema, { onInvalid: 'error' })))).rejects.toBeInstanceOf(DecodeError);
+  });
 });

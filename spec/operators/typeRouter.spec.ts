@@ -61,6 +61,14 @@ describe('typeRouter', () => {
     expect(() => router.on(['a'])).toThrow(new TypeError('typeRouter(source).on: a pattern must be a string, not an array (spread a list: typeRouter(source).on(...patterns))'));
   });
 
+  it.each<[string, unknown, string]>([
+    ['undefined', undefined, 'undefined'],
+    ['a Promise', Promise.resolve(EMPTY), 'a Promise (make an Observable of it with from() or defer())'],
+    ['an array', [{ type: 'a', n: 1 }], 'an array'],
+  ])('refuses at once, with a TypeError, a source that is %s', (_what, source, shown) => {
+    expect(() => typeRouter(source as Observable<Item>)).toThrow(new TypeError(`typeRouter source must be an Observable, got ${shown}`));
+  });
+
   it('delivers what the globs match, in subscription order, while routes come and go (any patterns, any names)', () => {
     const step = fc.oneof(
       fc.record({ subscribe: fc.array(globPattern, { minLength: 1, maxLength: 3 }) }),

@@ -84,14 +84,26 @@ describe('decodeSpooledEvent: what it does not know or cannot read', () => {
     const error = decodeSpooledEvent({ type: 'JobFailed', data: { job_id: 'j', queue_name: 'q', error: 'x', retry_count: 'two', timestamp: '2026-01-05T10:00:00Z' } });
     expect(error).toBeInstanceOf(DecodeError);
     expect((error as DecodeError).problems).toEqual(['data.retry_count: expected integer, got "two"']);
-    const noTime = decodeSpooledEvent({ type: 'Ping', data: {} });
+    const noTime = decodeSpooledEvent({ type: 'WorkerDeregistered', data: { worker_id: 'w' } });
     expect((noTime as DecodeError).problems).toEqual(['timestamp: expected Rfc3339, got nothing']);
+    const badTime = decodeSpooledEvent({ type: 'JobCreated', data: { job_id: 'j', queue_name: 'q', timestamp: '2026-02-30T10:00:00Z' } });
+    expect((badTime as DecodeError).problems).toEqual(['timestamp: expected Rfc3339, got "2026-02-30T10:00:00Z"']);
     for (const junk of [null, 42, 'text', [], { type: 5 }]) expect(decodeSpooledEvent(junk)).toBeInstanceOf(DecodeError);
     expect((decodeSpooledEvent({ type: 5 }) as DecodeError).problems).toEqual(['type: expected string, got {"type":5}']);
     const notAnObject = decodeSpooledEvent({ type: 'JobCompleted', data: [1], timestamp: '2026-01-05T10:00:00Z' });
     expect((notAnObject as DecodeError).message).toBe('Could not decode job.completed event: data: expected JobCompleted, got [1]');
     const heartbeat = decodeSpooledEvent({ type: 'WorkerHeartbeat', data: { worker_id: 'w', status: 'idle', current_job_id: 7, timestamp: '2026-01-05T10:00:00Z' } });
     expect((heartbeat as DecodeError).problems).toEqual(['data.current_job_id: expected string, got 7', 'data.current_job_id: expected null, got 7']);
+  });
+
+  it("decodes a ping or the server's error without a readable timestamp, with timestamp null; bad data is still a DecodeError", () => {
+    for (const stamp of [{}, { timestamp: 'soon' }, { timestamp: null }]) {
+      expect(decodeSpooledEvent({ type: 'Ping', data: { ...stamp } })).toEqual({ type: 'ping', timestamp: null, data: {} });
+      expect(decodeSpooledEvent({ type: 'Error', data: { message: 'rate limited', ...stamp } })).toEqual({ type: 'error', timestamp: null, data: { message: 'rate limited' } });
+    }
+    expect(decodeSpooledEvent({ type: 'Ping' })).toEqual({ type: 'ping', timestamp: null, data: {} });
+    expect(decodeSpooledEvent({ type: 'error', timestamp: '2026-01-05T10:00:00Z', data: { message: 'm' } })).toEqual({ type: 'error', timestamp: new Date('2026-01-05T10:00:00Z'), data: { message: 'm' } });
+    expect((decodeSpooledEvent({ type: 'Error', data: { message: 7 } }) as DecodeError).problems).toEqual(['data.message: expected string, got 7']);
   });
 
   it("reads the server's integers (counts, priority, retry_count, duration_ms) as safe integers, signed as there, and no number as Infinity", () => {

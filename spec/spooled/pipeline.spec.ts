@@ -88,6 +88,14 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
     expect((await bothAgree(script, { queueName: 'reports', events: ['worker.*'] })).end).toBe('SpooledServerError: Spooled says: Job not found');
   });
 
+  it("needs no timestamp on a ping or the server's error: pings are dropped without a word, the error fails the stream", async () => {
+    const script = [{ type: 'Ping' }, { type: 'Ping', data: { timestamp: 'soon' } }, wire.created('j1'), { type: 'Error', data: { message: 'rate limited' } }, wire.created('j2')];
+    const outcome = await bothAgree(script);
+    expect(outcome.events.map((event) => event.data)).toEqual([{ jobId: 'j1', queueName: 'emails', priority: 1 }]);
+    expect(outcome.reported).toEqual([]);
+    expect(outcome.end).toBe('SpooledServerError: Spooled says: rate limited');
+  });
+
   describe('a job stream completes after the terminal status', () => {
     it.each(['failed', 'deadletter', 'cancelled'])('%s', async (terminal) => {
       const outcome = await bothAgree(

@@ -184,4 +184,20 @@ describe('unansweredReason: a fetch that got no answer', () => {
     expect(unansweredReason(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }))).toBe(' (ECONNREFUSED)');
     expect(unansweredReason(new Error('the app'))).toBe('');
   });
+
+  it('every fetch the library makes gives the hint in a page: sse(), Miosa, the Spooled token exchange', async () => {
+    (globalThis as { document?: unknown }).document = {};
+    const refused = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    const hint = ': the browser gives scripts no reason. A CORS refusal';
+    const sseError = await lastValueFrom(sse('http://127.0.0.1:9/events', { fetch: refused, reconnect: false })).catch((e: unknown) => e);
+    expect((sseError as Error).message).toContain(`Could not connect to http://127.0.0.1:9/events${hint}`);
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:9', fetch: refused, reconnect: false, logger: () => undefined });
+    const miosaError = await lastValueFrom(miosa.stream()).catch((e: unknown) => e);
+    expect((miosaError as Error).message).toContain(`Could not connect to http://127.0.0.1:9/events/stream${hint}`);
+    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:9', apiKey: 'sk_test_closed', fetch: refused, transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    const spooledError = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect(spooledError).toBeInstanceOf(NetworkError);
+    expect((spooledError as Error).message).toContain(`Could not reach http://127.0.0.1:9/api/v1/auth/login to get a token${hint}`);
+  });
 });

@@ -5,6 +5,7 @@ import {
   type DecodeError,
   HttpError,
   RealtimeError,
+  RequestError,
   type ShareAcrossTabsOptions,
   type SseMessage,
   shareAcrossTabs,
@@ -350,6 +351,38 @@ describe('shareAcrossTabs', () => {
         expect(unhandled).toEqual([]);
       } finally {
         config.onUnhandledError = null;
+      }
+    });
+  });
+
+  describe('name and factory from plain JavaScript', () => {
+    const bad = <T>(value: unknown): T => value as T;
+
+    it.each<[string, unknown, string]>([
+      ['undefined', undefined, 'undefined'],
+      ['an Observable instead of a function', NEVER, 'an object'],
+    ])('refuses a factory that is %s, at once, with a TypeError naming it', (_what, factory, shown) => {
+      expect(() => shareAcrossTabs('x', bad(factory))).toThrow(new TypeError(`shareAcrossTabs factory must be a function, got ${shown}`));
+    });
+
+    it('refuses a name that is not a string, at once: every such stream would share one upstream', () => {
+      expect(() => shareAcrossTabs(bad(undefined), () => NEVER)).toThrow(new TypeError('shareAcrossTabs name must be a string, got undefined'));
+    });
+
+    it.each<[string, unknown, string]>([
+      ['a Promise', Promise.resolve(EMPTY), 'a Promise (make an Observable of it with from() or defer())'],
+      ['undefined', undefined, 'undefined'],
+    ])('a factory that returns %s fails every tab with a RequestError naming it, where tabs share and where they cannot', async (_what, returned, shown) => {
+      const message = `The factory of shareAcrossTabs("jobs") must return an Observable, got ${shown}.`;
+      const [first, second] = [browser.tab(), browser.tab()];
+      const open = (tab: FakeTab) => shareAcrossTabs<SseMessage>('jobs', () => bad(returned), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel });
+      const shared = [record(open(first)), record(open(second))];
+      await browser.settle();
+      const alone = withoutWebLocks(() => record(shareAcrossTabs<SseMessage>('jobs', () => bad(returned))));
+      await alone.done;
+      for (const recording of [...shared, alone]) {
+        expect(recording.error).toBeInstanceOf(RequestError);
+        expect((recording.error as Error).message).toBe(message);
       }
     });
   });

@@ -187,6 +187,17 @@ describe('webSocket() topics and sending', () => {
     connection.close();
   });
 
+  it.each<[string, unknown, string]>([
+    ['undefined', undefined, 'undefined'],
+    ['a string', 'emails', "'emails' (a string)"],
+  ])('refuses a topic select that is %s at the call, with a TypeError naming it, before any socket opens', (_what, select, shown) => {
+    const connection = webSocket<Frame>('ws://127.0.0.1:9/never', { linger: 0 });
+    expect(() => connection.topic(subscribe('emails'), unsubscribe('emails'), select as (frame: Frame) => boolean)).toThrow(
+      new TypeError(`webSocket topic select must be a function, got ${shown}`),
+    );
+    expect(connection.state).toBe('disconnected');
+  });
+
   it('treats equal messages in another key order as one topic, and never unsubscribes what a live topic still needs', async () => {
     server = await startWsServer();
     const connection = webSocket(server.url, { linger: 0 });

@@ -72,6 +72,31 @@ export function checkFunction<T>(name: string, value: T): T {
   return value;
 }
 
+/** A function the call cannot do without (a predicate, a factory): anything but a function, undefined too, is a TypeError naming it. */
+export function requireFunction<T>(name: string, value: T): T {
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${shown(value)}`);
+  return value;
+}
+
+/**
+ * Whether a value can be subscribed to as an Observable (this RxJS's, another copy's, any with a
+ * `subscribe` method), so that a Promise or `undefined` from an app's function fails with a message
+ * that names the function, not with "subscribe is not a function".
+ */
+export function isSubscribable(value: unknown): value is { subscribe: (...args: never[]) => unknown } {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { subscribe?: unknown }).subscribe === 'function';
+}
+
+/** What an app's function returned instead of an Observable, for a message: its kind, and what to do with a Promise. */
+export function notAnObservable(value: unknown): string {
+  const thenable = isThenable(value);
+  return thenable ? 'a Promise (make an Observable of it with from() or defer())' : kindOf(value);
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** A boolean option: undefined, true or false (not `'false'` from an env var, which is truthy). */
 export function checkBoolean(name: string, value: boolean | undefined): boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${shown(value)}`);

@@ -1,7 +1,7 @@
 import type { Decoder, ValidationError } from 'io-ts';
 import { type OperatorFunction, Observable } from 'rxjs';
 import { DecodeError } from '../core/errors';
-import { type KnownKeys, checkChoice, checkFunction, dictionary } from '../core/options';
+import { type KnownKeys, checkChoice, checkFunction, dictionary, kindOf, shown } from '../core/options';
 import { preview } from '../core/preview';
 
 /**
@@ -26,7 +26,11 @@ const DECODE_WITH_KEYS: KnownKeys<DecodeWithOptions> = { onInvalid: true, onErro
  * `problems` name the path (`data.retry_count: expected number, got "x"`); by default it is
  * reported to `onError` and skipped, so one bad event does not end the stream.
  *
- * @throws TypeError at once for options that are not an object, a key they do not have, or an
+ * A `decode()` that throws or returns something other than an io-ts `Either` (another library's
+ * schema) makes that item a DecodeError too; the stream goes on.
+ *
+ * @throws TypeError at once for a `codec` without a `decode` function and a string `name` (such as
+ * `undefined` from a missing import), options that are not an object, a key they do not have, or an
  * `onError` that is not a function; RangeError for an `onInvalid` other than 'skip' or 'error'.
  * @example
  * ```ts
@@ -34,6 +38,7 @@ const DECODE_WITH_KEYS: KnownKeys<DecodeWithOptions> = { onInvalid: true, onErro
  * ```
  */
 export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOptions = {}): OperatorFunction<unknown, A> {
+  const name = checkCodec('decodeWith codec', codec);
   const { onInvalid, onError } = dictionary('decodeWith options', options, DECODE_WITH_KEYS);
   const raise = checkChoice('decodeWith onInvalid', onInvalid, ['skip', 'error']) === 'error';
   const report = checkFunction('decodeWith onError', onError);
@@ -41,16 +46,22 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
     new Observable<A>((subscriber) =>
       source.subscribe({
         next: (value) => {
-          let result: ReturnType<typeof codec.decode> | undefined;
+          let result: unknown;
           try {
             result = codec.decode(value);
           } catch {
             // A getter or a custom codec that throws makes this item undecodable, not the stream broken.
+            result = THREW;
           }
-          if (result?._tag === 'Right') return subscriber.next(result.right);
-          const error = result
-            ? decodeError(codec.name, result.left, value)
-            : new DecodeError(`Could not decode ${codec.name}: reading the item threw.`, ['(root): reading it threw'], value);
+          const either = result as Partial<Record<'_tag' | 'right' | 'left', unknown>> | null | undefined;
+          if (either?._tag === 'Right') return subscriber.next(either.right as A);
+          const error =
+            either?._tag === 'Left' && Array.isArray(either.left)
+              ? decodeError(name, either.left as ValidationError[], value)
+              : result === THREW
+                ? new DecodeError(`Could not decode ${name}: reading the item threw.`, ['(root): reading it threw'], value)
+                : // Another library's schema (zod's decode() returns the value) or a hand-written one: this item is not decoded.
+                  new DecodeError(`Could not decode ${name}: its decode() returned ${kindOf(result)}, not an io-ts Either.`, ['(root): decode() returned no Either'], value);
           report?.(error);
           if (raise) subscriber.error(error);
         },
@@ -58,6 +69,20 @@ export function decodeWith<A>(codec: Decoder<unknown, A>, options: DecodeWithOpt
         complete: () => subscriber.complete(),
       }),
     );
+}
+
+const THREW = Symbol('threw');
+
+/**
+ * A codec given from plain JavaScript (`undefined` from a missing import, another library's schema):
+ * something with a `decode` function and a string `name`, as every io-ts `Decoder` has, else a
+ * TypeError naming `decodeWith`. Returns the name, read once. @internal
+ */
+function checkCodec(what: string, codec: unknown): string {
+  const candidate = codec as { decode?: unknown; name?: unknown } | null | undefined;
+  const usable = (typeof codec === 'object' || typeof codec === 'function') && codec !== null && typeof candidate!.decode === 'function' && typeof candidate!.name === 'string';
+  if (!usable) throw new TypeError(`${what} must be an io-ts codec (with decode() and a name), got ${codec === null || typeof codec !== 'object' ? shown(codec) : 'an object without them'}`);
+  return candidate!.name as string;
 }
 
 /** io-ts errors as one readable line each. @internal */

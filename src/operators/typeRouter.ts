@@ -1,5 +1,6 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { checkPatterns } from './glob';
+import { isSubscribable, notAnObservable } from '../core/options';
 import { GlobIndex } from './glob-index';
 import type { OfType, TypePattern } from './ofType';
 
@@ -34,6 +35,7 @@ const CACHED_TYPE_LENGTH = 256;
  * The source is subscribed when the first route is, and unsubscribed when the last one leaves.
  * Its error or completion reaches every route.
  *
+ * @throws TypeError at once for a `source` that is not an Observable (a Promise, undefined).
  * @example
  * ```ts
  * const router = typeRouter(spooled.events$());
@@ -42,6 +44,7 @@ const CACHED_TYPE_LENGTH = 256;
  * ```
  */
 export function typeRouter<E extends { readonly type: string }>(source: Observable<E>): TypeRouter<E> {
+  if (!isSubscribable(source)) throw new TypeError(`typeRouter source must be an Observable, got ${notAnObservable(source)}`);
   const routes = new GlobIndex<Subscriber<unknown>>();
   const subscribers = new Set<Subscriber<unknown>>();
   const cache = new Map<string, Subscriber<unknown>[]>();

@@ -6,7 +6,7 @@ import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
-import { answeredBy, checkUrl, fetchWithinOrigin, networkReason, sendableHeaderValue } from '../core/request';
+import { answeredBy, checkUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
 import { credentialsUnsent, parseRetryAfter } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
@@ -231,7 +231,8 @@ export class SpooledCredentials {
       where = answeredBy(answer, url);
     } catch (cause) {
       if (isRequestError(cause)) throw cause;
-      throw new NetworkError(`Could not reach ${where} to get a token${networkReason(cause)}.`, { cause });
+      // In a browser a CORS refusal of the exchange (often its preflight) looks like any network failure: say so, as sse() does.
+      throw new NetworkError(`Could not reach ${where} to get a token${unansweredReason(cause)}.`, { cause });
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => undefined);

@@ -4,7 +4,7 @@ import { explainKnown, explainNotAnEvent } from './explain';
 import type { DecodedSpooledEvent, KnownSpooledEvent, SpooledEventType, UnknownSpooledEvent } from './events';
 import { FAST_DATA } from './fast-decode';
 import { Rfc3339Reader } from '../core/rfc3339';
-import { SPOOLED_SCHEMA, type SchemaType } from './schema';
+import { SPOOLED_SCHEMA, type SchemaType, stampOptional } from './schema';
 
 /** Every known type by both of its names: PascalCase from the real server, dotted from the seed SDK's shape. */
 const BY_WIRE_NAME: ReadonlyMap<string, SpooledEventType> = new Map(
@@ -13,6 +13,9 @@ const BY_WIRE_NAME: ReadonlyMap<string, SpooledEventType> = new Map(
     return wire === undefined ? [[type, type] as const] : [[type, type] as const, [wire, type] as const];
   }),
 );
+
+/** The types that decode without a readable timestamp (to `timestamp: null`): ping and the server's error. */
+const UNSTAMPED: ReadonlySet<SpooledEventType> = new Set((Object.keys(SPOOLED_SCHEMA) as SchemaType[]).filter(stampOptional));
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -47,8 +50,12 @@ export class SpooledDecoder {
     const wireData = data ?? {};
     if (isRecord(wireData)) {
       const fields = FAST_DATA[known](wireData, this.times);
-      const time = fields && this.times.read(stamp);
-      if (fields && !Number.isNaN(time)) return { type: known, timestamp: new Date(time as number), data: fields } as KnownSpooledEvent;
+      if (fields) {
+        const time = this.times.read(stamp);
+        if (!Number.isNaN(time)) return { type: known, timestamp: new Date(time), data: fields } as KnownSpooledEvent;
+        // Looked up only for an event without a readable stamp: the known-event path pays nothing for it.
+        if (UNSTAMPED.has(known)) return { type: known, timestamp: null, data: fields } as KnownSpooledEvent;
+      }
     }
     // What is wrong, path by path.
     return explainKnown(known, wireData, stamp, json);
@@ -59,7 +66,8 @@ export class SpooledDecoder {
  * Turns one parsed wire event into a {@link DecodedSpooledEvent}. Accepts the real server's adjacently tagged
  * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
  * (`{"type":"job.started","timestamp":..., "data":{...}}`). An unknown type becomes an
- * {@link UnknownSpooledEvent} (`type: 'raw'`); a known type with bad data is a DecodeError with the path
+ * {@link UnknownSpooledEvent} (`type: 'raw'`); a known type with bad data, or without a readable
+ * timestamp (but `ping` and `error`, whose `timestamp` is then null), is a DecodeError with the path
  * of each problem, returned, never thrown, and so is an event whose free-form part (a job's `result`,
  * an unknown event's `data`) nests more than 256 levels deep (`MAX_JSON_DEPTH`).
  *

@@ -14,9 +14,9 @@ export class SpooledServerError extends RealtimeError {
   override name = 'SpooledServerError';
   /** The `message` of the server's `error` event (redacted and bounded like every message). */
   readonly serverMessage: string;
-  /** When the server says it happened. */
-  readonly timestamp: Date;
-  constructor(serverMessage: string, timestamp: Date) {
+  /** When the server says it happened; null when its `error` event had no readable timestamp. */
+  readonly timestamp: Date | null;
+  constructor(serverMessage: string, timestamp: Date | null) {
     super(`Spooled says: ${serverMessage}`);
     this.serverMessage = redact(serverMessage);
     this.timestamp = timestamp;

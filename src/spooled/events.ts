@@ -38,10 +38,13 @@ export type StatusName = JobStatus | (string & {});
  * type MyEvent = SpooledEventOf<'job.archived', { jobId: string }>;
  * ```
  */
-export interface SpooledEventOf<T extends string, D> {
+export interface SpooledEventOf<T extends string, D, S extends Date | null = Date> {
   readonly type: T;
-  /** When the server says it happened (nanoseconds are cut to milliseconds). */
-  readonly timestamp: Date;
+  /**
+   * When the server says it happened (nanoseconds are cut to milliseconds). `Date | null` only on
+   * {@link PingEvent} and {@link SpooledErrorEvent}: null when the event had no readable timestamp.
+   */
+  readonly timestamp: S;
   readonly data: D;
 }
 
@@ -284,24 +287,27 @@ export type WorkerInactiveEvent = SpooledEventOf<'worker.inactive', WorkerDetail
  */
 export type SystemHealthEvent = SpooledEventOf<'system.health', { readonly database: boolean; readonly redis: boolean }>;
 /**
- * Liveness from the server. The client consumes these; `events$()` never emits them.
+ * Liveness from the server. The client consumes these; `events$()` never emits them. Its `timestamp`
+ * is null when it had none (or none readable): the real server stamps every ping, other senders may not.
  *
  * @example
  * ```ts
  * const isPing = (event: DecodedSpooledEvent): event is PingEvent => event.type === 'ping';
  * ```
  */
-export type PingEvent = SpooledEventOf<'ping', Readonly<Record<never, never>>>;
+export type PingEvent = SpooledEventOf<'ping', Readonly<Record<never, never>>, Date | null>;
 /**
  * The server's word about a stream, e.g. `Job not found`. `events$()` never emits it: it fails the
- * stream with a {@link SpooledServerError} that carries it.
+ * stream with a {@link SpooledServerError} that carries it. Its `timestamp` is null when it had none
+ * (or none readable): the real server stamps it, but an error without one still fails the stream
+ * with its message rather than being skipped as undecodable.
  *
  * @example
  * ```ts
  * const said = (event: SpooledErrorEvent) => `Spooled says: ${event.data.message}`;
  * ```
  */
-export type SpooledErrorEvent = SpooledEventOf<'error', { readonly message: string }>;
+export type SpooledErrorEvent = SpooledEventOf<'error', { readonly message: string }, Date | null>;
 
 /**
  * An event of a type this version does not know, passed through untouched. Its `type` is always

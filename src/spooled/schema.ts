@@ -40,10 +40,15 @@ export interface FieldTypes {
   nullableString: string | null;
 }
 
-/** One event: its PascalCase name on the real server (seed-only events have none) and its data fields in wire order. */
+/**
+ * One event: its PascalCase name on the real server (seed-only events have none), its data fields in
+ * wire order, and `timestamp: 'optional'` for an event that needs no timestamp: it decodes with
+ * `timestamp: null` when it has none (or none readable) instead of being rejected.
+ */
 export interface EventSpec {
   readonly wire?: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly timestamp?: 'optional';
 }
 
 const JOB_REF = { job_id: 'string', queue_name: 'string' } as const;
@@ -99,12 +104,22 @@ export const SPOOLED_SCHEMA = {
   'worker.active': { fields: WORKER },
   'worker.inactive': { fields: WORKER },
   'system.health': { wire: 'SystemHealth', fields: { database: 'boolean', redis: 'boolean' } },
-  ping: { wire: 'Ping', fields: {} },
-  error: { wire: 'Error', fields: { message: 'string' } },
+  // The real server stamps both (PROTOCOLS.md); others may not. A ping is only liveness, and the server's
+  // error must fail the stream with its message, not become a decode complaint about a missing stamp.
+  ping: { wire: 'Ping', fields: {}, timestamp: 'optional' },
+  error: { wire: 'Error', fields: { message: 'string' }, timestamp: 'optional' },
 } as const satisfies Record<string, EventSpec>;
 
 /** The dotted names of the table. */
 export type SchemaType = keyof typeof SPOOLED_SCHEMA;
+
+/** The events that need no timestamp (`timestamp: 'optional'`): theirs is `Date | null`. */
+export type UnstampedType = { [K in SchemaType]: (typeof SPOOLED_SCHEMA)[K] extends { readonly timestamp: 'optional' } ? K : never }[SchemaType];
+
+/** Whether an event needs no timestamp. */
+export function stampOptional(type: SchemaType): boolean {
+  return (SPOOLED_SCHEMA[type] as EventSpec).timestamp === 'optional';
+}
 
 /** `retry_count` -> `retryCount`, at the type level. */
 export type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;

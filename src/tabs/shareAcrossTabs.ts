@@ -1,6 +1,6 @@
 import { Observable, type Observer } from 'rxjs';
-import type { RealtimeError } from '../core/errors';
-import { type KnownKeys, checkFunction, dictionary, observerOf } from '../core/options';
+import { RequestError, type RealtimeError } from '../core/errors';
+import { type KnownKeys, checkFunction, dictionary, isSubscribable, kindOf, notAnObservable, observerOf, requireFunction } from '../core/options';
 import type { ConnectionState } from '../core/state';
 import { TabParticipant } from './participant';
 import { type TabChannelConstructor, type TabLocks, tabsPlatform } from './platform';
@@ -92,9 +92,11 @@ const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, 
  * @param name Names the shared stream: subscriptions with the same name share one upstream, so it must
  * identify everything the upstream depends on (URL, filter, account).
  * @param factory Opens the upstream in the leading tab; called again in each new leader.
- * @throws TypeError at once for `options` that is not an object, a key it does not have, an
- * `eventId` that is not a function, or a `state`, `leader` or `errors` that is neither an observer
- * nor a function.
+ * @throws TypeError at once for a `name` that is not a string, a `factory` that is not a function,
+ * `options` that is not an object, a key it does not have, an `eventId` that is not a function, or a
+ * `state`, `leader` or `errors` that is neither an observer nor a function. A factory that returns
+ * anything but an Observable (a Promise, undefined) fails the stream, in every tab, with a final
+ * RequestError naming it.
  * @example
  * ```ts
  * const state = connectionState();
@@ -107,6 +109,8 @@ export function shareAcrossTabs<T>(
   factory: (context: LeaderContext) => Observable<T>,
   options: ShareAcrossTabsOptions<T> = {},
 ): Observable<T> {
+  if (typeof name !== 'string') throw new TypeError(`shareAcrossTabs name must be a string, got ${kindOf(name)}`);
+  const opened = openedBy(name, requireFunction('shareAcrossTabs factory', factory));
   const given = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
   const eventId = checkFunction('shareAcrossTabs eventId', given.eventId) ?? (defaultEventId as (value: T) => string | undefined);
   // An observer, or a function taken as its `next`, as RxJS's subscribe() and sse() take them.
@@ -118,11 +122,25 @@ export function shareAcrossTabs<T>(
   };
   return new Observable<T>((subscriber) => {
     const platform = tabsPlatform(checked.locks, checked.BroadcastChannel);
-    if (!platform) return alone(factory, checked).subscribe(subscriber);
-    const participant = new TabParticipant<T>({ name, factory, eventId, options: checked, platform }, subscriber);
+    if (!platform) return alone(opened, checked).subscribe(subscriber);
+    const participant = new TabParticipant<T>({ name, factory: opened, eventId, options: checked, platform }, subscriber);
     participant.start();
     return () => participant.stop();
   });
+}
+
+/**
+ * The factory, with what it returns checked: anything but an Observable (a Promise, undefined) fails
+ * the stream with a RequestError naming the factory, in every tab, instead of an untyped TypeError.
+ */
+function openedBy<T>(name: string, factory: (context: LeaderContext) => Observable<T>): (context: LeaderContext) => Observable<T> {
+  return (context) => {
+    const upstream: unknown = factory(context);
+    if (!isSubscribable(upstream)) {
+      throw new RequestError(`The factory of shareAcrossTabs("${name.slice(0, 40)}") must return an Observable, got ${notAnObservable(upstream)}.`);
+    }
+    return upstream as Observable<T>;
+  };
 }
 
 /** Where tabs cannot share: the factory's own stream, led by this subscription, its states passed on. */

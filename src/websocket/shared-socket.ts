@@ -3,7 +3,7 @@ import { reconnectPolicy } from '../core/backoff';
 import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
 import { lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
-import { type KnownKeys, checkBoolean, checkFunction, checkScheduler, dictionary } from '../core/options';
+import { type KnownKeys, checkBoolean, checkFunction, checkScheduler, dictionary, requireFunction } from '../core/options';
 import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
@@ -187,6 +187,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   }
 
   topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In> {
+    requireFunction('webSocket topic select', select);
     return new Observable<In>((subscriber) => {
       // Serialized before anything is held: a serialize that throws fails this subscription with its own error.
       const key = topicKey(subscribe);

@@ -238,6 +238,8 @@ export interface WebSocketConnection<In, Out> {
    * messages (equal strings, or equal as JSON whatever the order of their keys) share one server
    * subscription; an unsubscribe message equal to that of another topic on the server waits for the
    * last of them. Every live topic is sent again after a reconnect (docs/websocket.md, "Topics").
+   * @throws TypeError at once for a `select` that is not a function. What `send()` throws for a
+   * message `serialize` cannot turn into a frame fails the topic's subscription instead.
    */
   topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In>;
   /** Closes the socket now and completes every subscriber. A later subscription starts afresh. */

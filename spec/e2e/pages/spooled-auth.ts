@@ -8,14 +8,20 @@ interface Seen {
   states: string[];
   events: string[];
   error: string | undefined;
+  /** The message of the last failed attempt, as diagnostics$ says it. */
+  lastError: string | undefined;
 }
 
-const seen: Seen = { states: [], events: [], error: undefined };
+const seen: Seen = { states: [], events: [], error: undefined, lastError: undefined };
 (window as unknown as { seen: Seen }).seen = seen;
 
-const apiKey = new URLSearchParams(location.search).get('key') ?? '';
-const spooled = spooledRealtime({ baseUrl: location.origin, apiKey, reconnectDelay: 100, maxReconnectDelay: 500, logger: () => undefined });
+const query = new URLSearchParams(location.search);
+const apiKey = query.get('key') ?? '';
+// `base`: a Spooled server of another origin, to see what the page is told when CORS refuses it.
+const baseUrl = query.get('base') ?? location.origin;
+const spooled = spooledRealtime({ baseUrl, apiKey, reconnectDelay: 100, maxReconnectDelay: 500, logger: () => undefined });
 spooled.state$.subscribe((state) => seen.states.push(state));
+spooled.diagnostics$.subscribe(({ lastError }) => (seen.lastError = lastError?.message ?? seen.lastError));
 spooled.events$({ queueName: 'emails' }).subscribe({
   next: (event) => seen.events.push(event.type),
   error: (error: Error) => (seen.error = `${error.name}: ${error.message}`),
