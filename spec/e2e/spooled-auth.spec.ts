@@ -84,6 +84,7 @@ describe('Spooled auth in Chromium', () => {
   }, 60_000);
 
   it('says what the browser hides when the token exchange of another origin is refused by CORS, as sse() does', async () => {
+    await server?.close(); // the last test's
     server = await start();
     const other = await startReferenceServer({ timing }); // no `cors`: its login answers no preflight
     try {
