@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type Observable, map } from 'rxjs';
+import { type Observable, type Observer, map } from 'rxjs';
 import { type ConnectionDiagnostics, type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
 import { checkCredential } from '../core/options';
@@ -104,16 +104,21 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
 }
 
 /**
- * A client's waits between attempts, printed as a plain URL's retries are (`reconnect.onRetry`): the
- * clients log theirs at debug level only, and a wrong port would otherwise look like a hang.
+ * Each wait after a failure, with its reason, for whatever is tailed (a URL, a client), from its
+ * diagnostics: the clients log theirs at debug level only, and a wrong port would otherwise look like
+ * a hang. A reconnect after a clean end shows only as the `reconnecting` state.
  */
-function printRetries(diagnostics$: Observable<ConnectionDiagnostics>, print: Printer): void {
+function retryPrinter(print: Printer): Observer<ConnectionDiagnostics> {
   let shown: number | undefined;
-  diagnostics$.subscribe(({ nextAttemptIn, nextAttemptAt, failures, lastError }) => {
-    if (nextAttemptIn === undefined || nextAttemptAt === shown) return;
-    shown = nextAttemptAt;
-    print.status(`retry ${failures} in ${nextAttemptIn} ms (${failures > 0 && lastError ? lastError.message : 'the stream ended'})`);
-  });
+  return {
+    next: ({ nextAttemptIn, nextAttemptAt, failures, lastError }) => {
+      if (nextAttemptIn === undefined || failures === 0 || nextAttemptAt === shown) return;
+      shown = nextAttemptAt;
+      print.status(`retry ${failures} in ${nextAttemptIn} ms (${lastError?.message})`);
+    },
+    error: () => undefined,
+    complete: () => undefined,
+  };
 }
 
 function events(options: TailOptions, print: Printer): Observable<Printable> {
@@ -123,7 +128,6 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   checkFilters(options);
   checkCredentials(options);
   const state = { next: (value: ConnectionState) => print.status(value) };
-  const reconnect = { onRetry: (error: unknown, attempt: number, delay: number) => print.status(`retry ${attempt} in ${delay} ms (${(error as Error).message})`) };
   const filterTypes = <E extends { type: string }>(source: Observable<E>): Observable<E> =>
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
 
@@ -151,7 +155,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       (error) => `--type: ${error.message}`,
     );
     client.state$.subscribe(state);
-    printRetries(client.diagnostics$, print);
+    client.diagnostics$.subscribe(retryPrinter(print));
     return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
@@ -166,7 +170,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       '--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).',
     );
     client.state$.subscribe(state);
-    printRetries(client.diagnostics$, print);
+    client.diagnostics$.subscribe(retryPrinter(print));
     if (options.computer) {
       return filterTypes(client.subscribe(options.computer)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
     }
@@ -179,12 +183,13 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   if (transport === 'sse') usable(() => checkUrl(url, ['http:', 'https:'], 'tail --transport sse'));
   const headers = { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
   if (transport === 'ws') {
-    const connection = webSocket<unknown, unknown>(url, { headers, reconnect, deserialize: jsonOrText });
+    const connection = webSocket<unknown, unknown>(url, { headers, deserialize: jsonOrText });
     connection.state$.subscribe(state);
+    connection.diagnostics$.subscribe(retryPrinter(print));
     connection.errors$.subscribe((error) => print.status(`skipped: ${error.message}`));
     return filterTypes(connection.messages$.pipe(map(toPrintable)));
   }
-  return filterTypes(sse(url, { headers, lastEventId: options.lastEventId, reconnect, state })).pipe(
+  return filterTypes(sse(url, { headers, lastEventId: options.lastEventId, state, diagnostics: retryPrinter(print) })).pipe(
     map((message) => ({ type: message.type, data: jsonOrText(message.data), id: message.lastEventId || undefined })),
   );
 }
