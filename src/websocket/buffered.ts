@@ -13,18 +13,14 @@ export type Frame = string | ArrayBufferLike | ArrayBufferView;
 const BUFFER_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]']);
 
 /**
- * The frame `serialize` made of a message, checked: a string, an ArrayBuffer (or SharedArrayBuffer) or
- * an ArrayBufferView (a typed array, a DataView, a Buffer). Anything else is a TypeError naming what
- * was returned: it would fail later inside the socket, where no caller hears it. Buffers are told by
- * their tag, so one from another realm (an iframe, a worker's transfer) passes. @internal
+ * The frame an app's `serialize` made of a message, checked: a string, an ArrayBuffer (or
+ * SharedArrayBuffer) or an ArrayBufferView (a typed array, a DataView, a Buffer). Anything else is a
+ * TypeError naming what was returned: it would fail later inside the socket, where no caller hears it.
+ * Buffers are told by their tag, so one from another realm (an iframe, a worker's transfer) passes. @internal
  */
-export function checkedFrame(frame: unknown, custom: boolean): Frame {
+export function checkedFrame(frame: unknown): Frame {
   if (typeof frame === 'string' || ArrayBuffer.isView(frame) || BUFFER_TAGS.has(Object.prototype.toString.call(frame))) return frame as Frame;
-  throw new TypeError(
-    custom
-      ? `webSocket serialize returned ${kindOf(frame)}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`
-      : `webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for ${kindOf(frame) === 'undefined' ? 'undefined, a function or a symbol' : kindOf(frame)}. Send a string, binary data, or a value JSON can hold.`,
-  );
+  throw new TypeError(`webSocket serialize returned ${kindOf(frame)}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`);
 }
 
 /** The default `maxBufferedAmount`: 4 MiB, four times the default `maxMessageSize`. @internal */

@@ -81,7 +81,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     const serialize = checkFunction('webSocket serialize', options.serialize);
     // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
-    this.serialize = (message) => checkedFrame((serialize ?? defaultSerialize)(message), serialize !== undefined);
+    this.serialize = serialize ? (message) => checkedFrame(serialize(message)) : defaultSerialize;
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
@@ -277,8 +277,16 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   }
 }
 
+/** Strings as they are, anything else as JSON; what JSON has no text for (undefined, a function, a symbol) is a TypeError. */
 function defaultSerialize(message: unknown): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
+  if (typeof message === 'string') return message;
+  const json: string | undefined = JSON.stringify(message);
+  if (json === undefined) {
+    throw new TypeError(
+      'webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.',
+    );
+  }
+  return json;
 }
 
 /** A message as JSON with every object's keys sorted: `{ cmd, queue }` and `{ queue, cmd }` are the same topic. */
