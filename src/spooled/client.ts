@@ -6,7 +6,7 @@ import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
 import { checkBaseUrl } from '../core/request';
-import { checkSpooledOptions, quietDropWarning } from './options';
+import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -432,7 +432,7 @@ class SpooledClient implements SpooledRealtime {
       // The 2025-12 server wants the JWT in the header too, where the WebSocket can send one (Node's `ws`; not a browser's).
       ...(sendsHeaders(this.options.WebSocket) && { headers }),
       reconnect: this.reconnect,
-      heartbeat: { interval: this.options.heartbeatInterval ?? 30_000, message: { cmd: 'Ping' } },
+      heartbeat: { interval: this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL, message: { cmd: 'Ping' } },
       idleTimeout: this.options.idleTimeout ?? 75_000,
       linger: this.options.linger ?? 1000,
       openTimeout: this.openTimeout,

@@ -67,6 +67,9 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
  */
 const SERVER_SIGN_OF_LIFE = { sse: 15_000, websocket: 30_000 } as const;
 
+/** How often the client sends `{"cmd":"Ping"}` on its WebSocket when `heartbeatInterval` is not given. @internal */
+export const DEFAULT_HEARTBEAT_INTERVAL = 30_000;
+
 /**
  * The warning for an `idleTimeout` that a quiet connection cannot outlive: no longer than the longest
  * silence the server keeps (its keepalive, or over WebSocket the answer to the client's heartbeat, if
@@ -77,7 +80,7 @@ export function quietDropWarning(options: SpooledOptions): string | undefined {
   const idle = options.idleTimeout;
   if (idle === undefined || idle === 0) return undefined;
   const sse = options.transport === 'sse';
-  const heartbeat = options.heartbeatInterval ?? 30_000;
+  const heartbeat = options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL;
   const silence = sse ? SERVER_SIGN_OF_LIFE.sse : Math.min(heartbeat, SERVER_SIGN_OF_LIFE.websocket);
   if (idle > silence) return undefined;
   const what = sse ? 'the server comments on a quiet SSE stream every 15000 ms' : `a quiet socket hears from the server every ${silence} ms (its Ping, or the answer to heartbeatInterval)`;
