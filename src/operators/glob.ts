@@ -5,6 +5,15 @@ import { charCodes, hasCodesAt } from './char-codes';
 export type TypeTest = (type: string) => boolean;
 
 /**
+ * An item's `type` when it is a string, else undefined: a server may send an item without one (an
+ * ack `{"ok":true}`, `null`, a number), and such an item matches no pattern, not even `*`. @internal
+ */
+export function typeOf(item: unknown): string | undefined {
+  const type = (item as { readonly type?: unknown } | null | undefined)?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/**
  * Compiles glob patterns (`*` = any run of characters, everything else literal) into one test.
  * Exact names go into a Set, `prefix*` patterns into a list of prefixes, and other shapes into
  * {@link starGlob} tests, so the common cases cost a comparison, a hash lookup or a prefix check, and

@@ -1,5 +1,5 @@
 import { type OperatorFunction, filter } from 'rxjs';
-import { checkPatterns, compileGlobs } from './glob';
+import { checkPatterns, compileGlobs, typeOf } from './glob';
 
 /**
  * Whether the type name `S` matches the glob `P` (`*` = any run of characters), at the type level.
@@ -99,5 +99,8 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
 export function ofType<E extends { readonly type: string }, const P extends TypePattern<E>>(...patterns: P[]): OperatorFunction<E, OfType<E, P>> {
   checkPatterns('ofType', patterns);
   const test = compileGlobs(patterns);
-  return filter((event: E): event is OfType<E, P> & E => test(event.type)) as OperatorFunction<E, OfType<E, P>>;
+  return filter((event: E): event is OfType<E, P> & E => {
+    const type = typeOf(event);
+    return type !== undefined && test(type);
+  }) as OperatorFunction<E, OfType<E, P>>;
 }

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
-import { checkPatterns } from './glob';
+import { checkPatterns, typeOf } from './glob';
 import { isSubscribable, notAnObservable } from '../core/options';
 import { GlobIndex } from './glob-index';
 import type { OfType, TypePattern } from './ofType';
@@ -65,7 +65,9 @@ export function typeRouter<E extends { readonly type: string }>(source: Observab
     // A plain observer: RxJS wraps it in its safe subscriber, so nothing thrown below is mistaken for the source's error.
     upstream = source.subscribe({
       next: (event) => {
-        const matched = routesFor(event.type);
+        const type = typeOf(event);
+        if (type === undefined) return;
+        const matched = routesFor(type);
         for (let i = 0; i < matched.length; i += 1) matched[i]!.next(event);
       },
       error: (error: unknown) => {
