@@ -97,3 +97,72 @@ describe('webSocket() with a message that cannot be sent (Node, a real server)',
     expect(connection.state).toBe('disconnected');
   });
 });
+
+describe('webSocket() binary frames the library keeps (Node, a real server)', () => {
+  const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+  it('queues a copy: a serialize that reuses its buffer, or a buffer transferred after send(), changes nothing that goes out', async () => {
+    server = await startWsServer();
+    const scratch = new Uint8Array(64);
+    // The "shared buffer" mode of binary encoders: each frame is a view of one scratch buffer.
+    const reuse = (message: unknown): Uint8Array => {
+      const bytes = text(JSON.stringify(message));
+      scratch.set(bytes);
+      return scratch.subarray(0, bytes.length);
+    };
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0, serialize: reuse });
+    const subscription = connection.messages$.subscribe();
+    for (const n of [1, 2, 3]) expect(connection.send({ n })).toBe(false);
+    await until(() => server!.sockets[0]?.received.length === 3, 'three frames');
+    expect(server.sockets[0]!.received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    subscription.unsubscribe();
+
+    await server.close();
+    server = await startWsServer();
+    const raw = webSocket<unknown, Uint8Array>(server.url, { linger: 0, serialize: (message) => message });
+    const rawSubscription = raw.messages$.subscribe();
+    const transferred = text('before open');
+    expect(raw.send(transferred)).toBe(false);
+    structuredClone(transferred.buffer, { transfer: [transferred.buffer] });
+    expect(transferred.byteLength).toBe(0);
+    await until(() => server!.sockets[0]?.received.length === 1, 'the frame');
+    expect(server.sockets[0]!.received).toEqual(['before open']);
+    expect(raw.state).toBe('connected');
+    rawSubscription.unsubscribe();
+  });
+
+  it('refuses, in send(), a frame whose buffer is already detached', () => {
+    const connection = webSocket<unknown, Uint8Array>('ws://127.0.0.1:9/never-opened', { linger: 0, serialize: (message) => message });
+    const gone = text('gone');
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(() => connection.send(gone)).toThrow(/detached \(transferred elsewhere\)/);
+  });
+
+  it('tells binary and Map topics apart by the frame the server gets, and serializes a BigInt topic its own serialize handles', async () => {
+    server = await startWsServer();
+    const serialize = (message: unknown): string | Uint8Array =>
+      message instanceof Uint8Array ? message : JSON.stringify(message instanceof Map ? [...message] : message, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0, serialize });
+    const subscriptions = [
+      connection.topic(text('sub:a'), text('off:a'), () => true).subscribe(),
+      connection.topic(text('sub:b'), text('off:b'), () => true).subscribe(),
+      connection.topic(new Map([['sub', 'c']]), new Map([['off', 'c']]), () => true).subscribe(),
+      connection.topic(new Map([['sub', 'd']]), new Map([['off', 'd']]), () => true).subscribe(),
+      connection.topic({ sub: 10n }, { off: 10n }, () => true).subscribe(),
+    ];
+    await until(() => server!.sockets[0]?.received.length === 5, 'five subscribe frames');
+    expect([...server.sockets[0]!.received].sort()).toEqual(['[["sub","c"]]', '[["sub","d"]]', 'sub:a', 'sub:b', '{"sub":"10n"}']);
+    subscriptions[0]!.unsubscribe();
+    await until(() => server!.sockets[0]!.received.length === 6, 'one unsubscribe frame');
+    expect(server.sockets[0]!.received[5]).toBe('off:a');
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  });
+
+  it('refuses at webSocket() a constant heartbeat message that cannot be sent, naming it', () => {
+    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: Symbol('ping') } })).toThrow(
+      'webSocket heartbeat.message cannot be sent: webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.',
+    );
+    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: { n: 1n } } })).toThrow(/^webSocket heartbeat\.message cannot be sent: .*BigInt/);
+    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: () => Symbol('later') } })).not.toThrow();
+  });
+});

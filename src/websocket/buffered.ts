@@ -23,6 +23,31 @@ export function checkedFrame(frame: unknown): Frame {
   throw new TypeError(`webSocket serialize returned ${kindOf(frame)}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`);
 }
 
+/**
+ * A binary frame's bytes, as a view of what it covers (no copy). @internal
+ */
+export function frameView(frame: ArrayBufferLike | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(frame) ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength) : new Uint8Array(frame);
+}
+
+/**
+ * A frame the library keeps (in the outbox until the socket opens, a topic's messages for every
+ * reconnect) as a copy of its own, taken at the call as a socket's `send()` takes it: the app may
+ * reuse or transfer its buffer afterwards. A string is kept as it is; a copy is a plain
+ * ArrayBuffer's, whatever backed the original. A buffer already transferred (detached) is a
+ * TypeError. @internal
+ */
+export function heldFrame(frame: Frame): Frame {
+  if (typeof frame === 'string') return frame;
+  let bytes: Uint8Array;
+  try {
+    bytes = frameView(frame);
+  } catch {
+    throw new TypeError('webSocket serialize returned binary data whose buffer is detached (transferred elsewhere): there are no bytes left to send.');
+  }
+  return new Uint8Array(bytes);
+}
+
 /** The default `maxBufferedAmount`: 4 MiB, four times the default `maxMessageSize`. @internal */
 export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
 

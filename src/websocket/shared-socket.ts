@@ -12,7 +12,7 @@ import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes } from './buffered';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes, frameView, heldFrame } from './buffered';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
 import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
@@ -106,6 +106,14 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     if (interval !== undefined) {
       checkDuration('webSocket heartbeat.interval', interval, false, 1);
       if (ping === undefined) throw new TypeError('webSocket heartbeat.message is required with heartbeat.interval: it is the ping to send');
+      // The same message at every beat: one that cannot be sent is refused here, not at each beat. A function's result is checked as it comes.
+      if (typeof ping !== 'function') {
+        try {
+          this.serialize(ping);
+        } catch (error) {
+          throw new TypeError(`webSocket heartbeat.message cannot be sent: ${error instanceof Error ? error.message : 'serialize threw'}`, { cause: error });
+        }
+      }
     }
     const attempt = socketAttempt<In>(
       {
@@ -159,7 +167,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   send(message: Out): boolean {
     const frame = this.serialize(message);
     if (this.socket) return this.handOver(this.socket, message, frame);
-    this.queue.push({ message, frame }, this.scheduler.now());
+    this.queue.push({ message, frame: heldFrame(frame) }, this.scheduler.now());
     return false;
   }
 
@@ -190,10 +198,10 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     requireFunction('webSocket topic select', select);
     return new Observable<In>((subscriber) => {
       // Serialized before anything is held: a serialize that throws fails this subscription with its own error.
-      const key = topicKey(subscribe);
-      const frames = { subscribe: this.serialize(subscribe), unsubscribe: this.serialize(unsubscribe) };
+      const frames = { subscribe: heldFrame(this.serialize(subscribe)), unsubscribe: heldFrame(this.serialize(unsubscribe)) };
+      const key = topicKey(subscribe, frames.subscribe);
       const incoming = this.acquire();
-      this.topics.join(key, topicKey(unsubscribe), frames.subscribe, frames.unsubscribe);
+      this.topics.join(key, topicKey(unsubscribe, frames.unsubscribe), frames.subscribe, frames.unsubscribe);
       this.scheduleReconcile();
       const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
       return () => {
@@ -289,12 +297,36 @@ function defaultSerialize(message: unknown): string {
   return json;
 }
 
-/** A message as JSON with every object's keys sorted: `{ cmd, queue }` and `{ queue, cmd }` are the same topic. */
-function topicKey(message: unknown): string {
+/**
+ * What tells topics apart: a plain message (a string, a number, an array or a plain object) as JSON
+ * with every object's keys sorted, so `{ cmd, queue }` and `{ queue, cmd }` are the same topic;
+ * anything JSON cannot tell apart (binary data, a Map, a class instance, a BigInt) by the frame the
+ * server gets.
+ */
+function topicKey(message: unknown, frame: Frame): string {
   if (typeof message === 'string') return message;
-  return JSON.stringify(message, (_name, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : value,
-  );
+  if (isPlain(message)) {
+    try {
+      const json: string | undefined = JSON.stringify(message, (_name, value: unknown) =>
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : value,
+      );
+      if (json !== undefined) return json;
+    } catch {
+      // A BigInt inside: the frame tells it.
+    }
+  }
+  if (typeof frame === 'string') return `\u0000frame:${frame}`;
+  const bytes = frameView(frame);
+  let text = '\u0000bytes:';
+  for (let at = 0; at < bytes.length; at += 4096) text += String.fromCharCode(...bytes.subarray(at, at + 4096));
+  return text;
+}
+
+/** A value JSON shows whole: a primitive, an array, or an object of Object's own kind (not a Map, a buffer, a class instance). */
+function isPlain(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

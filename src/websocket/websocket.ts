@@ -86,7 +86,11 @@ export type UrlOption = string | URL | ((context: AttemptContext) => string | UR
 export interface HeartbeatOptions<Out> {
   /** Send `message` this often while open (ms). @default no pings */
   readonly interval?: number;
-  /** The application-level ping, or a function making it. @default none */
+  /**
+   * The application-level ping, or a function making it. A message (not a function) is serialized
+   * once by `webSocket()`: one that cannot be sent is a TypeError there, not a failure at each beat.
+   * @default none
+   */
   readonly message?: Out | (() => Out);
 }
 
