@@ -33,7 +33,9 @@ const rows: Row[] = [
   ['sse reconnect.jitter', (v) => sse(URL_, { reconnect: { jitter: bad(v) } }), ['0.5', Number.NaN, 2, -0.1], RangeError],
   ['sse reconnect.onRetry', (v) => sse(URL_, { reconnect: { onRetry: bad(v) } }), ['log', {}, true], TypeError],
   ['sse endOfStream', (v) => sse(URL_, { endOfStream: bad(v) }), ['Complete', 'end', 1], RangeError],
-  ['sse state', (v) => sse(URL_, { state: bad(v) }), ['x', 1, true], TypeError],
+  ['sse state', (v) => sse(URL_, { state: bad(v) }), ['x', 1, true, {}, { nxt: () => undefined }, { next: 'x' }, { next: () => undefined, error: 1 }, NEVER], TypeError],
+  ['sse diagnostics', (v) => sse(URL_, { diagnostics: bad(v) }), ['x', {}, { next: 5 }, NEVER], TypeError],
+  ['shareAcrossTabs state', (v) => shareAcrossTabs('s', () => NEVER, { state: bad(v) }), ['x', {}, { next: null }], TypeError],
   ['sse diagnostics', (v) => sse(URL_, { diagnostics: bad(v) }), ['x', 1], TypeError],
   ['sse headers', (v) => sse(URL_, { headers: bad(v) }), ['authorization: Bearer x', 1, true], TypeError],
   ['sse scheduler', (v) => sse(URL_, { scheduler: bad(v) }), ['async', {}], TypeError],
@@ -299,5 +301,15 @@ describe('maxDelay below initialDelay: a ceiling that could not cap anything', (
       spooled({ transport, reconnectDelay: 60_000 }).events$({ jobId: 'j1' }).subscribe({ error: (error: unknown) => failed.push(error) }).unsubscribe();
       expect(failed).toEqual([]);
     }
+  });
+});
+
+describe('observer options', () => {
+  it('name what is wrong with an observer: a member that is not a function, or no member at all (an Observable is read, not told)', () => {
+    expect(() => sse(URL_, { state: bad({ next: 'x' }) })).toThrow("sse state.next must be a function, got 'x' (a string)");
+    expect(() => sse(URL_, { state: bad(NEVER) })).toThrow(
+      'sse state must be an observer (with next, error or complete) or a function, got an object with none of them: an Observable is read, not told; give a Subject, or an observer of its own',
+    );
+    expect(() => sse(URL_, { state: { complete: () => undefined } })).not.toThrow();
   });
 });

@@ -120,14 +120,27 @@ export function checkScheduler(name: string, value: SchedulerLike | undefined): 
   return value;
 }
 
+const OBSERVER_METHODS = ['next', 'error', 'complete'] as const;
+
 /**
  * An observer option: undefined, an observer, or a function, taken as its `next` as RxJS's
- * `subscribe()` takes one. Anything else is a TypeError naming the option.
+ * `subscribe()` takes one. An observer has at least one of `next`, `error` and `complete`, each a
+ * function: a misspelt one (`nxt`) or an Observable (which is read, not told) would never hear
+ * anything, and a `next` that is not a function would throw at the first value. Anything else is a
+ * TypeError naming the option.
  */
 export function observerOf<T>(name: string, value: Partial<Observer<T>> | ((value: T) => void) | undefined): Partial<Observer<T>> | undefined {
   if (typeof value === 'function') return { next: value };
-  if (value === undefined || (typeof value === 'object' && value !== null)) return value;
-  throw new TypeError(`${name} must be an observer or a function, got ${shown(value)}`);
+  if (value === undefined) return value;
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${name} must be an observer or a function, got ${shown(value)}`);
+  const methods = OBSERVER_METHODS.filter((method) => method in value);
+  const bad = methods.find((method) => typeof value[method] !== 'function');
+  if (bad !== undefined) throw new TypeError(`${name}.${bad} must be a function, got ${shown(value[bad])}`);
+  if (methods.length === 0) {
+    const hint = isSubscribable(value) ? ': an Observable is read, not told; give a Subject, or an observer of its own' : '';
+    throw new TypeError(`${name} must be an observer (with next, error or complete) or a function, got an object with none of them${hint}`);
+  }
+  return value;
 }
 
 /**
