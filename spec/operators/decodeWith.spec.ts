@@ -62,4 +62,17 @@ describe('decodeWith', () => {
     const schema = { name: 'Schema', decode: (value: unknown) => value } as unknown as typeof Job;
     await expect(lastValueFrom(from([good]).pipe(decodeWith(schema, { onInvalid: 'error' })))).rejects.toBeInstanceOf(DecodeError);
   });
+
+  it.each<[string, unknown[], string]>([
+    ['nulls', [null], '(root): decode() failed'],
+    ['numbers', [1], '(root): decode() failed'],
+    ['its own messages', [{ message: 'custom rule broken' }], '(root): custom rule broken'],
+    ['contexts that are not io-ts contexts', [{ context: [{ key: 'a', type: null }] }], '(root): decode() failed'],
+  ])('a Left holding %s (a hand-written codec) is a DecodeError in its own words, reported, never a crash', async (_what, left, problem) => {
+    const errors: DecodeError[] = [];
+    const schema = { name: 'Hand', decode: (value: unknown) => (value === good ? { _tag: 'Left', left } : { _tag: 'Right', right: value }) } as unknown as typeof Job;
+    const out = await lastValueFrom(from([good, bad]).pipe(decodeWith(schema, { onError: (e) => errors.push(e) }), toArray()));
+    expect(out).toEqual([bad]);
+    expect(errors.map((error) => error.problems)).toEqual([[problem]]);
+  });
 });

@@ -104,11 +104,17 @@ export function problem(path: string, expected: string, value: unknown): string 
 const COMBINATORS = new Set(['UnionType', 'IntersectionType']);
 
 function describe(error: ValidationError): string {
-  // Keys under a union or intersection are member indexes, not places in the data: leave them out.
-  const path = error.context
-    .filter((entry, index) => entry.key !== '' && !COMBINATORS.has((error.context[index - 1]?.type as { _tag?: string } | undefined)?._tag ?? ''))
-    .map((entry) => entry.key)
-    .join('.');
-  return problem(path, error.context[error.context.length - 1]?.type.name ?? 'value', error.value);
+  try {
+    // Keys under a union or intersection are member indexes, not places in the data: leave them out.
+    const path = error.context
+      .filter((entry, index) => entry.key !== '' && !COMBINATORS.has((error.context[index - 1]?.type as { _tag?: string } | undefined)?._tag ?? ''))
+      .map((entry) => entry.key)
+      .join('.');
+    return problem(path, error.context[error.context.length - 1]?.type.name ?? 'value', error.value);
+  } catch {
+    // A hand-written codec's Left that holds something else than io-ts ValidationErrors: its own words, if any.
+    const message = (error as { message?: unknown } | null | undefined)?.message;
+    return `(root): ${typeof message === 'string' ? message.slice(0, 200) : 'decode() failed'}`;
+  }
 }
 
