@@ -87,9 +87,9 @@ export interface SpooledOptions {
   /**
    * No sign of life for this long (ms) means the connection stalled: it is dropped and reconnected.
    * Over SSE it also bounds, each on its own, the wait for the `token` function and for the response.
-   * One no longer than a healthy quiet connection's longest silence (15 s over SSE; over WebSocket 30 s,
-   * or `heartbeatInterval` if shorter, since the server answers each heartbeat) would drop such a
-   * connection every `idleTimeout`: the client logs a warning once when made with one.
+   * Keep it at least twice a healthy quiet connection's longest silence (15 s over SSE; over WebSocket
+   * 30 s, or `heartbeatInterval` if shorter, since the server answers each heartbeat): with less, a
+   * sign of life a little late drops such a connection, so the client logs a warning once when made with one.
    * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
    */
   readonly idleTimeout?: number;
