@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { config } from 'rxjs';
 import { webSocket } from '../../src';
 import { checkedFrame } from '../../src/websocket/buffered';
+import { fakeWebSocket } from '../helpers/fake-websocket';
 import { until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
@@ -164,5 +165,25 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     );
     expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: { n: 1n } } })).toThrow(/^webSocket heartbeat\.message cannot be sent: .*BigInt/);
     expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: () => Symbol('later') } })).not.toThrow();
+  });
+});
+
+describe('webSocket() send() while the socket is closing', () => {
+  it('queues what is sent after the server began to close (its close event still to come), and delivers it on the next socket', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => Date.now());
+    const connection = webSocket<unknown, string>('wss://closing.example/ws', { WebSocket, linger: 0, reconnect: { initialDelay: 1, jitter: 0 } });
+    const subscription = connection.messages$.subscribe();
+    sockets[0]!.open();
+    expect(connection.send('while open')).toBe(true);
+    // The server's close frame came: the socket is CLOSING, and its close event waits for the TCP close.
+    sockets[0]!.readyState = 2;
+    expect(connection.send('while closing')).toBe(false);
+    expect(connection.state).toBe('connected');
+    sockets[0]!.serverClose(1001);
+    await until(() => sockets.length === 2, 'a new socket');
+    sockets[1]!.open();
+    expect(sockets[0]!.sent.map(([, frame]) => frame)).toEqual(['while open']);
+    expect(sockets[1]!.sent.map(([, frame]) => frame)).toEqual(['while closing']);
+    subscription.unsubscribe();
   });
 });

@@ -53,7 +53,7 @@ export interface SocketAttemptConfig<In> {
 /** What the shared socket does around each attempt. @internal */
 export interface SocketHooks {
   /** The socket is open: send what must go first (topics, then the outbox), minding its `bufferedAmount`. */
-  opened(socket: Pick<WebSocketLike, 'send' | 'bufferedAmount'>): void;
+  opened(socket: Pick<WebSocketLike, 'send' | 'bufferedAmount' | 'readyState'>): void;
   /** The socket is gone: nothing can be sent until the next one opens. */
   closed(): void;
   /** A frame was skipped (unreadable, too large). */

@@ -17,6 +17,9 @@ import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
 import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
 
+/** `readyState` of an open socket (WHATWG WebSockets). */
+const OPEN = 1;
+
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   protocols: true,
   headers: true,
@@ -62,7 +65,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private users = 0;
   private lingerTimer: Subscription | undefined;
   /** The open socket; undefined while none is open. */
-  private socket: Pick<WebSocketLike, 'send' | 'bufferedAmount'> | undefined;
+  private socket: Pick<WebSocketLike, 'send' | 'bufferedAmount' | 'readyState'> | undefined;
   private reconcilePending = false;
 
   readonly state$ = this.stateSubject.pipe(distinctUntilChanged());
@@ -166,7 +169,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
 
   send(message: Out): boolean {
     const frame = this.serialize(message);
-    if (this.socket) return this.handOver(this.socket, message, frame);
+    // Only an OPEN socket sends: one closing (the server's close frame came, its close event not yet)
+    // would discard the message without a word (WHATWG WebSockets send(); `ws` alike), so it is queued for the next.
+    if (this.socket?.readyState === OPEN) return this.handOver(this.socket, message, frame);
     this.queue.push({ message, frame: heldFrame(frame) }, this.scheduler.now());
     return false;
   }
@@ -280,7 +285,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     queueMicrotask(() => {
       this.reconcilePending = false;
       const { socket } = this;
-      if (socket) this.topics.reconcile((frame) => socket.send(frame));
+      // A closing socket is left alone: the next one is told everything at its open.
+      if (socket?.readyState === OPEN) this.topics.reconcile((frame) => socket.send(frame));
     });
   }
 }

@@ -228,7 +228,7 @@ export interface WebSocketConnection<In, Out> {
   readonly errors$: Observable<RealtimeError>;
   /**
    * Hands the message to the open socket (true), or does not (false): while the socket is not open
-   * it is queued in the outbox until the socket is open and topics are re-subscribed; while it is
+   * (closing too: after the server's close frame, before its close event) it is queued in the outbox until the socket is open and topics are re-subscribed; while it is
    * open but holds more than `maxBufferedAmount` bytes not yet sent (a server that does not read),
    * it is dropped and reported on `errors$` (`DroppedMessageError`, `'backpressure'`).
    * @throws what `serialize` throws, and a TypeError when it returns anything but a string, an
