@@ -3,7 +3,7 @@ import type { DecodeError } from '../../src/core/errors';
 import { decodeError } from '../../src/operators/decodeWith';
 import type { KnownSpooledEvent, SpooledEventType } from '../../src/spooled/events';
 import { parseRfc3339 } from '../../src/core/rfc3339';
-import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf, stampOptional } from '../../src/spooled/schema';
+import { type FieldKind, SPOOLED_SCHEMA, type SchemaType, fieldsOf, lenient, stampOptional } from '../../src/spooled/schema';
 
 /**
  * The io-ts codecs of every known event's wire `data`, built from the schema table: the oracle the
@@ -73,8 +73,31 @@ function prefix(errors: t.Errors, key: string): t.Errors {
   return errors.map((error) => ({ ...error, context: [{ key, type: t.unknown, actual: undefined }, ...error.context] }));
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A lenient event (schema.ts `lenient`), never rejected: each field the first of its value in `data`,
+ * a `data` that is itself a string (first field only) and its value beside `data` that its codec
+ * accepts; the timestamp, or null.
+ */
+function decodeLeniently(type: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): KnownSpooledEvent {
+  const data: Record<string, unknown> = {};
+  fieldsOf(type).forEach((field, index) => {
+    const places = [isObject(wireData) ? wireData[field.wire] : undefined, index === 0 && typeof wireData === 'string' ? wireData : undefined, isObject(json) ? json[field.wire] : undefined];
+    for (const value of places) {
+      if (value !== undefined && KIND_CODECS[field.kind].decode(value)._tag === 'Right') {
+        data[field.name] = value;
+        break;
+      }
+    }
+  });
+  const time = Rfc3339.decode(stamp);
+  return { type, timestamp: time._tag === 'Right' ? time.right : null, data } as KnownSpooledEvent;
+}
+
 /** The io-ts path alone, for a known type: the event, or a DecodeError with the path of each problem. */
 export function decodeKnownWithCodecs(type: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): KnownSpooledEvent | DecodeError {
+  if (lenient(type)) return decodeLeniently(type, wireData, stamp, json);
   const data = WIRE_DATA_CODECS[type].decode(wireData);
   if (data._tag === 'Left') return decodeError(`${type} event`, prefix(data.left, 'data'), json);
   const time = Rfc3339.decode(stamp);

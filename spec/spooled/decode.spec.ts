@@ -96,14 +96,31 @@ describe('decodeSpooledEvent: what it does not know or cannot read', () => {
     expect((heartbeat as DecodeError).problems).toEqual(['data.current_job_id: expected string, got 7', 'data.current_job_id: expected null, got 7']);
   });
 
-  it("decodes a ping or the server's error without a readable timestamp, with timestamp null; bad data is still a DecodeError", () => {
+  it("decodes a ping or the server's error without a readable timestamp, with timestamp null, and in any shape: never a DecodeError", () => {
     for (const stamp of [{}, { timestamp: 'soon' }, { timestamp: null }]) {
       expect(decodeSpooledEvent({ type: 'Ping', data: { ...stamp } })).toEqual({ type: 'ping', timestamp: null, data: {} });
       expect(decodeSpooledEvent({ type: 'Error', data: { message: 'rate limited', ...stamp } })).toEqual({ type: 'error', timestamp: null, data: { message: 'rate limited' } });
     }
     expect(decodeSpooledEvent({ type: 'Ping' })).toEqual({ type: 'ping', timestamp: null, data: {} });
     expect(decodeSpooledEvent({ type: 'error', timestamp: '2026-01-05T10:00:00Z', data: { message: 'm' } })).toEqual({ type: 'error', timestamp: new Date('2026-01-05T10:00:00Z'), data: { message: 'm' } });
-    expect((decodeSpooledEvent({ type: 'Error', data: { message: 7 } }) as DecodeError).problems).toEqual(['data.message: expected string, got 7']);
+    const at = new Date('2026-01-05T10:00:00Z');
+    for (const [odd, data] of [
+      [{ type: 'Error', data: { message: 7 } }, {}],
+      [{ type: 'Error' }, {}],
+      [{ type: 'Error', data: 'Job not found' }, { message: 'Job not found' }],
+      [{ type: 'Error', message: 'Job not found', timestamp: at.toISOString() }, { message: 'Job not found' }],
+      [{ type: 'Error', data: { message: null }, message: 'beside' }, { message: 'beside' }],
+      [{ type: 'Error', data: { message: 'in data' }, message: 'beside' }, { message: 'in data' }],
+      [{ type: 'Error', data: [1] }, {}],
+      [{ type: 'Ping', data: 'x' }, {}],
+      [{ type: 'Ping', data: { anything: 1 } }, {}],
+    ] as const) {
+      const decoded = decodeSpooledEvent(odd);
+      expect(decoded).not.toBeInstanceOf(DecodeError);
+      expect(decoded).toMatchObject({ type: odd.type.toLowerCase(), data });
+      expect((decoded as { data: object }).data).toEqual(data);
+      expect((decoded as { timestamp: Date | null }).timestamp).toEqual('timestamp' in odd ? at : null);
+    }
   });
 
   it("reads the server's integers (counts, priority, retry_count, duration_ms) as safe integers, signed as there, and no number as Infinity", () => {

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Field, SPOOLED_SCHEMA, type SchemaType, fieldsOf } from '../../src/spooled/schema';
+import { type Field, SPOOLED_SCHEMA, type SchemaType, fieldsOf, lenient } from '../../src/spooled/schema';
 
 export const FAST_DECODE_FILE = join(__dirname, '../../src/spooled/fast-decode.ts');
 
@@ -84,7 +84,13 @@ export function renderFastDecode(): string {
   const withoutZeros = (fields: readonly Field[]): Field[] => fields.map((field) => ({ ...field, fallback: undefined }));
   const readers: { key: string; name: string; types: SchemaType[]; fields: readonly Field[] }[] = [];
   const entries: string[] = [];
+  const lenientTypes = (Object.keys(SPOOLED_SCHEMA) as SchemaType[]).filter(lenient);
   for (const type of Object.keys(SPOOLED_SCHEMA) as SchemaType[]) {
+    // Never rejected, in any shape: ./decode reads them itself, off the path of the other events.
+    if (lenient(type)) {
+      entries.push(`  '${type}': byLenientReader,`);
+      continue;
+    }
     const fields = withoutZeros(fieldsOf(type));
     const key = JSON.stringify(fields);
     let shared = readers.find((candidate) => candidate.key === key);
@@ -127,7 +133,10 @@ function isLabels(value: unknown): boolean {
 
 ${functions.join('\n\n')}
 
-/** Each known type's camelCase data, or undefined when the io-ts codecs should have the last word. */
+/** ${lenientTypes.join(', ')}: lenient (./schema), so never rejected; ./decode reads them, in any shape. */
+const byLenientReader = (): undefined => undefined;
+
+/** Each known type's camelCase data, or undefined when ./explain (or, for a lenient type, ./decode's lenient reader) should have the last word. */
 export const FAST_DATA: { readonly [K in SchemaType]: (data: Fields, times: Rfc3339Reader) => Fields | undefined } = {
 ${entries.join('\n')}
 };

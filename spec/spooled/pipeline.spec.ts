@@ -1,7 +1,9 @@
 import { RealtimeError } from '../../src';
 import { type SpooledEvent, SpooledServerError, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
 import { SCRIPT_API_KEY, type ScriptedSpooled, startScriptedSpooled } from '../helpers/scripted-spooled';
+import { createServer } from 'node:http';
 import { record, until } from '../helpers/observe';
+import { listenOnLoopback } from '../helpers/listen';
 
 /**
  * The pipeline (decode, drop pings, filter, end a job stream, fail on the server's `error`) is the
@@ -94,6 +96,52 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
     expect(outcome.events.map((event) => event.data)).toEqual([{ jobId: 'j1', queueName: 'emails', priority: 1 }]);
     expect(outcome.reported).toEqual([]);
     expect(outcome.end).toBe('SpooledServerError: Spooled says: rate limited');
+  });
+
+  it.each([
+    ['data without message', { type: 'Error', data: { timestamp: at } }, 'Spooled sent an error event without a message: the stream it came on is over.'],
+    ['no data', { type: 'Error' }, 'Spooled sent an error event without a message: the stream it came on is over.'],
+    ['a message that is not a string', { type: 'Error', data: { message: 404 } }, 'Spooled sent an error event without a message: the stream it came on is over.'],
+    ['an empty message', { type: 'error', data: { message: ' ' } }, 'Spooled sent an error event without a message: the stream it came on is over.'],
+    ['data that is a string', { type: 'Error', data: 'Job not found' }, 'Spooled says: Job not found'],
+    ['the message beside data', { type: 'Error', message: 'Job not found' }, 'Spooled says: Job not found'],
+    ['the message beside data that is not an object', { type: 'error', data: 7, message: 'Job not found' }, 'Spooled says: Job not found'],
+  ])("fails the stream on the server's error in any shape: %s (never a DecodeError)", async (_, error, message) => {
+    const outcome = await bothAgree([{ type: 'Ping', data: 'x' }, { type: 'Ping', data: [1] }, wire.created('j1'), error, wire.created('j2')]);
+    expect(outcome.events.map((event) => event.data)).toEqual([{ jobId: 'j1', queueName: 'emails', priority: 1 }]);
+    // Pings whatever their payload, and the error, are not reported as undecodable.
+    expect(outcome.reported).toEqual([]);
+    expect(outcome.end).toBe(`SpooledServerError: ${message}`);
+  });
+
+  it.each([
+    ['plain text', 'Job not found', 'Spooled says: Job not found'],
+    ['JSON without a type', '{"message":"Job not found"}', 'Spooled says: Job not found'],
+    ['a JSON string', '"Job not found"', 'Spooled says: Job not found'],
+    ['JSON that says nothing', '{"code":404}', 'Spooled sent an error event without a message: the stream it came on is over.'],
+  ])('SSE: an `event: error` whose data is %s fails the stream (it was skipped, and every reconnect delivered the stream again)', async (_, data, message) => {
+    let requests = 0;
+    const plain = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(`event: JobStatusChange\ndata: ${JSON.stringify(wire.status('j1', 'pending', 'processing'))}\n\nevent: error\ndata: ${data}\n\n`);
+    });
+    const listening = await listenOnLoopback(plain);
+    try {
+      const client = spooledRealtime({ baseUrl: listening.url, apiKey: SCRIPT_API_KEY, transport: 'sse', reconnectDelay: 50, maxReconnectAttempts: 3, linger: 0, logger: () => undefined });
+      const reported: RealtimeError[] = [];
+      client.errors$.subscribe((error) => reported.push(error));
+      const recording = record(client.events$({ jobId: 'j1' }));
+      await recording.done;
+      client.close();
+      expect(recording.error).toBeInstanceOf(SpooledServerError);
+      expect((recording.error as Error).message).toBe(message);
+      expect(recording.values.map((event: SpooledEvent) => event.type)).toEqual(['job.status']);
+      expect(reported).toEqual([]);
+      expect(requests).toBe(1);
+    } finally {
+      await listening.close();
+    }
   });
 
   describe('a job stream completes after the terminal status', () => {

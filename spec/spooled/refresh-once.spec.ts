@@ -80,7 +80,9 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     expect(recording.error).toBeInstanceOf(AuthError);
     const message = (recording.error as Error).message;
     expect(message).toMatch(/^Spooled refused the JWT obtained for the API key \(apiKey\): ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/ws closed the socket with code 4001/);
-    expect(message).toMatch(/did not accept the credentials, even fetched afresh \(`refresh: true`\) after an earlier refusal: the credential itself is refused/);
+    // A fixed API key: no token function was asked with `refresh: true`; a JWT was obtained afresh for it.
+    expect(message).toMatch(/did not accept the credentials, even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT\.$/);
+    expect(message).not.toContain('refresh: true');
     for (const secret of [API_KEY, ...server.tokens]) expect(String((recording.error as Error).stack)).not.toContain(secret);
     // One login, one renewal after the first revocation; the renewed JWT's revocation is final.
     expect(server.exchanges).toEqual(['/api/v1/auth/login', '/api/v1/auth/refresh']);
@@ -103,7 +105,9 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     const recording = await settle(client({ baseUrl: reference.url, transport: 'sse' }), { queueName: 'emails' });
     expect(recording.error).toBeInstanceOf(AuthError);
     expect((recording.error as Error).message).toMatch(/^Spooled refused the API key \(apiKey\): HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/events\/queues\/emails/);
-    expect((recording.error as Error).message).toMatch(/did not accept the credentials, even fetched afresh \(`refresh: true`\) after an earlier refusal: the credential itself is refused/);
+    // The fixed key was sent again as it is: nothing was fetched afresh, and no token function has a `refresh: true`.
+    expect((recording.error as Error).message).toMatch(/did not accept the credentials, sent again after an earlier refusal: the API key itself is refused\. Check the token or API key\.$/);
+    expect((recording.error as Error).message).not.toMatch(/afresh|refresh: true/);
     expect(String((recording.error as Error).stack)).not.toContain(API_KEY);
     // 200 (one event, cut), 401, the refresh: 200 (one event, cut), 401: final.
     expect(streams).toBe(4);

@@ -155,6 +155,19 @@ describe('sse(): a connection that could not be made names its reason', () => {
     expect((spooledError as Error).message).toBe(`Could not reach ${closed.url}/api/v1/auth/login to get a token (ECONNREFUSED).`);
   });
 
+  it('a port that fetch blocks (WHATWG "bad port": 9, 25, …), which Node refuses with no code: every fetch says so (sse(), Miosa, the token exchange)', async () => {
+    const blocked = ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port.';
+    const sseError = await lastValueFrom(sse('http://127.0.0.1:9/events', { reconnect: false })).catch((e: unknown) => e);
+    expect((sseError as Error).message).toBe(`Could not connect to http://127.0.0.1:9/events${blocked}`);
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:25', reconnect: false, logger: () => undefined });
+    const miosaError = await lastValueFrom(miosa.stream()).catch((e: unknown) => e);
+    expect((miosaError as Error).message).toBe(`Could not connect to http://127.0.0.1:25/events/stream${blocked}`);
+    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:9', apiKey: 'sk_test_closed', transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    const spooledError = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect((spooledError as Error).message).toBe(`Could not reach http://127.0.0.1:9/api/v1/auth/login to get a token${blocked}`);
+  });
+
   it.each<[string, unknown, string]>([
     ['a system code one cause deep, under "fetch failed"', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNRESET' }) }), ' (ECONNRESET)'],
     ['an undici code', new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), ' (UND_ERR_SOCKET)'],

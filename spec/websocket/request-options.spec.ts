@@ -40,3 +40,32 @@ it('webSocket(): a header whose value is undefined or null is left out of the up
   subscription.unsubscribe();
   connection.close();
 });
+
+describe('webSocket(): a WebSocket option whose instances are not WebSockets fails the first attempt with a final RequestError naming it', () => {
+  const closed: string[] = [];
+  class OnlyClose {
+    close(): void {
+      closed.push('close');
+    }
+  }
+  it.each([
+    ['an empty class', class {}, /made an object without send\(\) or close\(\): it is not a WebSocket/],
+    ['an EventTarget', class extends EventTarget {}, /made an object without send\(\) or close\(\)/],
+    ['a class with close() but no send()', OnlyClose, /made an object without send\(\):/],
+  ])('%s', async (_, Made, message) => {
+    closed.length = 0;
+    // A long openTimeout and several attempts: the old code waited out each one and blamed the handshake.
+    const connection = webSocket(URL_, { WebSocket: Made as never, openTimeout: 60_000, reconnect: { initialDelay: 0, maxAttempts: 3 } });
+    const states: string[] = [];
+    connection.state$.subscribe((state) => states.push(state));
+    const error = await lastValueFrom(connection.messages$.pipe(toArray())).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toMatch(/^The WebSocket option of webSocket\(\) made an object without/);
+    expect((error as Error).message).toMatch(message);
+    // Final: no retry.
+    expect(states.filter((state) => state === 'reconnecting')).toEqual([]);
+    // What it made is released where it can be.
+    expect(closed).toEqual(Made === OnlyClose ? ['close'] : []);
+    connection.close();
+  });
+});

@@ -272,18 +272,26 @@ function inBrowser(): boolean {
 const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/;
 
 /**
+ * What Node's fetch (undici) says, with no code, of a port that WHATWG Fetch's "port blocking" refuses
+ * (9, 25, 6000, …: ports of other protocols). Browsers refuse them too, without a word to scripts.
+ */
+const BAD_PORT = 'bad port';
+
+/**
  * The reason of a failed fetch, as a message suffix: the first error code down its cause chain
  * (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …), which Node's fetch
- * puts one or two causes deep under a bare "fetch failed"; empty when there is none (a browser's
- * fetch names no reason). ` (CODE)`, with a word on what a certificate code means. @internal
+ * puts one or two causes deep under a bare "fetch failed", or its refusal of a blocked port, which
+ * has no code; empty when there is none (a browser's fetch names no reason). ` (CODE)`, with a word
+ * on what a certificate code means. @internal
  */
 export function networkReason(error: unknown): string {
   let at = error;
   for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
-    const { code, cause } = at as { code?: unknown; cause?: unknown };
+    const { code, cause, message } = at as { code?: unknown; cause?: unknown; message?: unknown };
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) {
       return CERTIFICATE_CODE.test(code) ? ` (${code}: the server's TLS certificate was not accepted)` : ` (${code})`;
     }
+    if (depth > 0 && message === BAD_PORT) return ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port';
     at = cause;
   }
   return '';

@@ -7,7 +7,7 @@ import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
-import { credentialsUnsent, parseRetryAfter } from '../core/http';
+import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
 /**
@@ -141,7 +141,16 @@ export class SpooledCredentials {
    */
   refused(error: AuthError, websocket: boolean): AuthError {
     if (this.own.has(error) || credentialsUnsent(error)) return error;
-    return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${error.message}`, error.status, { cause: error }));
+    // The transports' word for a repeated refusal speaks of a token function's `refresh: true`: true only of one.
+    const said = typeof this.token === 'function' ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket));
+    return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${said}`, error.status, { cause: error }));
+  }
+
+  /** What a refusal after an earlier one adds, for a credential given as a value (an API key, a token string). */
+  private refusedAgain(websocket: boolean): string {
+    const key = this.token === undefined || this.tokenWasKey;
+    if (websocket && key) return ', even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT';
+    return `, sent again after an earlier refusal: the ${key ? 'API key' : 'token'} itself is refused`;
   }
 
   private async fromTokenOption({ refresh, used, signal }: CredentialRequest): Promise<string> {

@@ -1,10 +1,10 @@
 import { DecodeError } from '../core/errors';
 import { tooDeep } from './depth';
-import { explainKnown, explainNotAnEvent } from './explain';
+import { explainKnown, explainNotAnEvent, fits } from './explain';
 import type { DecodedSpooledEvent, KnownSpooledEvent, SpooledEventType, UnknownSpooledEvent } from './events';
 import { FAST_DATA } from './fast-decode';
 import { Rfc3339Reader } from '../core/rfc3339';
-import { SPOOLED_SCHEMA, type SchemaType, stampOptional } from './schema';
+import { SPOOLED_SCHEMA, type SchemaType, fieldsOf, lenient } from './schema';
 
 /** Every known type by both of its names: PascalCase from the real server, dotted from the seed SDK's shape. */
 const BY_WIRE_NAME: ReadonlyMap<string, SpooledEventType> = new Map(
@@ -14,8 +14,8 @@ const BY_WIRE_NAME: ReadonlyMap<string, SpooledEventType> = new Map(
   }),
 );
 
-/** The types that decode without a readable timestamp (to `timestamp: null`): ping and the server's error. */
-const UNSTAMPED: ReadonlySet<SpooledEventType> = new Set((Object.keys(SPOOLED_SCHEMA) as SchemaType[]).filter(stampOptional));
+/** The types that are never a DecodeError, in any shape (schema.ts `lenient`): ping and the server's error. */
+const LENIENT: ReadonlySet<SpooledEventType> = new Set((Object.keys(SPOOLED_SCHEMA) as SchemaType[]).filter(lenient));
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -53,12 +53,24 @@ export class SpooledDecoder {
       if (fields) {
         const time = this.times.read(stamp);
         if (!Number.isNaN(time)) return { type: known, timestamp: new Date(time), data: fields } as KnownSpooledEvent;
-        // Looked up only for an event without a readable stamp: the known-event path pays nothing for it.
-        if (UNSTAMPED.has(known)) return { type: known, timestamp: null, data: fields } as KnownSpooledEvent;
       }
     }
+    // Looked up only for an event the fast readers turned down (they turn down every lenient one): the known-event path pays nothing for it.
+    if (LENIENT.has(known)) return this.leniently(known, wireData, stamp, json);
     // What is wrong, path by path.
     return explainKnown(known, wireData, stamp, json);
+  }
+
+  /** A lenient event (schema.ts), whatever its shape: each field where it is found and of its kind, else left out. */
+  private leniently(type: SpooledEventType, wireData: unknown, stamp: unknown, json: Record<string, unknown>): KnownSpooledEvent {
+    const fields: Record<string, unknown> = {};
+    fieldsOf(type).forEach((field, index) => {
+      const found = [isRecord(wireData) ? wireData[field.wire] : undefined, index === 0 ? wireData : undefined, json[field.wire]];
+      const value = found.find((candidate) => candidate !== undefined && fits(field.kind, candidate));
+      if (value !== undefined) fields[field.name] = value;
+    });
+    const time = this.times.read(stamp);
+    return { type, timestamp: Number.isNaN(time) ? null : new Date(time), data: fields } as KnownSpooledEvent;
   }
 }
 
@@ -67,9 +79,11 @@ export class SpooledDecoder {
  * shape (`{"type":"JobCreated","data":{..., "timestamp"}}`) and the seed SDK's flat shape
  * (`{"type":"job.started","timestamp":..., "data":{...}}`). An unknown type becomes an
  * {@link UnknownSpooledEvent} (`type: 'raw'`); a known type with bad data, or without a readable
- * timestamp (but `ping` and `error`, whose `timestamp` is then null), is a DecodeError with the path
- * of each problem, returned, never thrown, and so is an event whose free-form part (a job's `result`,
- * an unknown event's `data`) nests more than 256 levels deep (`MAX_JSON_DEPTH`).
+ * timestamp, is a DecodeError with the path of each problem, returned, never thrown, and so is an
+ * event whose free-form part (a job's `result`, an unknown event's `data`) nests more than 256 levels
+ * deep (`MAX_JSON_DEPTH`). `ping` and `error` are never DecodeErrors: whatever their shape, a ping
+ * decodes with `data: {}` and an error with the `message` it carried where it is a string (in
+ * `data`, as `data` itself, or beside `data`), or none; their `timestamp` is null when unreadable.
  *
  * @example
  * ```ts

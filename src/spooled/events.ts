@@ -287,8 +287,9 @@ export type WorkerInactiveEvent = SpooledEventOf<'worker.inactive', WorkerDetail
  */
 export type SystemHealthEvent = SpooledEventOf<'system.health', { readonly database: boolean; readonly redis: boolean }>;
 /**
- * Liveness from the server. The client consumes these; `events$()` never emits them. Its `timestamp`
- * is null when it had none (or none readable): the real server stamps every ping, other senders may not.
+ * Liveness from the server. The client consumes these; `events$()` never emits them. It is never a
+ * DecodeError, whatever its `data` (always `{}` here). Its `timestamp` is null when it had none (or
+ * none readable): the real server stamps every ping, other senders may not.
  *
  * @example
  * ```ts
@@ -298,16 +299,18 @@ export type SystemHealthEvent = SpooledEventOf<'system.health', { readonly datab
 export type PingEvent = SpooledEventOf<'ping', Readonly<Record<never, never>>, Date | null>;
 /**
  * The server's word about a stream, e.g. `Job not found`. `events$()` never emits it: it fails the
- * stream with a {@link SpooledServerError} that carries it. Its `timestamp` is null when it had none
- * (or none readable): the real server stamps it, but an error without one still fails the stream
- * with its message rather than being skipped as undecodable.
+ * stream with a {@link SpooledServerError} that carries it. It is never a DecodeError, whatever its
+ * shape: the real server always stamps it and sends `data.message`, but from another deployment, a
+ * proxy or a mock an `Error` event still fails the stream. `message` is the text it carried (a string
+ * `data.message`, a `data` that is a string, or a string `message` beside `data`), left out when it
+ * carried none; `timestamp` is null when it had none (or none readable).
  *
  * @example
  * ```ts
- * const said = (event: SpooledErrorEvent) => `Spooled says: ${event.data.message}`;
+ * const said = (event: SpooledErrorEvent) => event.data.message ?? 'an error without a message';
  * ```
  */
-export type SpooledErrorEvent = SpooledEventOf<'error', { readonly message: string }, Date | null>;
+export type SpooledErrorEvent = SpooledEventOf<'error', { readonly message?: string }, Date | null>;
 
 /**
  * An event of a type this version does not know, passed through untouched. Its `type` is always

@@ -38,6 +38,11 @@ function fieldProblems(kind: FieldKind, path: string, value: unknown): string[] 
   }
 }
 
+/** Whether a value is of a field's kind, as its io-ts codec would say (for the lenient reader: ./decode). */
+export function fits(kind: FieldKind, value: unknown): boolean {
+  return fieldProblems(kind, '', value).length === 0;
+}
+
 /** A known event's DecodeError: every problem of its data, or else of its timestamp. */
 export function explainKnown(type: SpooledEventType, wireData: unknown, stamp: unknown, json: unknown): DecodeError {
   const name = `${type} event`;

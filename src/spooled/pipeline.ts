@@ -15,7 +15,8 @@ import { type SubscriptionFilter, acceptedBy } from './filter';
  * or the `data` of an SSE message), typed events out, in two steps:
  *
  *   decode  parse and decode; what cannot be read is reported and skipped
- *   select  the server's `error` fails the stream, pings are dropped, the filter applies, and a job
+ *   select  the server's `error` (in any shape; over SSE also an `event: error` whose data names no
+ *           type) fails the stream, pings are dropped, the filter applies, and a job
  *           stream completes after the job's terminal status
  *
  * A WebSocket decodes once per socket (`decodeSpooled`, shared) and selects per subscriber
@@ -60,13 +61,20 @@ class DecodeStep {
   private readonly decoder = new SpooledDecoder();
   constructor(private readonly report: (error: DecodeError) => void) {}
 
-  run(text: string): DecodedSpooledEvent | undefined {
+  /**
+   * `named`: the transport named the event an error (SSE's `event: error`): unless its JSON names a
+   * type, it is the server's error, plain text or not, and fails the stream; skipped, it would be
+   * re-delivered by every reconnect.
+   */
+  run(text: string, named?: 'error'): DecodedSpooledEvent | undefined {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return void this.report(new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text));
+      if (named !== 'error') return void this.report(new DecodeError('Skipped an event that is not JSON.', ['(root): expected JSON'], text));
+      json = text;
     }
+    if (named === 'error' && !(typeof json === 'object' && json !== null && typeof (json as { type?: unknown }).type === 'string')) json = { type: 'Error', data: json };
     let event: DecodedSpooledEvent | DecodeError;
     try {
       event = this.decoder.decode(json);
@@ -153,6 +161,9 @@ export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions
     });
 }
 
+/** The SSE event names (`event:`) that mark the server's error, whatever the data. */
+const SSE_ERROR_NAMES: ReadonlySet<string> = new Set(['error', 'Error']);
+
 /** SSE messages to the events one subscriber asked for: both steps, in one operator. */
 export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): OperatorFunction<SseMessage, SpooledEvent> {
   const failure = hooks.failure ?? ((error: unknown) => error);
@@ -163,7 +174,7 @@ export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): Op
       const select = new SelectStep(filter, { jobCompletedOnWire: false });
       return messages.subscribe({
         next: (message) => {
-          const event = decode.run(message.data);
+          const event = decode.run(message.data, SSE_ERROR_NAMES.has(message.type) ? 'error' : undefined);
           if (event) select.run(event, subscriber);
         },
         error: (error: unknown) => subscriber.error(failure(error)),

@@ -44,11 +44,18 @@ export interface FieldTypes {
  * One event: its PascalCase name on the real server (seed-only events have none), its data fields in
  * wire order, and `timestamp: 'optional'` for an event that needs no timestamp: it decodes with
  * `timestamp: null` when it has none (or none readable) instead of being rejected.
+ *
+ * `lenient: true` marks an event the client must act on in whatever shape it comes (the server's
+ * error fails the stream, a ping is only liveness): it is never a DecodeError. Its timestamp is
+ * optional and so is each of its fields, and each field is read from `data`, else from a `data`
+ * that is itself a string (for the first field: `{"type":"Error","data":"Job not found"}`), else
+ * from beside `data` (`{"type":"Error","message":…}`); a value not of the field's kind is left out.
  */
 export interface EventSpec {
   readonly wire?: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly timestamp?: 'optional';
+  readonly lenient?: true;
 }
 
 const JOB_REF = { job_id: 'string', queue_name: 'string' } as const;
@@ -104,10 +111,10 @@ export const SPOOLED_SCHEMA = {
   'worker.active': { fields: WORKER },
   'worker.inactive': { fields: WORKER },
   'system.health': { wire: 'SystemHealth', fields: { database: 'boolean', redis: 'boolean' } },
-  // The real server stamps both (PROTOCOLS.md); others may not. A ping is only liveness, and the server's
-  // error must fail the stream with its message, not become a decode complaint about a missing stamp.
-  ping: { wire: 'Ping', fields: {}, timestamp: 'optional' },
-  error: { wire: 'Error', fields: { message: 'string' }, timestamp: 'optional' },
+  // The real server stamps both and always sends the error's message (PROTOCOLS.md); others may not. A ping is
+  // only liveness, and the server's error must fail the stream, not become a decode complaint about its shape.
+  ping: { wire: 'Ping', fields: {}, timestamp: 'optional', lenient: true },
+  error: { wire: 'Error', fields: { message: 'string?' }, timestamp: 'optional', lenient: true },
 } as const satisfies Record<string, EventSpec>;
 
 /** The dotted names of the table. */
@@ -119,6 +126,11 @@ export type UnstampedType = { [K in SchemaType]: (typeof SPOOLED_SCHEMA)[K] exte
 /** Whether an event needs no timestamp. */
 export function stampOptional(type: SchemaType): boolean {
   return (SPOOLED_SCHEMA[type] as EventSpec).timestamp === 'optional';
+}
+
+/** Whether an event is never a DecodeError (`lenient`, see {@link EventSpec}). */
+export function lenient(type: SchemaType): boolean {
+  return (SPOOLED_SCHEMA[type] as EventSpec).lenient === true;
 }
 
 /** `retry_count` -> `retryCount`, at the type level. */

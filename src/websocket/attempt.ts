@@ -71,6 +71,26 @@ export function mayBeRefusedUpgrade(error: unknown): boolean {
   return typeof error === 'object' && error !== null && possiblyRefused.has(error);
 }
 
+/** The methods of the WHATWG WebSocket interface every socket is used through (besides its `on…` handlers). */
+const SOCKET_METHODS = ['send', 'close'] as const;
+
+/** What of {@link SOCKET_METHODS} the `WebSocket` option's instance lacks (`new` always makes an object). */
+function missingMethods(made: object): string[] {
+  return SOCKET_METHODS.filter((method) => typeof (made as Record<string, unknown>)[method] !== 'function');
+}
+
+/** The final error for a `WebSocket` option whose instances are not WebSockets; what it made is closed if it can be. */
+function notAWebSocket(made: object, missing: readonly string[]): RequestError {
+  try {
+    if (!missing.includes('close')) (made as WebSocketLike).close();
+  } catch {
+    // Closing is only a courtesy here: the error below is what matters.
+  }
+  return new RequestError(
+    `The WebSocket option of webSocket() made an object without ${missing.map((method) => `${method}()`).join(' or ')}: it is not a WebSocket (WHATWG WebSocket interface). Pass a WebSocket class, such as ws's.`,
+  );
+}
+
 /** One socket, from the constructor to its close. @internal */
 export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: SocketHooks): Attempt<In> {
   // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
@@ -108,13 +128,18 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       }
       const where = displayUrl(url);
       warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
+      let made: object;
       try {
         // An explicit `undefined` would be offered as the subprotocol "undefined" by a browser: [] means none.
-        socket = new Implementation(url, config.protocols ?? [], nodeSocketOptions(headers, config.maxMessageSize, config.perMessageDeflate));
+        made = new Implementation(url, config.protocols ?? [], nodeSocketOptions(headers, config.maxMessageSize, config.perMessageDeflate));
       } catch {
         // The constructor's own message is left out: it may quote the URL, query and all.
         return fail(new RequestError(`Could not open a WebSocket to ${where}: the URL, its scheme or the subprotocols are not valid.`));
       }
+      // A wrong import or a factory's class: without this it would wait openTimeout and blame the handshake, every attempt.
+      const missing = missingMethods(made);
+      if (missing.length) return fail(notAWebSocket(made, missing));
+      socket = made as WebSocketLike;
       const current = socket;
       current.binaryType = 'arraybuffer';
       let opened = false;

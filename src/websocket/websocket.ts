@@ -130,7 +130,11 @@ export interface WebSocketOptions<In, Out> {
    * subscribe; put the credential on the URL (a URL function) instead. @default none
    */
   readonly headers?: HeadersOption;
-  /** The WebSocket implementation. @default isomorphic-ws (`ws` in Node, the global in browsers) */
+  /**
+   * The WebSocket implementation: a class whose instances have the WHATWG WebSocket interface. One that
+   * is not a function, whose constructor throws, or whose instances lack `send()` or `close()` fails
+   * the stream with a final RequestError at the first attempt. @default isomorphic-ws (`ws` in Node, the global in browsers)
+   */
   readonly WebSocket?: WebSocketConstructor;
   /**
    * Turns an outgoing message into a frame. It runs in `send()`, so a throw reaches its caller (and
