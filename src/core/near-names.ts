@@ -5,7 +5,7 @@
  * (`queue` for `queueName`). @internal
  */
 
-/** Other libraries' (and the wires') words for our options, folded: axios, reconnecting-websocket, the Spooled wire. */
+/** Other libraries' (and the wires') words for our options, folded: axios, reconnecting-websocket, the Spooled wire. At most two each. */
 const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   maxretries: ['maxAttempts', 'maxReconnectAttempts'],
   retries: ['maxAttempts', 'maxReconnectAttempts'],
@@ -32,7 +32,8 @@ function distance(a: string, b: string, cap: number): number {
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      // A swap of the two letters before: in the first row or column one side reads past the start, undefined, and matches nothing.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
       current.push(best);
     }
     [before, previous] = [previous, current];
@@ -50,7 +51,7 @@ export function nearNames(name: string, known: readonly string[]): readonly stri
   const scored = known.map((candidate) => ({ candidate, by: distance(folded, fold(candidate), cap) })).filter(({ by }) => by <= cap);
   if (scored.length > 0) return scored.sort((a, b) => a.by - b.by).slice(0, 2).map(({ candidate }) => candidate);
   const synonyms = (SYNONYMS[folded] ?? []).filter((candidate) => known.includes(candidate));
-  if (synonyms.length > 0) return synonyms.slice(0, 2);
+  if (synonyms.length > 0) return synonyms;
   // A shortened or lengthened name: `queue` for `queueName`, `accessToken` for `token`.
   return known.filter((candidate) => {
     const other = fold(candidate);
