@@ -58,10 +58,10 @@ describe('rx-realtime tail', () => {
   });
 
   it.each([
-    ['--spooled', { spooled: 'http://127.0.0.1:9', apiKey: 'sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not reach http:\/\/127\.0\.0\.1:9\/api\/v1\/auth\/login to get a token/],
-    ['--miosa', { miosa: 'http://127.0.0.1:9/api/v1', apiKey: 'msk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:9\/api\/v1\/events\/stream/],
-    ['an SSE URL', { url: 'http://127.0.0.1:9/events?token=sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:9\/events/],
-    ['a WebSocket URL', { url: 'ws://127.0.0.1:9/ws?token=sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to ws:\/\/127\.0\.0\.1:9\/ws/],
+    ['--spooled', { spooled: 'http://127.0.0.1:8', apiKey: 'sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not reach http:\/\/127\.0\.0\.1:8\/api\/v1\/auth\/login to get a token/],
+    ['--miosa', { miosa: 'http://127.0.0.1:8/api/v1', apiKey: 'msk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:8\/api\/v1\/events\/stream/],
+    ['an SSE URL', { url: 'http://127.0.0.1:8/events?token=sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:8\/events/],
+    ['a WebSocket URL', { url: 'ws://127.0.0.1:8/ws?token=sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to ws:\/\/127\.0\.0\.1:8\/ws/],
   ] as const)('%s against a server that cannot be reached prints each retry and its reason', async (_flag, options, expected) => {
     const tailing = run(options);
     await until(() => tailing.status.some((line) => expected.test(line)), 'a retry line');

@@ -156,7 +156,7 @@ describe('webSocket(): serialize, deserialize and the heartbeat', () => {
 describe('policies and loggers', () => {
   it("a shouldRetry that throws ends the stream with the app's own error", async () => {
     const bug = new AppBug('shouldRetry');
-    const error = await lastValueFrom(sse('http://127.0.0.1:9/e', { reconnect: { shouldRetry: () => { throw bug; } } })).catch((thrown: unknown) => thrown);
+    const error = await lastValueFrom(sse('http://127.0.0.1:8/e', { reconnect: { shouldRetry: () => { throw bug; } } })).catch((thrown: unknown) => thrown);
     expect(error).toBe(bug);
   });
 
@@ -179,7 +179,7 @@ describe('policies and loggers', () => {
     const hostile = { toString: () => { throw new Error('toString'); } };
     const seen: (Error | undefined)[] = [];
     const error = await lastValueFrom(
-      sse('http://127.0.0.1:9/e', { headers: () => { throw hostile; }, diagnostics: { next: (d) => seen.push(d.lastError) } }),
+      sse('http://127.0.0.1:8/e', { headers: () => { throw hostile; }, diagnostics: { next: (d) => seen.push(d.lastError) } }),
     ).catch((thrown: unknown) => thrown);
     expect(error).toBe(hostile);
     expect(seen.at(-1)?.message).toBe('{"toString":(a function)}');

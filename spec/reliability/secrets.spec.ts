@@ -142,7 +142,7 @@ describe('no secret comes out of any failure', () => {
     for (const path of ['/401', '/403', '/500', '/loop', '/reset', '/type']) await failure(sse(`${server.url}${path}?token=${QUERY_TOKEN}`, options));
     await failure(sse(`${server.url}/401`, { headers: { 'x-api-key': `${HEADER_KEY}\n` }, reconnect: false }));
     await failure(sse(`http://user:${PASSWORD}@127.0.0.1:1/?token=${QUERY_TOKEN}`, options));
-    await failure(sse(`http://127.0.0.1:9/?token=${QUERY_TOKEN}`, options));
+    await failure(sse(`http://127.0.0.1:8/?token=${QUERY_TOKEN}`, options));
     // What undici does at worst: the URL and a header value in the message and in a cause with fields.
     const quoting = ((url: string, init: { headers: Record<string, string> }) =>
       Promise.reject(
@@ -182,7 +182,7 @@ describe('no secret comes out of any failure', () => {
       await frames.next(1);
       frames.subscription.unsubscribe();
     });
-    await failure(open(`ws://127.0.0.1:9/?token=${QUERY_TOKEN}`));
+    await failure(open(`ws://127.0.0.1:8/?token=${QUERY_TOKEN}`));
     for (const error of errors) collect(error);
     said.push(states.join(' '));
     expect(errors.map((error) => error.name)).toContain('ProtocolError');
@@ -204,8 +204,8 @@ describe('no secret comes out of any failure', () => {
         // The server's error event and an unreadable frame, both echoing the credential.
         const spooled = client({ baseUrl: `${server.url}/spooled`, wsUrl: `${wsBase}/spooled`, token: transport === 'sse' ? API_KEY : JWT, transport });
         await failure(spooled.events$({ queueName: 'emails' }));
-        await failure(client({ baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY, transport }).events$({ queueName: 'q' }));
-        await failure(client({ baseUrl: `http://user:${PASSWORD}@127.0.0.1:9`, apiKey: API_KEY, transport }).events$({ queueName: 'q' }));
+        await failure(client({ baseUrl: 'http://127.0.0.1:8', apiKey: API_KEY, transport }).events$({ queueName: 'q' }));
+        await failure(client({ baseUrl: `http://user:${PASSWORD}@127.0.0.1:8`, apiKey: API_KEY, transport }).events$({ queueName: 'q' }));
       }
     });
     expect(errorsSeen.map((error) => (error as Error).name)).toEqual(expect.arrayContaining(['AuthError', 'HttpError', 'ProtocolError', 'SpooledServerError', 'NetworkError']));
@@ -213,7 +213,7 @@ describe('no secret comes out of any failure', () => {
   }, 60_000);
 
   it('miosaEvents(): refused key, server error, refused connection', async () => {
-    for (const base of [`${server.url}/401`, `${server.url}/500`, 'http://127.0.0.1:9']) {
+    for (const base of [`${server.url}/401`, `${server.url}/500`, 'http://127.0.0.1:8']) {
       const miosa = miosaEvents({ apiKey: `msk_${API_KEY}`, baseUrl: base, reconnect: fast, logger: (line) => said.push(line) });
       await failure(miosa.stream({ types: ['a'] }));
       await failure(miosa.subscribe('cmp_1'));
@@ -261,21 +261,21 @@ describe('a client printed or serialised by the app shows no credential', () => 
     // A base URL with a query is refused: its message shows neither the query nor the key.
     let refused: unknown;
     try {
-      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key });
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:8/?api_key=QUERYKEY9', apiKey: key });
     } catch (error) {
       refused = error;
     }
     expect(refused).toBeInstanceOf(RequestError);
     expect(inspect(refused)).not.toMatch(/QUERYKEY9|PRINTED_KEY/);
     const clients = [
-      spooledRealtime({ baseUrl: 'http://127.0.0.1:9/prefix/', wsUrl: 'ws://127.0.0.1:9/?api_key=QUERYKEY9', apiKey: key }),
-      spooledRealtime({ baseUrl: 'http://127.0.0.1:9', token, transport: 'sse' }),
-      miosaEvents({ baseUrl: 'http://127.0.0.1:9', apiKey: 'msk_PRINTED_MIOSA_KEY' }),
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:8/prefix/', wsUrl: 'ws://127.0.0.1:8/?api_key=QUERYKEY9', apiKey: key }),
+      spooledRealtime({ baseUrl: 'http://127.0.0.1:8', token, transport: 'sse' }),
+      miosaEvents({ baseUrl: 'http://127.0.0.1:8', apiKey: 'msk_PRINTED_MIOSA_KEY' }),
     ];
     for (const client of clients) {
       const shown = [inspect(client, { depth: null, showHidden: true }), JSON.stringify(client), String(client)].join('\n');
       for (const secret of [key, token, 'QUERYKEY9', 'msk_PRINTED_MIOSA_KEY']) expect(shown).not.toContain(secret);
-      expect(shown).toContain('127.0.0.1:9');
+      expect(shown).toContain('127.0.0.1:8');
     }
   });
 });

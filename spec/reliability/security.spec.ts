@@ -24,7 +24,7 @@ describe('secrets never leak', () => {
     server.faults.failNext(5, { status: 503 });
     await lastValueFrom(sse(`${server.url}/api/v1/events?api_key=${SECRET}`, { headers, reconnect: fast })).catch(collect);
     // nobody listening
-    await lastValueFrom(sse(`http://127.0.0.1:9/events?token=${SECRET}`, { headers, reconnect: fast })).catch(collect);
+    await lastValueFrom(sse(`http://127.0.0.1:8/events?token=${SECRET}`, { headers, reconnect: fast })).catch(collect);
     // idle timeout
     server.faults.stall();
     await lastValueFrom(sse(`${server.url}/api/v1/events?token=${SECRET}`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` }, idleTimeout: 50, reconnect: false })).catch(collect);

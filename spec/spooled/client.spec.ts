@@ -348,7 +348,7 @@ describe('spooledRealtime over WebSocket: resources', () => {
 
   it('maxReconnectAttempts: 0 never gives up (the default gives up after 10)', async () => {
     await server.close();
-    const nowhere = { wsUrl: 'ws://127.0.0.1:9', baseUrl: 'http://127.0.0.1:9', reconnectDelay: 1, maxReconnectDelay: 2, debug: true };
+    const nowhere = { wsUrl: 'ws://127.0.0.1:8', baseUrl: 'http://127.0.0.1:8', reconnectDelay: 1, maxReconnectDelay: 2, debug: true };
     const retries = (lines: string[]) => Math.max(0, ...lines.map((line) => Number(/ retry (\d+) in /.exec(line)?.[1] ?? 0)));
     const unlimitedLines: string[] = [];
     const unlimited = record(client({ ...nowhere, maxReconnectAttempts: 0, logger: (line) => unlimitedLines.push(line) }).events$());

@@ -11,7 +11,7 @@ import { VirtualClock } from '../helpers/virtual-clock';
  * is aborted, and the next attempt calls the function anew (the shared call was abandoned, not kept).
  */
 
-const BASE = 'http://127.0.0.1:9';
+const BASE = 'http://127.0.0.1:8';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0In0.c2ln';
 
 /** A token function whose calls never return, keeping each call's signal; `answerFrom` makes calls from that index on return `token`. */

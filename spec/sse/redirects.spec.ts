@@ -155,17 +155,34 @@ describe('sse(): a connection that could not be made names its reason', () => {
     expect((spooledError as Error).message).toBe(`Could not reach ${closed.url}/api/v1/auth/login to get a token (ECONNREFUSED).`);
   });
 
-  it('a port that fetch blocks (WHATWG "bad port": 9, 25, …), which Node refuses with no code: every fetch says so (sse(), Miosa, the token exchange)', async () => {
-    const blocked = ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port.';
-    const sseError = await lastValueFrom(sse('http://127.0.0.1:9/events', { reconnect: false })).catch((e: unknown) => e);
-    expect((sseError as Error).message).toBe(`Could not connect to http://127.0.0.1:9/events${blocked}`);
-    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:25', reconnect: false, logger: () => undefined });
+  it('a port that fetch blocks (WHATWG "bad port": 9, 25, 6000, …) is a final RequestError before any request, with retries on: sse(), Miosa, the token exchange', async () => {
+    const because = 'WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; use another port.';
+    const fetches: string[] = [];
+    const counting = ((input: string | URL | Request, init?: RequestInit) => {
+      fetches.push(String(input));
+      return fetch(input, init);
+    }) as typeof fetch;
+    const sseError = await lastValueFrom(sse('http://127.0.0.1:6000/events', { fetch: counting })).catch((e: unknown) => e);
+    expect(sseError).toBeInstanceOf(RequestError);
+    expect((sseError as Error).message).toBe(`sse(): fetch never connects to port 6000 (http://127.0.0.1:6000/events): ${because}`);
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:25', fetch: counting, logger: () => undefined });
     const miosaError = await lastValueFrom(miosa.stream()).catch((e: unknown) => e);
-    expect((miosaError as Error).message).toBe(`Could not connect to http://127.0.0.1:25/events/stream${blocked}`);
-    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:9', apiKey: 'sk_test_closed', transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    expect(miosaError).toBeInstanceOf(RequestError);
+    expect((miosaError as Error).message).toBe(`sse(): fetch never connects to port 25 (http://127.0.0.1:25/events/stream): ${because}`);
+    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:9', apiKey: 'sk_test_closed', transport: 'websocket', fetch: counting, logger: () => undefined });
     const spooledError = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
     realtime.close();
-    expect((spooledError as Error).message).toBe(`Could not reach http://127.0.0.1:9/api/v1/auth/login to get a token${blocked}`);
+    expect(spooledError).toBeInstanceOf(RequestError);
+    expect((spooledError as Error).message).toBe(`The Spooled token exchange: fetch never connects to port 9 (http://127.0.0.1:9/api/v1/auth/login): ${because}`);
+    expect(fetches).toEqual([]);
+  });
+
+  it('a redirect to a port fetch blocks is a final RequestError after one request, never retried', async () => {
+    const server = await serve((_request, response) => response.writeHead(302, { location: 'http://127.0.0.1:6666/events' }).end());
+    const error = await lastValueFrom(sse(`${server.url}/events`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toMatch(/^The redirect from http:\/\/127\.0\.0\.1:\d+\/events: fetch never connects to port 6666 \(http:\/\/127\.0\.0\.1:6666\/events\)/);
+    expect(server.requests).toHaveLength(1);
   });
 
   it.each<[string, unknown, string]>([
@@ -176,6 +193,7 @@ describe('sse(): a connection that could not be made names its reason', () => {
       (code): [string, unknown, string] => [code, new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }), ` (${code}: the server's TLS certificate was not accepted)`],
     ),
     ['a browser\'s fetch, which names no reason', new TypeError('Failed to fetch'), ''],
+    ['a port the runtime blocks that the library does not know as blocked (a longer list than WHATWG\'s): Node\'s words, with no code', new TypeError('fetch failed', { cause: new Error('bad port') }), ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port'],
     ['a code that is not one (lowercase, a number)', new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'bad code' }, { cause: { code: 42 } }) }), ''],
   ])('networkReason: %s', (_what, error, reason) => {
     expect(networkReason(error)).toBe(reason);
@@ -202,15 +220,15 @@ describe('unansweredReason: a fetch that got no answer', () => {
     (globalThis as { document?: unknown }).document = {};
     const refused = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
     const hint = ': the browser gives scripts no reason. A CORS refusal';
-    const sseError = await lastValueFrom(sse('http://127.0.0.1:9/events', { fetch: refused, reconnect: false })).catch((e: unknown) => e);
-    expect((sseError as Error).message).toContain(`Could not connect to http://127.0.0.1:9/events${hint}`);
-    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:9', fetch: refused, reconnect: false, logger: () => undefined });
+    const sseError = await lastValueFrom(sse('http://127.0.0.1:8/events', { fetch: refused, reconnect: false })).catch((e: unknown) => e);
+    expect((sseError as Error).message).toContain(`Could not connect to http://127.0.0.1:8/events${hint}`);
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret_key', baseUrl: 'http://127.0.0.1:8', fetch: refused, reconnect: false, logger: () => undefined });
     const miosaError = await lastValueFrom(miosa.stream()).catch((e: unknown) => e);
-    expect((miosaError as Error).message).toContain(`Could not connect to http://127.0.0.1:9/events/stream${hint}`);
-    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:9', apiKey: 'sk_test_closed', fetch: refused, transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    expect((miosaError as Error).message).toContain(`Could not connect to http://127.0.0.1:8/events/stream${hint}`);
+    const realtime = spooledRealtime({ baseUrl: 'http://127.0.0.1:8', apiKey: 'sk_test_closed', fetch: refused, transport: 'websocket', autoReconnect: false, logger: () => undefined });
     const spooledError = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
     realtime.close();
     expect(spooledError).toBeInstanceOf(NetworkError);
-    expect((spooledError as Error).message).toContain(`Could not reach http://127.0.0.1:9/api/v1/auth/login to get a token${hint}`);
+    expect((spooledError as Error).message).toContain(`Could not reach http://127.0.0.1:8/api/v1/auth/login to get a token${hint}`);
   });
 });

@@ -36,7 +36,7 @@ describe('sse(): a headers function that never returns', () => {
     const diagnostics: ConnectionDiagnostics[] = [];
     const states: ConnectionState[] = [];
     const stream = record(
-      sse('http://127.0.0.1:9/events?token=SECRET_Q', {
+      sse('http://127.0.0.1:8/events?token=SECRET_Q', {
         headers: headers.fn,
         idleTimeout: 100,
         reconnect,
@@ -55,7 +55,7 @@ describe('sse(): a headers function that never returns', () => {
     expect(first).toBeInstanceOf(TimeoutError);
     expect((first as TimeoutError).timeout).toBe(100);
     expect(first!.message).toBe(
-      'The headers function of sse() (for http://127.0.0.1:9/events) did not finish within 100 ms (idleTimeout); the attempt was given up and its AbortSignal aborted.',
+      'The headers function of sse() (for http://127.0.0.1:8/events) did not finish within 100 ms (idleTimeout); the attempt was given up and its AbortSignal aborted.',
     );
     expect(first!.message).not.toContain('SECRET_Q');
     // Retried per the policy: 10 ms later, then 20 ms after the second timeout; then the policy gives up.
@@ -74,7 +74,7 @@ describe('sse(): a headers function that never returns', () => {
     const network = streamingFetch(clock, 80);
     const states: ConnectionState[] = [];
     const stream = record(
-      sse('http://127.0.0.1:9/events', {
+      sse('http://127.0.0.1:8/events', {
         headers: after(clock, 80, { authorization: 'Bearer x' }),
         idleTimeout: 100,
         reconnect,
@@ -95,11 +95,11 @@ describe('sse(): a headers function that never returns', () => {
     const network = streamingFetch(clock);
     const diagnostics: ConnectionDiagnostics[] = [];
     const stream = record(
-      sse('http://127.0.0.1:9/events', { idleTimeout: 100, reconnect: false, fetch: network.fetch, scheduler: clock.scheduler, diagnostics: { next: (value) => diagnostics.push(value) } }),
+      sse('http://127.0.0.1:8/events', { idleTimeout: 100, reconnect: false, fetch: network.fetch, scheduler: clock.scheduler, diagnostics: { next: (value) => diagnostics.push(value) } }),
     );
     await clock.advance(100);
     expect(stream.error).toBeInstanceOf(TimeoutError);
-    expect((stream.error as Error).message).toBe('http://127.0.0.1:9/events sent no response within 100 ms (idleTimeout).');
+    expect((stream.error as Error).message).toBe('http://127.0.0.1:8/events sent no response within 100 ms (idleTimeout).');
   });
 
   it('reports a refusal at once, even when the refused body cannot be cancelled (its cancel never settles)', async () => {
@@ -107,7 +107,7 @@ describe('sse(): a headers function that never returns', () => {
     let cancelled = 0;
     const body = (): ReadableStream<Uint8Array> => new ReadableStream({ cancel: () => (cancelled++, new Promise<void>(() => undefined)) });
     const fetch = (async () => new Response(body(), { status: 401 })) as typeof globalThis.fetch;
-    const stream = record(sse('http://127.0.0.1:9/events', { idleTimeout: 100, reconnect: false, fetch, scheduler: clock.scheduler }));
+    const stream = record(sse('http://127.0.0.1:8/events', { idleTimeout: 100, reconnect: false, fetch, scheduler: clock.scheduler }));
     await clock.advance(1);
     expect(cancelled).toBe(1);
     expect(stream.error).toBeInstanceOf(AuthError);
@@ -116,7 +116,7 @@ describe('sse(): a headers function that never returns', () => {
   it('with idleTimeout: 0 nothing bounds the wait, as documented: no timer is armed', async () => {
     const clock = new VirtualClock();
     const headers = stalling<Record<string, string>>();
-    const stream = record(sse('http://127.0.0.1:9/events', { headers: headers.fn, idleTimeout: 0, reconnect, scheduler: clock.scheduler }));
+    const stream = record(sse('http://127.0.0.1:8/events', { headers: headers.fn, idleTimeout: 0, reconnect, scheduler: clock.scheduler }));
     await clock.advance(10);
     expect(clock.scheduler.actions).toHaveLength(0);
     expect(headers.signals[0]!.aborted).toBe(false);
@@ -158,7 +158,7 @@ describe('webSocket(): a URL or headers function that never returns', () => {
     const clock = new VirtualClock();
     const headers = stalling<Record<string, string>>();
     const { WebSocket, sockets } = fake(clock);
-    const connection = webSocket('ws://127.0.0.1:9/ws', { headers: headers.fn, WebSocket, openTimeout: 100, reconnect: false, linger: 0, scheduler: clock.scheduler });
+    const connection = webSocket('ws://127.0.0.1:8/ws', { headers: headers.fn, WebSocket, openTimeout: 100, reconnect: false, linger: 0, scheduler: clock.scheduler });
     const stream = record(connection.messages$);
     await clock.advance(100);
     expect(headers.signals[0]!.aborted).toBe(true);
@@ -170,7 +170,7 @@ describe('webSocket(): a URL or headers function that never returns', () => {
   it('gives the handshake its own openTimeout once the functions returned', async () => {
     const clock = new VirtualClock();
     const { WebSocket, sockets } = fakeWebSocket(() => clock.now());
-    const connection = webSocket(after(clock, 80, 'ws://127.0.0.1:9/ws'), { WebSocket, openTimeout: 100, reconnect, linger: 0, scheduler: clock.scheduler });
+    const connection = webSocket(after(clock, 80, 'ws://127.0.0.1:8/ws'), { WebSocket, openTimeout: 100, reconnect, linger: 0, scheduler: clock.scheduler });
     const stream = record(connection.messages$);
     await clock.advance(81);
     expect(sockets).toHaveLength(1);

@@ -172,7 +172,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   ])('a header value with %s: RequestError naming the header, never its value, on both transports', async (_what, value) => {
     let fetches = 0;
     const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
-    const viaSse = record(sse('http://127.0.0.1:9/events', { ...once, fetch, headers: { authorization: value } }));
+    const viaSse = record(sse('http://127.0.0.1:8/events', { ...once, fetch, headers: { authorization: value } }));
     await viaSse.done;
     expect(viaSse.error).toBeInstanceOf(RequestError);
     expect(fetches).toBe(0);
@@ -213,7 +213,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
       calls += 1;
       return { status: 200, headers: new Headers({ 'content-type': 'text/event-stream' }), body: 'data: x\n\n', type: 'basic' };
     }) as unknown as typeof globalThis.fetch;
-    const recording = record(sse('http://127.0.0.1:9/events', { ...once, fetch }));
+    const recording = record(sse('http://127.0.0.1:8/events', { ...once, fetch }));
     await recording.done;
     expect(recording.error).toBeInstanceOf(RequestError);
     expect(calls).toBe(1);
@@ -243,7 +243,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
         throw new SyntaxError('bad url ws://host/?token=S3CRET');
       }
     } as unknown as WebSocketConstructor;
-    const recording = record(webSocket('ws://127.0.0.1:9/socket?token=S3CRET', { ...once, WebSocket: Throwing }).messages$);
+    const recording = record(webSocket('ws://127.0.0.1:8/socket?token=S3CRET', { ...once, WebSocket: Throwing }).messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(RequestError);
     expect((recording.error as Error).message).not.toContain('S3CRET');

@@ -35,7 +35,7 @@ describe('checkedFrame', () => {
   });
 
   it('says what JSON cannot hold when the default serialize gave nothing', () => {
-    const connection = webSocket<unknown, unknown>('ws://127.0.0.1:9/never-opened', { linger: 0 });
+    const connection = webSocket<unknown, unknown>('ws://127.0.0.1:8/never-opened', { linger: 0 });
     expect(() => connection.send(undefined)).toThrow(
       new TypeError('webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.'),
     );
@@ -133,7 +133,7 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
   });
 
   it('refuses, in send(), a frame whose buffer is already detached', () => {
-    const connection = webSocket<unknown, Uint8Array>('ws://127.0.0.1:9/never-opened', { linger: 0, serialize: (message) => message });
+    const connection = webSocket<unknown, Uint8Array>('ws://127.0.0.1:8/never-opened', { linger: 0, serialize: (message) => message });
     const gone = text('gone');
     structuredClone(gone.buffer, { transfer: [gone.buffer] });
     expect(() => connection.send(gone)).toThrow(/detached \(transferred elsewhere\)/);
@@ -160,11 +160,11 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
   });
 
   it('refuses at webSocket() a constant heartbeat message that cannot be sent, naming it', () => {
-    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: Symbol('ping') } })).toThrow(
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: Symbol('ping') } })).toThrow(
       'webSocket heartbeat.message cannot be sent: webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.',
     );
-    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: { n: 1n } } })).toThrow(/^webSocket heartbeat\.message cannot be sent: .*BigInt/);
-    expect(() => webSocket('ws://127.0.0.1:9/ws', { heartbeat: { interval: 1000, message: () => Symbol('later') } })).not.toThrow();
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: { n: 1n } } })).toThrow(/^webSocket heartbeat\.message cannot be sent: .*BigInt/);
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: () => Symbol('later') } })).not.toThrow();
   });
 });
 

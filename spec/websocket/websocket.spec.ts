@@ -191,7 +191,7 @@ describe('webSocket() topics and sending', () => {
     ['undefined', undefined, 'undefined'],
     ['a string', 'emails', "'emails' (a string)"],
   ])('refuses a topic select that is %s at the call, with a TypeError naming it, before any socket opens', (_what, select, shown) => {
-    const connection = webSocket<Frame>('ws://127.0.0.1:9/never', { linger: 0 });
+    const connection = webSocket<Frame>('ws://127.0.0.1:8/never', { linger: 0 });
     expect(() => connection.topic(subscribe('emails'), unsubscribe('emails'), select as (frame: Frame) => boolean)).toThrow(
       new TypeError(`webSocket topic select must be a function, got ${shown}`),
     );

@@ -28,6 +28,26 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
 }
 
 /**
+ * The ports fetch never connects to: WHATWG Fetch, "port blocking" (the "bad port" list, the ports of
+ * other protocols such as 25 for mail or 6000 for X11), as browsers and Node's fetch (undici) apply it.
+ */
+const BAD_PORTS: ReadonlySet<string> = new Set(
+  '1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 104 109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 532 540 548 554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061 6000 6566 6665 6666 6667 6668 6669 6679 6697 10080'.split(' '),
+);
+
+/**
+ * {@link checkUrl} for a URL that fetch will request (http or https): one on a port fetch blocks is a
+ * RequestError too, at once, where each attempt would fail the same way and be retried. @internal
+ */
+export function checkFetchUrl(url: string | URL, what: string): URL {
+  const parsed = checkUrl(url, ['http:', 'https:'], what);
+  if (BAD_PORTS.has(parsed.port)) {
+    throw new RequestError(`${what}: fetch never connects to port ${parsed.port} (${displayUrl(parsed)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; use another port.`);
+  }
+  return parsed;
+}
+
+/**
  * A client's base URL (a string: the clients' option checks refuse anything else) without its
  * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
  * paths would land after them) is a RequestError. A relative base is left to resolve against the
@@ -202,7 +222,7 @@ export async function fetchWithinOrigin(
     if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return { response, url: current, withheld };
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
-    const next = checkUrl(redirectTarget(location, current), ['http:', 'https:'], `The redirect from ${displayUrl(current)}`);
+    const next = checkFetchUrl(redirectTarget(location, current), `The redirect from ${displayUrl(current)}`);
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
     const sendsBody = request.body !== undefined && request.body !== null && !toGet;

@@ -6,7 +6,7 @@ import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { checkCredential } from '../core/options';
-import { answeredBy, checkUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
+import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
 import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
@@ -229,7 +229,7 @@ export class SpooledCredentials {
    * with a RequestError before anything is sent), and never more than MAX_READ_BODY bytes of it.
    */
   private async post(path: string, body: Record<string, string>, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const url = checkUrl(`${this.baseUrl}${path}`, ['http:', 'https:'], 'The Spooled token exchange');
+    const url = checkFetchUrl(`${this.baseUrl}${path}`, 'The Spooled token exchange');
     let where = displayUrl(url);
     let response: Response;
     try {

@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { type Answer, answeredBy, checkHeaders, checkImplementation, checkMethod, checkUrl, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
@@ -167,7 +167,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
 
   return defer(() => {
     // What the request can never carry fails the subscription at once (a RequestError), before any state is reported.
-    const target = checkUrl(url, ['http:', 'https:'], 'sse()');
+    const target = checkFetchUrl(url, 'sse()');
     const where = displayUrl(target);
     const method = options.method ?? 'GET';
     checkMethod(method, options.body, 'sse()');
