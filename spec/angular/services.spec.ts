@@ -186,6 +186,22 @@ describe('the providers check the config as the clients do', () => {
     expect(() => provideMiosaEvents({ apiKey: 'msk_test_1\n' })).toThrow(/^miosaEvents apiKey has whitespace or a line break/);
   });
 
+  it.each(['browser', 'server'])('the services check a call\'s options at the call, as the clients do, on the %s too (where no client is made)', (platform) => {
+    const config = jest.fn(() => ({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl }));
+    const injector = environment([provideMiosaEvents(config), provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey })], platform);
+    const miosa = injector.get(MiosaEventsService);
+    const spooled = injector.get(SpooledRealtimeService);
+    expect(() => miosa.subscribe('cmp_1', { timeout: -5 })).toThrow(RangeError);
+    expect(() => miosa.subscribe('cmp_1', { timeout: -5 })).toThrow(/^miosaEvents subscribe timeout/);
+    expect(() => miosa.subscribe('cmp_1', bad({ timout: 5 }))).toThrow("miosaEvents subscribe options: unknown key 'timout' (did you mean 'timeout'?)");
+    expect(() => miosa.stream({ onTimeout: bad('explode') })).toThrow(/^miosaEvents stream onTimeout/);
+    expect(() => miosa.stream({ types: bad('sandbox.created') })).toThrow(TypeError);
+    expect(() => spooled.events$(bad({ queue: 'emails' }))).toThrow(/unknown key 'queue' \(did you mean 'queueName'\?\)/);
+    expect(() => spooled.events$({ events: bad(['job.creatd']) })).toThrow(/job\.creatd/);
+    expect(server.faults.connections).toBe(0);
+    injector.destroy();
+  });
+
   it('options a config function returns: the TypeError comes when the service makes its client, and nothing connects', () => {
     const injector = environment([provideSpooledRealtime(() => bad({ baseURL: server.url, apiKey: server.spooled.apiKey }))]);
     expect(() => injector.get(SpooledRealtimeService)).toThrow("spooledRealtime options: unknown key 'baseURL' (did you mean 'baseUrl'?)");

@@ -170,31 +170,23 @@ class MiosaClient implements MiosaEvents {
   }
 
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
+    const settings = subscribeSettings(options);
     // An id that would name another endpoint (empty, ".", "..") fails the subscription at once.
     const url = () => `${this.baseUrl}/computers/${pathSegment(computerId, 'miosa.subscribe() computerId')}/events`;
-    return this.open(url, 'subscribe', dictionary('miosaEvents subscribe options', options, STREAM_KEYS)).pipe(map((message) => toComputerEvent(message.type, message.data)));
+    return this.open(url, settings).pipe(map((message) => toComputerEvent(message.type, message.data)));
   }
 
-  stream(given?: TenantStreamOptions): Observable<TenantEvent> {
-    const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
-    checkStrings('miosaEvents stream types', types, 'event types');
-    const query = types?.length ? `?types=${formEncode(types.join(','))}` : '';
-    return this.open(() => `${this.baseUrl}/events/stream${query}`, 'stream', options).pipe(map((message) => ({ type: message.type, data: message.data })));
+  stream(options?: TenantStreamOptions): Observable<TenantEvent> {
+    const settings = streamSettings(options);
+    return this.open(() => `${this.baseUrl}/events/stream${settings.query}`, settings).pipe(map((message) => ({ type: message.type, data: message.data })));
   }
 
   close(): void {
     this.closing.next();
   }
 
-  /** The options are checked now; `url` is built when subscribed, so an unusable id fails the subscription. */
-  private open(url: () => string, method: 'subscribe' | 'stream', options: Partial<MiosaStreamOptions>): Observable<SseMessage> {
-    const limit = options.timeout ?? DEFAULT_TIMEOUT;
-    // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
-    const timeout =
-      limit === Infinity || limit === 0
-        ? undefined
-        : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
-    const onTimeout = checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete';
+  /** `url` is built when subscribed, so an unusable id fails the subscription. */
+  private open(url: () => string, { timeout, onTimeout }: StreamSettings): Observable<SseMessage> {
     const scheduler = this.options.scheduler ?? asyncScheduler;
     return defer(() => this.messages(url(), scheduler)).pipe(sdkEvents(timeout, onTimeout, scheduler), takeUntil(this.closing));
   }
@@ -224,6 +216,37 @@ class MiosaClient implements MiosaEvents {
     }
     return connect({});
   }
+}
+
+/** A call's per-event timeout (undefined: none, in milliseconds) and what it does, checked. @internal */
+export interface StreamSettings {
+  readonly timeout: number | undefined;
+  readonly onTimeout: 'complete' | 'error';
+}
+
+/**
+ * The options of `subscribe`, checked at the call (the Angular service checks them with this too,
+ * before any client exists): TypeError for an unknown key, RangeError for a timeout out of range. @internal
+ */
+export function subscribeSettings(options: MiosaStreamOptions | undefined): StreamSettings {
+  return settingsOf('subscribe', dictionary('miosaEvents subscribe options', options, STREAM_KEYS));
+}
+
+/** The options of `stream`, checked at the call as {@link subscribeSettings}, and `types` as the query. @internal */
+export function streamSettings(given: TenantStreamOptions | undefined): StreamSettings & { readonly query: string } {
+  const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
+  checkStrings('miosaEvents stream types', types, 'event types');
+  return { ...settingsOf('stream', options), query: types?.length ? `?types=${formEncode(types.join(','))}` : '' };
+}
+
+function settingsOf(method: 'subscribe' | 'stream', options: Partial<MiosaStreamOptions>): StreamSettings {
+  const limit = options.timeout ?? DEFAULT_TIMEOUT;
+  // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
+  const timeout =
+    limit === Infinity || limit === 0
+      ? undefined
+      : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
+  return { timeout, onTimeout: checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete' };
 }
 
 /** Percent-encodes like a form encoder: `*` and the other characters encodeURIComponent leaves alone included. */
