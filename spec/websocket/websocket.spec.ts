@@ -305,6 +305,36 @@ describe('webSocket() topics and sending', () => {
   });
 });
 
+describe('webSocket().close() and the outbox', () => {
+  it("drops what waits in the outbox, each reported (reason 'closed'): the next session's socket never gets it; a send() after close() waits for the next subscription", async () => {
+    // A server that accepts upgrades only once allowed: until then the messages wait in the outbox.
+    let accept = false;
+    server = await startWsServer({ reject: () => (accept ? undefined : { status: 503 }) });
+    const connection = webSocket<Frame>(server.url, { linger: 0, reconnect: { initialDelay: 20, maxDelay: 20 } });
+    const errors: RealtimeError[] = [];
+    connection.errors$.subscribe((error) => errors.push(error));
+    const first = record(connection.messages$);
+    expect(connection.send({ type: 'logout-1' })).toBe(false);
+    expect(connection.send({ type: 'logout-2' })).toBe(false);
+    connection.close();
+    expect(first.completed).toBe(true);
+    expect(errors.map((error) => [error.name, (error as DroppedMessageError).reason, (error as DroppedMessageError).payload])).toEqual([
+      ['DroppedMessageError', 'closed', { type: 'logout-1' }],
+      ['DroppedMessageError', 'closed', { type: 'logout-2' }],
+    ]);
+    expect(errors[0]!.message).toMatch(/^close\(\) was called while a message waited for ws:\/\/127\.0\.0\.1:\d+\/ to open: it was dropped, not kept for a later socket\.$/);
+    // The next session: only what was sent after close() reaches its socket.
+    expect(connection.send({ type: 'login' })).toBe(false);
+    accept = true;
+    const second = record(connection.messages$);
+    await until(() => server!.sockets[0]?.received.length === 1, 'the next socket to get the message');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.sockets[0]!.received).toEqual(['{"type":"login"}']);
+    expect(errors).toHaveLength(2);
+    second.subscription.unsubscribe();
+  });
+});
+
 describe('webSocket() bad input', () => {
   it('reports frames that are not JSON, decodes binary frames, and goes on', async () => {
     server = await startWsServer({

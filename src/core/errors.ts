@@ -177,8 +177,9 @@ export class DecodeError extends RealtimeError {
 
 /**
  * A message given to `send()` was never sent: the outbox was full (`'overflow'`), it waited longer
- * than its ttl (`'expired'`), or the open socket already held more than `maxBufferedAmount` bytes
- * not yet sent (`'backpressure'`: the server does not read, or not fast enough).
+ * than its ttl (`'expired'`), `close()` was called while it waited (`'closed'`), or the open socket
+ * already held more than `maxBufferedAmount` bytes not yet sent (`'backpressure'`: the server does
+ * not read, or not fast enough).
  *
  * @example
  * ```ts
@@ -187,10 +188,10 @@ export class DecodeError extends RealtimeError {
  */
 export class DroppedMessageError extends RealtimeError {
   override name = 'DroppedMessageError';
-  readonly reason: 'overflow' | 'expired' | 'backpressure';
+  readonly reason: 'overflow' | 'expired' | 'closed' | 'backpressure';
   /** The message that was dropped, so nothing is lost without a trace (not enumerable: logs and JSON leave it out). */
   declare readonly payload: unknown;
-  constructor(message: string, reason: 'overflow' | 'expired' | 'backpressure', payload: unknown) {
+  constructor(message: string, reason: 'overflow' | 'expired' | 'closed' | 'backpressure', payload: unknown) {
     super(message);
     this.reason = reason;
     keepHidden(this, 'payload', payload);

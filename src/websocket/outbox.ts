@@ -5,7 +5,7 @@ interface Queued<T> {
 }
 
 /** Why a queued message was dropped. */
-export type DropReason = 'overflow' | 'expired';
+export type DropReason = 'overflow' | 'expired' | 'closed';
 
 /**
  * The bounded outbox of a WebSocket connection: at most `max` messages, none older than `ttl` ms.
@@ -28,6 +28,13 @@ export class SendQueue<T> {
     if (this.max <= 0) return this.onDrop(message, 'overflow');
     if (this.items.length >= this.max) this.onDrop(this.items.shift()!.message, 'overflow');
     this.items.push({ message, expires: now + this.ttl });
+  }
+
+  /** Drops every message, in order, for `reason` (the connection was closed: they were for its socket). */
+  clear(reason: DropReason): void {
+    const items = this.items;
+    this.items = [];
+    for (const item of items) this.onDrop(item.message, reason);
   }
 
   /** Hands every message still fresh to `send`, in order, and empties the queue. */

@@ -99,7 +99,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         new DroppedMessageError(
           reason === 'overflow'
             ? `The outbox is full (${max} messages): dropped the oldest message to ${where}.`
-            : `A message waited more than ${ttl} ms for ${where} to open and was dropped.`,
+            : reason === 'closed'
+              ? `close() was called while a message waited for ${where} to open: it was dropped, not kept for a later socket.`
+              : `A message waited more than ${ttl} ms for ${where} to open and was dropped.`,
           reason,
           message,
         ),
@@ -220,6 +222,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
 
   close(): void {
     this.endRun();
+    // What waited for this socket is not sent on a later one (the next session's, after a logout): each is reported.
+    this.queue.clear('closed');
   }
 
   private acquire(): Observable<In> {

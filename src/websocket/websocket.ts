@@ -250,7 +250,12 @@ export interface WebSocketConnection<In, Out> {
    * message `serialize` cannot turn into a frame fails the topic's subscription instead.
    */
   topic(subscribe: Out, unsubscribe: Out, select: (message: In) => boolean): Observable<In>;
-  /** Closes the socket now and completes every subscriber. A later subscription starts afresh. */
+  /**
+   * Closes the socket now and completes every subscriber. Messages still waiting in the outbox are
+   * dropped, each reported on `errors$` as a DroppedMessageError (`reason: 'closed'`): they were for
+   * this socket, not the next session's. A later subscription starts afresh; a `send()` after
+   * `close()` waits for it, as one before the first subscription does.
+   */
   close(): void;
 }
 
