@@ -94,13 +94,18 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
     const subscription = source.subscribe({
       next: (event) => print.event(event),
       error: (error: unknown) => {
+        print.finish();
         print.status(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
         resolve(1);
       },
-      complete: () => resolve(0),
+      complete: () => {
+        print.finish();
+        resolve(0);
+      },
     });
     signal.addEventListener('abort', () => {
       subscription.unsubscribe();
+      print.finish();
       resolve(0);
     });
   });
