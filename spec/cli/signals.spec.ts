@@ -23,7 +23,7 @@ async function stopWith(cli: CliProcess, signal: NodeJS.Signals, ready: () => bo
 
 describe.each(SIGNALS)('%s', (signal) => {
   it('tail: closes the connection, says "disconnected", exits 0', async () => {
-    const cli = startCli(['tail', `${server.url}/api/v1/events`, '--json'], { RX_REALTIME_TOKEN: server.spooled.apiKey });
+    const cli = startCli(['tail', `${server.url}/api/v1/events`, '--json', '--token', server.spooled.apiKey]);
     const result = await stopWith(cli, signal, () => cli.stdout().includes('\n'));
     expect([result.code, result.signal]).toEqual([0, null]);
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('» disconnected');

@@ -87,6 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
   });
   for (const subscription of subscriptions) subscription.unsubscribe();
+  options.print.finish();
   spooled.close();
   await server.close();
   const summary = Object.entries(byType)

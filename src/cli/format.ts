@@ -9,10 +9,25 @@ export interface Printable {
 }
 
 export interface Printer {
+  /** Writes the event to stdout, or drops it while more than MAX_PENDING_OUTPUT bytes wait for the reader. */
   event(event: Printable): void;
   /** A status line for stderr (state changes, retries, failures). */
   status(text: string): void;
+  /** Says on stderr how many events were dropped and not yet reported; for the end of the command. */
+  finish(): void;
 }
+
+/**
+ * How many bytes of output may wait for a slow reader of stdout (`| less` at one screen, a terminal
+ * paused with Ctrl-S, a slow `| ssh`) before events are dropped. A stream cannot be paused through
+ * its Observable, so rather than grow without bound the command keeps what is already waiting, in
+ * order, and drops the events that come while it is full, counted on stderr. 1 MiB is about 8,000
+ * typical lines: many screens of `less`.
+ */
+export const MAX_PENDING_OUTPUT = 1024 * 1024;
+
+/** Bytes written to `out` that its reader has not taken yet (0 for a stream that does not say). */
+const pending = (out: NodeJS.WritableStream): number => (out as { writableLength?: number }).writableLength ?? 0;
 
 const paint = (code: number) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
 const plain = (text: string) => text;
@@ -39,8 +54,28 @@ export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, 
     return `${dim(clock)}  ${cyan(terminalText(event.type).padEnd(18))} ${data}${id}\n`;
   };
   const status = (text: string): void => void err.write(`${yellow('»')} ${terminalText(text)}\n`);
+  let dropped = 0;
+  let awaitingDrain = false;
+  const reportDropped = (): void => {
+    if (dropped === 0) return;
+    status(`dropped ${dropped} event${dropped === 1 ? '' : 's'}: the reader of stdout fell behind (more than ${MAX_PENDING_OUTPUT / 1024 / 1024} MiB of output was waiting)`);
+    dropped = 0;
+  };
   return {
     event(event) {
+      if (pending(out) >= MAX_PENDING_OUTPUT) {
+        dropped += 1;
+        // Reported with the next event written, or when the reader has taken everything ('drain') if none comes.
+        if (!awaitingDrain) {
+          awaitingDrain = true;
+          out.once('drain', () => {
+            awaitingDrain = false;
+            reportDropped();
+          });
+        }
+        return;
+      }
+      reportDropped();
       let text: string;
       try {
         text = line(event);
@@ -51,5 +86,6 @@ export function printer(out: NodeJS.WritableStream, err: NodeJS.WritableStream, 
       out.write(text);
     },
     status,
+    finish: reportDropped,
   };
 }

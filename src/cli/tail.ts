@@ -2,30 +2,16 @@ import { type Command, Option } from 'commander';
 import { type Observable, type Observer, map } from 'rxjs';
 import { type ConnectionDiagnostics, type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
-import { checkCredential } from '../core/options';
 import { checkBaseUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
 import { collect, headerLines } from './arguments';
 import { type Printable, type Printer, printer } from './format';
 import type { CliContext } from './program';
+import { type Credential, type TailMode, type TailOptions, checkApplies, checkCredentialsFor, credentialsFor } from './tail-options';
 import { UsageError } from './usage-error';
 
-/** What `rx-realtime tail` was asked to do. */
-export interface TailOptions {
-  readonly url?: string;
-  readonly transport?: 'sse' | 'ws';
-  readonly spooled?: string;
-  readonly miosa?: string;
-  readonly queue?: string;
-  readonly job?: string;
-  readonly computer?: string;
-  readonly types: readonly string[];
-  readonly headers: Readonly<Record<string, string>>;
-  readonly token?: string;
-  readonly apiKey?: string;
-  readonly lastEventId?: string;
-}
+export type { TailOptions } from './tail-options';
 
 /** The `tail` command's arguments and options. */
 export function tailCommand(command: Command, context: CliContext): Command {
@@ -39,9 +25,13 @@ export function tailCommand(command: Command, context: CliContext): Command {
     .addOption(new Option('--transport <kind>', 'override the choice made from the URL scheme (with --spooled: the client transport)').choices(['sse', 'ws']))
     .option('--type <glob>', 'keep only these event types (repeatable; * = any run of characters)', collect)
     .option('--header <line>', "a request header 'Name: value' (repeatable; WebSocket upgrades too)", collect)
-    .addOption(new Option('--token <token>', 'sent as Authorization: Bearer <token>; never printed').env('RX_REALTIME_TOKEN'))
+    .addOption(
+      new Option('--token <token>', 'sent as Authorization: Bearer <token> to a URL or --spooled; never printed. The variable goes to --spooled only').env(
+        'RX_REALTIME_TOKEN',
+      ),
+    )
     .addOption(new Option('--api-key <key>', 'the Spooled (sk_...) or Miosa (msk_...) API key; never printed').env('RX_REALTIME_API_KEY'))
-    .option('--last-event-id <id>', 'resume an SSE stream after this id')
+    .option('--last-event-id <id>', 'resume an SSE URL after this id')
     .option('--json', 'one JSON object per line on stdout')
     .option('--spooled <baseUrl>', 'use the typed Spooled client (with --queue, --job, --api-key or --token)')
     .option('--miosa <baseUrl>', 'use the Miosa client (with --api-key msk_..., --computer)')
@@ -53,15 +43,28 @@ export function tailCommand(command: Command, context: CliContext): Command {
       `
 Examples:
   rx-realtime tail https://example.com/events --header 'Accept-Language: en' --type 'job.*'
-  RX_REALTIME_TOKEN=... rx-realtime tail wss://example.com/socket --json | jq .
+  rx-realtime tail wss://example.com/socket --token "$SOCKET_TOKEN" --json | jq .
   RX_REALTIME_API_KEY=sk_... rx-realtime tail --spooled https://api.spooled.cloud --queue emails --type job.failed
 
-Prefer the environment variables to --token and --api-key: a command line is visible to every user of the machine (ps).`,
+RX_REALTIME_TOKEN and RX_REALTIME_API_KEY go only to --spooled and --miosa (the key), never to a URL: a URL
+gets a credential only from --token or --header. Prefer the variables where they apply to --token and
+--api-key: a command line is visible to every user of the machine (ps).`,
     )
-    .action(async (url: string | undefined, flags: TailFlags) => {
-      const { type = [], header = [], json = false, ...rest } = flags;
+    .action(async (url: string | undefined, flags: TailFlags, command: Command) => {
+      const { type = [], header = [], json = false, token, apiKey, ...rest } = flags;
+      // What came from RX_REALTIME_TOKEN or RX_REALTIME_API_KEY goes only where that variable applies.
+      const fromEnvironment = (option: 'token' | 'apiKey') => command.getOptionValueSource(option) === 'env';
       const print = printer(context.out, context.err, { json });
-      context.status = await tail({ ...rest, url, types: type, headers: headerLines(header) }, print, context.signal);
+      const options: TailOptions = {
+        ...rest,
+        url,
+        types: type,
+        headers: headerLines(header),
+        token: fromEnvironment('token') ? undefined : token,
+        apiKey: fromEnvironment('apiKey') ? undefined : apiKey,
+        environment: { token: fromEnvironment('token') ? token : undefined, apiKey: fromEnvironment('apiKey') ? apiKey : undefined },
+      };
+      context.status = await tail(options, print, context.signal);
     });
 }
 
@@ -91,13 +94,18 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
     const subscription = source.subscribe({
       next: (event) => print.event(event),
       error: (error: unknown) => {
+        print.finish();
         print.status(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
         resolve(1);
       },
-      complete: () => resolve(0),
+      complete: () => {
+        print.finish();
+        resolve(0);
+      },
     });
     signal.addEventListener('abort', () => {
       subscription.unsubscribe();
+      print.finish();
       resolve(0);
     });
   });
@@ -125,22 +133,24 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
   if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
   if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
-  checkFilters(options);
-  checkCredentials(options);
+  const mode = modeOf(options);
+  checkApplies(options, mode);
+  const credentials = credentialsFor(options, mode);
+  checkCredentialsFor(mode, credentials);
+  checkHeaderValues(options, credentials);
   const state = { next: (value: ConnectionState) => print.status(value) };
   const filterTypes = <E extends { type: string }>(source: Observable<E>): Observable<E> =>
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
 
-  if (options.spooled !== undefined) {
-    usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
+  if (mode === 'spooled') {
     usable(() => checkBaseUrl(options.spooled!, '--spooled'));
     checkIds({ '--queue': options.queue, '--job': options.job });
     const client = withCredentials(
       () =>
         spooledRealtime({
           baseUrl: options.spooled!,
-          token: options.token,
-          apiKey: options.apiKey,
+          token: credentials.token?.value,
+          apiKey: credentials.apiKey?.value,
           transport: options.transport === 'sse' ? 'sse' : 'websocket',
           logger: (line) => print.status(line),
         }),
@@ -160,13 +170,11 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
   }
-  if (options.miosa !== undefined) {
-    usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
+  if (mode === 'miosa') {
     usable(() => checkBaseUrl(options.miosa!, '--miosa'));
     checkIds({ '--computer': options.computer });
-    const apiKey = options.apiKey ?? options.token;
     const client = withCredentials(
-      () => miosaEvents({ apiKey: apiKey!, baseUrl: options.miosa, logger: (line) => print.status(line) }),
+      () => miosaEvents({ apiKey: credentials.apiKey?.value as string, baseUrl: options.miosa, logger: (line) => print.status(line) }),
       '--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).',
     );
     client.state$.subscribe(state);
@@ -178,11 +186,11 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   }
 
   const url = options.url!;
-  const parsed = usable(() => checkUrl(url, ['http:', 'https:', 'ws:', 'wss:'], 'tail'));
-  const transport = options.transport ?? (parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? 'ws' : 'sse');
-  if (transport === 'sse') usable(() => checkUrl(url, ['http:', 'https:'], 'tail --transport sse'));
-  const headers = { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
-  if (transport === 'ws') {
+  if (options.environment?.token !== undefined && credentials.token === undefined && options.headers.authorization === undefined) {
+    print.status('RX_REALTIME_TOKEN is not sent to a URL, only to --spooled: give --token or --header to send this URL a credential.');
+  }
+  const headers = { ...options.headers, ...(credentials.token ? { authorization: `Bearer ${credentials.token.value}` } : {}) };
+  if (mode === 'ws') {
     const connection = webSocket<unknown, unknown>(url, { headers, deserialize: jsonOrText });
     connection.state$.subscribe(state);
     connection.diagnostics$.subscribe(retryPrinter(print));
@@ -194,17 +202,20 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   );
 }
 
-/** The options that narrow one client's stream, and the source each belongs to: elsewhere they would be ignored. */
-const FILTERS = [
-  ['queue', '--queue', 'spooled', '--spooled'],
-  ['job', '--job', 'spooled', '--spooled'],
-  ['computer', '--computer', 'miosa', '--miosa'],
-] as const;
-
-function checkFilters(options: TailOptions): void {
-  for (const [field, flag, source, sourceFlag] of FILTERS) {
-    if (options[field] !== undefined && options[source] === undefined) throw new UsageError(`${flag} goes with ${sourceFlag} <baseUrl>; a plain URL or the other client has no such filter.`);
+/** The mode the source and --transport choose, once the URL is one it can use (else a usage error). */
+function modeOf(options: TailOptions): TailMode {
+  if (options.spooled !== undefined) {
+    usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
+    return 'spooled';
   }
+  if (options.miosa !== undefined) {
+    usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
+    return 'miosa';
+  }
+  const parsed = usable(() => checkUrl(options.url!, ['http:', 'https:', 'ws:', 'wss:'], 'tail'));
+  const transport = options.transport ?? (parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? 'ws' : 'sse');
+  if (transport === 'sse') usable(() => checkUrl(options.url!, ['http:', 'https:'], 'tail --transport sse'));
+  return transport;
 }
 
 /**
@@ -226,19 +237,12 @@ function typeErrorAsUsage<T>(make: () => T, usage: (error: TypeError) => string)
   }
 }
 
-/** Every header value the command line gives must be one HTTP can carry; the messages name the option, never the value. */
-function checkCredentials(options: TailOptions): void {
+/** Every header value the command gives must be one HTTP can carry; the messages name the option or variable, never the value. */
+function checkHeaderValues(options: TailOptions, credentials: { readonly token?: Credential; readonly apiKey?: Credential }): void {
   usable(() => checkHeaders(options.headers), '--header');
-  // A scheme or a stray line break in a credential, named as the option (the client's TypeError would name its own).
-  for (const [flag, value] of [['--token', options.token], ['--api-key', options.apiKey]] as const) {
-    try {
-      checkCredential(flag, value);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  if (options.token !== undefined) usable(() => checkHeaders({ authorization: `Bearer ${options.token}` }), '--token');
-  if (options.apiKey !== undefined) usable(() => checkHeaders({ 'x-api-key': options.apiKey! }), '--api-key');
+  const { token, apiKey } = credentials;
+  if (token !== undefined) usable(() => checkHeaders({ authorization: `Bearer ${token.value}` }), token.name);
+  if (apiKey !== undefined) usable(() => checkHeaders({ 'x-api-key': apiKey.value }), apiKey.name);
   if (options.lastEventId !== undefined) usable(() => checkHeaders({ 'last-event-id': utf8HeaderValue(options.lastEventId!) }), '--last-event-id');
 }
 

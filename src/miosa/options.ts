@@ -1,5 +1,6 @@
 import { reconnectPolicy } from '../core/backoff';
 import { checkDuration } from '../core/limits';
+import { isMiosaKey } from '../core/miosa-key';
 import { type KnownKeys, checkCredential, checkFunction, checkScheduler, checkString, dictionary, loggerOf } from '../core/options';
 import { checkShareOption } from '../tabs/share-option';
 import type { MiosaOptions } from './client';
@@ -22,7 +23,7 @@ const MIOSA_KEYS: KnownKeys<MiosaOptions> = {
  */
 export function checkMiosaOptions(given: MiosaOptions): MiosaOptions {
   const options = dictionary('miosaEvents options', given, MIOSA_KEYS) as MiosaOptions;
-  if (typeof checkCredential('miosaEvents apiKey', options.apiKey) !== 'string' || !options.apiKey.startsWith('msk_')) {
+  if (!isMiosaKey(checkCredential('miosaEvents apiKey', options.apiKey))) {
     throw new TypeError('miosaEvents() needs a Miosa API key, which starts with "msk_".');
   }
   checkString('miosaEvents baseUrl', options.baseUrl);

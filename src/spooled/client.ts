@@ -46,13 +46,15 @@ export interface SpooledOptions {
   /**
    * A JWT, or a function returning a current one (called again with `refresh: true` after a refusal).
    * A token that is not a JWT is taken for an API key and treated as `apiKey` is. Takes precedence over `apiKey`.
-   * The credential alone: a `Bearer ` prefix, whitespace or a line break is a TypeError (from a function, when it is called).
+   * The credential alone: a `Bearer ` prefix, whitespace or a line break is a TypeError (from a function, when it is called),
+   * and so is a Miosa API key (`msk_…`), which is never sent to Spooled.
    */
   readonly token?: TokenSource;
   /**
    * An API key. SSE sends it as `Authorization: Bearer`; the WebSocket exchanges it for a JWT at
    * `/api/v1/auth/login` and sends that (an API key never goes on a URL). The key alone: a `Bearer `
-   * prefix, whitespace or a line break is a TypeError.
+   * prefix, whitespace or a line break is a TypeError, and so is a Miosa API key (`msk_…`), which is
+   * never sent to Spooled.
    */
   readonly apiKey?: string;
   /**
@@ -188,7 +190,8 @@ const PREFIX = '[rx-realtime/spooled]';
  * @throws TypeError when neither `token` nor `apiKey` is given, an option has the wrong type (a
  * string for a boolean, a logger that is neither a function nor console-like), a key is not an option
  * (`baseURL`: the message names the option it probably meant), or `token` or `apiKey` is not the
- * credential alone (a `Bearer ` prefix, whitespace or a line break); RangeError for a number
+ * credential alone (a `Bearer ` prefix, whitespace or a line break) or is a Miosa API key (`msk_…`,
+ * refused before anything is sent); RangeError for a number
  * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
  * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
  * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL

@@ -5,6 +5,7 @@ import { TOO_DEEP } from '../core/json-depth';
 import { jsonOrText } from '../core/json-or-text';
 import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
+import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
 import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter } from '../core/http';
@@ -30,6 +31,16 @@ const TOKEN_FUNCTION = 'the token function of spooledRealtime()';
 
 const LOGIN = '/api/v1/auth/login';
 const REFRESH = '/api/v1/auth/refresh';
+
+/**
+ * Refuses a Miosa API key (`msk_…`) given to the Spooled client, before anything is sent: SSE would
+ * send it to Spooled as the bearer, and the WebSocket would POST it to Spooled's `/api/v1/auth/login`.
+ * The Miosa client refuses any key but its own the same way. The message names the option, never the
+ * value. @internal
+ */
+export function refuseMiosaKey(name: string, credential: string | undefined): void {
+  if (isMiosaKey(credential)) throw new TypeError(`${name} is a Miosa API key (it starts with "msk_"), which is never sent to Spooled: give a Spooled API key (sk_...) or a JWT.`);
+}
 
 const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
@@ -162,6 +173,7 @@ export class SpooledCredentials {
     const token = await this.tokenCall.join((abandoned) => Promise.resolve(source({ refresh, signal: abandoned })), signal);
     if (typeof token !== 'string' || token === '') throw new TypeError('The token function of spooledRealtime() returned no token.');
     checkCredential('The token returned by the token function of spooledRealtime()', token);
+    refuseMiosaKey('The token returned by the token function of spooledRealtime()', token);
     this.tokenWasKey = !looksLikeJwt(token);
     this.fromFunction = token;
     this.given.hold({ values: [token, this.apiKey] });

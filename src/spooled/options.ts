@@ -2,6 +2,7 @@ import { checkCeiling, checkDuration, checkNumber } from '../core/limits';
 import { type KnownKeys, checkBoolean, checkChoice, checkCredential, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
 import { checkShareOption } from '../tabs/share-option';
 import type { SpooledOptions } from './client';
+import { refuseMiosaKey } from './credentials';
 
 const SPOOLED_KEYS: KnownKeys<SpooledOptions> = {
   baseUrl: true,
@@ -38,8 +39,8 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   if (options.token !== undefined && typeof options.token !== 'string' && typeof options.token !== 'function') {
     throw new TypeError(`${name('token')} must be a string or a function that returns one, got ${kindOf(options.token)}`);
   }
-  if (typeof options.token === 'string') checkCredential(name('token'), options.token);
-  checkCredential(name('apiKey'), options.apiKey);
+  if (typeof options.token === 'string') refuseMiosaKey(name('token'), checkCredential(name('token'), options.token));
+  refuseMiosaKey(name('apiKey'), checkCredential(name('apiKey'), options.apiKey));
   checkChoice(name('transport'), options.transport, ['websocket', 'sse']);
   checkBoolean(name('autoReconnect'), options.autoReconnect);
   checkBoolean(name('debug'), options.debug);
