@@ -163,7 +163,12 @@ describe("socketFault(): ws's reasons classified", () => {
     ['text that is not UTF-8', error('Invalid WebSocket frame: invalid UTF-8 sequence', 'WS_ERR_INVALID_UTF8'), 'invalid-utf8'],
     ['a frame that breaks a rule', error('Invalid WebSocket frame: invalid opcode 7', 'WS_ERR_INVALID_OPCODE'), 'frame'],
     ['a subprotocol not offered', error('Server sent an invalid subprotocol'), 'subprotocol'],
+    ['no subprotocol chosen of those offered', error('Server sent no subprotocol'), 'subprotocol'],
     ['a wrong accept key', error('Invalid Sec-WebSocket-Accept header'), 'handshake'],
+    ['no Upgrade: websocket', error('Invalid Upgrade header'), 'handshake'],
+    ['an extension not offered', error('Server sent a Sec-WebSocket-Extensions header but no extension was requested'), 'handshake'],
+    ['an extension not requested', error('Server indicated an extension that was not requested'), 'handshake'],
+    ['a handshake that took too long', error('Opening handshake has timed out'), undefined],
     // In Node outside jest, the network's errors are Errors like ws's: their codes are not frame faults.
     ['a refused connection', error('connect ECONNREFUSED 127.0.0.1:9', 'ECONNREFUSED'), undefined],
     ['a TLS verdict', error('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'), undefined],

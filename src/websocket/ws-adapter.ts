@@ -64,6 +64,9 @@ export function frameCloseCode(error: Error | undefined): number {
   return code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS' ? 1008 : code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' ? 1009 : 1002;
 }
 
+/** How `ws` begins each reason for a server answer that is not a valid WebSocket handshake (ws/lib/websocket.js abortHandshake()). */
+const HANDSHAKE_REASONS = ['Server sent', 'Server indicated', 'Invalid Sec-WebSocket', 'Invalid Upgrade'];
+
 /** A {@link reportedError} classified when `ws` failed the socket; undefined for anything else (a network error, none). */
 export function socketFault(error: Error | undefined): SocketFault | undefined {
   if (error === undefined) return undefined;
@@ -72,10 +75,9 @@ export function socketFault(error: Error | undefined): SocketFault | undefined {
   // ws fails the connection with 1007 (RFC 6455 8.1); the close event then reports 1006, as no close frame came back.
   if (code === 'WS_ERR_INVALID_UTF8') return 'invalid-utf8';
   if (typeof code === 'string' && code.startsWith('WS_ERR_')) return 'frame';
-  // ws/lib/websocket.js abortHandshake(): the server's answer was not a valid WebSocket handshake.
-  if (/^Server sent .*subprotocol/.test(error.message)) return 'subprotocol';
-  if (/^(Server sent|Server indicated|Invalid Sec-WebSocket|Invalid Upgrade)/.test(error.message)) return 'handshake';
-  return undefined;
+  const { message } = error;
+  if (!HANDSHAKE_REASONS.some((start) => message.startsWith(start))) return undefined;
+  return message.includes('subprotocol') ? 'subprotocol' : 'handshake';
 }
 
 /**
