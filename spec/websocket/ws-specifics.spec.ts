@@ -29,7 +29,7 @@ function recordedWs(): { WebSocket: WebSocketConstructor; made: WebSocket[] } {
 
 describe('webSocket() in Node: a refused upgrade', () => {
   it("carries the server's Retry-After (RFC 9110 10.2.3) on its HttpError, in ms, and none when the server sent none", async () => {
-    server = await startWsServer({ reject: (_request, index) => ({ status: 503, headers: index === 0 ? { 'retry-after': '120' } : {} }) });
+    server = await startWsServer({ reject: (_request, index) => ({ status: 503, ...(index === 0 && { headers: { 'retry-after': '120' } }) }) });
     for (const retryAfter of [120_000, undefined]) {
       const recording = record(webSocket(server.url, { reconnect: false, linger: 0 }).messages$);
       await recording.done;
