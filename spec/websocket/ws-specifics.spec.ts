@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
-import { HttpError, NetworkError, TimeoutError, type WebSocketConstructor, type WebSocketLike, webSocket } from '../../src';
+import { HttpError, NetworkError, TimeoutError, type WebSocketLike, webSocket } from '../../src';
 import { closeWithin, reportedError, socketFault } from '../../src/websocket/ws-adapter';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
+import { recordingWs } from '../helpers/recording-ws';
 import { VirtualClock } from '../helpers/virtual-clock';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
@@ -14,18 +15,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** `ws`, keeping every socket it makes, so a test can listen to the client's side too. */
-function recordedWs(): { WebSocket: WebSocketConstructor; made: WebSocket[] } {
-  const made: WebSocket[] = [];
-  class Recorded extends WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
-      made.push(this);
-    }
-  }
-  return { WebSocket: Recorded as unknown as WebSocketConstructor, made };
-}
 
 describe('webSocket() in Node: a refused upgrade', () => {
   it("carries the server's Retry-After (RFC 9110 10.2.3) on its HttpError, in ms, and none when the server sent none", async () => {
@@ -43,7 +32,7 @@ describe('webSocket() in Node: protocol control frames are signs of life', () =>
   // RFC 6455 5.5.3: an unsolicited pong is a unidirectional heartbeat; the client answers pings itself.
   it.each(['ping', 'pong'] as const)('a %s from the server restarts idleTimeout (virtual clock), and the socket is presumed dead idleTimeout after the last one', async (kind) => {
     const clock = new VirtualClock();
-    const { WebSocket, made } = recordedWs();
+    const { WebSocket, made } = recordingWs();
     server = await startWsServer();
     const connection = webSocket(server.url, { WebSocket, scheduler: clock.scheduler, idleTimeout: 1000, reconnect: false, linger: 0 });
     const recording = record(connection.messages$);
