@@ -1,9 +1,9 @@
 import { TestScheduler } from 'rxjs/testing';
-import WebSocket from 'ws';
-import { DroppedMessageError, type RealtimeError, type WebSocketConstructor, webSocket } from '../../src';
+import { DroppedMessageError, type RealtimeError, webSocket } from '../../src';
 import { DEFAULT_MAX_BUFFERED_AMOUNT, frameBytes } from '../../src/websocket/buffered';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
+import { recordingWs } from '../helpers/recording-ws';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 
 /**
@@ -17,18 +17,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** `ws`, recording every socket it makes, so a test can read `bufferedAmount`. */
-function recordingWs(): { WebSocket: WebSocketConstructor; made: WebSocket[] } {
-  const made: WebSocket[] = [];
-  class Recording extends WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
-      made.push(this);
-    }
-  }
-  return { WebSocket: Recording as unknown as WebSocketConstructor, made };
-}
 
 describe('webSocket() send() against a server that never reads (Node, `ws`)', () => {
   it('stops at maxBufferedAmount (4 MiB by default), reports each message it refuses, and delivers every one it accepted once the server reads', async () => {

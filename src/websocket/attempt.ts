@@ -192,8 +192,9 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         liveness?.touch();
       };
       current.onerror = (event) => {
-        fault ??= socketFault(event);
-        reported ??= reportedError(event);
+        const error = reportedError(event);
+        fault ??= socketFault(error);
+        reported ??= error;
         // `ws` stops reading at maxPayload, so nothing larger is ever buffered; the frame is lost, and said so.
         if (fault === 'too-large') hooks.skipped(config.frames.tooLarge());
       };
@@ -247,7 +248,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       if (!socket) return;
       socket.onopen = socket.onmessage = socket.onclose = null;
       socket.onerror = () => undefined;
-      if (abandon && terminate(socket)) return;
+      // A socket `ws` dropped is CLOSING at once: only one that could not be dropped is closed.
+      if (abandon) terminate(socket);
       if (socket.readyState <= OPEN) closeWithin(socket, abandon ? undefined : NORMAL_CLOSURE, CLOSE_TIMEOUT);
     };
   };

@@ -25,7 +25,7 @@ export function onUpgradeRefused(
     const header = response.headers['retry-after'];
     listener(response.statusCode, typeof header === 'string' ? header : null, response.statusCode === 101 ? lacks(response.headers) : undefined);
     response.resume();
-    emitter.terminate?.();
+    terminate(socket);
   });
 }
 
@@ -41,10 +41,8 @@ function lacks(headers: Record<string, string | string[] | undefined>): string {
  * before `ws` checks it against those offered, so a failure can say what the server chose.
  */
 export function onUpgradeAnswer(socket: WebSocketLike, listener: (subprotocol: string | undefined) => void): void {
-  (socket as unknown as Emitter).on?.('upgrade', (response: { headers: Record<string, string | string[] | undefined> }) => {
-    const header = response.headers['sec-websocket-protocol'];
-    listener(Array.isArray(header) ? header.join(', ') : header);
-  });
+  // Node joins repeated header lines into one value (", "): only Set-Cookie comes as a list.
+  (socket as unknown as Emitter).on?.('upgrade', (response: { headers: Record<string, string | undefined> }) => listener(response.headers['sec-websocket-protocol']));
 }
 
 /** Protocol-level ping and pong frames (RFC 6455 5.5.2, 5.5.3): signs of life that no `onmessage` shows. */
@@ -66,19 +64,20 @@ export function frameCloseCode(error: Error | undefined): number {
   return code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS' ? 1008 : code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' ? 1009 : 1002;
 }
 
-/** The `ws` error behind an `error` event, classified; undefined for anything else (a network error). */
-export function socketFault(event: unknown): SocketFault | undefined {
-  const error = (event as { error?: unknown } | null)?.error;
-  if (!(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
+/** How `ws` begins each reason for a server answer that is not a valid WebSocket handshake (ws/lib/websocket.js abortHandshake()). */
+const HANDSHAKE_REASONS = ['Server sent', 'Server indicated', 'Invalid Sec-WebSocket', 'Invalid Upgrade'];
+
+/** A {@link reportedError} classified when `ws` failed the socket; undefined for anything else (a network error, none). */
+export function socketFault(error: Error | undefined): SocketFault | undefined {
+  if (error === undefined) return undefined;
+  const { code } = error as { code?: unknown };
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'too-large';
   // ws fails the connection with 1007 (RFC 6455 8.1); the close event then reports 1006, as no close frame came back.
   if (code === 'WS_ERR_INVALID_UTF8') return 'invalid-utf8';
   if (typeof code === 'string' && code.startsWith('WS_ERR_')) return 'frame';
-  // ws/lib/websocket.js abortHandshake(): the server's answer was not a valid WebSocket handshake.
-  if (/^Server sent .*subprotocol/.test(error.message)) return 'subprotocol';
-  if (/^(Server sent|Server indicated|Invalid Sec-WebSocket|Invalid Upgrade)/.test(error.message)) return 'handshake';
-  return undefined;
+  const { message } = error;
+  if (!HANDSHAKE_REASONS.some((start) => message.startsWith(start))) return undefined;
+  return message.includes('subprotocol') ? 'subprotocol' : 'handshake';
 }
 
 /**
@@ -90,17 +89,19 @@ export function socketFault(event: unknown): SocketFault | undefined {
  * carries no reason.
  */
 export function reportedError(event: unknown): Error | undefined {
-  const error = (event as { error?: unknown } | null)?.error;
+  // The `error` of an ErrorEvent may be anything (WHATWG HTML: null unless given); only one with a message is a reason.
   // Not `instanceof Error`: Node's own errors come from another realm than the code that runs in a vm (jest).
-  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as Error) : undefined;
+  const error = (event as { error?: { message?: unknown } | null } | null | undefined)?.error;
+  return typeof error?.message === 'string' ? (error as Error) : undefined;
 }
 
-/** Drops a socket at once (no closing handshake) where the implementation can; returns false otherwise. */
-export function terminate(socket: WebSocketLike): boolean {
+/**
+ * Drops a socket at once (no closing handshake) where the implementation can (`ws`, whose
+ * `readyState` is then CLOSING); does nothing otherwise.
+ */
+export function terminate(socket: WebSocketLike): void {
   const { terminate } = socket as unknown as Emitter;
-  if (typeof terminate !== 'function') return false;
-  terminate.call(socket);
-  return true;
+  if (typeof terminate === 'function') terminate.call(socket);
 }
 
 /**
