@@ -84,6 +84,20 @@ describe('reference server against hostile clients', () => {
     expect(server.faults.connections).toBe(0);
   });
 
+  it('closes with 1009 a WebSocket whose client announces a message over 64 KiB, before it arrives', async () => {
+    const socket = await rawClient(upgrade(`/api/v1/ws?api_key=${server.spooled.apiKey}`));
+    const received = readAll(socket);
+    await until(() => server.faults.connections === 1, 'the socket to open');
+    const header = Buffer.alloc(14);
+    header[0] = 0x81; // FIN, text
+    header[1] = 0x80 | 127; // masked, 64-bit length
+    header.writeBigUInt64BE(BigInt(64 * 1024 + 1), 2);
+    socket.write(header); // the mask key (4 zero bytes) follows in the buffer; no payload is ever sent
+    const bytes = await received;
+    const close = framesOf(bytes.subarray(bytes.indexOf('\r\n\r\n') + 4)).find((frame) => frame.opcode === 0x8);
+    expect(close?.payload.readUInt16BE(0)).toBe(1009); // message too big
+  });
+
   it("answers an upgrade refusal with the status's reason phrase and any body as the body (breaker7 7)", async () => {
     const body = '<html>\r\n<body>down: Ünïcödé ☃</body>\n</html>\n';
     server.faults.failNext(1, { status: 503, retryAfter: 1, body });

@@ -8,3 +8,11 @@
  * events would be a silent gap. @internal
  */
 export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The longest WebSocket message the server takes from a client. Its commands (`Subscribe`,
+ * `Unsubscribe`, `Ping`) are a few hundred bytes; ws's default, 100 MiB per message, let each of
+ * a hundred sockets make the server hold that much. A longer one closes the socket with 1009
+ * (RFC 6455 7.4.1, "message too big"). @internal
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;

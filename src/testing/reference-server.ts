@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { MAX_MESSAGE_BYTES } from './backpressure';
 import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
@@ -196,7 +197,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
   const simulator = new Simulator(context.store, miosa, keys[0]!.organization);
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<Socket>();
 
   const cors = options.cors ?? false;
