@@ -253,13 +253,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      // An accept that fails (EMFILE: a flood of connections used every file descriptor) is emitted
-      // here; the connection stays queued and is accepted again once descriptors are free.
-      server.on('error', () => undefined);
-      resolve();
-    });
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
