@@ -10,7 +10,10 @@ let server: ReferenceServer;
 beforeEach(async () => {
   server = await startReferenceServer({ timing: { keepalive: 60_000, wsPingInterval: 60_000 } });
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await server.close();
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13';
@@ -45,7 +48,15 @@ function framesOf(bytes: Buffer): { opcode: number; payload: Buffer }[] {
 }
 
 const upgrade = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${KEY}${extra}`;
-const timeouts = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+/**
+ * Records the timers armed from now on (the server's too: it calls the global functions); `live()`
+ * counts those neither fired nor cleared that would keep the process alive.
+ */
+function recordTimers(): { live: () => number } {
+  const spies = [jest.spyOn(global, 'setTimeout'), jest.spyOn(global, 'setInterval')];
+  const timers = () => spies.flatMap((spy) => spy.mock.results.map((result) => result.value as NodeJS.Timeout & { _destroyed?: boolean }));
+  return { live: () => timers().filter((timer) => !timer._destroyed && timer.hasRef()).length };
+}
 
 /** Waits until `check()` holds, or fails after `ms`. */
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -111,7 +122,7 @@ describe('reference server against hostile clients', () => {
   });
 
   it('close() during a delayHeaders hold-back leaves no timer and opens no stream (breaker7 5)', async () => {
-    const before = timeouts();
+    const timers = recordTimers();
     server.faults.delayHeaders(300);
     const paths: [string, string][] = [
       ['/api/v1/computers/c1/events', server.miosa.apiKey],
@@ -125,15 +136,15 @@ describe('reference server against hostile clients', () => {
     await sleep(100);
     await server.close();
     await sleep(20);
-    expect(timeouts()).toBeLessThanOrEqual(before); // the hold-backs' timers too: nothing waits out the 300 ms
+    expect(timers.live()).toBe(0); // the hold-backs' timers too: nothing waits out the 300 ms
     await sleep(400);
     expect(server.faults.connections).toBe(0);
-    expect(timeouts()).toBeLessThanOrEqual(before);
+    expect(timers.live()).toBe(0);
     socket.destroy();
   });
 
   it('starts nothing for a client that left during a delayHeaders hold-back (breaker7 5)', async () => {
-    const before = timeouts();
+    const timers = recordTimers();
     server.faults.delayHeaders(150);
     for (let i = 0; i < 5; i += 1) {
       const request = get({ host: '127.0.0.1', port: server.port, path: '/api/v1/computers/c1/events', agent: false, headers: { authorization: `Bearer ${server.miosa.apiKey}` } });
@@ -144,7 +155,7 @@ describe('reference server against hostile clients', () => {
     setTimeout(() => socket.destroy(), 30);
     await sleep(400);
     expect(server.faults.connections).toBe(0);
-    expect(timeouts()).toBeLessThanOrEqual(before);
+    expect(timers.live()).toBe(0);
   });
 
   it('cuts a client that stopped reading once 8 MiB wait for it, over SSE and WebSocket (breaker7 6)', async () => {
