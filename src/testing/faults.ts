@@ -1,3 +1,5 @@
+import { checkBoolean, checkKeys, checkMs, checkNumber } from './checks';
+
 /**
  * A failure to answer the next requests or upgrades with.
  *
@@ -7,12 +9,15 @@
  * ```
  */
 export interface FailNext {
+  /** The HTTP status, a whole number from 200 to 599; an upgrade's refusal carries its standard reason phrase (`503 Service Unavailable`). */
   readonly status: number;
-  /** Seconds for a `Retry-After` header. */
+  /** Seconds for a `Retry-After` header, a whole number from 0. @default no header */
   readonly retryAfter?: number;
-  /** Plain-text body. @default a short reason */
+  /** Plain-text body, any text (line breaks too), sent as the body with its `content-length`. @default `Injected failure <status>` */
   readonly body?: string;
 }
+
+const FAIL_NEXT_KEYS: (keyof FailNext)[] = ['status', 'retryAfter', 'body'];
 
 /** Things that can be cut: every live SSE response and WebSocket registers itself here. */
 export interface Droppable {
@@ -48,24 +53,46 @@ export class Faults {
     return count;
   }
 
-  /** Cuts each stream opened from now on after `events` events. */
+  /**
+   * Cuts each stream opened from now on after `events` events (a whole number from 1); undefined: never.
+   *
+   * @throws RangeError for another number, TypeError for anything else.
+   */
   dropAfter(events: number | undefined): void {
-    this.dropAfterEvents = events;
+    this.dropAfterEvents = checkNumber('faults.dropAfter(events)', events, 1, Number.MAX_SAFE_INTEGER, 'events', true);
   }
 
-  /** Stops (true) or resumes (false) all output of every stream. */
+  /**
+   * Stops (true) or resumes (false) all output of every stream.
+   *
+   * @throws TypeError for anything but a boolean.
+   */
   stall(on = true): void {
-    this.stalled = on;
+    this.stalled = checkBoolean('faults.stall(on)', on) ?? true;
   }
 
-  /** Answers the next `count` requests and upgrades with this status. */
+  /**
+   * Answers the next `count` requests and upgrades (a whole number from 0) with this status.
+   *
+   * @throws TypeError for an unknown key of `failure` or a value of the wrong type, RangeError for a number out of its range.
+   */
   failNext(count: number, failure: FailNext): void {
+    checkNumber('faults.failNext(count)', count, 0, Number.MAX_SAFE_INTEGER, 'answers', true);
+    const given = checkKeys('faults.failNext(failure)', failure, FAIL_NEXT_KEYS);
+    if (given.status === undefined) throw new TypeError('faults.failNext(failure).status must be a whole number from 200 to 599 (an HTTP status), got undefined');
+    checkNumber('faults.failNext(failure).status', given.status, 200, 599, 'an HTTP status', true);
+    checkNumber('faults.failNext(failure).retryAfter', given.retryAfter, 0, Number.MAX_SAFE_INTEGER, 'seconds', true);
+    if (given.body !== undefined && typeof given.body !== 'string') throw new TypeError('faults.failNext(failure).body must be a string');
     this.failures = { ...failure, remaining: count };
   }
 
-  /** Holds back response headers (and upgrade answers) for `ms`. */
+  /**
+   * Holds back response headers (and upgrade answers) for `ms` milliseconds, from 0 (no delay) to 2^31 - 1.
+   *
+   * @throws RangeError for another number, TypeError for anything else.
+   */
   delayHeaders(ms: number): void {
-    this.headerDelay = ms;
+    this.headerDelay = checkMs('faults.delayHeaders(ms)', ms, 0) ?? 0;
   }
 
   /** Back to a well-behaved server. */

@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { MAX_MESSAGE_BYTES } from './backpressure';
 import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
@@ -14,6 +15,7 @@ import { handleSpooledHttp } from './spooled/http-routes';
 import type { Job, Worker } from './spooled/store';
 import { SpooledStore } from './spooled/store';
 import { handleSpooledUpgrade, refuseUpgrade } from './spooled/ws-route';
+import { checkServerOptions } from './server-options';
 
 /**
  * Options of {@link startReferenceServer}.
@@ -24,27 +26,27 @@ import { handleSpooledUpgrade, refuseUpgrade } from './spooled/ws-route';
  * ```
  */
 export interface ReferenceServerOptions {
-  /** @default 0 (a free port) */
+  /** A whole number from 0 to 65535. @default 0 (a free port) */
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** Which Spooled server to be. @default '2026' */
   readonly generation?: SpooledGeneration;
-  /** Spooled API keys (strings, or records with an organisation and a queue scope). @default ['sk_test_reference'] */
+  /** Spooled API keys, at least one (strings, or records with an organisation and a queue scope); the first is `spooled.apiKey`. @default ['sk_test_reference'] */
   readonly apiKeys?: readonly (string | Partial<ApiKeyRecord> & { key: string })[];
-  /** Seconds a Spooled access token lives. @default 3600 */
+  /** Seconds a Spooled access token lives, a whole number from 1 to ten years. @default 3600 */
   readonly accessTokenTtl?: number;
-  /** Seconds a Spooled refresh token lives. @default 604800 */
+  /** Seconds a Spooled refresh token lives, a whole number from 1 to ten years. @default 604800 */
   readonly refreshTokenTtl?: number;
-  /** WebSockets allowed per organisation before 429. @default 100 */
+  /** WebSockets allowed per organisation before 429, a whole number from 0 (every upgrade refused). @default 100 */
   readonly maxSocketsPerOrg?: number;
-  /** Miosa API keys (must start with `msk_`). @default ['msk_test_reference'] */
+  /** Miosa API keys, at least one, each starting with `msk_`; the first is `miosa.apiKey`. @default ['msk_test_reference'] */
   readonly miosaApiKeys?: readonly string[];
-  /** Events kept for Miosa resumption. @default 10000 */
+  /** Events kept for Miosa resumption, a whole number from 0. @default 10000 */
   readonly historySize?: number;
-  /** With `sseIds`, a resumed Miosa stream also repeats this many events before `Last-Event-ID`. @default 0 */
+  /** With `sseIds`, a resumed Miosa stream also repeats this many events before `Last-Event-ID` (a whole number from 0). @default 0 */
   readonly replayOverlap?: number;
-  /** Shrink these to make tests fast. @default the real servers' intervals */
+  /** Shrink these to make tests fast: each from 1 to 2^31 - 1 ms. @default the real servers' intervals */
   readonly timing?: Partial<ReferenceTiming>;
   /**
    * Number SSE events with `id:` and resume after `Last-Event-ID` (an extension: the real servers send no ids).
@@ -159,6 +161,14 @@ const DEFAULT_ORG = 'org_reference';
  * users' own tests, and the demo. It shares no code with the client, so a test between the two can
  * catch a misreading on either side.
  *
+ * No client can crash it or make it hold memory without bound: every socket has an error listener for
+ * its whole life, and a client that stops reading is cut once 8 MiB wait for it (its SSE response
+ * destroyed without a final chunk, its WebSocket terminated without a close frame).
+ *
+ * @throws TypeError for an unknown option key (with the known key it probably meant) or a value of
+ * the wrong type; RangeError for a number out of its range (each option says its range), before
+ * anything listens. The listen error (`EADDRINUSE`, ...) rejects the Promise.
+ *
  * @example
  * ```ts
  * const server = await startReferenceServer({ timing: { jobPollInterval: 20 } });
@@ -168,15 +178,15 @@ const DEFAULT_ORG = 'org_reference';
  * ```
  */
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  checkServerOptions(options);
   const keys: ApiKeyRecord[] = (options.apiKeys ?? ['sk_test_reference']).map((key) =>
     typeof key === 'string' ? { key, organization: DEFAULT_ORG, queues: [] } : { organization: DEFAULT_ORG, queues: [], ...key },
   );
   const miosaKeys = options.miosaApiKeys ?? ['msk_test_reference'];
-  for (const key of miosaKeys) if (!key.startsWith('msk_')) throw new Error('Miosa API keys start with msk_');
   const generation = options.generation ?? '2026';
   const context: ServerContext = {
     generation,
-    timing: { ...DEFAULT_TIMING, ...options.timing },
+    timing: timingOf(options.timing),
     faults: new Faults(),
     store: new SpooledStore(generation === '2026'),
     auth: new SpooledAuth(keys, options.accessTokenTtl ?? 3600, options.refreshTokenTtl ?? 7 * 24 * 3600),
@@ -187,14 +197,17 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
   const simulator = new Simulator(context.store, miosa, keys[0]!.organization);
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<Socket>();
 
   const cors = options.cors ?? false;
+  let closing = false;
   const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Before the faults: a preflight is the browser's, not a request a test means to fail.
     if (cors && handleCors(request, response)) return;
     await holdBack(context);
+    // Whoever left during the hold-back (the client, or the server in close()) gets nothing started.
+    if (closing || request.socket.destroyed) return void response.destroy();
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
@@ -211,6 +224,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     await holdBack(context);
+    if (closing || socket.destroyed) return void socket.destroy();
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
@@ -231,6 +245,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
+    // For the socket's whole life: Node's HTTP server stops listening for its errors when it hands it
+    // to 'upgrade', and a write to a peer that reset it (a refused upgrade, a cut stream) would then
+    // be an uncaught ECONNRESET that ends the process.
+    socket.on('error', () => socket.destroy());
     socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
@@ -291,6 +309,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     faults: context.faults,
     simulator,
     close: async () => {
+      closing = true;
       simulator.stop();
       context.faults.clear();
       context.faults.dropAll();
@@ -303,8 +322,24 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   };
 }
 
-/** Applies the header-delay fault. */
+/** The intervals, each given one in place of its default (a member given as undefined keeps the default). */
+function timingOf(given: Partial<ReferenceTiming> = {}): ReferenceTiming {
+  const timing: Record<string, number> = { ...DEFAULT_TIMING };
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) timing[key] = value;
+  return timing as unknown as ReferenceTiming;
+}
+
+/** Applies the header-delay fault; close() ends the wait at once (its cleanup), so no timer outlives the server. */
 async function holdBack(context: ServerContext): Promise<void> {
   const delay = context.faults.headerDelay;
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  if (delay <= 0) return;
+  await new Promise<void>((resolve) => {
+    const release = (): void => {
+      clearTimeout(timer);
+      context.cleanups.delete(release);
+      resolve();
+    };
+    const timer = setTimeout(release, delay);
+    context.cleanups.add(release);
+  });
 }

@@ -1,3 +1,4 @@
+import { checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText } from './checks';
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
 
@@ -10,17 +11,17 @@ import type { Job, SpooledStore, Worker } from './spooled/store';
  * ```
  */
 export interface SimulatorOptions {
-  /** New jobs per second, across all queues. @default 5 */
+  /** New jobs per second, across all queues, from 0 (none: workers, heartbeats and Miosa only) to 1000 (one a millisecond). @default 5 */
   readonly rate?: number;
-  /** @default ['emails', 'reports', 'thumbnails'] */
+  /** The queues' names, at least one. @default ['emails', 'reports', 'thumbnails'] */
   readonly queues?: readonly string[];
-  /** Share of attempts that fail (they are retried until max_retries). @default 0.1 */
+  /** Share of attempts that fail (they are retried until max_retries), from 0 to 1. @default 0.1 */
   readonly failureRatio?: number;
-  /** Workers per queue. @default 2 */
+  /** Workers per queue, a whole number from 0 (jobs wait for ever) to 1000. @default 2 */
   readonly workersPerQueue?: number;
-  /** How long a job takes, [min, max] ms. @default [200, 1500] */
+  /** How long a job takes, [min, max] ms, 0 <= min <= max <= 2^31 - 1. @default [200, 1500] */
   readonly processingTime?: readonly [number, number];
-  /** Retries a failing job gets before it is `failed`. @default 1 */
+  /** Retries a failing job gets before it is `failed`, a whole number from 0. @default 1 */
   readonly maxRetries?: number;
   /** Also run Miosa computers through their lifecycle and emit tenant events. @default true */
   readonly miosa?: boolean;
@@ -54,8 +55,13 @@ export class Simulator {
     return this.timers.length > 0;
   }
 
-  /** Starts (or restarts) the traffic. */
+  /**
+   * Starts (or restarts) the traffic.
+   *
+   * @throws TypeError for an unknown key or a value of the wrong type, RangeError for a number out of its range (see {@link SimulatorOptions}).
+   */
   start(options: SimulatorOptions = {}): void {
+    checkSimulatorOptions('simulator.start(options)', options);
     this.stop();
     const random = options.random ?? Math.random;
     const queues = options.queues ?? ['emails', 'reports', 'thumbnails'];
@@ -66,7 +72,8 @@ export class Simulator {
     for (const queue of queues) {
       for (let i = 0; i < (options.workersPerQueue ?? 2); i += 1) this.workers.push(this.store.registerWorker(this.organization, queue));
     }
-    this.every(1000 / (options.rate ?? 5), () => {
+    const rate = options.rate ?? 5;
+    if (rate > 0) this.every(1000 / rate, () => {
       this.store.createJob(this.organization, {
         queue_name: pick(queues),
         priority: Math.floor(random() * 3),
@@ -139,4 +146,23 @@ export class Simulator {
     }, ms);
     this.timers.push(timer);
   }
+}
+
+const SIMULATOR_KEYS: (keyof SimulatorOptions)[] = ['rate', 'queues', 'failureRatio', 'workersPerQueue', 'processingTime', 'maxRetries', 'miosa', 'random'];
+
+/** Throws a TypeError or RangeError naming the first bad member of simulator options (`name`: how the message calls them). @internal */
+export function checkSimulatorOptions(name: string, value: SimulatorOptions | undefined): void {
+  const options = checkKeys(name, value, SIMULATOR_KEYS);
+  checkNumber(`${name}.rate`, options.rate, 0, 1000, 'new jobs a second');
+  checkList(`${name}.queues`, options.queues, 1, checkText);
+  checkNumber(`${name}.failureRatio`, options.failureRatio, 0, 1, 'failing attempts per attempt');
+  checkNumber(`${name}.workersPerQueue`, options.workersPerQueue, 0, 1000, 'workers', true);
+  checkList(`${name}.processingTime`, options.processingTime, 2, (item, ms: number) => checkMs(item, ms, 0));
+  const time = options.processingTime;
+  if (time !== undefined && (time.length !== 2 || time[0] > time[1])) {
+    throw new RangeError(`${name}.processingTime must be [min, max] with min <= max, got [${time.join(', ')}]`);
+  }
+  checkNumber(`${name}.maxRetries`, options.maxRetries, 0, Number.MAX_SAFE_INTEGER, 'retries', true);
+  checkBoolean(`${name}.miosa`, options.miosa);
+  checkFunction(`${name}.random`, options.random);
 }

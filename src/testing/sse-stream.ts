@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_UNSENT_BYTES } from './backpressure';
 import type { Faults } from './faults';
 
 /**
@@ -20,7 +21,8 @@ export interface StreamTiming {
 
 /**
  * One open `text/event-stream` response, written the way the real servers write it: LF line ends,
- * `event:` then `data:` lines, a blank line; comments as `: text`. Honours the fault switches.
+ * `event:` then `data:` lines, a blank line; comments as `: text`. Honours the fault switches. A
+ * client that stops reading is dropped once MAX_UNSENT_BYTES wait for it.
  */
 export class SseStream {
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -36,6 +38,14 @@ export class SseStream {
     private readonly faults: Faults,
     private readonly timing: StreamTiming,
   ) {
+    this.untrack = faults.track({ drop: () => this.drop() });
+    // A response whose client already left (during a delayHeaders hold-back) has had its 'close': it
+    // is closed from the start, and arms nothing.
+    if (response.destroyed || response.socket?.destroyed !== false) {
+      this.cutTimer = undefined;
+      this.closed();
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -43,7 +53,6 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
-    this.untrack = faults.track({ drop: () => this.drop() });
     this.cutTimer = setTimeout(() => this.end(), timing.cut);
     response.once('close', () => this.closed());
     this.armKeepalive();
@@ -95,7 +104,9 @@ export class SseStream {
     if (this.ended || this.faults.stalled) return false;
     this.response.write(text);
     this.lastWrite = Date.now();
-    return true;
+    if (this.response.writableLength <= MAX_UNSENT_BYTES) return true;
+    this.drop(); // the client stopped reading
+    return false;
   }
 
   /** One timer per quiet period, not one per write: it checks the time of the last write when it fires. */

@@ -1,6 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { MAX_UNSENT_BYTES } from '../backpressure';
 import type { ServerContext } from '../context';
 import { pathOf, queryOf } from '../http';
 import { type Principal, bearer, rawQuery } from './auth';
@@ -12,12 +13,14 @@ interface Filter {
   job_id: string | undefined;
 }
 
-/** Answers an upgrade with a plain HTTP status, as axum does before upgrading. */
+/**
+ * Answers an upgrade with a plain HTTP status, as axum does before upgrading: the status line with
+ * the status's standard reason phrase (RFC 9110 15), `text`, whatever it holds, as the body only.
+ */
 export function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n${extra}\r\n${text}`,
-  );
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n${extra}\r\n`;
+  socket.end(head + text);
 }
 
 /**
@@ -80,10 +83,13 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   let sent = 0;
   const send = (event: SpooledWireEvent, counts: boolean): void => {
     if (faults.stalled || ws.readyState !== ws.OPEN) return;
-    if (!counts) return void ws.send(JSON.stringify(event));
-    sent += 1;
-    const cut = faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
-    ws.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
+    if (!counts) ws.send(JSON.stringify(event));
+    else {
+      sent += 1;
+      const cut = faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
+      ws.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
+    }
+    if (ws.bufferedAmount > MAX_UNSENT_BYTES) ws.terminate(); // the client stopped reading
   };
   const stopListening = context.store.listen((organization, event) => {
     if (organization !== principal.organization || !matches(event, filter, principal)) return;
@@ -130,6 +136,9 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
       send(spooledEvent.ping(), false);
     }
   });
+  // A client's bad frame (unmasked, a reserved opcode, too long) is an 'error' here, and ws closes the
+  // socket itself: without a listener it would be an uncaught exception that ends the process.
+  ws.on('error', () => ws.terminate());
   ws.once('close', () => {
     cleanup();
     onClose();

@@ -1,0 +1,107 @@
+import { type ReferenceServer, type ReferenceServerOptions, type SimulatorOptions, startReferenceServer } from '../../src/testing';
+import { frames, openRaw } from './raw';
+
+// The reference server's options, the simulator's and the faults' arguments are checked at the call:
+// a 0 that armed a 1 ms timer flooded every client, a misspelt key ran the test with the defaults
+// (breaker7 8). Each error names the option and what it takes.
+
+let server: ReferenceServer | undefined;
+afterEach(() => server?.close());
+
+/** Options given from plain JavaScript: anything at all. */
+const loose = (options: Record<string, unknown>) => options as ReferenceServerOptions;
+
+describe('reference server options', () => {
+  it.each([
+    [{ sseIDs: true }, TypeError, "startReferenceServer options: unknown key 'sseIDs' (did you mean 'sseIds'?)"],
+    [{ timing: { keepAlive: 1000 } }, TypeError, "timing: unknown key 'keepAlive' (did you mean 'keepalive'?)"],
+    [{ timing: { keepalive: 0 } }, RangeError, 'timing.keepalive must be a number from 1 to 2147483647 (milliseconds), got 0'],
+    [{ timing: { wsPingInterval: -1 } }, RangeError, 'timing.wsPingInterval must be a number from 1 to 2147483647 (milliseconds), got -1'],
+    [{ timing: { streamCut: Number.NaN } }, RangeError, 'timing.streamCut must be a number from 1 to 2147483647 (milliseconds), got NaN'],
+    [{ timing: { healthInterval: 2 ** 31 } }, RangeError, 'timing.healthInterval must be a number from 1 to 2147483647 (milliseconds), got 2147483648'],
+    [{ apiKeys: [] }, RangeError, 'apiKeys must have at least 1 entry, got 0'],
+    [{ apiKeys: [{ key: 'sk_a', org: 'o' }] }, TypeError, "apiKeys[0]: unknown key 'org' (the known keys are key, organization, queues)"],
+    [{ apiKeys: [{ queues: ['emails'] }] }, TypeError, 'apiKeys[0].key must be a string that is not empty'],
+    [{ miosaApiKeys: [] }, RangeError, 'miosaApiKeys must have at least 1 entry, got 0'],
+    [{ miosaApiKeys: ['not_msk'] }, TypeError, 'miosaApiKeys[0] must be a Miosa API key: a string that starts with msk_'],
+    [{ port: '8080' }, TypeError, 'port must be a whole number from 0 to 65535 (a TCP port; 0 takes a free one), got a string'],
+    [{ port: 70_000 }, RangeError, 'port must be a whole number from 0 to 65535 (a TCP port; 0 takes a free one), got 70000'],
+    [{ generation: '2027' }, RangeError, "generation must be '2025-12' or '2026', got '2027'"],
+    [{ historySize: -1 }, RangeError, 'historySize must be a whole number >= 0 (events), got -1'],
+    [{ accessTokenTtl: 0 }, RangeError, 'accessTokenTtl must be a whole number from 1 to 315360000 (seconds), got 0'],
+    [{ sseIds: 'true' }, TypeError, 'sseIds must be true or false, got a string'],
+    [{ simulate: { rate: 0.5, queus: ['a'] } }, TypeError, "simulate: unknown key 'queus' (did you mean 'queues'?)"],
+    [{ simulate: { rate: -5 } }, RangeError, 'simulate.rate must be a number from 0 to 1000 (new jobs a second), got -5'],
+    [{ handle: 'routes' }, TypeError, 'handle must be a function, got a string'],
+  ])('refuses %j before listening', async (options, type, message) => {
+    const error = await startReferenceServer(loose(options)).then(
+      (started) => ((server = started), undefined),
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('never shows a key in a message', async () => {
+    await expect(startReferenceServer(loose({ miosaApiKeys: ['msk_ok', 'sk_secret_value'] }))).rejects.toThrow(/^miosaApiKeys\[1\] must be/);
+    await expect(startReferenceServer(loose({ miosaApiKeys: ['msk_ok', 'sk_secret_value'] }))).rejects.not.toThrow(/secret/);
+  });
+
+  it('takes a member given as undefined as not given (its default)', async () => {
+    server = await startReferenceServer({ timing: { healthInterval: undefined, keepalive: 50 }, port: undefined });
+    const response = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` } });
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes(': ping')) text += Buffer.from((await reader.read()).value!).toString();
+    await reader.cancel();
+    expect(text).not.toContain('system.health'); // every 10 s, not every millisecond
+  });
+});
+
+describe('simulator options', () => {
+  it('rate: 0 makes no new jobs (workers and heartbeats go on)', async () => {
+    server = await startReferenceServer();
+    const { socket, frames: received } = await openRaw(`${server.wsUrl}/api/v1/ws?api_key=${server.spooled.apiKey}`);
+    server.simulator.start({ rate: 0, miosa: false });
+    await frames(received, 4); // two Pings, then the simulator's WorkerRegistered events
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(received.filter((frame) => frame.includes('"JobCreated"'))).toEqual([]);
+    socket!.terminate();
+  });
+
+  it.each([
+    [{ rate: Number.NaN }, RangeError, 'simulator.start(options).rate must be a number from 0 to 1000 (new jobs a second), got NaN'],
+    [{ rate: 5000 }, RangeError, 'simulator.start(options).rate must be a number from 0 to 1000 (new jobs a second), got 5000'],
+    [{ failureRatio: 2 }, RangeError, 'simulator.start(options).failureRatio must be a number from 0 to 1 (failing attempts per attempt), got 2'],
+    [{ processingTime: [1000, 0] }, RangeError, 'simulator.start(options).processingTime must be [min, max] with min <= max, got [1000, 0]'],
+    [{ queues: [] }, RangeError, 'simulator.start(options).queues must have at least 1 entry, got 0'],
+    [{ workersPerQueue: 1.5 }, RangeError, 'simulator.start(options).workersPerQueue must be a whole number from 0 to 1000 (workers), got 1.5'],
+    [{ Rate: 5 }, TypeError, "simulator.start(options): unknown key 'Rate' (did you mean 'rate'?)"],
+  ])('simulator.start(%j) throws and leaves the running traffic alone', async (options, type, message) => {
+    server = await startReferenceServer({ simulate: { rate: 1, miosa: false } });
+    expect(() => server!.simulator.start(options as unknown as SimulatorOptions)).toThrow(type);
+    expect(() => server!.simulator.start(options as unknown as SimulatorOptions)).toThrow(message);
+    expect(server.simulator.running).toBe(true);
+  });
+});
+
+describe('fault arguments', () => {
+  beforeEach(async () => {
+    server = await startReferenceServer();
+  });
+
+  it.each([
+    ['failNext(1, { status: 99 })', () => server!.faults.failNext(1, { status: 99 }), RangeError, /^faults\.failNext\(failure\)\.status must be a whole number from 200 to 599/],
+    ['failNext(1, { status: 101 })', () => server!.faults.failNext(1, { status: 101 }), RangeError, /status must be a whole number from 200 to 599/],
+    ['failNext(-1, ...)', () => server!.faults.failNext(-1, { status: 503 }), RangeError, /^faults\.failNext\(count\) must be a whole number >= 0/],
+    ['failNext with retry_after', () => server!.faults.failNext(1, { status: 503, retry_after: 1 } as never), TypeError, /did you mean 'retryAfter'\?/],
+    ['failNext without a status', () => server!.faults.failNext(1, {} as never), TypeError, /status must be a whole number from 200 to 599 \(an HTTP status\), got undefined/],
+    ['failNext with retryAfter 1.5', () => server!.faults.failNext(1, { status: 503, retryAfter: 1.5 }), RangeError, /retryAfter must be a whole number >= 0 \(seconds\)/],
+    ['delayHeaders(-1)', () => server!.faults.delayHeaders(-1), RangeError, /^faults\.delayHeaders\(ms\) must be a number from 0 to 2147483647 \(milliseconds\), got -1$/],
+    ['dropAfter(0)', () => server!.faults.dropAfter(0), RangeError, /^faults\.dropAfter\(events\) must be a whole number >= 1 \(events\), got 0$/],
+    ['stall("false")', () => server!.faults.stall('false' as never), TypeError, /^faults\.stall\(on\) must be true or false, got a string$/],
+  ])('%s throws', (_call, call, type, message) => {
+    expect(call).toThrow(type);
+    expect(call).toThrow(message);
+  });
+});

@@ -1,0 +1,63 @@
+import { checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText } from './checks';
+import { DEFAULT_TIMING, type ReferenceTiming } from './context';
+import type { ReferenceServerOptions } from './reference-server';
+import { checkSimulatorOptions } from './simulator';
+import type { ApiKeyRecord } from './spooled/auth';
+
+const SERVER_KEYS: (keyof ReferenceServerOptions)[] = [
+  'port',
+  'host',
+  'generation',
+  'apiKeys',
+  'accessTokenTtl',
+  'refreshTokenTtl',
+  'maxSocketsPerOrg',
+  'miosaApiKeys',
+  'historySize',
+  'replayOverlap',
+  'timing',
+  'sseIds',
+  'simulate',
+  'cors',
+  'handle',
+];
+const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof ReferenceTiming)[];
+const KEY_RECORD_KEYS: (keyof ApiKeyRecord)[] = ['key', 'organization', 'queues'];
+/** Seconds a JWT may live: ten years, far beyond any test, and still a plain `exp`. */
+const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+/**
+ * Throws a TypeError or RangeError naming the first bad option of {@link startReferenceServer}, before
+ * anything listens; key values are never shown. @internal
+ */
+export function checkServerOptions(value: ReferenceServerOptions): void {
+  const options = checkKeys('startReferenceServer options', value, SERVER_KEYS);
+  checkNumber('port', options.port, 0, 65_535, 'a TCP port; 0 takes a free one', true);
+  checkText('host', options.host);
+  const generation: unknown = options.generation;
+  if (generation !== undefined && generation !== '2025-12' && generation !== '2026') {
+    throw new RangeError(`generation must be '2025-12' or '2026', got ${typeof generation === 'string' ? `'${generation.slice(0, 20)}'` : typeof generation}`);
+  }
+  checkList('apiKeys', options.apiKeys, 1, (name, key) => {
+    if (typeof key === 'string') return void checkText(name, key);
+    const record = checkKeys(name, key, KEY_RECORD_KEYS);
+    if (typeof record.key !== 'string' || record.key === '') throw new TypeError(`${name}.key must be a string that is not empty`);
+    checkText(`${name}.organization`, record.organization);
+    checkList(`${name}.queues`, record.queues, 0, checkText);
+  });
+  checkNumber('accessTokenTtl', options.accessTokenTtl, 1, MAX_TTL_SECONDS, 'seconds', true);
+  checkNumber('refreshTokenTtl', options.refreshTokenTtl, 1, MAX_TTL_SECONDS, 'seconds', true);
+  checkNumber('maxSocketsPerOrg', options.maxSocketsPerOrg, 0, Number.MAX_SAFE_INTEGER, 'WebSockets; 0 refuses every upgrade with 429', true);
+  checkList('miosaApiKeys', options.miosaApiKeys, 1, (name, key) => {
+    if (typeof key !== 'string' || !key.startsWith('msk_') || key.length === 4) throw new TypeError(`${name} must be a Miosa API key: a string that starts with msk_`);
+  });
+  checkNumber('historySize', options.historySize, 0, Number.MAX_SAFE_INTEGER, 'events', true);
+  checkNumber('replayOverlap', options.replayOverlap, 0, Number.MAX_SAFE_INTEGER, 'events', true);
+  const timing = checkKeys('timing', options.timing, TIMING_KEYS);
+  for (const key of TIMING_KEYS) checkMs(`timing.${key}`, timing[key]);
+  checkBoolean('sseIds', options.sseIds);
+  checkBoolean('cors', options.cors);
+  if (typeof options.simulate === 'object' && options.simulate !== null) checkSimulatorOptions('simulate', options.simulate);
+  else checkBoolean('simulate', options.simulate as boolean | undefined);
+  checkFunction('handle', options.handle);
+}
