@@ -1,6 +1,6 @@
 /**
  * How a Miosa API key is told from any other credential: Miosa's keys start with `msk_`
- * (/work/shared/PROTOCOLS.md, Miosa). The Miosa client takes nothing else, and the Spooled client
+ * (docs/miosa.md; the Miosa SDK checks the same prefix). The Miosa client takes nothing else, and the Spooled client
  * refuses one, so that a key of one service is never sent to the other. @internal
  */
 export const MIOSA_KEY_PREFIX = 'msk_';

@@ -62,8 +62,8 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
 }
 
 /**
- * How often at most the Spooled server shows that a quiet connection is alive (/work/shared/PROTOCOLS.md,
- * spooled-backend): over SSE a comment after 15 s without events; over WebSocket a Ping every 30 s, and
+ * How often at most the Spooled server shows that a quiet connection is alive (the real
+ * spooled-backend, as docs/spooled.md says): over SSE a comment after 15 s without events; over WebSocket a Ping every 30 s, and
  * one in answer to each of the client's.
  */
 const SERVER_SIGN_OF_LIFE = { sse: 15_000, websocket: 30_000 } as const;
