@@ -31,7 +31,7 @@ describe('warnIfInsecure', () => {
       ['wss://tls-b.example/ws', true],
       ['http://localhost:3000/events', true],
       ['http://LOCALHOST/events', true],
-      ['http://127.0.0.1:1/a', true],
+      ['http://127.0.0.1:8/a', true],
       ['http://127.200.3.4/a', true],
       ['ws://[::1]:9000/ws', true],
       ['not a url', true],
@@ -82,7 +82,7 @@ describe('plain-text transport warnings', () => {
       await stream('http://insecure.example/a');
       await stream('http://insecure.example/b');
       await stream('https://secure.example/a');
-      await stream('http://127.0.0.1:1/a');
+      await stream('http://127.0.0.1:8/a');
       await lastValueFrom(sse('http://anonymous.example/a', { reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
       const { WebSocket } = fakeWebSocket(() => 0);
       webSocket('ws://socket.example/ws?token=abc', { WebSocket, linger: 0 }).messages$.subscribe().unsubscribe();

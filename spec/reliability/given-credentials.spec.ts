@@ -138,7 +138,7 @@ describe('sse(), webSocket() and Miosa keep the credentials they were given mask
   });
 
   it('miosaEvents(): its API key, subscribed or not', () => {
-    const client = miosaEvents({ apiKey: 'msk_GIVENKEY_miosa_4242', baseUrl: 'http://127.0.0.1:1/api/v1' });
+    const client = miosaEvents({ apiKey: 'msk_GIVENKEY_miosa_4242', baseUrl: 'http://127.0.0.1:8/api/v1' });
     clients.push(client);
     otherUsersStreams();
     expect(said('msk_GIVENKEY_miosa_4242')).toBe('x ***');
