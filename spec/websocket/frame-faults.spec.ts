@@ -40,3 +40,17 @@ it("frameCloseCode: 1002 for a broken rule, ws's own limits keep their codes (10
   const wsError = (code: string) => Object.assign(new RangeError('x'), { code });
   expect([wsError('WS_ERR_INVALID_OPCODE'), wsError('WS_ERR_TOO_MANY_BUFFERED_PARTS'), wsError('WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'), undefined].map(frameCloseCode)).toEqual([1002, 1008, 1009, 1002]);
 });
+
+it("a frame beyond the client's limits (a length over 2^53 - 1) is named so, with the close code ws sent (1009)", async () => {
+  let closeCode: number | undefined;
+  // A text frame whose 64-bit length starts 0x00200000: 2^53 and more (RFC 6455 5.2 allows up to 2^63 - 1).
+  server = await startWsServer({ onConnection: (seen) => (writeRaw([0x81, 0x7f, 0x00, 0x20, 0, 0, 0, 0, 0, 0])(seen), void seen.closed.then((code) => (closeCode = code))) });
+  const recording = record(webSocket(server.url, { reconnect: false }).messages$);
+  await recording.done;
+  expect(recording.error).toBeInstanceOf(ProtocolError);
+  expect((recording.error as Error).message).toBe(
+    `${server.url}/ sent a frame beyond the client's limits (Unsupported WebSocket frame: payload length > 2^53 - 1); the client failed the connection with close code 1009 (RFC 6455 7.1.7).`,
+  );
+  await server.sockets[0]!.closed;
+  expect(closeCode).toBe(1009);
+});

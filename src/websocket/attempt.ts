@@ -68,7 +68,8 @@ const possiblyRefused = new WeakSet<object>();
 
 /** Whether a WebSocket failure may be a refused credential: the refresh-once rule applies to it. @internal */
 export function mayBeRefusedUpgrade(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && possiblyRefused.has(error);
+  // A WeakSet answers false for anything it cannot hold (a string, null), so no type check is needed.
+  return possiblyRefused.has(error as object);
 }
 
 /** The methods of the WHATWG WebSocket interface every socket is used through (besides its `on…` handlers). */
@@ -82,9 +83,9 @@ function missingMethods(made: object): string[] {
 /** The final error for a `WebSocket` option whose instances are not WebSockets; what it made is closed if it can be. */
 function notAWebSocket(made: object, missing: readonly string[]): RequestError {
   try {
-    if (!missing.includes('close')) (made as WebSocketLike).close();
+    (made as WebSocketLike).close();
   } catch {
-    // Closing is only a courtesy here: the error below is what matters.
+    // Closing is only a courtesy here (a missing close() throws too): the error below is what matters.
   }
   return new RequestError(
     `The WebSocket option of webSocket() made an object without ${missing.map((method) => `${method}()`).join(' or ')}: it is not a WebSocket (WHATWG WebSocket interface). Pass a WebSocket class, such as ws's.`,
@@ -94,10 +95,8 @@ function notAWebSocket(made: object, missing: readonly string[]): RequestError {
 /** One socket, from the constructor to its close. @internal */
 export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: SocketHooks): Attempt<In> {
   // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
-  const secrets = new SecretHolder({
-    url: typeof config.url === 'function' ? undefined : config.url,
-    headers: typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers'),
-  });
+  const fixedHeaders = typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers');
+  const secrets = new SecretHolder({ url: typeof config.url === 'function' ? undefined : config.url, headers: fixedHeaders });
   return (sink) => {
     let socket: WebSocketLike | undefined;
     let timers: Subscription | undefined;
@@ -113,7 +112,6 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     };
 
     const open = (given: string, headers: Readonly<Record<string, string>>): void => {
-      if (sink.closed) return;
       let url: string;
       let Implementation: WebSocketConstructor;
       secrets.hold({ url: given, headers });
@@ -163,9 +161,11 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       });
       onUpgradeAnswer(current, (subprotocol) => (chosen = subprotocol));
       if (config.openTimeout > 0) {
-        timers = config.scheduler.schedule(() => {
-          if (!opened) fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms (openTimeout).`, config.openTimeout));
-        }, config.openTimeout);
+        // Cancelled by onopen: when it runs, the socket has not opened.
+        timers = config.scheduler.schedule(
+          () => fail(new TimeoutError(`${where} did not complete the WebSocket handshake within ${config.openTimeout} ms (openTimeout).`, config.openTimeout)),
+          config.openTimeout,
+        );
       }
       current.onopen = () => {
         opened = true;
@@ -199,13 +199,14 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         if (fault === 'too-large') hooks.skipped(config.frames.tooLarge());
       };
       current.onclose = (event) => {
-        if (opened && event.code === NORMAL_CLOSURE && upgradeStatus === undefined && fault === undefined) return sink.ended();
+        // An upgrade refused never opens (`ws` emits unexpected-response instead of open).
+        if (opened && event.code === NORMAL_CLOSURE && fault === undefined) return sink.ended();
         sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, handshakeFlaw, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
       };
     };
 
     const { url, headers } = config;
-    if (typeof url !== 'function' && typeof headers !== 'function') open(String(url), headerRecord(headers, 'headers'));
+    if (typeof url !== 'function' && fixedHeaders) open(String(url), fixedHeaders);
     else {
       const context = { attempt: sink.attempt, refresh: sink.refresh, signal: controller.signal };
       // The functions have `openTimeout` of their own (the handshake gets its own after them): one that
@@ -227,7 +228,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
           if (sink.closed) return undefined;
           return Promise.all([
             typeof url === 'function' ? settled(roleOf(url, 'the URL function of webSocket()'), url(context)) : url,
-            typeof headers === 'function' ? settled(roleOf(headers, 'the headers function of webSocket()'), resolveHeaders(headers, context)) : headerRecord(headers, 'headers'),
+            typeof headers === 'function' ? settled(roleOf(headers, 'the headers function of webSocket()'), resolveHeaders(headers, context)) : (fixedHeaders as Readonly<Record<string, string>>),
           ]);
         })
         .then(
