@@ -72,6 +72,24 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs 
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
+  it('tabs that send different tokens never share a stream, even with the same apiKey beside them (the token is what is sent)', async () => {
+    // Two sign-ins: equal API keys in the options, different JWTs (another expiry makes another JWT).
+    const [first, second] = [server.spooled.accessToken(undefined, 600), server.spooled.accessToken(undefined, 900)];
+    expect(first).not.toBe(second);
+    const [spooledA, spooledB, spooledC] = [client({ transport, token: first }), client({ transport, token: second }), client({ transport, token: first })];
+    const filter = { queueName: 'emails' };
+    inTab(browser.tab(), () => record(spooledA.events$(filter)));
+    inTab(browser.tab(), () => record(spooledB.events$(filter)));
+    await until(() => spooledA.state === 'connected' && spooledB.state === 'connected', 'both tabs to connect');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.faults.connections).toBe(2);
+    // A tab with the same token as another joins its stream.
+    inTab(browser.tab(), () => record(spooledC.events$(filter)));
+    await until(() => spooledC.state === 'connected', 'the third tab to see the connection');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.faults.connections).toBe(2);
+  });
+
   it('close() in the leading tab hands over; the other tab carries on', async () => {
     const [spooledA, spooledB] = [client({ transport }), client({ transport })];
     const a = inTab(browser.tab(), () => record(spooledA.events$()));

@@ -287,8 +287,10 @@ class SpooledClient implements SpooledRealtime {
     if (!shareTabs) return this.localEvents(filter);
     const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;
     const what = JSON.stringify([filter.queueName, filter.jobId, filter.workerId, filter.events]);
+    // Named by the credential that is sent (a token before an API key), so tabs signed in as others never share a stream.
+    // A token function cannot be compared across tabs: its tabs share by endpoint and filter alone (docs/tabs.md).
     const token = this.options.token;
-    const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, this.options.apiKey ?? (typeof token === 'string' ? token : undefined));
+    const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, token === undefined ? this.options.apiKey : typeof token === 'string' ? token : undefined);
     // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
     return defer(() =>
       shareTabs(name, ({ state }) => this.localEvents(filter, state), {
