@@ -42,6 +42,8 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     ['tail with two sources', ['tail', 'http://x', '--spooled', 'http://y'], 'tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.'],
     ['--miosa without a key', ['tail', '--miosa', 'http://x'], '--miosa needs --api-key msk_...'],
     ['a port out of range', ['serve', '--port', '70000'], "option '--port <n>' argument '70000' is invalid. A port is a whole number in 0-65535."],
+    ['a port fetch never connects to (serve)', ['serve', '--port', '6000'], "option '--port <n>' argument '6000' is invalid. Browsers and fetch never connect to port 6000 (WHATWG Fetch \"bad port\": the ports of other protocols); choose another."],
+    ['a port fetch never connects to (demo)', ['demo', '--port', '25'], "option '--port <n>' argument '25' is invalid. Browsers and fetch never connect to port 25"],
     ['a bad number of seconds', ['demo', '--seconds', 'soon'], "option '--seconds <n>' argument 'soon' is invalid."],
     ['a generation that does not exist', ['serve', '--generation', '1999'], "option '--generation <name>' argument '1999' is invalid."],
     ['a header line without a colon', ['tail', 'http://x', '--header', 'no colon here'], "--header wants 'Name: value'"],

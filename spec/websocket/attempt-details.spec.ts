@@ -29,6 +29,33 @@ describe('webSocket(): one attempt', () => {
     }
   });
 
+  it('refuses a port fetch blocks for the standard WebSocket at once, with retries on (Chromium: net::ERR_UNSAFE_PORT for ever); ws is given it', () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const scope = globalThis as { WebSocket?: unknown };
+    const saved = scope.WebSocket;
+    scope.WebSocket = WebSocket; // as a browser's, or Node 22's global one
+    try {
+      const refused = record(webSocket('ws://api.example:6000/ws', { WebSocket, linger: 0 }).messages$);
+      expect(refused.error).toBeInstanceOf(RequestError);
+      expect((refused.error as Error).message).toBe(
+        'webSocket(): the standard WebSocket never connects to port 6000 (ws://api.example:6000/ws): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node\'s global WebSocket; use another port.',
+      );
+      expect(sockets).toHaveLength(0);
+      const allowed = record(webSocket('ws://api.example:6001/ws', { WebSocket, linger: 0, reconnect: false }).messages$);
+      expect(allowed.error).toBeUndefined();
+      expect(sockets).toHaveLength(1);
+      allowed.subscription.unsubscribe();
+    } finally {
+      scope.WebSocket = saved;
+    }
+    // Another implementation (ws in Node) may reach any port: it is asked.
+    const other = fakeWebSocket(() => 0);
+    const given = record(webSocket('ws://api.example:6000/ws', { WebSocket: other.WebSocket, linger: 0, reconnect: false }).messages$);
+    expect(given.error).toBeUndefined();
+    expect(other.sockets).toHaveLength(1);
+    given.subscription.unsubscribe();
+  });
+
   it('warns of an authorization header (in any letter case) sent over plain ws to another host, and of nothing else', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './usage-error';
+import { isBadPort } from '../core/request';
 
 // Parsers for option values. Commander reports a thrown InvalidArgumentError as a usage error that quotes the
 // value, so they serve only options that carry no secret (numbers, ports); --header and --token are checked
@@ -9,6 +10,8 @@ import { UsageError } from './usage-error';
 export function port(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) throw new InvalidArgumentError('A port is a whole number in 0-65535.');
+  // A server there could be reached by nothing the library or a browser runs.
+  if (isBadPort(value)) throw new InvalidArgumentError(`Browsers and fetch never connect to port ${value} (WHATWG Fetch "bad port": the ports of other protocols); choose another.`);
   return value;
 }
 

@@ -58,19 +58,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const byType: Record<string, number> = {};
   let received = 0;
   let reconnects = 0;
+  // A stream that fails for good (the client's own verdict: it retries for ever here) ends the demo with its reason.
+  let stop = (): void => undefined;
+  const failedForGood = new Promise<void>((resolve) => (stop = resolve));
+  const failure = (error: unknown): void => {
+    options.print.status(`the stream failed: ${error instanceof Error ? error.message : String(error)}`);
+    stop();
+  };
   const subscriptions = [
     spooled.state$.pipe(skip(1)).subscribe((state) => {
       if (state === 'reconnecting') reconnects += 1;
       options.print.status(`connection ${state}`);
     }),
-    spooled.events$().subscribe((event) => {
-      received += 1;
-      byType[event.type] = (byType[event.type] ?? 0) + 1;
+    spooled.events$().subscribe({
+      next: (event) => {
+        received += 1;
+        byType[event.type] = (byType[event.type] ?? 0) + 1;
+      },
+      error: failure,
     }),
     spooled
       .events$()
       .pipe(ofType('job.completed', 'job.failed', 'worker.registered', 'worker.deregistered'))
-      .subscribe((event) => options.print.event({ type: event.type, data: event.data, time: event.timestamp })),
+      .subscribe({ next: (event) => options.print.event({ type: event.type, data: event.data, time: event.timestamp }), error: failure }),
   ];
   if (options.dropEvery > 0) {
     subscriptions.push(
@@ -79,6 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   await new Promise<void>((resolve) => {
+    void failedForGood.then(resolve);
     if (options.signal.aborted) return resolve();
     const timer = options.seconds === undefined ? undefined : setTimeout(resolve, options.seconds * 1000);
     options.signal.addEventListener('abort', () => {

@@ -35,13 +35,16 @@ const BAD_PORTS: ReadonlySet<string> = new Set(
   '1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 104 109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 532 540 548 554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061 6000 6566 6665 6666 6667 6668 6669 6679 6697 10080'.split(' '),
 );
 
+/** Whether fetch (browsers, Node) never connects to this port: see {@link BAD_PORTS}. @internal */
+export const isBadPort = (port: string | number): boolean => BAD_PORTS.has(String(port));
+
 /**
  * {@link checkUrl} for a URL that fetch will request (http or https): one on a port fetch blocks is a
  * RequestError too, at once, where each attempt would fail the same way and be retried. @internal
  */
 export function checkFetchUrl(url: string | URL, what: string): URL {
   const parsed = checkUrl(url, ['http:', 'https:'], what);
-  if (BAD_PORTS.has(parsed.port)) {
+  if (isBadPort(parsed.port)) {
     throw new RequestError(`${what}: fetch never connects to port ${parsed.port} (${displayUrl(parsed)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; use another port.`);
   }
   return parsed;

@@ -5,7 +5,7 @@ import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
 import type { Attempt } from '../core/lifecycle';
 import { SecretHolder, displayUrl } from '../core/redact';
-import { checkHeaders, checkImplementation, checkUrl, networkReason } from '../core/request';
+import { checkHeaders, checkImplementation, checkUrl, isBadPort, networkReason } from '../core/request';
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
@@ -121,6 +121,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         checkSubprotocols(config.protocols, 'webSocket()');
         Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
         checkHeadersCanBeSent(headers, Implementation);
+        checkPortCanBeReached(url, Implementation);
       } catch (error) {
         return fail(error);
       }
@@ -312,5 +313,18 @@ function checkHeadersCanBeSent(headers: Readonly<Record<string, string>>, Implem
   throw new RequestError(
     `webSocket() headers (${names.join(', ')}) cannot be sent: the standard WebSocket (a browser's, or Node's global one) has no way to set upgrade headers. ` +
       'Put the credential on the URL (a URL function makes it per attempt, with `refresh` after a refusal), or send it in a message once the socket is open, if the server reads it there.',
+  );
+}
+
+/**
+ * The standard WebSocket (a browser's, Node's global one) opens through fetch, which never connects to
+ * a port of another protocol (WHATWG Fetch "port blocking"): every attempt would fail the same way
+ * (Chromium: net::ERR_UNSAFE_PORT), so it is a {@link RequestError} at once. `ws` has no such rule.
+ */
+function checkPortCanBeReached(url: string, Implementation: WebSocketConstructor): void {
+  const { port } = new URL(url);
+  if (sendsHeaders(Implementation) || !isBadPort(port)) return;
+  throw new RequestError(
+    `webSocket(): the standard WebSocket never connects to port ${port} (${displayUrl(url)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node's global WebSocket; use another port.`,
   );
 }
