@@ -6,13 +6,22 @@ import { VirtualClock } from '../helpers/virtual-clock';
 
 /** One webSocket() attempt, rule by rule: what it warns, masks, bounds and refuses. */
 
+/** Runs `body` with `WebSocket` as the global one, as a browser's or Node 22's is. */
+function asGlobalWebSocket(WebSocket: unknown, body: () => void): void {
+  const scope = globalThis as { WebSocket?: unknown };
+  const saved = scope.WebSocket;
+  scope.WebSocket = WebSocket;
+  try {
+    body();
+  } finally {
+    scope.WebSocket = saved;
+  }
+}
+
 describe('webSocket(): one attempt', () => {
   it('refuses headers the standard WebSocket cannot send, naming them, and lets it connect without any', () => {
     const { WebSocket, sockets } = fakeWebSocket(() => 0);
-    const scope = globalThis as { WebSocket?: unknown };
-    const saved = scope.WebSocket;
-    scope.WebSocket = WebSocket; // as a browser's, or Node 22's global one
-    try {
+    asGlobalWebSocket(WebSocket, () => {
       const refused = record(webSocket('wss://api.example/ws', { WebSocket, linger: 0, reconnect: false, headers: { authorization: 'Bearer x', 'x-trace': '1' } }).messages$);
       expect(refused.error).toBeInstanceOf(RequestError);
       expect((refused.error as Error).message).toBe(
@@ -24,17 +33,12 @@ describe('webSocket(): one attempt', () => {
       expect(plain.error).toBeUndefined();
       expect(sockets).toHaveLength(1);
       plain.subscription.unsubscribe();
-    } finally {
-      scope.WebSocket = saved;
-    }
+    });
   });
 
   it('refuses a port fetch blocks for the standard WebSocket at once, with retries on (Chromium: net::ERR_UNSAFE_PORT for ever); ws is given it', () => {
     const { WebSocket, sockets } = fakeWebSocket(() => 0);
-    const scope = globalThis as { WebSocket?: unknown };
-    const saved = scope.WebSocket;
-    scope.WebSocket = WebSocket; // as a browser's, or Node 22's global one
-    try {
+    asGlobalWebSocket(WebSocket, () => {
       const refused = record(webSocket('ws://api.example:6000/ws', { WebSocket, linger: 0 }).messages$);
       expect(refused.error).toBeInstanceOf(RequestError);
       expect((refused.error as Error).message).toBe(
@@ -45,9 +49,7 @@ describe('webSocket(): one attempt', () => {
       expect(allowed.error).toBeUndefined();
       expect(sockets).toHaveLength(1);
       allowed.subscription.unsubscribe();
-    } finally {
-      scope.WebSocket = saved;
-    }
+    });
     // Another implementation (ws in Node) may reach any port: it is asked.
     const other = fakeWebSocket(() => 0);
     const given = record(webSocket('ws://api.example:6000/ws', { WebSocket: other.WebSocket, linger: 0, reconnect: false }).messages$);
