@@ -159,6 +159,8 @@ if (!process.argv.includes('--summary')) {
   const jobs = Object.values(PARTS).flatMap((part) => part.files.map((file) => ({ file, part })));
   const chosen = requested.length === 0 ? jobs : jobs.filter(({ file, part }) => requested.some((name) => name === file || PARTS[name] === part));
   if (chosen.length === 0) throw new Error(`nothing matches ${requested.join(' ')}; the parts are ${Object.keys(PARTS).join(', ')}, or name a file`);
+  // Some specs run the built package in a child process (a real Node process with nothing catching its errors).
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   for (const { file, part } of chosen) {
     const report = reportOf(file);
     const upToDate =
