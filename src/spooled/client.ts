@@ -6,7 +6,7 @@ import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
 import { checkBaseUrl } from '../core/request';
-import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning } from './options';
+import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning, unusedApiKeyWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -268,8 +268,7 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
-    const quietDrop = quietDropWarning(options);
-    if (quietDrop) this.warn(quietDrop);
+    for (const warning of [quietDropWarning(options), unusedApiKeyWarning(options)]) if (warning) this.warn(warning);
   }
 
   get state(): ConnectionState {
