@@ -5,7 +5,7 @@ import type { RealtimeError } from '../core/errors';
 import type { ConnectionState } from '../core/state';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../spooled/client';
 import type { SpooledEvent } from '../spooled/events';
-import { type SubscriptionFilter, checkFilter } from '../spooled/filter';
+import { type SubscriptionFilter, checkFilter, checkFilterIds } from '../spooled/filter';
 import { checkSpooledOptions } from '../spooled/options';
 import { ClientBinding } from './binding';
 
@@ -121,8 +121,12 @@ export class SpooledRealtimeService {
    * ```
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent> {
-    // Checked at the call, as the client does, and on the server too, where no client is made.
-    checkFilter(filter);
-    return this.binding.open((client) => client.events$(filter));
+    // Checked at the call, as the client does, and on the server too, where no client is made; an id that can
+    // never be used (empty, a dot segment) fails at subscribe there too, as the client's stream does in a browser.
+    const checked = checkFilter(filter);
+    return this.binding.open(
+      (client) => client.events$(filter),
+      () => checkFilterIds(checked),
+    );
   }
 }

@@ -202,18 +202,19 @@ export function checkStrings(name: string, value: readonly string[] | undefined,
 export interface OptionRule<T> {
   readonly option: keyof T & string;
   readonly appliesWhen: (options: Partial<T>) => boolean;
-  /** The rest of the message after "`name` `option` ": `applies only with transport 'websocket' ...`. */
+  /** The message after the option's name: `applies only with transport 'websocket' ...`. */
   readonly otherwise: string;
 }
 
 /**
  * Refuses an option that is given but that the other options given make meaningless (`wsUrl` with
  * transport 'sse'): accepted, it would be silently ignored, and the app would believe it in force.
- * A TypeError naming the option and when it applies; members not given (undefined, null) pass.
+ * A TypeError naming the option as `named` calls it (`spooledRealtime wsUrl`) and saying when it
+ * applies; members not given (undefined, null) pass.
  */
-export function refuseInapplicable<T>(name: string, options: Partial<T>, rules: readonly OptionRule<T>[]): void {
+export function refuseInapplicable<T>(options: Partial<T>, rules: readonly OptionRule<T>[], named: (option: keyof T & string) => string): void {
   for (const { option, appliesWhen, otherwise } of rules) {
-    if (options[option] !== undefined && options[option] !== null && !appliesWhen(options)) throw new TypeError(`${name} ${option} ${otherwise}`);
+    if (options[option] !== undefined && options[option] !== null && !appliesWhen(options)) throw new TypeError(`${named(option)} ${otherwise}`);
   }
 }
 

@@ -88,7 +88,7 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkFunction(name('WebSocket'), options.WebSocket);
   checkScheduler(name('scheduler'), options.scheduler);
   checkShareOption(options.shareAcrossTabs);
-  refuseInapplicable('spooledRealtime', options, SPOOLED_RULES);
+  refuseInapplicable(options, SPOOLED_RULES, name);
   return options;
 }
 

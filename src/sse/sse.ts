@@ -4,7 +4,7 @@ import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError
 import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
-import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
+import { type KnownKeys, type OptionRule, checkChoice, checkScheduler, dictionary, observerOf, refuseInapplicable, shown } from '../core/options';
 import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
@@ -123,6 +123,18 @@ const SSE_KEYS: KnownKeys<SseOptions> = {
   scheduler: true,
 };
 
+/**
+ * Options that other options make meaningless: `endOfStream: 'reconnect'` asks for a reconnection
+ * that `reconnect: false` never makes (a clean end then completes, as `'complete'` says).
+ */
+const SSE_RULES: readonly OptionRule<SseOptions>[] = [
+  {
+    option: 'endOfStream',
+    appliesWhen: (options) => options.reconnect !== false || options.endOfStream === 'complete',
+    otherwise: "'reconnect' applies only with reconnect: with reconnect: false a clean end of the stream completes it: leave endOfStream out",
+  },
+];
+
 const DEFAULT_IDLE_TIMEOUT = 45_000;
 const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
@@ -164,6 +176,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
     diagnostics: observerOf('sse diagnostics', options.diagnostics),
     scheduler,
   };
+  refuseInapplicable(options, SSE_RULES, (option) => `sse ${option}`);
 
   return defer(() => {
     // What the request can never carry fails the subscription at once (a RequestError), before any state is reported.

@@ -1,4 +1,4 @@
-import { checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText } from './checks';
+import { type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
 
@@ -148,6 +148,20 @@ export class Simulator {
   }
 }
 
+const WITH_WORKERS = 'applies only to jobs being worked on, and workersPerQueue 0 works on none: leave it out, or give workers';
+
+/** Options that mean something only with others: given alone they would be accepted and do nothing. */
+const SIMULATOR_TOGETHER: readonly Together<SimulatorOptions>[] = [
+  { option: 'processingTime', appliesWhen: (options) => options.workersPerQueue !== 0, otherwise: WITH_WORKERS },
+  { option: 'failureRatio', appliesWhen: (options) => options.workersPerQueue !== 0, otherwise: WITH_WORKERS },
+  { option: 'maxRetries', appliesWhen: (options) => options.rate !== 0, otherwise: 'applies only to the jobs the simulator makes, and rate 0 makes none: leave it out, or give a rate' },
+  {
+    option: 'queues',
+    appliesWhen: (options) => options.rate !== 0 || options.workersPerQueue !== 0,
+    otherwise: 'applies only with new jobs or workers, and rate 0 with workersPerQueue 0 makes neither: leave it out',
+  },
+];
+
 const SIMULATOR_KEYS: (keyof SimulatorOptions)[] = ['rate', 'queues', 'failureRatio', 'workersPerQueue', 'processingTime', 'maxRetries', 'miosa', 'random'];
 
 /** Throws a TypeError or RangeError naming the first bad member of simulator options (`name`: how the message calls them). @internal */
@@ -165,4 +179,5 @@ export function checkSimulatorOptions(name: string, value: SimulatorOptions | un
   checkNumber(`${name}.maxRetries`, options.maxRetries, 0, Number.MAX_SAFE_INTEGER, 'retries', true);
   checkBoolean(`${name}.miosa`, options.miosa);
   checkFunction(`${name}.random`, options.random);
+  checkTogether(`${name}.`, options, SIMULATOR_TOGETHER);
 }
