@@ -295,11 +295,11 @@ describe('an option that the other options make meaningless is a TypeError at th
 
 describe('list options: an entry of the wrong type is named by its index', () => {
   it.each([
-    [() => miosa({}).stream({ types: bad([1]) }), 'miosaEvents stream types[0] must be a string, got 1'],
-    [() => miosa({}).stream({ types: bad(['sandbox.*', true]) }), 'miosaEvents stream types[1] must be a string, got true (a boolean)'],
-    [() => miosa({}).stream({ types: bad('sandbox.*') }), 'miosaEvents stream types must be an array of event types, got a string'],
-    [() => spooled({}).events$({ events: bad(['job.*', 7]) }), 'spooledRealtime events$ filter.events[1] must be a string, got 7'],
-  ])('%#: %s', (call, message) => {
+    ['miosa stream types [1]', () => miosa({}).stream({ types: bad([1]) }), 'miosaEvents stream types[0] must be a string, got 1'],
+    ["miosa stream types ['sandbox.*', true]", () => miosa({}).stream({ types: bad(['sandbox.*', true]) }), 'miosaEvents stream types[1] must be a string, got true (a boolean)'],
+    ["miosa stream types 'sandbox.*' (not a list)", () => miosa({}).stream({ types: bad('sandbox.*') }), 'miosaEvents stream types must be an array of event types, got a string'],
+    ["spooled events$ events ['job.*', 7]", () => spooled({}).events$({ events: bad(['job.*', 7]) }), 'spooledRealtime events$ filter.events[1] must be a string, got 7'],
+  ])('%s', (_, call, message) => {
     expect(call).toThrow(new TypeError(message));
   });
 });
