@@ -48,7 +48,10 @@ export function provideSpooledRealtime(config: SpooledRealtimeConfig): Environme
  *   it after the client has filtered it, so frames and timers that reach no subscriber start no
  *   change detection.
  * - **Server-side rendering**: on the server (`PLATFORM_ID` `'server'`) no client is made, the
- *   config function is not called, streams never emit nor complete, and `state` stays `'disconnected'`.
+ *   config function is not called, streams never emit (they complete when the injector is
+ *   destroyed), and `state` stays `'disconnected'`. A call that can never succeed fails as in a
+ *   browser: bad options throw at the call, and an id that is empty or a dot segment fails the stream
+ *   at subscribe with a `RequestError`.
  * - **Teardown**: when its injector is destroyed the client closes: every stream completes, every
  *   socket closes, and later subscriptions complete at once.
  *

@@ -73,7 +73,10 @@ export interface MiosaStreamOptions {
    * @default 300000
    */
   readonly timeout?: number;
-  /** End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). @default 'complete' */
+  /**
+   * End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). With `timeout` 0 or
+   * `Infinity` (no per-event timeout) it is a TypeError. @default 'complete'
+   */
   readonly onTimeout?: 'complete' | 'error';
 }
 
@@ -100,7 +103,7 @@ export interface MiosaEvents {
   readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
-  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
+  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string is a TypeError naming its index. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
   /** Ends every stream of this client. */
   close(): void;

@@ -65,7 +65,8 @@ export interface SseOptions {
   readonly reconnect?: Partial<BackoffOptions> | false;
   /**
    * What a clean end of the stream means: `'reconnect'` (a server cut, resume with `Last-Event-ID`) or
-   * `'complete'` (the server is done; failures are still retried). @default 'reconnect'
+   * `'complete'` (the server is done; failures are still retried). With `reconnect: false` a clean end
+   * completes, so `'reconnect'` is a TypeError there. @default 'reconnect'
    */
   readonly endOfStream?: 'reconnect' | 'complete';
   /**
@@ -148,7 +149,8 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * {@link RequestError}.
  *
  * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
- * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`);
+ * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`),
+ * or `endOfStream: 'reconnect'` with `reconnect: false`, which never reconnects;
  * RangeError for a number out of range. What the request can never carry fails the subscription
  * instead, with a RequestError that is never retried: a URL that cannot be parsed, is not http(s)
  * or carries `user:password@`; a `fetch` that is not a function; a `method` fetch cannot send; a

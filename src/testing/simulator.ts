@@ -13,15 +13,15 @@ import type { Job, SpooledStore, Worker } from './spooled/store';
 export interface SimulatorOptions {
   /** New jobs per second, across all queues, from 0 (none: workers, heartbeats and Miosa only) to 1000 (one a millisecond). @default 5 */
   readonly rate?: number;
-  /** The queues' names, at least one. @default ['emails', 'reports', 'thumbnails'] */
+  /** The queues' names, at least one; with `rate` 0 and `workersPerQueue` 0 (no jobs, no workers), a TypeError. @default ['emails', 'reports', 'thumbnails'] */
   readonly queues?: readonly string[];
-  /** Share of attempts that fail (they are retried until max_retries), from 0 to 1. @default 0.1 */
+  /** Share of attempts that fail (they are retried until max_retries), from 0 to 1; with `workersPerQueue` 0, a TypeError. @default 0.1 */
   readonly failureRatio?: number;
   /** Workers per queue, a whole number from 0 (jobs wait for ever) to 1000. @default 2 */
   readonly workersPerQueue?: number;
-  /** How long a job takes, [min, max] ms, 0 <= min <= max <= 2^31 - 1. @default [200, 1500] */
+  /** How long a job takes, [min, max] ms, 0 <= min <= max <= 2^31 - 1; with `workersPerQueue` 0, a TypeError. @default [200, 1500] */
   readonly processingTime?: readonly [number, number];
-  /** Retries a failing job gets before it is `failed`, a whole number from 0. @default 1 */
+  /** Retries a failing job the simulator makes gets before it is `failed`, a whole number from 0; with `rate` 0, a TypeError. @default 1 */
   readonly maxRetries?: number;
   /** Also run Miosa computers through their lifecycle and emit tenant events. @default true */
   readonly miosa?: boolean;
