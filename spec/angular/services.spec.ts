@@ -1,8 +1,8 @@
 import { EnvironmentInjector, InjectionToken, PLATFORM_ID, createEnvironmentInjector, inject, provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { type Observable, firstValueFrom, take, toArray } from 'rxjs';
 import { MiosaEventsService, SpooledRealtimeService, provideMiosaEvents, provideSpooledRealtime } from '../../src/angular';
-import { type RealtimeError, ofType, shareAcrossTabs } from '../../src';
+import { type RealtimeError, isRequestError, ofType, shareAcrossTabs } from '../../src';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
 import { initTestBed } from './testbed';
@@ -200,6 +200,70 @@ describe('the providers check the config as the clients do', () => {
     expect(() => spooled.events$({ events: bad(['job.creatd']) })).toThrow(/job\.creatd/);
     expect(server.faults.connections).toBe(0);
     injector.destroy();
+  });
+
+  it.each(['browser', 'server'])('a call whose arguments can never succeed fails at subscribe with the same RequestError on the %s (where no client is made)', (platform) => {
+    const injector = environment(
+      [provideMiosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl }), provideSpooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey })],
+      platform,
+    );
+    const miosa = injector.get(MiosaEventsService);
+    const spooled = injector.get(SpooledRealtimeService);
+    const calls: (() => Observable<unknown>)[] = [
+      () => miosa.subscribe('..'),
+      () => miosa.subscribe(''),
+      () => miosa.subscribe(bad(42)),
+      () => spooled.events$({ jobId: '..' }),
+      () => spooled.events$({ queueName: '' }),
+      () => spooled.events$({ workerId: '%2e' }),
+    ];
+    // At subscribe, synchronously, on both platforms: nothing to wait for.
+    const failures = calls.map((call) => record(call()));
+    for (const failure of failures) expect(isRequestError(failure.error)).toBe(true);
+    expect(failures.map((failure) => (failure.error as Error).message)).toEqual([
+      expect.stringMatching(/^miosa\.subscribe\(\) computerId /),
+      expect.stringMatching(/^miosa\.subscribe\(\) computerId /),
+      expect.stringMatching(/^miosa\.subscribe\(\) computerId /),
+      expect.stringMatching(/^events\$\(\) jobId /),
+      expect.stringMatching(/^events\$\(\) queueName /),
+      expect.stringMatching(/^events\$\(\) workerId /),
+    ]);
+    expect(server.faults.connections).toBe(0);
+    injector.destroy();
+  });
+
+  it('messages are the same on both platforms, and a good call on the server completes when the injector is destroyed', async () => {
+    const messages = async (platform: string) => {
+      const injector = environment([provideMiosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl })], platform);
+      const service = injector.get(MiosaEventsService);
+      const failed = record(service.subscribe('..'));
+      const held = record(service.subscribe('cmp_1'));
+      await until(() => server.faults.connections === (platform === 'browser' ? 1 : 0), 'the stream to open, in a browser');
+      injector.destroy();
+      const afterwards = record(service.subscribe('..'));
+      TestBed.resetTestingModule();
+      return [(failed.error as Error).message, held.completed, afterwards.completed, afterwards.error];
+    };
+    const browser = await messages('browser');
+    expect(await messages('server')).toEqual(browser);
+    expect(browser.slice(1)).toEqual([true, true, undefined]); // a destroyed injector: completes at once, on both
+  });
+
+  it.each(['browser', 'server'])('options a call ignores and list entries of the wrong type are refused on the %s too', (platform) => {
+    const injector = environment([provideMiosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl })], platform);
+    const miosa = injector.get(MiosaEventsService);
+    expect(() => miosa.subscribe('cmp_1', { timeout: 0, onTimeout: 'error' })).toThrow(
+      new TypeError('miosaEvents subscribe onTimeout applies only with a per-event timeout, and timeout 0 (or Infinity) means none: leave onTimeout out, or give a timeout'),
+    );
+    expect(() => miosa.stream({ types: bad(['sandbox.created', 1]) })).toThrow(new TypeError('miosaEvents stream types[1] must be a string, got 1'));
+    injector.destroy();
+  });
+
+  it('options given as an object that the other options make meaningless: a TypeError from the provider', () => {
+    expect(() => provideSpooledRealtime({ apiKey: 'sk_test_1', transport: 'sse', wsUrl: 'wss://spooled.example' })).toThrow(
+      new TypeError("spooledRealtime wsUrl applies only with transport 'websocket' (the default), not with transport 'sse': leave it out (SSE reads baseUrl)"),
+    );
+    expect(() => provideSpooledRealtime({ apiKey: 'sk_test_1', autoReconnect: false, maxReconnectAttempts: 3 })).toThrow(/^spooledRealtime maxReconnectAttempts applies only with autoReconnect/);
   });
 
   it('options a config function returns: the TypeError comes when the service makes its client, and nothing connects', () => {

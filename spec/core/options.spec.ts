@@ -238,7 +238,8 @@ describe('option checks: a bad value fails at the call, typed, naming the option
     const good: (() => unknown)[] = [
       () => sse(URL_, bad(null)),
       () => sse(URL_, { idleTimeout: bad(null), dedupe: 100, maxEventSize: 2 ** 31, reconnect: { maxAttempts: Infinity, maxDelay: Infinity }, headers: bad(null) }),
-      () => webSocket(URL_, { heartbeat: { interval: 30_000, message: 'ping' }, queue: { max: 0, ttl: 0 }, linger: 0, reconnect: false }),
+      () => webSocket(URL_, { heartbeat: { interval: 30_000, message: 'ping' }, queue: { max: 0 }, linger: 0, reconnect: false }),
+      () => webSocket(URL_, { heartbeat: { interval: undefined, message: undefined }, queue: { ttl: 0 } }),
       () => retryBackoff({ initialDelay: 0, maxAttempts: 0, jitter: 1, scheduler: undefined }),
       () => spooled({ transport: 'sse', maxReconnectAttempts: Infinity, debug: false, logger: () => undefined, baseUrl: undefined }).events$(bad(null)),
       () => spooled({}).events$({ queueName: bad(null), jobId: 'j1' }),
@@ -246,6 +247,60 @@ describe('option checks: a bad value fails at the call, typed, naming the option
       () => miosa({}).stream({ timeout: Infinity, types: [] }),
     ];
     for (const call of good) expect(call).not.toThrow();
+  });
+});
+
+describe('an option that the other options make meaningless is a TypeError at the call, naming it and when it applies', () => {
+  it.each([
+    [
+      "sse endOfStream 'reconnect' with reconnect: false",
+      () => sse(URL_, { reconnect: false, endOfStream: 'reconnect' }),
+      "sse endOfStream 'reconnect' applies only with reconnect: with reconnect: false a clean end of the stream completes it: leave endOfStream out",
+    ],
+    [
+      'webSocket heartbeat.message without heartbeat.interval',
+      () => webSocket(URL_, { heartbeat: { message: { cmd: 'Ping' } } }),
+      'webSocket heartbeat.message applies only with heartbeat.interval, which says how often to send it: give both, or leave heartbeat out',
+    ],
+    [
+      'webSocket queue.ttl with queue.max 0',
+      () => webSocket(URL_, { queue: { max: 0, ttl: 5000 } }),
+      'webSocket queue.ttl applies only to messages the outbox keeps, and queue.max 0 keeps none: leave ttl out',
+    ],
+    [
+      'miosaEvents subscribe onTimeout with timeout 0',
+      () => miosa({}).subscribe('cmp_1', { timeout: 0, onTimeout: 'complete' }),
+      'miosaEvents subscribe onTimeout applies only with a per-event timeout, and timeout 0 (or Infinity) means none: leave onTimeout out, or give a timeout',
+    ],
+    [
+      'miosaEvents stream onTimeout with timeout Infinity',
+      () => miosa({}).stream({ timeout: Infinity, onTimeout: 'error', types: ['sandbox.*'] }),
+      'miosaEvents stream onTimeout applies only with a per-event timeout, and timeout 0 (or Infinity) means none: leave onTimeout out, or give a timeout',
+    ],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(new TypeError(message));
+  });
+
+  it('takes the same options where they apply', () => {
+    const good: (() => unknown)[] = [
+      () => sse(URL_, { reconnect: false, endOfStream: 'complete' }), // what reconnect: false does anyway
+      () => sse(URL_, { endOfStream: 'reconnect' }),
+      () => webSocket(URL_, { heartbeat: { interval: 1000, message: 'ping' }, queue: { max: 1, ttl: 5000 } }),
+      () => miosa({}).subscribe('cmp_1', { timeout: 1000, onTimeout: 'error' }),
+      () => miosa({}).stream({ onTimeout: 'error' }), // the default timeout, 300000 ms
+    ];
+    for (const call of good) expect(call).not.toThrow();
+  });
+});
+
+describe('list options: an entry of the wrong type is named by its index', () => {
+  it.each([
+    ['miosa stream types [1]', () => miosa({}).stream({ types: bad([1]) }), 'miosaEvents stream types[0] must be a string, got 1'],
+    ["miosa stream types ['sandbox.*', true]", () => miosa({}).stream({ types: bad(['sandbox.*', true]) }), 'miosaEvents stream types[1] must be a string, got true (a boolean)'],
+    ["miosa stream types 'sandbox.*' (not a list)", () => miosa({}).stream({ types: bad('sandbox.*') }), 'miosaEvents stream types must be an array of event types, got a string'],
+    ["spooled events$ events ['job.*', 7]", () => spooled({}).events$({ events: bad(['job.*', 7]) }), 'spooledRealtime events$ filter.events[1] must be a string, got 7'],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(new TypeError(message));
   });
 });
 

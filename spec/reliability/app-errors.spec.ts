@@ -190,7 +190,7 @@ describe('policies and loggers', () => {
     const server = await startScriptedSpooled([1, 2].map((n) => ({ type: 'JobCreated', data: { job_id: `j${n}`, queue_name: 'emails', priority: 1, timestamp: at } })));
     const bug = new AppBug('logger');
     try {
-      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, debug: true, logger: () => { throw bug; } });
+      const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, ...(transport === 'sse' ? {} : { linger: 0 }), debug: true, logger: () => { throw bug; } });
       const recording = record(client.events$({ queueName: 'emails' }));
       await recording.done;
       expect([recording.values.length, recording.error]).toEqual([2, undefined]);

@@ -53,7 +53,7 @@ function expectBounded(error: RealtimeError): void {
 async function readScript(script: readonly (object | string)[], transport: 'websocket' | 'sse'): Promise<{ events: SpooledEvent[]; reported: RealtimeError[] }> {
   const server = await startScriptedSpooled(script);
   try {
-    const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
+    const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, ...(transport === 'sse' ? {} : { linger: 0 }), logger: () => undefined });
     const reported: RealtimeError[] = [];
     client.errors$.subscribe((error) => reported.push(error));
     const recording = record(client.events$({ queueName: 'emails' }));
@@ -79,7 +79,7 @@ describe('a real Node process (the built package, no test runner catching anythi
     const server = await startScriptedSpooled([deepArray, created('after')]);
     const script = `
       const { spooledRealtime } = require(${JSON.stringify(join(__dirname, '../../dist/spooled/index.js'))});
-      const client = spooledRealtime({ baseUrl: ${JSON.stringify(server.url)}, apiKey: ${JSON.stringify(SCRIPT_API_KEY)}, transport: '${transport}', autoReconnect: false, linger: 0, logger: () => undefined });
+      const client = spooledRealtime({ baseUrl: ${JSON.stringify(server.url)}, apiKey: ${JSON.stringify(SCRIPT_API_KEY)}, transport: '${transport}', autoReconnect: false, ${transport === 'sse' ? '' : 'linger: 0, '}logger: () => undefined });
       client.errors$.subscribe((error) => console.log('skipped', error.name));
       client.events$({ queueName: 'emails' }).subscribe({ next: (event) => console.log(event.type, event.data.jobId), complete: () => console.log('complete') });`;
     try {

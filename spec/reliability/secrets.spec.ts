@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import type { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { Observable } from 'rxjs';
@@ -192,7 +193,7 @@ describe('no secret comes out of any failure', () => {
   it('spooledRealtime() over WebSocket and SSE: credential exchange refused, failing, garbled; the server echoing the token; refused connection; user info', async () => {
     const log = (...parts: unknown[]) => said.push(parts.map((part) => inspect(part, { depth: null })).join(' '));
     const client = (options: Parameters<typeof spooledRealtime>[0]) => {
-      const made = spooledRealtime({ debug: true, logger: log, maxReconnectAttempts: 1, reconnectDelay: 1, linger: 0, ...options });
+      const made = spooledRealtime(spooledDefaults({ debug: true, logger: log, maxReconnectAttempts: 1, reconnectDelay: 1, linger: 0 }, options));
       made.errors$.subscribe(collect);
       made.state$.subscribe((state) => said.push(state));
       return made;
@@ -202,7 +203,7 @@ describe('no secret comes out of any failure', () => {
       for (const base of ['/login', '/500', '/garbage']) await failure(client({ baseUrl: `${server.url}${base}`, apiKey: API_KEY }).events$());
       for (const transport of ['websocket', 'sse'] as const) {
         // The server's error event and an unreadable frame, both echoing the credential.
-        const spooled = client({ baseUrl: `${server.url}/spooled`, wsUrl: `${wsBase}/spooled`, token: transport === 'sse' ? API_KEY : JWT, transport });
+        const spooled = client({ baseUrl: `${server.url}/spooled`, ...(transport === 'sse' ? { token: API_KEY } : { wsUrl: `${wsBase}/spooled`, token: JWT }), transport });
         await failure(spooled.events$({ queueName: 'emails' }));
         await failure(client({ baseUrl: 'http://127.0.0.1:8', apiKey: API_KEY, transport }).events$({ queueName: 'q' }));
         await failure(client({ baseUrl: `http://user:${PASSWORD}@127.0.0.1:8`, apiKey: API_KEY, transport }).events$({ queueName: 'q' }));

@@ -1,4 +1,5 @@
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import WebSocket from 'ws';
 import { AuthError, type ConnectionDiagnostics, type ConnectionState, type RealtimeError, RequestError, type WebSocketConstructor, ofType } from '../../src';
 import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledRealtime } from '../../src/spooled';
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 function client(options: Partial<SpooledOptions>) {
-  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, logger: () => undefined, ...fastRetry, ...options });
+  const made = spooledRealtime(spooledDefaults({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, logger: () => undefined, ...fastRetry }, options));
   clients.push(made);
   return made;
 }
@@ -448,7 +449,9 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
       urls.push(`fetch ${url}`);
       return Promise.reject(new TypeError('recorded'));
     }) as unknown as typeof globalThis.fetch;
-    const made = spooledRealtime({ baseUrl: 'https://api.example', token: JWT, autoReconnect: false, linger: 0, logger: () => undefined, fetch, WebSocket, ...options });
+    // Each transport gets only its own: SSE reads with fetch (a JWT needs no exchange), the WebSocket opens a socket.
+    const own = options.transport === 'sse' ? { fetch } : { WebSocket, linger: 0 };
+    const made = spooledRealtime({ baseUrl: 'https://api.example', token: JWT, autoReconnect: false, logger: () => undefined, ...own, ...options });
     clients.push(made);
     return { made, urls };
   }

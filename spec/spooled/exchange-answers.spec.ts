@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { HttpError } from '../../src';
@@ -17,7 +18,7 @@ const API_KEY = 'sk_live_exchange_answers_key';
 const { closers, clients, recordings } = releasedAfterEach();
 
 function client(options: Partial<SpooledOptions>): SpooledRealtime {
-  const realtime = spooledRealtime({ apiKey: API_KEY, reconnectDelay: 20, maxReconnectDelay: 40, linger: 0, logger: () => undefined, ...options });
+  const realtime = spooledRealtime(spooledDefaults({ apiKey: API_KEY, reconnectDelay: 20, maxReconnectDelay: 40, linger: 0, logger: () => undefined }, options));
   clients.push(realtime);
   return realtime;
 }

@@ -1,4 +1,5 @@
 import { asyncScheduler, lastValueFrom } from 'rxjs';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import { ProtocolError, RequestError, TimeoutError } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../../src/spooled';
@@ -31,7 +32,7 @@ afterEach(async () => {
 });
 
 function client(options: SpooledOptions): SpooledRealtime {
-  const realtime = spooledRealtime({ ...quiet, ...options });
+  const realtime = spooledRealtime(spooledDefaults(quiet, options));
   clients.push(realtime);
   return realtime;
 }

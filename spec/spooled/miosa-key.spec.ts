@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
@@ -30,7 +31,7 @@ beforeEach(async () => {
 });
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const options = (given: Partial<SpooledOptions>): SpooledOptions => ({ baseUrl, logger: () => undefined, linger: 0, reconnectDelay: 10, maxReconnectAttempts: 1, ...given });
+const options = (given: Partial<SpooledOptions>): SpooledOptions => spooledDefaults({ baseUrl, logger: () => undefined, linger: 0, reconnectDelay: 10, maxReconnectAttempts: 1 }, given);
 
 describe('spooledRealtime refuses a Miosa API key', () => {
   it.each([

@@ -1,4 +1,5 @@
 import { RealtimeError } from '../../src';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import { type SpooledEvent, SpooledServerError, type SubscriptionFilter, isSpooledServerError, spooledRealtime } from '../../src/spooled';
 import { SCRIPT_API_KEY, type ScriptedSpooled, startScriptedSpooled } from '../helpers/scripted-spooled';
 import { createServer } from 'node:http';
@@ -35,7 +36,7 @@ afterEach(() => server?.close());
 /** What events$(filter) makes of the script over one transport. */
 async function through(transport: 'websocket' | 'sse', script: readonly (object | string)[], filter: SubscriptionFilter = {}): Promise<Outcome> {
   server = await startScriptedSpooled(script);
-  const client = spooledRealtime({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, transport, autoReconnect: false, linger: 0, logger: () => undefined });
+  const client = spooledRealtime(spooledDefaults({ baseUrl: server.url, apiKey: SCRIPT_API_KEY, autoReconnect: false, linger: 0, logger: () => undefined }, { transport }));
   const reported: RealtimeError[] = [];
   client.errors$.subscribe((error) => reported.push(error));
   const recording = record(client.events$(filter));
@@ -128,7 +129,7 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
     });
     const listening = await listenOnLoopback(plain);
     try {
-      const client = spooledRealtime({ baseUrl: listening.url, apiKey: SCRIPT_API_KEY, transport: 'sse', reconnectDelay: 50, maxReconnectAttempts: 3, linger: 0, logger: () => undefined });
+      const client = spooledRealtime({ baseUrl: listening.url, apiKey: SCRIPT_API_KEY, transport: 'sse', reconnectDelay: 50, maxReconnectAttempts: 3, logger: () => undefined });
       const reported: RealtimeError[] = [];
       client.errors$.subscribe((error) => reported.push(error));
       const recording = record(client.events$({ jobId: 'j1' }));

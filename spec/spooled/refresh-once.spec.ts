@@ -1,4 +1,5 @@
 import { type IncomingMessage, createServer } from 'node:http';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AuthError } from '../../src';
@@ -21,7 +22,7 @@ const { closers, clients, recordings } = releasedAfterEach();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function client(options: SpooledOptions): SpooledRealtime {
-  const realtime = spooledRealtime({ apiKey: API_KEY, reconnectDelay: 20, maxReconnectDelay: 40, linger: 0, logger: () => undefined, ...options });
+  const realtime = spooledRealtime(spooledDefaults({ apiKey: API_KEY, reconnectDelay: 20, maxReconnectDelay: 40, linger: 0, logger: () => undefined }, options));
   clients.push(realtime);
   return realtime;
 }

@@ -1,4 +1,5 @@
 import { AuthError, shareAcrossTabs } from '../../src';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
@@ -23,7 +24,7 @@ afterEach(async () => {
 
 function client(options: Partial<SpooledOptions> = {}) {
   const logger = (message: string) => void warnings.push(message);
-  const made = spooledRealtime({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, reconnectDelay: 20, shareAcrossTabs, logger, ...options });
+  const made = spooledRealtime(spooledDefaults({ baseUrl: server.url, apiKey: server.spooled.apiKey, linger: 0, reconnectDelay: 20, shareAcrossTabs, logger }, options));
   clients.push(made);
   return made;
 }

@@ -1,4 +1,5 @@
 import { type ConnectionDiagnostics, TimeoutError } from '../../src';
+import { spooledDefaults } from '../helpers/spooled-defaults';
 import { miosaEvents } from '../../src/miosa';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { fakeWebSocket } from '../helpers/fake-websocket';
@@ -50,7 +51,7 @@ describe('Spooled: a token function that never returns', () => {
     const clock = new VirtualClock();
     const token = tokens();
     const { WebSocket, sockets } = fakeWebSocket(() => clock.now());
-    const realtime = spooledRealtime({ ...common(clock), token: token.fn, openTimeout: 100, WebSocket });
+    const realtime = spooledRealtime(spooledDefaults(common(clock), { token: token.fn, openTimeout: 100, WebSocket }));
     const diagnostics: ConnectionDiagnostics[] = [];
     realtime.diagnostics$.subscribe((value) => diagnostics.push(value));
     const stream = record(realtime.events$());
@@ -73,7 +74,7 @@ describe('Spooled: a token function that never returns', () => {
     const clock = new VirtualClock();
     const token = tokens(1);
     const { WebSocket, sockets } = fakeWebSocket(() => clock.now());
-    const realtime = spooledRealtime({ ...common(clock), token: token.fn, openTimeout: 100, WebSocket });
+    const realtime = spooledRealtime(spooledDefaults(common(clock), { token: token.fn, openTimeout: 100, WebSocket }));
     const stream = record(realtime.events$());
     await clock.advance(200);
     expect(token.signals).toHaveLength(2);
@@ -87,7 +88,7 @@ describe('Spooled: a token function that never returns', () => {
     const token = tokens(1);
     const network = eventStreams();
     const diagnostics: ConnectionDiagnostics[] = [];
-    const realtime = spooledRealtime({ ...common(clock), token: token.fn, transport: 'sse', idleTimeout: 100, fetch: network.fetch });
+    const realtime = spooledRealtime(spooledDefaults(common(clock), { token: token.fn, transport: 'sse', idleTimeout: 100, fetch: network.fetch }));
     realtime.diagnostics$.subscribe((value) => diagnostics.push(value));
     const stream = record(realtime.events$({ jobId: 'job_1' }));
     await clock.advance(100);
@@ -110,7 +111,7 @@ describe('Spooled: openTimeout bounds the token function on both transports', ()
     const token = tokens(1);
     const network = eventStreams();
     const diagnostics: ConnectionDiagnostics[] = [];
-    const realtime = spooledRealtime({ ...common(clock), token: token.fn, transport: 'sse', openTimeout: 100, idleTimeout: 45_000, fetch: network.fetch });
+    const realtime = spooledRealtime(spooledDefaults(common(clock), { token: token.fn, transport: 'sse', openTimeout: 100, idleTimeout: 45_000, fetch: network.fetch }));
     realtime.diagnostics$.subscribe((value) => diagnostics.push(value));
     const stream = record(realtime.events$({ jobId: 'job_1' }));
     await clock.advance(99);
@@ -133,7 +134,7 @@ describe('Spooled: an API key exchange that never answers', () => {
     const signals: AbortSignal[] = [];
     const fetch = ((_input: string, init: RequestInit) => (signals.push(init.signal!), new Promise<Response>(() => undefined))) as unknown as typeof globalThis.fetch;
     const { WebSocket } = fakeWebSocket(() => clock.now());
-    const realtime = spooledRealtime({ ...common(clock), apiKey: 'sk_test_STALLKEY', openTimeout: 100, WebSocket, fetch, autoReconnect: false });
+    const realtime = spooledRealtime(spooledDefaults(common(clock), { apiKey: 'sk_test_STALLKEY', openTimeout: 100, WebSocket, fetch, autoReconnect: false }));
     const stream = record(realtime.events$());
     await clock.advance(100);
     expect(stream.error).toBeInstanceOf(TimeoutError);

@@ -33,6 +33,14 @@ describe('reference server options', () => {
     [{ simulate: { rate: 0.5, queus: ['a'] } }, TypeError, "simulate: unknown key 'queus' (did you mean 'queues'?)"],
     [{ simulate: { rate: -5 } }, RangeError, 'simulate.rate must be a number from 0 to 1000 (new jobs a second), got -5'],
     [{ handle: 'routes' }, TypeError, 'handle must be a function, got a string'],
+    // Options that mean something only with others were accepted and did nothing.
+    [{ replayOverlap: 3 }, TypeError, 'replayOverlap applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out'],
+    [{ sseIds: false, historySize: 100 }, TypeError, 'historySize applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out'],
+    [
+      { simulate: { workersPerQueue: 0, processingTime: [10, 20] } },
+      TypeError,
+      'simulate.processingTime applies only to jobs being worked on, and workersPerQueue 0 works on none: leave it out, or give workers',
+    ],
   ])('refuses %j before listening', async (options, type, message) => {
     const error = await startReferenceServer(loose(options)).then(
       (started) => ((server = started), undefined),
@@ -45,6 +53,12 @@ describe('reference server options', () => {
   it('never shows a key in a message', async () => {
     await expect(startReferenceServer(loose({ miosaApiKeys: ['msk_ok', 'sk_secret_value'] }))).rejects.toThrow(/^miosaApiKeys\[1\] must be/);
     await expect(startReferenceServer(loose({ miosaApiKeys: ['msk_ok', 'sk_secret_value'] }))).rejects.not.toThrow(/secret/);
+  });
+
+  it('takes the options that go together when they are together', async () => {
+    server = await startReferenceServer({ sseIds: true, replayOverlap: 3, historySize: 100, simulate: { rate: 0, workersPerQueue: 1, processingTime: [10, 20], failureRatio: 0, queues: ['a'], miosa: false } });
+    server.simulator.start({ rate: 1, workersPerQueue: 0, maxRetries: 2, queues: ['b'], miosa: false });
+    expect(server.simulator.running).toBe(true);
   });
 
   it('takes a member given as undefined as not given (its default)', async () => {
@@ -77,6 +91,13 @@ describe('simulator options', () => {
     [{ queues: [] }, RangeError, 'simulator.start(options).queues must have at least 1 entry, got 0'],
     [{ workersPerQueue: 1.5 }, RangeError, 'simulator.start(options).workersPerQueue must be a whole number from 0 to 1000 (workers), got 1.5'],
     [{ Rate: 5 }, TypeError, "simulator.start(options): unknown key 'Rate' (did you mean 'rate'?)"],
+    [{ workersPerQueue: 0, failureRatio: 0.5 }, TypeError, 'simulator.start(options).failureRatio applies only to jobs being worked on, and workersPerQueue 0 works on none: leave it out, or give workers'],
+    [{ rate: 0, maxRetries: 3 }, TypeError, 'simulator.start(options).maxRetries applies only to the jobs the simulator makes, and rate 0 makes none: leave it out, or give a rate'],
+    [
+      { rate: 0, workersPerQueue: 0, queues: ['a'] },
+      TypeError,
+      'simulator.start(options).queues applies only with new jobs or workers, and rate 0 with workersPerQueue 0 makes neither: leave it out',
+    ],
   ])('simulator.start(%j) throws and leaves the running traffic alone', async (options, type, message) => {
     server = await startReferenceServer({ simulate: { rate: 1, miosa: false } });
     expect(() => server!.simulator.start(options as unknown as SimulatorOptions)).toThrow(type);

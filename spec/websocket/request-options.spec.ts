@@ -13,6 +13,8 @@ describe('webSocket(): what the upgrade can never carry fails at subscribe with 
     ['a protocol that is not a token', { protocols: 'v 1' }, /^webSocket\(\) protocols must be a subprotocol name/],
     ['a number as protocols', { protocols: 1 }, /protocols must be a subprotocol name .*got 1/],
     ['a protocol twice', { protocols: ['v1', 'v1'] }, /names a subprotocol twice/],
+    ['an entry that is not a string, named by its index', { protocols: ['v1', 2] }, /^webSocket\(\) protocols\[1\] must be a subprotocol name \(an HTTP token, RFC 6455 4\.1\), got 2\.$/],
+    ['an entry that is not a token, named by its index', { protocols: ['v1', 'v2', 'v 3'] }, /^webSocket\(\) protocols\[2\] must be a subprotocol name .*got 'v 3' \(a string\)\.$/],
     ['a WebSocket that is not a constructor', { WebSocket: 'ws' }, /^webSocket\(\) WebSocket must be a function, got a string/],
     ['a header value that is a number', { headers: { 'x-n': 1 } }, /"x-n" header must be a string/],
   ])('%s', async (_, options, message) => {

@@ -83,12 +83,20 @@ export class ClientBinding<C extends Closable> {
 
   /**
    * A stream of the client, connected on subscribe. During server-side rendering it never emits nor
-   * completes (nothing is fetched, and the render is not held up); it completes when the injector is
-   * destroyed, and at once if it already is.
+   * completes (nothing is fetched, and the render is not held up), unless `refuse` throws: the
+   * arguments can never succeed, and the stream fails with that error at subscribe, as the client's
+   * does in a browser. It completes when the injector is destroyed, and at once if it already is.
    */
-  open<T>(connect: (client: C) => Observable<T>): Observable<T> {
+  open<T>(connect: (client: C) => Observable<T>, refuse: () => void = () => undefined): Observable<T> {
     const client = this.client;
-    if (!client) return NEVER;
+    if (!client) {
+      // The same order as in a browser: a destroyed injector first, then the arguments.
+      return defer(() => {
+        if (this.destroyed) return EMPTY;
+        refuse();
+        return NEVER.pipe(takeUntil(this.destroying));
+      });
+    }
     return this.deliver(defer(() => (this.destroyed ? EMPTY : connect(client).pipe(takeUntil(this.destroying)))));
   }
 

@@ -2,7 +2,7 @@ import { type EnvironmentProviders, InjectionToken, type Signal, inject, makeEnv
 import type { Observable } from 'rxjs';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import type { ConnectionState } from '../core/state';
-import { type MiosaEvents, type MiosaOptions, type MiosaStreamOptions, miosaEvents, streamSettings, subscribeSettings } from '../miosa/client';
+import { type MiosaEvents, type MiosaOptions, type MiosaStreamOptions, computerSegment, miosaEvents, streamSettings, subscribeSettings } from '../miosa/client';
 import type { ComputerEvent, TenantEvent } from '../miosa/events';
 import { checkMiosaOptions } from '../miosa/options';
 import { ClientBinding } from './binding';
@@ -97,9 +97,13 @@ export class MiosaEventsService {
    * ```
    */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
-    // Checked at the call, as the client does, and on the server too, where no client is made.
+    // Checked at the call, as the client does, and on the server too, where no client is made; an id that can
+    // never be used fails at subscribe there too, as the client's stream does in a browser.
     subscribeSettings(options);
-    return this.binding.open((client) => client.subscribe(computerId, options));
+    return this.binding.open(
+      (client) => client.subscribe(computerId, options),
+      () => computerSegment(computerId),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@ import type { RealtimeError } from '../core/errors';
 import type { ConnectionState } from '../core/state';
 import { type SpooledOptions, type SpooledRealtime, spooledRealtime } from '../spooled/client';
 import type { SpooledEvent } from '../spooled/events';
-import { type SubscriptionFilter, checkFilter } from '../spooled/filter';
+import { type SubscriptionFilter, checkFilter, checkFilterIds } from '../spooled/filter';
 import { checkSpooledOptions } from '../spooled/options';
 import { ClientBinding } from './binding';
 
@@ -48,7 +48,10 @@ export function provideSpooledRealtime(config: SpooledRealtimeConfig): Environme
  *   it after the client has filtered it, so frames and timers that reach no subscriber start no
  *   change detection.
  * - **Server-side rendering**: on the server (`PLATFORM_ID` `'server'`) no client is made, the
- *   config function is not called, streams never emit nor complete, and `state` stays `'disconnected'`.
+ *   config function is not called, streams never emit (they complete when the injector is
+ *   destroyed), and `state` stays `'disconnected'`. A call that can never succeed fails as in a
+ *   browser: bad options throw at the call, and an id that is empty or a dot segment fails the stream
+ *   at subscribe with a `RequestError`.
  * - **Teardown**: when its injector is destroyed the client closes: every stream completes, every
  *   socket closes, and later subscriptions complete at once.
  *
@@ -121,8 +124,12 @@ export class SpooledRealtimeService {
    * ```
    */
   events$(filter?: SubscriptionFilter): Observable<SpooledEvent> {
-    // Checked at the call, as the client does, and on the server too, where no client is made.
-    checkFilter(filter);
-    return this.binding.open((client) => client.events$(filter));
+    // Checked at the call, as the client does, and on the server too, where no client is made; an id that can
+    // never be used (empty, a dot segment) fails at subscribe there too, as the client's stream does in a browser.
+    const checked = checkFilter(filter);
+    return this.binding.open(
+      (client) => client.events$(filter),
+      () => checkFilterIds(checked),
+    );
   }
 }

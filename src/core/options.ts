@@ -181,12 +181,41 @@ export function checkString(name: string, value: string | undefined): string | u
   return value;
 }
 
-/** A list option: undefined or an array of strings (`what` says what they are), else a TypeError naming it. */
+/**
+ * A list option: undefined or an array of strings (`what` says what they are), else a TypeError naming
+ * it: a value that is not an array by its kind, an entry that is not a string by its index and value
+ * (`types[0] must be a string, got 1`), so the one to fix is named.
+ */
 export function checkStrings(name: string, value: readonly string[] | undefined, what: string): readonly string[] | undefined {
-  if (value !== undefined && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
-    throw new TypeError(`${name} must be an array of ${what}, got ${kindOf(value)}`);
-  }
+  if (value === undefined) return value;
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of ${what}, got ${kindOf(value)}`);
+  const bad = value.findIndex((entry) => typeof entry !== 'string');
+  if (bad >= 0) throw new TypeError(`${name}[${bad}] must be a string, got ${shown(value[bad])}`);
   return value;
+}
+
+/**
+ * When an option means something: `appliesWhen` answers for the options given (after
+ * {@link dictionary}), and `otherwise` says, for the message, when it applies and why it does not
+ * here. One table of these per options object replaces scattered checks.
+ */
+export interface OptionRule<T> {
+  readonly option: keyof T & string;
+  readonly appliesWhen: (options: Partial<T>) => boolean;
+  /** The message after the option's name: `applies only with transport 'websocket' ...`. */
+  readonly otherwise: string;
+}
+
+/**
+ * Refuses an option that is given but that the other options given make meaningless (`wsUrl` with
+ * transport 'sse'): accepted, it would be silently ignored, and the app would believe it in force.
+ * A TypeError naming the option as `named` calls it (`spooledRealtime wsUrl`) and saying when it
+ * applies; members not given (undefined, null) pass.
+ */
+export function refuseInapplicable<T>(options: Partial<T>, rules: readonly OptionRule<T>[], named: (option: keyof T & string) => string): void {
+  for (const { option, appliesWhen, otherwise } of rules) {
+    if (options[option] !== undefined && options[option] !== null && !appliesWhen(options)) throw new TypeError(`${named(option)} ${otherwise}`);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
-import { type KnownKeys, checkChoice, checkStrings, dictionary, loggerOf, type Logger } from '../core/options';
+import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, dictionary, loggerOf, refuseInapplicable } from '../core/options';
 import { checkMiosaOptions } from './options';
 import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, SecretHolder, displayUrl } from '../core/redact';
@@ -73,7 +73,10 @@ export interface MiosaStreamOptions {
    * @default 300000
    */
   readonly timeout?: number;
-  /** End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). @default 'complete' */
+  /**
+   * End quietly like the SDK (`'complete'`), or fail with a TimeoutError (`'error'`). With `timeout` 0 or
+   * `Infinity` (no per-event timeout) it is a TypeError. @default 'complete'
+   */
   readonly onTimeout?: 'complete' | 'error';
 }
 
@@ -100,7 +103,7 @@ export interface MiosaEvents {
   readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
-  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. */
+  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string is a TypeError naming its index. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
   /** Ends every stream of this client. */
   close(): void;
@@ -172,7 +175,7 @@ class MiosaClient implements MiosaEvents {
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent> {
     const settings = subscribeSettings(options);
     // An id that would name another endpoint (empty, ".", "..") fails the subscription at once.
-    const url = () => `${this.baseUrl}/computers/${pathSegment(computerId, 'miosa.subscribe() computerId')}/events`;
+    const url = () => `${this.baseUrl}/computers/${computerSegment(computerId)}/events`;
     return this.open(url, settings).pipe(map((message) => toComputerEvent(message.type, message.data)));
   }
 
@@ -218,6 +221,15 @@ class MiosaClient implements MiosaEvents {
   }
 }
 
+/**
+ * A computer id as a path segment, percent-encoded; one that is not a string, is empty or is a dot
+ * segment (it would name another endpoint) is a RequestError, thrown when the subscription starts
+ * (the Angular service checks it with this too, on the server, where no client is made). @internal
+ */
+export function computerSegment(computerId: string): string {
+  return pathSegment(computerId, 'miosa.subscribe() computerId');
+}
+
 /** A call's per-event timeout (undefined: none, in milliseconds) and what it does, checked. @internal */
 export interface StreamSettings {
   readonly timeout: number | undefined;
@@ -239,14 +251,26 @@ export function streamSettings(given: TenantStreamOptions | undefined): StreamSe
   return { ...settingsOf('stream', options), query: types?.length ? `?types=${formEncode(types.join(','))}` : '' };
 }
 
+/** As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout. */
+const noTimeout = (limit: number): boolean => limit === Infinity || limit === 0;
+
+/** `onTimeout` says what a per-event timeout does: without one it would be accepted and ignored. */
+const STREAM_RULES: readonly OptionRule<MiosaStreamOptions>[] = [
+  {
+    option: 'onTimeout',
+    appliesWhen: (options) => options.timeout === undefined || !noTimeout(options.timeout),
+    otherwise: 'applies only with a per-event timeout, and timeout 0 (or Infinity) means none: leave onTimeout out, or give a timeout',
+  },
+];
+
 function settingsOf(method: 'subscribe' | 'stream', options: Partial<MiosaStreamOptions>): StreamSettings {
   const limit = options.timeout ?? DEFAULT_TIMEOUT;
-  // As the Elixir SDK's `timeout: :infinity`: Infinity, or 0, is no per-event timeout.
-  const timeout =
-    limit === Infinity || limit === 0
-      ? undefined
-      : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
-  return { timeout, onTimeout: checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete' };
+  const timeout = noTimeout(limit)
+    ? undefined
+    : checkNumber(`miosaEvents ${method} timeout`, limit, { min: 1, max: MAX_TIMER_DELAY, unit: 'milliseconds', note: 'Infinity or 0 for none' });
+  const onTimeout = checkChoice(`miosaEvents ${method} onTimeout`, options.onTimeout, ['complete', 'error']) ?? 'complete';
+  refuseInapplicable(options, STREAM_RULES, (option) => `miosaEvents ${method} ${option}`);
+  return { timeout, onTimeout };
 }
 
 /** Percent-encodes like a form encoder: `*` and the other characters encodeURIComponent leaves alone included. */

@@ -6,7 +6,7 @@ import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
 import { checkBaseUrl } from '../core/request';
-import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning } from './options';
+import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning, unusedApiKeyWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
 import { preview } from '../core/preview';
@@ -40,12 +40,14 @@ export interface SpooledOptions {
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
    * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
-   * fragment or another scheme is a RequestError. @default derived from baseUrl
+   * fragment or another scheme is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
+   * @default derived from baseUrl
    */
   readonly wsUrl?: string;
   /**
    * A JWT, or a function returning a current one (called again with `refresh: true` after a refusal).
-   * A token that is not a JWT is taken for an API key and treated as `apiKey` is. Takes precedence over `apiKey`.
+   * A token that is not a JWT is taken for an API key and treated as `apiKey` is. Takes precedence over `apiKey`
+   * (given both, the client logs a warning once that the API key is not used).
    * The credential alone: a `Bearer ` prefix, whitespace or a line break is a TypeError (from a function, when it is called),
    * and so is a Miosa API key (`msk_…`), which is never sent to Spooled.
    */
@@ -67,13 +69,16 @@ export interface SpooledOptions {
    * @default 'websocket'
    */
   readonly transport?: 'websocket' | 'sse';
-  /** Reconnect after drops. @default true */
+  /** Reconnect after drops. `false` makes `maxReconnectAttempts`, `reconnectDelay` and `maxReconnectDelay` a TypeError. @default true */
   readonly autoReconnect?: boolean;
-  /** Failed attempts in a row before giving up; 0 = unlimited. @default 10 */
+  /** Failed attempts in a row before giving up; 0 = unlimited. With `autoReconnect: false`, a TypeError. @default 10 */
   readonly maxReconnectAttempts?: number;
-  /** The first reconnect delay in ms (doubling, with 0-25 % jitter). @default 1000 */
+  /** The first reconnect delay in ms (doubling, with 0-25 % jitter). With `autoReconnect: false`, a TypeError. @default 1000 */
   readonly reconnectDelay?: number;
-  /** The longest reconnect delay in ms; below `reconnectDelay` it is a RangeError. @default 30000, or `reconnectDelay` if that is longer */
+  /**
+   * The longest reconnect delay in ms; below `reconnectDelay` it is a RangeError, with `autoReconnect: false` a TypeError.
+   * @default 30000, or `reconnectDelay` if that is longer
+   */
   readonly maxReconnectDelay?: number;
   /** Log connections, retries and skipped events (secrets redacted). @default false */
   readonly debug?: boolean;
@@ -84,7 +89,7 @@ export interface SpooledOptions {
    * @default console.warn
    */
   readonly logger?: Logger;
-  /** WebSocket: send `{"cmd":"Ping"}` this often (ms). @default 30000 */
+  /** WebSocket: send `{"cmd":"Ping"}` this often (ms); with transport 'sse', a TypeError. @default 30000 */
   readonly heartbeatInterval?: number;
   /**
    * No sign of life for this long (ms) means the connection stalled: it is dropped and reconnected.
@@ -95,7 +100,7 @@ export interface SpooledOptions {
    * @default 45000 over SSE (the server comments every 15 s), 75000 over WebSocket (it pings every 30 s)
    */
   readonly idleTimeout?: number;
-  /** WebSocket: ms a socket stays open after its last subscriber; one lost in that time is not reopened. @default 1000 */
+  /** WebSocket: ms a socket stays open after its last subscriber; one lost in that time is not reopened. With transport 'sse', a TypeError. @default 1000 */
   readonly linger?: number;
   /**
    * The longest wait, in ms, for each step of opening a WebSocket: getting the JWT (the `token`
@@ -103,12 +108,16 @@ export interface SpooledOptions {
    * A longer one fails the attempt with a TimeoutError naming the step, retried like a dropped
    * connection, and the token function's `signal` is aborted; 0 disables the bound. Over SSE it
    * bounds the token function (as `idleTimeout` does, if shorter), and `idleTimeout` the wait for the
-   * response. @default 30000
+   * response; given over SSE without a token function, it is a TypeError. @default 30000
    */
   readonly openTimeout?: number;
-  /** The fetch implementation (SSE and the token exchange). @default globalThis.fetch */
+  /**
+   * The fetch implementation: SSE reads with it, and the WebSocket exchanges an API key for a JWT with
+   * it. Over WebSocket with a `token` that is a JWT (a string, sent as it is) nothing is fetched: a TypeError.
+   * @default globalThis.fetch
+   */
   readonly fetch?: typeof fetch;
-  /** The WebSocket implementation. @default isomorphic-ws */
+  /** The WebSocket implementation; with transport 'sse', a TypeError. @default isomorphic-ws */
   readonly WebSocket?: WebSocketConstructor;
   /** Runs every timer. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
@@ -158,7 +167,7 @@ export interface SpooledRealtime {
    * segment (`.`, `..`, `%2e%2e`) fails it at subscribe with a `RequestError`.
    * @throws TypeError at once for a filter that is not an object (`null` is no filter), a key it does
    * not have (`queue`, `jobID`: the message names the field it probably meant), an id that is not a
-   * string, `events` that is not an array of strings, or an exact name in `events` that can never
+   * string, `events` that is not an array of strings (an entry that is not one is named by its index), or an exact name in `events` that can never
    * match (the wire name `JobCreated`, a typo such as `job.create`, `ping`: the message names the one
    * meant; see {@link SpooledEventPattern}).
    */
@@ -193,7 +202,10 @@ const PREFIX = '[rx-realtime/spooled]';
  * credential alone (a `Bearer ` prefix, whitespace or a line break) or is a Miosa API key (`msk_…`,
  * refused before anything is sent); RangeError for a number
  * out of range (not a number, NaN, negative, a fraction where a count is meant, 2^31 ms or more where
- * a timer is armed) or a `transport` other than 'websocket' or 'sse'. Each message names the option.
+ * a timer is armed) or a `transport` other than 'websocket' or 'sse'. TypeError too for an option the
+ * others make meaningless, which would be ignored: `wsUrl`, `heartbeatInterval`, `linger` or `WebSocket`
+ * with transport 'sse', `openTimeout` over SSE without a token function, `fetch` over WebSocket with a
+ * JWT token, a retry option with `autoReconnect: false`. Each message names the option.
  * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
  * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
  * subscription with a RequestError, never retried.
@@ -268,8 +280,7 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
-    const quietDrop = quietDropWarning(options);
-    if (quietDrop) this.warn(quietDrop);
+    for (const warning of [quietDropWarning(options), unusedApiKeyWarning(options)]) if (warning) this.warn(warning);
   }
 
   get state(): ConnectionState {

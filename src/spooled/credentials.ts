@@ -42,7 +42,8 @@ export function refuseMiosaKey(name: string, credential: string | undefined): vo
   if (isMiosaKey(credential)) throw new TypeError(`${name} is a Miosa API key (it starts with "msk_"), which is never sent to Spooled: give a Spooled API key (sk_...) or a JWT.`);
 }
 
-const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+/** Whether a token is a JWT (used as it is) rather than an API key (exchanged for one on the WebSocket). @internal */
+export const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
 /** A JWT from `/api/v1/auth/login` or `/api/v1/auth/refresh`. */
 interface Session {

@@ -1,8 +1,8 @@
 import { checkCeiling, checkDuration, checkNumber } from '../core/limits';
-import { type KnownKeys, checkBoolean, checkChoice, checkCredential, checkFunction, checkScheduler, checkString, dictionary, kindOf } from '../core/options';
+import { type KnownKeys, type OptionRule, checkBoolean, checkChoice, checkCredential, checkFunction, checkScheduler, checkString, dictionary, kindOf, refuseInapplicable } from '../core/options';
 import { checkShareOption } from '../tabs/share-option';
 import type { SpooledOptions } from './client';
-import { refuseMiosaKey } from './credentials';
+import { looksLikeJwt, refuseMiosaKey } from './credentials';
 
 const SPOOLED_KEYS: KnownKeys<SpooledOptions> = {
   baseUrl: true,
@@ -25,6 +25,36 @@ const SPOOLED_KEYS: KnownKeys<SpooledOptions> = {
   scheduler: true,
   shareAcrossTabs: true,
 };
+
+const overWebSocket = (options: Partial<SpooledOptions>): boolean => options.transport !== 'sse';
+const WEBSOCKET_ONLY = "applies only with transport 'websocket' (the default), not with transport 'sse': leave it out";
+const RECONNECT_ONLY = 'applies only with autoReconnect (the default): autoReconnect: false never reconnects, so leave it out';
+
+/**
+ * The options that mean something only with others (the rest apply on both transports). Given where
+ * they mean nothing they would be accepted and ignored, so they are a TypeError at construction.
+ */
+const SPOOLED_RULES: readonly OptionRule<SpooledOptions>[] = [
+  { option: 'wsUrl', appliesWhen: overWebSocket, otherwise: `${WEBSOCKET_ONLY} (SSE reads baseUrl)` },
+  { option: 'heartbeatInterval', appliesWhen: overWebSocket, otherwise: `${WEBSOCKET_ONLY} (an SSE stream sends nothing; the server's comments keep it alive)` },
+  { option: 'linger', appliesWhen: overWebSocket, otherwise: `${WEBSOCKET_ONLY} (each SSE stream closes with its last subscriber)` },
+  { option: 'WebSocket', appliesWhen: overWebSocket, otherwise: WEBSOCKET_ONLY },
+  {
+    option: 'openTimeout',
+    // Over SSE it bounds a token function only: there is no socket to open and no key to exchange.
+    appliesWhen: (options) => overWebSocket(options) || typeof options.token === 'function',
+    otherwise: "applies with transport 'sse' only to a token function (the longest a call may take), and none is given: leave it out, or use idleTimeout to bound the wait for the response",
+  },
+  {
+    option: 'fetch',
+    // Over WebSocket, fetch makes only the exchange of an API key for a JWT: a token that is a JWT needs none.
+    appliesWhen: (options) => !overWebSocket(options) || typeof options.token !== 'string' || !looksLikeJwt(options.token),
+    otherwise: "applies with transport 'websocket' only to the exchange of an API key for a JWT, and the token given is a JWT, sent as it is: leave fetch out",
+  },
+  { option: 'maxReconnectAttempts', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
+  { option: 'reconnectDelay', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
+  { option: 'maxReconnectDelay', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
+];
 
 /**
  * Checks every option of `spooledRealtime()` when the client is made, so a bad one is a TypeError or
@@ -58,7 +88,18 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkFunction(name('WebSocket'), options.WebSocket);
   checkScheduler(name('scheduler'), options.scheduler);
   checkShareOption(options.shareAcrossTabs);
+  refuseInapplicable(options, SPOOLED_RULES, name);
   return options;
+}
+
+/**
+ * The warning for an `apiKey` given beside a `token`, which takes precedence: the key is never
+ * sent. A warning, not an error: giving both is documented (the token wins), and an app may set both
+ * from its environment. @internal
+ */
+export function unusedApiKeyWarning(options: SpooledOptions): string | undefined {
+  if (options.token === undefined || options.apiKey === undefined) return undefined;
+  return 'apiKey is not used: token is given too and takes precedence, so the API key is never sent. Give one of them.';
 }
 
 /**

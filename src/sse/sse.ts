@@ -4,7 +4,7 @@ import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError
 import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
-import { type KnownKeys, checkChoice, checkScheduler, dictionary, observerOf, shown } from '../core/options';
+import { type KnownKeys, type OptionRule, checkChoice, checkScheduler, dictionary, observerOf, refuseInapplicable, shown } from '../core/options';
 import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
@@ -65,7 +65,8 @@ export interface SseOptions {
   readonly reconnect?: Partial<BackoffOptions> | false;
   /**
    * What a clean end of the stream means: `'reconnect'` (a server cut, resume with `Last-Event-ID`) or
-   * `'complete'` (the server is done; failures are still retried). @default 'reconnect'
+   * `'complete'` (the server is done; failures are still retried). With `reconnect: false` a clean end
+   * completes, so `'reconnect'` is a TypeError there. @default 'reconnect'
    */
   readonly endOfStream?: 'reconnect' | 'complete';
   /**
@@ -123,6 +124,18 @@ const SSE_KEYS: KnownKeys<SseOptions> = {
   scheduler: true,
 };
 
+/**
+ * Options that other options make meaningless: `endOfStream: 'reconnect'` asks for a reconnection
+ * that `reconnect: false` never makes (a clean end then completes, as `'complete'` says).
+ */
+const SSE_RULES: readonly OptionRule<SseOptions>[] = [
+  {
+    option: 'endOfStream',
+    appliesWhen: (options) => options.reconnect !== false || options.endOfStream === 'complete',
+    otherwise: "'reconnect' applies only with reconnect: with reconnect: false a clean end of the stream completes it: leave endOfStream out",
+  },
+];
+
 const DEFAULT_IDLE_TIMEOUT = 45_000;
 const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
@@ -136,7 +149,8 @@ const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
  * {@link RequestError}.
  *
  * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
- * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`);
+ * options or in `reconnect` (the message names the option it probably meant: `header` → `headers`),
+ * or `endOfStream: 'reconnect'` with `reconnect: false`, which never reconnects;
  * RangeError for a number out of range. What the request can never carry fails the subscription
  * instead, with a RequestError that is never retried: a URL that cannot be parsed, is not http(s)
  * or carries `user:password@`; a `fetch` that is not a function; a `method` fetch cannot send; a
@@ -164,6 +178,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
     diagnostics: observerOf('sse diagnostics', options.diagnostics),
     scheduler,
   };
+  refuseInapplicable(options, SSE_RULES, (option) => `sse ${option}`);
 
   return defer(() => {
     // What the request can never carry fails the subscription at once (a RequestError), before any state is reported.

@@ -92,3 +92,21 @@ export function checkList<T>(name: string, value: readonly T[] | undefined, min:
   value.forEach((item, index) => entry(`${name}[${index}]`, item));
   return value;
 }
+
+/** When an option means something, given the others; `otherwise` is the message after its name. */
+export interface Together<T> {
+  readonly option: keyof T & string;
+  readonly appliesWhen: (options: Partial<T>) => boolean;
+  readonly otherwise: string;
+}
+
+/**
+ * Refuses an option that is given but that the other options make meaningless (`replayOverlap`
+ * without `sseIds`): a TypeError naming it (`name` + the option) and when it applies, never a test
+ * that runs without what it asked for.
+ */
+export function checkTogether<T>(name: string, options: Partial<T>, rules: readonly Together<T>[]): void {
+  for (const { option, appliesWhen, otherwise } of rules) {
+    if (options[option] !== undefined && !appliesWhen(options)) throw new TypeError(`${name}${option} ${otherwise}`);
+  }
+}

@@ -42,9 +42,12 @@ export interface ReferenceServerOptions {
   readonly maxSocketsPerOrg?: number;
   /** Miosa API keys, at least one, each starting with `msk_`; the first is `miosa.apiKey`. @default ['msk_test_reference'] */
   readonly miosaApiKeys?: readonly string[];
-  /** Events kept for Miosa resumption, a whole number from 0. @default 10000 */
+  /** Events kept for Miosa resumption, a whole number from 0; only with `sseIds: true` (without, a TypeError). @default 10000 */
   readonly historySize?: number;
-  /** With `sseIds`, a resumed Miosa stream also repeats this many events before `Last-Event-ID` (a whole number from 0). @default 0 */
+  /**
+   * With `sseIds`, a resumed Miosa stream also repeats this many events before `Last-Event-ID` (a whole
+   * number from 0). Without `sseIds: true` nothing is resumed: a TypeError. @default 0
+   */
   readonly replayOverlap?: number;
   /** Shrink these to make tests fast: each from 1 to 2^31 - 1 ms. @default the real servers' intervals */
   readonly timing?: Partial<ReferenceTiming>;

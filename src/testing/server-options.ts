@@ -1,4 +1,4 @@
-import { checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText } from './checks';
+import { type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
 import { DEFAULT_TIMING, type ReferenceTiming } from './context';
 import type { ReferenceServerOptions } from './reference-server';
 import { checkSimulatorOptions } from './simulator';
@@ -25,6 +25,14 @@ const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof ReferenceTiming)[];
 const KEY_RECORD_KEYS: (keyof ApiKeyRecord)[] = ['key', 'organization', 'queues'];
 /** Seconds a JWT may live: ten years, far beyond any test, and still a plain `exp`. */
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';
+
+/** Options that mean something only with others: given alone they would be accepted and do nothing. */
+const SERVER_TOGETHER: readonly Together<ReferenceServerOptions>[] = [
+  { option: 'replayOverlap', appliesWhen: (options) => options.sseIds === true, otherwise: RESUMPTION_ONLY },
+  { option: 'historySize', appliesWhen: (options) => options.sseIds === true, otherwise: RESUMPTION_ONLY },
+];
 
 /**
  * Throws a TypeError or RangeError naming the first bad option of {@link startReferenceServer}, before
@@ -60,4 +68,5 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   if (typeof options.simulate === 'object' && options.simulate !== null) checkSimulatorOptions('simulate', options.simulate);
   else checkBoolean('simulate', options.simulate as boolean | undefined);
   checkFunction('handle', options.handle);
+  checkTogether('', options, SERVER_TOGETHER);
 }

@@ -1,4 +1,4 @@
-import { checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText } from './checks';
+import { type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
 
@@ -13,15 +13,15 @@ import type { Job, SpooledStore, Worker } from './spooled/store';
 export interface SimulatorOptions {
   /** New jobs per second, across all queues, from 0 (none: workers, heartbeats and Miosa only) to 1000 (one a millisecond). @default 5 */
   readonly rate?: number;
-  /** The queues' names, at least one. @default ['emails', 'reports', 'thumbnails'] */
+  /** The queues' names, at least one; with `rate` 0 and `workersPerQueue` 0 (no jobs, no workers), a TypeError. @default ['emails', 'reports', 'thumbnails'] */
   readonly queues?: readonly string[];
-  /** Share of attempts that fail (they are retried until max_retries), from 0 to 1. @default 0.1 */
+  /** Share of attempts that fail (they are retried until max_retries), from 0 to 1; with `workersPerQueue` 0, a TypeError. @default 0.1 */
   readonly failureRatio?: number;
   /** Workers per queue, a whole number from 0 (jobs wait for ever) to 1000. @default 2 */
   readonly workersPerQueue?: number;
-  /** How long a job takes, [min, max] ms, 0 <= min <= max <= 2^31 - 1. @default [200, 1500] */
+  /** How long a job takes, [min, max] ms, 0 <= min <= max <= 2^31 - 1; with `workersPerQueue` 0, a TypeError. @default [200, 1500] */
   readonly processingTime?: readonly [number, number];
-  /** Retries a failing job gets before it is `failed`, a whole number from 0. @default 1 */
+  /** Retries a failing job the simulator makes gets before it is `failed`, a whole number from 0; with `rate` 0, a TypeError. @default 1 */
   readonly maxRetries?: number;
   /** Also run Miosa computers through their lifecycle and emit tenant events. @default true */
   readonly miosa?: boolean;
@@ -148,6 +148,20 @@ export class Simulator {
   }
 }
 
+const WITH_WORKERS = 'applies only to jobs being worked on, and workersPerQueue 0 works on none: leave it out, or give workers';
+
+/** Options that mean something only with others: given alone they would be accepted and do nothing. */
+const SIMULATOR_TOGETHER: readonly Together<SimulatorOptions>[] = [
+  { option: 'processingTime', appliesWhen: (options) => options.workersPerQueue !== 0, otherwise: WITH_WORKERS },
+  { option: 'failureRatio', appliesWhen: (options) => options.workersPerQueue !== 0, otherwise: WITH_WORKERS },
+  { option: 'maxRetries', appliesWhen: (options) => options.rate !== 0, otherwise: 'applies only to the jobs the simulator makes, and rate 0 makes none: leave it out, or give a rate' },
+  {
+    option: 'queues',
+    appliesWhen: (options) => options.rate !== 0 || options.workersPerQueue !== 0,
+    otherwise: 'applies only with new jobs or workers, and rate 0 with workersPerQueue 0 makes neither: leave it out',
+  },
+];
+
 const SIMULATOR_KEYS: (keyof SimulatorOptions)[] = ['rate', 'queues', 'failureRatio', 'workersPerQueue', 'processingTime', 'maxRetries', 'miosa', 'random'];
 
 /** Throws a TypeError or RangeError naming the first bad member of simulator options (`name`: how the message calls them). @internal */
@@ -165,4 +179,5 @@ export function checkSimulatorOptions(name: string, value: SimulatorOptions | un
   checkNumber(`${name}.maxRetries`, options.maxRetries, 0, Number.MAX_SAFE_INTEGER, 'retries', true);
   checkBoolean(`${name}.miosa`, options.miosa);
   checkFunction(`${name}.random`, options.random);
+  checkTogether(`${name}.`, options, SIMULATOR_TOGETHER);
 }

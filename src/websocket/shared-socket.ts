@@ -3,7 +3,7 @@ import { reconnectPolicy } from '../core/backoff';
 import { DroppedMessageError, type RealtimeError, isAuthError } from '../core/errors';
 import { lifecycle } from '../core/lifecycle';
 import { checkDuration, checkWhole } from '../core/limits';
-import { type KnownKeys, checkBoolean, checkFunction, checkScheduler, dictionary, requireFunction } from '../core/options';
+import { type KnownKeys, type OptionRule, checkBoolean, checkFunction, checkScheduler, dictionary, refuseInapplicable, requireFunction } from '../core/options';
 import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
@@ -40,6 +40,15 @@ const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
 };
 const HEARTBEAT_KEYS: KnownKeys<HeartbeatOptions<unknown>> = { interval: true, message: true };
 const QUEUE_KEYS: KnownKeys<QueueOptions> = { max: true, ttl: true };
+
+/** A ping is sent only every `interval`: a message without one would be accepted and never sent. */
+const HEARTBEAT_RULES: readonly OptionRule<HeartbeatOptions<unknown>>[] = [
+  { option: 'message', appliesWhen: (heartbeat) => heartbeat.interval !== undefined, otherwise: 'applies only with heartbeat.interval, which says how often to send it: give both, or leave heartbeat out' },
+];
+/** `max: 0` queues nothing, so no message ever waits for `ttl`. */
+const QUEUE_RULES: readonly OptionRule<QueueOptions>[] = [
+  { option: 'ttl', appliesWhen: (queue) => queue.max !== 0, otherwise: 'applies only to messages the outbox keeps, and queue.max 0 keeps none: leave ttl out' },
+];
 
 /**
  * One endpoint shared by every subscriber: the first opens the socket (a run of the connection
@@ -94,6 +103,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     const queue = dictionary('webSocket queue', options.queue, QUEUE_KEYS);
     const max = checkWhole('webSocket queue.max', queue.max ?? 100, 0);
     const ttl = checkDuration('webSocket queue.ttl', queue.ttl ?? 30_000);
+    refuseInapplicable(queue, QUEUE_RULES, (option) => `webSocket queue.${option}`);
     this.queue = new SendQueue(max, ttl, ({ message }, reason) =>
       this.errorsSubject.next(
         new DroppedMessageError(
@@ -107,7 +117,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         ),
       ),
     );
-    const { interval, message: ping } = dictionary<HeartbeatOptions<Out>>('webSocket heartbeat', options.heartbeat, HEARTBEAT_KEYS);
+    const heartbeat = dictionary<HeartbeatOptions<Out>>('webSocket heartbeat', options.heartbeat, HEARTBEAT_KEYS);
+    refuseInapplicable(heartbeat, HEARTBEAT_RULES, (option) => `webSocket heartbeat.${option}`);
+    const { interval, message: ping } = heartbeat;
     if (interval !== undefined) {
       checkDuration('webSocket heartbeat.interval', interval, false, 1);
       if (ping === undefined) throw new TypeError('webSocket heartbeat.message is required with heartbeat.interval: it is the ping to send');
@@ -130,7 +142,6 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
         idleTimeout: checkDuration('webSocket idleTimeout', options.idleTimeout ?? 0, true),
         maxMessageSize,
         perMessageDeflate: checkBoolean('webSocket perMessageDeflate', options.perMessageDeflate) ?? false,
-        // A message without an interval sends no pings (HeartbeatOptions: "@default no pings").
         ping: interval === undefined || ping === undefined ? undefined : { interval, send: () => this.ping(ping) },
         frames: new FrameReader<In>(
           where,

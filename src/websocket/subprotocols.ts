@@ -22,7 +22,9 @@ export function checkSubprotocols(protocols: unknown, what: string): void {
   const list = offered<unknown>(protocols);
   const bad = list.findIndex((protocol) => typeof protocol !== 'string' || !TOKEN.test(protocol));
   if (bad >= 0) {
-    throw new RequestError(`${what} protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them, got ${shown(list[bad])}.`);
+    // In an array, the entry that is wrong is named by its index.
+    const named = Array.isArray(protocols) ? `protocols[${bad}] must be a subprotocol name (an HTTP token, RFC 6455 4.1)` : 'protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them';
+    throw new RequestError(`${what} ${named}, got ${shown(list[bad])}.`);
   }
   if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }

@@ -89,6 +89,7 @@ export interface HeartbeatOptions<Out> {
   /**
    * The application-level ping, or a function making it. A message (not a function) is serialized
    * once by `webSocket()`: one that cannot be sent is a TypeError there, not a failure at each beat.
+   * Required with `interval`; without one (no pings are sent) it is a TypeError.
    * @default none
    */
   readonly message?: Out | (() => Out);
@@ -105,7 +106,7 @@ export interface HeartbeatOptions<Out> {
 export interface QueueOptions {
   /** Most messages kept; the oldest goes when a new one arrives. 0 disables queueing. @default 100 */
   readonly max: number;
-  /** Milliseconds a message may wait before it is dropped. @default 30000 */
+  /** Milliseconds a message may wait before it is dropped. With `max: 0` (nothing waits) it is a TypeError. @default 30000 */
   readonly ttl: number;
 }
 
@@ -265,10 +266,11 @@ export interface WebSocketConnection<In, Out> {
  *
  * @throws TypeError at once for an option of the wrong type or a key that is not an option, in the
  * options or in `heartbeat`, `queue` and `reconnect` (the message names the option it probably
- * meant: `protocol` → `protocols`); RangeError for a number out of range. What the socket can never
+ * meant: `protocol` → `protocols`), or one the others make meaningless (`heartbeat.message` without
+ * `heartbeat.interval`, `queue.ttl` with `queue.max` 0); RangeError for a number out of range. What the socket can never
  * be opened with fails the subscription instead, with a RequestError that is never retried: a URL
  * (given or returned by the URL function) that cannot be parsed, is not ws(s) or http(s), or carries
- * `user:password@`; `protocols` that are not tokens or name one twice; a `WebSocket` that is not a
+ * `user:password@`; `protocols` that are not tokens (an entry of an array is named by its index) or name one twice; a `WebSocket` that is not a
  * function; a header name or value that cannot be sent; `headers` given to the standard
  * WebSocket, which cannot send them.
  * @example
