@@ -1,4 +1,7 @@
+import type { SendGuards } from './backpressure';
 import type { Faults } from './faults';
+import type { ReferenceLimits } from './limits';
+import type { SseStream } from './sse-stream';
 import type { SpooledAuth } from './spooled/auth';
 import type { SpooledStore } from './spooled/store';
 
@@ -58,4 +61,10 @@ export interface ServerContext {
   readonly cleanups: Set<() => void>;
   /** Open WebSockets per organisation, for the 429 limit. */
   readonly socketsPerOrg: Map<string, number>;
+  /** What a client can make the server hold. */
+  readonly limits: ReferenceLimits;
+  /** What waits for each streaming client, and the rule that cuts one that stopped reading. */
+  readonly guards: SendGuards;
+  /** Open SSE streams, Spooled and Miosa, for the `maxStreams` limit. */
+  readonly sseStreams: Set<SseStream>;
 }

@@ -6,20 +6,42 @@ export function sendText(response: ServerResponse, status: number, text: string,
   response.end(text);
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
 
-/** Reads a JSON body of at most 1 MiB; undefined when it is missing or not JSON. */
-export async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > 1024 * 1024) return undefined;
-    chunks.push(chunk as Buffer);
+/** What {@link readJson} gives for a body longer than its bound. */
+export const TOO_LARGE = Symbol('body too large');
+
+/**
+ * Reads a JSON object body of at most `maxBytes` (a `content-length` above it is refused before a
+ * byte is read): the object, `{}` for no body, undefined when it is not a JSON object or the client
+ * left, TOO_LARGE when it is longer. The rest of a long body is read and dropped, never held, so the
+ * caller can still answer (413, with the connection closed).
+ */
+export function readJson(request: IncomingMessage, maxBytes: number): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > maxBytes) {
+    request.resume();
+    return Promise.resolve(TOO_LARGE);
   }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (size > maxBytes) return;
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      chunks.length = 0;
+      resolve(TOO_LARGE);
+    });
+    request.once('end', () => resolve(size > maxBytes ? TOO_LARGE : parseObject(chunks, size)));
+    request.once('close', () => resolve(undefined)); // after 'end' this changes nothing
+  });
+}
+
+function parseObject(chunks: Buffer[], size: number): Record<string, unknown> | undefined {
   if (size === 0) return {};
   try {
     const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_UNSENT_BYTES } from './backpressure';
+import type { SendGuard, SendGuards } from './backpressure';
+import type { ServerContext } from './context';
 import type { Faults } from './faults';
+import { LimitExceeded, sendLimitExceeded } from './limits';
 
 /**
  * The event number a reconnecting client last saw, from its `Last-Event-ID` header: the ids this
@@ -20,14 +22,33 @@ export interface StreamTiming {
 }
 
 /**
+ * Opens an SSE stream for a request, or answers 429 (a JSON `limit_exceeded` error) when the server
+ * already has `maxStreams` open: each holds timers and up to MAX_BURST_BYTES for its client.
+ */
+export function openSseStream(context: ServerContext, response: ServerResponse): SseStream | undefined {
+  const { sseStreams, limits } = context;
+  if (sseStreams.size >= limits.maxStreams) {
+    sendLimitExceeded(response, new LimitExceeded('streams', sseStreams.size, limits.maxStreams, 'maxStreams'));
+    return undefined;
+  }
+  const stream = new SseStream(response, context.faults, context.guards, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
+  if (!stream.isClosed) {
+    sseStreams.add(stream);
+    stream.onClose(() => sseStreams.delete(stream));
+  }
+  return stream;
+}
+
+/**
  * One open `text/event-stream` response, written the way the real servers write it: LF line ends,
  * `event:` then `data:` lines, a blank line; comments as `: text`. Honours the fault switches. A
- * client that stops reading is dropped once MAX_UNSENT_BYTES wait for it.
+ * client that stops reading is dropped by the rule of backpressure.ts (the same as a WebSocket's).
  */
 export class SseStream {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private readonly cutTimer: NodeJS.Timeout | undefined;
   private readonly untrack: () => void;
+  private guard: SendGuard | undefined;
   private eventsSent = 0;
   private lastWrite = Date.now();
   private ended = false;
@@ -36,6 +57,7 @@ export class SseStream {
   constructor(
     private readonly response: ServerResponse,
     private readonly faults: Faults,
+    guards: SendGuards,
     private readonly timing: StreamTiming,
   ) {
     this.untrack = faults.track({ drop: () => this.drop() });
@@ -53,6 +75,7 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
+    this.guard = guards.watch(() => response.writableLength, () => this.drop());
     this.cutTimer = setTimeout(() => this.end(), timing.cut);
     response.once('close', () => this.closed());
     this.armKeepalive();
@@ -102,11 +125,9 @@ export class SseStream {
 
   private write(text: string): boolean {
     if (this.ended || this.faults.stalled) return false;
-    this.response.write(text);
+    this.response.write(text, this.guard?.written);
     this.lastWrite = Date.now();
-    if (this.response.writableLength <= MAX_UNSENT_BYTES) return true;
-    this.drop(); // the client stopped reading
-    return false;
+    return this.guard?.check() ?? true; // false: the client stopped reading and was cut
   }
 
   /** One timer per quiet period, not one per write: it checks the time of the last write when it fires. */
@@ -126,6 +147,7 @@ export class SseStream {
     clearTimeout(this.keepaliveTimer);
     clearTimeout(this.cutTimer);
     this.untrack();
+    this.guard?.stop();
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
 }
