@@ -209,6 +209,35 @@ describe('reference server against hostile clients', () => {
     for (const client of clients) client.destroy();
   }, 30_000);
 
+  it('does not cut a client that reads slowly while more than 8 MiB wait for it for seconds, over SSE and WebSocket', async () => {
+    const clients = await stalledClients();
+    const received = clients.map(() => [] as Buffer[]);
+    clients.forEach((client, index) => client.on('data', (chunk: Buffer) => received[index]!.push(chunk)));
+    publish(24_000); // about 25 MB each, under 32 MiB
+    // About 2 MB a second each (200 KB every 100 ms): over 8 MiB stay waiting through several of the server's checks.
+    const reader = setInterval(() => {
+      for (const client of clients) {
+        let taken = 0;
+        client.resume();
+        client.once('data', function take(chunk: Buffer) {
+          taken += chunk.length;
+          if (taken < 200_000) client.once('data', take);
+          else client.pause();
+        });
+      }
+    }, 100);
+    try {
+      await until(() => server.usage().unsentBytes > 8 * MiB, 'more than 8 MiB to wait');
+      await until(() => server.usage().unsentBytes === 0 || server.faults.connections < 2, 'the clients to read everything', 60_000);
+      expect(server.faults.connections).toBe(2);
+      for (const chunks of received) expect(Buffer.concat(chunks).includes(`"payload":"${'x'.repeat(1000)}"}`)).toBe(true);
+      await until(() => Buffer.concat(received[1]!).includes('"j23999"'), 'the last WebSocket event');
+    } finally {
+      clearInterval(reader);
+      for (const client of clients) client.destroy();
+    }
+  }, 90_000);
+
   const BURST = 20_000;
 
   it(`does not cut an SSE client that reads: it gets all of a burst of ${BURST} events of 1 KB published in one tick`, async () => {

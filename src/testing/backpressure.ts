@@ -1,13 +1,17 @@
 /**
- * How the reference server bounds what waits for one client (an SSE response's unsent chunks, a
- * WebSocket's `bufferedAmount`), the same rule for both: a production server or proxy cuts a reader
- * that stopped, and without a bound one stalled client held hundreds of MB. What counts is what a
- * client fails to read over time, not a burst: a test that publishes 20,000 events of 1 KB in one
- * tick has 20 MB waiting for a client that reads them all a moment later.
+ * How the reference server bounds what waits for one streaming client, the same rule for an SSE
+ * response and a WebSocket: a production server or proxy cuts a reader that stopped, and without a
+ * bound one stalled client held hundreds of MB. What counts is what a client fails to read over
+ * time, not a burst: a test that publishes 20,000 events of 1 KB in one tick has 20 MB waiting for a
+ * client that reads them all a moment later.
  *
- * - More than {@link MAX_UNSENT_BYTES} waiting is let be while writes to the client still complete:
- *   the client is cut once {@link STALLED_CHECKS} checks in a row, {@link UNSENT_CHECK_MS} apart,
- *   found that much waiting and no write completed since the check before (it stopped reading).
+ * Each client's output goes through a {@link SendQueue}: at most {@link IN_FLIGHT_BYTES} are handed
+ * to the socket at a time, the rest wait in the queue, so every write completes soon after the client
+ * reads (one write of the whole backlog would complete only once the client had read all of it).
+ *
+ * - More than {@link MAX_UNSENT_BYTES} waiting is let be while writes still complete: the client is
+ *   cut once {@link STALLED_CHECKS} checks in a row, {@link UNSENT_CHECK_MS} apart, found that much
+ *   waiting and no write completed since the check before (it stopped reading).
  * - More than {@link MAX_BURST_BYTES} waiting cuts it at once, reading or not: the bound on what one
  *   client can make the server hold, whatever a test publishes in one tick.
  *
@@ -25,6 +29,9 @@ export const UNSENT_CHECK_MS = 1000;
 /** Checks in a row without a completed write that cut a client (about 3 s of reading nothing). @internal */
 export const STALLED_CHECKS = 3;
 
+/** Bytes handed to a client's socket and not yet written to the kernel, at most (see {@link SendQueue}). @internal */
+export const IN_FLIGHT_BYTES = 256 * 1024;
+
 /**
  * The longest WebSocket message the server takes from a client. Its commands (`Subscribe`,
  * `Unsubscribe`, `Ping`) are a few hundred bytes; ws's default, 100 MiB per message, let each of
@@ -33,12 +40,29 @@ export const STALLED_CHECKS = 3;
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-/**
- * Watches what waits for one client. The transport passes {@link written} as the callback of each
- * write (it runs once the bytes are handed to the kernel, i.e. the client made room by reading) and
- * calls {@link check} after each write. @internal
- */
-export class SendGuard {
+/** Where a {@link SendQueue} writes: an SSE response or a WebSocket. @internal */
+export interface SendTarget {
+  /** Writes one chunk; `done` runs once it has been handed to the kernel (or the write failed). */
+  write(chunk: string, done: () => void): void;
+  /** Ends the connection as a network failure would. */
+  cut(): void;
+}
+
+interface Entry {
+  readonly chunk: string;
+  readonly bytes: number;
+  /** Runs once the chunk is written (a WebSocket's dropAfter cut). */
+  readonly sent?: () => void;
+  /** Instead of a chunk: runs when everything before it has been handed over (an SSE stream's end). */
+  readonly action?: () => void;
+}
+
+/** One client's output, and the rule of this file that cuts it. @internal */
+export class SendQueue {
+  private entries: (Entry | undefined)[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private inFlight = 0;
   private completed = 0;
   private completedAtCheck = 0;
   private quietChecks = 0;
@@ -46,33 +70,72 @@ export class SendGuard {
   private stopped = false;
 
   constructor(
-    /** Bytes written to the client and not yet handed to the kernel. */
-    readonly unsent: () => number,
-    private readonly cut: () => void,
+    private readonly target: SendTarget,
     private readonly onStop: () => void,
   ) {}
 
-  /** The write callback: one more write reached the kernel. */
-  readonly written = (): void => {
-    this.completed += 1;
-  };
-
-  /** After a write: false when the client was cut (over {@link MAX_BURST_BYTES}). */
-  check(): boolean {
-    if (this.stopped) return false;
-    const unsent = this.unsent();
-    if (unsent > MAX_BURST_BYTES) return this.cutNow(), false;
-    if (unsent > MAX_UNSENT_BYTES && this.timer === undefined) this.arm();
-    return true;
+  /** Bytes given to {@link send} and not yet written to the kernel. */
+  get unsent(): number {
+    return this.queuedBytes + this.inFlight;
   }
 
-  /** The client is gone: no more checks. */
+  /** Queues a chunk for the client; false when the client was cut (past MAX_BURST_BYTES) or is gone. */
+  send(chunk: string, sent?: () => void): boolean {
+    if (this.stopped) return false;
+    const bytes = Buffer.byteLength(chunk);
+    this.entries.push({ chunk, bytes, sent });
+    this.queuedBytes += bytes;
+    this.pump();
+    if (this.unsent > MAX_BURST_BYTES) return this.cut(), false;
+    if (this.unsent > MAX_UNSENT_BYTES && this.timer === undefined) this.arm();
+    return !this.stopped;
+  }
+
+  /** Runs `action` once everything queued so far has been handed to the target (at once when nothing waits). */
+  afterQueued(action: () => void): void {
+    if (this.stopped) return;
+    this.entries.push({ chunk: '', bytes: 0, action });
+    this.pump();
+  }
+
+  /** The client is gone: nothing more is written, the queue is dropped, no more checks. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.entries = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.inFlight = 0;
     this.onStop();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.head < this.entries.length && this.inFlight < IN_FLIGHT_BYTES) {
+      const entry = this.entries[this.head]!;
+      this.entries[this.head] = undefined;
+      this.head += 1;
+      if (entry.action) {
+        entry.action();
+        continue;
+      }
+      this.queuedBytes -= entry.bytes;
+      this.inFlight += entry.bytes;
+      this.target.write(entry.chunk, () => this.written(entry));
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private written(entry: Entry): void {
+    if (this.stopped) return;
+    this.inFlight -= entry.bytes;
+    this.completed += 1;
+    entry.sent?.();
+    this.pump();
   }
 
   private arm(): void {
@@ -84,36 +147,35 @@ export class SendGuard {
 
   private recheck(): void {
     this.timer = undefined;
-    if (this.stopped || this.unsent() <= MAX_UNSENT_BYTES) return;
-    const quiet = this.completed === this.completedAtCheck;
-    this.quietChecks = quiet ? this.quietChecks + 1 : 0;
-    if (this.quietChecks >= STALLED_CHECKS) return this.cutNow();
+    if (this.stopped || this.unsent <= MAX_UNSENT_BYTES) return;
+    this.quietChecks = this.completed === this.completedAtCheck ? this.quietChecks + 1 : 0;
+    if (this.quietChecks >= STALLED_CHECKS) return this.cut();
     this.completedAtCheck = this.completed;
     this.timer = setTimeout(() => this.recheck(), UNSENT_CHECK_MS);
     this.timer.unref();
   }
 
-  private cutNow(): void {
+  private cut(): void {
     this.stop();
-    this.cut();
+    this.target.cut();
   }
 }
 
-/** Every client's guard, so the server can say what it holds for them all. @internal */
-export class SendGuards {
-  private readonly live = new Set<SendGuard>();
+/** Every client's queue, so the server can say what it holds for them all. @internal */
+export class SendQueues {
+  private readonly live = new Set<SendQueue>();
 
-  /** A guard for a new client: `unsent` reads what waits for it, `cut` ends it as a network failure would. */
-  watch(unsent: () => number, cut: () => void): SendGuard {
-    const guard: SendGuard = new SendGuard(unsent, cut, () => this.live.delete(guard));
-    this.live.add(guard);
-    return guard;
+  /** The queue of a new client. */
+  open(target: SendTarget): SendQueue {
+    const queue: SendQueue = new SendQueue(target, () => this.live.delete(queue));
+    this.live.add(queue);
+    return queue;
   }
 
   /** Bytes waiting for all live clients together. */
   get unsentBytes(): number {
     let total = 0;
-    for (const guard of this.live) total += guard.unsent();
+    for (const queue of this.live) total += queue.unsent;
     return total;
   }
 }

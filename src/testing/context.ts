@@ -1,4 +1,4 @@
-import type { SendGuards } from './backpressure';
+import type { SendQueues } from './backpressure';
 import type { Faults } from './faults';
 import type { ReferenceLimits } from './limits';
 import type { SseStream } from './sse-stream';
@@ -63,8 +63,8 @@ export interface ServerContext {
   readonly socketsPerOrg: Map<string, number>;
   /** What a client can make the server hold. */
   readonly limits: ReferenceLimits;
-  /** What waits for each streaming client, and the rule that cuts one that stopped reading. */
-  readonly guards: SendGuards;
+  /** Each streaming client's output, and the rule that cuts one that stopped reading. */
+  readonly sendQueues: SendQueues;
   /** Open SSE streams, Spooled and Miosa, for the `maxStreams` limit. */
   readonly sseStreams: Set<SseStream>;
 }

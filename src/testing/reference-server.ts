@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { MAX_MESSAGE_BYTES, SendGuards } from './backpressure';
+import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
 import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
@@ -253,7 +253,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     cleanups: new Set(),
     socketsPerOrg: new Map(),
     limits,
-    guards: new SendGuards(),
+    sendQueues: new SendQueues(),
     sseStreams: new Set(),
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
@@ -381,7 +381,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       workers: context.store.workers.size,
       sseStreams: context.sseStreams.size,
       webSockets: wss.clients.size,
-      unsentBytes: context.guards.unsentBytes,
+      unsentBytes: context.sendQueues.unsentBytes,
     }),
     close: async () => {
       closing = true;

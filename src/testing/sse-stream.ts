@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SendGuard, SendGuards } from './backpressure';
+import type { SendQueue, SendQueues } from './backpressure';
 import type { ServerContext } from './context';
 import type { Faults } from './faults';
 import { LimitExceeded, sendLimitExceeded } from './limits';
@@ -31,7 +31,7 @@ export function openSseStream(context: ServerContext, response: ServerResponse):
     sendLimitExceeded(response, new LimitExceeded('streams', sseStreams.size, limits.maxStreams, 'maxStreams'));
     return undefined;
   }
-  const stream = new SseStream(response, context.faults, context.guards, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
+  const stream = new SseStream(response, context.faults, context.sendQueues, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
   if (!stream.isClosed) {
     sseStreams.add(stream);
     stream.onClose(() => sseStreams.delete(stream));
@@ -48,7 +48,8 @@ export class SseStream {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private readonly cutTimer: NodeJS.Timeout | undefined;
   private readonly untrack: () => void;
-  private guard: SendGuard | undefined;
+  /** Everything written goes through it, in order (undefined: the client left before the stream opened). */
+  private queue: SendQueue | undefined;
   private eventsSent = 0;
   private lastWrite = Date.now();
   private ended = false;
@@ -57,7 +58,7 @@ export class SseStream {
   constructor(
     private readonly response: ServerResponse,
     private readonly faults: Faults,
-    guards: SendGuards,
+    queues: SendQueues,
     private readonly timing: StreamTiming,
   ) {
     this.untrack = faults.track({ drop: () => this.drop() });
@@ -75,9 +76,12 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
-    this.guard = guards.watch(() => response.writableLength, () => this.drop());
+    this.queue = queues.open({ write: (chunk, done) => response.write(chunk, () => done()), cut: () => this.drop() });
     this.cutTimer = setTimeout(() => this.end(), timing.cut);
-    response.once('close', () => this.closed());
+    response.once('close', () => {
+      this.queue?.stop();
+      this.closed();
+    });
     this.armKeepalive();
   }
 
@@ -108,26 +112,29 @@ export class SseStream {
     this.write(`: ${text}\n\n`);
   }
 
-  /** Ends the stream normally: the final chunk is sent, as at the 30-minute cut. */
+  /** Ends the stream normally, after what is queued: the final chunk is sent, as at the 30-minute cut. */
   end(): void {
     if (this.ended) return;
-    this.response.end();
+    this.queue?.afterQueued(() => this.response.end());
     this.closed();
   }
 
   /** Cuts the connection without ending the chunked body, as a network failure would; `flushFirst` lets what was written arrive. */
   drop(flushFirst = false): void {
     if (this.ended) return;
-    if (flushFirst) this.response.write('', () => this.response.destroy());
-    else this.response.destroy();
+    if (flushFirst) this.queue?.afterQueued(() => this.response.write('', () => this.response.destroy()));
+    else {
+      this.queue?.stop();
+      this.response.destroy();
+    }
     this.closed();
   }
 
+  /** Queues text for the client; false when it was not (the stream is over, stalled, or the client was cut for not reading). */
   private write(text: string): boolean {
-    if (this.ended || this.faults.stalled) return false;
-    this.response.write(text, this.guard?.written);
+    if (this.ended || this.faults.stalled || !this.queue) return false;
     this.lastWrite = Date.now();
-    return this.guard?.check() ?? true; // false: the client stopped reading and was cut
+    return this.queue.send(text);
   }
 
   /** One timer per quiet period, not one per write: it checks the time of the last write when it fires. */
@@ -147,7 +154,6 @@ export class SseStream {
     clearTimeout(this.keepaliveTimer);
     clearTimeout(this.cutTimer);
     this.untrack();
-    this.guard?.stop();
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
 }

@@ -80,17 +80,13 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   const eventFilter = eventsParam?.split(',').map((name) => name.trim().toLowerCase());
   const { faults } = context;
   let sent = 0;
-  // The rule of backpressure.ts, the same as an SSE stream's: cut a client that stopped reading.
-  const guard = context.guards.watch(() => ws.bufferedAmount, () => ws.terminate());
+  // Through a queue with the rule of backpressure.ts, the same as an SSE stream's: a client that stopped reading is cut.
+  const queue = context.sendQueues.open({ write: (chunk, done) => ws.send(chunk, () => done()), cut: () => ws.terminate() });
   const send = (event: SpooledWireEvent, counts: boolean): void => {
     if (faults.stalled || ws.readyState !== ws.OPEN) return;
     if (counts) sent += 1;
     const cut = counts && faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
-    ws.send(JSON.stringify(event), () => {
-      guard.written();
-      if (cut) ws.terminate();
-    });
-    guard.check();
+    queue.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
   };
   const stopListening = context.store.listen((organization, event) => {
     if (organization !== principal.organization || !matches(event, filter, principal)) return;
@@ -105,7 +101,7 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   const pinger = setInterval(() => send(spooledEvent.ping(), false), context.timing.wsPingInterval);
   const cleanup = (): void => {
     clearInterval(pinger);
-    guard.stop();
+    queue.stop();
     stopListening();
     untrack();
     context.cleanups.delete(cleanup);
