@@ -30,6 +30,14 @@ export const DEFAULT_LIMITS: ReferenceLimits = {
 /** The longest name a client may give (queue, worker id, worker status, current job id), as the real server's 100-character queue names. */
 export const MAX_NAME_CHARS = 100;
 
+/** What frees room under each limit. */
+const REMEDY: Record<LimitExceeded['resource'], string> = {
+  jobs: 'finish some jobs (the first finished make room)',
+  job_bytes: 'finish some jobs (the first finished make room)',
+  workers: 'deregister some workers',
+  streams: 'close some streams',
+};
+
 /**
  * A limit of the reference server (`maxJobs`, `maxJobBytes`, `maxWorkers`, `maxStreams`) that evicting
  * finished jobs could not make room under. `server.spooled.createJob`, `complete`, `fail`,
@@ -59,7 +67,7 @@ export class LimitExceeded extends Error {
     /** The option that sets the bound. */
     readonly option: keyof ReferenceLimits,
   ) {
-    super(`The reference server holds ${current} ${resource.replace('_', ' ')} of its limit ${limit} (option ${option}): finish or remove some, or start it with a higher ${option}`);
+    super(`The reference server holds ${current} ${resource.replace('_', ' ')} of its limit ${limit} (option ${option}): ${REMEDY[resource]}, or start it with a higher ${option}`);
     this.name = 'LimitExceeded';
   }
 }
