@@ -64,8 +64,8 @@ export class LimitExceeded extends Error {
     readonly current: number,
     /** The limit: the option's value. */
     readonly limit: number,
-    /** The option that sets the bound. */
-    readonly option: keyof ReferenceLimits,
+    /** The option of `startReferenceServer` that sets the bound. */
+    readonly option: 'maxJobs' | 'maxJobBytes' | 'maxWorkers' | 'maxStreams',
   ) {
     super(`The reference server holds ${current} ${resource.replace('_', ' ')} of its limit ${limit} (option ${option}): ${REMEDY[resource]}, or start it with a higher ${option}`);
     this.name = 'LimitExceeded';

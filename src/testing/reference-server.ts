@@ -131,7 +131,8 @@ export interface ReferenceServer {
  *
  * @example
  * ```ts
- * expect(server.usage().jobs).toBeLessThanOrEqual(10_000);
+ * const { jobs, workers, unsentBytes } = server.usage();
+ * console.log(`${jobs} jobs, ${workers} workers, ${unsentBytes} bytes waiting for clients`);
  * ```
  */
 export interface ReferenceUsage {
@@ -173,7 +174,7 @@ export interface SpooledControl {
   claim(jobId: string, workerId?: string): Job;
   /** -> completed: `JobStatusChange`, `JobCompleted`. @throws LimitExceeded when the result does not fit `maxJobBytes`. */
   complete(jobId: string, result?: unknown): Job;
-  /** An attempt fails: `JobFailed`, then back to pending while retries remain, else failed or deadletter. */
+  /** An attempt fails: `JobFailed`, then back to pending while retries remain, else failed or deadletter. @throws LimitExceeded when the error does not fit `maxJobBytes`. */
   fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
   /** -> cancelled: `JobStatusChange`. */
   cancel(jobId: string): Job;
