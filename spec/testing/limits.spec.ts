@@ -1,3 +1,4 @@
+import { type Socket, connect } from 'node:net';
 import { LimitExceeded, type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
 import { readRaw } from './raw';
 
@@ -74,6 +75,41 @@ describe('reference server limits: request bodies', () => {
     expect(response.status).toBe(413);
     expect(((await response.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
     expect(server.usage().jobs).toBe(0);
+    expect((await post('/api/v1/jobs', { queue_name: 'emails' })).status).toBe(201);
+  });
+
+  it('holds at most 64 times maxBodyBytes of bodies being read at once: connections that send slowly get 503 past it', async () => {
+    await start({ maxBodyBytes: 1000 });
+    /** A raw connection that has sent the head of a 1000-byte POST and 999 bytes of it (no login needed). */
+    const slowBody = (path: string): Promise<{ socket: Socket; answer: Promise<string> }> =>
+      new Promise((resolve) => {
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.spooled.apiKey}\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(999)}`);
+          const chunks: Buffer[] = [];
+          socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+          resolve({ socket, answer: new Promise((done) => socket.once('close', () => done(Buffer.concat(chunks).toString()))) });
+        });
+        socket.on('error', () => undefined);
+      });
+    const held = [];
+    for (let i = 0; i < 64; i += 1) held.push(await slowBody(i % 2 === 0 ? '/api/v1/auth/login' : '/api/v1/jobs'));
+    for (const start = Date.now(); server.usage().bodyBytes < 64 * 999; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      if (Date.now() - start > 5000) throw new Error(`only ${server.usage().bodyBytes} bytes of bodies arrived`);
+    }
+    const refused = await slowBody('/api/v1/auth/login');
+    const answer = await refused.answer;
+    expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
+    expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
+    const body = JSON.stringify({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The reference server is reading 64000 bytes of request bodies at once (64 times maxBodyBytes): retry later',
+    });
+    expect(answer).toContain(`\r\n${body}`); // chunked or not
+    expect(server.usage().bodyBytes).toBe(64 * 999);
+    for (const { socket } of held) socket.destroy();
+    for (const start = Date.now(); server.usage().bodyBytes > 0; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      if (Date.now() - start > 5000) throw new Error('the bodies of closed connections are still held');
+    }
     expect((await post('/api/v1/jobs', { queue_name: 'emails' })).status).toBe(201);
   });
 

@@ -1,5 +1,6 @@
 import type { SendQueues } from './backpressure';
 import type { Faults } from './faults';
+import type { BodyBudget } from './http';
 import type { ReferenceLimits } from './limits';
 import type { SseStream } from './sse-stream';
 import type { SpooledAuth } from './spooled/auth';
@@ -65,6 +66,8 @@ export interface ServerContext {
   readonly limits: ReferenceLimits;
   /** Each streaming client's output, and the rule that cuts one that stopped reading. */
   readonly sendQueues: SendQueues;
+  /** Request bodies being read at once. */
+  readonly bodies: BodyBudget;
   /** Open SSE streams, Spooled and Miosa, for the `maxStreams` limit. */
   readonly sseStreams: Set<SseStream>;
 }

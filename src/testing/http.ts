@@ -13,14 +13,42 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /** What {@link readJson} gives for a body longer than its bound. */
 export const TOO_LARGE = Symbol('body too large');
+/** What {@link readJson} gives when the bodies being read at once already take their whole {@link BodyBudget}. */
+export const BUSY = Symbol('too many bodies at once');
+
+/**
+ * Bytes of request bodies being read at once, all requests together: each body is bounded, and
+ * this bounds how many a client can have the server hold by opening connections that send slowly.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Bytes held by bodies being read right now. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /** Takes `bytes` from the budget; false, taking nothing, when they do not fit. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.max) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+}
 
 /**
  * Reads a JSON object body of at most `maxBytes` (a `content-length` above it is refused before a
  * byte is read): the object, `{}` for no body, undefined when it is not a JSON object or the client
- * left, TOO_LARGE when it is longer. The rest of a long body is read and dropped, never held, so the
- * caller can still answer (413, with the connection closed).
+ * left, TOO_LARGE when it is longer, BUSY when `budget` has no room for it. The rest of a refused
+ * body is read and dropped, never held, so the caller can still answer (with the connection closed).
  */
-export function readJson(request: IncomingMessage, maxBytes: number): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE> {
+export function readJson(request: IncomingMessage, maxBytes: number, budget: BodyBudget): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY> {
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) {
     request.resume();
@@ -29,15 +57,23 @@ export function readJson(request: IncomingMessage, maxBytes: number): Promise<Re
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      if (size > maxBytes) return;
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
+    let settled = false;
+    const settle = (result: Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY): void => {
+      if (settled) return;
+      settled = true;
+      budget.give(size);
       chunks.length = 0;
-      resolve(TOO_LARGE);
+      resolve(result);
+    };
+    request.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (size + chunk.length > maxBytes) return settle(TOO_LARGE);
+      if (!budget.take(chunk.length)) return settle(BUSY);
+      size += chunk.length;
+      chunks.push(chunk);
     });
-    request.once('end', () => resolve(size > maxBytes ? TOO_LARGE : parseObject(chunks, size)));
-    request.once('close', () => resolve(undefined)); // after 'end' this changes nothing
+    request.once('end', () => settle(parseObject(chunks, size)));
+    request.once('close', () => settle(undefined)); // after 'end' this changes nothing
   });
 }
 

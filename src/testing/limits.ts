@@ -87,6 +87,19 @@ export function sendLimitExceeded(response: ServerResponse, error: LimitExceeded
   });
 }
 
+/** Request bodies being read at once, all together, may take this many times `maxBodyBytes` (64 MiB at the default). */
+export const BODIES_AT_ONCE = 64;
+
+/** 503 with Retry-After: 1, when the bodies being read at once take their whole budget; the connection is closed. */
+export function sendBusy(response: ServerResponse, maxBytes: number): void {
+  sendJson(
+    response,
+    503,
+    { code: 'SERVICE_UNAVAILABLE', message: `The reference server is reading ${maxBytes} bytes of request bodies at once (${BODIES_AT_ONCE} times maxBodyBytes): retry later` },
+    { connection: 'close', 'retry-after': '1' },
+  );
+}
+
 /** 413 as the real server answers it, and the connection closed so the rest of the body is not read. */
 export function sendPayloadTooLarge(response: ServerResponse, maxBytes: number): void {
   sendJson(

@@ -6,8 +6,8 @@ import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
 import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
-import { pathOf, sendJson, sendText } from './http';
-import { DEFAULT_LIMITS, LimitExceeded, type ReferenceLimits } from './limits';
+import { BodyBudget, pathOf, sendJson, sendText } from './http';
+import { BODIES_AT_ONCE, DEFAULT_LIMITS, LimitExceeded, type ReferenceLimits } from './limits';
 import { MiosaHub } from './miosa/hub';
 import { Simulator, type SimulatorOptions } from './simulator';
 import { type ApiKeyRecord, SpooledAuth } from './spooled/auth';
@@ -50,6 +50,8 @@ export interface ReferenceServerOptions {
   /**
    * Bytes of one request body, a whole number from 1: a longer one is answered 413 with the real
    * API's JSON error (`{"code":"PAYLOAD_TOO_LARGE","message":...}`) and the connection closed.
+   * Bodies being read at once may take 64 times this together; past that, a body gets 503
+   * (`SERVICE_UNAVAILABLE`, `Retry-After: 1`).
    * @default 1048576 (1 MiB)
    */
   readonly maxBodyBytes?: number;
@@ -148,6 +150,8 @@ export interface ReferenceUsage {
   readonly webSockets: number;
   /** Bytes written to the streaming clients that have not left the process yet, all together (at most 32 MiB each). */
   readonly unsentBytes: number;
+  /** Bytes of request bodies being read right now, all together (at most 64 times `maxBodyBytes`). */
+  readonly bodyBytes: number;
 }
 
 /**
@@ -255,6 +259,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     socketsPerOrg: new Map(),
     limits,
     sendQueues: new SendQueues(),
+    bodies: new BodyBudget(limits.maxBodyBytes * BODIES_AT_ONCE),
     sseStreams: new Set(),
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
@@ -383,6 +388,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       sseStreams: context.sseStreams.size,
       webSockets: wss.clients.size,
       unsentBytes: context.sendQueues.unsentBytes,
+      bodyBytes: context.bodies.bytes,
     }),
     close: async () => {
       closing = true;

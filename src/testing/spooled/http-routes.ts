@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
-import { LimitExceeded, MAX_NAME_CHARS, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
+import { BUSY, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { LimitExceeded, MAX_NAME_CHARS, sendBusy, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
 import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
 import { SSE_EVENT_NAMES, type SpooledWireEvent, spooledEvent } from './events';
@@ -33,7 +33,7 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
 
   if (method === 'POST' && path === '/api/v1/auth/login') {
     const body = await bodyOf(context, request, response);
-    if (body === TOO_LARGE) return true;
+    if (body === ANSWERED) return true;
     const tokens = typeof body?.api_key === 'string' ? context.auth.login(body.api_key) : undefined;
     if (tokens) sendJson(response, 200, tokens);
     else sendText(response, 401, 'Invalid API key');
@@ -41,7 +41,7 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   }
   if (method === 'POST' && path === '/api/v1/auth/refresh') {
     const body = await bodyOf(context, request, response);
-    if (body === TOO_LARGE) return true;
+    if (body === ANSWERED) return true;
     const token = typeof body?.refresh_token === 'string' ? context.auth.refresh(body.refresh_token) : undefined;
     if (token) sendJson(response, 200, token);
     else sendText(response, 401, 'Invalid or expired refresh token');
@@ -66,10 +66,14 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   }
 }
 
-/** The request's JSON body (undefined when it is not a JSON object), or TOO_LARGE once answered with 413. */
-async function bodyOf(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE> {
-  const body = await readJson(request, context.limits.maxBodyBytes);
-  if (body === TOO_LARGE) sendPayloadTooLarge(response, context.limits.maxBodyBytes);
+/** What {@link bodyOf} gives once it has answered the request itself. */
+const ANSWERED = Symbol('answered');
+
+/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long) or 503 (too many bodies at once). */
+async function bodyOf(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined | typeof ANSWERED> {
+  const body = await readJson(request, context.limits.maxBodyBytes, context.bodies);
+  if (body === TOO_LARGE) return sendPayloadTooLarge(response, context.limits.maxBodyBytes), ANSWERED;
+  if (body === BUSY) return sendBusy(response, context.bodies.max), ANSWERED;
   return body;
 }
 
@@ -171,7 +175,7 @@ async function restRoutes(
   const org = principal.organization;
   if (method === 'POST' && path === '/api/v1/jobs') {
     const body = await bodyOf(context, request, response);
-    if (body === TOO_LARGE) return true;
+    if (body === ANSWERED) return true;
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (!canSeeQueue(principal, queue)) return sendText(response, 403, 'Queue is outside API key scope'), true;
@@ -191,7 +195,7 @@ async function restRoutes(
     if (!action && method === 'GET') return sendJson(response, 200, publicJob(job)), true;
     if (method !== 'POST' || !action) return false;
     const body = await bodyOf(context, request, response);
-    if (body === TOO_LARGE) return true;
+    if (body === ANSWERED) return true;
     const given = body ?? {};
     if (badName(given.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
     if (action === 'claim') store.claim(job, nameOf(given.worker_id) ?? null);
@@ -202,7 +206,7 @@ async function restRoutes(
   }
   if (method === 'POST' && path === '/api/v1/workers') {
     const body = await bodyOf(context, request, response);
-    if (body === TOO_LARGE) return true;
+    if (body === ANSWERED) return true;
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (badName(body.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
@@ -219,7 +223,7 @@ async function restRoutes(
     }
     if (method === 'POST' && workerAction[2]) {
       const body = await bodyOf(context, request, response);
-      if (body === TOO_LARGE) return true;
+      if (body === ANSWERED) return true;
       const given = body ?? {};
       if (badName(given.status) || badName(given.current_job_id)) {
         return sendText(response, 400, `status and current_job_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
