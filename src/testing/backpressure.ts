@@ -112,8 +112,9 @@ export class SendQueue {
   }
 
   private pump(): void {
-    while (!this.stopped && this.head < this.entries.length && this.inFlight < IN_FLIGHT_BYTES) {
+    while (!this.stopped && this.head < this.entries.length) {
       const entry = this.entries[this.head]!;
+      if (!entry.action && this.inFlight >= IN_FLIGHT_BYTES) break; // an action writes nothing: it never waits for room
       this.entries[this.head] = undefined;
       this.head += 1;
       if (entry.action) {
