@@ -238,6 +238,22 @@ describe('reference server against hostile clients', () => {
     }
   }, 90_000);
 
+  it('cuts an SSE client that stopped reading also after the stream was ended, while the end waits behind what it does not read', async () => {
+    const [sseClient, wsClient] = await stalledClients();
+    wsClient!.destroy();
+    publish(20_000); // over 8 MiB waiting
+    server.miosa.finish('tenant'); // the end is queued behind it
+    await until(() => server.usage().unsentBytes === 0, 'the client to be cut', 20_000);
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<string>((resolve) => {
+      sseClient!.once('close', () => resolve('closed'));
+      timer = setTimeout(() => resolve('still open'), 10_000);
+    });
+    sseClient!.resume(); // reads what the kernel holds, then sees the connection end
+    await expect(outcome).resolves.toBe('closed');
+    clearTimeout(timer);
+  }, 40_000);
+
   const BURST = 20_000;
 
   it(`does not cut an SSE client that reads: it gets all of a burst of ${BURST} events of 1 KB published in one tick`, async () => {

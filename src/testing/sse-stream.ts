@@ -76,7 +76,12 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
-    this.queue = queues.open({ write: (chunk, done) => response.write(chunk, () => done()), cut: () => this.drop() });
+    // Cut also after end(), while the end still waits behind what the client does not read.
+    const cut = (): void => {
+      response.destroy();
+      this.closed();
+    };
+    this.queue = queues.open({ write: (chunk, done) => response.write(chunk, () => done()), cut });
     this.cutTimer = setTimeout(() => this.end(), timing.cut);
     response.once('close', () => {
       this.queue?.stop();
