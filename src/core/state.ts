@@ -1,5 +1,8 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
 
+/** Every connection state, the one list that the type and what crosses between tabs follow. @internal */
+export const CONNECTION_STATES = ['disconnected', 'connecting', 'connected', 'reconnecting'] as const;
+
 /**
  * Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself.
  *
@@ -9,7 +12,7 @@ import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
  * sse(url, { state });
  * ```
  */
-export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 /**
  * A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport.
