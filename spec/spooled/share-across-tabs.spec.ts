@@ -164,15 +164,16 @@ describe('spooledRealtime({ token: function, tabAccount, shareAcrossTabs }): tab
     expect([jobIds(a), jobIds(a2), jobIds(b)]).toEqual([[jobA.id], [jobA.id], [jobB.id]]);
   });
 
+  const jwtFunction = async (): Promise<string> => 'a.b.c';
   it.each([
-    ['shareAcrossTabs with a token function and no tabAccount', { token: async () => 'jwt', shareAcrossTabs }, /spooledRealtime shareAcrossTabs with a token function needs tabAccount: the id of the user or organisation/],
+    ['shareAcrossTabs with a token function and no tabAccount', { token: jwtFunction, shareAcrossTabs }, /spooledRealtime shareAcrossTabs with a token function needs tabAccount: the id of the user or organisation/],
     ['tabAccount with a token string (it names the stream itself)', { token: 'a.b.c', tabAccount: 'org-a', shareAcrossTabs }, /spooledRealtime tabAccount applies only with shareAcrossTabs and a token function/],
     ['tabAccount with an API key', { apiKey: 'sk_live_1', tabAccount: 'org-a', shareAcrossTabs }, /spooledRealtime tabAccount applies only with shareAcrossTabs and a token function/],
-    ['tabAccount without shareAcrossTabs', { token: async () => 'jwt', tabAccount: 'org-a' }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
-    ['tabAccount with shareAcrossTabs: false', { token: async () => 'jwt', tabAccount: 'org-a', shareAcrossTabs: false as const }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
-    ['an empty tabAccount', { token: async () => 'jwt', tabAccount: '', shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got an empty string$/],
-    ['a tabAccount that is not a string', { token: async () => 'jwt', tabAccount: 42 as unknown as string, shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got a number$/],
-  ])('%s is a TypeError when the client is made, and when the Angular provider is given it', (_case, options, message) => {
+    ['tabAccount without shareAcrossTabs', { token: jwtFunction, tabAccount: 'org-a' }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
+    ['tabAccount with shareAcrossTabs: false', { token: jwtFunction, tabAccount: 'org-a', shareAcrossTabs: false as const }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
+    ['an empty tabAccount', { token: jwtFunction, tabAccount: '', shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got an empty string$/],
+    ['a tabAccount that is not a string', { token: jwtFunction, tabAccount: 42 as unknown as string, shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got a number$/],
+  ] as [string, SpooledOptions, RegExp][])('%s is a TypeError when the client is made, and when the Angular provider is given it', (_case, options, message) => {
     expect(() => spooledRealtime(options)).toThrow(TypeError);
     expect(() => spooledRealtime(options)).toThrow(message);
     expect(() => provideSpooledRealtime(options)).toThrow(message);

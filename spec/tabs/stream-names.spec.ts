@@ -15,7 +15,7 @@ import { record, until } from '../helpers/observe';
 /** A JWT's shape (header.payload.signature): sent as it is, never exchanged. */
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTRUNSRVQifQ.SECRET_JWT_SIGNATURE';
 /** What no name may show besides the secrets: a filter's parts. */
-const FILTER = { queueName: 'FILTER_QUEUE', jobId: 'FILTER_JOB', workerId: 'FILTER_WORKER', events: ['job.FILTER_EVENT'] };
+const FILTER = { queueName: 'FILTER_QUEUE', jobId: 'FILTER_JOB', workerId: 'FILTER_WORKER', events: ['job.FILTER_EVENT*'] } as const;
 
 interface Seen {
   readonly names: string[];
