@@ -1,3 +1,4 @@
+import { everyOf } from './every';
 import { redact, redactCause } from './redact';
 
 /** The brand every RealtimeError carries, shared by every copy of the library through the global symbol registry. */
@@ -176,12 +177,6 @@ export class DecodeError extends RealtimeError {
 }
 
 /**
- * Why a message given to `send()` was never sent, every reason there is: the one list, which the
- * type and every copy of a DroppedMessageError (another tab's, src/tabs/thrown-copy.ts) follow. @internal
- */
-export const DROPPED_MESSAGE_REASONS = ['overflow', 'expired', 'closed', 'backpressure'] as const;
-
-/**
  * Why a message given to `send()` was never sent (see {@link DroppedMessageError}).
  *
  * @example
@@ -189,7 +184,10 @@ export const DROPPED_MESSAGE_REASONS = ['overflow', 'expired', 'closed', 'backpr
  * const reason: DroppedMessageReason = 'backpressure';
  * ```
  */
-export type DroppedMessageReason = (typeof DROPPED_MESSAGE_REASONS)[number];
+export type DroppedMessageReason = 'overflow' | 'expired' | 'closed' | 'backpressure';
+
+/** Every reason (the compiler holds it to the type): a test sends each across tabs. @internal */
+export const DROPPED_MESSAGE_REASONS = everyOf<DroppedMessageReason>()(['overflow', 'expired', 'closed', 'backpressure']);
 
 /**
  * A message given to `send()` was never sent: the outbox was full (`'overflow'`), it waited longer

@@ -1,7 +1,5 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
-
-/** Every connection state, the one list that the type and what crosses between tabs follow. @internal */
-export const CONNECTION_STATES = ['disconnected', 'connecting', 'connected', 'reconnecting'] as const;
+import { everyOf } from './every';
 
 /**
  * Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself.
@@ -12,7 +10,10 @@ export const CONNECTION_STATES = ['disconnected', 'connecting', 'connected', 're
  * sse(url, { state });
  * ```
  */
-export type ConnectionState = (typeof CONNECTION_STATES)[number];
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** Every connection state (the compiler holds it to the type): what crosses between tabs is checked against it. @internal */
+export const CONNECTION_STATES = everyOf<ConnectionState>()(['disconnected', 'connecting', 'connected', 'reconnecting']);
 
 /**
  * A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport.
