@@ -1,4 +1,5 @@
 export type { ConnectionState } from './core/state';
+export type { DroppedMessageReason } from './core/errors';
 export type { ConnectionDiagnostics } from './core/diagnostics';
 export { connectionState, readonlyState } from './core/state';
 export {

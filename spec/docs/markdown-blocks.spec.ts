@@ -41,3 +41,15 @@ describe('TypeScript in the docs', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('credentials in the docs', () => {
+  // Over the default WebSocket transport an apiKey is exchanged for a JWT at the login endpoint, which
+  // refuses a JWT: a token given as apiKey type-checks, and fails with an AuthError that blames "the API key".
+  it('no example gives a token (a getToken() call, a token variable or function, a JWT) as apiKey', () => {
+    const tokenAsKey = /apiKey\s*:\s*(?:await\s+)?(?:\w*token\w*\s*[(,}]|\w*\.\w*[tT]oken\w*|['"`]eyJ)/i;
+    const misuses = blocks().flatMap(({ where, code }) =>
+      code.split('\n').flatMap((line, index) => (tokenAsKey.test(line) ? [`${where.replace(/:\d+$/, '')}:${Number(where.split(':').at(-1)) + index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(misuses).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { spooledRealtime, type SpooledOptions } from '../../src/spooled';
-import type { WebSocketConstructor } from '../../src';
+import { type WebSocketConstructor, shareAcrossTabs } from '../../src';
 
 // An option that the other options make meaningless was accepted and silently ignored (a wsUrl with
 // transport 'sse', a maxReconnectAttempts with autoReconnect: false): the app believed it in force.
@@ -13,6 +13,8 @@ const fetch = (() => Promise.reject(new TypeError('unused'))) as typeof globalTh
 const WebSocket = class {} as unknown as WebSocketConstructor;
 
 const OVER_WEBSOCKET_ONLY = "applies only with transport 'websocket' (the default), not with transport 'sse': leave it out";
+const TAB_ACCOUNT_ONLY =
+  'applies only with shareAcrossTabs and a token function (it names the account that the tokens are for); a token string or an API key names the shared stream by itself: leave it out';
 const WITH_RECONNECT_ONLY = 'applies only with autoReconnect (the default): autoReconnect: false never reconnects, so leave it out';
 
 describe('spooledRealtime refuses an option that does not apply', () => {
@@ -41,6 +43,9 @@ describe('spooledRealtime refuses an option that does not apply', () => {
     ['maxReconnectAttempts', { apiKey: 'sk_1', autoReconnect: false, maxReconnectAttempts: 0 }, WITH_RECONNECT_ONLY],
     ['reconnectDelay', { apiKey: 'sk_1', transport: 'sse', autoReconnect: false, reconnectDelay: 500 }, WITH_RECONNECT_ONLY],
     ['maxReconnectDelay', { apiKey: 'sk_1', autoReconnect: false, maxReconnectDelay: 5000 }, WITH_RECONNECT_ONLY],
+    ['tabAccount', { token: () => JWT, tabAccount: 'org-a' }, TAB_ACCOUNT_ONLY],
+    ['tabAccount', { token: JWT, tabAccount: 'org-a', shareAcrossTabs }, TAB_ACCOUNT_ONLY],
+    ['tabAccount', { apiKey: 'sk_1', transport: 'sse', tabAccount: 'org-a', shareAcrossTabs }, TAB_ACCOUNT_ONLY],
   ] as [string, Partial<SpooledOptions>, string][])('%s in %j', (option, options, why) => {
     expect(made(options)).toThrow(TypeError);
     expect(made(options)).toThrow(`spooledRealtime ${option} ${why}`);
@@ -55,6 +60,7 @@ describe('spooledRealtime refuses an option that does not apply', () => {
     ['fetch over WebSocket with a token function, which may give an API key', { token: () => JWT, fetch }],
     ['the retry options with autoReconnect', { apiKey: 'sk_1', autoReconnect: true, maxReconnectAttempts: 3, reconnectDelay: 500, maxReconnectDelay: 5000 }],
     ['options given as undefined or null: not given', { apiKey: 'sk_1', transport: 'sse', autoReconnect: false, wsUrl: undefined, linger: null, maxReconnectAttempts: undefined }],
+    ['tabAccount with shareAcrossTabs and a token function, on both transports', { token: () => JWT, transport: 'sse', tabAccount: 'org-a', shareAcrossTabs }],
     ['options that apply on both transports, with SSE', { apiKey: 'sk_1', transport: 'sse', idleTimeout: 60_000, debug: true, scheduler: undefined, shareAcrossTabs: false }],
   ] as [string, Partial<SpooledOptions>][])('takes %s', (_, options) => {
     expect(made(options)).not.toThrow();

@@ -4,6 +4,7 @@ import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
 import { record, until } from '../helpers/observe';
+import { provideSpooledRealtime } from '../../src/angular';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
 let server: ReferenceServer;
@@ -124,4 +125,67 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs 
     expect(warnings.every((warning) => warning.startsWith(NO_JOB_EVENTS))).toBe(true);
     expect(warnings.length > 0).toBe(transport === 'sse');
   });
+});
+
+describe('spooledRealtime({ token: function, tabAccount, shareAcrossTabs }): tabs of other accounts never share', () => {
+  const ORGS = [
+    { key: 'sk_org_a', organization: 'org-a', queues: [] },
+    { key: 'sk_org_b', organization: 'org-b', queues: [] },
+  ];
+  beforeEach(async () => {
+    server = await startReferenceServer({ apiKeys: ORGS, timing });
+  });
+
+  /** A client signed in through a token function, as a browser app is: a fresh JWT for the key's organisation on every call. */
+  function signedIn(key: string, tabAccount: string, calls: string[]) {
+    const token = async () => (calls.push(key), server.spooled.accessToken(key));
+    return client({ apiKey: undefined, token, tabAccount });
+  }
+
+  it('tabs signed in as two organisations get two connections and only their own events; tabs of one account share', async () => {
+    const calls: string[] = [];
+    const [orgA, orgB, orgA2] = [signedIn('sk_org_a', 'org-a', calls), signedIn('sk_org_b', 'org-b', calls), signedIn('sk_org_a', 'org-a', calls)];
+    const filter = { queueName: 'payroll' };
+    const a = inTab(browser.tab(), () => record(orgA.events$(filter)));
+    await until(() => orgA.state === 'connected', 'org A to connect');
+    const b = inTab(browser.tab(), () => record(orgB.events$(filter)));
+    await until(() => orgB.state === 'connected' && server.faults.connections === 2, "org B's own connection");
+    const a2 = inTab(browser.tab(), () => record(orgA2.events$(filter)));
+    await until(() => orgA2.state === 'connected', "org A's second tab to see the shared connection");
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the server has taken both queue subscriptions
+    expect(server.faults.connections).toBe(2);
+    expect(new Set(calls)).toEqual(new Set(['sk_org_a', 'sk_org_b'])); // each organisation's tab signed itself in
+
+    const jobA = server.spooled.createJob('payroll', { organization: 'org-a' });
+    const jobB = server.spooled.createJob('payroll', { organization: 'org-b' });
+    await until(() => a.values.length >= 1 && b.values.length >= 1 && a2.values.length >= 1, 'each tab to get its organisation’s job');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // anything else on its way has arrived
+    const jobIds = (recording: typeof a) => recording.values.map((event) => (event.data as { jobId?: string }).jobId);
+    expect([jobIds(a), jobIds(a2), jobIds(b)]).toEqual([[jobA.id], [jobA.id], [jobB.id]]);
+  });
+
+  const jwtFunction = async (): Promise<string> => 'a.b.c';
+  it.each([
+    ['shareAcrossTabs with a token function and no tabAccount', { token: jwtFunction, shareAcrossTabs }, /spooledRealtime shareAcrossTabs with a token function needs tabAccount: the id of the user or organisation/],
+    ['tabAccount with a token string (it names the stream itself)', { token: 'a.b.c', tabAccount: 'org-a', shareAcrossTabs }, /spooledRealtime tabAccount applies only with shareAcrossTabs and a token function/],
+    ['tabAccount with an API key', { apiKey: 'sk_live_1', tabAccount: 'org-a', shareAcrossTabs }, /spooledRealtime tabAccount applies only with shareAcrossTabs and a token function/],
+    ['tabAccount without shareAcrossTabs', { token: jwtFunction, tabAccount: 'org-a' }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
+    ['tabAccount with shareAcrossTabs: false', { token: jwtFunction, tabAccount: 'org-a', shareAcrossTabs: false as const }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
+    ['an empty tabAccount', { token: jwtFunction, tabAccount: '', shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got an empty string$/],
+    ['a tabAccount that is not a string', { token: jwtFunction, tabAccount: 42 as unknown as string, shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got a number$/],
+  ] as [string, SpooledOptions, RegExp][])('%s is a TypeError when the client is made, and when the Angular provider is given it', (_case, options, message) => {
+    expect(() => spooledRealtime(options)).toThrow(TypeError);
+    expect(() => spooledRealtime(options)).toThrow(message);
+    expect(() => provideSpooledRealtime(options)).toThrow(message);
+  });
+
+  it('the TypeError names no secret: neither the token nor the account', () => {
+    expect(() => spooledRealtime({ token: 'eyJSECRET.x.y', tabAccount: 'org-SECRET', shareAcrossTabs })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('SECRET') }));
+  });
+});
+
+it('the Angular provider takes tabAccount with shareAcrossTabs and a token function, and passes it to the client', () => {
+  const options = { token: async () => 'a.b.c', tabAccount: 'org-a', shareAcrossTabs };
+  expect(() => provideSpooledRealtime(options)).not.toThrow();
+  expect(() => provideSpooledRealtime(() => options)).not.toThrow();
 });

@@ -13,6 +13,7 @@ import {
 import { FakeBrowser, FakeChannel, type FakeTab, withoutWebLocks } from '../helpers/fake-tabs';
 import { type Recording, record } from '../helpers/observe';
 import { FakeFeed, range } from './fake-feed';
+import { sharedName } from '../../src/tabs/stream-name';
 
 /** One subscription in a tab, with what it received, the states it showed and whether it led. */
 interface Member {
@@ -454,8 +455,10 @@ describe('shareAcrossTabs', () => {
     const tab = browser.tab();
     const b = join(tab, feed, { locks: { request: () => new Promise(() => undefined) } }); // never leads
     await browser.settle();
-    const other = new FakeChannel('rx-realtime/tabs/1/jobs', browser.tab());
-    for (const junk of [null, 'hello', { kind: 'value' }, { kind: 'nonsense', epoch: 'x' }]) other.postMessage(junk);
+    const other = new FakeChannel(sharedName('jobs'), browser.tab());
+    // A state that is not one of core's connection states is not ours either.
+    const junks = [null, 'hello', { kind: 'value' }, { kind: 'nonsense', epoch: 'x' }, { kind: 'state', epoch: 'x', state: 'exploded' }, { kind: 'status', epoch: 'y', state: 7 }];
+    for (const junk of junks) other.postMessage(junk);
     other.postMessage({ kind: 'state', epoch: 'old', state: 'connected' });
     other.postMessage({ kind: 'state', epoch: 'new', state: 'connecting' });
     other.postMessage({ kind: 'state', epoch: 'old', state: 'connected' });

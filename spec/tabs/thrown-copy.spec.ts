@@ -11,8 +11,17 @@ import {
   isAuthError,
   isHttpError,
   isRealtimeError,
+  shareAcrossTabs,
 } from '../../src';
+import * as core from '../../src';
+import * as miosa from '../../src/miosa';
+import * as spooled from '../../src/spooled';
+import { SpooledServerError } from '../../src/spooled';
+import { DROPPED_MESSAGE_REASONS } from '../../src/core/errors';
 import { copyThrown, rebuildThrown } from '../../src/tabs/thrown-copy';
+import { Subject } from 'rxjs';
+import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
+import { record } from '../helpers/observe';
 
 /** What another tab gets: the copy, through the structured clone algorithm, rebuilt. */
 const acrossTabs = (thrown: unknown): unknown => rebuildThrown(structuredClone(copyThrown(thrown)));
@@ -111,5 +120,81 @@ describe('errors crossing tabs', () => {
       rebuilt = rebuilt.cause as Error | undefined;
     }
     expect(depth).toBe(5);
+  });
+});
+
+/** One sample of every RealtimeError class the library exports, with the fields it takes. */
+function samples(): ReadonlyMap<unknown, RealtimeError> {
+  const list: RealtimeError[] = [
+    new RealtimeError('Something went wrong.', { cause: new TypeError('fetch failed') }),
+    new AuthError('Refused.', 401),
+    new HttpError('Busy.', 429, 1500),
+    new ProtocolError('Not an event stream.'),
+    new RequestError('Unusable URL.'),
+    new NetworkError('Lost the connection.', { cause: new NetworkError('reset') }),
+    new TimeoutError('Silent for 5000 ms.', 5000),
+    new DecodeError('Did not decode.', ['data.priority: expected number'], { priority: 'high' }),
+    new DroppedMessageError('Dropped.', 'closed', { cmd: 'Ping' }),
+    new SpooledServerError('Job not found', new Date('2026-01-02T03:04:05Z')),
+  ];
+  return new Map(list.map((error) => [error.constructor, error]));
+}
+
+/** Every class among the exports of the package's entries that makes RealtimeErrors. */
+function exportedErrorClasses(): unknown[] {
+  const entries: Record<string, unknown>[] = [core, spooled, miosa];
+  const classes = entries.flatMap((entry) => Object.values(entry)).filter((value) => typeof value === 'function' && value.prototype instanceof Error);
+  return [...new Set(classes)].filter((value) => value === RealtimeError || (value as { prototype: unknown }).prototype instanceof RealtimeError);
+}
+
+/** The error as a follower tab gets it: the real shareAcrossTabs, a leader whose upstream fails with it. */
+async function throughTabs(error: unknown): Promise<{ leader: unknown; follower: unknown }> {
+  const browser = new FakeBrowser();
+  const upstream = new Subject<never>();
+  const join = (tab: FakeTab) => record(shareAcrossTabs('errors', () => upstream, { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel }));
+  const leader = join(browser.tab());
+  await browser.settle();
+  const follower = join(browser.tab());
+  await browser.settle();
+  upstream.error(error);
+  await browser.settle();
+  return { leader: leader.error, follower: follower.error };
+}
+
+/** An error's own properties with their values and whether logs show them (enumerable). */
+const ownFields = (error: object): Record<string, [unknown, boolean | undefined]> =>
+  Object.fromEntries(
+    Object.getOwnPropertyNames(error)
+      .filter((key) => key !== 'stack' && key !== 'cause')
+      .map((key) => [key, [(error as Record<string, unknown>)[key], Object.getOwnPropertyDescriptor(error, key)!.enumerable]]),
+  );
+
+describe('every error class and every field of the library crosses tabs', () => {
+  it('has a sample of every RealtimeError class the package exports (a new class gets one here)', () => {
+    expect(new Set(exportedErrorClasses())).toEqual(new Set(samples().keys()));
+  });
+
+  it.each([...samples().values()].map((error) => [error.name, error] as const))('%s arrives in the other tab as its class, with every field', async (_name, error) => {
+    const { leader, follower } = await throughTabs(error);
+    expect(leader).toBe(error);
+    const rebuilt = follower as RealtimeError;
+    expect(rebuilt.constructor).toBe(error.constructor);
+    expect(isRealtimeError(rebuilt)).toBe(true);
+    expect([rebuilt.name, rebuilt.message, rebuilt.stack]).toEqual([error.name, error.message, error.stack]);
+    expect(ownFields(rebuilt)).toEqual(ownFields(error)); // values, and hidden ones (value, payload) still hidden
+    expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(error));
+    if (error.cause !== undefined) expect([(rebuilt.cause as Error).name, (rebuilt.cause as Error).message]).toEqual([(error.cause as Error).name, (error.cause as Error).message]);
+  });
+
+  it.each(DROPPED_MESSAGE_REASONS.map((reason) => [reason]))("a DroppedMessageError with reason '%s' keeps its reason and payload", async (reason) => {
+    const { follower } = await throughTabs(new DroppedMessageError(`Dropped (${reason}).`, reason, { cmd: 'Ping', n: 1 }));
+    expect(follower).toBeInstanceOf(DroppedMessageError);
+    expect([(follower as DroppedMessageError).reason, (follower as DroppedMessageError).payload]).toEqual([reason, { cmd: 'Ping', n: 1 }]);
+  });
+
+  it("keeps an app's RealtimeError subclass a RealtimeError and an app's Error named like one of the library's an Error", async () => {
+    const impostor = Object.assign(new Error('Not the library.'), { name: 'AuthError', status: 401 });
+    const { follower } = await throughTabs(impostor);
+    expect([follower instanceof AuthError, isRealtimeError(follower), (follower as Error).name, (follower as AuthError).status]).toEqual([false, false, 'AuthError', 401]);
   });
 });

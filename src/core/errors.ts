@@ -1,3 +1,4 @@
+import { everyOf } from './every';
 import { redact, redactCause } from './redact';
 
 /** The brand every RealtimeError carries, shared by every copy of the library through the global symbol registry. */
@@ -176,6 +177,19 @@ export class DecodeError extends RealtimeError {
 }
 
 /**
+ * Why a message given to `send()` was never sent (see {@link DroppedMessageError}).
+ *
+ * @example
+ * ```ts
+ * const reason: DroppedMessageReason = 'backpressure';
+ * ```
+ */
+export type DroppedMessageReason = 'overflow' | 'expired' | 'closed' | 'backpressure';
+
+/** Every reason (the compiler holds it to the type): a test sends each across tabs. @internal */
+export const DROPPED_MESSAGE_REASONS = everyOf<DroppedMessageReason>()(['overflow', 'expired', 'closed', 'backpressure']);
+
+/**
  * A message given to `send()` was never sent: the outbox was full (`'overflow'`), it waited longer
  * than its ttl (`'expired'`), `close()` was called while it waited (`'closed'`), or the open socket
  * already held more than `maxBufferedAmount` bytes not yet sent (`'backpressure'`: the server does
@@ -188,14 +202,45 @@ export class DecodeError extends RealtimeError {
  */
 export class DroppedMessageError extends RealtimeError {
   override name = 'DroppedMessageError';
-  readonly reason: 'overflow' | 'expired' | 'closed' | 'backpressure';
+  readonly reason: DroppedMessageReason;
   /** The message that was dropped, so nothing is lost without a trace (not enumerable: logs and JSON leave it out). */
   declare readonly payload: unknown;
-  constructor(message: string, reason: 'overflow' | 'expired' | 'closed' | 'backpressure', payload: unknown) {
+  constructor(message: string, reason: DroppedMessageReason, payload: unknown) {
     super(message);
     this.reason = reason;
     keepHidden(this, 'payload', payload);
   }
+}
+
+/** A RealtimeError class, as {@link errorClassNamed} finds it. @internal */
+export type RealtimeErrorClass = abstract new (...args: never[]) => RealtimeError;
+
+/**
+ * Every RealtimeError class of the library by the `name` its instances carry: the one list that a
+ * copy of an error is rebuilt from in another tab (src/tabs/thrown-copy.ts), so that `instanceof`
+ * holds there. A class defined in another layer (SpooledServerError) adds itself with
+ * {@link registerErrorClass}; spec/tabs/thrown-copy.spec.ts checks that every exported class is here.
+ */
+const ERROR_CLASSES = new Map<string, RealtimeErrorClass>([
+  ['RealtimeError', RealtimeError],
+  ['AuthError', AuthError],
+  ['HttpError', HttpError],
+  ['ProtocolError', ProtocolError],
+  ['RequestError', RequestError],
+  ['NetworkError', NetworkError],
+  ['TimeoutError', TimeoutError],
+  ['DecodeError', DecodeError],
+  ['DroppedMessageError', DroppedMessageError],
+]);
+
+/** Adds a RealtimeError class defined outside core to the classes errors are rebuilt as. @internal */
+export function registerErrorClass(name: string, errorClass: RealtimeErrorClass): void {
+  ERROR_CLASSES.set(name, errorClass);
+}
+
+/** The library's RealtimeError class whose instances are named `name`, if there is one. @internal */
+export function errorClassNamed(name: string): RealtimeErrorClass | undefined {
+  return ERROR_CLASSES.get(name);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
+import { everyOf } from './every';
 
 /**
  * Where a connection is. `reconnecting` covers both the wait before a retry and the retry itself.
@@ -10,6 +11,9 @@ import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
  * ```
  */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** Every connection state (the compiler holds it to the type): what crosses between tabs is checked against it. @internal */
+export const CONNECTION_STATES = everyOf<ConnectionState>()(['disconnected', 'connecting', 'connected', 'reconnecting']);
 
 /**
  * A BehaviorSubject of connection states, starting at `disconnected`. Pass it as `state` to a transport.

@@ -214,7 +214,8 @@ class MiosaClient implements MiosaEvents {
       });
     const shareTabs = this.options.shareAcrossTabs;
     if (shareTabs) {
-      const name = clientStreamName(`rx-realtime/miosa ${url}`, this.options.apiKey);
+      // The key names the stream: a Miosa client has no token function, so tabs of other accounts never share.
+      const name = clientStreamName('miosa', [url], ['apiKey', this.options.apiKey]);
       return defer(() => shareTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
     }
     return connect({});

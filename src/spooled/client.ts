@@ -16,7 +16,7 @@ import { compileGlobs } from '../operators/glob';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
 import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
-import { clientStreamName } from '../tabs/stream-name';
+import { type StreamCredential, clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { sendsHeaders } from '../websocket/ws-adapter';
 import { SpooledCredentials, type TokenSource } from './credentials';
@@ -128,9 +128,21 @@ export interface SpooledOptions {
    * event ids, so events sent while the lead changes hands can be missed, as across a reconnect.
    * Pass the function itself, `shareAcrossTabs` of `rx-realtime`: an app that does not
    * share carries none of its code. Anything else but `undefined` or `false` is a TypeError.
+   * With a `token` function, `tabAccount` is required (a TypeError without it).
    * @default undefined (each tab connects on its own)
    */
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
+  /**
+   * With `shareAcrossTabs` and a `token` function: the account its tokens are for, such as the id of
+   * the user or organisation signed in (a string that is not empty). Tabs share a stream only when they
+   * read it as the same account, and a function's tokens cannot be compared across tabs, so the app
+   * names it; it is hashed into the shared stream's name, never shown. It must hold for every token the
+   * function returns: after a sign-in as another account, make a new client. Required there (a
+   * TypeError without it); given with a token string or an API key, which name the stream
+   * themselves, or without `shareAcrossTabs`, it is a TypeError.
+   * @default none
+   */
+  readonly tabAccount?: string;
 }
 
 /**
@@ -205,7 +217,8 @@ const PREFIX = '[rx-realtime/spooled]';
  * a timer is armed) or a `transport` other than 'websocket' or 'sse'. TypeError too for an option the
  * others make meaningless, which would be ignored: `wsUrl`, `heartbeatInterval`, `linger` or `WebSocket`
  * with transport 'sse', `openTimeout` over SSE without a token function, `fetch` over WebSocket with a
- * JWT token, a retry option with `autoReconnect: false`. Each message names the option.
+ * JWT token, a retry option with `autoReconnect: false`, `tabAccount` without `shareAcrossTabs` and a token
+ * function; and `shareAcrossTabs` with a token function but no `tabAccount`. Each message names the option.
  * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
  * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
  * subscription with a RequestError, never retried.
@@ -296,12 +309,11 @@ class SpooledClient implements SpooledRealtime {
     }
     const shareTabs = this.options.shareAcrossTabs;
     if (!shareTabs) return this.localEvents(filter);
-    const endpoint = this.options.transport === 'sse' ? `sse ${this.baseUrl}` : `websocket ${this.wsEndpoint}`;
-    const what = JSON.stringify([filter.queueName, filter.jobId, filter.workerId, filter.events]);
-    // Named by the credential that is sent (a token before an API key), so tabs signed in as others never share a stream.
-    // A token function cannot be compared across tabs: its tabs share by endpoint and filter alone (docs/tabs.md).
-    const token = this.options.token;
-    const name = clientStreamName(`rx-realtime/spooled ${endpoint} ${what}`, token === undefined ? this.options.apiKey : typeof token === 'string' ? token : undefined);
+    const name = clientStreamName(
+      'spooled',
+      [this.options.transport === 'sse' ? ['sse', this.baseUrl] : ['websocket', this.wsEndpoint], filter.queueName, filter.jobId, filter.workerId, filter.events],
+      this.sharedCredential(),
+    );
     // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
     return defer(() =>
       shareTabs(name, ({ state }) => this.localEvents(filter, state), {
@@ -310,6 +322,17 @@ class SpooledClient implements SpooledRealtime {
         errors: { next: this.skipped },
       }),
     ).pipe(takeUntil(this.closing));
+  }
+
+  /**
+   * What names this client's shared streams besides endpoint and filter: the credential that is sent (a
+   * token before an API key), so tabs signed in as others never share a stream; for a token function,
+   * whose tokens cannot be compared across tabs, the account the app names in `tabAccount` (required then).
+   */
+  private sharedCredential(): StreamCredential {
+    const { token, apiKey, tabAccount } = this.options;
+    if (typeof token === 'function') return ['account', tabAccount!];
+    return token === undefined ? ['apiKey', apiKey!] : ['token', token];
   }
 
   /** This tab's own stream; `state` also receives its connection states (for the other tabs, when shared). */

@@ -1,4 +1,4 @@
-import { RealtimeError, isRealtimeError } from '../core/errors';
+import { RealtimeError, isRealtimeError, registerErrorClass } from '../core/errors';
 import type { SpooledErrorEvent } from './events';
 import { redact } from '../core/redact';
 
@@ -28,6 +28,9 @@ export class SpooledServerError extends RealtimeError {
     this.timestamp = timestamp;
   }
 }
+
+// Another tab rebuilds a copy of one as this class (src/tabs/thrown-copy.ts).
+registerErrorClass('SpooledServerError', SpooledServerError);
 
 /**
  * Whether `error` is a {@link SpooledServerError} (by the library's brand and its name, so it works

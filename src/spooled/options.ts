@@ -24,6 +24,7 @@ const SPOOLED_KEYS: KnownKeys<SpooledOptions> = {
   WebSocket: true,
   scheduler: true,
   shareAcrossTabs: true,
+  tabAccount: true,
 };
 
 const overWebSocket = (options: Partial<SpooledOptions>): boolean => options.transport !== 'sse';
@@ -51,10 +52,20 @@ const SPOOLED_RULES: readonly OptionRule<SpooledOptions>[] = [
     appliesWhen: (options) => !overWebSocket(options) || typeof options.token !== 'string' || !looksLikeJwt(options.token),
     otherwise: "applies with transport 'websocket' only to the exchange of an API key for a JWT, and the token given is a JWT, sent as it is: leave fetch out",
   },
+  {
+    option: 'tabAccount',
+    // Only a token function leaves the account unknown: a token string or an API key names the shared stream itself.
+    appliesWhen: (options) => sharesWithTokenFunction(options),
+    otherwise:
+      'applies only with shareAcrossTabs and a token function (it names the account that the tokens are for); a token string or an API key names the shared stream by itself: leave it out',
+  },
   { option: 'maxReconnectAttempts', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
   { option: 'reconnectDelay', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
   { option: 'maxReconnectDelay', appliesWhen: (options) => options.autoReconnect !== false, otherwise: RECONNECT_ONLY },
 ];
+
+/** Whether streams are shared across tabs with tokens from a function, which cannot be compared across tabs. */
+const sharesWithTokenFunction = (options: Partial<SpooledOptions>): boolean => Boolean(options.shareAcrossTabs) && typeof options.token === 'function';
 
 /**
  * Checks every option of `spooledRealtime()` when the client is made, so a bad one is a TypeError or
@@ -88,7 +99,17 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkFunction(name('WebSocket'), options.WebSocket);
   checkScheduler(name('scheduler'), options.scheduler);
   checkShareOption(options.shareAcrossTabs);
+  if (options.tabAccount !== undefined && (typeof options.tabAccount !== 'string' || options.tabAccount === '')) {
+    throw new TypeError(`${name('tabAccount')} must be a string that is not empty (the id of the user or organisation signed in), got ${options.tabAccount === '' ? 'an empty string' : kindOf(options.tabAccount)}`);
+  }
   refuseInapplicable(options, SPOOLED_RULES, name);
+  if (sharesWithTokenFunction(options) && options.tabAccount === undefined) {
+    throw new TypeError(
+      `${name('shareAcrossTabs')} with a token function needs tabAccount: the id of the user or organisation its tokens are for (hashed into the shared stream's name, never shown). ` +
+        'Tabs share a stream only when they read it as the same account, and tokens from a function cannot be compared across tabs. ' +
+        'Give tabAccount, or a token string or an API key, or leave shareAcrossTabs out.',
+    );
+  }
   return options;
 }
 

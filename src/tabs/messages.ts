@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../core/state';
+import { CONNECTION_STATES, type ConnectionState } from '../core/state';
 import type { ThrownCopy } from './thrown-copy';
 
 /**
@@ -16,18 +16,17 @@ export type TabMessage =
   | { readonly kind: 'complete'; readonly epoch: string };
 
 const KINDS: ReadonlySet<string> = new Set(['hello', 'status', 'state', 'value', 'error', 'complete']);
-
-/** Whether data on the channel is one of ours (other code of the origin could post to the same name). @internal */
-export function isTabMessage(data: unknown): data is TabMessage {
-  if (typeof data !== 'object' || data === null) return false;
-  const { kind, epoch } = data as { kind?: unknown; epoch?: unknown };
-  return typeof kind === 'string' && KINDS.has(kind) && (kind === 'hello' || typeof epoch === 'string');
-}
+const STATES: ReadonlySet<unknown> = new Set(CONNECTION_STATES);
 
 /**
- * The name of the lock and of the channel of a shared stream. The version keeps tabs that run
- * different releases of this protocol (an old tab open across a deploy) from sharing. @internal
+ * Whether data on the channel is one of ours (other code of the origin could post to the same name):
+ * a known kind, a leader's epoch, and a state that is one of core's connection states.
+ * @internal
  */
-export function sharedName(name: string): string {
-  return `rx-realtime/tabs/1/${name}`;
+export function isTabMessage(data: unknown): data is TabMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const { kind, epoch, state } = data as { kind?: unknown; epoch?: unknown; state?: unknown };
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return false;
+  if (kind === 'hello') return true;
+  return typeof epoch === 'string' && (kind === 'status' || kind === 'state' ? STATES.has(state) : true);
 }

@@ -1,15 +1,4 @@
-import {
-  AuthError,
-  DecodeError,
-  DroppedMessageError,
-  HttpError,
-  NetworkError,
-  ProtocolError,
-  RealtimeError,
-  RequestError,
-  TimeoutError,
-  isRealtimeError,
-} from '../core/errors';
+import { RealtimeError, errorClassNamed, isRealtimeError } from '../core/errors';
 
 /**
  * What the leader tab's upstream threw, as plain data that survives structured cloning. A cloned
@@ -23,11 +12,13 @@ export type ThrownCopy =
       readonly name: string;
       readonly message: string;
       readonly stack: string | undefined;
-      /** Own fields besides name, message and stack: `status`, `retryAfter`, `timeout`, `problems`... */
+      /** Own fields besides name, message and stack, whatever the class: `status`, `retryAfter`, `timeout`, `problems`, `reason`... */
       readonly fields: Readonly<Record<string, unknown>>;
+      /** Which of `fields` the error keeps out of logs (not enumerable: `DecodeError.value`, `DroppedMessageError.payload`). */
+      readonly hidden: readonly string[];
       readonly cause: ThrownCopy | undefined;
       readonly domException: boolean;
-      /** Whether it carried the RealtimeError brand (a subclass this table does not name keeps it). */
+      /** Whether it carried the RealtimeError brand (an app's own subclass keeps it, as a RealtimeError). */
       readonly realtime: boolean;
     }
   | { readonly kind: 'other'; readonly value: unknown };
@@ -39,9 +30,13 @@ const MAX_CAUSES = 4;
 export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
   if (!isError(thrown)) return { kind: 'other', value: clones(thrown) ? thrown : String(thrown) };
   const fields: Record<string, unknown> = {};
+  const hidden: string[] = [];
   // Own names, not entries: DecodeError.value and DroppedMessageError.payload are kept out of logs (not enumerable), not out of tabs.
-  for (const [key, value] of Object.getOwnPropertyNames(thrown).map((name) => [name, (thrown as unknown as Record<string, unknown>)[name]] as const)) {
-    if (key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause' && clones(value)) fields[key] = value;
+  for (const key of Object.getOwnPropertyNames(thrown)) {
+    const value = (thrown as unknown as Record<string, unknown>)[key];
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || !clones(value)) continue;
+    fields[key] = value;
+    if (!Object.prototype.propertyIsEnumerable.call(thrown, key)) hidden.push(key);
   }
   const cause = (thrown as { cause?: unknown }).cause;
   return {
@@ -50,32 +45,14 @@ export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
     message: thrown.message,
     stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
     fields,
+    hidden,
     cause: cause === undefined || depth >= MAX_CAUSES ? undefined : copyThrown(cause, depth + 1),
     domException: isDomException(thrown),
     realtime: isRealtimeError(thrown),
   };
 }
 
-type Fields = Readonly<Record<string, unknown>>;
 type Options = { cause?: unknown } | undefined;
-
-const number = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
-
-/** The RealtimeError family, rebuilt by name with the fields each constructor takes. */
-const REALTIME_ERRORS: Readonly<Record<string, (message: string, fields: Fields, options: Options) => Error>> = {
-  RealtimeError: (message, _fields, options) => new RealtimeError(message, options),
-  AuthError: (message, fields, options) => new AuthError(message, number(fields.status), options),
-  HttpError: (message, fields, options) =>
-    new HttpError(message, number(fields.status), typeof fields.retryAfter === 'number' ? fields.retryAfter : undefined, options),
-  ProtocolError: (message, _fields, options) => new ProtocolError(message, options),
-  RequestError: (message, _fields, options) => new RequestError(message, options),
-  NetworkError: (message, _fields, options) => new NetworkError(message, options),
-  TimeoutError: (message, fields, options) => new TimeoutError(message, number(fields.timeout), options),
-  DecodeError: (message, fields) =>
-    new DecodeError(message, Array.isArray(fields.problems) ? fields.problems.map(String) : [], fields.value),
-  DroppedMessageError: (message, fields) =>
-    new DroppedMessageError(message, fields.reason === 'expired' || fields.reason === 'backpressure' ? fields.reason : 'overflow', fields.payload),
-};
 
 const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: Options) => Error>> = {
   Error,
@@ -88,27 +65,43 @@ const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: O
 };
 
 /**
- * The error again: a RealtimeError subclass by its name (so `instanceof AuthError` and `status`
- * hold in every tab), another RealtimeError (an app's own subclass) as a RealtimeError with its name,
- * a built-in Error kind or DOMException by its name, anything else as an Error carrying the
- * original name and fields. The stack is the leader tab's. @internal
+ * The error again: one of the library's RealtimeError classes by its name (so `instanceof AuthError`
+ * and `status` hold in every tab), another RealtimeError (an app's own subclass) as a RealtimeError
+ * with its name, a built-in Error kind or DOMException by its name, anything else as an Error carrying
+ * the original name. Every field comes back as it was sent, hidden ones hidden, so a field or a value
+ * of one (a new `reason`) that this file does not know still crosses. The stack is the leader tab's. @internal
  */
 export function rebuildThrown(copy: ThrownCopy): unknown {
   if (copy.kind === 'other') return copy.value;
   const options = copy.cause === undefined ? undefined : { cause: rebuildThrown(copy.cause) };
-  const realtime = Object.hasOwn(REALTIME_ERRORS, copy.name) ? REALTIME_ERRORS[copy.name] : undefined;
   const BuiltIn = Object.hasOwn(BUILT_IN_ERRORS, copy.name) ? BUILT_IN_ERRORS[copy.name] : undefined;
-  const error: Error = realtime
-    ? realtime(copy.message, copy.fields, options)
-    : copy.realtime
-      ? Object.assign(new RealtimeError(copy.message, options), { name: copy.name })
-      : copy.domException && typeof DOMException === 'function'
+  const error: Error = copy.realtime
+    ? realtimeError(copy, options)
+    : copy.domException && typeof DOMException === 'function'
       ? new DOMException(copy.message, copy.name)
       : BuiltIn
         ? new BuiltIn(copy.message, options)
         : Object.assign(new Error(copy.message, options), { name: copy.name });
-  for (const [key, value] of Object.entries(copy.fields)) if (!(key in error)) (error as unknown as Record<string, unknown>)[key] = value;
+  const hidden = new Set(copy.hidden);
+  for (const [key, value] of Object.entries(copy.fields)) {
+    if (key in error && !Object.hasOwn(error, key)) continue; // never shadow what the class itself defines
+    const shown = !hidden.has(key);
+    Object.defineProperty(error, key, { value, enumerable: shown, writable: shown, configurable: true });
+  }
   if (copy.stack !== undefined) error.stack = copy.stack;
+  return error;
+}
+
+/**
+ * A RealtimeError made as the base class makes it (the message and cause pass its redaction again),
+ * then given the prototype of the library's class of that name, else kept a RealtimeError, and the name.
+ * No class's constructor runs: the fields it would set come from the copy, whatever they are.
+ */
+function realtimeError(copy: Extract<ThrownCopy, { kind: 'error' }>, options: Options): RealtimeError {
+  const error = new RealtimeError(copy.message, options);
+  const ErrorClass = errorClassNamed(copy.name);
+  if (ErrorClass) Object.setPrototypeOf(error, ErrorClass.prototype);
+  error.name = copy.name;
   return error;
 }
 

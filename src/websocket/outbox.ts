@@ -1,11 +1,13 @@
+import type { DroppedMessageReason } from '../core/errors';
+
 /** A message waiting for the socket to open. @internal */
 interface Queued<T> {
   readonly message: T;
   readonly expires: number;
 }
 
-/** Why a queued message was dropped. */
-export type DropReason = 'overflow' | 'expired' | 'closed';
+/** Why a queued message was dropped: every reason but the open socket's backpressure. */
+export type DropReason = Exclude<DroppedMessageReason, 'backpressure'>;
 
 /**
  * The bounded outbox of a WebSocket connection: at most `max` messages, none older than `ttl` ms.
