@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { readRaw } from './raw';
+import { openRaw, readRaw } from './raw';
 
 // Clients that misbehave on purpose, over raw sockets: none may end the server's process (an uncaught
 // error fails the test that caused it), leave a timer or a stream behind, or make it hold memory without bound.
@@ -158,39 +158,131 @@ describe('reference server against hostile clients', () => {
     expect(timers.live()).toBe(0);
   });
 
-  it('cuts a client that stopped reading once 8 MiB wait for it, over SSE and WebSocket (breaker7 6)', async () => {
+  // One rule for SSE and WebSocket (src/testing/backpressure.ts): past 32 MiB waiting a client is cut
+  // at once; past 8 MiB, once three checks a second apart saw no write complete (refbounds #2).
+  const MiB = 1024 * 1024;
+
+  /** An SSE client and a WebSocket client over raw sockets that read nothing once open. */
+  async function stalledClients(): Promise<Socket[]> {
     const sseClient = await rawClient(`GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.miosa.apiKey}`);
     const wsClient = await rawClient(upgrade(`/api/v1/ws?api_key=${server.spooled.apiKey}`));
     await until(() => server.faults.connections === 2, 'both streams to open');
     sseClient.pause();
     wsClient.pause();
+    return [sseClient, wsClient];
+  }
+
+  /** Publishes `count` events of about 1 KB to both the Miosa tenant streams and the Spooled WebSockets. */
+  function publish(count: number, from = 0): void {
     const payload = 'x'.repeat(1000);
+    for (let i = from; i < from + count; i += 1) {
+      server.miosa.emitTenant('bulk', { payload });
+      server.spooled.publish({ type: 'JobCreated', data: { job_id: `j${i}`, queue_name: 'q', payload } });
+    }
+  }
+
+  it('cuts a client that never reads at once past 32 MiB waiting, however fast events come, over SSE and WebSocket (breaker7 6)', async () => {
+    const clients = await stalledClients();
     let sent = 0;
-    // The kernel's buffers take a few MB first; 96 MB each is far beyond them and the bound.
+    let mostHeld = 0;
+    // 96 MB each, far beyond the kernel's buffers and the bound, in bursts of 1,000 a millisecond apart.
     while (server.faults.connections > 0 && sent < 96_000) {
-      for (let i = 0; i < 1000; i += 1, sent += 1) {
-        server.miosa.emitTenant('bulk', { payload });
-        server.spooled.publish({ type: 'JobCreated', data: { job_id: `j${sent}`, queue_name: 'q', payload } });
-      }
+      publish(1000, sent);
+      sent += 1000;
+      mostHeld = Math.max(mostHeld, server.usage().unsentBytes);
       await sleep(1);
     }
     expect(server.faults.connections).toBe(0);
-    sseClient.destroy();
-    wsClient.destroy();
+    expect(mostHeld).toBeGreaterThan(8 * MiB); // past the 8 MiB that used to cut at once
+    expect(mostHeld).toBeLessThanOrEqual(2 * (32 * MiB + 2000)); // each held at most 32 MiB and one more event
+    expect(server.usage().unsentBytes).toBe(0);
+    for (const client of clients) client.destroy();
   });
 
-  it('does not cut a client that reads, however large a burst in one tick', async () => {
-    const count = 4000; // about 4 MB at once
+  it('cuts a client that never reads within some seconds once more than 8 MiB wait for it, over SSE and WebSocket', async () => {
+    const clients = await stalledClients();
+    publish(20_000); // about 21 MB each: the kernel takes a few MB, over 8 MiB is left waiting and under 32 MiB
+    expect(server.faults.connections).toBe(2); // not at once: a reading client has as much waiting now
+    expect(server.usage().unsentBytes).toBeGreaterThan(2 * 8 * MiB);
+    await until(() => server.faults.connections === 0, 'both clients to be cut', 20_000);
+    expect(server.usage().unsentBytes).toBe(0);
+    for (const client of clients) client.destroy();
+  }, 30_000);
+
+  it('does not cut a client that reads slowly while more than 8 MiB wait for it for seconds, over SSE and WebSocket', async () => {
+    const clients = await stalledClients();
+    const received = clients.map(() => [] as Buffer[]);
+    clients.forEach((client, index) => client.on('data', (chunk: Buffer) => received[index]!.push(chunk)));
+    publish(24_000); // about 25 MB each, under 32 MiB
+    // About 2 MB a second each (200 KB every 100 ms): over 8 MiB stay waiting through several of the server's checks.
+    const reader = setInterval(() => {
+      for (const client of clients) {
+        let taken = 0;
+        client.resume();
+        client.once('data', function take(chunk: Buffer) {
+          taken += chunk.length;
+          if (taken < 200_000) client.once('data', take);
+          else client.pause();
+        });
+      }
+    }, 100);
+    try {
+      await until(() => server.usage().unsentBytes > 8 * MiB, 'more than 8 MiB to wait');
+      await until(() => server.usage().unsentBytes === 0 || server.faults.connections < 2, 'the clients to read everything', 60_000);
+      expect(server.faults.connections).toBe(2);
+      for (const chunks of received) expect(Buffer.concat(chunks).includes(`"payload":"${'x'.repeat(1000)}"}`)).toBe(true);
+      await until(() => Buffer.concat(received[1]!).includes('"j23999"'), 'the last WebSocket event');
+    } finally {
+      clearInterval(reader);
+      for (const client of clients) client.destroy();
+    }
+  }, 90_000);
+
+  it('cuts an SSE client that stopped reading also after the stream was ended, while the end waits behind what it does not read', async () => {
+    const [sseClient, wsClient] = await stalledClients();
+    wsClient!.destroy();
+    publish(20_000); // over 8 MiB waiting
+    server.miosa.finish('tenant'); // the end is queued behind it
+    await until(() => server.usage().unsentBytes === 0, 'the client to be cut', 20_000);
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<string>((resolve) => {
+      sseClient!.once('close', () => resolve('closed'));
+      timer = setTimeout(() => resolve('still open'), 10_000);
+    });
+    sseClient!.resume(); // reads what the kernel holds, then sees the connection end
+    await expect(outcome).resolves.toBe('closed');
+    clearTimeout(timer);
+  }, 40_000);
+
+  const BURST = 20_000;
+
+  it(`does not cut an SSE client that reads: it gets all of a burst of ${BURST} events of 1 KB published in one tick`, async () => {
     const payload = 'x'.repeat(1000);
     let length = 0;
-    for (let i = 0; i < count; i += 1) length += `event: bulk\ndata: ${i} ${payload}\n\n`.length;
-    const { text } = await readRaw(`${server.miosa.baseUrl}/events/stream`, {
+    for (let i = 0; i < BURST; i += 1) length += `event: bulk\ndata: ${i} ${payload}\n\n`.length;
+    const { text, ended } = await readRaw(`${server.miosa.baseUrl}/events/stream`, {
       headers: { authorization: `Bearer ${server.miosa.apiKey}` },
       onResponse: () => {
-        for (let i = 0; i < count; i += 1) server.miosa.emitTenant('bulk', `${i} ${payload}`);
+        for (let i = 0; i < BURST; i += 1) server.miosa.emitTenant('bulk', `${i} ${payload}`);
       },
       done: (so) => so.length >= length,
     });
-    expect(text.split('event: bulk').length - 1).toBe(count);
+    expect(ended).toBe(false);
+    expect(text.split('event: bulk').length - 1).toBe(BURST);
+    expect(text.endsWith(`data: ${BURST - 1} ${payload}\n\n`)).toBe(true);
   });
+
+  it(`does not cut a WebSocket client that reads: it gets all of a burst of ${BURST} events of 1 KB published in one tick`, async () => {
+    const { socket, frames: received } = await openRaw(`${server.wsUrl}/api/v1/ws?api_key=${server.spooled.apiKey}`);
+    let closed = false;
+    socket!.on('close', () => (closed = true));
+    await until(() => received.length === 2, 'the two Pings at connect');
+    const payload = 'x'.repeat(1000);
+    for (let i = 0; i < BURST; i += 1) server.spooled.publish({ type: 'JobCreated', data: { job_id: `j${i}`, queue_name: 'q', payload } });
+    await until(() => received.length === BURST + 2 || closed, 'the burst to arrive', 30_000);
+    expect(closed).toBe(false);
+    expect(received.length).toBe(BURST + 2);
+    expect(JSON.parse(received[BURST + 1]!)).toMatchObject({ type: 'JobCreated', data: { job_id: `j${BURST - 1}` } });
+    socket!.close();
+  }, 40_000);
 });

@@ -40,7 +40,7 @@ describe('reference server options: a member given as undefined takes its defaul
   });
 
   it('simulate: every member undefined is the default traffic', async () => {
-    const undefinedMembers: Required<{ [K in keyof SimulatorOptions]: undefined }> = {
+    const undefinedMembers: Record<keyof SimulatorOptions, undefined> = {
       rate: undefined,
       queues: undefined,
       failureRatio: undefined,

@@ -1,4 +1,8 @@
+import type { SendQueues } from './backpressure';
 import type { Faults } from './faults';
+import type { BodyBudget } from './http';
+import type { ReferenceLimits } from './limits';
+import type { SseStream } from './sse-stream';
 import type { SpooledAuth } from './spooled/auth';
 import type { SpooledStore } from './spooled/store';
 
@@ -58,4 +62,12 @@ export interface ServerContext {
   readonly cleanups: Set<() => void>;
   /** Open WebSockets per organisation, for the 429 limit. */
   readonly socketsPerOrg: Map<string, number>;
+  /** What a client can make the server hold. */
+  readonly limits: ReferenceLimits;
+  /** Each streaming client's output, and the rule that cuts one that stopped reading. */
+  readonly sendQueues: SendQueues;
+  /** Request bodies being read at once. */
+  readonly bodies: BodyBudget;
+  /** Open SSE streams, Spooled and Miosa, for the `maxStreams` limit. */
+  readonly sseStreams: Set<SseStream>;
 }

@@ -6,20 +6,78 @@ export function sendText(response: ServerResponse, status: number, text: string,
   response.end(text);
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
 
-/** Reads a JSON body of at most 1 MiB; undefined when it is missing or not JSON. */
-export async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > 1024 * 1024) return undefined;
-    chunks.push(chunk as Buffer);
+/** What {@link readJson} gives for a body longer than its bound. */
+export const TOO_LARGE = Symbol('body too large');
+/** What {@link readJson} gives when the bodies being read at once already take their whole {@link BodyBudget}. */
+export const BUSY = Symbol('too many bodies at once');
+
+/**
+ * Bytes of request bodies being read at once, all requests together: each body is bounded, and
+ * this bounds how many a client can have the server hold by opening connections that send slowly.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Bytes held by bodies being read right now. */
+  get bytes(): number {
+    return this.held;
   }
+
+  /** Takes `bytes` from the budget; false, taking nothing, when they do not fit. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.max) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+}
+
+/**
+ * Reads a JSON object body of at most `maxBytes` (a `content-length` above it is refused before a
+ * byte is read): the object, `{}` for no body, undefined when it is not a JSON object or the client
+ * left, TOO_LARGE when it is longer, BUSY when `budget` has no room for it. The rest of a refused
+ * body is read and dropped, never held, so the caller can still answer (with the connection closed).
+ */
+export function readJson(request: IncomingMessage, maxBytes: number, budget: BodyBudget): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > maxBytes) {
+    request.resume();
+    return Promise.resolve(TOO_LARGE);
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY): void => {
+      if (settled) return;
+      settled = true;
+      budget.give(size);
+      chunks.length = 0;
+      resolve(result);
+    };
+    request.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (size + chunk.length > maxBytes) return settle(TOO_LARGE);
+      if (!budget.take(chunk.length)) return settle(BUSY);
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    request.once('end', () => settle(parseObject(chunks, size)));
+    request.once('close', () => settle(undefined)); // after 'end' this changes nothing
+  });
+}
+
+function parseObject(chunks: Buffer[], size: number): Record<string, unknown> | undefined {
   if (size === 0) return {};
   try {
     const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));

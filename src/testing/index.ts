@@ -1,5 +1,6 @@
 export { startReferenceServer } from './reference-server';
-export type { ReferenceServer, ReferenceServerOptions, SpooledControl, MiosaControl } from './reference-server';
+export type { ReferenceServer, ReferenceServerOptions, ReferenceUsage, SpooledControl, MiosaControl } from './reference-server';
+export { LimitExceeded } from './limits';
 export type { ReferenceTiming, SpooledGeneration } from './context';
 export { Faults } from './faults';
 export type { FailNext } from './faults';

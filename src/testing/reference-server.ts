@@ -2,11 +2,12 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { MAX_MESSAGE_BYTES } from './backpressure';
+import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
 import { handleCors, upgradeOriginAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
-import { pathOf, sendJson, sendText } from './http';
+import { BodyBudget, pathOf, sendJson, sendText } from './http';
+import { BODIES_AT_ONCE, DEFAULT_LIMITS, LimitExceeded, type ReferenceLimits } from './limits';
 import { MiosaHub } from './miosa/hub';
 import { Simulator, type SimulatorOptions } from './simulator';
 import { type ApiKeyRecord, SpooledAuth } from './spooled/auth';
@@ -49,6 +50,36 @@ export interface ReferenceServerOptions {
    * number from 0). Without `sseIds: true` nothing is resumed: a TypeError. @default 0
    */
   readonly replayOverlap?: number;
+  /**
+   * Bytes of one request body, a whole number from 1: a longer one is answered 413 with the real
+   * API's JSON error (`{"code":"PAYLOAD_TOO_LARGE","message":...}`) and the connection closed.
+   * Bodies being read at once may take 64 times this together; past that, a body gets 503
+   * (`SERVICE_UNAVAILABLE`, `Retry-After: 1`).
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Jobs held, whatever their status, a whole number from 0. A new job evicts the job that finished
+   * first (completed, failed, deadletter or cancelled); with none finished, it is refused: 429 with
+   * a JSON `limit_exceeded` error over HTTP, {@link LimitExceeded} from `server.spooled.createJob`.
+   * @default 10000
+   */
+  readonly maxJobs?: number;
+  /**
+   * Bytes of JSON the held jobs' payloads, results and errors take together, a whole number from 0;
+   * bounded as `maxJobs` (a result or error that does not fit is refused the same way).
+   * @default 67108864 (64 MiB)
+   */
+  readonly maxJobBytes?: number;
+  /**
+   * Workers registered at once, a whole number from 0. A worker that never heartbeats is not evicted
+   * (its client still uses its id): a new one is refused, 429 over HTTP, {@link LimitExceeded} from
+   * `server.spooled.registerWorker` and the simulator's `start()`.
+   * @default 10000
+   */
+  readonly maxWorkers?: number;
+  /** SSE streams open at once, Spooled and Miosa together, a whole number from 0; one more is answered 429. @default 1000 */
+  readonly maxStreams?: number;
   /** Shrink these to make tests fast: each from 1 to 2^31 - 1 ms. @default the real servers' intervals */
   readonly timing?: Partial<ReferenceTiming>;
   /**
@@ -94,8 +125,36 @@ export interface ReferenceServer {
   readonly miosa: MiosaControl;
   readonly faults: Faults;
   readonly simulator: Simulator;
+  /** What the server holds right now, to check that a test's flood stays within its limits. */
+  usage(): ReferenceUsage;
   /** Releases every socket, stream and timer. */
   close(): Promise<void>;
+}
+
+/**
+ * What a reference server holds, from {@link ReferenceServer.usage}.
+ *
+ * @example
+ * ```ts
+ * const { jobs, workers, unsentBytes } = server.usage();
+ * console.log(`${jobs} jobs, ${workers} workers, ${unsentBytes} bytes waiting for clients`);
+ * ```
+ */
+export interface ReferenceUsage {
+  /** Jobs held, whatever their status (at most `maxJobs`). */
+  readonly jobs: number;
+  /** Bytes of JSON their payloads, results and errors take (at most `maxJobBytes`). */
+  readonly jobBytes: number;
+  /** Workers registered (at most `maxWorkers`). */
+  readonly workers: number;
+  /** SSE streams open (at most `maxStreams`). */
+  readonly sseStreams: number;
+  /** WebSockets open (at most `maxSocketsPerOrg` per organisation). */
+  readonly webSockets: number;
+  /** Bytes written to the streaming clients that have not left the process yet, all together (at most 32 MiB each). */
+  readonly unsentBytes: number;
+  /** Bytes of request bodies being read right now, all together (at most 64 times `maxBodyBytes`). */
+  readonly bodyBytes: number;
 }
 
 /**
@@ -114,19 +173,19 @@ export interface SpooledControl {
   readonly generation: SpooledGeneration;
   /** A signed access JWT for a key (a negative ttl makes an expired one). */
   accessToken(apiKey?: string, ttlSeconds?: number): string;
-  /** Enqueues a job: `JobCreated`. */
+  /** Enqueues a job: `JobCreated`. @throws LimitExceeded past `maxJobs` or `maxJobBytes` with no finished job to evict. */
   createJob(queue: string, options?: { priority?: number; payload?: unknown; maxRetries?: number; organization?: string }): Job;
   /** A job by id. */
   job(id: string): Job | undefined;
   /** pending -> processing: `JobStatusChange` (and a busy heartbeat for the worker). */
   claim(jobId: string, workerId?: string): Job;
-  /** -> completed: `JobStatusChange`, `JobCompleted`. */
+  /** -> completed: `JobStatusChange`, `JobCompleted`. @throws LimitExceeded when the result does not fit `maxJobBytes`. */
   complete(jobId: string, result?: unknown): Job;
-  /** An attempt fails: `JobFailed`, then back to pending while retries remain, else failed or deadletter. */
+  /** An attempt fails: `JobFailed`, then back to pending while retries remain, else failed or deadletter. @throws LimitExceeded when the error does not fit `maxJobBytes`. */
   fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
   /** -> cancelled: `JobStatusChange`. */
   cancel(jobId: string): Job;
-  /** `WorkerRegistered`. */
+  /** `WorkerRegistered`. @throws LimitExceeded past `maxWorkers`. */
   registerWorker(queue: string, id?: string): Worker;
   /** `WorkerHeartbeat`. */
   heartbeat(workerId: string, status?: string, currentJobId?: string | null): void;
@@ -165,8 +224,11 @@ const DEFAULT_ORG = 'org_reference';
  * catch a misreading on either side.
  *
  * No client can crash it or make it hold memory without bound: every socket has an error listener for
- * its whole life, and a client that stops reading is cut once 8 MiB wait for it (its SSE response
- * destroyed without a final chunk, its WebSocket terminated without a close frame).
+ * its whole life; request bodies, jobs, workers and streams have limits (the `max*` options); and a
+ * client that stops reading is cut (its SSE response destroyed without a final chunk, its WebSocket
+ * terminated without a close frame) once more than 8 MiB have waited for it through three checks a
+ * second apart with no write completing, or at once past 32 MiB: a reading client takes a burst of
+ * 20,000 events of 1 KB in one tick.
  *
  * @throws TypeError for an unknown option key (with the known key it probably meant) or a value of
  * the wrong type; RangeError for a number out of its range (each option says its range), before
@@ -188,16 +250,21 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   );
   const miosaKeys = options.miosaApiKeys ?? ['msk_test_reference'];
   const generation = options.generation ?? '2026';
+  const limits = limitsOf(options);
   const context: ServerContext = {
     generation,
     timing: timingOf(options.timing),
     faults: new Faults(),
-    store: new SpooledStore(generation === '2026'),
+    store: new SpooledStore(generation === '2026', limits),
     auth: new SpooledAuth(keys, options.accessTokenTtl ?? 3600, options.refreshTokenTtl ?? 7 * 24 * 3600),
     sseIds: options.sseIds ?? false,
     maxSocketsPerOrg: options.maxSocketsPerOrg ?? 100,
     cleanups: new Set(),
     socketsPerOrg: new Map(),
+    limits,
+    sendQueues: new SendQueues(),
+    bodies: new BodyBudget(limits.maxBodyBytes * BODIES_AT_ONCE),
+    sseStreams: new Set(),
   };
   const miosa = new MiosaHub(context, new Set(miosaKeys), options.historySize ?? 10_000, options.replayOverlap ?? 0);
   const simulator = new Simulator(context.store, miosa, keys[0]!.organization);
@@ -271,6 +338,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     if (!job) throw new Error(`no job ${id}`);
     return job;
   };
+  const withJob = (id: string, change: (job: Job) => void): Job => {
+    const job = requireJob(id);
+    change(job);
+    return job;
+  };
   const requireWorker = (id: string): Worker => {
     const worker = context.store.workers.get(id);
     if (!worker) throw new Error(`no worker ${id}`);
@@ -288,10 +360,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         max_retries: jobOptions.maxRetries,
       }),
     job: (id) => context.store.jobs.get(id),
-    claim: (id, workerId) => (context.store.claim(requireJob(id), workerId ?? null), requireJob(id)),
-    complete: (id, result) => (context.store.complete(requireJob(id), result), requireJob(id)),
-    fail: (id, error, failOptions) => (context.store.fail(requireJob(id), error, failOptions), requireJob(id)),
-    cancel: (id) => (context.store.cancel(requireJob(id)), requireJob(id)),
+    // The job itself, not a second look-up: finishing it may have let it be evicted.
+    claim: (id, workerId) => withJob(id, (job) => context.store.claim(job, workerId ?? null)),
+    complete: (id, result) => withJob(id, (job) => context.store.complete(job, result)),
+    fail: (id, error, failOptions) => withJob(id, (job) => context.store.fail(job, error, failOptions)),
+    cancel: (id) => withJob(id, (job) => context.store.cancel(job)),
     registerWorker: (queue, id) => context.store.registerWorker(organization, queue, id),
     heartbeat: (id, status, current) => context.store.heartbeat(requireWorker(id), status, current),
     deregisterWorker: (id) => context.store.deregisterWorker(requireWorker(id)),
@@ -312,6 +385,15 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
     faults: context.faults,
     simulator,
+    usage: () => ({
+      jobs: context.store.jobs.size,
+      jobBytes: context.store.jobBytes,
+      workers: context.store.workers.size,
+      sseStreams: context.sseStreams.size,
+      webSockets: wss.clients.size,
+      unsentBytes: context.sendQueues.unsentBytes,
+      bodyBytes: context.bodies.bytes,
+    }),
     close: async () => {
       closing = true;
       simulator.stop();
@@ -323,6 +405,17 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The limits, each given one in place of its default. */
+function limitsOf(options: ReferenceServerOptions): ReferenceLimits {
+  return {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
+    maxJobs: options.maxJobs ?? DEFAULT_LIMITS.maxJobs,
+    maxJobBytes: options.maxJobBytes ?? DEFAULT_LIMITS.maxJobBytes,
+    maxWorkers: options.maxWorkers ?? DEFAULT_LIMITS.maxWorkers,
+    maxStreams: options.maxStreams ?? DEFAULT_LIMITS.maxStreams,
   };
 }
 

@@ -15,6 +15,11 @@ const SERVER_KEYS: (keyof ReferenceServerOptions)[] = [
   'miosaApiKeys',
   'historySize',
   'replayOverlap',
+  'maxBodyBytes',
+  'maxJobs',
+  'maxJobBytes',
+  'maxWorkers',
+  'maxStreams',
   'timing',
   'sseIds',
   'simulate',
@@ -61,6 +66,11 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   });
   checkNumber('historySize', options.historySize, 0, Number.MAX_SAFE_INTEGER, 'events', true);
   checkNumber('replayOverlap', options.replayOverlap, 0, Number.MAX_SAFE_INTEGER, 'events', true);
+  checkNumber('maxBodyBytes', options.maxBodyBytes, 1, Number.MAX_SAFE_INTEGER, 'bytes', true);
+  checkNumber('maxJobs', options.maxJobs, 0, Number.MAX_SAFE_INTEGER, 'jobs; 0 refuses every job', true);
+  checkNumber('maxJobBytes', options.maxJobBytes, 0, Number.MAX_SAFE_INTEGER, 'bytes of JSON', true);
+  checkNumber('maxWorkers', options.maxWorkers, 0, Number.MAX_SAFE_INTEGER, 'workers; 0 refuses every registration', true);
+  checkNumber('maxStreams', options.maxStreams, 0, Number.MAX_SAFE_INTEGER, 'SSE streams; 0 refuses every stream with 429', true);
   const timing = checkKeys('timing', options.timing, TIMING_KEYS);
   for (const key of TIMING_KEYS) checkMs(`timing.${key}`, timing[key]);
   checkBoolean('sseIds', options.sseIds);

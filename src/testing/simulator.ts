@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS, type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
+import { LimitExceeded } from './limits';
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
 
@@ -62,7 +63,8 @@ export class Simulator {
   /**
    * Starts (or restarts) the traffic.
    *
-   * @throws TypeError for an unknown key or a value of the wrong type, RangeError for a number out of its range (see {@link SimulatorOptions}).
+   * @throws TypeError for an unknown key or a value of the wrong type, RangeError for a number out of its range (see {@link SimulatorOptions});
+   * LimitExceeded when its workers do not fit the server's `maxWorkers` (none of them is left registered).
    */
   start(options: SimulatorOptions = {}): void {
     checkSimulatorOptions('simulator.start(options)', options);
@@ -73,18 +75,24 @@ export class Simulator {
     const failureRatio = options.failureRatio ?? 0.1;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-    for (const queue of queues) {
-      for (let i = 0; i < (options.workersPerQueue ?? 2); i += 1) this.workers.push(this.store.registerWorker(this.organization, queue));
+    try {
+      for (const queue of queues) {
+        for (let i = 0; i < (options.workersPerQueue ?? 2); i += 1) this.workers.push(this.store.registerWorker(this.organization, queue));
+      }
+    } catch (error) {
+      this.stop();
+      throw error;
     }
     const rate = options.rate ?? 5;
-    if (rate > 0) this.every(1000 / rate, () => {
+    // While the server holds maxJobs jobs none of which has finished, no new one: the traffic waits for room.
+    if (rate > 0) this.every(1000 / rate, () => whenRoom(() => {
       this.store.createJob(this.organization, {
         queue_name: pick(queues),
         priority: Math.floor(random() * 3),
         payload: { n: Math.floor(random() * 1000) },
         max_retries: options.maxRetries ?? 1,
       });
-    });
+    }));
     this.every(50, () => {
       for (const worker of this.workers) {
         if (this.busy.has(worker.id)) continue;
@@ -95,8 +103,12 @@ export class Simulator {
         this.later(minTime + random() * (maxTime - minTime), () => {
           this.busy.delete(worker.id);
           if (job.status !== 'processing') return;
-          if (random() < failureRatio) this.store.fail(job, pick(['timeout', 'connection reset', 'invalid payload']));
-          else this.store.complete(job, { ok: true, took_ms: Date.now() - (job.started_at ?? Date.now()) });
+          // A result or error that does not fit maxJobBytes: the job is cancelled, never left processing.
+          const done = whenRoom(() => {
+            if (random() < failureRatio) this.store.fail(job, pick(['timeout', 'connection reset', 'invalid payload']));
+            else this.store.complete(job, { ok: true, took_ms: Date.now() - (job.started_at ?? Date.now()) });
+          });
+          if (!done) this.store.cancel(job);
         });
       }
     });
@@ -168,6 +180,17 @@ const SIMULATOR_TOGETHER: readonly Together<SimulatorOptions>[] = [
 
 /** The lowest rate above 0: one job every {@link MAX_TIMER_MS}. */
 const MIN_RATE = 1000 / MAX_TIMER_MS;
+
+/** Runs a change of the store; false when it did not fit the server's limits (a timer must not throw: that would end the process). */
+function whenRoom(change: () => void): boolean {
+  try {
+    change();
+    return true;
+  } catch (error) {
+    if (error instanceof LimitExceeded) return false;
+    throw error;
+  }
+}
 
 const SIMULATOR_KEYS: (keyof SimulatorOptions)[] = ['rate', 'queues', 'failureRatio', 'workersPerQueue', 'processingTime', 'maxRetries', 'miosa', 'random'];
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_UNSENT_BYTES } from './backpressure';
+import type { SendQueue, SendQueues } from './backpressure';
+import type { ServerContext } from './context';
 import type { Faults } from './faults';
+import { LimitExceeded, sendLimitExceeded } from './limits';
 
 /**
  * The event number a reconnecting client last saw, from its `Last-Event-ID` header: the ids this
@@ -20,14 +22,34 @@ export interface StreamTiming {
 }
 
 /**
+ * Opens an SSE stream for a request, or answers 429 (a JSON `limit_exceeded` error) when the server
+ * already has `maxStreams` open: each holds timers and up to MAX_BURST_BYTES for its client.
+ */
+export function openSseStream(context: ServerContext, response: ServerResponse): SseStream | undefined {
+  const { sseStreams, limits } = context;
+  if (sseStreams.size >= limits.maxStreams) {
+    sendLimitExceeded(response, new LimitExceeded('streams', sseStreams.size, limits.maxStreams, 'maxStreams'));
+    return undefined;
+  }
+  const stream = new SseStream(response, context.faults, context.sendQueues, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
+  if (!stream.isClosed) {
+    sseStreams.add(stream);
+    stream.onClose(() => sseStreams.delete(stream));
+  }
+  return stream;
+}
+
+/**
  * One open `text/event-stream` response, written the way the real servers write it: LF line ends,
  * `event:` then `data:` lines, a blank line; comments as `: text`. Honours the fault switches. A
- * client that stops reading is dropped once MAX_UNSENT_BYTES wait for it.
+ * client that stops reading is dropped by the rule of backpressure.ts (the same as a WebSocket's).
  */
 export class SseStream {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private readonly cutTimer: NodeJS.Timeout | undefined;
   private readonly untrack: () => void;
+  /** Everything written goes through it, in order (undefined: the client left before the stream opened). */
+  private queue: SendQueue | undefined;
   private eventsSent = 0;
   private lastWrite = Date.now();
   private ended = false;
@@ -36,6 +58,7 @@ export class SseStream {
   constructor(
     private readonly response: ServerResponse,
     private readonly faults: Faults,
+    queues: SendQueues,
     private readonly timing: StreamTiming,
   ) {
     this.untrack = faults.track({ drop: () => this.drop() });
@@ -53,8 +76,17 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     response.flushHeaders();
+    // Cut also after end(), while the end still waits behind what the client does not read.
+    const cut = (): void => {
+      response.destroy();
+      this.closed();
+    };
+    this.queue = queues.open({ write: (chunk, done) => response.write(chunk, () => done()), cut });
     this.cutTimer = setTimeout(() => this.end(), timing.cut);
-    response.once('close', () => this.closed());
+    response.once('close', () => {
+      this.queue?.stop();
+      this.closed();
+    });
     this.armKeepalive();
   }
 
@@ -85,28 +117,29 @@ export class SseStream {
     this.write(`: ${text}\n\n`);
   }
 
-  /** Ends the stream normally: the final chunk is sent, as at the 30-minute cut. */
+  /** Ends the stream normally, after what is queued: the final chunk is sent, as at the 30-minute cut. */
   end(): void {
     if (this.ended) return;
-    this.response.end();
+    this.queue?.afterQueued(() => this.response.end());
     this.closed();
   }
 
   /** Cuts the connection without ending the chunked body, as a network failure would; `flushFirst` lets what was written arrive. */
   drop(flushFirst = false): void {
     if (this.ended) return;
-    if (flushFirst) this.response.write('', () => this.response.destroy());
-    else this.response.destroy();
+    if (flushFirst) this.queue?.afterQueued(() => this.response.write('', () => this.response.destroy()));
+    else {
+      this.queue?.stop();
+      this.response.destroy();
+    }
     this.closed();
   }
 
+  /** Queues text for the client; false when it was not (the stream is over, stalled, or the client was cut for not reading). */
   private write(text: string): boolean {
-    if (this.ended || this.faults.stalled) return false;
-    this.response.write(text);
+    if (this.ended || this.faults.stalled || !this.queue) return false;
     this.lastWrite = Date.now();
-    if (this.response.writableLength <= MAX_UNSENT_BYTES) return true;
-    this.drop(); // the client stopped reading
-    return false;
+    return this.queue.send(text);
   }
 
   /** One timer per quiet period, not one per write: it checks the time of the last write when it fires. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
 import { type Glob, matchesAny, parseGlob } from '../glob';
 import { matchPath, pathOf, queryOf, sendText } from '../http';
-import { SseStream, resumeAfter } from '../sse-stream';
+import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { rfc3339Nanos } from '../time';
 
 interface Sent {
@@ -73,7 +73,8 @@ export class MiosaHub {
     if (!key || !this.apiKeys.has(key)) return sendText(response, 401, 'Invalid API key'), true;
     const types = queryOf(request.url).get('types');
     const globs = types ? types.split(',').filter(Boolean).map(parseGlob) : [];
-    const stream = new SseStream(response, this.context.faults, { keepalive: this.context.timing.keepalive, cut: this.context.timing.streamCut });
+    const stream = openSseStream(this.context, response);
+    if (!stream) return true; // answered 429: the server has maxStreams open
     const listener: Listener = { stream, scope: computer ? computer.id! : 'tenant', globs };
     this.listeners.add(listener);
     stream.onClose(() => this.listeners.delete(listener));

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
-import { SseStream, resumeAfter } from '../sse-stream';
+import { BUSY, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { LimitExceeded, MAX_NAME_CHARS, sendBusy, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
+import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
 import { SSE_EVENT_NAMES, type SpooledWireEvent, spooledEvent } from './events';
 import type { Job } from './store';
@@ -31,14 +32,16 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   const method = request.method ?? 'GET';
 
   if (method === 'POST' && path === '/api/v1/auth/login') {
-    const body = await readJson(request);
+    const body = await bodyOf(context, request, response);
+    if (body === ANSWERED) return true;
     const tokens = typeof body?.api_key === 'string' ? context.auth.login(body.api_key) : undefined;
     if (tokens) sendJson(response, 200, tokens);
     else sendText(response, 401, 'Invalid API key');
     return true;
   }
   if (method === 'POST' && path === '/api/v1/auth/refresh') {
-    const body = await readJson(request);
+    const body = await bodyOf(context, request, response);
+    if (body === ANSWERED) return true;
     const token = typeof body?.refresh_token === 'string' ? context.auth.refresh(body.refresh_token) : undefined;
     if (token) sendJson(response, 200, token);
     else sendText(response, 401, 'Invalid or expired refresh token');
@@ -55,8 +58,32 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   if (method === 'GET' && params) return jobStream(context, principal, params.id!, request, response), true;
   params = matchPath('/api/v1/events/queues/:name', path);
   if (method === 'GET' && params) return queueStream(context, principal, params.name!, request, response), true;
-  return restRoutes(context, principal, method, path, request, response);
+  try {
+    return await restRoutes(context, principal, method, path, request, response);
+  } catch (error) {
+    if (!(error instanceof LimitExceeded)) throw error;
+    return sendLimitExceeded(response, error), true;
+  }
 }
+
+/** What {@link bodyOf} gives once it has answered the request itself. */
+const ANSWERED = Symbol('answered');
+
+/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long) or 503 (too many bodies at once). */
+async function bodyOf(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined | typeof ANSWERED> {
+  const body = await readJson(request, context.limits.maxBodyBytes, context.bodies);
+  if (body === TOO_LARGE) return sendPayloadTooLarge(response, context.limits.maxBodyBytes), ANSWERED;
+  if (body === BUSY) return sendBusy(response, context.bodies.max), ANSWERED;
+  return body;
+}
+
+/** A name a client gives (queue, worker id, status): a string of 1 to MAX_NAME_CHARS characters, else undefined. */
+function nameOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_NAME_CHARS ? value : undefined;
+}
+
+/** True for a string that is not a name (empty, or too long to hold): the route answers 400. Other types are ignored, as before. */
+const badName = (value: unknown): boolean => typeof value === 'string' && nameOf(value) === undefined;
 
 /** Writes a Spooled event the way the server does: `event: <dotted>` and the whole JSON as data. */
 function writeEvent(stream: SseStream, event: SpooledWireEvent, nextId: () => string | undefined): void {
@@ -67,8 +94,9 @@ function writeEvent(stream: SseStream, event: SpooledWireEvent, nextId: () => st
  * Opens a Spooled event stream. With `sseIds` its events are numbered on from the request's
  * `Last-Event-ID` (these streams report the present, so there is no history to replay).
  */
-function openSpooledStream(context: ServerContext, request: IncomingMessage, response: ServerResponse): { stream: SseStream; nextId: () => string | undefined } {
-  const stream = new SseStream(response, context.faults, { keepalive: context.timing.keepalive, cut: context.timing.streamCut });
+function openSpooledStream(context: ServerContext, request: IncomingMessage, response: ServerResponse): { stream: SseStream; nextId: () => string | undefined } | undefined {
+  const stream = openSseStream(context, response);
+  if (!stream) return undefined; // answered 429
   if (context.generation === '2026') stream.comment('connected');
   let counter = resumeAfter(request) ?? 0;
   const nextId = () => (context.sseIds ? String((counter += 1)) : undefined);
@@ -86,7 +114,9 @@ function every(stream: SseStream, interval: number, tick: () => boolean | void):
 /** `/api/v1/events`: only `system.health`, every 10 s, filtered by `?events=`; else a keepalive comment. */
 function eventsStream(context: ServerContext, request: IncomingMessage, response: ServerResponse): void {
   const filter = queryOf(request.url).get('events')?.split(',').map((name) => name.trim().toLowerCase());
-  const { stream, nextId } = openSpooledStream(context, request, response);
+  const opened = openSpooledStream(context, request, response);
+  if (!opened) return;
+  const { stream, nextId } = opened;
   every(stream, context.timing.healthInterval, () => {
     if (!filter || filter.some((name) => name === 'system.health' || name === '*')) {
       writeEvent(stream, spooledEvent.systemHealth({ database: true, redis: true }), nextId);
@@ -96,7 +126,9 @@ function eventsStream(context: ServerContext, request: IncomingMessage, response
 
 /** `/api/v1/events/jobs/{id}`: a `job.status` event on each change seen by the poll; ends after a terminal one. */
 function jobStream(context: ServerContext, principal: Principal, jobId: string, request: IncomingMessage, response: ServerResponse): void {
-  const { stream, nextId } = openSpooledStream(context, request, response);
+  const opened = openSpooledStream(context, request, response);
+  if (!opened) return;
+  const { stream, nextId } = opened;
   let lastStatus: string | undefined;
   every(stream, context.timing.jobPollInterval, () => {
     const job: Job | undefined = context.store.jobs.get(jobId);
@@ -118,7 +150,9 @@ function jobStream(context: ServerContext, principal: Principal, jobId: string, 
 
 /** `/api/v1/events/queues/{name}`: `queue.stats` every 5 s; a queue outside the key's scope ends at once. */
 function queueStream(context: ServerContext, principal: Principal, queue: string, request: IncomingMessage, response: ServerResponse): void {
-  const { stream, nextId } = openSpooledStream(context, request, response);
+  const opened = openSpooledStream(context, request, response);
+  if (!opened) return;
+  const { stream, nextId } = opened;
   if (!canSeeQueue(principal, queue)) return stream.end();
   every(stream, context.timing.queueStatsInterval, () => {
     writeEvent(stream, spooledEvent.queueStats(context.store.queueStats(principal.organization, queue)), nextId);
@@ -140,11 +174,13 @@ async function restRoutes(
   const { store } = context;
   const org = principal.organization;
   if (method === 'POST' && path === '/api/v1/jobs') {
-    const body = await readJson(request);
-    if (!body || typeof body.queue_name !== 'string') return sendText(response, 400, 'queue_name is required'), true;
-    if (!canSeeQueue(principal, body.queue_name)) return sendText(response, 403, 'Queue is outside API key scope'), true;
+    const body = await bodyOf(context, request, response);
+    if (body === ANSWERED) return true;
+    const queue = nameOf(body?.queue_name);
+    if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
+    if (!canSeeQueue(principal, queue)) return sendText(response, 403, 'Queue is outside API key scope'), true;
     const job = store.createJob(org, {
-      queue_name: body.queue_name,
+      queue_name: queue,
       priority: typeof body.priority === 'number' ? body.priority : undefined,
       payload: body.payload,
       max_retries: typeof body.max_retries === 'number' ? body.max_retries : undefined,
@@ -158,17 +194,23 @@ async function restRoutes(
     const action = jobAction[2];
     if (!action && method === 'GET') return sendJson(response, 200, publicJob(job)), true;
     if (method !== 'POST' || !action) return false;
-    const body = (await readJson(request)) ?? {};
-    if (action === 'claim') store.claim(job, typeof body.worker_id === 'string' ? body.worker_id : null);
-    else if (action === 'complete') store.complete(job, body.result);
-    else if (action === 'fail') store.fail(job, typeof body.error === 'string' ? body.error : 'failed', { deadletter: body.deadletter === true });
+    const body = await bodyOf(context, request, response);
+    if (body === ANSWERED) return true;
+    const given = body ?? {};
+    if (badName(given.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
+    if (action === 'claim') store.claim(job, nameOf(given.worker_id) ?? null);
+    else if (action === 'complete') store.complete(job, given.result);
+    else if (action === 'fail') store.fail(job, typeof given.error === 'string' ? given.error : 'failed', { deadletter: given.deadletter === true });
     else store.cancel(job);
     return sendJson(response, 200, publicJob(job)), true;
   }
   if (method === 'POST' && path === '/api/v1/workers') {
-    const body = await readJson(request);
-    if (!body || typeof body.queue_name !== 'string') return sendText(response, 400, 'queue_name is required'), true;
-    const worker = store.registerWorker(org, body.queue_name, typeof body.worker_id === 'string' ? body.worker_id : undefined);
+    const body = await bodyOf(context, request, response);
+    if (body === ANSWERED) return true;
+    const queue = nameOf(body?.queue_name);
+    if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
+    if (badName(body.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
+    const worker = store.registerWorker(org, queue, nameOf(body.worker_id));
     return sendJson(response, 201, worker), true;
   }
   const workerAction = /^\/api\/v1\/workers\/([^/]+)(\/heartbeat)?$/.exec(path);
@@ -180,8 +222,13 @@ async function restRoutes(
       return sendJson(response, 200, { worker_id: worker.id }), true;
     }
     if (method === 'POST' && workerAction[2]) {
-      const body = (await readJson(request)) ?? {};
-      store.heartbeat(worker, typeof body.status === 'string' ? body.status : undefined, typeof body.current_job_id === 'string' ? body.current_job_id : null);
+      const body = await bodyOf(context, request, response);
+      if (body === ANSWERED) return true;
+      const given = body ?? {};
+      if (badName(given.status) || badName(given.current_job_id)) {
+        return sendText(response, 400, `status and current_job_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
+      }
+      store.heartbeat(worker, nameOf(given.status), nameOf(given.current_job_id) ?? null);
       return sendJson(response, 200, worker), true;
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LimitExceeded, type ReferenceLimits, jsonBytes } from '../limits';
 import { type JobStatus, type SpooledWireEvent, TERMINAL_STATUSES, spooledEvent } from './events';
 
 /**
@@ -44,13 +45,32 @@ export interface Worker {
 
 type Listener = (organization: string, event: SpooledWireEvent) => void;
 
-/** The reference server's job queue: jobs, workers, and the bus every event goes through. */
+/**
+ * The reference server's job queue: jobs, workers, and the bus every event goes through. Bounded by
+ * `limits`: finished jobs, oldest finished first, make room for new ones; when they cannot, the
+ * call throws {@link LimitExceeded} and changes nothing.
+ */
 export class SpooledStore {
   readonly jobs = new Map<string, Job>();
   readonly workers = new Map<string, Worker>();
   private readonly listeners = new Set<Listener>();
+  /** Finished jobs' ids, in the order they finished: the first is evicted first. */
+  private readonly finished = new Set<string>();
+  /** Each held job's payload, result and error, as JSON bytes. */
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
+  /** The part of `bytes` finished jobs take. */
+  private finishedBytes = 0;
 
-  constructor(private readonly includeResult: boolean) {}
+  constructor(
+    private readonly includeResult: boolean,
+    private readonly limits: Pick<ReferenceLimits, 'maxJobs' | 'maxJobBytes' | 'maxWorkers'>,
+  ) {}
+
+  /** Bytes of JSON the held jobs' payloads, results and errors take. */
+  get jobBytes(): number {
+    return this.bytes;
+  }
 
   /** Hears every event published for any organisation. Returns the way to stop. */
   listen(listener: Listener): () => void {
@@ -62,7 +82,10 @@ export class SpooledStore {
     for (const listener of this.listeners) listener(organization, event);
   }
 
+  /** @throws LimitExceeded when `maxJobs` or `maxJobBytes` leave no room even without finished jobs. */
   createJob(organization: string, input: { queue_name: string; priority?: number; payload?: unknown; max_retries?: number }): Job {
+    const size = jsonBytes(input.payload);
+    this.makeRoom(1, size);
     const job: Job = {
       id: randomUUID(),
       organization,
@@ -78,6 +101,8 @@ export class SpooledStore {
       error: null,
     };
     this.jobs.set(job.id, job);
+    this.sizes.set(job.id, size);
+    this.bytes += size;
     this.publish(organization, spooledEvent.jobCreated({ job_id: job.id, queue_name: job.queue_name, priority: job.priority }));
     return job;
   }
@@ -91,7 +116,9 @@ export class SpooledStore {
     if (worker) this.heartbeat(worker, 'busy', job.id);
   }
 
+  /** @throws LimitExceeded when the result does not fit `maxJobBytes` even without other finished jobs. */
   complete(job: Job, result?: unknown): void {
+    this.resize(job, jsonBytes(job.payload) + jsonBytes(result) + jsonBytes(job.error));
     job.result = result ?? null;
     this.setStatus(job, 'completed');
     const duration = job.started_at === null ? 0 : Date.now() - job.started_at;
@@ -100,8 +127,13 @@ export class SpooledStore {
     this.freeWorker(job);
   }
 
-  /** Fails an attempt: back to pending while retries remain, then `failed` (or `deadletter`). */
+  /**
+   * Fails an attempt: back to pending while retries remain, then `failed` (or `deadletter`).
+   *
+   * @throws LimitExceeded when the error does not fit `maxJobBytes` even without other finished jobs.
+   */
   fail(job: Job, error: string, options: { deadletter?: boolean } = {}): void {
+    this.resize(job, jsonBytes(job.payload) + jsonBytes(job.result) + jsonBytes(error));
     job.error = error;
     const retry = job.retry_count < job.max_retries && !options.deadletter;
     this.publish(job.organization, spooledEvent.jobFailed({ job_id: job.id, queue_name: job.queue_name, error, retry_count: job.retry_count }));
@@ -119,10 +151,15 @@ export class SpooledStore {
     const old = job.status;
     if (old === status) return;
     job.status = status;
+    if (this.jobs.get(job.id) === job) this.markFinished(job.id, this.isTerminal(job)); // a finished job claimed again is held again
     this.publish(job.organization, spooledEvent.jobStatusChange({ job_id: job.id, queue_name: job.queue_name, old_status: old, new_status: status }));
   }
 
+  /** @throws LimitExceeded for a new id when `maxWorkers` are registered. */
   registerWorker(organization: string, queue_name: string, id: string = `worker-${randomUUID().slice(0, 8)}`): Worker {
+    // A silent worker is not evicted: its client still holds its id, and would get 404s for it.
+    const { maxWorkers } = this.limits;
+    if (!this.workers.has(id) && this.workers.size >= maxWorkers) throw new LimitExceeded('workers', this.workers.size, maxWorkers, 'maxWorkers');
     const worker: Worker = { id, organization, queue_name, status: 'idle', current_job_id: null };
     this.workers.set(id, worker);
     this.publish(organization, spooledEvent.workerRegistered({ worker_id: id, queue_name }));
@@ -162,12 +199,49 @@ export class SpooledStore {
 
   /** Forgets the oldest finished jobs beyond `keep`, so a long simulation does not grow without bound. */
   pruneFinished(keep: number): void {
-    const finished = [...this.jobs.values()].filter((job) => this.isTerminal(job));
-    for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(job.id);
+    for (const id of [...this.finished].slice(0, Math.max(0, this.finished.size - keep))) this.forget(id);
   }
 
   isTerminal(job: Job): boolean {
     return TERMINAL_STATUSES.includes(job.status);
+  }
+
+  /** Evicts finished jobs (but `keep`), oldest finished first, until `jobs` more jobs and `bytes` more bytes fit; throws, evicting nothing, when they cannot. */
+  private makeRoom(jobs: number, bytes: number, keep?: Job): void {
+    const { maxJobs, maxJobBytes } = this.limits;
+    const keepFinished = keep !== undefined && this.finished.has(keep.id);
+    const evictable = this.finished.size - (keepFinished ? 1 : 0);
+    if (this.jobs.size - evictable + jobs > maxJobs) throw new LimitExceeded('jobs', this.jobs.size, maxJobs, 'maxJobs');
+    const freeable = this.finishedBytes - (keepFinished ? (this.sizes.get(keep.id) ?? 0) : 0);
+    if (this.bytes - freeable + bytes > maxJobBytes) throw new LimitExceeded('job_bytes', this.bytes, maxJobBytes, 'maxJobBytes');
+    for (const id of this.finished) {
+      if (this.jobs.size + jobs <= maxJobs && this.bytes + bytes <= maxJobBytes) return;
+      if (id !== keep?.id) this.forget(id);
+    }
+  }
+
+  /** A held job's payload, result and error now take `size` bytes; room is made first. */
+  private resize(job: Job, size: number): void {
+    const old = this.sizes.get(job.id);
+    if (old === undefined || this.jobs.get(job.id) !== job) return; // no longer held (evicted): nothing to count
+    if (size > old) this.makeRoom(0, size - old, job);
+    this.sizes.set(job.id, size);
+    this.bytes += size - old;
+    if (this.finished.has(job.id)) this.finishedBytes += size - old;
+  }
+
+  private markFinished(id: string, finished: boolean): void {
+    if (this.finished.delete(id)) this.finishedBytes -= this.sizes.get(id) ?? 0;
+    if (!finished) return;
+    this.finished.add(id);
+    this.finishedBytes += this.sizes.get(id) ?? 0;
+  }
+
+  private forget(id: string): void {
+    this.markFinished(id, false);
+    this.jobs.delete(id);
+    this.bytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
   }
 
   private freeWorker(job: Job): void {

@@ -1,7 +1,6 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { MAX_UNSENT_BYTES } from '../backpressure';
 import type { ServerContext } from '../context';
 import { pathOf, queryOf } from '../http';
 import { type Principal, bearer, rawQuery } from './auth';
@@ -81,15 +80,13 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   const eventFilter = eventsParam?.split(',').map((name) => name.trim().toLowerCase());
   const { faults } = context;
   let sent = 0;
+  // Through a queue with the rule of backpressure.ts, the same as an SSE stream's: a client that stopped reading is cut.
+  const queue = context.sendQueues.open({ write: (chunk, done) => ws.send(chunk, () => done()), cut: () => ws.terminate() });
   const send = (event: SpooledWireEvent, counts: boolean): void => {
     if (faults.stalled || ws.readyState !== ws.OPEN) return;
-    if (!counts) ws.send(JSON.stringify(event));
-    else {
-      sent += 1;
-      const cut = faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
-      ws.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
-    }
-    if (ws.bufferedAmount > MAX_UNSENT_BYTES) ws.terminate(); // the client stopped reading
+    if (counts) sent += 1;
+    const cut = counts && faults.dropAfterEvents !== undefined && sent >= faults.dropAfterEvents;
+    queue.send(JSON.stringify(event), cut ? () => ws.terminate() : undefined);
   };
   const stopListening = context.store.listen((organization, event) => {
     if (organization !== principal.organization || !matches(event, filter, principal)) return;
@@ -104,6 +101,7 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   const pinger = setInterval(() => send(spooledEvent.ping(), false), context.timing.wsPingInterval);
   const cleanup = (): void => {
     clearInterval(pinger);
+    queue.stop();
     stopListening();
     untrack();
     context.cleanups.delete(cleanup);
