@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type ReferenceServer, type SpooledGeneration, startReferenceServer } from '../testing';
-import { port } from './arguments';
+import { host, port } from './arguments';
 import type { CliContext } from './program';
 
 /** What `rx-realtime serve` was asked for: one field per option. */
@@ -20,7 +20,7 @@ export function serveCommand(command: Command, context: CliContext): Command {
     .summary('run the reference server (Spooled and Miosa wires) until Ctrl-C')
     .description('Run the reference server, which speaks the Spooled and Miosa wires, until Ctrl-C.')
     .option('--port <n>', 'the port to listen on (0: any free one)', port, 8080)
-    .option('--host <host>', 'the interface to listen on', '127.0.0.1')
+    .option('--host <host>', 'the interface to listen on', host, '127.0.0.1')
     .option('--simulate', 'generate job traffic')
     .addOption(new Option('--generation <name>', 'the Spooled wire generation').choices(['2025-12', '2026']).default('2026'))
     .option('--sse-ids', 'number the events of every SSE stream (Spooled and Miosa), so a stream can resume')

@@ -2,9 +2,12 @@ import { type Command, Option } from 'commander';
 import { type Observable, type Observer, map } from 'rxjs';
 import { type ConnectionDiagnostics, type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
-import { checkBaseUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
+import { checkBaseUrl, checkFetchUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
+import { looksLikeJwt } from '../spooled/credentials';
+import { checkSocketUrl } from '../websocket/attempt';
+import { defaultWebSocket } from '../websocket/ws-adapter';
 import { collect, headerLines } from './arguments';
 import { type Printable, type Printer, printer } from './format';
 import type { CliContext } from './program';
@@ -144,6 +147,8 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
 
   if (mode === 'spooled') {
     usable(() => checkBaseUrl(options.spooled!, '--spooled'));
+    // What the client fetches from the base URL, fetch must be able to reach: a bad port would fail the first attempt.
+    if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled'));
     checkIds({ '--queue': options.queue, '--job': options.job });
     const client = withCredentials(
       () =>
@@ -209,13 +214,25 @@ function modeOf(options: TailOptions): TailMode {
     return 'spooled';
   }
   if (options.miosa !== undefined) {
-    usable(() => checkUrl(options.miosa!, ['http:', 'https:'], '--miosa'));
+    // The Miosa client reads its streams with sse(), which checks each URL as this does.
+    usable(() => checkFetchUrl(options.miosa!, '--miosa'));
     return 'miosa';
   }
   const parsed = usable(() => checkUrl(options.url!, ['http:', 'https:', 'ws:', 'wss:'], 'tail'));
   const transport = options.transport ?? (parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? 'ws' : 'sse');
-  if (transport === 'sse') usable(() => checkUrl(options.url!, ['http:', 'https:'], 'tail --transport sse'));
+  // The checks sse() and webSocket() (with the WebSocket it uses here) make at their first attempt.
+  if (transport === 'sse') usable(() => checkFetchUrl(options.url!, options.transport === 'sse' ? 'tail --transport sse' : 'tail'));
+  else usable(() => checkSocketUrl(options.url!, defaultWebSocket, 'tail'));
   return transport;
+}
+
+/**
+ * Whether the Spooled client fetches from its base URL: over SSE, and over the WebSocket to exchange
+ * an API key (`--api-key`, or a token that is not a JWT, which the client takes for one) for a JWT.
+ * With a JWT alone the WebSocket (`ws`, which has no bad ports) is all it opens.
+ */
+function fetchesFromBase(transport: TailOptions['transport'], credentials: { readonly token?: Credential; readonly apiKey?: Credential }): boolean {
+  return transport === 'sse' || credentials.apiKey !== undefined || (credentials.token !== undefined && !looksLikeJwt(credentials.token.value));
 }
 
 /**

@@ -244,8 +244,9 @@ const DEFAULT_ORG = 'org_reference';
  */
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   checkServerOptions(options);
+  // Each default member by member: a member given as undefined is not given (a spread would put undefined over the default).
   const keys: ApiKeyRecord[] = (options.apiKeys ?? ['sk_test_reference']).map((key) =>
-    typeof key === 'string' ? { key, organization: DEFAULT_ORG, queues: [] } : { organization: DEFAULT_ORG, queues: [], ...key },
+    typeof key === 'string' ? { key, organization: DEFAULT_ORG, queues: [] } : { key: key.key, organization: key.organization ?? DEFAULT_ORG, queues: key.queues ?? [] },
   );
   const miosaKeys = options.miosaApiKeys ?? ['msk_test_reference'];
   const generation = options.generation ?? '2026';

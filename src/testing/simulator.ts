@@ -1,4 +1,4 @@
-import { type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
+import { MAX_TIMER_MS, type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
 import { LimitExceeded } from './limits';
 import type { MiosaHub } from './miosa/hub';
 import type { Job, SpooledStore, Worker } from './spooled/store';
@@ -12,7 +12,11 @@ import type { Job, SpooledStore, Worker } from './spooled/store';
  * ```
  */
 export interface SimulatorOptions {
-  /** New jobs per second, across all queues, from 0 (none: workers, heartbeats and Miosa only) to 1000 (one a millisecond). @default 5 */
+  /**
+   * New jobs per second, across all queues: 0 (none: workers, heartbeats and Miosa only), or from
+   * 1000 / (2^31 - 1), about 4.66e-7 (one job every 24.8 days, the longest a timer waits), to 1000 (one a
+   * millisecond). @default 5
+   */
   readonly rate?: number;
   /** The queues' names, at least one; with `rate` 0 and `workersPerQueue` 0 (no jobs, no workers), a TypeError. @default ['emails', 'reports', 'thumbnails'] */
   readonly queues?: readonly string[];
@@ -174,6 +178,9 @@ const SIMULATOR_TOGETHER: readonly Together<SimulatorOptions>[] = [
   },
 ];
 
+/** The lowest rate above 0: one job every {@link MAX_TIMER_MS}. */
+const MIN_RATE = 1000 / MAX_TIMER_MS;
+
 /** Runs a change of the store; false when it did not fit the server's limits (a timer must not throw: that would end the process). */
 function whenRoom(change: () => void): boolean {
   try {
@@ -191,6 +198,10 @@ const SIMULATOR_KEYS: (keyof SimulatorOptions)[] = ['rate', 'queues', 'failureRa
 export function checkSimulatorOptions(name: string, value: SimulatorOptions | undefined): void {
   const options = checkKeys(name, value, SIMULATOR_KEYS);
   checkNumber(`${name}.rate`, options.rate, 0, 1000, 'new jobs a second');
+  // A new job every 1000 / rate ms: a rate so low that no timer can wait that long would fire every millisecond.
+  if (options.rate !== undefined && options.rate > 0 && options.rate < MIN_RATE) {
+    throw new RangeError(`${name}.rate must be 0 or a number from ${MIN_RATE} (one job every 2^31 - 1 ms, about 24.8 days, the longest a timer waits) to 1000 (new jobs a second), got ${options.rate}`);
+  }
   checkList(`${name}.queues`, options.queues, 1, checkText);
   checkNumber(`${name}.failureRatio`, options.failureRatio, 0, 1, 'failing attempts per attempt');
   checkNumber(`${name}.workersPerQueue`, options.workersPerQueue, 0, 1000, 'workers', true);

@@ -116,12 +116,11 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       let Implementation: WebSocketConstructor;
       secrets.hold({ url: given, headers });
       try {
-        url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], 'webSocket()').href;
+        Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
+        url = checkSocketUrl(given, Implementation, 'webSocket()');
         checkHeaders(headers);
         checkSubprotocols(config.protocols, 'webSocket()');
-        Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
         checkHeadersCanBeSent(headers, Implementation);
-        checkPortCanBeReached(url, Implementation);
       } catch (error) {
         return fail(error);
       }
@@ -317,14 +316,17 @@ function checkHeadersCanBeSent(headers: Readonly<Record<string, string>>, Implem
 }
 
 /**
- * The standard WebSocket (a browser's, Node's global one) opens through fetch, which never connects to
- * a port of another protocol (WHATWG Fetch "port blocking"): every attempt would fail the same way
- * (Chromium: net::ERR_UNSAFE_PORT), so it is a {@link RequestError} at once. `ws` has no such rule.
+ * The URL an attempt opens with `Implementation`, checked as {@link checkUrl} does (ws, wss, http or
+ * https; absolute; no `user:password@`), and on a port that `Implementation` can reach: the standard
+ * WebSocket (a browser's, Node's global one) opens through fetch, which never connects to a port of
+ * another protocol (WHATWG Fetch "port blocking"), so every attempt would fail the same way (Chromium:
+ * net::ERR_UNSAFE_PORT). `ws` has no such rule. Returns the URL's href; throws a {@link RequestError}
+ * whose message starts with `what`. The command line checks its URLs with it too. @internal
  */
-function checkPortCanBeReached(url: string, Implementation: WebSocketConstructor): void {
-  const { port } = new URL(url);
-  if (sendsHeaders(Implementation) || !isBadPort(port)) return;
+export function checkSocketUrl(given: string, Implementation: WebSocketConstructor, what: string): string {
+  const url = checkUrl(given, ['ws:', 'wss:', 'http:', 'https:'], what);
+  if (sendsHeaders(Implementation) || !isBadPort(url.port)) return url.href;
   throw new RequestError(
-    `webSocket(): the standard WebSocket never connects to port ${port} (${displayUrl(url)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node's global WebSocket; use another port.`,
+    `${what}: the standard WebSocket never connects to port ${url.port} (${displayUrl(url)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node's global WebSocket; use another port.`,
   );
 }
