@@ -1,0 +1,58 @@
+import { AuthError, HttpError, NetworkError, ProtocolError } from '../../src/core/errors';
+import { REFUSED_AFRESH } from '../../src/core/http';
+import { closeError } from '../../src/websocket/close-codes';
+
+// What each end of a socket means, word for word: its class decides retry, refresh or final, and its message is what the app logs.
+const WHERE = 'wss://example.test/ws';
+const REFUSED = 'the server did not accept the credentials.';
+
+describe('closeError: what a socket end means', () => {
+  it.each([1008, 4001, 4003, 4401, 4403])('close code %i is a refused credential (AuthError with the code as its status)', (code) => {
+    const error = closeError(code, WHERE);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: ${REFUSED}`);
+    expect((error as AuthError).status).toBe(code);
+  });
+
+  it.each([1002, 1003, 1007, 1009, 1010])('close code %i is a peer that cannot talk to us (ProtocolError, never retried)', (code) => {
+    const error = closeError(code, WHERE);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: it cannot accept what we send or speak.`);
+  });
+
+  it.each([
+    [1000, `${WHERE} closed the socket.`],
+    [1006, `${WHERE} lost the socket (no close frame).`],
+    [1001, `${WHERE} closed the socket with code 1001.`],
+    [1011, `${WHERE} closed the socket with code 1011.`],
+    [4000, `${WHERE} closed the socket with code 4000.`],
+  ])('close code %i is a network failure, retried: %s', (code, message) => {
+    const error = closeError(code, WHERE);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).not.toBeInstanceOf(AuthError);
+    expect(error.message).toBe(message);
+  });
+
+  it.each([401, 403])('HTTP %i at the upgrade is a refused credential, whatever the close code', (status) => {
+    const error = closeError(1006, WHERE, { upgradeStatus: status });
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).status).toBe(status);
+    expect(error.message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}: ${REFUSED}`);
+  });
+
+  it('a refusal after fresh credentials says so', () => {
+    expect(closeError(1006, WHERE, { upgradeStatus: 401, refreshed: true }).message).toBe(
+      `HTTP 401 at the WebSocket upgrade to ${WHERE}: the server did not accept the credentials${REFUSED_AFRESH}.`,
+    );
+    expect(closeError(4001, WHERE, { refreshed: true }).message).toBe(`${WHERE} closed the socket with code 4001: the server did not accept the credentials${REFUSED_AFRESH}.`);
+  });
+
+  it('another HTTP status at the upgrade is an HttpError with its Retry-After', () => {
+    const error = closeError(1006, WHERE, { upgradeStatus: 503, retryAfter: 7000 });
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).not.toBeInstanceOf(AuthError);
+    expect((error as HttpError).status).toBe(503);
+    expect((error as HttpError).retryAfter).toBe(7000);
+    expect(error.message).toBe(`HTTP 503 at the WebSocket upgrade to ${WHERE}.`);
+  });
+});
