@@ -84,9 +84,14 @@ describe('what a holder holds is released once its owner is collected', () => {
     (() => {
       for (let index = 0; index < 1000; index += 1) new SecretHolder({ values: [`dropped-owner-key-${index}`] }, {});
     })();
-    await collect();
-    others(300);
-    expect(redact('dropped-owner-key-0 dropped-owner-key-999')).toBe('dropped-owner-key-0 dropped-owner-key-999');
+    // The collector and the finalizers run when V8 decides (a loaded machine may need several tries): up to about 4 s.
+    const dropped = 'dropped-owner-key-0 dropped-owner-key-999';
+    for (let tries = 0; tries < 40 && redact(dropped) !== dropped; tries += 1) {
+      await collect();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      others(300);
+    }
+    expect(redact(dropped)).toBe(dropped);
     expect(redact('kept-by-a-live-owner')).toBe('***');
     expect(live).toBeDefined();
   });
