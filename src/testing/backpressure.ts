@@ -142,6 +142,10 @@ export class SendQueue {
   private arm(): void {
     this.completedAtCheck = this.completed;
     this.quietChecks = 0;
+    this.scheduleCheck();
+  }
+
+  private scheduleCheck(): void {
     this.timer = setTimeout(() => this.recheck(), UNSENT_CHECK_MS);
     this.timer.unref(); // a check never keeps the process alive
   }
@@ -152,8 +156,7 @@ export class SendQueue {
     this.quietChecks = this.completed === this.completedAtCheck ? this.quietChecks + 1 : 0;
     if (this.quietChecks >= STALLED_CHECKS) return this.cut();
     this.completedAtCheck = this.completed;
-    this.timer = setTimeout(() => this.recheck(), UNSENT_CHECK_MS);
-    this.timer.unref();
+    this.scheduleCheck();
   }
 
   private cut(): void {
