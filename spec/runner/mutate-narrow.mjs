@@ -4,6 +4,8 @@
  * that cover it by name only, so jest still loads every spec file of the part for every mutant, and
  * that loading is most of a mutant's time. This records which file each test of the initial run lives
  * in and hands jest only the files of the covering tests: the same tests run, from fewer files.
+ * A static mutant (module-level code: option tables, code sets), which Stryker runs with every test,
+ * gets the spec files whose tests run any code of the mutated file: the others never load it.
  * Any test it cannot place leaves the run as Stryker made it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,21 +22,27 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 if (TABLE) {
   const { dryRun, mutantRun } = JestTestRunner.prototype;
-  let filesOf;
+  let known;
 
   JestTestRunner.prototype.dryRun = async function (options) {
     const result = await dryRun.call(this, options);
     if (result.status === 'complete') {
       const table = {};
       for (const test of result.tests) (table[test.id] ??= []).push(test.fileName);
-      writeFileSync(TABLE, JSON.stringify(table));
+      // The files whose tests run the mutated file's code (a run mutates one file): a static mutant's set.
+      const users = Object.entries(result.mutantCoverage?.perTest ?? {})
+        .filter(([, hits]) => Object.keys(hits).length > 0)
+        .flatMap(([id]) => table[id] ?? []);
+      writeFileSync(TABLE, JSON.stringify({ filesOf: table, users: [...new Set(users)] }));
     }
     return result;
   };
 
   JestTestRunner.prototype.mutantRun = async function (options) {
-    filesOf ??= JSON.parse(readFileSync(TABLE, 'utf8'));
-    const files = new Set((options.testFilter ?? []).flatMap((id) => filesOf[id] ?? [undefined]));
+    const { filesOf, users } = (known ??= JSON.parse(readFileSync(TABLE, 'utf8')));
+    // No filter: Stryker runs every test for a static mutant (module-level code, built at load);
+    // only the spec files that use the module can see it.
+    const files = options.testFilter ? new Set(options.testFilter.flatMap((id) => filesOf[id] ?? [undefined])) : new Set(users);
     if (files.size === 0 || files.has(undefined)) return mutantRun.call(this, options);
     const run = this.run;
     this.run = (settings) => run.call(this, { ...settings, testFiles: [...files].map((file) => `^${escapeRegExp(file)}$`) });

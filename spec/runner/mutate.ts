@@ -99,6 +99,9 @@ function run(file: string, part: Part, concurrency: string | undefined): void {
       },
     },
     timeoutMS: MUTANT_TEST_TIMEOUT,
+    // Module-level mutants (option tables, code sets) run with the spec files that use their module
+    // (mutate-narrow.mjs), not ignored: a table made empty is a bug the specs must catch.
+    ignoreStatic: false,
     // Jest then loads only the spec files that hold a mutant's covering tests.
     testRunnerNodeArgs: ['--import', join(ROOT, 'spec/runner/mutate-narrow.mjs')],
     jsonReporter: { fileName: reportOf(file) },

@@ -67,6 +67,7 @@ export const defaultShouldRetry = (error: unknown): boolean => !isRealtimeError(
 /** The default {@link BackoffOptions.resetAfter}; also how long a refreshed credential must hold without a policy (`reconnect: false`). @internal */
 export const DEFAULT_RESET_AFTER = 5000;
 
+// Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 /** Every key of {@link BackoffOptions}. @internal */
 export const BACKOFF_KEYS: KnownKeys<BackoffOptions> = {
   initialDelay: true,
@@ -79,6 +80,7 @@ export const BACKOFF_KEYS: KnownKeys<BackoffOptions> = {
   onRetry: true,
   random: true,
 };
+// Stryker restore BooleanLiteral
 
 const defaults: BackoffOptions = {
   initialDelay: 1000,

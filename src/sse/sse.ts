@@ -108,6 +108,7 @@ export interface SseOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+// Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 const SSE_KEYS: KnownKeys<SseOptions> = {
   headers: true,
   method: true,
@@ -123,6 +124,7 @@ const SSE_KEYS: KnownKeys<SseOptions> = {
   fetch: true,
   scheduler: true,
 };
+// Stryker restore BooleanLiteral
 
 /**
  * Options that other options make meaningless: `endOfStream: 'reconnect'` asks for a reconnection

@@ -20,6 +20,7 @@ import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, We
 /** `readyState` of an open socket (WHATWG WebSockets). */
 const OPEN = 1;
 
+// Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   protocols: true,
   headers: true,
@@ -40,6 +41,7 @@ const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
 };
 const HEARTBEAT_KEYS: KnownKeys<HeartbeatOptions<unknown>> = { interval: true, message: true };
 const QUEUE_KEYS: KnownKeys<QueueOptions> = { max: true, ttl: true };
+// Stryker restore BooleanLiteral
 
 /** A ping is sent only every `interval`: a message without one would be accepted and never sent. */
 const HEARTBEAT_RULES: readonly OptionRule<HeartbeatOptions<unknown>>[] = [
