@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { HttpError, NetworkError, TimeoutError, type WebSocketLike, webSocket } from '../../src';
-import { closeWithin, reportedError, socketFault } from '../../src/websocket/ws-adapter';
+import { closeWithin, onUpgradeRefused, reportedError, socketFault, terminate } from '../../src/websocket/ws-adapter';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
 import { recordingWs } from '../helpers/recording-ws';
@@ -164,5 +164,47 @@ describe("socketFault(): ws's reasons classified", () => {
     ['no reason (a browser)', undefined, undefined],
   ])('%s', (_name, reason, fault) => {
     expect(socketFault(reason)).toBe(fault);
+  });
+});
+
+describe("onUpgradeRefused(): what ws's unexpected-response tells", () => {
+  type Response = { statusCode?: number; headers: Record<string, string | string[] | undefined>; resume: jest.Mock };
+  /** A socket that hands the test ws's `unexpected-response` and records what the adapter does. */
+  const refused = (response: Omit<Response, 'resume'>) => {
+    const listeners: Record<string, (...args: unknown[]) => void> = {};
+    const terminate = jest.fn();
+    const socket = { on: (event: string, listener: (...args: unknown[]) => void) => void (listeners[event] = listener), terminate } as unknown as WebSocketLike;
+    const seen = jest.fn();
+    onUpgradeRefused(socket, seen);
+    const answer: Response = { ...response, resume: jest.fn() };
+    listeners['unexpected-response']!({}, answer);
+    return { seen, terminate, resume: answer.resume };
+  };
+
+  it('a refusal: its status and Retry-After, no handshake verdict; the response is drained and the socket dropped', () => {
+    const { seen, terminate, resume } = refused({ statusCode: 503, headers: { 'retry-after': '5' } });
+    expect(seen).toHaveBeenCalledWith(503, '5', undefined);
+    expect(resume).toHaveBeenCalledTimes(1);
+    expect(terminate).toHaveBeenCalledTimes(1);
+  });
+
+  it('a 101 without the headers an upgrade needs (RFC 6455 4.1): the verdict names each one missing', () => {
+    expect(refused({ statusCode: 101, headers: {} }).seen).toHaveBeenCalledWith(101, null, '"Upgrade: websocket" and "Connection: Upgrade"');
+    expect(refused({ statusCode: 101, headers: { upgrade: 'websocket' } }).seen).toHaveBeenCalledWith(101, null, '"Connection: Upgrade"');
+  });
+
+  it('a 101 whose headers are lists, in any case, with spaces: their tokens are found', () => {
+    const { seen } = refused({ statusCode: 101, headers: { upgrade: ' WebSocket ', connection: ['keep-alive,  Upgrade'] } });
+    expect(seen).toHaveBeenCalledWith(101, null, '');
+  });
+});
+
+describe('terminate(): drops a socket only where it can', () => {
+  it("calls ws's terminate(), and leaves a socket without one (a browser's) or with something else by that name alone", () => {
+    const drop = jest.fn();
+    terminate({ terminate: drop } as unknown as WebSocketLike);
+    expect(drop).toHaveBeenCalledTimes(1);
+    expect(() => terminate({} as WebSocketLike)).not.toThrow();
+    expect(() => terminate({ terminate: 'no' } as unknown as WebSocketLike)).not.toThrow();
   });
 });
