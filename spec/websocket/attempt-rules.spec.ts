@@ -7,6 +7,7 @@ import { releasedAfterEach } from '../helpers/released';
 import { TrustingTestCa, serverCertificate } from '../helpers/tls';
 import { VirtualClock } from '../helpers/virtual-clock';
 import { startWsServer } from '../helpers/ws-server';
+import { withRole } from '../../src/core/headers';
 
 /** One webSocket() attempt, continued: schemes, URL and headers functions, the hand-over at open, the end. */
 
@@ -87,6 +88,20 @@ describe('webSocket(): URL and headers functions', () => {
     expect(recording.error).toBeInstanceOf(TimeoutError);
     expect((recording.error as Error).message).toBe('The headers function of webSocket() did not finish within 100 ms (openTimeout); the attempt was given up and its AbortSignal aborted.');
     expect(sockets).toHaveLength(0);
+  });
+
+  it('a timeout while both functions run names both, and a function the Spooled client made by the role it gave it', async () => {
+    const clock = new VirtualClock();
+    const { WebSocket } = fakeWebSocket(() => clock.now());
+    const never = <T>() => new Promise<T>(() => undefined);
+    const both = record(webSocket(() => never<string>(), { WebSocket, headers: () => never<Record<string, string>>(), openTimeout: 100, scheduler: clock.scheduler, linger: 0, reconnect: false }).messages$);
+    const exchange = withRole(() => never<string>(), 'the token exchange of spooledRealtime()');
+    const named = record(webSocket(exchange, { WebSocket, openTimeout: 100, scheduler: clock.scheduler, linger: 0, reconnect: false }).messages$);
+    await clock.advance(101);
+    expect((both.error as Error).message).toBe(
+      'The URL function of webSocket() and the headers function of webSocket() did not finish within 100 ms (openTimeout); the attempt was given up and its AbortSignal aborted.',
+    );
+    expect((named.error as Error).message).toBe('The token exchange of spooledRealtime() did not finish within 100 ms (openTimeout); the attempt was given up and its AbortSignal aborted.');
   });
 
   it('a timeout that runs before either function was called (a virtual scheduler flushed at once) says which functions it waited for', () => {
