@@ -1,10 +1,11 @@
 /**
- * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket. Each source file is mutated in a
- * run of its own, with only the spec files of its part: jest loads every file of the test set for each
- * mutant (the per-test filter is a test-name pattern), so small sets keep a mutant to a few seconds, and a
- * run that crashes or is stopped loses one file, not the part. Each file's report goes to
- * .cache/mutation/<file>.json; a file whose report is newer than the file and its specs is not run again,
- * so a stopped run resumes where it was. The summary adds the reports up per file.
+ * `npm run mutate`: StrykerJS over src/core, src/sse and src/websocket, one part at a time, with only the
+ * spec files of that part. Small files of a part are mutated together in one Stryker run (up to
+ * {@link BATCH_BYTES} of source), large ones alone: every run starts with a full run of the part's specs
+ * (minutes), which a file of a few mutants should not pay alone, and a run that crashes or is stopped
+ * loses one batch, not the part. Each file's report goes to .cache/mutation/<file>.json; a file whose
+ * report is newer than the file and its specs is not run again, so a stopped run resumes where it was.
+ * The summary adds the reports up per file.
  *
  * Usage: `npm run mutate [-- part|file ...] [--concurrency=N] [--fresh]` (parts: lifecycle, sse, websocket,
  * guards; default all), then read the summary; `npm run mutate -- --summary` prints it alone.
@@ -83,11 +84,32 @@ function newestSpec(part: Part): number {
   return Math.max(...tracked.filter((file) => patterns.some((pattern) => pattern.test(file))).map((file) => statSync(join(ROOT, file)).mtimeMs));
 }
 
-function run(file: string, part: Part, concurrency: string | undefined): void {
+/** Source bytes mutated together in one Stryker run at most (a file larger than this runs alone). */
+const BATCH_BYTES = 20_000;
+
+/** The files in runs: consecutive files of one part, together up to BATCH_BYTES of source. */
+function batches(files: readonly string[]): string[][] {
+  const runs: string[][] = [];
+  let bytes = Infinity;
+  for (const file of files) {
+    const size = statSync(join(ROOT, file)).size;
+    if (bytes + size > BATCH_BYTES) {
+      runs.push([]);
+      bytes = 0;
+    }
+    runs.at(-1)!.push(file);
+    bytes += size;
+  }
+  return runs;
+}
+
+/** Mutates `files` (all of `part`) in one Stryker run, then writes each file's own report. */
+function run(files: readonly string[], part: Part, concurrency: string | undefined): void {
   const base = JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8'));
+  const combined = join(OUT, 'run.json');
   const config = {
     ...base,
-    mutate: [file],
+    mutate: files,
     jest: {
       ...base.jest,
       config: {
@@ -104,7 +126,7 @@ function run(file: string, part: Part, concurrency: string | undefined): void {
     ignoreStatic: false,
     // Jest then loads only the spec files that hold a mutant's covering tests.
     testRunnerNodeArgs: ['--import', join(ROOT, 'spec/runner/mutate-narrow.mjs')],
-    jsonReporter: { fileName: reportOf(file) },
+    jsonReporter: { fileName: combined },
     // `--concurrency=1` leaves a core free on a shared machine.
     ...(concurrency ? { concurrency: Number(concurrency) } : {}),
   };
@@ -112,6 +134,8 @@ function run(file: string, part: Part, concurrency: string | undefined): void {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   const env = { ...process.env, RXR_MUTATE_TEST_FILES: join(OUT, 'test-files.json') };
   execFileSync('npx', ['stryker', 'run', configFile], { cwd: ROOT, stdio: 'inherit', env });
+  const report = JSON.parse(readFileSync(combined, 'utf8')) as { files: Record<string, unknown> };
+  for (const file of files) writeFileSync(reportOf(file), JSON.stringify({ ...report, files: { [file]: report.files[file] ?? { mutants: [] } } }));
 }
 
 type Counts = Record<string, number>;
@@ -164,12 +188,15 @@ if (!process.argv.includes('--summary')) {
   if (chosen.length === 0) throw new Error(`nothing matches ${requested.join(' ')}; the parts are ${Object.keys(PARTS).join(', ')}, or name a file`);
   // Some specs run the built package in a child process (a real Node process with nothing catching its errors).
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  for (const { file, part } of chosen) {
+  const stale = chosen.filter(({ file, part }) => {
     const report = reportOf(file);
     const upToDate =
       !process.argv.includes('--fresh') && existsSync(report) && statSync(report).mtimeMs > Math.max(statSync(join(ROOT, file)).mtimeMs, newestSpec(part));
     if (upToDate) console.log(`${file}: report up to date, skipped (--fresh runs it again)`);
-    else run(file, part, concurrency);
+    return !upToDate;
+  });
+  for (const part of Object.values(PARTS)) {
+    for (const files of batches(stale.filter((job) => job.part === part).map((job) => job.file))) run(files, part, concurrency);
   }
 }
 summary();
