@@ -296,11 +296,13 @@ describe('webSocket() topics and sending', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(DroppedMessageError);
     expect(errors[0]).toMatchObject({ reason: 'overflow', payload: 'one' });
+    expect(errors[0]!.message).toBe(`The outbox is full (2 messages): dropped the oldest message to ${server.url}/.`);
     now = 1200; // 'two' has now waited 1200 ms: expired
     const recording = record(connection.messages$);
     await until(() => server!.sockets[0]?.received.length === 1, 'the flush');
     expect(server.sockets[0]!.received).toEqual(['three']);
     expect(errors[1]).toMatchObject({ reason: 'expired', payload: 'two' });
+    expect(errors[1]!.message).toBe(`A message waited more than 1000 ms for ${server.url}/ to open and was dropped.`);
     recording.subscription.unsubscribe();
   });
 });
