@@ -128,6 +128,27 @@ describe('reference server limits: request bodies', () => {
     expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', worker_id: null });
     expect((await post('/api/v1/jobs', { queue_name: 'q'.repeat(100) })).status).toBe(201);
   });
+
+  // breaker10 #1: JSON.parse takes 500,000 levels where JSON.stringify overflows the stack, so a 1 MB
+  // body of nested arrays was held as a job counted 0 bytes of maxJobBytes (20 such jobs held 564 MB),
+  // and its answer failed mid-way: the connection closed without a response.
+  it.each(routes)('refuses a body nested more than 128 levels (serde_json\'s limit) with 400, holding nothing: %s', async (_name, pathOf) => {
+    await start({ maxJobBytes: 1000 });
+    const job = server.spooled.createJob('emails');
+    const worker = server.spooled.registerWorker('emails');
+    const before = server.usage();
+    const nest = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const deep = `{"queue_name":"emails","api_key":"x","refresh_token":"x","result":${nest(200_000)},"payload":${nest(200_000)}}`;
+    expect(await post(pathOf(job.id, worker.id), deep)).toEqual({
+      status: 400,
+      body: { text: 'Failed to parse the request body as JSON: nested more than 128 levels (recursion limit exceeded)' },
+    });
+    expect(server.usage()).toEqual(before);
+    expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', result: null });
+    // 128 levels in all, brackets inside strings not counted, is a body as before
+    const payload = `{"queue_name":"emails","payload":{"text":"${'['.repeat(500)}","deep":${nest(126)}}}`;
+    expect((await post('/api/v1/jobs', payload)).status).toBe(201);
+  });
 });
 
 describe('reference server limits: jobs', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { BUSY, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { BUSY, MAX_BODY_DEPTH, TOO_DEEP, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
 import { LimitExceeded, MAX_NAME_CHARS, sendBusy, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
 import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
@@ -69,11 +69,12 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
 /** What {@link bodyOf} gives once it has answered the request itself. */
 const ANSWERED = Symbol('answered');
 
-/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long) or 503 (too many bodies at once). */
+/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long), 400 (nested too deep) or 503 (too many bodies at once). */
 async function bodyOf(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined | typeof ANSWERED> {
   const body = await readJson(request, context.limits.maxBodyBytes, context.bodies);
   if (body === TOO_LARGE) return sendPayloadTooLarge(response, context.limits.maxBodyBytes), ANSWERED;
   if (body === BUSY) return sendBusy(response, context.bodies.max), ANSWERED;
+  if (body === TOO_DEEP) return sendText(response, 400, `Failed to parse the request body as JSON: nested more than ${MAX_BODY_DEPTH} levels (recursion limit exceeded)`), ANSWERED;
   return body;
 }
 
