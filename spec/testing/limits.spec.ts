@@ -1,6 +1,7 @@
 import { type Socket, connect } from 'node:net';
 import { LimitExceeded, type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
 import { readRaw } from './raw';
+import WebSocket from 'ws';
 
 // Everything a client can make the reference server hold has a documented bound (refbounds #1): with
 // the key `rx-realtime serve` prints, POSTing 1 MB jobs or registering workers that never heartbeat
@@ -270,5 +271,48 @@ describe('reference server limits: workers and streams', () => {
     const again = await readRaw(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` }, done: (text) => text.includes(': connected') });
     expect(again.status).toBe(200);
     for (const controller of opened) controller.abort();
+  });
+});
+
+// breaker10 #2: worker ids were one namespace for every organisation: organisation B registering the
+// id of A's worker took it over (A's heartbeats got 404), and A claiming a job with B's worker id sent
+// B's streams a heartbeat carrying A's job id.
+describe('reference server: a worker id belongs to one organisation', () => {
+  const KEYS = [
+    { key: 'sk_org_a', organization: 'org-a' },
+    { key: 'sk_org_b', organization: 'org-b' },
+  ];
+  const call = async (key: string, path: string, body: unknown): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('refuses another organisation the id of a registered worker with 409, and never publishes a worker of one organisation to another', async () => {
+    await start({ apiKeys: KEYS });
+    const heardByB: unknown[] = [];
+    expect((await call('sk_org_a', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).status).toBe(201);
+    expect(await call('sk_org_b', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).toEqual({
+      status: 409,
+      text: 'worker_id is in use: give another, or none for one the server makes',
+    });
+    expect((await call('sk_org_a', '/api/v1/workers/w1/heartbeat', { status: 'busy' })).status).toBe(200);
+    expect((await call('sk_org_a', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).status).toBe(201); // its own again
+    expect(server.usage().workers).toBe(1);
+
+    // B's worker named in A's claim: the claim stands, B's worker is not touched and B hears nothing.
+    expect((await call('sk_org_b', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w2' })).status).toBe(201);
+    const job = server.spooled.createJob('emails', { organization: 'org-a' });
+    const socket = new WebSocket(`${server.wsUrl}/api/v1/ws?api_key=sk_org_b`);
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as { type: string };
+      if (event.type !== 'Ping') heardByB.push(event);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    expect((await call('sk_org_a', `/api/v1/jobs/${job.id}/claim`, { worker_id: 'w2' })).status).toBe(200);
+    expect((await call('sk_org_a', `/api/v1/jobs/${job.id}/complete`, {})).status).toBe(200);
+    await call('sk_org_b', '/api/v1/workers/w2/heartbeat', { status: 'marker' }); // B's own event, after A's
+    for (const started = Date.now(); heardByB.length === 0 && Date.now() - started < 3000; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.close();
+    expect(heardByB).toEqual([{ type: 'WorkerHeartbeat', data: expect.objectContaining({ worker_id: 'w2', status: 'marker', current_job_id: null }) }]);
   });
 });

@@ -211,7 +211,9 @@ async function restRoutes(
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (badName(body.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
-    const worker = store.registerWorker(org, queue, nameOf(body.worker_id));
+    const id = nameOf(body.worker_id);
+    if (id !== undefined && store.workerIdTaken(org, id)) return sendText(response, 409, 'worker_id is in use: give another, or none for one the server makes'), true;
+    const worker = store.registerWorker(org, queue, id);
     return sendJson(response, 201, worker), true;
   }
   const workerAction = /^\/api\/v1\/workers\/([^/]+)(\/heartbeat)?$/.exec(path);
