@@ -2,6 +2,7 @@ import { type Socket, connect } from 'node:net';
 import { LimitExceeded, type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
 import { readRaw } from './raw';
 import WebSocket from 'ws';
+import { decodeSpooledEvent } from '../../src/spooled';
 
 // Everything a client can make the reference server hold has a documented bound (refbounds #1): with
 // the key `rx-realtime serve` prints, POSTing 1 MB jobs or registering workers that never heartbeat
@@ -271,6 +272,26 @@ describe('reference server limits: workers and streams', () => {
     const again = await readRaw(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` }, done: (text) => text.includes(': connected') });
     expect(again.status).toBe(200);
     for (const controller of opened) controller.abort();
+  });
+});
+
+// breaker10 #5: a job's priority is relayed to every client of the organisation in JobCreated, which
+// they decode as a whole number (the real server's i32): POST /api/v1/jobs took 1.5 or 1e300, and every
+// other client skipped that event with a DecodeError.
+describe('reference server: a job priority every client can decode', () => {
+  it('refuses a priority that is not a whole number in the i32 range with 400, and relays the ones it takes as events that decode', async () => {
+    await start();
+    const published: unknown[] = [];
+    for (const priority of [1.5, 1e300, -1e300, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2]) {
+      expect(await post('/api/v1/jobs', { queue_name: 'emails', priority })).toEqual({ status: 400, body: { text: 'priority must be a whole number from -2147483648 to 2147483647' } });
+    }
+    expect(server.usage().jobs).toBe(0);
+    for (const priority of [2 ** 31 - 1, -(2 ** 31), 0]) {
+      const created = await post('/api/v1/jobs', { queue_name: 'emails', priority });
+      expect(created).toMatchObject({ status: 201, body: { priority } });
+      published.push({ type: 'JobCreated', data: { job_id: created.body.id, queue_name: 'emails', priority, timestamp: '2026-01-05T10:00:00Z' } });
+    }
+    for (const event of published) expect(decodeSpooledEvent(event)).toMatchObject({ type: 'job.created' });
   });
 });
 

@@ -180,6 +180,11 @@ async function restRoutes(
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (!canSeeQueue(principal, queue)) return sendText(response, 403, 'Queue is outside API key scope'), true;
+    // The real server's priority is an i32, and every client decodes JobCreated's priority as a whole number:
+    // another number would be relayed to them all in an event that no client can decode.
+    if (typeof body.priority === 'number' && !isInt32(body.priority)) {
+      return sendText(response, 400, `priority must be a whole number from ${INT32_MIN} to ${INT32_MAX}`), true;
+    }
     const job = store.createJob(org, {
       queue_name: queue,
       priority: typeof body.priority === 'number' ? body.priority : undefined,
@@ -237,6 +242,10 @@ async function restRoutes(
   }
   return false;
 }
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const isInt32 = (value: number): boolean => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
 
 function publicJob(job: Job): Record<string, unknown> {
   const { organization: _organization, started_at: _started, ...rest } = job;
