@@ -3,7 +3,7 @@ import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
-import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, dictionary, loggerOf, refuseInapplicable } from '../core/options';
+import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, checkTypeList, dictionary, loggerOf, refuseInapplicable } from '../core/options';
 import { checkMiosaOptions } from './options';
 import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, SecretHolder, displayUrl } from '../core/redact';
@@ -249,6 +249,7 @@ export function subscribeSettings(options: MiosaStreamOptions | undefined): Stre
 export function streamSettings(given: TenantStreamOptions | undefined): StreamSettings & { readonly query: string } {
   const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
   checkStrings('miosaEvents stream types', types, 'event types');
+  checkTypeList('miosaEvents stream types', types);
   return { ...settingsOf('stream', options), query: types?.length ? `?types=${formEncode(types.join(','))}` : '' };
 }
 

@@ -1,5 +1,5 @@
 import { oneSlipFrom } from '../core/near-names';
-import { type KnownKeys, checkString, checkStrings, dictionary } from '../core/options';
+import { type KnownKeys, checkString, checkStrings, checkTypeList, dictionary } from '../core/options';
 import { redact } from '../core/redact';
 import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
@@ -64,6 +64,7 @@ export function checkFilter(given: SubscriptionFilter | null | undefined): Subsc
   const filter = dictionary('spooledRealtime events$ filter', given, FILTER_KEYS) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
   checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
+  checkTypeList('spooledRealtime events$ filter.events', filter.events);
   filter.events?.forEach(checkEventName);
   return filter;
 }
