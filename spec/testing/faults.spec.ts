@@ -90,6 +90,23 @@ describe('reference server faults', () => {
     await closed;
   });
 
+  // breaker10 #7: it needs no credential and is a simple request, which a page of any site open in the
+  // developer's browser could send (a form, fetch with mode 'no-cors'): every connection was dropped.
+  it('POST /__reference/drop from a page of another site is refused with 403 and drops nothing; a loopback page or none may', async () => {
+    const { socket, frames: received } = await openRaw(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`);
+    await frames(received, 2);
+    for (const origin of ['https://evil.example', 'null']) {
+      const refused = await fetch(`${server.url}/__reference/drop`, { method: 'POST', headers: { origin, 'content-type': 'text/plain' }, body: '' });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toBe('Origin not allowed: start the server with cors to accept pages of other origins');
+    }
+    expect(server.faults.connections).toBe(1);
+    const closed = new Promise((resolve) => socket!.once('close', resolve));
+    const allowed = await fetch(`${server.url}/__reference/drop`, { method: 'POST', headers: { origin: 'http://localhost:4200' } });
+    expect(await allowed.json()).toEqual({ dropped: 1 });
+    await closed;
+  });
+
   it('close() releases every stream and socket', async () => {
     const { socket } = await openRaw(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`);
     const closed = new Promise((resolve) => socket!.once('close', resolve));

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
-import { handleCors, upgradeOriginAllowed } from './cors';
+import { handleCors, originAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { BodyBudget, pathOf, sendJson, sendText } from './http';
@@ -286,6 +286,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     }
     if (options.handle && (await options.handle(request, response))) return;
     if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
+      // No credential guards it: a page of another site could send it (a simple request), so its Origin counts, as an upgrade's.
+      if (!originAllowed(request, cors)) return sendText(response, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
       return sendJson(response, 200, { dropped: context.faults.dropAll() });
     }
     if (miosa.handle(request, response)) return;
@@ -301,7 +303,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return refuseUpgrade(socket, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
-    if (!upgradeOriginAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
+    if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
     if (!handleSpooledUpgrade(context, wss, request, socket, head)) refuseUpgrade(socket, 404, 'Not found');
   };
 
