@@ -107,6 +107,23 @@ describe('reference server faults', () => {
     await closed;
   });
 
+  it('refuses every request that changes something from a page of another site with 403 (the 2026 routes take ?api_key=, and the key is known), and lets it GET', async () => {
+    const key = `api_key=${server.spooled.apiKey}`;
+    const simple = { origin: 'https://evil.example', 'content-type': 'text/plain' };
+    for (const [method, path] of [
+      ['POST', `/api/v1/jobs?${key}`],
+      ['POST', `/api/v1/workers?${key}`],
+      ['DELETE', `/api/v1/workers/w1?${key}`],
+    ] as const) {
+      const answer = await fetch(`${server.url}${path}`, { method, headers: simple, body: method === 'POST' ? JSON.stringify({ queue_name: 'emails', worker_id: 'w1' }) : undefined });
+      expect([method, path, answer.status]).toEqual([method, path, 403]);
+    }
+    expect(server.usage()).toMatchObject({ jobs: 0, workers: 0 });
+    const job = server.spooled.createJob('emails');
+    expect((await fetch(`${server.url}/api/v1/jobs/${job.id}?${key}`, { headers: simple })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/jobs?${key}`, { method: 'POST', body: JSON.stringify({ queue_name: 'emails' }) })).status).toBe(201); // Node: no Origin
+  });
+
   it('close() releases every stream and socket', async () => {
     const { socket } = await openRaw(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`);
     const closed = new Promise((resolve) => socket!.once('close', resolve));

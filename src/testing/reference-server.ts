@@ -285,9 +285,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       return sendText(response, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
     if (options.handle && (await options.handle(request, response))) return;
+    // A page of another site can send a request that changes something without a preflight (a form, fetch with
+    // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
+    // key everyone knows. So, as for an upgrade, its Origin counts; it can read no answer anyway without cors.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) {
+      return sendText(response, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
+    }
     if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
-      // No credential guards it: a page of another site could send it (a simple request), so its Origin counts, as an upgrade's.
-      if (!originAllowed(request, cors)) return sendText(response, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
       return sendJson(response, 200, { dropped: context.faults.dropAll() });
     }
     if (miosa.handle(request, response)) return;
