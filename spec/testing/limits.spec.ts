@@ -295,6 +295,21 @@ describe('reference server: a job priority every client can decode', () => {
   });
 });
 
+// breaker10 #8: an id in a REST path that does not percent-decode threw URIError, answered 500.
+describe('reference server: a path id that does not decode', () => {
+  it('is 404, as an unknown id, on the job and worker routes and the streams', async () => {
+    await start();
+    const bad = '%E0%A4%A';
+    const auth = { authorization: `Bearer ${server.spooled.apiKey}` };
+    const get = async (path: string) => (await fetch(`${server.url}${path}`, { headers: auth })).status;
+    expect(await get(`/api/v1/jobs/${bad}`)).toBe(404);
+    expect((await post(`/api/v1/jobs/${bad}/complete`, {})).status).toBe(404);
+    expect((await post(`/api/v1/workers/${bad}/heartbeat`, {})).status).toBe(404);
+    expect((await fetch(`${server.url}/api/v1/workers/${bad}`, { method: 'DELETE', headers: auth })).status).toBe(404);
+    expect(await get(`/api/v1/events/jobs/${bad}`)).toBe(404);
+  });
+});
+
 // breaker10 #2: worker ids were one namespace for every organisation: organisation B registering the
 // id of A's worker took it over (A's heartbeats got 404), and A claiming a job with B's worker id sent
 // B's streams a heartbeat carrying A's job id.

@@ -135,6 +135,15 @@ export function queryOf(url: string | undefined): URLSearchParams {
   return new URLSearchParams(query === -1 ? '' : raw.slice(query + 1));
 }
 
+/** A percent-encoded path segment decoded, or undefined when it does not decode (`%E0%A4%A`): the route then answers 404, not 500. */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Matches `/a/:b/c` style patterns; returns the decoded parameters or undefined. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
@@ -144,12 +153,9 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < want.length; i += 1) {
     const part = want[i]!;
     if (part.startsWith(':')) {
-      try {
-        params[part.slice(1)] = decodeURIComponent(have[i]!);
-      } catch {
-        return undefined;
-      }
-      if (!params[part.slice(1)]) return undefined;
+      const decoded = decodeSegment(have[i]!);
+      if (!decoded) return undefined;
+      params[part.slice(1)] = decoded;
     } else if (part !== have[i]) return undefined;
   }
   return params;

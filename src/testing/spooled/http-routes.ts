@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { BUSY, MAX_BODY_DEPTH, TOO_DEEP, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { BUSY, MAX_BODY_DEPTH, TOO_DEEP, TOO_LARGE, decodeSegment, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
 import { LimitExceeded, MAX_NAME_CHARS, sendBusy, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
 import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
@@ -195,7 +195,8 @@ async function restRoutes(
   }
   const jobAction = /^\/api\/v1\/jobs\/([^/]+)(?:\/(claim|complete|fail|cancel))?$/.exec(path);
   if (jobAction) {
-    const job = store.jobs.get(decodeURIComponent(jobAction[1]!));
+    const id = decodeSegment(jobAction[1]!);
+    const job = id === undefined ? undefined : store.jobs.get(id);
     if (!job || job.organization !== org) return sendText(response, 404, 'Job not found'), true;
     const action = jobAction[2];
     if (!action && method === 'GET') return sendJson(response, 200, publicJob(job)), true;
@@ -223,7 +224,8 @@ async function restRoutes(
   }
   const workerAction = /^\/api\/v1\/workers\/([^/]+)(\/heartbeat)?$/.exec(path);
   if (workerAction) {
-    const worker = store.workers.get(decodeURIComponent(workerAction[1]!));
+    const workerId = decodeSegment(workerAction[1]!);
+    const worker = workerId === undefined ? undefined : store.workers.get(workerId);
     if (!worker || worker.organization !== org) return sendText(response, 404, 'Worker not found'), true;
     if (method === 'DELETE' && !workerAction[2]) {
       store.deregisterWorker(worker);
