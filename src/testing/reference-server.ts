@@ -185,7 +185,7 @@ export interface SpooledControl {
   fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
   /** -> cancelled: `JobStatusChange`. */
   cancel(jobId: string): Job;
-  /** `WorkerRegistered`. @throws LimitExceeded past `maxWorkers`. */
+  /** `WorkerRegistered`. @throws LimitExceeded past `maxWorkers`; an Error for an id another organisation's worker has (registered over HTTP with another key). */
   registerWorker(queue: string, id?: string): Worker;
   /** `WorkerHeartbeat`. */
   heartbeat(workerId: string, status?: string, currentJobId?: string | null): void;
