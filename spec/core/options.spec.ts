@@ -304,6 +304,22 @@ describe('list options: an entry of the wrong type is named by its index', () =>
   });
 });
 
+// breaker10 #6: the lists go to the server as one comma-separated parameter. Miosa's ['']
+// was sent as `?types=`, which the server reads as every type, and ['sandbox.created,webhook.*']
+// as two types; Spooled's never matched anything, silently.
+describe('type lists: an entry that names no type, or two, is refused by its index', () => {
+  const EMPTY = 'is an empty string: it names no event type (and a server reads an empty list as every type): leave it out.';
+  const COMMA = 'contains a comma, which separates the types on the wire (?types=a,b), so it would stand for two: give each type as its own entry.';
+  it.each([
+    ["miosa stream types ['']", () => miosa({}).stream({ types: [''] }), `miosaEvents stream types[0] ${EMPTY}`],
+    ["miosa stream types ['sandbox.*', 'a,b']", () => miosa({}).stream({ types: ['sandbox.*', 'sandbox.created,webhook.*'] }), `miosaEvents stream types[1] ${COMMA}`],
+    ["spooled events$ events ['job.created', '']", () => spooled({}).events$({ events: ['job.created', '' as 'job.created'] }), `spooledRealtime events$ filter.events[1] ${EMPTY}`],
+    ["spooled events$ events ['job.*,queue.*']", () => spooled({}).events$({ events: ['job.*,queue.*'] }), `spooledRealtime events$ filter.events[0] ${COMMA}`],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(new TypeError(message));
+  });
+});
+
 describe('logger: a function or a console-like object', () => {
   afterEach(() => jest.restoreAllMocks());
 

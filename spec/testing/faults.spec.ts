@@ -90,6 +90,40 @@ describe('reference server faults', () => {
     await closed;
   });
 
+  // breaker10 #7: it needs no credential and is a simple request, which a page of any site open in the
+  // developer's browser could send (a form, fetch with mode 'no-cors'): every connection was dropped.
+  it('POST /__reference/drop from a page of another site is refused with 403 and drops nothing; a loopback page or none may', async () => {
+    const { socket, frames: received } = await openRaw(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`);
+    await frames(received, 2);
+    for (const origin of ['https://evil.example', 'null']) {
+      const refused = await fetch(`${server.url}/__reference/drop`, { method: 'POST', headers: { origin, 'content-type': 'text/plain' }, body: '' });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toBe('Origin not allowed: start the server with cors to accept pages of other origins');
+    }
+    expect(server.faults.connections).toBe(1);
+    const closed = new Promise((resolve) => socket!.once('close', resolve));
+    const allowed = await fetch(`${server.url}/__reference/drop`, { method: 'POST', headers: { origin: 'http://localhost:4200' } });
+    expect(await allowed.json()).toEqual({ dropped: 1 });
+    await closed;
+  });
+
+  it('refuses every request that changes something from a page of another site with 403 (the 2026 routes take ?api_key=, and the key is known), and lets it GET', async () => {
+    const key = `api_key=${server.spooled.apiKey}`;
+    const simple = { origin: 'https://evil.example', 'content-type': 'text/plain' };
+    for (const [method, path] of [
+      ['POST', `/api/v1/jobs?${key}`],
+      ['POST', `/api/v1/workers?${key}`],
+      ['DELETE', `/api/v1/workers/w1?${key}`],
+    ] as const) {
+      const answer = await fetch(`${server.url}${path}`, { method, headers: simple, body: method === 'POST' ? JSON.stringify({ queue_name: 'emails', worker_id: 'w1' }) : undefined });
+      expect([method, path, answer.status]).toEqual([method, path, 403]);
+    }
+    expect(server.usage()).toMatchObject({ jobs: 0, workers: 0 });
+    const job = server.spooled.createJob('emails');
+    expect((await fetch(`${server.url}/api/v1/jobs/${job.id}?${key}`, { headers: simple })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/jobs?${key}`, { method: 'POST', body: JSON.stringify({ queue_name: 'emails' }) })).status).toBe(201); // Node: no Origin
+  });
+
   it('close() releases every stream and socket', async () => {
     const { socket } = await openRaw(`${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}`);
     const closed = new Promise((resolve) => socket!.once('close', resolve));

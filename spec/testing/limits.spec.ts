@@ -1,6 +1,8 @@
 import { type Socket, connect } from 'node:net';
 import { LimitExceeded, type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from '../../src/testing';
 import { readRaw } from './raw';
+import WebSocket from 'ws';
+import { decodeSpooledEvent } from '../../src/spooled';
 
 // Everything a client can make the reference server hold has a documented bound (refbounds #1): with
 // the key `rx-realtime serve` prints, POSTing 1 MB jobs or registering workers that never heartbeat
@@ -128,6 +130,27 @@ describe('reference server limits: request bodies', () => {
     expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', worker_id: null });
     expect((await post('/api/v1/jobs', { queue_name: 'q'.repeat(100) })).status).toBe(201);
   });
+
+  // breaker10 #1: JSON.parse takes 500,000 levels where JSON.stringify overflows the stack, so a 1 MB
+  // body of nested arrays was held as a job counted 0 bytes of maxJobBytes (20 such jobs held 564 MB),
+  // and its answer failed mid-way: the connection closed without a response.
+  it.each(routes)('refuses a body nested more than 128 levels (serde_json\'s limit) with 400, holding nothing: %s', async (_name, pathOf) => {
+    await start({ maxJobBytes: 1000 });
+    const job = server.spooled.createJob('emails');
+    const worker = server.spooled.registerWorker('emails');
+    const before = server.usage();
+    const nest = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const deep = `{"queue_name":"emails","api_key":"x","refresh_token":"x","result":${nest(200_000)},"payload":${nest(200_000)}}`;
+    expect(await post(pathOf(job.id, worker.id), deep)).toEqual({
+      status: 400,
+      body: { text: 'Failed to parse the request body as JSON: nested more than 128 levels (recursion limit exceeded)' },
+    });
+    expect(server.usage()).toEqual(before);
+    expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', result: null });
+    // 128 levels in all, brackets inside strings not counted, is a body as before
+    const payload = `{"queue_name":"emails","payload":{"text":"${'['.repeat(500)}","deep":${nest(126)}}}`;
+    expect((await post('/api/v1/jobs', payload)).status).toBe(201);
+  });
 });
 
 describe('reference server limits: jobs', () => {
@@ -249,5 +272,83 @@ describe('reference server limits: workers and streams', () => {
     const again = await readRaw(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` }, done: (text) => text.includes(': connected') });
     expect(again.status).toBe(200);
     for (const controller of opened) controller.abort();
+  });
+});
+
+// breaker10 #5: a job's priority is relayed to every client of the organisation in JobCreated, which
+// they decode as a whole number (the real server's i32): POST /api/v1/jobs took 1.5 or 1e300, and every
+// other client skipped that event with a DecodeError.
+describe('reference server: a job priority every client can decode', () => {
+  it('refuses a priority that is not a whole number in the i32 range with 400, and relays the ones it takes as events that decode', async () => {
+    await start();
+    const published: unknown[] = [];
+    for (const priority of [1.5, 1e300, -1e300, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2]) {
+      expect(await post('/api/v1/jobs', { queue_name: 'emails', priority })).toEqual({ status: 400, body: { text: 'priority must be a whole number from -2147483648 to 2147483647' } });
+    }
+    expect(server.usage().jobs).toBe(0);
+    for (const priority of [2 ** 31 - 1, -(2 ** 31), 0]) {
+      const created = await post('/api/v1/jobs', { queue_name: 'emails', priority });
+      expect(created).toMatchObject({ status: 201, body: { priority } });
+      published.push({ type: 'JobCreated', data: { job_id: created.body.id, queue_name: 'emails', priority, timestamp: '2026-01-05T10:00:00Z' } });
+    }
+    for (const event of published) expect(decodeSpooledEvent(event)).toMatchObject({ type: 'job.created' });
+  });
+});
+
+// breaker10 #8: an id in a REST path that does not percent-decode threw URIError, answered 500.
+describe('reference server: a path id that does not decode', () => {
+  it('is 404, as an unknown id, on the job and worker routes and the streams', async () => {
+    await start();
+    const bad = '%E0%A4%A';
+    const auth = { authorization: `Bearer ${server.spooled.apiKey}` };
+    const get = async (path: string) => (await fetch(`${server.url}${path}`, { headers: auth })).status;
+    expect(await get(`/api/v1/jobs/${bad}`)).toBe(404);
+    expect((await post(`/api/v1/jobs/${bad}/complete`, {})).status).toBe(404);
+    expect((await post(`/api/v1/workers/${bad}/heartbeat`, {})).status).toBe(404);
+    expect((await fetch(`${server.url}/api/v1/workers/${bad}`, { method: 'DELETE', headers: auth })).status).toBe(404);
+    expect(await get(`/api/v1/events/jobs/${bad}`)).toBe(404);
+  });
+});
+
+// breaker10 #2: worker ids were one namespace for every organisation: organisation B registering the
+// id of A's worker took it over (A's heartbeats got 404), and A claiming a job with B's worker id sent
+// B's streams a heartbeat carrying A's job id.
+describe('reference server: a worker id belongs to one organisation', () => {
+  const KEYS = [
+    { key: 'sk_org_a', organization: 'org-a' },
+    { key: 'sk_org_b', organization: 'org-b' },
+  ];
+  const call = async (key: string, path: string, body: unknown): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('refuses another organisation the id of a registered worker with 409, and never publishes a worker of one organisation to another', async () => {
+    await start({ apiKeys: KEYS });
+    const heardByB: unknown[] = [];
+    expect((await call('sk_org_a', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).status).toBe(201);
+    expect(await call('sk_org_b', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).toEqual({
+      status: 409,
+      text: 'worker_id is in use: give another, or none for one the server makes',
+    });
+    expect((await call('sk_org_a', '/api/v1/workers/w1/heartbeat', { status: 'busy' })).status).toBe(200);
+    expect((await call('sk_org_a', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w1' })).status).toBe(201); // its own again
+    expect(server.usage().workers).toBe(1);
+
+    // B's worker named in A's claim: the claim stands, B's worker is not touched and B hears nothing.
+    expect((await call('sk_org_b', '/api/v1/workers', { queue_name: 'emails', worker_id: 'w2' })).status).toBe(201);
+    const job = server.spooled.createJob('emails', { organization: 'org-a' });
+    const socket = new WebSocket(`${server.wsUrl}/api/v1/ws?api_key=sk_org_b`);
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as { type: string };
+      if (event.type !== 'Ping') heardByB.push(event);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    expect((await call('sk_org_a', `/api/v1/jobs/${job.id}/claim`, { worker_id: 'w2' })).status).toBe(200);
+    expect((await call('sk_org_a', `/api/v1/jobs/${job.id}/complete`, {})).status).toBe(200);
+    await call('sk_org_b', '/api/v1/workers/w2/heartbeat', { status: 'marker' }); // B's own event, after A's
+    for (const started = Date.now(); heardByB.length === 0 && Date.now() - started < 3000; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.close();
+    expect(heardByB).toEqual([{ type: 'WorkerHeartbeat', data: expect.objectContaining({ worker_id: 'w2', status: 'marker', current_job_id: null }) }]);
   });
 });

@@ -1,4 +1,4 @@
-import { IN_FLIGHT_BYTES, MAX_BURST_BYTES, MAX_UNSENT_BYTES, STALLED_CHECKS, SendQueues, UNSENT_CHECK_MS } from '../../src/testing/backpressure';
+import { IN_FLIGHT_BYTES, MAX_BURST_BYTES, MAX_TOTAL_UNSENT_BYTES, MAX_UNSENT_BYTES, STALLED_CHECKS, SendQueues, UNSENT_CHECK_MS } from '../../src/testing/backpressure';
 
 // The rule that cuts a streaming client of the reference server (one for SSE and WebSocket), on a
 // virtual clock and a fake socket whose writes complete only when the test says the client read.
@@ -101,5 +101,45 @@ describe('SendQueue', () => {
     client.read(10);
     expect(order).toEqual(['sent 0', 'sent 1', 'end']);
     expect(client.queues.unsentBytes).toBe(0);
+  });
+});
+
+// breaker10 #3: each client's bounds alone let one key's 100 WebSockets that read nothing make the
+// server hold 32 MiB each (1.3 GB seen within seconds): all clients together are bounded too.
+describe('SendQueues', () => {
+  /** `count` clients of one SendQueues whose writes never complete; the cuts of each. */
+  function clients(count: number) {
+    const queues = new SendQueues();
+    const cuts = Array.from({ length: count }, () => 0);
+    const list = cuts.map((_, i) => queues.open({ write: () => undefined, cut: () => (cuts[i]! += 1) }));
+    return { queues, list, cuts };
+  }
+  const MB = 'x'.repeat(1024 * 1024);
+
+  it(`never holds more than MAX_TOTAL_UNSENT_BYTES (${MAX_TOTAL_UNSENT_BYTES / 2 ** 20} MiB) for all clients together: the client with the most waiting is cut`, () => {
+    const { queues, list, cuts } = clients(100);
+    let peak = 0;
+    // As a publish reaches every socket in turn: 1 MiB to each, 30 times (3 GB without the bound).
+    for (let round = 0; round < 30; round += 1) {
+      for (const queue of list) {
+        queue.send(MB);
+        peak = Math.max(peak, queues.unsentBytes);
+      }
+    }
+    expect(peak).toBeLessThanOrEqual(MAX_TOTAL_UNSENT_BYTES);
+    expect(queues.unsentBytes).toBe(list.reduce((total, queue) => total + queue.unsent, 0));
+    expect(cuts.every((count) => count <= 1)).toBe(true);
+    expect(cuts.filter((count) => count === 1).length).toBeGreaterThan(90);
+  });
+
+  it('cuts the client with the most waiting, not the one whose message passes the bound', () => {
+    const { queues, list, cuts } = clients(9);
+    for (let i = 0; i < 31; i += 1) list[0]!.send(MB); // the biggest backlog
+    for (const queue of list.slice(1)) for (let i = 0; i < 28; i += 1) queue.send(MB); // 31 + 8 * 28 = 255 MiB
+    expect(cuts).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(list[8]!.send(MB)).toBe(true); // 256 MiB: still within
+    expect(list[8]!.send(MB)).toBe(true); // past it: the first client is cut, not this one
+    expect(cuts).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(queues.unsentBytes).toBe(8 * 28 * 2 ** 20 + 2 * 2 ** 20);
   });
 });

@@ -182,12 +182,14 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
       () => miosaEvents({ apiKey: credentials.apiKey?.value as string, baseUrl: options.miosa, logger: (line) => print.status(line) }),
       '--miosa needs --api-key msk_... (or RX_REALTIME_API_KEY).',
     );
+    // A --type the server would misread (empty, or with a comma) is refused as a usage error, before anything is printed.
+    const tenant = options.computer ? undefined : typeErrorAsUsage(() => client.stream({ types: options.types }), (error) => `--type: ${error.message}`);
     client.state$.subscribe(state);
     client.diagnostics$.subscribe(retryPrinter(print));
-    if (options.computer) {
-      return filterTypes(client.subscribe(options.computer)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
+    if (!tenant) {
+      return filterTypes(client.subscribe(options.computer!)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
     }
-    return client.stream({ types: options.types }).pipe(map((event) => ({ type: event.type, data: jsonOrText(event.data) })));
+    return tenant.pipe(map((event) => ({ type: event.type, data: jsonOrText(event.data) })));
   }
 
   const url = options.url!;

@@ -195,6 +195,23 @@ export function checkStrings(name: string, value: readonly string[] | undefined,
 }
 
 /**
+ * Checks a list of event types or globs sent to a server as one comma-separated query parameter
+ * (`?types=a,b`, `?events=a,b`): an empty entry names no type (and a server reads an empty list as
+ * every type), and an entry with a comma stands for two on the wire, so each is a TypeError naming its
+ * index. Call after {@link checkStrings}. @internal
+ */
+export function checkTypeList(name: string, value: readonly string[] | undefined): void {
+  value?.forEach((entry, index) => {
+    if (entry === '') {
+      throw new TypeError(`${name}[${index}] is an empty string: it names no event type (and a server reads an empty list as every type): leave it out.`);
+    }
+    if (entry.includes(',')) {
+      throw new TypeError(`${name}[${index}] contains a comma, which separates the types on the wire (?types=a,b), so it would stand for two: give each type as its own entry.`);
+    }
+  });
+}
+
+/**
  * When an option means something: `appliesWhen` answers for the options given (after
  * {@link dictionary}), and `otherwise` says, for the message, when it applies and why it does not
  * here. One table of these per options object replaces scattered checks.

@@ -3,7 +3,7 @@ import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
-import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, dictionary, loggerOf, refuseInapplicable } from '../core/options';
+import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, checkTypeList, dictionary, loggerOf, refuseInapplicable } from '../core/options';
 import { checkMiosaOptions } from './options';
 import { checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, SecretHolder, displayUrl } from '../core/redact';
@@ -103,7 +103,7 @@ export interface MiosaEvents {
   readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
-  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string is a TypeError naming its index. */
+  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string, is empty or has a comma is a TypeError naming its index. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
   /** Ends every stream of this client. */
   close(): void;
@@ -249,6 +249,7 @@ export function subscribeSettings(options: MiosaStreamOptions | undefined): Stre
 export function streamSettings(given: TenantStreamOptions | undefined): StreamSettings & { readonly query: string } {
   const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
   checkStrings('miosaEvents stream types', types, 'event types');
+  checkTypeList('miosaEvents stream types', types);
   return { ...settingsOf('stream', options), query: types?.length ? `?types=${formEncode(types.join(','))}` : '' };
 }
 

@@ -1,5 +1,5 @@
 import { oneSlipFrom } from '../core/near-names';
-import { type KnownKeys, checkString, checkStrings, dictionary } from '../core/options';
+import { type KnownKeys, checkString, checkStrings, checkTypeList, dictionary } from '../core/options';
 import { redact } from '../core/redact';
 import { pathSegment } from '../core/request';
 import { compileGlobs } from '../operators/glob';
@@ -46,7 +46,8 @@ export interface SubscriptionFilter {
    * exact name held in a `string`, cast (`[name as SpooledEventPattern]`). An exact name that can
    * never match is a TypeError from `events$()` naming the one meant: a known event's wire name or
    * another spelling of it (`JobCreated`, `job_created`), one slip or a cut from a known name
-   * (`job.create`, `job.fail`), or `ping`, `error` and `raw`.
+   * (`job.create`, `job.fail`), or `ping`, `error` and `raw`; an empty entry or one with a comma
+   * (the list goes to the server comma-separated) is a TypeError naming its index.
    */
   readonly events?: readonly SpooledEventPattern[];
 }
@@ -64,6 +65,7 @@ export function checkFilter(given: SubscriptionFilter | null | undefined): Subsc
   const filter = dictionary('spooledRealtime events$ filter', given, FILTER_KEYS) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
   checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
+  checkTypeList('spooledRealtime events$ filter.events', filter.events);
   filter.events?.forEach(checkEventName);
   return filter;
 }

@@ -23,6 +23,14 @@ export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 /** Waiting bytes that cut a client at once (see {@link MAX_UNSENT_BYTES}): 32 MiB, beyond a 20,000 x 1 KB burst. @internal */
 export const MAX_BURST_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Waiting bytes of all streaming clients together past which the one with the most waiting is cut
+ * (256 MiB, eight clients at {@link MAX_BURST_BYTES}). Each client's bounds alone let one key's 100
+ * WebSockets that read nothing hold 3.2 GB (1.3 GB seen in a few seconds), more than the heap of a
+ * small machine: the server would crash. @internal
+ */
+export const MAX_TOTAL_UNSENT_BYTES = 256 * 1024 * 1024;
+
 /** Ms between two checks of a client with more than {@link MAX_UNSENT_BYTES} waiting. @internal */
 export const UNSENT_CHECK_MS = 1000;
 
@@ -72,6 +80,8 @@ export class SendQueue {
   constructor(
     private readonly target: SendTarget,
     private readonly onStop: () => void,
+    /** Told of every change of {@link unsent} (its difference), so the queues keep their total. */
+    private readonly onUnsent: (change: number) => void = () => undefined,
   ) {}
 
   /** Bytes given to {@link send} and not yet written to the kernel. */
@@ -85,6 +95,7 @@ export class SendQueue {
     const bytes = Buffer.byteLength(chunk);
     this.entries.push({ chunk, bytes, sent });
     this.queuedBytes += bytes;
+    this.onUnsent(bytes);
     this.pump();
     if (this.unsent > MAX_BURST_BYTES) return this.cut(), false;
     if (this.unsent > MAX_UNSENT_BYTES && this.timer === undefined) this.arm();
@@ -104,6 +115,7 @@ export class SendQueue {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.onUnsent(-this.unsent);
     this.entries = [];
     this.head = 0;
     this.queuedBytes = 0;
@@ -134,6 +146,7 @@ export class SendQueue {
   private written(entry: Entry): void {
     if (this.stopped) return;
     this.inFlight -= entry.bytes;
+    this.onUnsent(-entry.bytes);
     this.completed += 1;
     entry.sent?.();
     this.pump();
@@ -159,27 +172,44 @@ export class SendQueue {
     this.scheduleCheck();
   }
 
-  private cut(): void {
+  /** Drops the queue and ends the connection as a network failure would. */
+  cut(): void {
+    if (this.stopped) return;
     this.stop();
     this.target.cut();
   }
 }
 
-/** Every client's queue, so the server can say what it holds for them all. @internal */
+/**
+ * Every client's queue, so the server can say what it holds for them all, and bound it: past
+ * {@link MAX_TOTAL_UNSENT_BYTES} waiting in all, the client with the most waiting is cut (the same cut
+ * as a client's own bounds), until the total is within it again. @internal
+ */
 export class SendQueues {
   private readonly live = new Set<SendQueue>();
+  private total = 0;
+
+  constructor(private readonly maxTotal = MAX_TOTAL_UNSENT_BYTES) {}
 
   /** The queue of a new client. */
   open(target: SendTarget): SendQueue {
-    const queue: SendQueue = new SendQueue(target, () => this.live.delete(queue));
+    const queue: SendQueue = new SendQueue(target, () => this.live.delete(queue), (change) => this.changed(change));
     this.live.add(queue);
     return queue;
   }
 
   /** Bytes waiting for all live clients together. */
   get unsentBytes(): number {
-    let total = 0;
-    for (const queue of this.live) total += queue.unsent;
-    return total;
+    return this.total;
+  }
+
+  private changed(change: number): void {
+    this.total += change;
+    while (this.total > this.maxTotal) {
+      let largest: SendQueue | undefined;
+      for (const queue of this.live) if (!largest || queue.unsent > largest.unsent) largest = queue;
+      if (!largest || largest.unsent === 0) return;
+      largest.cut();
+    }
   }
 }

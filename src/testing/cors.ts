@@ -31,13 +31,15 @@ export function handleCors(request: IncomingMessage, response: ServerResponse): 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * Whether a WebSocket upgrade may go on. CORS does not apply to WebSocket: a browser sends the page's
- * `Origin` and leaves the check to the server (RFC 6455 10.2). Without `cors`, the server's own
- * origin, a page served from this machine (a dev server such as `ng serve` on another loopback port,
- * or its proxy), and clients that send none (Node) get through; pages of other sites do not, so a
+ * Whether a request that CORS does not stop may go on: a WebSocket upgrade (CORS does not apply to
+ * WebSocket: a browser sends the page's `Origin` and leaves the check to the server, RFC 6455 10.2),
+ * or `POST /__reference/drop`, which needs no credential and is a "simple" request that a browser sends
+ * cross-site without a preflight (a form, `fetch` with `mode: 'no-cors'`). Without `cors`, the server's
+ * own origin, a page served from this machine (a dev server such as `ng serve` on another loopback
+ * port, or its proxy), and clients that send none (Node) get through; pages of other sites do not, so a
  * site open in the developer's browser cannot reach the server. With `cors`, any origin.
  */
-export function upgradeOriginAllowed(request: IncomingMessage, cors: boolean): boolean {
+export function originAllowed(request: IncomingMessage, cors: boolean): boolean {
   const origin = request.headers.origin;
   if (cors || origin === undefined) return true;
   try {

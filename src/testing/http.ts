@@ -13,6 +13,16 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /** What {@link readJson} gives for a body longer than its bound. */
 export const TOO_LARGE = Symbol('body too large');
+/** What {@link readJson} gives for a JSON body nested deeper than {@link MAX_BODY_DEPTH}. */
+export const TOO_DEEP = Symbol('body nested too deep');
+
+/**
+ * How deep a request body's JSON may nest: serde_json's recursion limit, so the real server refuses
+ * deeper bodies too. A deeper body could not be counted (JSON.stringify overflows the stack where
+ * JSON.parse does not), so it was held at 0 bytes of `maxJobBytes` and its answer failed. @internal
+ */
+export const MAX_BODY_DEPTH = 128;
+
 /** What {@link readJson} gives when the bodies being read at once already take their whole {@link BodyBudget}. */
 export const BUSY = Symbol('too many bodies at once');
 
@@ -48,7 +58,11 @@ export class BodyBudget {
  * left, TOO_LARGE when it is longer, BUSY when `budget` has no room for it. The rest of a refused
  * body is read and dropped, never held, so the caller can still answer (with the connection closed).
  */
-export function readJson(request: IncomingMessage, maxBytes: number, budget: BodyBudget): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY> {
+export function readJson(
+  request: IncomingMessage,
+  maxBytes: number,
+  budget: BodyBudget,
+): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY | typeof TOO_DEEP> {
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) {
     request.resume();
@@ -58,7 +72,7 @@ export function readJson(request: IncomingMessage, maxBytes: number, budget: Bod
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const settle = (result: Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY): void => {
+    const settle = (result: Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY | typeof TOO_DEEP): void => {
       if (settled) return;
       settled = true;
       budget.give(size);
@@ -77,14 +91,34 @@ export function readJson(request: IncomingMessage, maxBytes: number, budget: Bod
   });
 }
 
-function parseObject(chunks: Buffer[], size: number): Record<string, unknown> | undefined {
+function parseObject(chunks: Buffer[], size: number): Record<string, unknown> | undefined | typeof TOO_DEEP {
   if (size === 0) return {};
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return TOO_DEEP;
   try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Whether JSON text opens more than `max` arrays or objects inside each other (brackets in strings do not count); linear, no recursion. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1; // a backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (char === 0x5d || char === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 /** The path of a request URL, without its query. */
@@ -101,6 +135,15 @@ export function queryOf(url: string | undefined): URLSearchParams {
   return new URLSearchParams(query === -1 ? '' : raw.slice(query + 1));
 }
 
+/** A percent-encoded path segment decoded, or undefined when it does not decode (`%E0%A4%A`): the route then answers 404, not 500. */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Matches `/a/:b/c` style patterns; returns the decoded parameters or undefined. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
@@ -110,12 +153,9 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < want.length; i += 1) {
     const part = want[i]!;
     if (part.startsWith(':')) {
-      try {
-        params[part.slice(1)] = decodeURIComponent(have[i]!);
-      } catch {
-        return undefined;
-      }
-      if (!params[part.slice(1)]) return undefined;
+      const decoded = decodeSegment(have[i]!);
+      if (!decoded) return undefined;
+      params[part.slice(1)] = decoded;
     } else if (part !== have[i]) return undefined;
   }
   return params;

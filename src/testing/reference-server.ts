@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
-import { handleCors, upgradeOriginAllowed } from './cors';
+import { handleCors, originAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { BodyBudget, pathOf, sendJson, sendText } from './http';
@@ -185,7 +185,7 @@ export interface SpooledControl {
   fail(jobId: string, error: string, options?: { deadletter?: boolean }): Job;
   /** -> cancelled: `JobStatusChange`. */
   cancel(jobId: string): Job;
-  /** `WorkerRegistered`. @throws LimitExceeded past `maxWorkers`. */
+  /** `WorkerRegistered`. @throws LimitExceeded past `maxWorkers`; an Error for an id another organisation's worker has (registered over HTTP with another key). */
   registerWorker(queue: string, id?: string): Worker;
   /** `WorkerHeartbeat`. */
   heartbeat(workerId: string, status?: string, currentJobId?: string | null): void;
@@ -285,6 +285,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       return sendText(response, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
     if (options.handle && (await options.handle(request, response))) return;
+    // A page of another site can send a request that changes something without a preflight (a form, fetch with
+    // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
+    // key everyone knows. So, as for an upgrade, its Origin counts; it can read no answer anyway without cors.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) {
+      return sendText(response, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
+    }
     if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
       return sendJson(response, 200, { dropped: context.faults.dropAll() });
     }
@@ -301,7 +307,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return refuseUpgrade(socket, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
-    if (!upgradeOriginAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
+    if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
     if (!handleSpooledUpgrade(context, wss, request, socket, head)) refuseUpgrade(socket, 404, 'Not found');
   };
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context';
-import { BUSY, TOO_LARGE, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
+import { BUSY, MAX_BODY_DEPTH, TOO_DEEP, TOO_LARGE, decodeSegment, matchPath, pathOf, queryOf, readJson, sendJson, sendText } from '../http';
 import { LimitExceeded, MAX_NAME_CHARS, sendBusy, sendLimitExceeded, sendPayloadTooLarge } from '../limits';
 import { type SseStream, openSseStream, resumeAfter } from '../sse-stream';
 import { type Principal, bearer, rawQuery } from './auth';
@@ -69,11 +69,12 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
 /** What {@link bodyOf} gives once it has answered the request itself. */
 const ANSWERED = Symbol('answered');
 
-/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long) or 503 (too many bodies at once). */
+/** The request's JSON body (undefined when it is not a JSON object), or ANSWERED once answered with 413 (too long), 400 (nested too deep) or 503 (too many bodies at once). */
 async function bodyOf(context: ServerContext, request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined | typeof ANSWERED> {
   const body = await readJson(request, context.limits.maxBodyBytes, context.bodies);
   if (body === TOO_LARGE) return sendPayloadTooLarge(response, context.limits.maxBodyBytes), ANSWERED;
   if (body === BUSY) return sendBusy(response, context.bodies.max), ANSWERED;
+  if (body === TOO_DEEP) return sendText(response, 400, `Failed to parse the request body as JSON: nested more than ${MAX_BODY_DEPTH} levels (recursion limit exceeded)`), ANSWERED;
   return body;
 }
 
@@ -179,6 +180,11 @@ async function restRoutes(
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (!canSeeQueue(principal, queue)) return sendText(response, 403, 'Queue is outside API key scope'), true;
+    // The real server's priority is an i32, and every client decodes JobCreated's priority as a whole number:
+    // another number would be relayed to them all in an event that no client can decode.
+    if (typeof body.priority === 'number' && !isInt32(body.priority)) {
+      return sendText(response, 400, `priority must be a whole number from ${INT32_MIN} to ${INT32_MAX}`), true;
+    }
     const job = store.createJob(org, {
       queue_name: queue,
       priority: typeof body.priority === 'number' ? body.priority : undefined,
@@ -189,7 +195,8 @@ async function restRoutes(
   }
   const jobAction = /^\/api\/v1\/jobs\/([^/]+)(?:\/(claim|complete|fail|cancel))?$/.exec(path);
   if (jobAction) {
-    const job = store.jobs.get(decodeURIComponent(jobAction[1]!));
+    const id = decodeSegment(jobAction[1]!);
+    const job = id === undefined ? undefined : store.jobs.get(id);
     if (!job || job.organization !== org) return sendText(response, 404, 'Job not found'), true;
     const action = jobAction[2];
     if (!action && method === 'GET') return sendJson(response, 200, publicJob(job)), true;
@@ -210,12 +217,15 @@ async function restRoutes(
     const queue = nameOf(body?.queue_name);
     if (!body || queue === undefined) return sendText(response, 400, `queue_name is required (1 to ${MAX_NAME_CHARS} characters)`), true;
     if (badName(body.worker_id)) return sendText(response, 400, `worker_id must be 1 to ${MAX_NAME_CHARS} characters`), true;
-    const worker = store.registerWorker(org, queue, nameOf(body.worker_id));
+    const id = nameOf(body.worker_id);
+    if (id !== undefined && store.workerIdTaken(org, id)) return sendText(response, 409, 'worker_id is in use: give another, or none for one the server makes'), true;
+    const worker = store.registerWorker(org, queue, id);
     return sendJson(response, 201, worker), true;
   }
   const workerAction = /^\/api\/v1\/workers\/([^/]+)(\/heartbeat)?$/.exec(path);
   if (workerAction) {
-    const worker = store.workers.get(decodeURIComponent(workerAction[1]!));
+    const workerId = decodeSegment(workerAction[1]!);
+    const worker = workerId === undefined ? undefined : store.workers.get(workerId);
     if (!worker || worker.organization !== org) return sendText(response, 404, 'Worker not found'), true;
     if (method === 'DELETE' && !workerAction[2]) {
       store.deregisterWorker(worker);
@@ -234,6 +244,10 @@ async function restRoutes(
   }
   return false;
 }
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const isInt32 = (value: number): boolean => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
 
 function publicJob(job: Job): Record<string, unknown> {
   const { organization: _organization, started_at: _started, ...rest } = job;

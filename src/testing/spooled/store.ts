@@ -112,7 +112,7 @@ export class SpooledStore {
     job.worker_id = workerId;
     job.started_at = Date.now();
     this.setStatus(job, 'processing');
-    const worker = workerId ? this.workers.get(workerId) : undefined;
+    const worker = this.workerOf(job.organization, workerId);
     if (worker) this.heartbeat(worker, 'busy', job.id);
   }
 
@@ -155,8 +155,14 @@ export class SpooledStore {
     this.publish(job.organization, spooledEvent.jobStatusChange({ job_id: job.id, queue_name: job.queue_name, old_status: old, new_status: status }));
   }
 
-  /** @throws LimitExceeded for a new id when `maxWorkers` are registered. */
-  registerWorker(organization: string, queue_name: string, id: string = `worker-${randomUUID().slice(0, 8)}`): Worker {
+  /**
+   * @throws LimitExceeded for a new id when `maxWorkers` are registered.
+   * @throws Error for an id another organisation's worker has (see {@link workerOf}).
+   */
+  registerWorker(organization: string, queue_name: string, given?: string): Worker {
+    let id = given ?? `worker-${randomUUID().slice(0, 8)}`;
+    while (given === undefined && this.workers.has(id)) id = `worker-${randomUUID().slice(0, 8)}`;
+    if (this.workerIdTaken(organization, id)) throw new Error(`worker id ${id} is registered by another organisation`);
     // A silent worker is not evicted: its client still holds its id, and would get 404s for it.
     const { maxWorkers } = this.limits;
     if (!this.workers.has(id) && this.workers.size >= maxWorkers) throw new LimitExceeded('workers', this.workers.size, maxWorkers, 'maxWorkers');
@@ -175,6 +181,23 @@ export class SpooledStore {
   deregisterWorker(worker: Worker): void {
     this.workers.delete(worker.id);
     this.publish(worker.organization, spooledEvent.workerDeregistered({ worker_id: worker.id }));
+  }
+
+  /**
+   * The worker `id` of `organization`, if it has one. Worker ids are one namespace (the REST routes
+   * and `server.spooled` look workers up by id alone), so each id belongs to one organisation: another
+   * organisation can neither register it again (taking the worker over) nor name it in a claim (whose
+   * heartbeat, with the job's id, would reach the other organisation's streams).
+   */
+  workerOf(organization: string, id: string | null | undefined): Worker | undefined {
+    const worker = id ? this.workers.get(id) : undefined;
+    return worker?.organization === organization ? worker : undefined;
+  }
+
+  /** Whether `id` is the id of another organisation's worker. */
+  workerIdTaken(organization: string, id: string): boolean {
+    const worker = this.workers.get(id);
+    return worker !== undefined && worker.organization !== organization;
   }
 
   /** Counts as the server's queue poll does: scheduled counts as pending, deadletter as failed. */
@@ -245,7 +268,7 @@ export class SpooledStore {
   }
 
   private freeWorker(job: Job): void {
-    const worker = job.worker_id ? this.workers.get(job.worker_id) : undefined;
+    const worker = this.workerOf(job.organization, job.worker_id);
     if (worker && worker.current_job_id === job.id) this.heartbeat(worker, 'idle', null);
   }
 }
