@@ -68,7 +68,10 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a --type that is the wire name', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--type', 'JobCreated'], "--type: spooledRealtime events$ filter.events: 'JobCreated' is another spelling of 'job.created'", {}],
     ['a --type with a typo', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--transport', 'sse', '--queue', 'emails', '--type', 'job.create'], "(did you mean 'job.created'?)", {}],
     // A --type the server would misread (breaker10 #6): Miosa read '' as every type, and a comma as two.
-    ["an empty --type with --miosa", () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--type', ''], '--type: miosaEvents stream types[0] is an empty string', {}],
+    // An empty --type names no type, from every source (it matched nothing on a URL, silently; Miosa read it as every type).
+    ["an empty --type with --miosa", () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--type', ''], "rx-realtime: --type '' names no event type", {}],
+    ["an empty --type with a plain URL", () => ['tail', events(), '--type', 'job.*', '--type', ''], "rx-realtime: --type '' names no event type", {}],
+    ["an empty --type with --computer", () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--computer', 'cmp_1', '--type', ''], "rx-realtime: --type '' names no event type", {}],
     ['a --type with a comma with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--type', 'sandbox.*,webhook.*'], '--type: miosaEvents stream types[0] contains a comma', {}],
     ['a --type with a comma with --spooled', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--type', 'job.*,queue.*'], '--type: spooledRealtime events$ filter.events[0] contains a comma', {}],
     ['a --computer that is a dot segment', () => ['tail', '--miosa', `${server.url}/api/v1`, '--api-key', 'msk_x', '--computer', '%2e'], '--computer cannot be "%2e": as a path segment', {}],

@@ -172,6 +172,7 @@ describe('spooledRealtime({ token: function, tabAccount, shareAcrossTabs }): tab
     ['tabAccount without shareAcrossTabs', { token: jwtFunction, tabAccount: 'org-a' }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
     ['tabAccount with shareAcrossTabs: false', { token: jwtFunction, tabAccount: 'org-a', shareAcrossTabs: false as const }, /spooledRealtime tabAccount applies only with shareAcrossTabs/],
     ['an empty tabAccount', { token: jwtFunction, tabAccount: '', shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got an empty string$/],
+    ['a tabAccount of whitespace only', { token: jwtFunction, tabAccount: ' \t ', shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got only whitespace$/],
     ['a tabAccount that is not a string', { token: jwtFunction, tabAccount: 42 as unknown as string, shareAcrossTabs }, /^spooledRealtime tabAccount must be a string that is not empty .*got a number$/],
   ] as [string, SpooledOptions, RegExp][])('%s is a TypeError when the client is made, and when the Angular provider is given it', (_case, options, message) => {
     expect(() => spooledRealtime(options)).toThrow(TypeError);

@@ -174,16 +174,24 @@ describe('every error class and every field of the library crosses tabs', () => 
     expect(new Set(exportedErrorClasses())).toEqual(new Set(samples().keys()));
   });
 
-  it.each([...samples().values()].map((error) => [error.name, error] as const))('%s arrives in the other tab as its class, with every field', async (_name, error) => {
+  it.each([...samples().values()].map((error) => [error.name, error] as const))('%s arrives in every tab, the leader too, as its class, with every field', async (_name, error) => {
     const { leader, follower } = await throughTabs(error);
-    expect(leader).toBe(error);
-    const rebuilt = follower as RealtimeError;
-    expect(rebuilt.constructor).toBe(error.constructor);
-    expect(isRealtimeError(rebuilt)).toBe(true);
-    expect([rebuilt.name, rebuilt.message, rebuilt.stack]).toEqual([error.name, error.message, error.stack]);
-    expect(ownFields(rebuilt)).toEqual(ownFields(error)); // values, and hidden ones (value, payload) still hidden
-    expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(error));
-    if (error.cause !== undefined) expect([(rebuilt.cause as Error).name, (rebuilt.cause as Error).message]).toEqual([(error.cause as Error).name, (error.cause as Error).message]);
+    // The leader gets a copy as the others do (which tab leads is chance), not the original.
+    expect(leader).not.toBe(error);
+    for (const rebuilt of [leader, follower] as RealtimeError[]) {
+      expect(rebuilt.constructor).toBe(error.constructor);
+      expect(isRealtimeError(rebuilt)).toBe(true);
+      expect([rebuilt.name, rebuilt.message, rebuilt.stack]).toEqual([error.name, error.message, error.stack]);
+      expect(ownFields(rebuilt)).toEqual(ownFields(error)); // values, and hidden ones (value, payload) still hidden
+      expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(error));
+      if (error.cause !== undefined) expect([(rebuilt.cause as Error).name, (rebuilt.cause as Error).message]).toEqual([(error.cause as Error).name, (error.cause as Error).message]);
+    }
+  });
+
+  it("gives an app's own error class up in every tab alike, the leader too", async () => {
+    class AppError extends RealtimeError {}
+    const { leader, follower } = await throughTabs(Object.assign(new AppError('Ours.'), { name: 'AppError' }));
+    for (const rebuilt of [leader, follower]) expect([rebuilt instanceof AppError, rebuilt instanceof RealtimeError, (rebuilt as Error).name]).toEqual([false, true, 'AppError']);
   });
 
   it.each(DROPPED_MESSAGE_REASONS.map((reason) => [reason]))("a DroppedMessageError with reason '%s' keeps its reason and payload", async (reason) => {

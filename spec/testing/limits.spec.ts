@@ -129,6 +129,14 @@ describe('reference server limits: request bodies', () => {
     expect(server.usage()).toMatchObject({ jobs: 1, workers: 1 });
     expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', worker_id: null });
     expect((await post('/api/v1/jobs', { queue_name: 'q'.repeat(100) })).status).toBe(201);
+    // The queue's SSE stream too (breaker10 #10: it took any name, and relayed it back in each queue.stats).
+    const stream = (name: string) => fetch(`${server.url}/api/v1/events/queues/${name}`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` } });
+    const refused = await stream(long);
+    expect(refused.status).toBe(400);
+    await refused.body?.cancel();
+    const taken = await stream('q'.repeat(100));
+    expect(taken.status).toBe(200);
+    await taken.body?.cancel();
   });
 
   // breaker10 #1: JSON.parse takes 500,000 levels where JSON.stringify overflows the stack, so a 1 MB

@@ -56,6 +56,14 @@ export function checkApplies(options: TailOptions, mode: TailMode): void {
   }
 }
 
+/**
+ * Refuses a `--type ''`, whatever the source: it names no event type (no event's type is empty), so it
+ * would match nothing, silently; to a Spooled or Miosa server an empty list even means every type.
+ */
+export function checkTypes(options: TailOptions): void {
+  if (options.types.includes('')) throw new UsageError("--type '' names no event type: give a type or a glob (job.*), or leave --type out.");
+}
+
 /** A credential to send, and the option or variable it came from (for messages, which never show the value). */
 export interface Credential {
   readonly value: string;

@@ -11,7 +11,7 @@ import { defaultWebSocket } from '../websocket/ws-adapter';
 import { collect, headerLines } from './arguments';
 import { type Printable, type Printer, printer } from './format';
 import type { CliContext } from './program';
-import { type Credential, type TailMode, type TailOptions, checkApplies, checkCredentialsFor, credentialsFor } from './tail-options';
+import { type Credential, type TailMode, type TailOptions, checkApplies, checkCredentialsFor, checkTypes, credentialsFor } from './tail-options';
 import { UsageError } from './usage-error';
 
 export type { TailOptions } from './tail-options';
@@ -138,6 +138,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
   const mode = modeOf(options);
   checkApplies(options, mode);
+  checkTypes(options);
   const credentials = credentialsFor(options, mode);
   checkCredentialsFor(mode, credentials);
   checkHeaderValues(options, credentials);

@@ -134,7 +134,7 @@ export interface SpooledOptions {
   readonly shareAcrossTabs?: typeof shareAcrossTabs | false;
   /**
    * With `shareAcrossTabs` and a `token` function: the account its tokens are for, such as the id of
-   * the user or organisation signed in (a string that is not empty). Tabs share a stream only when they
+   * the user or organisation signed in (a string that is not empty or whitespace only). Tabs share a stream only when they
    * read it as the same account, and a function's tokens cannot be compared across tabs, so the app
    * names it; it is hashed into the shared stream's name, never shown. It must hold for every token the
    * function returns: after a sign-in as another account, make a new client. Required there (a

@@ -99,8 +99,11 @@ export function checkSpooledOptions(given: SpooledOptions): SpooledOptions {
   checkFunction(name('WebSocket'), options.WebSocket);
   checkScheduler(name('scheduler'), options.scheduler);
   checkShareOption(options.shareAcrossTabs);
-  if (options.tabAccount !== undefined && (typeof options.tabAccount !== 'string' || options.tabAccount === '')) {
-    throw new TypeError(`${name('tabAccount')} must be a string that is not empty (the id of the user or organisation signed in), got ${options.tabAccount === '' ? 'an empty string' : kindOf(options.tabAccount)}`);
+  // Whitespace alone names no account either: a blank id from the app's state would let every signed-out tab share.
+  if (options.tabAccount !== undefined && (typeof options.tabAccount !== 'string' || options.tabAccount.trim() === '')) {
+    throw new TypeError(
+      `${name('tabAccount')} must be a string that is not empty (the id of the user or organisation signed in), got ${typeof options.tabAccount === 'string' ? (options.tabAccount === '' ? 'an empty string' : 'only whitespace') : kindOf(options.tabAccount)}`,
+    );
   }
   refuseInapplicable(options, SPOOLED_RULES, name);
   if (sharesWithTokenFunction(options) && options.tabAccount === undefined) {

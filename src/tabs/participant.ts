@@ -185,9 +185,12 @@ export class TabParticipant<T> {
 
   private upstreamFailed(error: unknown): void {
     if (this.closed) return;
-    this.tell({ kind: 'error', epoch: this.epoch, error: copyThrown(error) });
+    const copy = copyThrown(error);
+    this.tell({ kind: 'error', epoch: this.epoch, error: copy });
     this.finish(false);
-    this.subscriber.error(error);
+    // The leading tab gets the copy too, as with values: which tab leads is chance, so an app's own error
+    // class (which only the leader could keep) must not make a catchError work in one tab alone.
+    this.subscriber.error(rebuildThrown(copy));
   }
 
   private upstreamCompleted(): void {

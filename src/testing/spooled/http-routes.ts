@@ -57,7 +57,11 @@ export async function handleSpooledHttp(context: ServerContext, request: Incomin
   let params = matchPath('/api/v1/events/jobs/:id', path);
   if (method === 'GET' && params) return jobStream(context, principal, params.id!, request, response), true;
   params = matchPath('/api/v1/events/queues/:name', path);
-  if (method === 'GET' && params) return queueStream(context, principal, params.name!, request, response), true;
+  if (method === 'GET' && params) {
+    // As every other route that takes a queue name: one longer than a queue can have was relayed back in each queue.stats.
+    if (nameOf(params.name) === undefined) return sendText(response, 400, `The queue name must be 1 to ${MAX_NAME_CHARS} characters`), true;
+    return queueStream(context, principal, params.name!, request, response), true;
+  }
   try {
     return await restRoutes(context, principal, method, path, request, response);
   } catch (error) {
