@@ -17,9 +17,6 @@ const BY_WIRE_NAME: ReadonlyMap<string, SpooledEventType> = new Map(
 /** The types that are never a DecodeError, in any shape (schema.ts `lenient`): ping and the server's error. */
 const LENIENT: ReadonlySet<SpooledEventType> = new Set((Object.keys(SPOOLED_SCHEMA) as SchemaType[]).filter(lenient));
 
-/** A type's fast reader (./fast-decode). */
-type FastReader = (typeof FAST_DATA)[SchemaType];
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -31,8 +28,6 @@ export class SpooledDecoder {
   private readonly times = new Rfc3339Reader();
   private lastName: string | undefined;
   private lastType: SpooledEventType | undefined;
-  /** The last type's fast reader, looked up with it. */
-  private lastRead: FastReader | undefined;
 
   /** One parsed wire event as a {@link DecodedSpooledEvent}, or a DecodeError saying what is wrong with it. */
   decode(json: unknown): DecodedSpooledEvent | DecodeError {
@@ -41,7 +36,6 @@ export class SpooledDecoder {
     // A repeat of the last type costs one string comparison instead of hashing a fresh string.
     if (name !== this.lastName) {
       this.lastType = BY_WIRE_NAME.get(name);
-      this.lastRead = this.lastType && FAST_DATA[this.lastType];
       this.lastName = name;
     }
     const known = this.lastType;
@@ -55,7 +49,7 @@ export class SpooledDecoder {
     }
     const wireData = data ?? {};
     if (isRecord(wireData)) {
-      const fields = this.lastRead!(wireData, this.times);
+      const fields = FAST_DATA[known](wireData, this.times);
       if (fields) {
         const time = this.times.read(stamp);
         if (!Number.isNaN(time)) return { type: known, timestamp: new Date(time), data: fields } as KnownSpooledEvent;
