@@ -4,10 +4,11 @@ import { Rfc3339Reader, parseRfc3339 } from '../../src/core/rfc3339';
 /** An RFC 3339 time written with any number of fraction digits and any offset, and the instant it names. */
 const rfc3339 = fc
   .record({
-    // Half of them within five weeks of each other, where the reader's day cache matters.
+    // Many within five weeks or within two minutes of each other, where the reader's day and minute caches matter.
     at: fc.oneof(
       fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
       fc.date({ min: new Date(Date.UTC(2026, 0, 1)), max: new Date(Date.UTC(2026, 1, 3)), noInvalidDate: true }),
+      fc.date({ min: new Date(Date.UTC(2026, 0, 5, 10, 0)), max: new Date(Date.UTC(2026, 0, 5, 10, 1, 59)), noInvalidDate: true }),
     ),
     fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 12 }),
     offsetMinutes: fc.oneof(fc.constant(null), fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 })),
@@ -39,7 +40,7 @@ describe('the RFC 3339 reader', () => {
     );
   });
 
-  it('rejects what is not a time, also right after a valid time of the same day', () => {
+  it('rejects what is not a time, also right after a valid time of the same day or minute', () => {
     const rejected = [
       '2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-01-00T00:00:00Z',
       '2024-01-05T24:00:00Z', '2024-01-05T10:60:00Z', '2024-01-05T10:00:61Z', '2024-01-05T10:00:00.Z', '2024-01-05T10:00:00.1a2Z',
@@ -48,11 +49,16 @@ describe('the RFC 3339 reader', () => {
       // RFC 3339 §5.6: an offset's hours are 00-23 and its minutes 00-59.
       '2024-01-05T10:00:00+24:00', '2024-01-05T10:00:00-24:00', '2024-01-05T10:00:00+99:99', '2024-01-05T10:00:00-00:60', '2024-01-05T10:00:00+23:60',
       'Fri, 05 Jan 2024 10:00:00 GMT', '2024-01-05',
+      // Each character of the minute the reader remembers still counts: the colon after the minutes too.
+      '2024-01-05T10:00-00Z', '2024-01-05T10:00000Z',
     ];
     const reader = new Rfc3339Reader();
     for (const text of rejected) {
-      expect(reader.read('2024-01-05T09:00:00Z')).toBe(Date.UTC(2024, 0, 5, 9));
-      expect(reader.read(text)).toBeNaN();
+      // Another minute of the same day, then the minute most of them start with.
+      for (const before of ['2024-01-05T09:00:00Z', '2024-01-05T10:00:59.999Z']) {
+        expect(reader.read(before)).toBe(Date.parse(before));
+        expect(reader.read(text)).toBeNaN();
+      }
       expect(parseRfc3339(text)).toBeNaN();
     }
     expect(parseRfc3339('2024-02-29T23:59:60+05:30')).toBe(Date.UTC(2024, 1, 29, 23, 59, 60) - 330 * 60_000);

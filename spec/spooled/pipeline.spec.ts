@@ -116,16 +116,17 @@ describe('the Spooled pipeline, the same over SSE and WebSocket', () => {
   });
 
   it.each([
-    ['plain text', 'Job not found', 'Spooled says: Job not found'],
-    ['JSON without a type', '{"message":"Job not found"}', 'Spooled says: Job not found'],
-    ['a JSON string', '"Job not found"', 'Spooled says: Job not found'],
-    ['JSON that says nothing', '{"code":404}', 'Spooled sent an error event without a message: the stream it came on is over.'],
-  ])('SSE: an `event: error` whose data is %s fails the stream (it was skipped, and every reconnect delivered the stream again)', async (_, data, message) => {
+    ['plain text', 'Job not found', 'Spooled says: Job not found', 'error'],
+    ['JSON without a type', '{"message":"Job not found"}', 'Spooled says: Job not found', 'error'],
+    ['a JSON string', '"Job not found"', 'Spooled says: Job not found', 'error'],
+    ['JSON that says nothing', '{"code":404}', 'Spooled sent an error event without a message: the stream it came on is over.', 'error'],
+    ['plain text (the PascalCase name)', 'Job not found', 'Spooled says: Job not found', 'Error'],
+  ])('SSE: an `event: error` whose data is %s fails the stream (it was skipped, and every reconnect delivered the stream again)', async (_, data, message, name) => {
     let requests = 0;
     const plain = createServer((_request, response) => {
       requests += 1;
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(`event: JobStatusChange\ndata: ${JSON.stringify(wire.status('j1', 'pending', 'processing'))}\n\nevent: error\ndata: ${data}\n\n`);
+      response.end(`event: JobStatusChange\ndata: ${JSON.stringify(wire.status('j1', 'pending', 'processing'))}\n\nevent: ${name}\ndata: ${data}\n\n`);
     });
     const listening = await listenOnLoopback(plain);
     try {

@@ -75,16 +75,22 @@ class DecodeStep {
       json = text;
     }
     if (named === 'error' && !(typeof json === 'object' && json !== null && typeof (json as { type?: unknown }).type === 'string')) json = { type: 'Error', data: json };
+    const event = this.decode(json, text);
+    if (event instanceof DecodeError) return void this.report(event);
+    return event;
+  }
+
+  /** The parsed event decoded, or what is wrong with it. */
+  private decode(json: unknown, text: string): DecodedSpooledEvent | DecodeError {
     let event: DecodedSpooledEvent | DecodeError;
     try {
       event = this.decoder.decode(json);
     } catch {
       // The decoder is built not to throw; should any input still make it, that event is skipped, not the stream.
-      event = new DecodeError('Skipped an event that could not be decoded.', ['(root): could not be read'], json);
+      return new DecodeError('Skipped an event that could not be decoded.', ['(root): could not be read'], json);
     }
     // Only a text long enough to nest too deep has its free-form parts walked.
-    if (!(event instanceof DecodeError) && mayNestTooDeep(text)) event = tooDeep(event, json) ?? event;
-    if (event instanceof DecodeError) return void this.report(event);
+    if (mayNestTooDeep(text) && !(event instanceof DecodeError)) return tooDeep(event, json) ?? event;
     return event;
   }
 }
@@ -161,8 +167,11 @@ export function selectSpooled(filter: SubscriptionFilter, options: SelectOptions
     });
 }
 
-/** The SSE event names (`event:`) that mark the server's error, whatever the data. */
-const SSE_ERROR_NAMES: ReadonlySet<string> = new Set(['error', 'Error']);
+/**
+ * Whether an SSE event name (`event:`) marks the server's error, whatever the data. Compared, not
+ * looked up in a Set: each event's name is a fresh string, which a Set lookup would hash every time.
+ */
+const isErrorName = (name: string): boolean => name === 'error' || name === 'Error';
 
 /** SSE messages to the events one subscriber asked for: both steps, in one operator. */
 export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): OperatorFunction<SseMessage, SpooledEvent> {
@@ -174,7 +183,7 @@ export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): Op
       const select = new SelectStep(filter, { jobCompletedOnWire: false });
       return messages.subscribe({
         next: (message) => {
-          const event = decode.run(message.data, SSE_ERROR_NAMES.has(message.type) ? 'error' : undefined);
+          const event = decode.run(message.data, isErrorName(message.type) ? 'error' : undefined);
           if (event) select.run(event, subscriber);
         },
         error: (error: unknown) => subscriber.error(failure(error)),
