@@ -113,15 +113,11 @@ export class Rfc3339Reader {
 }
 
 /**
- * The reader of {@link parseRfc3339}, shared by its callers (Miosa's events, ./explain): what it
- * remembers is keyed by the text it read, so no answer depends on what was read before (the spec
- * holds one reader to any sequence of times), and a call makes no reader of its own.
+ * Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN, with a reader of its own: no
+ * module-level state (a caller that reads many times, such as a stream's decoder, keeps a reader).
  */
-const SHARED = new Rfc3339Reader();
-
-/** Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` to epoch ms, or NaN. */
 export function parseRfc3339(text: unknown): number {
-  return SHARED.read(text);
+  return new Rfc3339Reader().read(text);
 }
 
 function daysInMonth(year: number, month: number): number {
