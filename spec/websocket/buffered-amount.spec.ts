@@ -83,6 +83,31 @@ describe('webSocket() send() against a server that never reads (Node, `ws`)', ()
 describe('webSocket() maxBufferedAmount, on a virtual clock', () => {
   const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
+  it('a message of exactly maxBufferedAmount fits an empty socket; behind one byte it is dropped as backpressure, not as too large', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const { WebSocket, sockets } = fakeWebSocket(() => scheduler.now());
+      const connection = webSocket<unknown, string>('ws://fake.test/ws', { WebSocket, linger: 0, scheduler, maxBufferedAmount: 30 });
+      const errors: DroppedMessageError[] = [];
+      connection.errors$.subscribe((error) => errors.push(error as DroppedMessageError));
+      const subscription = connection.messages$.subscribe();
+      scheduler.schedule(() => {
+        sockets[0]!.open();
+        sockets[0]!.bufferedAmount = 1;
+        expect(connection.send('x'.repeat(30))).toBe(false);
+        expect(errors.map((error) => [error.reason, error.message])).toEqual([
+          [
+            'backpressure',
+            'The socket to ws://fake.test/ws holds 1 bytes not yet sent, and a message of 30 more would exceed maxBufferedAmount (30 bytes): it was dropped. The server reads slower than the app sends.',
+          ],
+        ]);
+        sockets[0]!.bufferedAmount = 0;
+        expect(connection.send('y'.repeat(30))).toBe(true);
+        subscription.unsubscribe();
+      }, 5);
+    });
+  });
+
   it('bounds the outbox flushed at open and the heartbeat, but never holds back a topic message', () => {
     const scheduler = newScheduler();
     scheduler.run(() => {
