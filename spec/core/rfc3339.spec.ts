@@ -65,4 +65,55 @@ describe('the RFC 3339 reader', () => {
     expect(parseRfc3339('2024-01-05T10:00:00+23:59')).toBe(Date.UTC(2024, 0, 5, 10) - (23 * 60 + 59) * 60_000);
     expect(parseRfc3339('2024-01-05T10:00:00-23:59')).toBe(Date.UTC(2024, 0, 5, 10) + (23 * 60 + 59) * 60_000);
   });
+
+  it('rejects a non-digit wherever a digit goes, in the date, the time and the offset, also one just below "0" or above "9"', () => {
+    // '/' is the code before '0', ':' and ';' the codes after '9': read as digits they would make 2024-01-09 (1/),
+    // 2024-01-10 (0:), 09:00 (1/), an offset of 9 or 11 hours (1/, 0;) or of 11 or 49 minutes (0;, 5/).
+    const rejected = [
+      '2024-01-1/T10:00:00Z', '2024-01-0:T10:00:00Z', '2/24-01-05T10:00:00Z', '2024-01-05T1/:00:00Z', '2024-01-05T10:00:0;Z',
+      '2024-01-05T10:00:00+1/:00', '2024-01-05T10:00:00+0;:00', '2024-01-05T10:00:00-0::00', '2024-01-05T10:00:00+x1:00',
+      '2024-01-05T10:00:00-/9:00', '2024-01-05T10:00:00+01:0;', '2024-01-05T10:00:00+01:5/', '2024-01-05T10:00:00+ 1:00',
+    ];
+    const reader = new Rfc3339Reader();
+    for (const text of rejected) {
+      expect([text, reader.read(text)]).toEqual([text, Number.NaN]);
+      expect([text, parseRfc3339(text)]).toEqual([text, Number.NaN]);
+    }
+  });
+
+  it('rejects an offset that is not a sign, two digits, a colon and two digits, and a separator that is a control character', () => {
+    const rejected = [
+      // No sign: a letter, a space, a digit.
+      '2024-01-05T10:00:00x01:00', '2024-01-05T10:00:00 01:00', '2024-01-05T10:00:00001:00',
+      // Something else than the colon.
+      '2024-01-05T10:00:00+01x00', '2024-01-05T10:00:00+01.00', '2024-01-05T10:00:00-01-00',
+      // CR and SUB differ from '-' and ':' only in the bit that makes 'T' lower case.
+      '2024\r01-05T10:00:00Z', '2024-01\r05T10:00:00Z', '2024-01-05T10\x1a00:00Z', '2024-01-05T10:00\x1a00Z', '2024-01-05T10:00:00+01\x1a00',
+    ];
+    const reader = new Rfc3339Reader();
+    for (const text of rejected) {
+      expect([text, reader.read(text)]).toEqual([text, Number.NaN]);
+    }
+    expect(reader.read('2024-01-05t10:00:00z')).toBe(Date.UTC(2024, 0, 5, 10));
+  });
+
+  it('rejects month 00 of year 0000 also as the first time a fresh reader reads (its day cache starts empty)', () => {
+    expect(new Rfc3339Reader().read('0000-00-01T00:00:00Z')).toBeNaN();
+    expect(new Rfc3339Reader().read('0000-00-00T00:00:00Z')).toBeNaN();
+    expect(new Rfc3339Reader().read('0000-01-01T00:00:00Z')).toBe(new Date('0000-01-01T00:00:00Z').getTime());
+  });
+
+  it('knows how long each month is, and the Gregorian leap years (1900 and 2100 are not, 2000 and 2400 are)', () => {
+    const reader = new Rfc3339Reader();
+    for (const month of ['04', '06', '09', '11']) {
+      expect(reader.read(`2024-${month}-30T00:00:00Z`)).toBe(Date.UTC(2024, Number(month) - 1, 30));
+      expect(reader.read(`2024-${month}-31T00:00:00Z`)).toBeNaN();
+    }
+    for (const month of ['01', '03', '05', '07', '08', '10', '12']) expect(reader.read(`2024-${month}-31T00:00:00Z`)).toBe(Date.UTC(2024, Number(month) - 1, 31));
+    for (const year of [1600, 2000, 2024, 2400]) expect(reader.read(`${year}-02-29T12:00:00Z`)).toBe(Date.UTC(year, 1, 29, 12));
+    for (const year of [1700, 1800, 1900, 2023, 2100]) {
+      expect(reader.read(`${year}-02-28T12:00:00Z`)).toBe(Date.UTC(year, 1, 28, 12));
+      expect([year, reader.read(`${year}-02-29T12:00:00Z`)]).toEqual([year, Number.NaN]);
+    }
+  });
 });
