@@ -142,7 +142,7 @@ describe('reference server limits: request bodies', () => {
   // breaker10 #1: JSON.parse takes 500,000 levels where JSON.stringify overflows the stack, so a 1 MB
   // body of nested arrays was held as a job counted 0 bytes of maxJobBytes (20 such jobs held 564 MB),
   // and its answer failed mid-way: the connection closed without a response.
-  it.each(routes)('refuses a body nested more than 128 levels (serde_json\'s limit) with 400, holding nothing: %s', async (_name, pathOf) => {
+  it.each(routes)('refuses a body nested 128 levels or more (serde_json\'s limit) with 400, holding nothing: %s', async (_name, pathOf) => {
     await start({ maxJobBytes: 1000 });
     const job = server.spooled.createJob('emails');
     const worker = server.spooled.registerWorker('emails');
@@ -151,13 +151,28 @@ describe('reference server limits: request bodies', () => {
     const deep = `{"queue_name":"emails","api_key":"x","refresh_token":"x","result":${nest(200_000)},"payload":${nest(200_000)}}`;
     expect(await post(pathOf(job.id, worker.id), deep)).toEqual({
       status: 400,
-      body: { text: 'Failed to parse the request body as JSON: nested more than 128 levels (recursion limit exceeded)' },
+      body: { text: 'Failed to parse the request body as JSON: nested 128 levels or more (recursion limit exceeded)' },
     });
     expect(server.usage()).toEqual(before);
     expect(server.spooled.job(job.id)).toMatchObject({ status: 'pending', result: null });
-    // 128 levels in all, brackets inside strings not counted, is a body as before
-    const payload = `{"queue_name":"emails","payload":{"text":"${'['.repeat(500)}","deep":${nest(126)}}}`;
+    // 127 levels in all, brackets inside strings not counted, is a body as before
+    const payload = `{"queue_name":"emails","payload":{"text":"${'['.repeat(500)}","deep":${nest(125)}}}`;
     expect((await post('/api/v1/jobs', payload)).status).toBe(201);
+  });
+
+  // breaker11: serde_json reads 127 levels and refuses the 128th bracket (its test_stack_overflow:
+  // "recursion limit exceeded at line 1 column 128"); the reference server took 128, so a test could
+  // pass here with a body the real server answers 400.
+  it('draws the line where serde_json does: 127 levels are a body, 128 are a 400', async () => {
+    await start();
+    const nest = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const body = (levels: number) => `{"queue_name":"emails","payload":{"deep":${nest(levels - 2)}}}`;
+    expect((await post('/api/v1/jobs', body(127))).status).toBe(201);
+    expect(await post('/api/v1/jobs', body(128))).toEqual({
+      status: 400,
+      body: { text: 'Failed to parse the request body as JSON: nested 128 levels or more (recursion limit exceeded)' },
+    });
+    expect(server.usage()).toMatchObject({ jobs: 1 });
   });
 });
 

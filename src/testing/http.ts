@@ -13,13 +13,15 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /** What {@link readJson} gives for a body longer than its bound. */
 export const TOO_LARGE = Symbol('body too large');
-/** What {@link readJson} gives for a JSON body nested deeper than {@link MAX_BODY_DEPTH}. */
+/** What {@link readJson} gives for a JSON body nested {@link MAX_BODY_DEPTH} levels or more. */
 export const TOO_DEEP = Symbol('body nested too deep');
 
 /**
- * How deep a request body's JSON may nest: serde_json's recursion limit, so the real server refuses
- * deeper bodies too. A deeper body could not be counted (JSON.stringify overflows the stack where
- * JSON.parse does not), so it was held at 0 bytes of `maxJobBytes` and its answer failed. @internal
+ * serde_json's recursion limit, which the real server's parser refuses a request body at: 127 levels of
+ * arrays and objects parse, the 128th is "recursion limit exceeded" (serde_json's own test_stack_overflow),
+ * so a body nested this deep or deeper is refused here too. A deep body could not be counted
+ * (JSON.stringify overflows the stack where JSON.parse does not), so it was held at 0 bytes of
+ * `maxJobBytes` and its answer failed. @internal
  */
 export const MAX_BODY_DEPTH = 128;
 
@@ -94,7 +96,7 @@ export function readJson(
 function parseObject(chunks: Buffer[], size: number): Record<string, unknown> | undefined | typeof TOO_DEEP {
   if (size === 0) return {};
   const text = Buffer.concat(chunks).toString('utf8');
-  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return TOO_DEEP;
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH - 1)) return TOO_DEEP;
   try {
     const parsed: unknown = JSON.parse(text);
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;

@@ -78,7 +78,7 @@ async function bodyOf(context: ServerContext, request: IncomingMessage, response
   const body = await readJson(request, context.limits.maxBodyBytes, context.bodies);
   if (body === TOO_LARGE) return sendPayloadTooLarge(response, context.limits.maxBodyBytes), ANSWERED;
   if (body === BUSY) return sendBusy(response, context.bodies.max), ANSWERED;
-  if (body === TOO_DEEP) return sendText(response, 400, `Failed to parse the request body as JSON: nested more than ${MAX_BODY_DEPTH} levels (recursion limit exceeded)`), ANSWERED;
+  if (body === TOO_DEEP) return sendText(response, 400, `Failed to parse the request body as JSON: nested ${MAX_BODY_DEPTH} levels or more (recursion limit exceeded)`), ANSWERED;
   return body;
 }
 
