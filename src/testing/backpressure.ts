@@ -115,12 +115,15 @@ export class SendQueue {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.onUnsent(-this.unsent);
+    const released = this.unsent;
     this.entries = [];
     this.head = 0;
     this.queuedBytes = 0;
     this.inFlight = 0;
     this.onStop();
+    // Told last, once this queue holds nothing and is out of the live set: the total's bound, run from
+    // here, must never pick this queue again (its cut would do nothing, and the bound would loop).
+    this.onUnsent(-released);
   }
 
   private pump(): void {
