@@ -87,4 +87,15 @@ describe('reference server without cors', () => {
     expect(await upgrade('http://localhost:4200')).toBe(0);
     expect(await upgrade(undefined)).toBe(0);
   });
+
+  it("refuses another site's page before the faults, so it uses up no failure a test queued for its own client", async () => {
+    server.faults.failNext(1, { status: 503 });
+    const drop = await fetch(`${server.url}/__reference/drop`, { method: 'POST', headers: { origin: PAGE } });
+    expect(drop.status).toBe(403);
+    expect(await upgrade(PAGE)).toBe(403);
+    // The queued failure is still there for the test's own client.
+    const own = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${server.spooled.apiKey}` } });
+    expect(own.status).toBe(503);
+    await own.body?.cancel();
+  });
 });

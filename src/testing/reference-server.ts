@@ -218,6 +218,9 @@ export interface MiosaControl {
 
 const DEFAULT_ORG = 'org_reference';
 
+/** What a page of another site gets without `cors` (see originAllowed in ./cors). */
+const ORIGIN_REFUSED = 'Origin not allowed: start the server with cors to accept pages of other origins';
+
 /**
  * Starts a server that speaks the Spooled and Miosa realtime wires as the real ones do, for tests,
  * users' own tests, and the demo. It shares no code with the client, so a test between the two can
@@ -279,18 +282,17 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     await holdBack(context);
     // Whoever left during the hold-back (the client, or the server in close()) gets nothing started.
     if (closing || request.socket.destroyed) return void response.destroy();
+    // A page of another site can send a request that changes something without a preflight (a form, fetch with
+    // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
+    // key everyone knows. So, as for an upgrade, its Origin counts (before the faults: a refused page must not
+    // use up a failure a test queued for its own client); it can read no answer anyway without cors.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) return sendText(response, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return sendText(response, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
     if (options.handle && (await options.handle(request, response))) return;
-    // A page of another site can send a request that changes something without a preflight (a form, fetch with
-    // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
-    // key everyone knows. So, as for an upgrade, its Origin counts; it can read no answer anyway without cors.
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) {
-      return sendText(response, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
-    }
     if (request.method === 'POST' && pathOf(request.url) === '/__reference/drop') {
       return sendJson(response, 200, { dropped: context.faults.dropAll() });
     }
@@ -302,12 +304,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     await holdBack(context);
     if (closing || socket.destroyed) return void socket.destroy();
+    if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
       return refuseUpgrade(socket, failure.status, failure.body ?? `Injected failure ${failure.status}`, headers);
     }
-    if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, 'Origin not allowed: start the server with cors to accept pages of other origins');
     if (!handleSpooledUpgrade(context, wss, request, socket, head)) refuseUpgrade(socket, 404, 'Not found');
   };
 
