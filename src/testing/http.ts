@@ -28,6 +28,9 @@ export const MAX_BODY_DEPTH = 128;
 /** What {@link readJson} gives when the bodies being read at once already take their whole {@link BodyBudget}. */
 export const BUSY = Symbol('too many bodies at once');
 
+/** What {@link readJson} gives: the body's JSON object (undefined when it is not one), or why it was not read. */
+export type ReadBody = Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY | typeof TOO_DEEP;
+
 /**
  * Bytes of request bodies being read at once, all requests together: each body is bounded, and
  * this bounds how many a client can have the server hold by opening connections that send slowly.
@@ -60,11 +63,7 @@ export class BodyBudget {
  * left, TOO_LARGE when it is longer, BUSY when `budget` has no room for it. The rest of a refused
  * body is read and dropped, never held, so the caller can still answer (with the connection closed).
  */
-export function readJson(
-  request: IncomingMessage,
-  maxBytes: number,
-  budget: BodyBudget,
-): Promise<Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY | typeof TOO_DEEP> {
+export function readJson(request: IncomingMessage, maxBytes: number, budget: BodyBudget): Promise<ReadBody> {
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) {
     request.resume();
@@ -74,7 +73,7 @@ export function readJson(
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const settle = (result: Record<string, unknown> | undefined | typeof TOO_LARGE | typeof BUSY | typeof TOO_DEEP): void => {
+    const settle = (result: ReadBody): void => {
       if (settled) return;
       settled = true;
       budget.give(size);
