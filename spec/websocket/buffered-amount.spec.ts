@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
 import { DroppedMessageError, type RealtimeError, webSocket } from '../../src';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, frameBytes } from '../../src/websocket/buffered';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, bufferedAmountOf, checkedFrame, frameBytes } from '../../src/websocket/buffered';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
 import { recordingWs } from '../helpers/recording-ws';
@@ -170,9 +171,36 @@ describe('frameBytes', () => {
     expect(frameBytes(text)).toBe(Buffer.byteLength(text, 'utf8'));
   });
 
+  it('any text, lone surrogates included: as many bytes as UTF-8 takes, at every boundary of its encoding', () => {
+    // The code units where UTF-8's length changes, each with its neighbours, mixed with any others.
+    const edges = [0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xffff];
+    const unit = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0, max: 0xffff })).map((code) => String.fromCharCode(code));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const text = units.join('');
+        expect(frameBytes(text)).toBe(Buffer.byteLength(text, 'utf8'));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('binary data: its own length, a view without the rest of its buffer', () => {
     expect(frameBytes(new ArrayBuffer(7))).toBe(7);
     expect(frameBytes(new Uint8Array(new ArrayBuffer(16), 4, 5))).toBe(5);
     expect(frameBytes(new Float64Array(3))).toBe(24);
+  });
+});
+
+describe('bufferedAmountOf', () => {
+  it("a socket's bufferedAmount when it is a positive number; 0 for none, or one that is not a count", () => {
+    expect(bufferedAmountOf({ bufferedAmount: 12 })).toBe(12);
+    for (const bufferedAmount of [undefined, 0, -5, Number.NaN, '10', null]) expect(bufferedAmountOf({ bufferedAmount })).toBe(0);
+  });
+});
+
+describe('checkedFrame', () => {
+  it('takes a SharedArrayBuffer as binary data, as it takes an ArrayBuffer', () => {
+    const shared = new SharedArrayBuffer(4);
+    expect(checkedFrame(shared)).toBe(shared);
   });
 });

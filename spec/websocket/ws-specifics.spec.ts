@@ -88,8 +88,9 @@ describe('closeWithin(): the closing handshake, bounded where the socket can be 
   it('starts the handshake on a socket that cannot be dropped, or has no once() to hear its close, and arms nothing', () => {
     const setTimer = jest.spyOn(globalThis, 'setTimeout');
     const terminate = jest.fn();
-    // A browser's WebSocket; an app's wrapper that offers ws's terminate() but not its EventEmitter.
-    for (const { socket, closed } of [closable(), closable({ terminate })]) {
+    // A browser's WebSocket; an app's wrapper that offers ws's terminate() but not its EventEmitter; an
+    // EventEmitter-based socket without terminate().
+    for (const { socket, closed } of [closable(), closable({ terminate }), closable({ once: jest.fn() })]) {
       closeWithin(socket, 1000, 60_000);
       expect(closed).toEqual([1000]);
     }
