@@ -1,5 +1,5 @@
 import { take, lastValueFrom, toArray } from 'rxjs';
-import { RequestError, sse } from '../../src';
+import { HttpError, RequestError, sse } from '../../src';
 import { record } from '../helpers/observe';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 
@@ -178,5 +178,37 @@ describe('sse({ dedupe }) drops what a server replays after Last-Event-ID', () =
       ['c-more', '3'],
     ]);
     expect(server.requests[1]!.headers['last-event-id']).toBe('2');
+  });
+});
+
+describe('sse() and an id longer than the server takes back', () => {
+  // breaker10 #11: a server that sets an id longer than its header limit answers the resumed request
+  // 431, for ever; the final error says which header grew, and whose id it was.
+  it('a 431 of a resumed request says it carried Last-Event-ID, and how long, never the id itself', async () => {
+    const id = 'x'.repeat(9000);
+    server = await startServer((_request, response, index) => {
+      if (index === 0) {
+        openStream(response);
+        return void response.end(`id: ${id}\ndata: one\n\n`);
+      }
+      response.writeHead(431).end();
+    });
+    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
+    await recording.done;
+    expect(server.requests[1]!.headers['last-event-id']).toBe(id);
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect((recording.error as HttpError).status).toBe(431);
+    expect((recording.error as Error).message).toBe(
+      `HTTP 431 from ${server.url}/events. The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends.`,
+    );
+  });
+
+  it('a 431 of a request without Last-Event-ID says only that the header fields were too large', async () => {
+    server = await startServer((_request, response) => void response.writeHead(431).end());
+    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
+    await recording.done;
+    expect((recording.error as Error).message).toBe(
+      `HTTP 431 from ${server.url}/events. The server refused the request's header fields as too large. Check the headers and the event ids the server sends.`,
+    );
   });
 });

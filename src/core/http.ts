@@ -27,9 +27,9 @@ export function judgeStreamResponse(
   status: number,
   headers: { get(name: string): string | null },
   where: string,
-  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean } = {},
+  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean; readonly lastEventIdLength?: number } = {},
 ): ResponseVerdict {
-  const { withheld = false, refreshed = false } = credentials;
+  const { withheld = false, refreshed = false, lastEventIdLength = 0 } = credentials;
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
@@ -44,7 +44,13 @@ export function judgeStreamResponse(
   if (status !== 200) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
     const transient = status === 408 || status === 429 || status >= 500;
-    const advice = transient ? 'The server is unavailable or busy.' : status < 300 ? 'An event stream must answer 200.' : 'Check the URL and the request.';
+    const advice = transient
+      ? 'The server is unavailable or busy.'
+      : status < 300
+        ? 'An event stream must answer 200.'
+        : status === 431
+          ? tooLargeAdvice(lastEventIdLength)
+          : 'Check the URL and the request.';
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
@@ -58,6 +64,20 @@ export function judgeStreamResponse(
     };
   }
   return { kind: 'stream' };
+}
+
+/**
+ * What a 431 (Request Header Fields Too Large, RFC 6585 5) says. A resumed request sends back, as
+ * `Last-Event-ID`, the id of the last event read (WHATWG HTML 9.2.6), which only the event's size
+ * bounds: a server that sends ids longer than its own header limit refuses every reconnection, as it
+ * would a browser's EventSource. Final, as every 4xx but 408 and 429.
+ */
+function tooLargeAdvice(lastEventIdLength: number): string {
+  const id =
+    lastEventIdLength > 0
+      ? ` The request carried a Last-Event-ID of ${lastEventIdLength} characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection.`
+      : '';
+  return `The server refused the request's header fields as too large.${id} Check the headers and the event ids the server sends.`;
 }
 
 /** The refusals of a request whose credentials a redirect left behind: no credential was refused. */

@@ -240,7 +240,11 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         }
         const { response } = answer;
         at = answeredBy(answer, target);
-        const verdict = judgeStreamResponse(response.status, response.headers, at, { withheld: answer.withheld, refreshed: sink.refreshUnproven });
+        const verdict = judgeStreamResponse(response.status, response.headers, at, {
+          withheld: answer.withheld,
+          refreshed: sink.refreshUnproven,
+          lastEventIdLength: lastEventId.length,
+        });
         if (verdict.kind !== 'stream') {
           // Not waited for: a body whose cancel never settles must not turn the verdict (a 401, a 503) into a timeout.
           void response.body?.cancel().catch(() => undefined);
