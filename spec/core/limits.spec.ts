@@ -27,6 +27,12 @@ describe('checkDuration: an option that arms a timer is checked before anything 
     );
     expect(() => checkDuration('webSocket linger', -5)).toThrow(/\], got -5$/);
   });
+
+  it('takes 0 where it disables the timer even above a minimum, and refuses what lies between', () => {
+    expect(checkDuration('webSocket heartbeat', 0, true, 10)).toBe(0);
+    expect(() => checkDuration('webSocket heartbeat', 5, true, 10)).toThrow(RangeError);
+    expect(() => checkDuration('webSocket heartbeat.interval', 0, false, 1)).toThrow(RangeError);
+  });
 });
 
 describe('checkWhole: a size or a count', () => {

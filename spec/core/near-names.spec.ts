@@ -38,6 +38,25 @@ describe('nearNames', () => {
     expect(nearNames('endpoint', ['url'])).toEqual([]);
   });
 
+  it.each([
+    ['retries', ['maxAttempts', 'maxReconnectAttempts']],
+    ['maxRetryAttempts', ['maxAttempts', 'maxReconnectAttempts']],
+    ['retry', ['reconnect', 'autoReconnect']],
+    ['url', ['baseUrl']],
+    ['endpoint', ['baseUrl']],
+    ['host', ['baseUrl']],
+    ['type', ['events']],
+    ['types', ['events']],
+    ['key', ['apiKey']],
+  ])("takes %s, another library's word, for %j among a client's options", (given, meant) => {
+    const options = ['baseUrl', 'apiKey', 'token', 'events', 'reconnect', 'autoReconnect', 'maxAttempts', 'maxReconnectAttempts', 'linger'];
+    expect(nearNames(given, options)).toEqual(meant);
+  });
+
+  it('gives no word of its own when the options have none of the words it knows', () => {
+    expect(nearNames('key', ['token', 'linger'])).toEqual([]);
+  });
+
   it('takes a name for a shortening or a lengthening of a known one of four letters or more, at most two', () => {
     expect(nearNames('queu', ['queueName'])).toEqual(['queueName']);
     expect(nearNames('que', ['queueName'])).toEqual([]);
