@@ -20,6 +20,7 @@ import {
   isTimeoutError,
   isTransientError,
 } from '../../src';
+import { errorClassNamed, registerErrorClass } from '../../src/core/errors';
 
 /** One instance of every error class, by the name an app checks, with the guard that must recognise it. */
 const everyError: [name: string, error: RealtimeError, guard: ((error: unknown) => boolean) | undefined][] = [
@@ -48,6 +49,19 @@ describe('error classes and their guards', () => {
     expect(recognised).toEqual([name]);
     // A plain Error that borrows the name is not one of ours.
     expect(guard!(Object.assign(new Error('x'), { name }))).toBe(false);
+  });
+});
+
+describe('errorClassNamed: the one list another tab rebuilds errors from', () => {
+  it.each(everyError)('%s is found by its name, as the class whose instances carry it', (name, error) => {
+    expect(errorClassNamed(name)).toBe(error.constructor);
+  });
+
+  it("knows no other name (an app's own class, an inherited key), until a class is registered by its layer", () => {
+    for (const name of ['AppError', 'Error', 'constructor', 'toString', '']) expect(errorClassNamed(name)).toBeUndefined();
+    class LayerError extends RealtimeError {}
+    registerErrorClass('LayerError', LayerError);
+    expect(errorClassNamed('LayerError')).toBe(LayerError);
   });
 });
 
