@@ -25,6 +25,8 @@ describe('parseRetryAfter (RFC 9110 10.2.3)', () => {
     ['rfc850-date more than 50 years ahead is the past century', 'Sunday, 30-Nov-99 12:00:00 GMT', 0],
     ['asctime-date (obsolete), read as GMT', 'Mon Nov 30 12:00:30 2026', 30 * SECOND],
     ['asctime-date with a one-digit day', 'Tue Dec  1 12:00:00 2026', 24 * 3600 * SECOND],
+    ['the last hour of a day', 'Mon, 30 Nov 2026 23:00:00 GMT', 11 * 3600 * SECOND],
+    ["a leap second that ends the year (Date.UTC would roll it into the next day)", 'Thu, 31 Dec 2026 23:59:60 GMT', Date.UTC(2027, 0, 1) - NOW],
   ])('%s: %j', (_what, value, expected) => {
     expect(parseRetryAfter(value, NOW)).toBe(expected);
   });
@@ -45,10 +47,23 @@ describe('parseRetryAfter (RFC 9110 10.2.3)', () => {
     ['an IMF-fixdate with a two-digit year', 'Mon, 30 Nov 26 12:01:00 GMT'],
     ['a day that does not exist', 'Tue, 31 Feb 2026 12:00:00 GMT'],
     ['an hour that does not exist', 'Mon, 30 Nov 2026 24:00:00 GMT'],
+    ['a minute that does not exist (Date.UTC would roll it into the next hour)', 'Mon, 30 Nov 2026 12:60:00 GMT'],
+    ['a second past a leap second', 'Mon, 30 Nov 2026 12:00:61 GMT'],
     ['an rfc850-date with a short day name', 'Mon, 30-Nov-26 12:02:00 GMT'],
     ['an asctime-date with a zone', 'Mon Nov 30 12:00:30 2026 GMT'],
   ])('%s (%j) is ignored: undefined, not 0', (_what, value) => {
     expect(parseRetryAfter(value, NOW)).toBeUndefined();
+  });
+});
+
+describe('parseRetryAfter: every month of an HTTP-date', () => {
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  it.each(MONTHS.map((name, index) => [name, index] as const))('%s, in each of the three forms', (name, index) => {
+    // The 15th at noon, a year ahead: the weekday is not checked, only its spelling.
+    const expected = Date.UTC(2027, index, 15, 12, 0, 0) - NOW;
+    expect(parseRetryAfter(`Mon, 15 ${name} 2027 12:00:00 GMT`, NOW)).toBe(expected);
+    expect(parseRetryAfter(`Monday, 15-${name}-27 12:00:00 GMT`, NOW)).toBe(expected);
+    expect(parseRetryAfter(`Mon ${name} 15 12:00:00 2027`, NOW)).toBe(expected);
   });
 });
 
