@@ -10,6 +10,9 @@ export const globPattern = fc.oneof(
   fc.array(globText, { minLength: 2, maxLength: 5 }).map((parts) => parts.join('*')),
 );
 
+/** The patterns `ofType` and `typeRouter` take: any glob but the empty string, which they refuse. */
+export const operatorPattern = globPattern.filter((pattern) => pattern !== '');
+
 /** The plain reading of the globs: `*` is any run of characters (code points), the rest literal. */
 export function globOracle(patterns: readonly string[], type: string): boolean {
   return patterns.some((pattern) => globMatches(pattern, type));

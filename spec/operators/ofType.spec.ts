@@ -13,7 +13,7 @@ import type {
   UnknownSpooledEvent,
   WorkerHeartbeatEvent,
 } from '../../src/spooled';
-import { globOracle, globPattern, globText } from '../helpers/globs';
+import { globOracle, globText, operatorPattern } from '../helpers/globs';
 import { type Equal, expectType } from '../helpers/types';
 
 type Out<T extends Observable<unknown>> = ObservedValueOf<T>;
@@ -84,7 +84,7 @@ describe('ofType at run time', () => {
 
   it('agrees with a plain dynamic-programming reading of the globs, for any patterns and names', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(globPattern, { minLength: 1, maxLength: 4 }), fc.array(globText, { maxLength: 6 }), async (patterns, types) => {
+      fc.asyncProperty(fc.array(operatorPattern, { minLength: 1, maxLength: 4 }), fc.array(globText, { maxLength: 6 }), async (patterns, types) => {
         const kept = await run(types.map((type) => ({ type })), ...patterns);
         expect(kept).toEqual(types.filter((type) => globOracle(patterns, type)));
       }),
@@ -98,5 +98,11 @@ describe('ofType at run time', () => {
     expect(() => loose(5)).toThrow(new TypeError('ofType: a pattern must be a string, not a number'));
     expect(() => loose('job.*', ['job.*'])).toThrow(new TypeError('ofType: a pattern must be a string, not an array (spread a list: ofType(...patterns))'));
     expect(() => loose(null)).toThrow(/not null$/);
+  });
+
+  it('refuses at once an empty pattern, naming its place: no event has an empty type, so it would pass nothing, silently', () => {
+    expect(() => ofType<{ type: string }, string>('')).toThrow(new TypeError('ofType: pattern 0 is an empty string, which matches no event type: leave it out'));
+    expect(() => ofType<{ type: string }, string>('job.*', '')).toThrow(/^ofType: pattern 1 is an empty string/);
+    expect(() => ofType<{ type: string }, string>('job.*', ' ', '*')).not.toThrow();
   });
 });

@@ -47,16 +47,19 @@ export function compileGlobs(patterns: readonly string[]): TypeTest {
 
 /**
  * Refuses what cannot be a list of patterns, at once, with a TypeError naming the caller: no pattern
- * at all (it would pass nothing, silently), or one that is not a string (plain JavaScript, or a list
- * given as one argument instead of spread). @internal
+ * at all (it would pass nothing, silently), one that is not a string (plain JavaScript, or a list
+ * given as one argument instead of spread), or an empty string: no event has an empty type (an SSE
+ * event without a name is `message`, WHATWG HTML §9.2.6), so it too would pass nothing, silently,
+ * and it is what a config value left unset or a list split on a doubled comma gives. @internal
  */
 export function checkPatterns(name: string, patterns: readonly unknown[]): void {
   if (patterns.length === 0) throw new TypeError(`${name}: give at least one type name or glob pattern`);
-  for (const pattern of patterns) {
-    if (typeof pattern === 'string') continue;
+  patterns.forEach((pattern, index) => {
+    if (pattern === '') throw new TypeError(`${name}: pattern ${index} is an empty string, which matches no event type: leave it out`);
+    if (typeof pattern === 'string') return;
     const hint = Array.isArray(pattern) ? ` (spread a list: ${name}(...patterns))` : '';
     throw new TypeError(`${name}: a pattern must be a string, not ${kindOf(pattern)}${hint}`);
-  }
+  });
 }
 
 /** What a pattern is: a name without `*`, a prefix with one `*` at the end (`*` alone included), or any other glob. */

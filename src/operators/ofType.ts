@@ -88,7 +88,7 @@ export type Narrow<E, P extends string, Known extends string> = E extends { read
  * must be one of the types `E` can have (see {@link TypePattern}).
  * The patterns are compiled once, when the operator is made.
  *
- * @throws TypeError at once when no pattern is given or one is not a string.
+ * @throws TypeError at once when no pattern is given, or one is not a string or is empty.
  *
  * @example
  * ```ts

@@ -14,7 +14,7 @@ import type { OfType, TypePattern } from './ofType';
  * ```
  */
 export interface TypeRouter<E extends { readonly type: string }> {
-  /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. @throws TypeError at once when no pattern is given or one is not a string. */
+  /** The events whose `type` matches any pattern (`*` = any run of characters), narrowed like `ofType`. @throws TypeError at once when no pattern is given, or one is not a string or is empty. */
   on<const P extends TypePattern<E>>(...patterns: P[]): Observable<OfType<E, P>>;
 }
 
