@@ -203,6 +203,30 @@ describe('sse() and an id longer than the server takes back', () => {
     );
   });
 
+  // nginx answers 400 to a header field over one of its buffers (8 KiB by default), and may show its
+  // own 494; the other final statuses are not about headers.
+  it.each<[number, number, string]>([
+    [494, 9000, "The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends."],
+    [400, 9000, 'Check the URL and the request. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
+    [413, 1024, 'Check the URL and the request. The request carried a Last-Event-ID of 1024 characters (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
+    [400, 1023, 'Check the URL and the request.'],
+    [404, 9000, 'Check the URL and the request.'],
+  ])('a %i of a request resumed with a Last-Event-ID of %i characters says what it should of it, and is final', async (status, length, advice) => {
+    const id = 'y'.repeat(length);
+    server = await startServer((_request, response, index) => {
+      if (index === 0) {
+        openStream(response);
+        return void response.end(`id: ${id}\ndata: one\n\n`);
+      }
+      response.writeHead(status).end();
+    });
+    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
+    await recording.done;
+    expect(server.requests).toHaveLength(2);
+    expect((recording.error as HttpError).status).toBe(status);
+    expect((recording.error as Error).message).toBe(`HTTP ${status} from ${server.url}/events. ${advice}`);
+  });
+
   it('a 431 of a request without Last-Event-ID says only that the header fields were too large', async () => {
     server = await startServer((_request, response) => void response.writeHead(431).end());
     const recording = record(sse(`${server.url}/events`, { reconnect: fast }));

@@ -48,9 +48,9 @@ export function judgeStreamResponse(
       ? 'The server is unavailable or busy.'
       : status < 300
         ? 'An event stream must answer 200.'
-        : status === 431
+        : status === 431 || status === 494
           ? tooLargeAdvice(lastEventIdLength)
-          : 'Check the URL and the request.';
+          : `Check the URL and the request.${status === 400 || status === 413 ? longIdAdvice(lastEventIdLength) : ''}`;
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
@@ -67,17 +67,34 @@ export function judgeStreamResponse(
 }
 
 /**
- * What a 431 (Request Header Fields Too Large, RFC 6585 5) says. A resumed request sends back, as
- * `Last-Event-ID`, the id of the last event read (WHATWG HTML 9.2.6), which only the event's size
- * bounds: a server that sends ids longer than its own header limit refuses every reconnection, as it
- * would a browser's EventSource. Final, as every 4xx but 408 and 429.
+ * What a 431 (Request Header Fields Too Large, RFC 6585 5) or nginx's 494 (Request Header Too Large)
+ * says. A resumed request sends back, as `Last-Event-ID`, the id of the last event read (WHATWG
+ * HTML 9.2.6), which only the event's size bounds: a server that sends ids longer than its own header
+ * limit refuses every reconnection, as it would a browser's EventSource. Final, as every 4xx but 408
+ * and 429.
  */
 function tooLargeAdvice(lastEventIdLength: number): string {
-  const id =
-    lastEventIdLength > 0
-      ? ` The request carried a Last-Event-ID of ${lastEventIdLength} characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection.`
-      : '';
+  const id = lastEventIdLength > 0 ? ` ${carriedId(lastEventIdLength)}: a server that sends ids longer than it takes back refuses every reconnection.` : '';
   return `The server refused the request's header fields as too large.${id} Check the headers and the event ids the server sends.`;
+}
+
+/**
+ * From this many characters on, a `Last-Event-ID` is worth naming under a 400 or 413: nginx answers
+ * 400 to a header field longer than one of its buffers (`large_client_header_buffers`, 8 KiB by
+ * default), and shorter ids are no header limit's concern.
+ */
+const LONG_LAST_EVENT_ID = 1024;
+
+/** What a 400 or 413 adds when the request resumed with a long `Last-Event-ID` (see {@link LONG_LAST_EVENT_ID}). */
+function longIdAdvice(lastEventIdLength: number): string {
+  return lastEventIdLength >= LONG_LAST_EVENT_ID
+    ? ` ${carriedId(lastEventIdLength)}, which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).`
+    : '';
+}
+
+/** The length of the id a resumed request carried, never the id itself (a server chose it; it may hold anything). */
+function carriedId(length: number): string {
+  return `The request carried a Last-Event-ID of ${length} characters (the id of the last event read, or the lastEventId option)`;
 }
 
 /** The refusals of a request whose credentials a redirect left behind: no credential was refused. */
