@@ -341,6 +341,11 @@ export const isDroppedMessageError = (error: unknown): error is DroppedMessageEr
  */
 export function isTransientError(error: unknown): boolean {
   if (isNetworkError(error) || isTimeoutError(error)) return true;
-  if (isHttpError(error)) return error.status === 408 || error.status === 429 || error.status >= 500;
-  return false;
+  return isHttpError(error) && isTransientStatus(error.status);
 }
+
+/**
+ * Whether an HTTP status may pass if the same request is sent again later: 408 (Request Timeout),
+ * 429 (Too Many Requests) and every 5xx (RFC 9110 15.5.9, RFC 6585 4, RFC 9110 15.6). @internal
+ */
+export const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;

@@ -1,4 +1,4 @@
-import { AuthError, HttpError, ProtocolError, type RealtimeError } from './errors';
+import { AuthError, HttpError, ProtocolError, type RealtimeError, isTransientStatus } from './errors';
 import { preview } from './preview';
 
 /** What the head of a response says about the stream behind it. @internal */
@@ -43,8 +43,7 @@ export function judgeStreamResponse(
   // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
   if (status !== 200) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
-    const transient = status === 408 || status === 429 || status >= 500;
-    const advice = transient
+    const advice = isTransientStatus(status)
       ? 'The server is unavailable or busy.'
       : status < 300
         ? 'An event stream must answer 200.'
