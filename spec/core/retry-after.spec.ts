@@ -23,6 +23,8 @@ describe('parseRetryAfter (RFC 9110 10.2.3)', () => {
     ['IMF-fixdate with a leap second', 'Mon, 30 Nov 2026 12:00:60 GMT', 60 * SECOND],
     ['rfc850-date (obsolete), two-digit year', 'Monday, 30-Nov-26 12:02:00 GMT', 120 * SECOND],
     ['rfc850-date more than 50 years ahead is the past century', 'Sunday, 30-Nov-99 12:00:00 GMT', 0],
+    ['rfc850-date exactly 50 years ahead is still ahead (RFC 9110 5.6.7: "more than 50 years")', 'Monday, 30-Nov-76 12:00:00 GMT', Date.UTC(2076, 10, 30, 12) - NOW],
+    ['rfc850-date 51 years ahead is the past century', 'Wednesday, 30-Nov-77 12:00:00 GMT', 0],
     ['asctime-date (obsolete), read as GMT', 'Mon Nov 30 12:00:30 2026', 30 * SECOND],
     ['asctime-date with a one-digit day', 'Tue Dec  1 12:00:00 2026', 24 * 3600 * SECOND],
     ['the last hour of a day', 'Mon, 30 Nov 2026 23:00:00 GMT', 11 * 3600 * SECOND],
