@@ -51,6 +51,9 @@ describe('parseRetryAfter (RFC 9110 10.2.3)', () => {
     ['an hour that does not exist', 'Mon, 30 Nov 2026 24:00:00 GMT'],
     ['a minute that does not exist (Date.UTC would roll it into the next hour)', 'Mon, 30 Nov 2026 12:60:00 GMT'],
     ['a second past a leap second', 'Mon, 30 Nov 2026 12:00:61 GMT'],
+    // breaker12: a leap second must not make a day that does not exist pass (`s === 60` alone survived).
+    ['a leap second of a day that does not exist', 'Tue, 31 Feb 2026 23:59:60 GMT'],
+    ['a leap second of a day that does not exist, asctime', 'Tue Feb 31 23:59:60 2026'],
     ['an rfc850-date with a short day name', 'Mon, 30-Nov-26 12:02:00 GMT'],
     ['an asctime-date with a zone', 'Mon Nov 30 12:00:30 2026 GMT'],
   ])('%s (%j) is ignored: undefined, not 0', (_what, value) => {

@@ -188,6 +188,28 @@ describe('a call shared by everyone who asks while it runs', () => {
       expect(call.running).toBe(false);
     });
 
+    // breaker12: no spec saw the deadline's timer outlive the call (a planted `deadline.unsubscribe()`
+    // removed survived): with the async scheduler it would keep a Node process alive for `timeout` ms
+    // after every token exchange, or every aborted one.
+    it.each([
+      ['succeeds', 'resolve'],
+      ['fails', 'reject'],
+      ['is left by everyone', 'leave'],
+    ])('is dropped as soon as the call %s: no timer is left behind', async (_, how) => {
+      const { scheduler } = virtualClock();
+      const call = new SharedCall<string>(30_000, scheduler, () => 'The exchange');
+      const made = calls<string>();
+      const leaving = new AbortController();
+      const joined = track(call.join(made.start, leaving.signal));
+      await settle();
+      expect(scheduler.actions).toHaveLength(1);
+      if (how === 'resolve') made.resolve(0, 'ok');
+      else if (how === 'reject') made.reject(0, new Error('refused'));
+      else leaving.abort(new Error('gone'));
+      await settle();
+      expect([joined.state === 'pending', call.running, scheduler.actions.filter((action) => !action.closed)]).toEqual([false, false, []]);
+    });
+
     it('a timeout of 0 means no deadline', async () => {
       const { scheduler, advanceTo } = virtualClock();
       const call = new SharedCall<string>(0, scheduler, () => 'The exchange');

@@ -199,19 +199,19 @@ describe('sse() and an id longer than the server takes back', () => {
     expect(recording.error).toBeInstanceOf(HttpError);
     expect((recording.error as HttpError).status).toBe(431);
     expect((recording.error as Error).message).toBe(
-      `HTTP 431 from ${server.url}/events. The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends.`,
+      `HTTP 431 from ${server.url}/events. The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 bytes (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends.`,
     );
   });
 
   // nginx answers 400 to a header field over one of its buffers (8 KiB by default), and may show its
   // own 494; the other final statuses are not about headers.
   it.each<[number, number, string]>([
-    [494, 9000, "The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends."],
-    [400, 9000, 'Check the URL and the request. The request carried a Last-Event-ID of 9000 characters (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
-    [413, 1024, 'Check the URL and the request. The request carried a Last-Event-ID of 1024 characters (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
+    [494, 9000, "The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 bytes (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends."],
+    [400, 9000, 'Check the URL and the request. The request carried a Last-Event-ID of 9000 bytes (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
+    [413, 1024, 'Check the URL and the request. The request carried a Last-Event-ID of 1024 bytes (the id of the last event read, or the lastEventId option), which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).'],
     [400, 1023, 'Check the URL and the request.'],
     [404, 9000, 'Check the URL and the request.'],
-  ])('a %i of a request resumed with a Last-Event-ID of %i characters says what it should of it, and is final', async (status, length, advice) => {
+  ])('a %i of a request resumed with a Last-Event-ID of %i ASCII characters says what it should of it, and is final', async (status, length, advice) => {
     const id = 'y'.repeat(length);
     server = await startServer((_request, response, index) => {
       if (index === 0) {
@@ -225,6 +225,28 @@ describe('sse() and an id longer than the server takes back', () => {
     expect(server.requests).toHaveLength(2);
     expect((recording.error as HttpError).status).toBe(status);
     expect((recording.error as Error).message).toBe(`HTTP ${status} from ${server.url}/events. ${advice}`);
+  });
+
+  // breaker12: the header carries the id's UTF-8 bytes, and a server's limit counts bytes; the length
+  // was the id's UTF-16 code units, so 3,000 "é" (6,000 bytes) read as 3,000, 600 "€" (1,800 bytes)
+  // were not named under a 400, and an emoji counted two.
+  it.each<[number, string, number]>([
+    [431, 'é'.repeat(3000), 6000],
+    [400, '€'.repeat(600), 1800],
+    [431, '😀'.repeat(500), 2000],
+  ])('a %i: the Last-Event-ID\'s length is in bytes as sent, UTF-8 (%#)', async (status, id, bytes) => {
+    server = await startServer((_request, response, index) => {
+      if (index === 0) {
+        openStream(response);
+        return void response.end(`id: ${id}\ndata: one\n\n`);
+      }
+      response.writeHead(status).end();
+    });
+    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
+    await recording.done;
+    const sent = server.requests[1]!.headers['last-event-id'] as string;
+    expect([Buffer.from(sent, 'latin1').toString('utf8'), sent.length]).toEqual([id, bytes]);
+    expect((recording.error as Error).message).toContain(`The request carried a Last-Event-ID of ${bytes} bytes (`);
   });
 
   it('a 431 of a request without Last-Event-ID says only that the header fields were too large', async () => {

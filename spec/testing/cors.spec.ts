@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 
@@ -19,6 +20,20 @@ function upgrade(origin: string | undefined): Promise<number> {
     socket.once('open', () => (socket.close(), resolve(0)));
     socket.once('unexpected-response', (_request, response) => (resolve(response.statusCode ?? -1), socket.terminate()));
     socket.once('error', () => undefined);
+  });
+}
+
+const UPGRADE = { connection: 'upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+
+/** The status of a request sent with exactly these headers (Host included), by node:http: an upgrade's 101 too. */
+function rawStatus(method: string, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { port } = new URL(server.url);
+    const request = httpRequest({ host: '127.0.0.1', port, method, path, headers: { 'content-length': '0', ...headers } });
+    request.on('response', (response) => (response.resume(), resolve(response.statusCode ?? -1)));
+    request.on('upgrade', (response, socket) => (socket.destroy(), resolve(response.statusCode ?? -1)));
+    request.on('error', reject);
+    request.end();
   });
 }
 
@@ -86,6 +101,21 @@ describe('reference server without cors', () => {
     expect(await upgrade(server.url)).toBe(0);
     expect(await upgrade('http://localhost:4200')).toBe(0);
     expect(await upgrade(undefined)).toBe(0);
+  });
+
+  // breaker12: DNS rebinding. Another site's page makes its own name resolve to this machine, then its
+  // requests carry that name both as Origin and as Host: "the server's own origin" only for an address.
+  it('refuses a page whose origin and Host are one DNS name (DNS rebinding), for upgrades and POSTs; lets in its own origin by address', async () => {
+    const { port } = new URL(server.url);
+    const rebound = { origin: `http://rebound.example:${port}`, host: `rebound.example:${port}` };
+    expect(await rawStatus('GET', '/api/v1/ws?api_key=' + server.spooled.apiKey, { ...rebound, ...UPGRADE })).toBe(403);
+    expect(await rawStatus('POST', '/__reference/drop', rebound)).toBe(403);
+    expect(await rawStatus('POST', '/__reference/drop', { origin: `http://LOCALHOST.:${port}`, host: `localhost.:${port}` })).toBe(403);
+    // The server's own origin as an address (a LAN address here stands for any: only the Host matters).
+    for (const host of [`127.0.0.1:${port}`, `192.168.1.5:${port}`, `[fe80::1]:${port}`]) {
+      expect(await rawStatus('POST', '/__reference/drop', { origin: `http://${host}`, host })).toBe(200);
+      expect(await rawStatus('GET', '/api/v1/ws?api_key=' + server.spooled.apiKey, { origin: `http://${host}`, host, ...UPGRADE })).toBe(101);
+    }
   });
 
   it("refuses another site's page before the faults, so it uses up no failure a test queued for its own client", async () => {

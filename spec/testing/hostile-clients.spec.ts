@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { openRaw, readRaw } from './raw';
+import { frames, openRaw, readRaw } from './raw';
 
 // Clients that misbehave on purpose, over raw sockets: none may end the server's process (an uncaught
 // error fails the test that caused it), leave a timer or a stream behind, or make it hold memory without bound.
@@ -93,6 +93,19 @@ describe('reference server against hostile clients', () => {
     const close = framesOf(bytes.subarray(bytes.indexOf('\r\n\r\n') + 4)).find((frame) => frame.opcode === 0x8);
     expect(close?.payload.readUInt16BE(0)).toBe(1002); // protocol error
     expect(server.faults.connections).toBe(0);
+  });
+
+  // breaker12: `null` is JSON, and reading `command.queue` of it threw in ws's 'message' listener, an
+  // uncaught TypeError that ended the server's process: one frame from any client with a key did it.
+  it('ignores WebSocket text frames that are JSON but not an object (null, a number, a list), and keeps serving', async () => {
+    const { socket, frames: received } = await openRaw(`${server.wsUrl}/api/v1/ws?api_key=${server.spooled.apiKey}`);
+    await frames(received, 2); // the two Pings at connect
+    for (const text of ['null', '5', '"Ping"', 'true', '[]', '[{"cmd":"Ping"}]']) socket!.send(text);
+    socket!.send('{"cmd":"Ping"}');
+    await frames(received, 3);
+    expect(received.map((frame) => (JSON.parse(frame) as { type: string }).type)).toEqual(['Ping', 'Ping', 'Ping']);
+    expect(server.faults.connections).toBe(1);
+    socket!.close();
   });
 
   it('closes with 1009 a WebSocket whose client announces a message over 64 KiB, before it arrives', async () => {

@@ -27,9 +27,9 @@ export function judgeStreamResponse(
   status: number,
   headers: { get(name: string): string | null },
   where: string,
-  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean; readonly lastEventIdLength?: number } = {},
+  credentials: { readonly withheld?: boolean; readonly refreshed?: boolean; readonly lastEventIdBytes?: number } = {},
 ): ResponseVerdict {
-  const { withheld = false, refreshed = false, lastEventIdLength = 0 } = credentials;
+  const { withheld = false, refreshed = false, lastEventIdBytes = 0 } = credentials;
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
     const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
@@ -48,8 +48,8 @@ export function judgeStreamResponse(
       : status < 300
         ? 'An event stream must answer 200.'
         : status === 431 || status === 494
-          ? tooLargeAdvice(lastEventIdLength)
-          : `Check the URL and the request.${status === 400 || status === 413 ? longIdAdvice(lastEventIdLength) : ''}`;
+          ? tooLargeAdvice(lastEventIdBytes)
+          : `Check the URL and the request.${status === 400 || status === 413 ? longIdAdvice(lastEventIdBytes) : ''}`;
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
@@ -72,28 +72,31 @@ export function judgeStreamResponse(
  * limit refuses every reconnection, as it would a browser's EventSource. Final, as every 4xx but 408
  * and 429.
  */
-function tooLargeAdvice(lastEventIdLength: number): string {
-  const id = lastEventIdLength > 0 ? ` ${carriedId(lastEventIdLength)}: a server that sends ids longer than it takes back refuses every reconnection.` : '';
+function tooLargeAdvice(lastEventIdBytes: number): string {
+  const id = lastEventIdBytes > 0 ? ` ${carriedId(lastEventIdBytes)}: a server that sends ids longer than it takes back refuses every reconnection.` : '';
   return `The server refused the request's header fields as too large.${id} Check the headers and the event ids the server sends.`;
 }
 
 /**
- * From this many characters on, a `Last-Event-ID` is worth naming under a 400 or 413: nginx answers
+ * From this many bytes on, a `Last-Event-ID` is worth naming under a 400 or 413: nginx answers
  * 400 to a header field longer than one of its buffers (`large_client_header_buffers`, 8 KiB by
  * default), and shorter ids are no header limit's concern.
  */
 const LONG_LAST_EVENT_ID = 1024;
 
 /** What a 400 or 413 adds when the request resumed with a long `Last-Event-ID` (see {@link LONG_LAST_EVENT_ID}). */
-function longIdAdvice(lastEventIdLength: number): string {
-  return lastEventIdLength >= LONG_LAST_EVENT_ID
-    ? ` ${carriedId(lastEventIdLength)}, which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).`
+function longIdAdvice(lastEventIdBytes: number): string {
+  return lastEventIdBytes >= LONG_LAST_EVENT_ID
+    ? ` ${carriedId(lastEventIdBytes)}, which a server or proxy may refuse as too long (nginx answers 400 to a header field over 8 KiB).`
     : '';
 }
 
-/** The length of the id a resumed request carried, never the id itself (a server chose it; it may hold anything). */
-function carriedId(length: number): string {
-  return `The request carried a Last-Event-ID of ${length} characters (the id of the last event read, or the lastEventId option)`;
+/**
+ * The length of the id a resumed request carried, never the id itself (a server chose it; it may hold
+ * anything). In bytes as sent (UTF-8), as servers count their limits: 3,000 "é" are 6,000 bytes.
+ */
+function carriedId(bytes: number): string {
+  return `The request carried a Last-Event-ID of ${bytes} bytes (the id of the last event read, or the lastEventId option)`;
 }
 
 /** The refusals of a request whose credentials a redirect left behind: no credential was refused. */

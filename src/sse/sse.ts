@@ -243,7 +243,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         const verdict = judgeStreamResponse(response.status, response.headers, at, {
           withheld: answer.withheld,
           refreshed: sink.refreshUnproven,
-          lastEventIdLength: lastEventId.length,
+          // As sent (the id's UTF-8 bytes, one per character of the header value): servers count bytes.
+          lastEventIdBytes: headers['last-event-id']?.length ?? 0,
         });
         if (verdict.kind !== 'stream') {
           // Not waited for: a body whose cancel never settles must not turn the verdict (a 401, a 503) into a timeout.

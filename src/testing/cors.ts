@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 
 /**
  * Request headers a page on another origin may send: those of the Spooled and Miosa clients and of
@@ -30,6 +31,9 @@ export function handleCors(request: IncomingMessage, response: ServerResponse): 
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** An IPv4 or bracketed IPv6 address, as URL.hostname writes one. */
+const isAddress = (hostname: string): boolean => isIP(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname) !== 0;
+
 /**
  * Whether a request that CORS does not stop may go on: a WebSocket upgrade (CORS does not apply to
  * WebSocket: a browser sends the page's `Origin` and leaves the check to the server, RFC 6455 10.2),
@@ -38,13 +42,18 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * own origin, a page served from this machine (a dev server such as `ng serve` on another loopback
  * port, or its proxy), and clients that send none (Node) get through; pages of other sites do not, so a
  * site open in the developer's browser cannot reach the server. With `cors`, any origin.
+ *
+ * The server's own origin counts only when it is an IP address: a page whose origin and `Host` are
+ * one DNS name may be another site's page that made its name point at this machine (DNS rebinding:
+ * `evil.example` resolves to 127.0.0.1 once the page is loaded), and its requests carry that same
+ * name as `Host`, so nothing in them tells the two apart.
  */
 export function originAllowed(request: IncomingMessage, cors: boolean): boolean {
   const origin = request.headers.origin;
   if (cors || origin === undefined) return true;
   try {
     const page = new URL(origin);
-    return page.host === request.headers.host || LOOPBACK.has(page.hostname);
+    return LOOPBACK.has(page.hostname) || (page.host === request.headers.host && isAddress(page.hostname));
   } catch {
     return false; // `null` (a sandboxed page, a file) or garbage
   }

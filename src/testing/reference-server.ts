@@ -95,13 +95,18 @@ export interface ReferenceServerOptions {
    * Serve pages of other origins: answer CORS preflights (`OPTIONS`, allowing `Authorization`,
    * `Last-Event-ID`, `X-API-Key` and `Content-Type`, cached 10 min), add
    * `Access-Control-Allow-Origin: *` and `Access-Control-Expose-Headers: retry-after` to every answer,
-   * and accept WebSocket upgrades from any `Origin`. Without it, an upgrade from a page of another
-   * site is refused with 403; the server's own origin, pages on loopback hosts (`localhost`,
-   * `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no `Origin` (Node) are let in.
+   * and accept WebSocket upgrades from any `Origin`. Without it, an upgrade or a request other than
+   * GET or HEAD from a page of another site is refused with 403; the server's own origin when it is an
+   * IP address (a DNS name may be another site's, pointed at this machine: DNS rebinding), pages on
+   * loopback hosts (`localhost`, `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no
+   * `Origin` (Node) are let in.
    * @default false
    */
   readonly cors?: boolean;
-  /** Extra routes, tried before everything else (e.g. to serve a page on the same origin); return true when handled. */
+  /**
+   * Extra routes, tried before the server's own (e.g. to serve a page on the same origin), after the
+   * `Origin` check (see `cors`) and the injected faults; return true when handled.
+   */
   readonly handle?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
 

@@ -109,12 +109,16 @@ function serve(context: ServerContext, ws: WebSocket, principal: Principal, filt
   context.cleanups.add(cleanup);
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
-    let command: { cmd?: unknown; queue?: unknown; job_id?: unknown };
+    let parsed: unknown;
     try {
-      command = JSON.parse(String(data)) as typeof command;
+      parsed = JSON.parse(String(data));
     } catch {
       return; // not a command: ignored, never acknowledged
     }
+    // JSON that is not an object (`null`, `5`, a list) is not a command either: reading a field of null
+    // threw here, in ws's listener, an uncaught error that ended the server's process.
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+    const command = parsed as { cmd?: unknown; queue?: unknown; job_id?: unknown };
     const queue = typeof command.queue === 'string' ? command.queue : undefined;
     const jobId = typeof command.job_id === 'string' ? command.job_id : undefined;
     if (command.cmd === 'Subscribe') {
