@@ -54,6 +54,11 @@ describe('reference server with cors: true', () => {
     });
   });
 
+  it('lets a browser in by any name', async () => {
+    const { port } = new URL(server.url);
+    expect(await rawStatus('GET', `/api/v1/events?api_key=${server.spooled.apiKey}`, { host: `devbox:${port}`, 'sec-fetch-site': 'same-origin' })).toBe(200);
+  });
+
   it('lets any origin read streams, JSON answers and errors (Retry-After included); a preflight consumes no injected failure', async () => {
     const stream = await fetch(`${server.url}/api/v1/events`, { headers: { origin: PAGE, authorization: `Bearer ${server.spooled.apiKey}` } });
     expect([stream.status, stream.headers.get('content-type'), stream.headers.get('access-control-allow-origin')]).toEqual([200, 'text/event-stream', '*']);
@@ -116,6 +121,21 @@ describe('reference server without cors', () => {
       expect(await rawStatus('POST', '/__reference/drop', { origin: `http://${host}`, host })).toBe(200);
       expect(await rawStatus('GET', '/api/v1/ws?api_key=' + server.spooled.apiKey, { origin: `http://${host}`, host, ...UPGRADE })).toBe(101);
     }
+  });
+
+  // A rebound page's own GETs are same-origin: no Origin, but Sec-Fetch-Site, and its name as Host.
+  it('refuses a browser that names the server by a DNS name, GETs and upgrades included; lets in other clients by any name', async () => {
+    const { port } = new URL(server.url);
+    const stream = `/api/v1/events?api_key=${server.spooled.apiKey}`;
+    const rebound = { host: `rebound.example:${port}`, 'sec-fetch-site': 'same-origin' };
+    expect(await rawStatus('GET', stream, rebound)).toBe(403);
+    expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
+    expect(await rawStatus('GET', stream, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).toBe(403);
+    // A browser by address or localhost; a client that is no browser (a container's service name).
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`]) {
+      expect(await rawStatus('GET', stream, { host, 'sec-fetch-site': 'same-origin' })).toBe(200);
+    }
+    expect(await rawStatus('GET', stream, { host: `reference:${port}` })).toBe(200);
   });
 
   it("refuses another site's page before the faults, so it uses up no failure a test queued for its own client", async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
-import { handleCors, originAllowed } from './cors';
+import { handleCors, hostAllowed, originAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { BodyBudget, pathOf, sendJson, sendText } from './http';
@@ -99,7 +99,9 @@ export interface ReferenceServerOptions {
    * GET or HEAD from a page of another site is refused with 403; the server's own origin when it is an
    * IP address (a DNS name may be another site's, pointed at this machine: DNS rebinding), pages on
    * loopback hosts (`localhost`, `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no
-   * `Origin` (Node) are let in.
+   * `Origin` (Node) are let in; and a browser's request of any method (it carries `Origin` or
+   * `Sec-Fetch-Site`) that names the server by a DNS name in `Host` is refused with 403 (DNS
+   * rebinding: such a page's own GETs carry no `Origin`).
    * @default false
    */
   readonly cors?: boolean;
@@ -226,6 +228,9 @@ const DEFAULT_ORG = 'org_reference';
 /** What a page of another site gets without `cors` (see originAllowed in ./cors). */
 const ORIGIN_REFUSED = 'Origin not allowed: start the server with cors to accept pages of other origins';
 
+/** What a browser that names the server by a DNS name gets without `cors` (see hostAllowed in ./cors). */
+const HOST_REFUSED = 'Host not allowed: a browser may reach this server by an IP address or localhost; start the server with cors to accept other names';
+
 /**
  * Starts a server that speaks the Spooled and Miosa realtime wires as the real ones do, for tests,
  * users' own tests, and the demo. It shares no code with the client, so a test between the two can
@@ -291,6 +296,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
     // key everyone knows. So, as for an upgrade, its Origin counts (before the faults: a refused page must not
     // use up a failure a test queued for its own client); it can read no answer anyway without cors.
+    if (!hostAllowed(request, cors)) return sendText(response, 403, HOST_REFUSED);
     if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) return sendText(response, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
@@ -309,6 +315,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     await holdBack(context);
     if (closing || socket.destroyed) return void socket.destroy();
+    if (!hostAllowed(request, cors)) return refuseUpgrade(socket, 403, HOST_REFUSED);
     if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
