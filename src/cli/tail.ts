@@ -6,6 +6,7 @@ import { checkBaseUrl, checkFetchUrl, checkHeaders, checkUrl, pathSegment, utf8H
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
 import { looksLikeJwt } from '../spooled/credentials';
+import { spooledBaseUrl } from '../spooled/endpoints';
 import { checkSocketUrl } from '../websocket/attempt';
 import { defaultWebSocket } from '../websocket/ws-adapter';
 import { collect, headerLines } from './arguments';
@@ -147,7 +148,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
 
   if (mode === 'spooled') {
-    usable(() => checkBaseUrl(options.spooled!, '--spooled'));
+    usable(() => spooledBaseUrl(options.spooled!, '--spooled'));
     // What the client fetches from the base URL, fetch must be able to reach: a bad port would fail the first attempt.
     if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled'));
     checkIds({ '--queue': options.queue, '--job': options.job });
