@@ -34,12 +34,16 @@ import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './
  * ```
  */
 export interface SpooledOptions {
-  /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.spooled.cloud' */
+  /**
+   * The API base URL: scheme, host and path, without `/api/v1`, which the client adds (a query or
+   * fragment, or a path ending with `/api/v1`, is a RequestError).
+   * @default 'https://api.spooled.cloud'
+   */
   readonly baseUrl?: string;
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
    * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
-   * fragment or another scheme is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
+   * fragment, another scheme or a path cut short at `/api/v1` is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
    * @default derived from baseUrl
    */
   readonly wsUrl?: string;
