@@ -58,6 +58,19 @@ describe('rx-realtime tail', () => {
   });
 
   it.each([
+    ['an SSE URL', () => ({ url: `${server.miosa.baseUrl}/events/stream`, headers: { authorization: `Bearer ${server.miosa.apiKey}` } })],
+    ['a WebSocket URL', () => ({ url: `${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}` })],
+    ['--spooled', () => ({ spooled: server.url, apiKey: server.spooled.apiKey })],
+    ['--miosa', () => ({ miosa: server.miosa.baseUrl, apiKey: server.miosa.apiKey })],
+  ] as const)('%s: the state lines start at connecting (not with the disconnected of before the start) and end with disconnected', async (_source, options) => {
+    const tailing = run(options());
+    await until(() => tailing.status.includes('» connected'), 'connected');
+    tailing.stop.abort();
+    await expect(tailing.exit).resolves.toBe(0);
+    expect(tailing.status).toEqual(['» connecting', '» connected', '» disconnected']);
+  });
+
+  it.each([
     ['--spooled', { spooled: 'http://127.0.0.1:8', apiKey: 'sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not reach http:\/\/127\.0\.0\.1:8\/api\/v1\/auth\/login to get a token/],
     ['--miosa', { miosa: 'http://127.0.0.1:8/api/v1', apiKey: 'msk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:8\/api\/v1\/events\/stream/],
     ['an SSE URL', { url: 'http://127.0.0.1:8/events?token=sk_test_unreachable' }, /^» retry 1 in \d+ ms \(Could not connect to http:\/\/127\.0\.0\.1:8\/events/],

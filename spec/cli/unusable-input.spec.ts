@@ -61,6 +61,7 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['--queue with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--queue', 'emails'], 'rx-realtime: --queue goes with --spooled <baseUrl>', {}],
     // A base URL the paths cannot be added to, an id that would name another endpoint.
     ['a --spooled base URL with a query', () => ['tail', '--spooled', `${server.url}/?api_key=${SECRET}`, '--api-key', SECRET], '--spooled cannot have a query or fragment', {}],
+    ['a --spooled base URL that ends with /api/v1 (which the client adds)', () => ['tail', '--spooled', `${server.url}/api/v1`, '--api-key', SECRET], 'rx-realtime: --spooled ends with /api/v1, which the client adds itself', {}],
     ['a --miosa base URL with a fragment', () => ['tail', '--miosa', `${server.url}/api/v1#${SECRET}`, '--api-key', 'msk_x'], '--miosa cannot have a query or fragment', {}],
     ['a --job that is a dot segment', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--transport', 'sse', '--job', '..'], '--job cannot be "..": as a path segment', {}],
     ['an empty --queue', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--queue', ''], '--queue cannot be "": as a path segment', {}],

@@ -509,6 +509,36 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(/baseUrl cannot have a query or fragment/);
   });
 
+  // A new user's mistake (the Miosa base includes /api/v1, Spooled's does not): every request went to
+  // /api/v1/api/v1/…, which the reference server refused with 401 before routing: "Spooled refused the API key".
+  it.each(['https://h.example/api/v1', 'https://h.example/api/v1/', 'https://h.example/prefix/api/v1', 'https://h.example/api/v1/events', 'https://h.example/api/v1/ws', 'https://h.example/api/v1/auth/login'])(
+    'baseUrl %s (it holds the /api/v1 the client adds) is a RequestError from spooledRealtime(), on both transports',
+    (baseUrl) => {
+      for (const transport of ['websocket', 'sse'] as const) {
+        expect(() => spooledRealtime({ token: JWT, baseUrl, transport })).toThrow(
+          new RequestError(
+            `spooledRealtime baseUrl ends with ${baseUrl.replace(/^https:\/\/h\.example(\/prefix)?/, '').replace(/\/$/, '')}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`,
+          ),
+        );
+      }
+    },
+  );
+
+  it.each(['https://h.example/prefix', 'https://h.example/api', 'https://h.example/api/v2', 'https://h.example/api/v1x'])('baseUrl %s is a base like any other', (baseUrl) => {
+    expect(() => spooledRealtime({ token: JWT, baseUrl })).not.toThrow();
+  });
+
+  it('wsUrl cut short at /api/v1 is a RequestError from spooledRealtime(): it would become /api/v1/api/v1/ws', () => {
+    expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://h.example/api/v1/' })).toThrow(
+      new RequestError('spooledRealtime() wsUrl ends with /api/v1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).'),
+    );
+  });
+
+  it('against the reference server: a baseUrl with /api/v1 fails at once, not as a refused key', async () => {
+    server = await startReferenceServer({ timing });
+    expect(() => spooledRealtime({ apiKey: 'sk_test_reference', baseUrl: `${server!.url}/api/v1` })).toThrow(/ends with \/api\/v1, which the client adds itself/);
+  });
+
   it('against the reference server: a wsUrl with its own query parameter connects, and events arrive', async () => {
     server = await startReferenceServer({ timing });
     const realtime = client({ wsUrl: `${server.wsUrl}/?region=eu` });

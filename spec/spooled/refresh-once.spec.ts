@@ -82,7 +82,7 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     const message = (recording.error as Error).message;
     expect(message).toMatch(/^Spooled refused the JWT obtained for the API key \(apiKey\): ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/ws closed the socket with code 4001/);
     // A fixed API key: no token function was asked with `refresh: true`; a JWT was obtained afresh for it.
-    expect(message).toMatch(/did not accept the credentials, even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT\.$/);
+    expect(message).toMatch(/did not accept the credentials, even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT\. Check the token or API key\.$/);
     expect(message).not.toContain('refresh: true');
     for (const secret of [API_KEY, ...server.tokens]) expect(String((recording.error as Error).stack)).not.toContain(secret);
     // One login, one renewal after the first revocation; the renewed JWT's revocation is final.

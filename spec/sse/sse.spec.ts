@@ -63,6 +63,21 @@ describe('sse() against a real server', () => {
     expect(states).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected', 'disconnected']);
   });
 
+  it('takes state and diagnostics as functions, as documented, with no cast (`tsc -p .` checks the types)', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.end('data: one\n\n');
+    });
+    const states: ConnectionState[] = [];
+    const attempts: number[] = [];
+    await lastValueFrom(
+      sse(`${server.url}/e`, { reconnect: false, state: (value) => states.push(value), diagnostics: (value) => attempts.push(value.attempt) }),
+    );
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((attempt) => attempt === 1)).toBe(true);
+  });
+
   it('sends user headers and calls a headers function anew on every attempt', async () => {
     server = await startServer((_request, response, index) => {
       if (index < 2) return void response.writeHead(503).end();

@@ -4,7 +4,8 @@ import { closeError } from '../../src/websocket/close-codes';
 
 // What each end of a socket means, word for word: its class decides retry, refresh or final, and its message is what the app logs.
 const WHERE = 'wss://example.test/ws';
-const REFUSED = 'the server did not accept the credentials.';
+// The words of an SSE response with the same status (spec/core/stream-response.spec.ts): what happened, then what to do.
+const REFUSED = 'the server did not accept the credentials. Check the token or API key.';
 
 describe('closeError: what a socket end means', () => {
   it.each([1008, 4001, 4003, 4401, 4403])('close code %i is a refused credential (AuthError with the code as its status)', (code) => {
@@ -33,18 +34,23 @@ describe('closeError: what a socket end means', () => {
     expect(error.message).toBe(message);
   });
 
-  it.each([401, 403])('HTTP %i at the upgrade is a refused credential, whatever the close code', (status) => {
+  it.each([
+    [401, REFUSED],
+    [403, 'the server does not allow this credential to read it. Check the token or API key.'],
+  ])('HTTP %i at the upgrade is a refused credential, whatever the close code, in the words of an SSE refusal', (status, words) => {
     const error = closeError(1006, WHERE, { upgradeStatus: status });
     expect(error).toBeInstanceOf(AuthError);
     expect((error as AuthError).status).toBe(status);
-    expect(error.message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}: ${REFUSED}`);
+    expect(error.message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}: ${words}`);
   });
 
   it('a refusal after fresh credentials says so', () => {
     expect(closeError(1006, WHERE, { upgradeStatus: 401, refreshed: true }).message).toBe(
-      `HTTP 401 at the WebSocket upgrade to ${WHERE}: the server did not accept the credentials${REFUSED_AFRESH}.`,
+      `HTTP 401 at the WebSocket upgrade to ${WHERE}: the server did not accept the credentials${REFUSED_AFRESH}. Check the token or API key.`,
     );
-    expect(closeError(4001, WHERE, { refreshed: true }).message).toBe(`${WHERE} closed the socket with code 4001: the server did not accept the credentials${REFUSED_AFRESH}.`);
+    expect(closeError(4001, WHERE, { refreshed: true }).message).toBe(
+      `${WHERE} closed the socket with code 4001: the server did not accept the credentials${REFUSED_AFRESH}. Check the token or API key.`,
+    );
   });
 
   it('another HTTP status at the upgrade is an HttpError with its Retry-After', () => {
@@ -53,6 +59,15 @@ describe('closeError: what a socket end means', () => {
     expect(error).not.toBeInstanceOf(AuthError);
     expect((error as HttpError).status).toBe(503);
     expect((error as HttpError).retryAfter).toBe(7000);
-    expect(error.message).toBe(`HTTP 503 at the WebSocket upgrade to ${WHERE}.`);
+    expect(error.message).toBe(`HTTP 503 at the WebSocket upgrade to ${WHERE}. The server is unavailable or busy.`);
+  });
+
+  it.each([
+    [404, 'Check the URL and the request.'],
+    [400, 'Check the URL and the request.'],
+    [429, 'The server is unavailable or busy.'],
+    [408, 'The server is unavailable or busy.'],
+  ])('HTTP %i at the upgrade says what to do, as an SSE response with that status does: %s', (status, advice) => {
+    expect(closeError(1006, WHERE, { upgradeStatus: status }).message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}. ${advice}`);
   });
 });

@@ -6,6 +6,7 @@ import { checkBaseUrl, checkFetchUrl, checkHeaders, checkUrl, pathSegment, utf8H
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
 import { looksLikeJwt } from '../spooled/credentials';
+import { spooledBaseUrl } from '../spooled/endpoints';
 import { checkSocketUrl } from '../websocket/attempt';
 import { defaultWebSocket } from '../websocket/ws-adapter';
 import { collect, headerLines } from './arguments';
@@ -91,7 +92,8 @@ interface TailFlags {
  * Throws a UsageError, before anything is sent, for a URL or header value the library would refuse.
  */
 export function tail(options: TailOptions, print: Printer, signal: AbortSignal): Promise<number> {
-  const source = events(options, print);
+  const closers: (() => void)[] = [];
+  const source = events(options, print, closers);
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(0);
     const subscription = source.subscribe({
@@ -108,6 +110,8 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
     });
     signal.addEventListener('abort', () => {
       subscription.unsubscribe();
+      // A socket outlives its last subscriber by its linger (1 s): stopped, the command closes it now.
+      for (const close of closers) close();
       print.finish();
       resolve(0);
     });
@@ -132,7 +136,7 @@ function retryPrinter(print: Printer): Observer<ConnectionDiagnostics> {
   };
 }
 
-function events(options: TailOptions, print: Printer): Observable<Printable> {
+function events(options: TailOptions, print: Printer, closers: (() => void)[]): Observable<Printable> {
   const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
   if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
   if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
@@ -142,12 +146,21 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
   const credentials = credentialsFor(options, mode);
   checkCredentialsFor(mode, credentials);
   checkHeaderValues(options, credentials);
-  const state = { next: (value: ConnectionState) => print.status(value) };
+  // The clients' and the socket's state$ replay their state at once, 'disconnected' before anything
+  // started; sse() reports from the first attempt. Every source's lines start at 'connecting'.
+  let started = false;
+  const state = {
+    next: (value: ConnectionState) => {
+      if (!started && value === 'disconnected') return;
+      started = true;
+      print.status(value);
+    },
+  };
   const filterTypes = <E extends { type: string }>(source: Observable<E>): Observable<E> =>
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
 
   if (mode === 'spooled') {
-    usable(() => checkBaseUrl(options.spooled!, '--spooled'));
+    usable(() => spooledBaseUrl(options.spooled!, '--spooled'));
     // What the client fetches from the base URL, fetch must be able to reach: a bad port would fail the first attempt.
     if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled'));
     checkIds({ '--queue': options.queue, '--job': options.job });
@@ -172,6 +185,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
     );
     client.state$.subscribe(state);
     client.diagnostics$.subscribe(retryPrinter(print));
+    closers.push(() => client.close());
     return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
     );
@@ -202,6 +216,7 @@ function events(options: TailOptions, print: Printer): Observable<Printable> {
     const connection = webSocket<unknown, unknown>(url, { headers, deserialize: jsonOrText });
     connection.state$.subscribe(state);
     connection.diagnostics$.subscribe(retryPrinter(print));
+    closers.push(() => connection.close());
     connection.errors$.subscribe((error) => print.status(`skipped: ${error.message}`));
     return filterTypes(connection.messages$.pipe(map(toPrintable)));
   }

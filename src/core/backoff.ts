@@ -28,7 +28,11 @@ export interface BackoffOptions {
   readonly maxDelay: number;
   /** Each retry in a row waits this many times longer than the one before. @default 2 */
   readonly multiplier: number;
-  /** Failures in a row before the error is passed on; `Infinity` never gives up. @default 10 */
+  /**
+   * Failures in a row before the error is passed on; `Infinity` never gives up, and `0` retries nothing (unlike
+   * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited).
+   * @default 10
+   */
   readonly maxAttempts: number;
   /**
    * How far each wait spreads around its nominal value, from 0 (exact) to 1 (anywhere in ±50 %), so

@@ -32,10 +32,9 @@ export function judgeStreamResponse(
   const { withheld = false, refreshed = false, lastEventIdBytes = 0 } = credentials;
   if (status === 204) return { kind: 'no-content' };
   if (status === 401 || status === 403) {
-    const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
     const advice = withheld
       ? 'its credentials were not sent there: a redirect to another origin never carries the headers the app set. If that origin is meant to get them, give its URL instead.'
-      : `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
+      : refusalAdvice(status, refreshed);
     const error = new AuthError(`HTTP ${status} from ${where}: ${advice}`, status);
     if (withheld) unsent.add(error);
     return { kind: 'error', error };
@@ -43,13 +42,12 @@ export function judgeStreamResponse(
   // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
   if (status !== 200) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
-    const advice = isTransientStatus(status)
-      ? 'The server is unavailable or busy.'
-      : status < 300
+    const advice =
+      status < 300
         ? 'An event stream must answer 200.'
         : status === 431 || status === 494
           ? tooLargeAdvice(lastEventIdBytes)
-          : `Check the URL and the request.${status === 400 || status === 413 ? longIdAdvice(lastEventIdBytes) : ''}`;
+          : `${statusAdvice(status)}${status === 400 || status === 413 ? longIdAdvice(lastEventIdBytes) : ''}`;
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
@@ -63,6 +61,23 @@ export function judgeStreamResponse(
     };
   }
   return { kind: 'stream' };
+}
+
+/**
+ * What to do about a refused credential (HTTP 401 or 403), the same words for every transport:
+ * `refreshed` adds that it had been fetched afresh after an earlier refusal. @internal
+ */
+export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
+  const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
+  return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
+}
+
+/**
+ * What to do about another HTTP status that ends a stream or an upgrade, the same words for every
+ * transport: a transient one (retried) says the server is busy, any other the request is wrong. @internal
+ */
+export function statusAdvice(status: number): string {
+  return isTransientStatus(status) ? 'The server is unavailable or busy.' : 'Check the URL and the request.';
 }
 
 /**

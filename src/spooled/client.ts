@@ -5,7 +5,6 @@ import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors
 import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
 import { type Logger, loggerOf } from '../core/options';
-import { checkBaseUrl } from '../core/request';
 import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning, unusedApiKeyWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
 import { reportAppError } from '../core/app-errors';
@@ -21,7 +20,7 @@ import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '
 import { sendsHeaders } from '../websocket/ws-adapter';
 import { SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
-import { sseCarries, sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
+import { spooledBaseUrl, sseCarries, sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
 import { type SubscriptionFilter, checkFilter, checkFilterIds, serverEventNames } from './filter';
 import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
@@ -35,12 +34,16 @@ import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './
  * ```
  */
 export interface SpooledOptions {
-  /** The API base URL: scheme, host and path (a query or fragment is a RequestError). @default 'https://api.spooled.cloud' */
+  /**
+   * The API base URL: scheme, host and path, without `/api/v1`, which the client adds (a query or
+   * fragment, or a path ending with `/api/v1`, is a RequestError).
+   * @default 'https://api.spooled.cloud'
+   */
   readonly baseUrl?: string;
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
    * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
-   * fragment or another scheme is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
+   * fragment, another scheme or a path cut short at `/api/v1` is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
    * @default derived from baseUrl
    */
   readonly wsUrl?: string;
@@ -262,7 +265,7 @@ class SpooledClient implements SpooledRealtime {
 
   constructor(given: SpooledOptions) {
     const options = (this.options = checkSpooledOptions(given));
-    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'spooledRealtime baseUrl');
+    this.baseUrl = spooledBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'spooledRealtime baseUrl');
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;

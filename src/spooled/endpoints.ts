@@ -1,9 +1,29 @@
 import { RequestError } from '../core/errors';
-import { checkUrl, pathSegment } from '../core/request';
+import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
 
 /** Where the Spooled API and its streams are: the seed's mapping of a filter to a URL. @internal */
+
+/** A path that already holds what the client adds: `/api/v1`, or one of its endpoints. */
+const API_PATH_AT_END = /\/api\/v1(?:\/(?:events|ws|auth\/login))?$/;
+
+/**
+ * The base URL, checked as every client's is ({@link checkBaseUrl}), and not one that ends with
+ * `/api/v1` (or an endpoint under it): the client adds `/api/v1/…` itself, so each request would go to
+ * `/api/v1/api/v1/…`, which a server answers 404 or, before its routes, 401, as if the key were wrong.
+ * The Miosa client's base, by contrast, includes `/api/v1`. @internal
+ */
+export function spooledBaseUrl(url: string, what: string): string {
+  const base = checkBaseUrl(url, what);
+  const found = API_PATH_AT_END.exec(base);
+  if (found) {
+    throw new RequestError(
+      `${what} ends with ${found[0]}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`,
+    );
+  }
+  return base;
+}
 
 /** The SSE endpoint for a filter: `jobId` -> the job's stream, `queueName` -> the queue's, else the system stream. */
 export function sseEndpoint(baseUrl: string, filter: SubscriptionFilter): string {
@@ -29,6 +49,8 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
   const path = parsed.pathname.replace(/\/+$/, '');
+  // A path cut short of the endpoint would become /api/v1/api/v1/ws.
+  if (path.endsWith('/api/v1')) throw new RequestError('spooledRealtime() wsUrl ends with /api/v1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).');
   parsed.pathname = path.endsWith('/api/v1/ws') ? path : `${path}/api/v1/ws`;
   return parsed.href;
 }

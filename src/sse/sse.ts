@@ -94,14 +94,19 @@ export interface SseOptions {
    * @default 0
    */
   readonly dedupe?: number;
-  /** Receives every change of connection state, e.g. a `BehaviorSubject<ConnectionState>`. @default none */
-  readonly state?: Partial<Observer<ConnectionState>>;
   /**
-   * Receives what the connection lifecycle is doing (state, attempt, failures in a row, the wait before
-   * the next attempt, the last error, giving up), e.g. a `BehaviorSubject<ConnectionDiagnostics>`.
+   * Receives every change of connection state: an observer, e.g. a `BehaviorSubject<ConnectionState>`, or
+   * a function, taken as its `next` (as RxJS's `subscribe()` takes one).
    * @default none
    */
-  readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>>;
+  readonly state?: Partial<Observer<ConnectionState>> | ((state: ConnectionState) => void);
+  /**
+   * Receives what the connection lifecycle is doing (state, attempt, failures in a row, the wait before
+   * the next attempt, the last error, giving up): an observer, e.g. a `BehaviorSubject<ConnectionDiagnostics>`,
+   * or a function, taken as its `next`.
+   * @default none
+   */
+  readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>> | ((diagnostics: ConnectionDiagnostics) => void);
   /** The fetch implementation. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Runs the idle and backoff timers. @default asyncScheduler */

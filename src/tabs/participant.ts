@@ -7,7 +7,7 @@ import type { TabChannel, TabsPlatform } from './platform';
 import { ReplayFilter } from './replay-filter';
 import { sharedName } from './stream-name';
 import { reporter } from './reporter';
-import type { LeaderContext, ShareAcrossTabsOptions } from './shareAcrossTabs';
+import type { CheckedShareOptions, LeaderContext } from './shareAcrossTabs';
 import { copyThrown, rebuildThrown } from './thrown-copy';
 
 /** What a participant needs besides its subscriber. @internal */
@@ -15,7 +15,7 @@ export interface ParticipantConfig<T> {
   readonly name: string;
   readonly factory: (context: LeaderContext) => Observable<T>;
   readonly eventId: (value: T) => string | undefined;
-  readonly options: ShareAcrossTabsOptions<T>;
+  readonly options: CheckedShareOptions<T>;
   readonly platform: TabsPlatform;
 }
 

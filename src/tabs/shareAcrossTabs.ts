@@ -47,12 +47,12 @@ export interface ShareAcrossTabsOptions<T> {
   /**
    * Receives the shared connection's state as this tab sees it: `connecting` on subscribe, then the
    * leader's states (`reconnecting` while the lead changes hands), `disconnected` once this
-   * subscription has ended. E.g. a `BehaviorSubject<ConnectionState>`.
+   * subscription has ended. An observer, e.g. a `BehaviorSubject<ConnectionState>`, or a function, taken as its `next`.
    * @default none
    */
-  readonly state?: Partial<Observer<ConnectionState>>;
-  /** Receives `true` while this subscription leads (holds the upstream), `false` otherwise. @default none */
-  readonly leader?: Partial<Observer<boolean>>;
+  readonly state?: Partial<Observer<ConnectionState>> | ((state: ConnectionState) => void);
+  /** Receives `true` while this subscription leads (holds the upstream), `false` otherwise: an observer or a function. @default none */
+  readonly leader?: Partial<Observer<boolean>> | ((leads: boolean) => void);
   /**
    * Receives, in the leading tab, a DecodeError for each value skipped because it could not be copied
    * to the other tabs for a reason other than its kind, such as a server's data nested too deep for
@@ -60,12 +60,21 @@ export interface ShareAcrossTabsOptions<T> {
    * every tab. (A function, symbol or DOM node fails the stream instead: see docs/tabs.md.)
    * @default reported as RxJS reports an unhandled error: `config.onUnhandledError`, else thrown on a fresh call stack
    */
-  readonly errors?: Partial<Observer<RealtimeError>>;
+  readonly errors?: Partial<Observer<RealtimeError>> | ((error: RealtimeError) => void);
   /** The Web Locks `LockManager`. @default navigator.locks */
   readonly locks?: TabLocks;
   /** The `BroadcastChannel` constructor. @default globalThis.BroadcastChannel */
   readonly BroadcastChannel?: TabChannelConstructor;
 }
+
+/**
+ * The options once checked: each observer option an observer (a function given for one is its `next`). @internal
+ */
+export type CheckedShareOptions<T> = Omit<ShareAcrossTabsOptions<T>, 'state' | 'leader' | 'errors'> & {
+  readonly state?: Partial<Observer<ConnectionState>>;
+  readonly leader?: Partial<Observer<boolean>>;
+  readonly errors?: Partial<Observer<RealtimeError>>;
+};
 
 const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, state: true, leader: true, locks: true, BroadcastChannel: true, errors: true };
 
@@ -114,7 +123,7 @@ export function shareAcrossTabs<T>(
   const given = dictionary('shareAcrossTabs options', options, SHARE_KEYS);
   const eventId = checkFunction('shareAcrossTabs eventId', given.eventId) ?? (defaultEventId as (value: T) => string | undefined);
   // An observer, or a function taken as its `next`, as RxJS's subscribe() and sse() take them.
-  const checked: ShareAcrossTabsOptions<T> = {
+  const checked: CheckedShareOptions<T> = {
     ...given,
     state: observerOf('shareAcrossTabs state', given.state),
     leader: observerOf('shareAcrossTabs leader', given.leader),
@@ -144,7 +153,7 @@ function openedBy<T>(name: string, factory: (context: LeaderContext) => Observab
 }
 
 /** Where tabs cannot share: the factory's own stream, led by this subscription, its states passed on. */
-function alone<T>(factory: (context: LeaderContext) => Observable<T>, options: ShareAcrossTabsOptions<T>): Observable<T> {
+function alone<T>(factory: (context: LeaderContext) => Observable<T>, options: CheckedShareOptions<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const reportState = reporter(options.state);
     let reportsState = false;

@@ -1,5 +1,5 @@
 import { AuthError, HttpError, NetworkError, ProtocolError, type RealtimeError } from '../core/errors';
-import { REFUSED_AFRESH } from '../core/http';
+import { refusalAdvice, statusAdvice } from '../core/http';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
@@ -16,12 +16,14 @@ export function closeError(
   facts: { readonly upgradeStatus?: number; readonly retryAfter?: number; readonly refreshed?: boolean } = {},
 ): RealtimeError {
   const { upgradeStatus, retryAfter } = facts;
-  const refused = `the server did not accept the credentials${facts.refreshed ? REFUSED_AFRESH : ''}.`;
   if (upgradeStatus !== undefined) {
-    if (upgradeStatus === 401 || upgradeStatus === 403) return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: ${refused}`, upgradeStatus);
-    return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}.`, upgradeStatus, retryAfter);
+    // The words of an SSE response with the same status (core/http): what happened, then what to do.
+    if (upgradeStatus === 401 || upgradeStatus === 403) {
+      return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: ${refusalAdvice(upgradeStatus, facts.refreshed === true)}`, upgradeStatus);
+    }
+    return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}. ${statusAdvice(upgradeStatus)}`, upgradeStatus, retryAfter);
   }
-  if (AUTH_CODES.has(code)) return new AuthError(`${where} closed the socket with code ${code}: ${refused}`, code);
+  if (AUTH_CODES.has(code)) return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(401, facts.refreshed === true)}`, code);
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
