@@ -60,19 +60,19 @@ export function originAllowed(request: IncomingMessage, cors: boolean): boolean 
 }
 
 /**
- * Whether a browser's request may go on, whatever its method: without `cors`, only when it names this
- * server by an address or `localhost` in `Host`. A page that made its own DNS name point at this
- * machine (DNS rebinding) is same-origin to itself, so its GETs carry no `Origin`, and it could read
- * the streams with the key everyone knows; its `Host` is still its name. A request counts as a
- * browser's when it carries `Origin` or `Sec-Fetch-Site` (every current browser sends one of them);
- * other clients (Node, curl, a test in a container reaching the server by a service name) are let in
- * by any name.
+ * Whether a request may go on, whatever its method and whoever sends it: without `cors`, only when it
+ * names this server by an address or `localhost` in `Host` (or sends no `Host`, as HTTP/1.0 may). A page
+ * that made its own DNS name point at this machine (DNS rebinding) is same-origin to itself, so its GETs
+ * carry no `Origin`, and over plain HTTP no `Sec-Fetch-Site` either (browsers send the Fetch metadata
+ * headers only to potentially trustworthy URLs): nothing in them but `Host` tells them apart from a Node
+ * client's, and they could read the streams with the key everyone knows. So a client that reaches the
+ * server by another name (a test in a container, by a service name) needs `cors` too.
  */
 export function hostAllowed(request: IncomingMessage, cors: boolean): boolean {
-  const { host, origin, 'sec-fetch-site': site } = request.headers;
-  if (cors || (origin === undefined && site === undefined)) return true;
+  const { host } = request.headers;
+  if (cors || host === undefined) return true;
   try {
-    const { hostname } = new URL(`http://${host ?? ''}`);
+    const { hostname } = new URL(`http://${host}`);
     return LOOPBACK.has(hostname) || isAddress(hostname);
   } catch {
     return false; // not a host
