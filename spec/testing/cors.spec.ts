@@ -135,7 +135,7 @@ describe('reference server without cors', () => {
       expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
     }
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).toBe(403);
-    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`]) {
+    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
       expect(await rawStatus('GET', stream, { host })).toBe(403);
     }
     // By address (the URL parser's forms of one included) or localhost, with or without browser headers.

@@ -72,7 +72,9 @@ export function hostAllowed(request: IncomingMessage, cors: boolean): boolean {
   const { host } = request.headers;
   if (cors || host === undefined) return true;
   try {
-    const { hostname } = new URL(`http://${host}`);
+    const { hostname, username, password, href } = new URL(`http://${host}`);
+    // Only `host[:port]` (RFC 9110 7.2): the URL parser would read `name@127.0.0.1` or `127.0.0.1/x` as an address.
+    if (username !== '' || password !== '' || !href.endsWith('/') || href.indexOf('/', 'http://'.length) !== href.length - 1) return false;
     return LOOPBACK.has(hostname) || isAddress(hostname);
   } catch {
     return false; // not a host
