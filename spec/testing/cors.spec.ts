@@ -106,6 +106,9 @@ describe('reference server without cors', () => {
     expect(await upgrade('null')).toBe(403);
     expect(await upgrade(server.url)).toBe(0);
     expect(await upgrade('http://localhost:4200')).toBe(0);
+    // A name under localhost is loopback in browsers (RFC 6761 6.3): a dev server at app.localhost (breaker13).
+    expect(await upgrade('http://app.localhost:4200')).toBe(0);
+    expect(await upgrade('http://app.localhost.evil.example:4200')).toBe(403);
     expect(await upgrade(undefined)).toBe(0);
   });
 
@@ -135,11 +138,11 @@ describe('reference server without cors', () => {
       expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
     }
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).toBe(403);
-    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
+    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `localhost.example.localhost.:${port}`, `.localhost:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
       expect(await rawStatus('GET', stream, { host })).toBe(403);
     }
     // By address (the URL parser's forms of one included) or localhost, with or without browser headers.
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`, `127.1:${port}`, `[::ffff:127.0.0.1]:${port}`]) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`, `127.1:${port}`, `[::ffff:127.0.0.1]:${port}`, `app.localhost:${port}`]) {
       expect(await rawStatus('GET', stream, { host })).toBe(200);
       expect(await rawStatus('GET', stream, { host, 'sec-fetch-site': 'same-origin' })).toBe(200);
     }
