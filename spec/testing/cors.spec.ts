@@ -54,9 +54,10 @@ describe('reference server with cors: true', () => {
     });
   });
 
-  it('lets a browser in by any name', async () => {
+  it('lets a browser or any other client in by any name', async () => {
     const { port } = new URL(server.url);
     expect(await rawStatus('GET', `/api/v1/events?api_key=${server.spooled.apiKey}`, { host: `devbox:${port}`, 'sec-fetch-site': 'same-origin' })).toBe(200);
+    expect(await rawStatus('GET', `/api/v1/events?api_key=${server.spooled.apiKey}`, { host: `reference:${port}` })).toBe(200);
   });
 
   it('lets any origin read streams, JSON answers and errors (Retry-After included); a preflight consumes no injected failure', async () => {
@@ -105,6 +106,9 @@ describe('reference server without cors', () => {
     expect(await upgrade('null')).toBe(403);
     expect(await upgrade(server.url)).toBe(0);
     expect(await upgrade('http://localhost:4200')).toBe(0);
+    // A name under localhost is loopback in browsers (RFC 6761 6.3): a dev server at app.localhost (breaker13).
+    expect(await upgrade('http://app.localhost:4200')).toBe(0);
+    expect(await upgrade('http://app.localhost.evil.example:4200')).toBe(403);
     expect(await upgrade(undefined)).toBe(0);
   });
 
@@ -123,19 +127,25 @@ describe('reference server without cors', () => {
     }
   });
 
-  // A rebound page's own GETs are same-origin: no Origin, but Sec-Fetch-Site, and its name as Host.
-  it('refuses a browser that names the server by a DNS name, GETs and upgrades included; lets in other clients by any name', async () => {
+  // A rebound page's own GETs are same-origin: no Origin, and over plain HTTP no Sec-Fetch-Site either
+  // (Chromium sends Fetch metadata only to potentially trustworthy URLs: spec/e2e/dns-rebinding.spec.ts),
+  // only its name as Host; breaker13: they got in as a Node client's would.
+  it('refuses any client that names the server by a DNS name, GETs and upgrades included; lets in addresses and localhost', async () => {
     const { port } = new URL(server.url);
     const stream = `/api/v1/events?api_key=${server.spooled.apiKey}`;
-    const rebound = { host: `rebound.example:${port}`, 'sec-fetch-site': 'same-origin' };
-    expect(await rawStatus('GET', stream, rebound)).toBe(403);
-    expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
+    for (const rebound of <Record<string, string>[]>[{ host: `rebound.example:${port}` }, { host: `rebound.example:${port}`, 'sec-fetch-site': 'same-origin' }, { host: `reference:${port}` }]) {
+      expect(await rawStatus('GET', stream, rebound)).toBe(403);
+      expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
+    }
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).toBe(403);
-    // A browser by address or localhost; a client that is no browser (a container's service name).
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`]) {
+    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `localhost.example.localhost.:${port}`, `.localhost:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
+      expect(await rawStatus('GET', stream, { host })).toBe(403);
+    }
+    // By address (the URL parser's forms of one included) or localhost, with or without browser headers.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`, `127.1:${port}`, `[::ffff:127.0.0.1]:${port}`, `app.localhost:${port}`]) {
+      expect(await rawStatus('GET', stream, { host })).toBe(200);
       expect(await rawStatus('GET', stream, { host, 'sec-fetch-site': 'same-origin' })).toBe(200);
     }
-    expect(await rawStatus('GET', stream, { host: `reference:${port}` })).toBe(200);
   });
 
   it("refuses another site's page before the faults, so it uses up no failure a test queued for its own client", async () => {

@@ -47,7 +47,7 @@ function framesOf(bytes: Buffer): { opcode: number; payload: Buffer }[] {
   return frames;
 }
 
-const upgrade = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${KEY}${extra}`;
+const upgrade = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${KEY}${extra}`;
 /**
  * Records the timers armed from now on (the server's too: it calls the global functions); `live()`
  * counts those neither fired nor cleared that would keep the process alive.
@@ -177,7 +177,7 @@ describe('reference server against hostile clients', () => {
 
   /** An SSE client and a WebSocket client over raw sockets that read nothing once open. */
   async function stalledClients(): Promise<Socket[]> {
-    const sseClient = await rawClient(`GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.miosa.apiKey}`);
+    const sseClient = await rawClient(`GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.miosa.apiKey}`);
     const wsClient = await rawClient(upgrade(`/api/v1/ws?api_key=${server.spooled.apiKey}`));
     await until(() => server.faults.connections === 2, 'both streams to open');
     sseClient.pause();

@@ -86,7 +86,7 @@ describe('reference server limits: request bodies', () => {
     const slowBody = (path: string): Promise<{ socket: Socket; answer: Promise<string> }> =>
       new Promise((resolve) => {
         const socket = connect(server.port, '127.0.0.1', () => {
-          socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.spooled.apiKey}\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(999)}`);
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.spooled.apiKey}\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(999)}`);
           const chunks: Buffer[] = [];
           socket.on('data', (chunk: Buffer) => chunks.push(chunk));
           resolve({ socket, answer: new Promise((done) => socket.once('close', () => done(Buffer.concat(chunks).toString()))) });

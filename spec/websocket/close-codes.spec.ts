@@ -67,6 +67,9 @@ describe('closeError: what a socket end means', () => {
     [400, 'Check the URL and the request.'],
     [429, 'The server is unavailable or busy.'],
     [408, 'The server is unavailable or busy.'],
+    // breaker13: both said 'Check the URL and the request.', where an SSE response says which part.
+    [431, "The server refused the request's header fields as too large. Check the headers."],
+    [494, "The server refused the request's header fields as too large. Check the headers."],
   ])('HTTP %i at the upgrade says what to do, as an SSE response with that status does: %s', (status, advice) => {
     expect(closeError(1006, WHERE, { upgradeStatus: status }).message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}. ${advice}`);
   });

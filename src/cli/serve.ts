@@ -24,7 +24,7 @@ export function serveCommand(command: Command, context: CliContext): Command {
     .option('--simulate', 'generate job traffic')
     .addOption(new Option('--generation <name>', 'the Spooled wire generation').choices(['2025-12', '2026']).default('2026'))
     .option('--sse-ids', 'number the events of every SSE stream (Spooled and Miosa), so a stream can resume')
-    .option('--cors', 'let pages of other origins in (answer preflights, accept any WebSocket Origin)')
+    .option('--cors', 'let pages of other origins, and clients naming the server by a DNS name, in (answer preflights, accept any WebSocket Origin and Host)')
     .action(async (options: ServeOptions) => {
       const server = await serve(options, context.out);
       if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve));

@@ -72,11 +72,17 @@ export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
   return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
 }
 
+/** The first words of a 431 or 494, for a stream and an upgrade alike. */
+const HEADERS_TOO_LARGE = "The server refused the request's header fields as too large.";
+
 /**
  * What to do about another HTTP status that ends a stream or an upgrade, the same words for every
- * transport: a transient one (retried) says the server is busy, any other the request is wrong. @internal
+ * transport: a transient one (retried) says the server is busy, a 431 or nginx's 494 that the header
+ * fields are too large (an upgrade carries no `Last-Event-ID`; a stream's own verdict adds it, see
+ * tooLargeAdvice), any other that the request is wrong. @internal
  */
 export function statusAdvice(status: number): string {
+  if (status === 431 || status === 494) return `${HEADERS_TOO_LARGE} Check the headers.`;
   return isTransientStatus(status) ? 'The server is unavailable or busy.' : 'Check the URL and the request.';
 }
 
@@ -89,7 +95,7 @@ export function statusAdvice(status: number): string {
  */
 function tooLargeAdvice(lastEventIdBytes: number): string {
   const id = lastEventIdBytes > 0 ? ` ${carriedId(lastEventIdBytes)}: a server that sends ids longer than it takes back refuses every reconnection.` : '';
-  return `The server refused the request's header fields as too large.${id} Check the headers and the event ids the server sends.`;
+  return `${HEADERS_TOO_LARGE}${id} Check the headers and the event ids the server sends.`;
 }
 
 /**

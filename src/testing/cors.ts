@@ -31,6 +31,13 @@ export function handleCors(request: IncomingMessage, response: ServerResponse): 
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * A loopback name or address as URL.hostname writes it: also a name under `localhost` (`app.localhost`),
+ * which browsers resolve to loopback themselves (RFC 6761 6.3) and no DNS zone serves, so no other site
+ * can point it anywhere.
+ */
+const isLoopback = (hostname: string): boolean => LOOPBACK.has(hostname) || /^(?:[^.]+\.)+localhost$/.test(hostname);
+
 /** An IPv4 or bracketed IPv6 address, as URL.hostname writes one. */
 const isAddress = (hostname: string): boolean => isIP(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname) !== 0;
 
@@ -53,27 +60,29 @@ export function originAllowed(request: IncomingMessage, cors: boolean): boolean 
   if (cors || origin === undefined) return true;
   try {
     const page = new URL(origin);
-    return LOOPBACK.has(page.hostname) || (page.host === request.headers.host && isAddress(page.hostname));
+    return isLoopback(page.hostname) || (page.host === request.headers.host && isAddress(page.hostname));
   } catch {
     return false; // `null` (a sandboxed page, a file) or garbage
   }
 }
 
 /**
- * Whether a browser's request may go on, whatever its method: without `cors`, only when it names this
- * server by an address or `localhost` in `Host`. A page that made its own DNS name point at this
- * machine (DNS rebinding) is same-origin to itself, so its GETs carry no `Origin`, and it could read
- * the streams with the key everyone knows; its `Host` is still its name. A request counts as a
- * browser's when it carries `Origin` or `Sec-Fetch-Site` (every current browser sends one of them);
- * other clients (Node, curl, a test in a container reaching the server by a service name) are let in
- * by any name.
+ * Whether a request may go on, whatever its method and whoever sends it: without `cors`, only when it
+ * names this server by an address, `localhost` or a name under it in `Host` (or sends no `Host`, as HTTP/1.0 may). A page
+ * that made its own DNS name point at this machine (DNS rebinding) is same-origin to itself, so its GETs
+ * carry no `Origin`, and over plain HTTP no `Sec-Fetch-Site` either (browsers send the Fetch metadata
+ * headers only to potentially trustworthy URLs): nothing in them but `Host` tells them apart from a Node
+ * client's, and they could read the streams with the key everyone knows. So a client that reaches the
+ * server by another name (a test in a container, by a service name) needs `cors` too.
  */
 export function hostAllowed(request: IncomingMessage, cors: boolean): boolean {
-  const { host, origin, 'sec-fetch-site': site } = request.headers;
-  if (cors || (origin === undefined && site === undefined)) return true;
+  const { host } = request.headers;
+  if (cors || host === undefined) return true;
   try {
-    const { hostname } = new URL(`http://${host ?? ''}`);
-    return LOOPBACK.has(hostname) || isAddress(hostname);
+    const { hostname, username, password, href } = new URL(`http://${host}`);
+    // Only `host[:port]` (RFC 9110 7.2): the URL parser would read `name@127.0.0.1` or `127.0.0.1/x` as an address.
+    if (username !== '' || password !== '' || !href.endsWith('/') || href.indexOf('/', 'http://'.length) !== href.length - 1) return false;
+    return isLoopback(hostname) || isAddress(hostname);
   } catch {
     return false; // not a host
   }

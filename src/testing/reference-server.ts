@@ -98,10 +98,10 @@ export interface ReferenceServerOptions {
    * and accept WebSocket upgrades from any `Origin`. Without it, an upgrade or a request other than
    * GET or HEAD from a page of another site is refused with 403; the server's own origin when it is an
    * IP address (a DNS name may be another site's, pointed at this machine: DNS rebinding), pages on
-   * loopback hosts (`localhost`, `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no
-   * `Origin` (Node) are let in; and a browser's request of any method (it carries `Origin` or
-   * `Sec-Fetch-Site`) that names the server by a DNS name in `Host` is refused with 403 (DNS
-   * rebinding: such a page's own GETs carry no `Origin`).
+   * loopback hosts (`localhost` or a name under it such as `app.localhost`, `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no
+   * `Origin` (Node) are let in; and a request of any method, from any client, that names the server
+   * by a DNS name other than `localhost` (or a name under it) in `Host` is refused with 403 (DNS rebinding: such a page's
+   * own GETs carry neither `Origin` nor, over plain HTTP, `Sec-Fetch-Site`, so they look like Node's).
    * @default false
    */
   readonly cors?: boolean;
@@ -228,8 +228,8 @@ const DEFAULT_ORG = 'org_reference';
 /** What a page of another site gets without `cors` (see originAllowed in ./cors). */
 const ORIGIN_REFUSED = 'Origin not allowed: start the server with cors to accept pages of other origins';
 
-/** What a browser that names the server by a DNS name gets without `cors` (see hostAllowed in ./cors). */
-const HOST_REFUSED = 'Host not allowed: a browser may reach this server by an IP address or localhost; start the server with cors to accept other names';
+/** What a client that names the server by a DNS name gets without `cors` (see hostAllowed in ./cors). */
+const HOST_REFUSED = 'Host not allowed: reach this server by an IP address or localhost, or start it with cors to accept other names';
 
 /**
  * Starts a server that speaks the Spooled and Miosa realtime wires as the real ones do, for tests,
