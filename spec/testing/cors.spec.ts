@@ -159,3 +159,21 @@ describe('reference server without cors', () => {
     await own.body?.cancel();
   });
 });
+
+describe('reference server with allowedHosts', () => {
+  beforeEach(async () => {
+    server = await startReferenceServer({ allowedHosts: ['DevBox', 'reference'], timing });
+  });
+
+  it('takes those names as its own, Host and Origin alike, in any case; any other name is still refused', async () => {
+    const { port } = new URL(server.url);
+    const stream = `/api/v1/events?api_key=${server.spooled.apiKey}`;
+    expect(await rawStatus('GET', stream, { host: `reference:${port}` })).toBe(200);
+    const page = { host: `devbox:${port}`, origin: `http://devbox:${port}` };
+    expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...page, ...UPGRADE })).toBe(101);
+    expect(await rawStatus('POST', '/__reference/drop', page)).toBe(200);
+    // Another name, as Host or as a page's Origin, is not let in by them.
+    expect(await rawStatus('GET', stream, { host: `rebound.example:${port}` })).toBe(403);
+    expect(await rawStatus('POST', '/__reference/drop', { host: `devbox:${port}`, origin: `http://reference:${port}` })).toBe(403);
+  });
+});

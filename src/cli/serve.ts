@@ -1,5 +1,6 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ReferenceServer, type SpooledGeneration, startReferenceServer } from '../testing';
+import { isHostName } from '../testing/server-options';
 import { host, port } from './arguments';
 import type { CliContext } from './program';
 
@@ -12,6 +13,14 @@ export interface ServeOptions {
   readonly sseIds?: boolean;
   /** Answer CORS preflights and accept WebSocket upgrades from any Origin. */
   readonly cors?: boolean;
+  /** DNS names clients and pages may use to reach the server without cors (`--allowed-host`, repeatable). */
+  readonly allowedHost: readonly string[];
+}
+
+/** Collects `--allowed-host` values, refusing at once what is not a DNS name. */
+function allowedHost(value: string, previous: readonly string[]): readonly string[] {
+  if (!isHostName(value)) throw new InvalidArgumentError(`Give a DNS name without scheme, port or path (reference, devbox.lan).`);
+  return [...previous, value];
 }
 
 /** The `serve` command's options; each becomes a field of ServeOptions under its camelCase name. */
@@ -25,6 +34,7 @@ export function serveCommand(command: Command, context: CliContext): Command {
     .addOption(new Option('--generation <name>', 'the Spooled wire generation').choices(['2025-12', '2026']).default('2026'))
     .option('--sse-ids', 'number the events of every SSE stream (Spooled and Miosa), so a stream can resume')
     .option('--cors', 'let pages of other origins, and clients naming the server by a DNS name, in (answer preflights, accept any WebSocket Origin and Host)')
+    .option('--allowed-host <name>', 'a DNS name clients and pages may reach the server by without --cors (repeatable)', allowedHost, [] as readonly string[])
     .action(async (options: ServeOptions) => {
       const server = await serve(options, context.out);
       if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
@@ -42,6 +52,7 @@ export async function serve(options: ServeOptions, out: NodeJS.WritableStream): 
     generation: options.generation,
     sseIds: options.sseIds,
     cors: options.cors,
+    allowedHosts: options.allowedHost,
   });
   out.write(
     [

@@ -42,6 +42,18 @@ const isLoopback = (hostname: string): boolean => LOOPBACK.has(hostname) || /^(?
 const isAddress = (hostname: string): boolean => isIP(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname) !== 0;
 
 /**
+ * Who may reach the server beyond loopback: with `cors`, anyone; else by an address, or by one of the
+ * DNS names in `allowedHosts` (lower case), which the operator vouches for (a container's service name).
+ */
+export interface Access {
+  readonly cors: boolean;
+  readonly allowedHosts: ReadonlySet<string>;
+}
+
+/** Whether a host name (as URL.hostname writes it: lower case) is this server's own: an address or an allowed name. */
+const ownName = (hostname: string, access: Access): boolean => isAddress(hostname) || access.allowedHosts.has(hostname);
+
+/**
  * Whether a request that CORS does not stop may go on: a WebSocket upgrade (CORS does not apply to
  * WebSocket: a browser sends the page's `Origin` and leaves the check to the server, RFC 6455 10.2),
  * or `POST /__reference/drop`, which needs no credential and is a "simple" request that a browser sends
@@ -55,12 +67,12 @@ const isAddress = (hostname: string): boolean => isIP(hostname.startsWith('[') ?
  * `evil.example` resolves to 127.0.0.1 once the page is loaded), and its requests carry that same
  * name as `Host`, so nothing in them tells the two apart.
  */
-export function originAllowed(request: IncomingMessage, cors: boolean): boolean {
+export function originAllowed(request: IncomingMessage, access: Access): boolean {
   const origin = request.headers.origin;
-  if (cors || origin === undefined) return true;
+  if (access.cors || origin === undefined) return true;
   try {
     const page = new URL(origin);
-    return isLoopback(page.hostname) || (page.host === request.headers.host && isAddress(page.hostname));
+    return isLoopback(page.hostname) || (page.host === request.headers.host && ownName(page.hostname, access));
   } catch {
     return false; // `null` (a sandboxed page, a file) or garbage
   }
@@ -75,14 +87,14 @@ export function originAllowed(request: IncomingMessage, cors: boolean): boolean 
  * client's, and they could read the streams with the key everyone knows. So a client that reaches the
  * server by another name (a test in a container, by a service name) needs `cors` too.
  */
-export function hostAllowed(request: IncomingMessage, cors: boolean): boolean {
+export function hostAllowed(request: IncomingMessage, access: Access): boolean {
   const { host } = request.headers;
-  if (cors || host === undefined) return true;
+  if (access.cors || host === undefined) return true;
   try {
     const { hostname, username, password, href } = new URL(`http://${host}`);
     // Only `host[:port]` (RFC 9110 7.2): the URL parser would read `name@127.0.0.1` or `127.0.0.1/x` as an address.
     if (username !== '' || password !== '' || !href.endsWith('/') || href.indexOf('/', 'http://'.length) !== href.length - 1) return false;
-    return isLoopback(hostname) || isAddress(hostname);
+    return isLoopback(hostname) || ownName(hostname, access);
   } catch {
     return false; // not a host
   }

@@ -106,6 +106,15 @@ export interface ReferenceServerOptions {
    */
   readonly cors?: boolean;
   /**
+   * DNS names (no port) by which clients and pages may reach the server without `cors`, besides
+   * addresses and `localhost`: a test in a container that reaches it by a service name
+   * (`['reference']`), a dashboard opened as `http://devbox:8080` (`['devbox']`). Compared without
+   * regard to case. Name only hosts you trust: a name another site can point at this machine lets its
+   * pages in (DNS rebinding).
+   * @default []
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
    * Extra routes, tried before the server's own (e.g. to serve a page on the same origin), after the
    * `Origin` check (see `cors`) and the injected faults; return true when handled.
    */
@@ -229,7 +238,7 @@ const DEFAULT_ORG = 'org_reference';
 const ORIGIN_REFUSED = 'Origin not allowed: start the server with cors to accept pages of other origins';
 
 /** What a client that names the server by a DNS name gets without `cors` (see hostAllowed in ./cors). */
-const HOST_REFUSED = 'Host not allowed: reach this server by an IP address or localhost, or start it with cors to accept other names';
+const HOST_REFUSED = 'Host not allowed: reach this server by an IP address or localhost, name the host in allowedHosts (serve --allowed-host), or start it with cors';
 
 /**
  * Starts a server that speaks the Spooled and Miosa realtime wires as the real ones do, for tests,
@@ -285,6 +294,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const sockets = new Set<Socket>();
 
   const cors = options.cors ?? false;
+  const access = { cors, allowedHosts: new Set((options.allowedHosts ?? []).map((name) => name.toLowerCase())) };
   let closing = false;
   const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Before the faults: a preflight is the browser's, not a request a test means to fail.
@@ -296,8 +306,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     // mode 'no-cors'): `/__reference/drop` needs no credential, and the 2026 routes take `?api_key=` with the
     // key everyone knows. So, as for an upgrade, its Origin counts (before the faults: a refused page must not
     // use up a failure a test queued for its own client); it can read no answer anyway without cors.
-    if (!hostAllowed(request, cors)) return sendText(response, 403, HOST_REFUSED);
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, cors)) return sendText(response, 403, ORIGIN_REFUSED);
+    if (!hostAllowed(request, access)) return sendText(response, 403, HOST_REFUSED);
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !originAllowed(request, access)) return sendText(response, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
@@ -315,8 +325,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     await holdBack(context);
     if (closing || socket.destroyed) return void socket.destroy();
-    if (!hostAllowed(request, cors)) return refuseUpgrade(socket, 403, HOST_REFUSED);
-    if (!originAllowed(request, cors)) return refuseUpgrade(socket, 403, ORIGIN_REFUSED);
+    if (!hostAllowed(request, access)) return refuseUpgrade(socket, 403, HOST_REFUSED);
+    if (!originAllowed(request, access)) return refuseUpgrade(socket, 403, ORIGIN_REFUSED);
     const failure = context.faults.takeFailure();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };

@@ -24,12 +24,16 @@ const SERVER_KEYS: (keyof ReferenceServerOptions)[] = [
   'sseIds',
   'simulate',
   'cors',
+  'allowedHosts',
   'handle',
 ];
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof ReferenceTiming)[];
 const KEY_RECORD_KEYS: (keyof ApiKeyRecord)[] = ['key', 'organization', 'queues'];
 /** Seconds a JWT may live: ten years, far beyond any test, and still a plain `exp`. */
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+/** A DNS name as `Host` carries it (RFC 1123 labels), without a port: what `allowedHosts` takes. @internal */
+export const isHostName = (value: string): boolean => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value);
 
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';
 
@@ -75,6 +79,11 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   for (const key of TIMING_KEYS) checkMs(`timing.${key}`, timing[key]);
   checkBoolean('sseIds', options.sseIds);
   checkBoolean('cors', options.cors);
+  checkList('allowedHosts', options.allowedHosts, 0, (name, value) => {
+    if (typeof value !== 'string' || !isHostName(value)) {
+      throw new TypeError(`${name} must be a DNS name such as 'reference' or 'devbox.lan' (no scheme, port or path), got ${typeof value === 'string' ? `'${value.slice(0, 40)}'` : typeof value}`);
+    }
+  });
   if (typeof options.simulate === 'object' && options.simulate !== null) checkSimulatorOptions('simulate', options.simulate);
   else checkBoolean('simulate', options.simulate as boolean | undefined);
   checkFunction('handle', options.handle);
