@@ -124,6 +124,24 @@ describe('webSocket(): close() from a state observer leaves no socket or timer',
   });
 });
 
+describe('reconnect in shapes it does not take', () => {
+  // `reconnect: true` is the likeliest slip: it must say what the option takes, on both transports.
+  it.each<[unknown, string]>([
+    [true, 'true (a boolean)'],
+    [5, '5'],
+    ['yes', "'yes' (a string)"],
+    [[1], 'an array'],
+  ])('reconnect: %p is a TypeError at the call saying it takes false or backoff options', (value, shown) => {
+    expect(() => sse('http://127.0.0.1:8/e', { reconnect: value as false })).toThrow(new TypeError(`sse reconnect must be false or an object of backoff options, got ${shown}`));
+    expect(() => webSocket('ws://127.0.0.1:8/e', { reconnect: value as false })).toThrow(new TypeError(`webSocket reconnect must be false or an object of backoff options, got ${shown}`));
+  });
+
+  it('reconnect: null or undefined takes the defaults', () => {
+    expect(() => sse('http://127.0.0.1:8/e', { reconnect: null as unknown as false })).not.toThrow();
+    expect(() => webSocket('ws://127.0.0.1:8/e', { reconnect: undefined })).not.toThrow();
+  });
+});
+
 describe('headers in the shapes plain JavaScript may pass', () => {
   it.each([
     ['a Headers', () => new Headers({ 'x-key': 'k1' })],
