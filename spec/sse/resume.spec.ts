@@ -182,24 +182,30 @@ describe('sse({ dedupe }) drops what a server replays after Last-Event-ID', () =
 });
 
 describe('sse() and an id longer than the server takes back', () => {
-  // breaker10 #11: a server that sets an id longer than its header limit answers the resumed request
-  // 431, for ever; the final error says which header grew, and whose id it was.
-  it('a 431 of a resumed request says it carried Last-Event-ID, and how long, never the id itself', async () => {
-    const id = 'x'.repeat(9000);
+  /** A stream that sets `id` and ends, then refuses the resumed request with `status`: what sse() did. */
+  async function resumedThenRefused(id: string, status: number): Promise<ReturnType<typeof record>> {
     server = await startServer((_request, response, index) => {
       if (index === 0) {
         openStream(response);
         return void response.end(`id: ${id}\ndata: one\n\n`);
       }
-      response.writeHead(431).end();
+      response.writeHead(status).end();
     });
     const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
     await recording.done;
-    expect(server.requests[1]!.headers['last-event-id']).toBe(id);
+    return recording;
+  }
+
+  // breaker10 #11: a server that sets an id longer than its header limit answers the resumed request
+  // 431, for ever; the final error says which header grew, and whose id it was.
+  it('a 431 of a resumed request says it carried Last-Event-ID, and how long, never the id itself', async () => {
+    const id = 'x'.repeat(9000);
+    const recording = await resumedThenRefused(id, 431);
+    expect(server!.requests[1]!.headers['last-event-id']).toBe(id);
     expect(recording.error).toBeInstanceOf(HttpError);
     expect((recording.error as HttpError).status).toBe(431);
     expect((recording.error as Error).message).toBe(
-      `HTTP 431 from ${server.url}/events. The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 bytes (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends.`,
+      `HTTP 431 from ${server!.url}/events. The server refused the request's header fields as too large. The request carried a Last-Event-ID of 9000 bytes (the id of the last event read, or the lastEventId option): a server that sends ids longer than it takes back refuses every reconnection. Check the headers and the event ids the server sends.`,
     );
   });
 
@@ -213,18 +219,10 @@ describe('sse() and an id longer than the server takes back', () => {
     [404, 9000, 'Check the URL and the request.'],
   ])('a %i of a request resumed with a Last-Event-ID of %i ASCII characters says what it should of it, and is final', async (status, length, advice) => {
     const id = 'y'.repeat(length);
-    server = await startServer((_request, response, index) => {
-      if (index === 0) {
-        openStream(response);
-        return void response.end(`id: ${id}\ndata: one\n\n`);
-      }
-      response.writeHead(status).end();
-    });
-    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
-    await recording.done;
-    expect(server.requests).toHaveLength(2);
+    const recording = await resumedThenRefused(id, status);
+    expect(server!.requests).toHaveLength(2);
     expect((recording.error as HttpError).status).toBe(status);
-    expect((recording.error as Error).message).toBe(`HTTP ${status} from ${server.url}/events. ${advice}`);
+    expect((recording.error as Error).message).toBe(`HTTP ${status} from ${server!.url}/events. ${advice}`);
   });
 
   // breaker12: the header carries the id's UTF-8 bytes, and a server's limit counts bytes; the length
@@ -235,16 +233,8 @@ describe('sse() and an id longer than the server takes back', () => {
     [400, '€'.repeat(600), 1800],
     [431, '😀'.repeat(500), 2000],
   ])('a %i: the Last-Event-ID\'s length is in bytes as sent, UTF-8 (%#)', async (status, id, bytes) => {
-    server = await startServer((_request, response, index) => {
-      if (index === 0) {
-        openStream(response);
-        return void response.end(`id: ${id}\ndata: one\n\n`);
-      }
-      response.writeHead(status).end();
-    });
-    const recording = record(sse(`${server.url}/events`, { reconnect: fast }));
-    await recording.done;
-    const sent = server.requests[1]!.headers['last-event-id'] as string;
+    const recording = await resumedThenRefused(id, status);
+    const sent = server!.requests[1]!.headers['last-event-id'] as string;
     expect([Buffer.from(sent, 'latin1').toString('utf8'), sent.length]).toEqual([id, bytes]);
     expect((recording.error as Error).message).toContain(`The request carried a Last-Event-ID of ${bytes} bytes (`);
   });
