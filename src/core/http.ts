@@ -42,12 +42,7 @@ export function judgeStreamResponse(
   // WHATWG HTML 9.2.3: any status other than 200 fails an event stream (204 aside, which ends it).
   if (status !== 200) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
-    const advice =
-      status < 300
-        ? 'An event stream must answer 200.'
-        : status === 431 || status === 494
-          ? tooLargeAdvice(lastEventIdBytes)
-          : `${statusAdvice(status)}${status === 400 || status === 413 ? longIdAdvice(lastEventIdBytes) : ''}`;
+    const advice = status < 300 ? 'An event stream must answer 200.' : statusAdvice(status, lastEventIdBytes);
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
@@ -76,14 +71,16 @@ export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
 const HEADERS_TOO_LARGE = "The server refused the request's header fields as too large.";
 
 /**
- * What to do about another HTTP status that ends a stream or an upgrade, the same words for every
- * transport: a transient one (retried) says the server is busy, a 431 or nginx's 494 that the header
- * fields are too large (an upgrade carries no `Last-Event-ID`; a stream's own verdict adds it, see
- * tooLargeAdvice), any other that the request is wrong. @internal
+ * What to do about another HTTP status (not 2xx, 401 or 403) that ends a stream or an upgrade, the
+ * same words for every transport: a transient one (retried) says the server is busy, a 431 or nginx's
+ * 494 that the header fields are too large, any other that the request is wrong. `lastEventIdBytes`:
+ * the length of the `Last-Event-ID` a stream's request carried (0 for none), named where it may be the
+ * cause (see tooLargeAdvice and longIdAdvice); undefined for an upgrade, which never carries one. @internal
  */
-export function statusAdvice(status: number): string {
-  if (status === 431 || status === 494) return `${HEADERS_TOO_LARGE} Check the headers.`;
-  return isTransientStatus(status) ? 'The server is unavailable or busy.' : 'Check the URL and the request.';
+export function statusAdvice(status: number, lastEventIdBytes?: number): string {
+  if (status === 431 || status === 494) return lastEventIdBytes === undefined ? `${HEADERS_TOO_LARGE} Check the headers.` : tooLargeAdvice(lastEventIdBytes);
+  if (isTransientStatus(status)) return 'The server is unavailable or busy.';
+  return `Check the URL and the request.${status === 400 || status === 413 ? longIdAdvice(lastEventIdBytes ?? 0) : ''}`;
 }
 
 /**
