@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const runnerRoot = dirname(createRequire(import.meta.url).resolve('@stryker-mutator/jest-runner/package.json'));
@@ -19,6 +19,18 @@ const { JestTestRunner } = await import(pathToFileURL(join(runnerRoot, 'dist/src
 /** Where the initial run's test-to-file table goes; every runner process of one run reads it. */
 const TABLE = process.env.RXR_MUTATE_TEST_FILES;
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Relative import specifiers in a source text (`from './x'`, `import('../y')`). */
+const IMPORTS = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Which of `specFiles` import `source` (a path, with or without its `.ts`) directly. */
+function importersOf(source, specFiles) {
+  const module = resolve(source).replace(/\.ts$/, '');
+  return [...new Set(specFiles)].filter((file) => {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(IMPORTS)].some(([, specifier]) => resolve(dirname(file), specifier).replace(/\.ts$/, '') === module);
+  });
+}
 
 if (TABLE) {
   const { dryRun, mutantRun } = JestTestRunner.prototype;
@@ -41,8 +53,11 @@ if (TABLE) {
   JestTestRunner.prototype.mutantRun = async function (options) {
     const { filesOf, users } = (known ??= JSON.parse(readFileSync(TABLE, 'utf8')));
     // No filter: Stryker runs every test for a static mutant (module-level code, built at load);
-    // only the spec files that use the module can see it.
-    const files = options.testFilter ? new Set(options.testFilter.flatMap((id) => filesOf[id] ?? [undefined])) : new Set(users);
+    // only the spec files that use the module can see it: those that run its code, and those that
+    // import it for a value alone (a constant table that no function of its module reads).
+    const files = options.testFilter
+      ? new Set(options.testFilter.flatMap((id) => filesOf[id] ?? [undefined]))
+      : new Set([...users, ...importersOf(options.activeMutant.fileName, Object.values(filesOf).flat())]);
     if (files.size === 0 || files.has(undefined)) return mutantRun.call(this, options);
     const run = this.run;
     this.run = (settings) => run.call(this, { ...settings, testFiles: [...files].map((file) => `^${escapeRegExp(file)}$`) });
