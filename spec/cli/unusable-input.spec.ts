@@ -22,16 +22,16 @@ describe('rx-realtime tail with input it cannot use', () => {
   const events = () => `${server.url}/api/v1/events`;
   const host = () => new URL(server.url).host;
   const cases: ReadonlyArray<readonly [string, () => readonly string[], string, Record<string, string>]> = [
-    ['a scheme it cannot stream', () => ['tail', `ftp://${host()}/events?token=${SECRET}`], 'tail needs a http or https or ws or wss URL; got ftp (ftp://127.0.0.1:', {}],
+    ['a scheme it cannot stream', () => ['tail', `ftp://${host()}/events?token=${SECRET}`], 'tail needs an http, https, ws or wss URL; got ftp (ftp://127.0.0.1:', {}],
     ['user:password@ in the URL', () => ['tail', `http://user:${SECRET}@${host()}/api/v1/events`], 'the URL carries credentials (user:password@)', {}],
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
-    ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs a http or https URL; got ws', {}],
+    ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs an http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],
     ['a header the HTTP client manages itself', () => ['tail', events(), '--header', 'Transfer-Encoding: chunked'], '--header: The "transfer-encoding" header cannot be set', {}],
     ['a token beyond Latin-1', () => ['tail', events(), '--token', `${SECRET}\u2603`], '--token: The value of the "authorization" header cannot be sent', {}],
     ['a token with a line break, from RX_REALTIME_TOKEN', () => ['tail', '--spooled', server.url], 'RX_REALTIME_TOKEN has whitespace or a line break at its start or end', { RX_REALTIME_TOKEN: `${SECRET}\n` }],
     ['a Last-Event-ID with a line break', () => ['tail', events(), '--last-event-id', `${SECRET}\n1`], '--last-event-id: The value of the "last-event-id" header cannot be sent', {}],
-    ['a --spooled base URL of another scheme', () => ['tail', '--spooled', `ftp://${host()}`, '--api-key', SECRET], '--spooled needs a http or https URL; got ftp', {}],
+    ['a --spooled base URL of another scheme', () => ['tail', '--spooled', `ftp://${host()}`, '--api-key', SECRET], '--spooled needs an http or https URL; got ftp', {}],
     ['a --miosa base URL with user:password@', () => ['tail', '--miosa', `http://me:${SECRET}@${host()}/api/v1`, '--api-key', 'msk_x'], '--miosa: the URL carries credentials', {}],
     ['an API key with a line break', () => ['tail', '--spooled', server.url, '--api-key', `${SECRET}\n`], '--api-key has whitespace or a line break at its start or end', {}],
     // Credentials the client refuses: the message names the options and the variables, never a value.

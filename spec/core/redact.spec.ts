@@ -79,6 +79,13 @@ describe('the redaction point', () => {
     expect(displayUrl('not a url')).toBe('(invalid URL)');
   });
 
+  it('shows a URL as scheme, host and path, with no query, and no "//" where the URL has no host', () => {
+    expect(displayUrl('https://user:pw@h.example:8443/events?token=t#f')).toBe('https://h.example:8443/events');
+    expect(displayUrl('ws://h.example/socket')).toBe('ws://h.example/socket');
+    // `localhost:8080/x` reads as scheme `localhost` and path `8080/x`: printed as `localhost://8080/x`, it looked like a host.
+    expect(displayUrl('localhost:8080/events?token=t')).toBe('localhost:8080/events');
+  });
+
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
     // A server that echoes a header lowercased (into a content type, say) must not print it.
     rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');

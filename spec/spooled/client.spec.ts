@@ -499,7 +499,7 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     ['wss://h.example/api/v1/ws#x', 'spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).'],
     ['wss://h.example/#', 'spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).'],
     ['https://h.example', 'spooledRealtime() wsUrl needs a ws or wss URL; got https (https://h.example/).'],
-    ['/api/v1/ws', 'spooledRealtime() wsUrl needs an absolute URL; got one that cannot be parsed.'],
+    ['/api/v1/ws', 'spooledRealtime() wsUrl needs an absolute URL; got one that cannot be parsed. Start it with its scheme (ws://).'],
   ])('wsUrl %s is a RequestError from spooledRealtime()', (wsUrl, message) => {
     expect(() => spooledRealtime({ token: JWT, wsUrl })).toThrow(new RequestError(message));
   });

@@ -185,6 +185,21 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   });
 
   it.each([
+    ['sse()', 'example.com/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
+    ['sse()', 'localhost:8080/events', 'sse() needs an http or https URL; got localhost (localhost:8080/events). Start it with its scheme (http://).'],
+    ['sse()', 'ftp://127.0.0.1/events', 'sse() needs an http or https URL; got ftp (ftp://127.0.0.1/events).'],
+    ['webSocket()', 'example.com/socket', 'webSocket() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (ws://).'],
+    ['webSocket()', '127.0.0.1:8080/socket', 'webSocket() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (ws://).'],
+    ['webSocket()', 'localhost:8080/socket', 'webSocket() needs a ws, wss, http or https URL; got localhost (localhost:8080/socket). Start it with its scheme (ws://).'],
+  ])('%s given %s says which schemes it takes, and to write one where it is missing', async (which, url, message) => {
+    const source = which === 'sse()' ? sse(url, once) : webSocket(url, once).messages$;
+    const recording = record(source);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toBe(message);
+  });
+
+  it.each([
     ['a line break', 'Bearer abc\r\nx-injected: 1'],
     ['a character beyond Latin-1', 'Bearer s3cret€'],
   ])('a header value with %s: RequestError naming the header, never its value, on both transports', async (_what, value) => {

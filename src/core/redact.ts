@@ -235,7 +235,9 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   try {
     const parsed = new URL(String(url));
-    return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+    // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host.
+    const authority = parsed.href.startsWith(`${parsed.protocol}//`) ? `//${parsed.host}` : '';
+    return redact(`${parsed.protocol}${authority}${parsed.pathname}`);
   } catch {
     return '(invalid URL)';
   }

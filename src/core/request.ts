@@ -8,23 +8,36 @@ export const MAX_REDIRECTS = 20;
 /**
  * Checks a URL before anything is sent: absolute (relative ones resolve against the page in a
  * browser), one of `schemes`, and without `user:password@`, which would end up in logs and proxies.
- * Throws {@link RequestError}; the message shows the URL without its query or user info. @internal
+ * Throws {@link RequestError}; the message shows the URL without its query or user info, and says to
+ * write the scheme where it is missing (`example.com/events` does not parse, `localhost:8080/events`
+ * reads `localhost` as its scheme). @internal
  */
 export function checkUrl(url: string | URL, schemes: readonly string[], what: string): URL {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const text = String(url);
+  const schemeAdvice = ` Start it with its scheme (${schemes[0]}//).`;
   let parsed: URL;
   try {
-    parsed = new URL(String(url), base);
+    parsed = new URL(text, base);
   } catch {
-    throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.`);
+    throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
   if (!schemes.includes(parsed.protocol)) {
-    throw new RequestError(`${what} needs a ${schemes.map((scheme) => scheme.slice(0, -1)).join(' or ')} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).`);
+    // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
+    const hostAndPort = /^[^:/]+:\d/.test(text);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort ? schemeAdvice : ''}`);
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new RequestError(`${what}: the URL carries credentials (user:password@); send them in a header instead (${displayUrl(parsed)}).`);
   }
   return parsed;
+}
+
+/** `['http:', 'https:', 'ws:']` as "an http, https or ws", with the article its first name is read with. */
+function schemeNames(schemes: readonly string[]): string {
+  const names = schemes.map((scheme) => scheme.slice(0, -1));
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+  return `${list.startsWith('h') ? 'an' : 'a'} ${list}`;
 }
 
 /**
