@@ -76,8 +76,8 @@ export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
 const HEADERS_TOO_LARGE = "The server refused the request's header fields as too large.";
 
 /**
- * What to do about another HTTP status that ends a stream or an upgrade, the same words for every
- * transport: a transient one (retried) says the server is busy, a 431 or nginx's 494 that the header
+ * What to do about another HTTP status that ends a stream, an upgrade or a Spooled token exchange,
+ * the same words for every transport: a transient one (retried) says the server is busy, a 431 or nginx's 494 that the header
  * fields are too large (an upgrade carries no `Last-Event-ID`; a stream's own verdict adds it, see
  * tooLargeAdvice), any other that the request is wrong. @internal
  */

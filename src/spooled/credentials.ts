@@ -8,7 +8,7 @@ import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
-import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter } from '../core/http';
+import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter, statusAdvice } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
 /**
@@ -262,8 +262,10 @@ export class SpooledCredentials {
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      // Retry-After lengthens the retry policy's wait (within MAX_SERVER_DELAY), as at an upgrade or a stream request.
-      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token.`, response.status, parseRetryAfter(response.headers.get('retry-after')));
+      // Retry-After lengthens the retry policy's wait (within MAX_SERVER_DELAY), as at an upgrade or a stream request;
+      // what to do in the words of a stream or an upgrade refused with the same status (core/http).
+      const advice = statusAdvice(response.status);
+      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token. ${advice}`, response.status, parseRetryAfter(response.headers.get('retry-after')));
     }
     let read: CappedBody;
     try {
