@@ -176,4 +176,14 @@ describe('reference server with allowedHosts', () => {
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}` })).toBe(403);
     expect(await rawStatus('POST', '/__reference/drop', { host: `devbox:${port}`, origin: `http://reference:${port}` })).toBe(403);
   });
+
+  it("takes a name with '_', as Docker and Compose service names may have (URL parsers keep it in Host)", async () => {
+    await server.close();
+    server = await startReferenceServer({ allowedHosts: ['Spooled_Reference'], timing });
+    const { port } = new URL(server.url);
+    const stream = `/api/v1/events?api_key=${server.spooled.apiKey}`;
+    expect(new URL(`http://spooled_reference:${port}`).host).toBe(`spooled_reference:${port}`);
+    expect(await rawStatus('GET', stream, { host: `spooled_reference:${port}` })).toBe(200);
+    expect(await rawStatus('GET', stream, { host: `spooled-reference:${port}` })).toBe(403);
+  });
 });

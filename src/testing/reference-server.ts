@@ -108,9 +108,11 @@ export interface ReferenceServerOptions {
   /**
    * DNS names (no port) by which clients and pages may reach the server without `cors`, besides
    * addresses and `localhost`: a test in a container that reaches it by a service name
-   * (`['reference']`), a dashboard opened as `http://devbox:8080` (`['devbox']`). Compared without
-   * regard to case. Name only hosts you trust: a name another site can point at this machine lets its
-   * pages in (DNS rebinding).
+   * (`['reference']`, `['my_service']`), a dashboard opened as `http://devbox:8080` (`['devbox']`).
+   * Compared without regard to case; a name outside ASCII is given in its ASCII form (`xn--…`), as `Host`
+   * carries it. An address, or a name whose last label is a number (URL parsers read it as IPv4, or
+   * refuse it), is a TypeError: the server answers to every address without it. Name only hosts you
+   * trust: a name another site can point at this machine lets its pages in (DNS rebinding).
    * @default []
    */
   readonly allowedHosts?: readonly string[];
