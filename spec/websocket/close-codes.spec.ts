@@ -6,12 +6,14 @@ import { closeError } from '../../src/websocket/close-codes';
 const WHERE = 'wss://example.test/ws';
 // The words of an SSE response with the same status (spec/core/stream-response.spec.ts): what happened, then what to do.
 const REFUSED = 'the server did not accept the credentials. Check the token or API key.';
+const FORBIDDEN = 'the server does not allow this credential to read it. Check the token or API key.';
 
 describe('closeError: what a socket end means', () => {
+  // 4003 and 4403 (4000 + HTTP 403) say "forbidden", in the words of an upgrade refused with 403 (breaker14: they said "did not accept").
   it.each([1008, 4001, 4003, 4401, 4403])('close code %i is a refused credential (AuthError with the code as its status)', (code) => {
     const error = closeError(code, WHERE);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: ${REFUSED}`);
+    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: ${code === 4003 || code === 4403 ? FORBIDDEN : REFUSED}`);
     expect((error as AuthError).status).toBe(code);
   });
 

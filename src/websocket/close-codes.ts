@@ -3,6 +3,8 @@ import { refusalAdvice, statusAdvice } from '../core/http';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
+/** Of those, the ones that say "forbidden" (4000 + HTTP 403), as an upgrade refused with 403 does. */
+const FORBIDDEN_CODES = new Set([4003, 4403]);
 /** Close codes that mean "this peer cannot talk to you": retrying would not help. */
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
 
@@ -23,7 +25,9 @@ export function closeError(
     }
     return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}. ${statusAdvice(upgradeStatus)}`, upgradeStatus, retryAfter);
   }
-  if (AUTH_CODES.has(code)) return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(401, facts.refreshed === true)}`, code);
+  if (AUTH_CODES.has(code)) {
+    return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(FORBIDDEN_CODES.has(code) ? 403 : 401, facts.refreshed === true)}`, code);
+  }
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
