@@ -69,8 +69,11 @@ export function judgeStreamResponse(
  */
 export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
   const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
-  return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
+  return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. ${CHECK_CREDENTIALS}`;
 }
+
+/** The last words of {@link refusalAdvice}: what to do. A client that knows more of its service says that instead. @internal */
+export const CHECK_CREDENTIALS = 'Check the token or API key.';
 
 /** The first words of a 431 or 494, for a stream and an upgrade alike. */
 const HEADERS_TOO_LARGE = "The server refused the request's header fields as too large.";
