@@ -64,7 +64,7 @@ describe('closeError: what a socket end means', () => {
     expect(error.message).toBe(`HTTP 503 at the WebSocket upgrade to ${WHERE}. The server is unavailable or busy.`);
   });
 
-  it.each([
+  it.each<[number, string]>([
     [404, 'Check the URL and the request.'],
     [400, 'Check the URL and the request.'],
     [429, 'The server is unavailable or busy.'],
@@ -72,6 +72,10 @@ describe('closeError: what a socket end means', () => {
     // breaker13: both said 'Check the URL and the request.', where an SSE response says which part.
     [431, "The server refused the request's header fields as too large. Check the headers."],
     [494, "The server refused the request's header fields as too large. Check the headers."],
+    // breaker14: a redirect (ws:// to https://, the usual one) said 'Check the URL and the request.'; fetch follows one for a stream, an upgrade never is.
+    ...[301, 302, 303, 307, 308].map((status): [number, string] => [status, "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given)."]),
+    [300, 'Check the URL and the request.'],
+    [304, 'Check the URL and the request.'],
   ])('HTTP %i at the upgrade says what to do, as an SSE response with that status does: %s', (status, advice) => {
     expect(closeError(1006, WHERE, { upgradeStatus: status }).message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}. ${advice}`);
   });
