@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
-import { handleCors, hostAllowed, originAllowed } from './cors';
+import { accessOf, handleCors, hostAllowed, originAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { BodyBudget, pathOf, sendJson, sendText } from './http';
@@ -29,7 +29,12 @@ import { checkServerOptions } from './server-options';
 export interface ReferenceServerOptions {
   /** A whole number from 0 to 65535. @default 0 (a free port) */
   readonly port?: number;
-  /** @default '127.0.0.1' */
+  /**
+   * The interface to listen on, an address or a DNS name; `url` and `wsUrl` name it. A DNS name given
+   * here is one the server answers to without `cors`, as if in `allowedHosts`: its own `url` would be
+   * refused otherwise.
+   * @default '127.0.0.1'
+   */
   readonly host?: string;
   /** Which Spooled server to be. @default '2026' */
   readonly generation?: SpooledGeneration;
@@ -296,7 +301,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const sockets = new Set<Socket>();
 
   const cors = options.cors ?? false;
-  const access = { cors, allowedHosts: new Set((options.allowedHosts ?? []).map((name) => name.toLowerCase())) };
+  const access = accessOf(options);
   let closing = false;
   const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Before the faults: a preflight is the browser's, not a request a test means to fail.
