@@ -162,17 +162,19 @@ export class SpooledCredentials {
     // HTTP 403, or a close code 4000 + 403: Spooled knew the credential, and refuses it what was asked (PROTOCOLS.md:
     // a queue outside the key's scope), so neither "the key itself is refused" nor "check the key" is the word.
     const forbidden = FORBIDDEN.has(error.status);
-    // The transports' word for a repeated refusal speaks of a token function's `refresh: true`: true only of one.
-    let said = typeof this.token === 'function' ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket, forbidden));
+    // The transports' word for a repeated refusal speaks of a token function's `refresh: true`: true only of one
+    // whose token is sent as it is (a key it gives is exchanged afresh for a JWT over WebSocket, without asking it again).
+    const asked = typeof this.token === 'function' && !(websocket && this.tokenWasKey);
+    let said = asked && !forbidden ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket, forbidden));
     if (forbidden && said.endsWith(CHECK_CREDENTIALS)) said = `${said.slice(0, -CHECK_CREDENTIALS.length)}${OUT_OF_SCOPE}`;
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${said}`, error.status, { cause: error }));
   }
 
-  /** What a refusal after an earlier one adds, for a credential given as a value (an API key, a token string). */
+  /** What a refusal after an earlier one adds: for a credential given as a value (an API key, a token string), and for any 403. */
   private refusedAgain(websocket: boolean, forbidden: boolean): string {
     const key = this.token === undefined || this.tokenWasKey;
     if (forbidden) {
-      const again = websocket && key ? 'even with a JWT obtained afresh' : 'sent again';
+      const again = websocket && key ? 'even with a JWT obtained afresh' : typeof this.token === 'function' ? 'even fetched afresh (`refresh: true`)' : 'sent again';
       return `, ${again} after an earlier refusal: the server knows the ${key ? 'API key' : 'token'}, and does not allow it what was asked`;
     }
     if (websocket && key) return ', even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT';
