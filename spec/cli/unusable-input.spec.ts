@@ -74,6 +74,9 @@ describe('rx-realtime tail with input it cannot use', () => {
     ["an empty --type with a plain URL", () => ['tail', events(), '--type', 'job.*', '--type', ''], "rx-realtime: --type '' names no event type", {}],
     ["an empty --type with --computer", () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--computer', 'cmp_1', '--type', ''], "rx-realtime: --type '' names no event type", {}],
     ['a --type with a comma with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--type', 'sandbox.*,webhook.*'], '--type: miosaEvents stream types[0] contains a comma', {}],
+    // A list split on ', ' by the shell script that builds the command: the space matched nothing, silently.
+    ['a --type with a space at its start with --spooled', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--type', 'job.created', '--type', ' job.failed'], '--type: spooledRealtime events$ filter.events[1] " job.failed" has white space at its start or end', {}],
+    ['a --type with a space at its end with --miosa', () => ['tail', '--miosa', server.miosa.baseUrl, '--api-key', 'msk_x', '--type', 'sandbox.* '], '--type: miosaEvents stream types[0] "sandbox.* " has white space at its start or end', {}],
     ['a --type with a comma with --spooled', () => ['tail', '--spooled', server.url, '--api-key', SECRET, '--type', 'job.*,queue.*'], '--type: spooledRealtime events$ filter.events[0] contains a comma', {}],
     ['a --computer that is a dot segment', () => ['tail', '--miosa', `${server.url}/api/v1`, '--api-key', 'msk_x', '--computer', '%2e'], '--computer cannot be "%2e": as a path segment', {}],
   ];

@@ -53,6 +53,11 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     ['an empty host', ['serve', '--host', ''], "option '--host <host>' argument '' is invalid. Give a host name or an IP address to listen on"],
     ['a generation that does not exist', ['serve', '--generation', '1999'], "option '--generation <name>' argument '1999' is invalid."],
     ['an allowed host with a port', ['serve', '--allowed-host', 'devbox:8080'], "option '--allowed-host <name>' argument 'devbox:8080' is invalid. Give a DNS name without scheme, port or path (reference, devbox.lan)."],
+    [
+      'an allowed host that ends in a number',
+      ['serve', '--allowed-host', 'devbox.123'],
+      "option '--allowed-host <name>' argument 'devbox.123' is invalid. Give a DNS name without scheme, port or path (reference, devbox.lan): it is an address, or ends in a number as one does (URL parsers read such a host as an IPv4 address, or refuse it): the server answers to every address without allowedHosts.",
+    ],
     ['a header line without a colon', ['tail', 'http://x', '--header', 'no colon here'], "--header wants 'Name: value'"],
     ['a token with its scheme', ['tail', 'http://x', '--token', 'Bearer eyJ.x.y'], "--token starts with 'Bearer ': give the credential alone, the client adds the scheme"],
     ['an API key with a line break', ['tail', '--spooled', 'http://x', '--api-key', 'sk_test_1\n'], '--api-key has whitespace or a line break at its start or end'],

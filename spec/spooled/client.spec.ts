@@ -488,6 +488,7 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     ['wss://h.example/api/v1/ws?queue=emails', {}, `wss://h.example/api/v1/ws?token=${JWT}&queue=emails`],
     ['wss://h.example/?region=eu', { queueName: 'q' }, `wss://h.example/api/v1/ws?token=${JWT}&region=eu&queue=q`],
     ['wss://h.example/prefix/', {}, `wss://h.example/prefix/api/v1/ws?token=${JWT}`],
+    ['wss://h.example/API/V1/WS', {}, `wss://h.example/API/V1/WS?token=${JWT}`],
     ['ws://h.example/api/v1/ws/?queue=a&token=old', { queueName: 'b' }, `ws://h.example/api/v1/ws?token=${JWT}&queue=b`],
   ] as const)('wsUrl %s keeps its query: /api/v1/ws goes on the path, the token (raw) first, the filter beside the parameters', async (wsUrl, filter, sent) => {
     const { made, urls } = recorded({ wsUrl });
@@ -511,7 +512,7 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
 
   // A new user's mistake (the Miosa base includes /api/v1, Spooled's does not): every request went to
   // /api/v1/api/v1/…, which the reference server refused with 401 before routing: "Spooled refused the API key".
-  it.each(['https://h.example/api/v1', 'https://h.example/api/v1/', 'https://h.example/prefix/api/v1', 'https://h.example/api/v1/events', 'https://h.example/api/v1/ws', 'https://h.example/api/v1/auth/login'])(
+  it.each(['https://h.example/api/v1', 'https://h.example/api/v1/', 'https://h.example/prefix/api/v1', 'https://h.example/api/v1/events', 'https://h.example/api/v1/ws', 'https://h.example/api/v1/auth/login', 'https://h.example/API/V1', 'https://h.example/Api/v1/', 'https://h.example/api/v1/events/queues/emails', 'https://h.example/api/v1/events/jobs/job-1', 'https://h.example/api/v1/auth/refresh'])(
     'baseUrl %s (it holds the /api/v1 the client adds) is a RequestError from spooledRealtime(), on both transports',
     (baseUrl) => {
       for (const transport of ['websocket', 'sse'] as const) {
@@ -531,6 +532,9 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
   it('wsUrl cut short at /api/v1 is a RequestError from spooledRealtime(): it would become /api/v1/api/v1/ws', () => {
     expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://h.example/api/v1/' })).toThrow(
       new RequestError('spooledRealtime() wsUrl ends with /api/v1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).'),
+    );
+    expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://h.example/API/V1' })).toThrow(
+      new RequestError('spooledRealtime() wsUrl ends with /API/V1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).'),
     );
   });
 

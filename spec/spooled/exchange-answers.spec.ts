@@ -95,6 +95,22 @@ describe('Spooled token exchange: a refresh that gives no usable token falls bac
   });
 });
 
+describe('Spooled token exchange: a refused login says what to do, in the words of a stream or an upgrade with the same status', () => {
+  it.each([
+    [404, 'Check the URL and the request.'],
+    [405, 'Check the URL and the request.'],
+    [431, "The server refused the request's header fields as too large. Check the headers."],
+    [494, "The server refused the request's header fields as too large. Check the headers."],
+    [500, 'The server is unavailable or busy.'],
+  ])('HTTP %i from the login: a final HttpError naming the endpoint, then "%s"', async (status, advice) => {
+    const server = await exchangeServer({ login: (response) => (response.writeHead(status).end(), true) });
+    const recording = events(client({ baseUrl: server.url, autoReconnect: false }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(HttpError);
+    expect((recording.error as Error).message).toBe(`HTTP ${status} from ${server.url}/api/v1/auth/login while getting a token. ${advice}`);
+  });
+});
+
 describe('Spooled token exchange: Retry-After', () => {
   it.each([429, 503])('a login answered %i with Retry-After: 1 is tried again no sooner than 1 s later; the error carries retryAfter', async (status) => {
     const server = await exchangeServer({
@@ -107,7 +123,7 @@ describe('Spooled token exchange: Retry-After', () => {
     expect(logins).toHaveLength(2);
     // reconnectDelay is 20 ms: only the server's Retry-After makes the wait this long.
     expect(logins[1]!.at - logins[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(lines.find((line) => line.includes('retry 1 in'))).toMatch(new RegExp(`retry 1 in 1000 ms after: HTTP ${status} from http://127\\.0\\.0\\.1:\\d+/api/v1/auth/login while getting a token\\.`));
+    expect(lines.find((line) => line.includes('retry 1 in'))).toMatch(new RegExp(`retry 1 in 1000 ms after: HTTP ${status} from http://127\\.0\\.0\\.1:\\d+/api/v1/auth/login while getting a token\\. The server is unavailable or busy\\.`));
   });
 
   it('without reconnection, the final HttpError carries retryAfter in ms', async () => {

@@ -72,6 +72,20 @@ async function revokingServer(): Promise<{ url: string; exchanges: string[]; upg
 }
 
 describe('Spooled client: the refresh-once rule covers the token exchange', () => {
+  // breaker14: a token function that gives an API key is not asked again over WebSocket (the key is exchanged
+  // afresh), yet the final message said it had been fetched afresh with `refresh: true`.
+  it('WebSocket with a token function that gives the key: the final message says a JWT was obtained afresh, not `refresh: true`', async () => {
+    const server = await revokingServer();
+    const asked: boolean[] = [];
+    const token = async ({ refresh }: { refresh: boolean }) => (asked.push(refresh), API_KEY);
+    const recording = await settle(client({ baseUrl: server.url, apiKey: undefined, token }));
+    expect(asked).not.toContain(true);
+    const message = (recording.error as Error).message;
+    expect(message).toMatch(/^Spooled refused the JWT obtained for the API key given as token: /);
+    expect(message).toMatch(/even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT\. Check the token or API key\.$/);
+    expect(message).not.toContain('refresh: true');
+  });
+
   it.each([
     ['in Node', undefined],
     ['in a WebSocket that hides statuses as browsers do', browserLikeWebSocket().WebSocket],
@@ -113,5 +127,49 @@ describe('Spooled client: the refresh-once rule covers the token exchange', () =
     // 200 (one event, cut), 401, the refresh: 200 (one event, cut), 401: final.
     expect(streams).toBe(4);
     expect(recording.values.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+// breaker14: Spooled answers 403 to a queue outside the key's scope (PROTOCOLS.md). The key is known, so
+// "the API key itself is refused" and "Check the token or API key" sent the user after a key that was fine.
+describe('Spooled client: a 403 says the key is known and not allowed what was asked, and where to look', () => {
+  const SCOPE = "Check the queues the key may read: a key limited to some queues is refused the others (the filter's queueName).";
+
+  it('WebSocket: a queue outside the key\'s scope, refused at the upgrade, then again with a JWT obtained afresh', async () => {
+    const reference = await startReferenceServer({ apiKeys: [{ key: API_KEY, queues: ['emails'] }] });
+    closers.push(() => reference.close());
+    const recording = await settle(client({ baseUrl: reference.url }), { queueName: 'reports' });
+    expect(recording.error).toBeInstanceOf(AuthError);
+    const message = (recording.error as Error).message;
+    expect(message).toMatch(/^Spooled refused the JWT obtained for the API key \(apiKey\): HTTP 403 at the WebSocket upgrade to ws:\/\/127\.0\.0\.1:\d+\/api\/v1\/ws: the server does not allow this credential to read it, /);
+    expect(message).toContain(`even with a JWT obtained afresh after an earlier refusal: the server knows the API key, and does not allow it what was asked. ${SCOPE}`);
+    expect(message).not.toMatch(/itself is refused|Check the token or API key/);
+  });
+
+  it('WebSocket with a token function that gives the key: the same words (the key was exchanged afresh; the function was not asked again)', async () => {
+    const reference = await startReferenceServer({ apiKeys: [{ key: API_KEY, queues: ['emails'] }] });
+    closers.push(() => reference.close());
+    const asked: boolean[] = [];
+    const token = async ({ refresh }: { refresh: boolean }) => (asked.push(refresh), API_KEY);
+    const recording = await settle(client({ baseUrl: reference.url, apiKey: undefined, token }), { queueName: 'reports' });
+    expect(asked).toEqual([false]);
+    const message = (recording.error as Error).message;
+    expect(message).toContain(`even with a JWT obtained afresh after an earlier refusal: the server knows the API key, and does not allow it what was asked. ${SCOPE}`);
+    expect(message).not.toMatch(/itself is refused|Check the token or API key|refresh: true/);
+  });
+
+  it('SSE: a queue stream answered 403, then again: the key was sent again, and is known', async () => {
+    const handle = (request: IncomingMessage, response: import('node:http').ServerResponse): boolean => {
+      if (!request.url?.startsWith('/api/v1/events/')) return false;
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Queue not allowed');
+      return true;
+    };
+    const reference = await startReferenceServer({ apiKeys: [API_KEY], handle });
+    closers.push(() => reference.close());
+    const recording = await settle(client({ baseUrl: reference.url, transport: 'sse' }), { queueName: 'reports' });
+    expect(recording.error).toBeInstanceOf(AuthError);
+    expect((recording.error as Error).message).toMatch(
+      new RegExp(`^Spooled refused the API key \\(apiKey\\): HTTP 403 from http://127\\.0\\.0\\.1:\\d+/api/v1/events/queues/reports: the server does not allow this credential to read it(, sent again after an earlier refusal: the server knows the API key, and does not allow it what was asked)?\\. ${SCOPE.replace(/[.()]/g, '\\$&')}$`),
+    );
   });
 });

@@ -119,7 +119,7 @@ describe('sse(): after a redirect, the messages name the URL that answered', () 
     const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
     realtime.close();
     expect(error).toBeInstanceOf(HttpError);
-    expect((error as Error).message).toBe(`HTTP 500 from ${server.url}/v2/auth/login (redirected from ${server.url}/api/v1/auth/login) while getting a token.`);
+    expect((error as Error).message).toBe(`HTTP 500 from ${server.url}/v2/auth/login (redirected from ${server.url}/api/v1/auth/login) while getting a token. The server is unavailable or busy.`);
   });
 });
 

@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { accessOf, hostAllowed, originAllowed } from '../../src/testing/cors';
 import WebSocket from 'ws';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 
@@ -175,5 +176,32 @@ describe('reference server with allowedHosts', () => {
     // Another name, as Host or as a page's Origin, is not let in by them.
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}` })).toBe(403);
     expect(await rawStatus('POST', '/__reference/drop', { host: `devbox:${port}`, origin: `http://reference:${port}` })).toBe(403);
+  });
+
+  it("takes a name with '_', as Docker and Compose service names may have (URL parsers keep it in Host)", async () => {
+    await server.close();
+    server = await startReferenceServer({ allowedHosts: ['Spooled_Reference'], timing });
+    const { port } = new URL(server.url);
+    const stream = `/api/v1/events?api_key=${server.spooled.apiKey}`;
+    expect(new URL(`http://spooled_reference:${port}`).host).toBe(`spooled_reference:${port}`);
+    expect(await rawStatus('GET', stream, { host: `spooled_reference:${port}` })).toBe(200);
+    expect(await rawStatus('GET', stream, { host: `spooled-reference:${port}` })).toBe(403);
+  });
+});
+
+// breaker14: `serve --host devbox` printed http://devbox:port, and `startReferenceServer({ host: 'devbox' })`
+// gave that as its `url`, which the server then refused with 403 "Host not allowed" (the DNS-rebinding rule).
+describe('accessOf: the DNS name the server listens on is its own', () => {
+  const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+
+  it('a DNS name given as host is let in, as Host and as a page Origin, in any case; an address adds no name', () => {
+    const access = accessOf({ host: 'DevBox' });
+    expect([...access.allowedHosts]).toEqual(['devbox']);
+    expect(hostAllowed(request({ host: 'devbox:8080' }), access)).toBe(true);
+    expect(originAllowed(request({ host: 'devbox:8080', origin: 'http://devbox:8080' }), access)).toBe(true);
+    expect(hostAllowed(request({ host: 'rebound.example:8080' }), access)).toBe(false);
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', undefined]) expect([...accessOf({ host }).allowedHosts]).toEqual([]);
+    expect([...accessOf({ host: 'devbox', allowedHosts: ['Reference'] }).allowedHosts]).toEqual(['reference', 'devbox']);
+    expect(hostAllowed(request({ host: 'devbox:8080' }), accessOf({}))).toBe(false);
   });
 });

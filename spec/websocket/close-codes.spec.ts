@@ -6,12 +6,14 @@ import { closeError } from '../../src/websocket/close-codes';
 const WHERE = 'wss://example.test/ws';
 // The words of an SSE response with the same status (spec/core/stream-response.spec.ts): what happened, then what to do.
 const REFUSED = 'the server did not accept the credentials. Check the token or API key.';
+const FORBIDDEN = 'the server does not allow this credential to read it. Check the token or API key.';
 
 describe('closeError: what a socket end means', () => {
+  // 4003 and 4403 (4000 + HTTP 403) say "forbidden", in the words of an upgrade refused with 403 (breaker14: they said "did not accept").
   it.each([1008, 4001, 4003, 4401, 4403])('close code %i is a refused credential (AuthError with the code as its status)', (code) => {
     const error = closeError(code, WHERE);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: ${REFUSED}`);
+    expect(error.message).toBe(`${WHERE} closed the socket with code ${code}: ${code === 4003 || code === 4403 ? FORBIDDEN : REFUSED}`);
     expect((error as AuthError).status).toBe(code);
   });
 
@@ -62,7 +64,7 @@ describe('closeError: what a socket end means', () => {
     expect(error.message).toBe(`HTTP 503 at the WebSocket upgrade to ${WHERE}. The server is unavailable or busy.`);
   });
 
-  it.each([
+  it.each<[number, string]>([
     [404, 'Check the URL and the request.'],
     [400, 'Check the URL and the request.'],
     [429, 'The server is unavailable or busy.'],
@@ -70,6 +72,10 @@ describe('closeError: what a socket end means', () => {
     // breaker13: both said 'Check the URL and the request.', where an SSE response says which part.
     [431, "The server refused the request's header fields as too large. Check the headers."],
     [494, "The server refused the request's header fields as too large. Check the headers."],
+    // breaker14: a redirect (ws:// to https://, the usual one) said 'Check the URL and the request.'; fetch follows one for a stream, an upgrade never is.
+    ...[301, 302, 303, 307, 308].map((status): [number, string] => [status, "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given)."]),
+    [300, 'Check the URL and the request.'],
+    [304, 'Check the URL and the request.'],
   ])('HTTP %i at the upgrade says what to do, as an SSE response with that status does: %s', (status, advice) => {
     expect(closeError(1006, WHERE, { upgradeStatus: status }).message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}. ${advice}`);
   });

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ReferenceServer, type SpooledGeneration, startReferenceServer } from '../testing';
-import { isHostName } from '../testing/server-options';
+import { hostNameFault } from '../testing/server-options';
 import { host, port } from './arguments';
 import type { CliContext } from './program';
 
@@ -19,7 +19,8 @@ export interface ServeOptions {
 
 /** Collects `--allowed-host` values, refusing at once what is not a DNS name. */
 function allowedHost(value: string, previous: readonly string[]): readonly string[] {
-  if (!isHostName(value)) throw new InvalidArgumentError(`Give a DNS name without scheme, port or path (reference, devbox.lan).`);
+  const fault = hostNameFault(value);
+  if (fault !== undefined) throw new InvalidArgumentError(`Give a DNS name without scheme, port or path (reference, devbox.lan)${fault === '' ? '' : `: ${fault}`}.`);
   return [...previous, value];
 }
 

@@ -64,18 +64,22 @@ export function judgeStreamResponse(
  */
 export function refusalAdvice(status: 401 | 403, refreshed: boolean): string {
   const what = status === 401 ? 'did not accept the credentials' : 'does not allow this credential to read it';
-  return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. Check the token or API key.`;
+  return `the server ${what}${refreshed ? REFUSED_AFRESH : ''}. ${CHECK_CREDENTIALS}`;
 }
+
+/** The last words of {@link refusalAdvice}: what to do. A client that knows more of its service says that instead. @internal */
+export const CHECK_CREDENTIALS = 'Check the token or API key.';
 
 /** The first words of a 431 or 494, for a stream and an upgrade alike. */
 const HEADERS_TOO_LARGE = "The server refused the request's header fields as too large.";
 
 /**
- * What to do about another HTTP status (not 2xx, 401 or 403) that ends a stream or an upgrade, the
- * same words for every transport: a transient one (retried) says the server is busy, a 431 or nginx's
- * 494 that the header fields are too large, any other that the request is wrong. `lastEventIdBytes`:
- * the length of the `Last-Event-ID` a stream's request carried (0 for none), named where it may be the
- * cause (see tooLargeAdvice and longIdAdvice); undefined for an upgrade, which never carries one. @internal
+ * What to do about another HTTP status (not 2xx, 401 or 403) that ends a stream, an upgrade or a
+ * Spooled token exchange, the same words for every transport: a transient one (retried) says the
+ * server is busy, a 431 or nginx's 494 that the header fields are too large, any other that the
+ * request is wrong. `lastEventIdBytes`: the length of the `Last-Event-ID` a stream's request carried
+ * (0 for none), named where it may be the cause (see tooLargeAdvice and longIdAdvice); undefined for
+ * an upgrade or an exchange, which never carry one. @internal
  */
 export function statusAdvice(status: number, lastEventIdBytes?: number): string {
   if (status === 431 || status === 494) return lastEventIdBytes === undefined ? `${HEADERS_TOO_LARGE} Check the headers.` : tooLargeAdvice(lastEventIdBytes);

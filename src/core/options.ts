@@ -198,12 +198,20 @@ export function checkStrings(name: string, value: readonly string[] | undefined,
  * Checks a list of event types or globs sent to a server as one comma-separated query parameter
  * (`?types=a,b`, `?events=a,b`): an empty entry names no type (and a server reads an empty list as
  * every type), and an entry with a comma stands for two on the wire, so each is a TypeError naming its
- * index. Call after {@link checkStrings}. @internal
+ * index. So is an entry that is only white space, or has some at its start or end: these services' types
+ * are dotted names with none, the client's own filter compares them as given, and a server may too, so
+ * it would match nothing, silently (a list split on `', '` leaves a space). Call after {@link checkStrings}. @internal
  */
 export function checkTypeList(name: string, value: readonly string[] | undefined): void {
   value?.forEach((entry, index) => {
     if (entry === '') {
       throw new TypeError(`${name}[${index}] is an empty string: it names no event type (and a server reads an empty list as every type): leave it out.`);
+    }
+    const trimmed = entry.trim();
+    if (trimmed === '') throw new TypeError(`${name}[${index}] is only white space: it names no event type: leave it out.`);
+    if (trimmed !== entry) {
+      const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+      throw new TypeError(`${name}[${index}] ${shown(entry)} has white space at its start or end, which no event type has, so it would match nothing: give ${shown(trimmed)}.`);
     }
     if (entry.includes(',')) {
       throw new TypeError(`${name}[${index}] contains a comma, which separates the types on the wire (?types=a,b), so it would stand for two: give each type as its own entry.`);

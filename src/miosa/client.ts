@@ -103,7 +103,7 @@ export interface MiosaEvents {
   readonly leader$: Observable<boolean>;
   /** Lifecycle events of one computer (`GET /computers/{id}/events`). An empty, `.` or `..` id fails at subscribe with a RequestError. */
   subscribe(computerId: string, options?: MiosaStreamOptions): Observable<ComputerEvent>;
-  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string, is empty or has a comma is a TypeError naming its index. */
+  /** Tenant-wide events (`GET /events/stream?types=`), raw: `{ type, data }`. A `types` entry that is not a string, is empty, has a comma, or is only white space or has some at its start or end is a TypeError naming its index. */
   stream(options?: MiosaStreamOptions & { readonly types?: readonly string[] }): Observable<TenantEvent>;
   /** Ends every stream of this client. */
   close(): void;

@@ -8,8 +8,14 @@ import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
 import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
-import { REFUSED_AFRESH, credentialsUnsent, parseRetryAfter } from '../core/http';
+import { CHECK_CREDENTIALS, REFUSED_AFRESH, credentialsUnsent, parseRetryAfter, statusAdvice } from '../core/http';
 import { SharedCall } from '../core/shared-call';
+
+/** Statuses of a refusal of what was asked, not of the credential: HTTP 403, and the close codes 4000 + 403. */
+const FORBIDDEN = new Set([403, 4003, 4403]);
+
+/** What to do about a Spooled 403: the server's reason for one (PROTOCOLS.md, at the upgrade) is a queue outside the key's scope. */
+const OUT_OF_SCOPE = "Check the queues the key may read: a key limited to some queues is refused the others (the filter's queueName).";
 
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
@@ -153,14 +159,24 @@ export class SpooledCredentials {
    */
   refused(error: AuthError, websocket: boolean): AuthError {
     if (this.own.has(error) || credentialsUnsent(error)) return error;
-    // The transports' word for a repeated refusal speaks of a token function's `refresh: true`: true only of one.
-    const said = typeof this.token === 'function' ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket));
+    // HTTP 403, or a close code 4000 + 403: Spooled knew the credential, and refuses it what was asked (PROTOCOLS.md:
+    // a queue outside the key's scope), so neither "the key itself is refused" nor "check the key" is the word.
+    const forbidden = FORBIDDEN.has(error.status);
+    // The transports' word for a repeated refusal speaks of a token function's `refresh: true`: true only of one
+    // whose token is sent as it is (a key it gives is exchanged afresh for a JWT over WebSocket, without asking it again).
+    const asked = typeof this.token === 'function' && !(websocket && this.tokenWasKey);
+    let said = asked && !forbidden ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket, forbidden));
+    if (forbidden && said.endsWith(CHECK_CREDENTIALS)) said = `${said.slice(0, -CHECK_CREDENTIALS.length)}${OUT_OF_SCOPE}`;
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${said}`, error.status, { cause: error }));
   }
 
-  /** What a refusal after an earlier one adds, for a credential given as a value (an API key, a token string). */
-  private refusedAgain(websocket: boolean): string {
+  /** What a refusal after an earlier one adds: for a credential given as a value (an API key, a token string), and for any 403. */
+  private refusedAgain(websocket: boolean, forbidden: boolean): string {
     const key = this.token === undefined || this.tokenWasKey;
+    if (forbidden) {
+      const again = websocket && key ? 'even with a JWT obtained afresh' : typeof this.token === 'function' ? 'even fetched afresh (`refresh: true`)' : 'sent again';
+      return `, ${again} after an earlier refusal: the server knows the ${key ? 'API key' : 'token'}, and does not allow it what was asked`;
+    }
     if (websocket && key) return ', even with a JWT obtained afresh after an earlier refusal: the API key itself is refused, not an expired JWT';
     return `, sent again after an earlier refusal: the ${key ? 'API key' : 'token'} itself is refused`;
   }
@@ -262,8 +278,10 @@ export class SpooledCredentials {
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      // Retry-After lengthens the retry policy's wait (within MAX_SERVER_DELAY), as at an upgrade or a stream request.
-      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token.`, response.status, parseRetryAfter(response.headers.get('retry-after')));
+      // Retry-After lengthens the retry policy's wait (within MAX_SERVER_DELAY), as at an upgrade or a stream request;
+      // what to do in the words of a stream or an upgrade refused with the same status (core/http).
+      const advice = statusAdvice(response.status);
+      throw new HttpError(`HTTP ${response.status} from ${where} while getting a token. ${advice}`, response.status, parseRetryAfter(response.headers.get('retry-after')));
     }
     let read: CappedBody;
     try {

@@ -5,8 +5,12 @@ import { serverEventNames } from './filter';
 
 /** Where the Spooled API and its streams are: the seed's mapping of a filter to a URL. @internal */
 
-/** A path that already holds what the client adds: `/api/v1`, or one of its endpoints. */
-const API_PATH_AT_END = /\/api\/v1(?:\/(?:events|ws|auth\/login))?$/;
+/**
+ * A path that already holds what the client adds: `/api/v1`, or one of its endpoints (a job's or a
+ * queue's stream URL pasted whole too), in any case: a server that routes `/API/V1` as `/api/v1` would
+ * get `/API/V1/api/v1/…`, and one that does not (axum) answers 404 either way.
+ */
+const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws|auth\/(?:login|refresh)))?$/i;
 
 /**
  * The base URL, checked as every client's is ({@link checkBaseUrl}), and not one that ends with
@@ -50,8 +54,10 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
   const path = parsed.pathname.replace(/\/+$/, '');
   // A path cut short of the endpoint would become /api/v1/api/v1/ws.
-  if (path.endsWith('/api/v1')) throw new RequestError('spooledRealtime() wsUrl ends with /api/v1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).');
-  parsed.pathname = path.endsWith('/api/v1/ws') ? path : `${path}/api/v1/ws`;
+  const lower = path.toLowerCase();
+  if (lower.endsWith('/api/v1')) throw new RequestError(`spooledRealtime() wsUrl ends with ${path.slice(-'/api/v1'.length)}: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).`);
+  // The whole endpoint, in any case, is taken as given (adding /api/v1/ws to /API/V1/WS would not mend it).
+  parsed.pathname = lower.endsWith('/api/v1/ws') ? path : `${path}/api/v1/ws`;
   return parsed.href;
 }
 

@@ -46,8 +46,9 @@ export interface SubscriptionFilter {
    * exact name held in a `string`, cast (`[name as SpooledEventPattern]`). An exact name that can
    * never match is a TypeError from `events$()` naming the one meant: a known event's wire name or
    * another spelling of it (`JobCreated`, `job_created`), one slip or a cut from a known name
-   * (`job.create`, `job.fail`), or `ping`, `error` and `raw`; an empty entry or one with a comma
-   * (the list goes to the server comma-separated) is a TypeError naming its index.
+   * (`job.create`, `job.fail`), or `ping`, `error` and `raw`; an empty entry, one with a comma
+   * (the list goes to the server comma-separated), or one that is only white space or has some at its
+   * start or end (`' job.failed'`) is a TypeError naming its index.
    */
   readonly events?: readonly SpooledEventPattern[];
 }

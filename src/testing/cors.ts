@@ -50,6 +50,16 @@ export interface Access {
   readonly allowedHosts: ReadonlySet<string>;
 }
 
+/**
+ * Who may reach a server started with these options: with `cors`, anyone; else, besides addresses and
+ * loopback names, the names in `allowedHosts` and the DNS name it listens on (`host`), which its own
+ * `url` and `wsUrl` carry: its clients use them, and the operator named the server by it. Lower case.
+ */
+export function accessOf(options: { readonly cors?: boolean; readonly allowedHosts?: readonly string[]; readonly host?: string }): Access {
+  const listenName = options.host !== undefined && isIP(options.host) === 0 ? [options.host] : [];
+  return { cors: options.cors ?? false, allowedHosts: new Set([...(options.allowedHosts ?? []), ...listenName].map((name) => name.toLowerCase())) };
+}
+
 /** Whether a host name (as URL.hostname writes it: lower case) is this server's own: an address or an allowed name. */
 const ownName = (hostname: string, access: Access): boolean => isAddress(hostname) || access.allowedHosts.has(hostname);
 

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES, SendQueues } from './backpressure';
-import { handleCors, hostAllowed, originAllowed } from './cors';
+import { accessOf, handleCors, hostAllowed, originAllowed } from './cors';
 import { DEFAULT_TIMING, type ReferenceTiming, type ServerContext, type SpooledGeneration } from './context';
 import { Faults } from './faults';
 import { BodyBudget, pathOf, sendJson, sendText } from './http';
@@ -29,7 +29,12 @@ import { checkServerOptions } from './server-options';
 export interface ReferenceServerOptions {
   /** A whole number from 0 to 65535. @default 0 (a free port) */
   readonly port?: number;
-  /** @default '127.0.0.1' */
+  /**
+   * The interface to listen on, an address or a DNS name; `url` and `wsUrl` name it. A DNS name given
+   * here is one the server answers to without `cors`, as if in `allowedHosts`: its own `url` would be
+   * refused otherwise.
+   * @default '127.0.0.1'
+   */
   readonly host?: string;
   /** Which Spooled server to be. @default '2026' */
   readonly generation?: SpooledGeneration;
@@ -108,9 +113,11 @@ export interface ReferenceServerOptions {
   /**
    * DNS names (no port) by which clients and pages may reach the server without `cors`, besides
    * addresses and `localhost`: a test in a container that reaches it by a service name
-   * (`['reference']`), a dashboard opened as `http://devbox:8080` (`['devbox']`). Compared without
-   * regard to case. Name only hosts you trust: a name another site can point at this machine lets its
-   * pages in (DNS rebinding).
+   * (`['reference']`, `['my_service']`), a dashboard opened as `http://devbox:8080` (`['devbox']`).
+   * Compared without regard to case; a name outside ASCII is given in its ASCII form (`xn--…`), as `Host`
+   * carries it. An address, or a name whose last label is a number (URL parsers read it as IPv4, or
+   * refuse it), is a TypeError: the server answers to every address without it. Name only hosts you
+   * trust: a name another site can point at this machine lets its pages in (DNS rebinding).
    * @default []
    */
   readonly allowedHosts?: readonly string[];
@@ -294,7 +301,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const sockets = new Set<Socket>();
 
   const cors = options.cors ?? false;
-  const access = { cors, allowedHosts: new Set((options.allowedHosts ?? []).map((name) => name.toLowerCase())) };
+  const access = accessOf(options);
   let closing = false;
   const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Before the faults: a preflight is the browser's, not a request a test means to fail.

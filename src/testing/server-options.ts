@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { type Together, checkBoolean, checkFunction, checkKeys, checkList, checkMs, checkNumber, checkText, checkTogether } from './checks';
 import { DEFAULT_TIMING, type ReferenceTiming } from './context';
 import type { ReferenceServerOptions } from './reference-server';
@@ -32,8 +34,34 @@ const KEY_RECORD_KEYS: (keyof ApiKeyRecord)[] = ['key', 'organization', 'queues'
 /** Seconds a JWT may live: ten years, far beyond any test, and still a plain `exp`. */
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
-/** A DNS name as `Host` carries it (RFC 1123 labels), without a port: what `allowedHosts` takes. @internal */
-export const isHostName = (value: string): boolean => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value);
+/**
+ * A label of a host name as `Host` carries it: letters, digits and `-` inside (RFC 1123), and `_`, which
+ * Docker and Compose service names may have and URL parsers keep (`http://my_service:8080`).
+ */
+const HOST_LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+const HOST_NAME = new RegExp(`^${HOST_LABEL}(?:\\.${HOST_LABEL})*$`, 'i');
+/** WHATWG URL's "ends in a number": a host whose last label is one is read as an IPv4 address (`127.1`), or refused (`devbox.123`). */
+const ENDS_IN_A_NUMBER = /(?:^|\.)(?:\d+|0x[0-9a-f]*)$/i;
+/** The longest DNS name (RFC 1035 2.3.4). */
+const MAX_HOST_NAME = 253;
+
+/**
+ * Why `value` is not what `allowedHosts` takes, a DNS name as `Host` carries it, without a port; undefined
+ * when it is one. The reason is '' when the general rule says it all (`http://devbox`, `devbox:8080`). An
+ * address (or a name ending in a number, which URL parsers read as one) would never be compared: the
+ * server answers to every address without it. A name outside ASCII arrives in its ASCII (punycode)
+ * form, which is named. @internal
+ */
+export function hostNameFault(value: string): string | undefined {
+  if (isIP(value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value) !== 0 || (HOST_NAME.test(value) && ENDS_IN_A_NUMBER.test(value))) {
+    return 'it is an address, or ends in a number as one does (URL parsers read such a host as an IPv4 address, or refuse it): the server answers to every address without allowedHosts';
+  }
+  if (/[^\x00-\x7f]/.test(value)) {
+    const ascii = domainToASCII(value);
+    return ascii !== '' && hostNameFault(ascii) === undefined ? `Host carries a name in its ASCII form: give '${ascii}'` : '';
+  }
+  return HOST_NAME.test(value) && value.length <= MAX_HOST_NAME ? undefined : '';
+}
 
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';
 
@@ -80,8 +108,11 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   checkBoolean('sseIds', options.sseIds);
   checkBoolean('cors', options.cors);
   checkList('allowedHosts', options.allowedHosts, 0, (name, value) => {
-    if (typeof value !== 'string' || !isHostName(value)) {
-      throw new TypeError(`${name} must be a DNS name such as 'reference' or 'devbox.lan' (no scheme, port or path), got ${typeof value === 'string' ? `'${value.slice(0, 40)}'` : typeof value}`);
+    const fault = typeof value === 'string' ? hostNameFault(value) : '';
+    if (fault !== undefined) {
+      throw new TypeError(
+        `${name} must be a DNS name such as 'reference' or 'devbox.lan' (no scheme, port or path), got ${typeof value === 'string' ? `'${value.slice(0, 40)}'` : typeof value}${fault === '' ? '' : `: ${fault}`}`,
+      );
     }
   });
   if (typeof options.simulate === 'object' && options.simulate !== null) checkSimulatorOptions('simulate', options.simulate);

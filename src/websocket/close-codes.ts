@@ -3,6 +3,17 @@ import { refusalAdvice, statusAdvice } from '../core/http';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
+/** Of those, the ones that say "forbidden" (4000 + HTTP 403), as an upgrade refused with 403 does. */
+const FORBIDDEN_CODES = new Set([4003, 4403]);
+/** Redirections (RFC 9110 15.4) a `Location` goes with: `fetch` follows them for a stream; an upgrade is not followed. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * What a redirected upgrade says: RFC 6455 4.1 leaves following it to the client, and neither `ws`
+ * (as used here) nor a browser's WebSocket (WHATWG Fetch: redirect mode "error") does. Where it leads is
+ * not shown (its query may carry a credential); a `ws://` URL redirected to `https://` is the usual case.
+ */
+const UPGRADE_REDIRECTED = "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given).";
+
 /** Close codes that mean "this peer cannot talk to you": retrying would not help. */
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
 
@@ -21,9 +32,12 @@ export function closeError(
     if (upgradeStatus === 401 || upgradeStatus === 403) {
       return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: ${refusalAdvice(upgradeStatus, facts.refreshed === true)}`, upgradeStatus);
     }
-    return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}. ${statusAdvice(upgradeStatus)}`, upgradeStatus, retryAfter);
+    const advice = REDIRECTS.has(upgradeStatus) ? UPGRADE_REDIRECTED : statusAdvice(upgradeStatus);
+    return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}. ${advice}`, upgradeStatus, retryAfter);
   }
-  if (AUTH_CODES.has(code)) return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(401, facts.refreshed === true)}`, code);
+  if (AUTH_CODES.has(code)) {
+    return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(FORBIDDEN_CODES.has(code) ? 403 : 401, facts.refreshed === true)}`, code);
+  }
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
