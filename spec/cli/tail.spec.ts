@@ -57,6 +57,22 @@ describe('rx-realtime tail', () => {
     expect(tailing.json()[0]).toMatchObject({ type: 'job.created', data: { queueName: 'emails', priority: 0 }, time: expect.any(String) });
   });
 
+  it('a --type with a comma or edge spaces, against a plain URL, is taken as one type with a note on stderr', async () => {
+    const url = `${server.miosa.baseUrl}/events/stream`;
+    const tailing = run({ url, headers: { authorization: `Bearer ${server.miosa.apiKey}` }, types: ['sandbox.created,webhook.delivered', ' sandbox.*', 'job.*'] });
+    await until(() => tailing.status.includes('» connected'), 'connected');
+    server.miosa.emitTenant('sandbox.created', { id: 1 });
+    server.miosa.emitTenant('sandbox.created,webhook.delivered', { id: 2 });
+    await until(() => tailing.lines.length === 1, 'one line');
+    tailing.stop.abort();
+    await expect(tailing.exit).resolves.toBe(0);
+    expect(tailing.json()).toEqual([{ type: 'sandbox.created,webhook.delivered', data: { id: 2 } }]);
+    expect(tailing.status.filter((line) => line.includes('note:'))).toEqual([
+      "» note: --type 'sandbox.created,webhook.delivered' is one event type, commas and spaces included; give each type its own --type",
+      "» note: --type ' sandbox.*' is one event type, commas and spaces included; give each type its own --type",
+    ]);
+  });
+
   it.each([
     ['an SSE URL', () => ({ url: `${server.miosa.baseUrl}/events/stream`, headers: { authorization: `Bearer ${server.miosa.apiKey}` } })],
     ['a WebSocket URL', () => ({ url: `${server.wsUrl}/api/v1/ws?token=${server.spooled.accessToken()}` })],

@@ -158,6 +158,12 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   };
   const filterTypes = <E extends { type: string }>(source: Observable<E>): Observable<E> =>
     options.types.length ? source.pipe(ofType<E, string>(...options.types)) : source;
+  // A plain URL's server may name its types with commas or spaces (the clients refuse them), so only a note.
+  if (mode === 'sse' || mode === 'ws') {
+    for (const type of options.types.filter((type) => /,|^\s|\s$/.test(type))) {
+      print.status(`note: --type '${type}' is one event type, commas and spaces included; give each type its own --type`);
+    }
+  }
 
   if (mode === 'spooled') {
     usable(() => spooledBaseUrl(options.spooled!, '--spooled'));
