@@ -29,7 +29,8 @@ describe('judgeStreamResponse', () => {
     expect(judgeStreamResponse(204, headersOf(), WHERE)).toEqual({ kind: 'no-content' });
   });
 
-  it.each([408, 429, 500, 503, 599])('says the server is unavailable or busy for %i', (status) => {
+  // 600 to 999 are invalid statuses, which RFC 9110 15 says a client treats as a 5xx.
+  it.each([408, 429, 500, 503, 599, 600, 999])('says the server is unavailable or busy for %i', (status) => {
     expect(messageOf(status)).toBe(`HTTP ${status} from ${WHERE}. The server is unavailable or busy.`);
   });
 

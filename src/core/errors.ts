@@ -346,6 +346,7 @@ export function isTransientError(error: unknown): boolean {
 
 /**
  * Whether an HTTP status may pass if the same request is sent again later: 408 (Request Timeout),
- * 429 (Too Many Requests) and every 5xx (RFC 9110 15.5.9, RFC 6585 4, RFC 9110 15.6). @internal
+ * 429 (Too Many Requests) and every 5xx (RFC 9110 15.5.9, RFC 6585 4, RFC 9110 15.6), and the invalid
+ * 600 to 999, which RFC 9110 15 says a client treats as a 5xx. @internal
  */
 export const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
