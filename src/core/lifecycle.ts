@@ -3,6 +3,7 @@ import { Backoff, type BackoffOptions, DEFAULT_RESET_AFTER } from './backoff';
 import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
 import { isAuthError, isRealtimeError } from './errors';
+import { isOffline, whenOnline } from './network';
 import type { ConnectionState } from './state';
 
 /**
@@ -60,6 +61,13 @@ export interface LifecycleOptions {
   readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>>;
   /** Runs the waits between attempts. */
   readonly scheduler: SchedulerLike;
+  /**
+   * Whether attempts need the network, so the platform's word on it counts (browsers: `navigator.onLine`,
+   * the `online` event): a failure while offline does not use up `maxAttempts`, and the wait after it
+   * is cut to the reconnection time when the platform comes back online. The transports set it;
+   * `retryBackoff`, which may retry anything, does not.
+   */
+  readonly network?: boolean;
 }
 
 /**
@@ -74,6 +82,9 @@ export interface LifecycleOptions {
  *   refreshed, `reconnect: false` included; again only once the fresh credential has held (see
  *   {@link Loop.holdTime}): delivered data proves a connection healthy, not a credential good, so a
  *   server that sends a message and then refuses cannot make the loop refresh at once forever;
+ * - a failure while the platform says it is offline is no verdict on the server: it does not use up
+ *   `maxAttempts` (nor the refresh), and the wait after it ends early, at the reconnection time,
+ *   once the platform comes back online (with `network`);
  * - anything else goes through the backoff policy, which may give up. The only attempt that starts
  *   without a wait is that refresh, so no combination of health and failure loops at 0 ms unless
  *   the app asked for 0 ms waits (`initialDelay: 0`; for refreshes, `resetAfter: 0` too).
@@ -93,6 +104,10 @@ class Loop<T> {
   closed = false;
   private readonly backoff: Backoff | undefined;
   private failures = 0;
+  /** How many failures of the current streak happened while the platform said it was offline. */
+  private offlineFailures = 0;
+  /** Stops listening for the platform's `online` event, while a wait after an offline failure runs. */
+  private onlineWatch: (() => void) | undefined;
   /** Credentials were refreshed and have not held yet: another refusal is not refreshed. */
   private refreshed = false;
   /** When the first connection since the last refresh (or since the credential last held) opened: a fresh credential holds from then. */
@@ -151,6 +166,7 @@ class Loop<T> {
   /** The running connection proved healthy (it delivered a value): the failure streak is over. */
   proven(): void {
     this.failures = 0;
+    this.offlineFailures = 0;
     this.diagnose();
   }
 
@@ -221,7 +237,7 @@ class Loop<T> {
   settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     this.current = undefined;
     // A connection that delivered a value ended the streak then (proven); a quiet one does so here.
-    if (run.stayedUp()) this.failures = 0;
+    if (run.stayedUp()) this.failures = this.offlineFailures = 0;
     if (this.refreshed && !this.refreshUnproven(run)) {
       this.refreshed = false;
       this.acceptedAt = undefined;
@@ -249,7 +265,10 @@ class Loop<T> {
   private afterFailure(error: unknown): void {
     this.failures += 1;
     this.lastError = asError(error);
-    const mayBeRefused = this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
+    // Without a network no server was reached: the failure says nothing of it or of the credential.
+    const offline = this.options.network === true && isOffline();
+    if (offline) this.offlineFailures += 1;
+    const mayBeRefused = !offline && this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
     if (mayBeRefused && !this.refreshed) {
       this.refreshed = true;
       this.acceptedAt = undefined;
@@ -260,13 +279,14 @@ class Loop<T> {
     if (mayBeRefused) this.acceptedAt = undefined;
     let delay: number | undefined;
     try {
-      delay = this.backoff?.afterFailure(error, this.failures);
+      delay = this.backoff?.afterFailure(error, this.failures, this.offlineFailures);
     } catch (thrown) {
       // The app's shouldRetry or onRetry threw: its own error ends the stream, as it is.
       return this.finish(thrown);
     }
     if (delay === undefined) return this.finish(error);
     this.waitThenRun(delay);
+    if (offline && this.wait) this.onlineWatch = whenOnline(() => this.backOnline());
   }
 
   private waitThenRun(delay: number): void {
@@ -274,8 +294,31 @@ class Loop<T> {
     if (!this.report('reconnecting')) return;
     this.wait = this.options.scheduler.schedule(() => {
       this.wait = undefined;
+      this.unwatchOnline();
       this.begin('reconnecting', false);
     }, delay);
+  }
+
+  /**
+   * The platform came back online during the wait after an offline failure: a wait longer than the
+   * reconnection time (spread by jitter) is cut to it, so a page whose network returns reconnects
+   * in about a second, not after the rest of a backoff that grew while nothing could connect.
+   */
+  private backOnline(): void {
+    this.onlineWatch = undefined;
+    const next = this.nextAttempt;
+    if (this.closed || !this.backoff || !next || !this.wait) return;
+    const delay = this.backoff.afterEnd();
+    if (next.at - this.options.scheduler.now() <= delay) return;
+    this.wait.unsubscribe();
+    this.wait = undefined;
+    this.waitThenRun(delay);
+  }
+
+  private unwatchOnline(): void {
+    const stop = this.onlineWatch;
+    this.onlineWatch = undefined;
+    stop?.();
   }
 
   /** The end: nothing more will be attempted. */
@@ -289,6 +332,7 @@ class Loop<T> {
   private release(): void {
     this.wait?.unsubscribe();
     this.wait = undefined;
+    this.unwatchOnline();
     this.nextAttempt = undefined;
     const run = this.current;
     this.current = undefined;
