@@ -115,6 +115,16 @@ describe('lifecycle: retries follow the connection health', () => {
     expect(huge.starts.map((start) => start.at)).toEqual([0, MAX_SERVER_DELAY + 1]);
   });
 
+  // resteasy/resteasy#1605, jakartaee/rest#644: the reconnection time a server sets with `retry:` is the
+  // stream's from then on (WHATWG HTML), not a one-time override; only another `retry:` changes it.
+  it('keeps a server-set reconnection time for later reconnects whose responses do not set it again', () => {
+    const h = harness((n) => [[0, (s) => s.opened()], ...(n === 0 ? [[0, (s: AttemptSink<string>) => s.setReconnectionTime(700)] as Step] : []), [1, (s) => s.ended()]], {
+      reconnect: { initialDelay: 100, jitter: 0 },
+    });
+    runFor(h, 3000);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 701, 1402, 2103, 2804]);
+  });
+
   it('counts only failures in a row, with exponential waits, and passes the last error on after maxAttempts', () => {
     const h = harness(() => fail(), { reconnect: { initialDelay: 10, multiplier: 2, jitter: 0, maxAttempts: 3 } });
     runFor(h, 1000);
