@@ -143,6 +143,21 @@ describe('lifecycle: retries follow the connection health', () => {
     expect(h.error).toBeInstanceOf(NetworkError);
   });
 
+  it('a connection discredited before it fails continues the streak its data would have ended (a message over the size limit)', () => {
+    const discredited: Step[] = [[0, (s) => s.opened()], [1, (s) => s.next('hello')], [2, (s) => (s.discredit(), s.failed(new NetworkError('1009')))]];
+    const h = harness(() => discredited, { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 } });
+    runFor(h, 1000);
+    expect(h.starts.map((start) => [start.at, start.attempt])).toEqual([[0, 0], [12, 1], [34, 2]]);
+    expect(h.values).toEqual(['hello', 'hello', 'hello']);
+    expect(h.error).toBeInstanceOf(NetworkError);
+    // One that stayed up resetAfter first is healthy all the same: the streak starts anew.
+    const late = harness((n) => (n === 0 ? [[0, (s) => s.opened()], [1, (s) => s.next('a')], [150, (s) => (s.discredit(), s.failed(new NetworkError('1009')))]] : discredited), {
+      reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 },
+    });
+    runFor(late, 1000);
+    expect(late.starts.map((start) => start.attempt)).toEqual([0, 1]);
+  });
+
   it('a connection that opened but delivered nothing before it dropped does not end the streak', () => {
     const h = harness(() => [[0, (s) => s.opened()], [1, (s) => s.failed(new NetworkError('drop'))]], {
       reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 },

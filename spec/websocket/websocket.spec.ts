@@ -5,6 +5,7 @@ import {
   type ConnectionState,
   DroppedMessageError,
   HttpError,
+  NetworkError,
   ProtocolError,
   type RealtimeError,
   webSocket,
@@ -368,6 +369,30 @@ describe('webSocket() bad input', () => {
     expect(frames).toEqual([{ type: 'ok' }]);
     expect(server.upgrades).toHaveLength(2);
     expect(errors.map((error) => [error.constructor, error.message])).toEqual([[ProtocolError, expect.stringMatching(/larger than maxMessageSize, 100; it is lost, and the socket closes \(1009\) and reconnects/)]]);
+  });
+
+  // A reconnect storm (the reports of reconnecting-websocket and partysocket users): a server that greets
+  // each socket, then sends a snapshot over maxMessageSize, had the client download it at every
+  // reconnection time (1 s by default) for ever, since the greeting ended the failure streak each time.
+  it('a message over maxMessageSize sent on every connect, after a greeting, backs off and gives up: the greeting proves nothing', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }) => {
+        socket.send('{"type":"hello"}');
+        socket.send(JSON.stringify({ type: 'snapshot', pad: 'x'.repeat(5000) }));
+      },
+    });
+    const connection = webSocket<Frame>(server.url, { maxMessageSize: 100, linger: 0, reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 3 } });
+    const recording = record(connection.messages$);
+    // Given up within about 150 ms; the old loop never gave up (a socket every 20 ms).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([recording.done, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))]);
+    clearTimeout(timer);
+    recording.subscription.unsubscribe();
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toMatch(/closed \(1009\) after a message larger than maxMessageSize/);
+    // The first socket and maxAttempts (3) more, the waits growing: 20, 40, 80 ms.
+    expect(server.upgrades).toHaveLength(4);
+    expect(recording.values).toHaveLength(4);
   });
 });
 

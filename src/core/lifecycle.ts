@@ -28,6 +28,12 @@ export interface AttemptSink<T> {
   next(value: T): void;
   /** The server set the reconnection time (SSE `retry:`); it is bounded before use. */
   setReconnectionTime(delay: number): void;
+  /**
+   * What this connection delivered proves nothing of its health: it is ending for a reason the next
+   * connection will meet again (a message over the size limit, which the server sends anew), so its
+   * failure continues the streak it would have ended. Call it before {@link failed}.
+   */
+  discredit(): void;
   /** The server ended the connection cleanly. */
   ended(): void;
   /** The attempt failed; `error` says how. */
@@ -170,6 +176,12 @@ class Loop<T> {
     this.diagnose();
   }
 
+  /** What `run` delivered proved nothing after all: the streak it ended is back, for its failure to continue. */
+  discredit(run: Run<T>): void {
+    this.failures = Math.max(this.failures, run.attempt);
+    this.offlineFailures = Math.max(this.offlineFailures, run.offlineBefore);
+  }
+
   /** Whether credentials refreshed after a refusal have not held yet, were `run` to end now: another refusal is not refreshed. */
   refreshUnproven(run: Run<T>): boolean {
     return this.refreshed && !(run.wasOpen() && this.acceptedAt !== undefined && this.options.scheduler.now() - this.acceptedAt >= this.holdTime());
@@ -218,7 +230,7 @@ class Loop<T> {
   }
 
   private run(refresh: boolean): void {
-    const run = new Run<T>(this, this.failures, refresh);
+    const run = new Run<T>(this, this.failures, refresh, this.offlineFailures);
     this.current = run;
     let release: (() => void) | void = undefined;
     try {
@@ -351,6 +363,8 @@ class Run<T> implements AttemptSink<T> {
     private readonly loop: Loop<T>,
     readonly attempt: number,
     readonly refresh: boolean,
+    /** How many of the `attempt` failures before it happened offline. */
+    readonly offlineBefore: number,
   ) {}
 
   get closed(): boolean {
@@ -380,6 +394,10 @@ class Run<T> implements AttemptSink<T> {
 
   setReconnectionTime(delay: number): void {
     if (!this.over) this.loop.setReconnectionTime(delay);
+  }
+
+  discredit(): void {
+    if (!this.over && this.delivered) this.loop.discredit(this);
   }
 
   ended(): void {
