@@ -161,6 +161,31 @@ describe('webSocket() lifecycle', () => {
     again.subscription.unsubscribe();
     connection.close();
   });
+
+  // enisdenjo/graphql-ws#173: an operation started while the lazily closed socket waited for the
+  // server's close answer was never sent. Here the server never answers the close frame (1 s bound).
+  it('a subscriber who arrives while the lingering socket waits for the close answer gets a new socket at once', async () => {
+    const deaf = await startDeafWsServer('"hello"');
+    try {
+      const connection = webSocket<string>(deaf.url, { linger: 0 });
+      const first = record(connection.messages$);
+      await first.next(1);
+      let firstEnded = false;
+      void deaf.connections[0]!.ended.then(() => (firstEnded = true));
+      first.subscription.unsubscribe();
+      await until(() => connection.state === 'disconnected', 'the lingering socket closing');
+      const started = Date.now();
+      const second = record(connection.messages$);
+      await second.next(1);
+      expect(Date.now() - started).toBeLessThan(500);
+      // The first socket still waits for the answer to its close frame (dropped after 1 s).
+      expect([firstEnded, deaf.connections.length]).toEqual([false, 2]);
+      second.subscription.unsubscribe();
+      connection.close();
+    } finally {
+      await deaf.close();
+    }
+  });
 });
 
 describe('webSocket() topics and sending', () => {
