@@ -115,6 +115,16 @@ describe('lifecycle: retries follow the connection health', () => {
     expect(huge.starts.map((start) => start.at)).toEqual([0, MAX_SERVER_DELAY + 1]);
   });
 
+  // resteasy/resteasy#1605, jakartaee/rest#644: the reconnection time a server sets with `retry:` is the
+  // stream's from then on (WHATWG HTML), not a one-time override; only another `retry:` changes it.
+  it('keeps a server-set reconnection time for later reconnects whose responses do not set it again', () => {
+    const h = harness((n) => [[0, (s) => s.opened()], ...(n === 0 ? [[0, (s: AttemptSink<string>) => s.setReconnectionTime(700)] as Step] : []), [1, (s) => s.ended()]], {
+      reconnect: { initialDelay: 100, jitter: 0 },
+    });
+    runFor(h, 3000);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 701, 1402, 2103, 2804]);
+  });
+
   it('counts only failures in a row, with exponential waits, and passes the last error on after maxAttempts', () => {
     const h = harness(() => fail(), { reconnect: { initialDelay: 10, multiplier: 2, jitter: 0, maxAttempts: 3 } });
     runFor(h, 1000);
@@ -131,6 +141,21 @@ describe('lifecycle: retries follow the connection health', () => {
     // The drop after data is the first failure of a new streak; without the reset the third failure would be final.
     expect(h.starts.map((start) => start.attempt)).toEqual([0, 1, 2, 1, 2]);
     expect(h.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('a connection discredited before it fails continues the streak its data would have ended (a message over the size limit)', () => {
+    const discredited: Step[] = [[0, (s) => s.opened()], [1, (s) => s.next('hello')], [2, (s) => (s.discredit(), s.failed(new NetworkError('1009')))]];
+    const h = harness(() => discredited, { reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2, resetAfter: 100 } });
+    runFor(h, 1000);
+    expect(h.starts.map((start) => [start.at, start.attempt])).toEqual([[0, 0], [12, 1], [34, 2]]);
+    expect(h.values).toEqual(['hello', 'hello', 'hello']);
+    expect(h.error).toBeInstanceOf(NetworkError);
+    // One that stayed up resetAfter first is healthy all the same: the streak starts anew.
+    const late = harness((n) => (n === 0 ? [[0, (s) => s.opened()], [1, (s) => s.next('a')], [150, (s) => (s.discredit(), s.failed(new NetworkError('1009')))]] : discredited), {
+      reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 1, resetAfter: 100 },
+    });
+    runFor(late, 1000);
+    expect(late.starts.map((start) => start.attempt)).toEqual([0, 1]);
   });
 
   it('a connection that opened but delivered nothing before it dropped does not end the streak', () => {
@@ -466,6 +491,105 @@ describe('lifecycle: credentials are refreshed once after a refusal, on every pa
     const h = harness(() => fail(hidden), { canRefresh: true, mayBeRefusedCredential: (error) => error === hidden, reconnect: { maxAttempts: 0 } });
     runFor(h, 10_000);
     expect(h.starts.map((start) => start.refresh)).toEqual([false, true]);
+  });
+});
+
+/**
+ * A browser's word on the network, put on Node's globalThis for a test: `navigator.onLine` and the
+ * `online` event (`addEventListener` on the global scope, as in a page or a worker). Counts listeners.
+ */
+function fakeNetwork() {
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const saved = ['navigator', 'addEventListener', 'removeEventListener'].map((key) => [key, Object.getOwnPropertyDescriptor(scope, key)] as const);
+  const target = new EventTarget();
+  let online = true;
+  let listeners = 0;
+  Object.defineProperty(scope, 'navigator', { configurable: true, value: { get onLine() { return online; } } });
+  scope.addEventListener = (type: string, listener: EventListener) => (listeners += 1, target.addEventListener(type, listener));
+  scope.removeEventListener = (type: string, listener: EventListener) => (listeners -= 1, target.removeEventListener(type, listener));
+  return {
+    get listeners() {
+      return listeners;
+    },
+    offline: () => void (online = false),
+    online: () => void ((online = true), target.dispatchEvent(new Event('online'))),
+    restore: () => {
+      for (const [key, descriptor] of saved) {
+        if (descriptor) Object.defineProperty(scope, key, descriptor);
+        else delete scope[key];
+      }
+    },
+  };
+}
+
+// Clients that give up while the network is gone, and reconnect late or never when it returns, are a
+// common report against realtime clients (graphql-ws #356, reconnecting-eventsource #69, and
+// partysocket users asking for a reconnect on `online`): in Chromium offline, sse() spent its 10
+// attempts in 3 minutes and stopped for good.
+describe('lifecycle: while the platform says it is offline (a browser\'s navigator.onLine)', () => {
+  let network: ReturnType<typeof fakeNetwork>;
+  beforeEach(() => (network = fakeNetwork()));
+  afterEach(() => network.restore());
+
+  it('failures do not use up maxAttempts, the backoff still grows, and back online the wait is cut to the reconnection time', () => {
+    const h = harness(() => fail(), { network: true, reconnect: { initialDelay: 10, multiplier: 2, maxDelay: 1000, jitter: 0, maxAttempts: 2 } });
+    network.offline();
+    runFor(h, 20_000);
+    expect(h.error).toBeUndefined();
+    expect(h.starts.slice(0, 5).map((start) => start.at)).toEqual([0, 10, 30, 70, 150]);
+    expect(h.states.at(-1)).toBe('reconnecting');
+    const last = h.starts.at(-1)!.at;
+    expect(h.diagnostics.at(-1)).toMatchObject({ failures: h.starts.length, nextAttemptAt: last + 1000 });
+    // The network returns 100 ms into a 1000 ms wait: the next attempt is the reconnection time later.
+    h.scheduler.schedule(() => network.online(), last + 100 - h.scheduler.now());
+    runFor(h, last + 120);
+    expect(h.starts.at(-1)!.at).toBe(last + 110);
+    expect(network.listeners).toBe(0);
+    // Online, failures count again: as after any first failure, maxAttempts (2) more tries, then the policy gives up.
+    runFor(h, 100_000);
+    expect(h.error).toBeInstanceOf(NetworkError);
+    expect(h.starts.filter((start) => start.at > last).length).toBe(3);
+  });
+
+  it('the online event cuts only a wait after an offline failure, never a Retry-After wait or one after an online failure', () => {
+    const h = harness(() => fail(new HttpError('busy', 503, 3000)), { network: true, reconnect: { initialDelay: 10, jitter: 0 } });
+    h.scheduler.schedule(() => network.online(), 100);
+    runFor(h, 3500);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 3000]);
+    expect(network.listeners).toBe(0);
+  });
+
+  it('an offline failure that a browser could take for a refused credential (a close before open) spends no refresh', () => {
+    const hidden = new NetworkError('closed 1006 before open');
+    const h = harness(() => fail(hidden), { network: true, canRefresh: true, mayBeRefusedCredential: (error) => error === hidden, reconnect: { initialDelay: 10, jitter: 0 } });
+    network.offline();
+    runFor(h, 100);
+    expect(h.starts.every((start) => !start.refresh)).toBe(true);
+    network.online();
+    runFor(h, 200);
+    expect(h.starts.some((start) => start.refresh)).toBe(true);
+  });
+
+  it('changes nothing without `network` (retryBackoff), with maxAttempts: 0, or with reconnect: false', () => {
+    network.offline();
+    for (const [options, starts] of [
+      [{ reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } }, 3],
+      [{ network: true, reconnect: { maxAttempts: 0 } }, 1],
+      [{ network: true, reconnect: false as const }, 1],
+    ] as const) {
+      const h = harness(() => fail(), options);
+      runFor(h, 100_000);
+      expect([h.starts.length, h.error instanceof NetworkError, network.listeners]).toEqual([starts, true, 0]);
+    }
+  });
+
+  it('unsubscribing while it waits for the network stops listening for it', () => {
+    const h = harness(() => fail(), { network: true, reconnect: { initialDelay: 10, jitter: 0 } });
+    network.offline();
+    runFor(h, 50);
+    expect(network.listeners).toBe(1);
+    h.subscription.unsubscribe();
+    expect([network.listeners, h.scheduler.actions.length, h.states.at(-1)]).toEqual([0, 0, 'disconnected']);
   });
 });
 

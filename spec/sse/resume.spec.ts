@@ -23,6 +23,18 @@ describe('sse() resumes where it left off', () => {
     expect(server.requests[0]!.headers['last-event-id']).toBe('41');
   });
 
+  // modelcontextprotocol/typescript-sdk#2809: a stream resumed with a token and cut before any event
+  // with an id reconnected with no Last-Event-ID at all, as a fresh stream.
+  it('sends the lastEventId option again on every reconnect until the stream sets an id of its own', async () => {
+    server = await startServer((_request, response, index) => {
+      openStream(response);
+      if (index < 2) response.end('data: no id\n\n');
+      else response.write('id: 42\ndata: with id\n\n');
+    });
+    await lastValueFrom(sse(`${server.url}/events`, { lastEventId: '41', reconnect: fast }).pipe(take(3)));
+    expect(server.requests.map((request) => request.headers['last-event-id'])).toEqual(['41', '41', '41']);
+  });
+
   it('sends an id given in a block without data on the next reconnect', async () => {
     server = await startServer((_request, response, index) => {
       openStream(response);

@@ -25,6 +25,11 @@ export const SSE_VECTORS: readonly SseVector[] = [
     events: [message('{"name":"żółw 🐢"}', 'job.status', '7'), message('second', 'message', '7')],
     end: 'complete',
   },
+  // rexxars/eventsource-parser#17: a line ended by a lone CR at the end of a read, then CRLF lines:
+  // one event, not two (the LF after the next CR is that CR's pair, not a blank line).
+  { name: 'CR and CRLF line ends mixed in one block', wire: 'data: A\r\ndata: B\rdata: C\r\n\n', events: [message('A\nB\nC')], end: 'complete' },
+  // EventSource/eventsource PR#29 lost an event after a lone heartbeat newline; mpetazzoni/sse.js#48 trimmed trailing whitespace.
+  { name: 'blank lines before the first event dispatch nothing; trailing whitespace in data is kept', wire: '\n\r\ndata: a \t\n\n', events: [message('a \t')], end: 'complete' },
   { name: 'LF, CR and CRLF line ends, mixed', wire: 'data: a\n\ndata: b\r\rdata: c\r\n\r\ndata: d\n\r\n', events: ['a', 'b', 'c', 'd'].map((data) => message(data)), end: 'complete' },
   { name: 'data lines joined with LF, one leading space off only', wire: 'data:  two spaces\ndata:none\ndata\n\n', events: [message(' two spaces\nnone\n')], end: 'complete' },
   { name: 'comments, unknown fields and blocks without data dispatch nothing', wire: ': hello\nfoo: bar\n\nevent: lonely\n\nretry: 10\n\ndata: real\n\n', events: [message('real')], end: 'complete' },

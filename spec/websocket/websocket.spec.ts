@@ -5,6 +5,7 @@ import {
   type ConnectionState,
   DroppedMessageError,
   HttpError,
+  NetworkError,
   ProtocolError,
   type RealtimeError,
   webSocket,
@@ -159,6 +160,31 @@ describe('webSocket() lifecycle', () => {
     await until(() => server!.sockets.length === 2, 'a second socket');
     again.subscription.unsubscribe();
     connection.close();
+  });
+
+  // enisdenjo/graphql-ws#173: an operation started while the lazily closed socket waited for the
+  // server's close answer was never sent. Here the server never answers the close frame (1 s bound).
+  it('a subscriber who arrives while the lingering socket waits for the close answer gets a new socket at once', async () => {
+    const deaf = await startDeafWsServer('"hello"');
+    try {
+      const connection = webSocket<string>(deaf.url, { linger: 0 });
+      const first = record(connection.messages$);
+      await first.next(1);
+      let firstEnded = false;
+      void deaf.connections[0]!.ended.then(() => (firstEnded = true));
+      first.subscription.unsubscribe();
+      await until(() => connection.state === 'disconnected', 'the lingering socket closing');
+      const started = Date.now();
+      const second = record(connection.messages$);
+      await second.next(1);
+      expect(Date.now() - started).toBeLessThan(500);
+      // The first socket still waits for the answer to its close frame (dropped after 1 s).
+      expect([firstEnded, deaf.connections.length]).toEqual([false, 2]);
+      second.subscription.unsubscribe();
+      connection.close();
+    } finally {
+      await deaf.close();
+    }
   });
 });
 
@@ -368,6 +394,30 @@ describe('webSocket() bad input', () => {
     expect(frames).toEqual([{ type: 'ok' }]);
     expect(server.upgrades).toHaveLength(2);
     expect(errors.map((error) => [error.constructor, error.message])).toEqual([[ProtocolError, expect.stringMatching(/larger than maxMessageSize, 100; it is lost, and the socket closes \(1009\) and reconnects/)]]);
+  });
+
+  // A reconnect storm (the reports of reconnecting-websocket and partysocket users): a server that greets
+  // each socket, then sends a snapshot over maxMessageSize, had the client download it at every
+  // reconnection time (1 s by default) for ever, since the greeting ended the failure streak each time.
+  it('a message over maxMessageSize sent on every connect, after a greeting, backs off and gives up: the greeting proves nothing', async () => {
+    server = await startWsServer({
+      onConnection: ({ socket }) => {
+        socket.send('{"type":"hello"}');
+        socket.send(JSON.stringify({ type: 'snapshot', pad: 'x'.repeat(5000) }));
+      },
+    });
+    const connection = webSocket<Frame>(server.url, { maxMessageSize: 100, linger: 0, reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 3 } });
+    const recording = record(connection.messages$);
+    // Given up within about 150 ms; the old loop never gave up (a socket every 20 ms).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([recording.done, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))]);
+    clearTimeout(timer);
+    recording.subscription.unsubscribe();
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toMatch(/closed \(1009\) after a message larger than maxMessageSize/);
+    // The first socket and maxAttempts (3) more, the waits growing: 20, 40, 80 ms.
+    expect(server.upgrades).toHaveLength(4);
+    expect(recording.values).toHaveLength(4);
   });
 });
 

@@ -30,7 +30,9 @@ export interface BackoffOptions {
   readonly multiplier: number;
   /**
    * Failures in a row before the error is passed on; `Infinity` never gives up, and `0` retries nothing (unlike
-   * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited).
+   * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited). For `sse()` and `webSocket()`,
+   * failures while a browser says it is offline (`navigator.onLine` false) do not count: they lengthen the
+   * wait, and the `online` event cuts it to the reconnection time.
    * @default 10
    */
   readonly maxAttempts: number;
@@ -157,10 +159,15 @@ export class Backoff {
     return this.spread(this.reconnectionTime);
   }
 
-  /** The wait after the `failures`-th failure in a row (from 1), or undefined to give up. */
-  afterFailure(error: unknown, failures: number): number | undefined {
+  /**
+   * The wait after the `failures`-th failure in a row (from 1), or undefined to give up. `offline` of
+   * them happened while the platform said it had no network: they could not have succeeded, so they
+   * lengthen the wait but do not use up `maxAttempts` (the latest failure always counts as one, so
+   * `maxAttempts: 0` still retries nothing).
+   */
+  afterFailure(error: unknown, failures: number, offline = 0): number | undefined {
     const { maxAttempts, shouldRetry, multiplier, maxDelay, onRetry } = this.options;
-    if (failures > maxAttempts || !shouldRetry(error, failures)) return undefined;
+    if (Math.max(1, failures - offline) > maxAttempts || !shouldRetry(error, failures)) return undefined;
     // A server-set reconnection time above maxDelay raises the ceiling to itself, never beyond it.
     const ceiling = Math.max(maxDelay, this.reconnectionTime);
     const nominal = Math.min(ceiling, this.reconnectionTime * multiplier ** (failures - 1));

@@ -22,8 +22,9 @@ export interface ConnectionDiagnostics {
    */
   readonly attempt: number;
   /**
-   * Failures in a row: what `maxAttempts` counts. A connection that proved healthy (it delivered a
-   * value, or stayed up `resetAfter`) sets it back to 0.
+   * Failures in a row: what `maxAttempts` counts, except those while a browser said it was offline
+   * (counted here, not there). A connection that proved healthy (it delivered a value, or stayed up
+   * `resetAfter`) sets it back to 0.
    */
   readonly failures: number;
   /** While waiting before the next attempt: the wait chosen, in ms (jitter and `Retry-After` applied). */

@@ -3,6 +3,7 @@ import { Backoff, type BackoffOptions, DEFAULT_RESET_AFTER } from './backoff';
 import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
 import { isAuthError, isRealtimeError } from './errors';
+import { isOffline, whenOnline } from './network';
 import type { ConnectionState } from './state';
 
 /**
@@ -27,6 +28,12 @@ export interface AttemptSink<T> {
   next(value: T): void;
   /** The server set the reconnection time (SSE `retry:`); it is bounded before use. */
   setReconnectionTime(delay: number): void;
+  /**
+   * What this connection delivered proves nothing of its health: it is ending for a reason the next
+   * connection will meet again (a message over the size limit, which the server sends anew), so its
+   * failure continues the streak it would have ended. Call it before {@link failed}.
+   */
+  discredit(): void;
   /** The server ended the connection cleanly. */
   ended(): void;
   /** The attempt failed; `error` says how. */
@@ -60,6 +67,13 @@ export interface LifecycleOptions {
   readonly diagnostics?: Partial<Observer<ConnectionDiagnostics>>;
   /** Runs the waits between attempts. */
   readonly scheduler: SchedulerLike;
+  /**
+   * Whether attempts need the network, so the platform's word on it counts (browsers: `navigator.onLine`,
+   * the `online` event): a failure while offline does not use up `maxAttempts`, and the wait after it
+   * is cut to the reconnection time when the platform comes back online. The transports set it;
+   * `retryBackoff`, which may retry anything, does not.
+   */
+  readonly network?: boolean;
 }
 
 /**
@@ -74,6 +88,9 @@ export interface LifecycleOptions {
  *   refreshed, `reconnect: false` included; again only once the fresh credential has held (see
  *   {@link Loop.holdTime}): delivered data proves a connection healthy, not a credential good, so a
  *   server that sends a message and then refuses cannot make the loop refresh at once forever;
+ * - a failure while the platform says it is offline is no verdict on the server: it does not use up
+ *   `maxAttempts` (nor the refresh), and the wait after it ends early, at the reconnection time,
+ *   once the platform comes back online (with `network`);
  * - anything else goes through the backoff policy, which may give up. The only attempt that starts
  *   without a wait is that refresh, so no combination of health and failure loops at 0 ms unless
  *   the app asked for 0 ms waits (`initialDelay: 0`; for refreshes, `resetAfter: 0` too).
@@ -93,6 +110,10 @@ class Loop<T> {
   closed = false;
   private readonly backoff: Backoff | undefined;
   private failures = 0;
+  /** How many failures of the current streak happened while the platform said it was offline. */
+  private offlineFailures = 0;
+  /** Stops listening for the platform's `online` event, while a wait after an offline failure runs. */
+  private onlineWatch: (() => void) | undefined;
   /** Credentials were refreshed and have not held yet: another refusal is not refreshed. */
   private refreshed = false;
   /** When the first connection since the last refresh (or since the credential last held) opened: a fresh credential holds from then. */
@@ -151,7 +172,14 @@ class Loop<T> {
   /** The running connection proved healthy (it delivered a value): the failure streak is over. */
   proven(): void {
     this.failures = 0;
+    this.offlineFailures = 0;
     this.diagnose();
+  }
+
+  /** What `run` delivered proved nothing after all: the streak it ended is back, for its failure to continue. */
+  discredit(run: Run<T>): void {
+    this.failures = Math.max(this.failures, run.attempt);
+    this.offlineFailures = Math.max(this.offlineFailures, run.offlineBefore);
   }
 
   /** Whether credentials refreshed after a refusal have not held yet, were `run` to end now: another refusal is not refreshed. */
@@ -202,7 +230,7 @@ class Loop<T> {
   }
 
   private run(refresh: boolean): void {
-    const run = new Run<T>(this, this.failures, refresh);
+    const run = new Run<T>(this, this.failures, refresh, this.offlineFailures);
     this.current = run;
     let release: (() => void) | void = undefined;
     try {
@@ -221,7 +249,7 @@ class Loop<T> {
   settle(run: Run<T>, outcome: 'ended' | 'done' | 'failed' | 'app', error?: unknown): void {
     this.current = undefined;
     // A connection that delivered a value ended the streak then (proven); a quiet one does so here.
-    if (run.stayedUp()) this.failures = 0;
+    if (run.stayedUp()) this.failures = this.offlineFailures = 0;
     if (this.refreshed && !this.refreshUnproven(run)) {
       this.refreshed = false;
       this.acceptedAt = undefined;
@@ -249,7 +277,10 @@ class Loop<T> {
   private afterFailure(error: unknown): void {
     this.failures += 1;
     this.lastError = asError(error);
-    const mayBeRefused = this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
+    // Without a network no server was reached: the failure says nothing of it or of the credential.
+    const offline = this.options.network === true && isOffline();
+    if (offline) this.offlineFailures += 1;
+    const mayBeRefused = !offline && this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
     if (mayBeRefused && !this.refreshed) {
       this.refreshed = true;
       this.acceptedAt = undefined;
@@ -260,13 +291,14 @@ class Loop<T> {
     if (mayBeRefused) this.acceptedAt = undefined;
     let delay: number | undefined;
     try {
-      delay = this.backoff?.afterFailure(error, this.failures);
+      delay = this.backoff?.afterFailure(error, this.failures, this.offlineFailures);
     } catch (thrown) {
       // The app's shouldRetry or onRetry threw: its own error ends the stream, as it is.
       return this.finish(thrown);
     }
     if (delay === undefined) return this.finish(error);
     this.waitThenRun(delay);
+    if (offline && this.wait) this.onlineWatch = whenOnline(() => this.backOnline());
   }
 
   private waitThenRun(delay: number): void {
@@ -274,8 +306,31 @@ class Loop<T> {
     if (!this.report('reconnecting')) return;
     this.wait = this.options.scheduler.schedule(() => {
       this.wait = undefined;
+      this.unwatchOnline();
       this.begin('reconnecting', false);
     }, delay);
+  }
+
+  /**
+   * The platform came back online during the wait after an offline failure: a wait longer than the
+   * reconnection time (spread by jitter) is cut to it, so a page whose network returns reconnects
+   * in about a second, not after the rest of a backoff that grew while nothing could connect.
+   */
+  private backOnline(): void {
+    this.onlineWatch = undefined;
+    const next = this.nextAttempt;
+    if (this.closed || !this.backoff || !next || !this.wait) return;
+    const delay = this.backoff.afterEnd();
+    if (next.at - this.options.scheduler.now() <= delay) return;
+    this.wait.unsubscribe();
+    this.wait = undefined;
+    this.waitThenRun(delay);
+  }
+
+  private unwatchOnline(): void {
+    const stop = this.onlineWatch;
+    this.onlineWatch = undefined;
+    stop?.();
   }
 
   /** The end: nothing more will be attempted. */
@@ -289,6 +344,7 @@ class Loop<T> {
   private release(): void {
     this.wait?.unsubscribe();
     this.wait = undefined;
+    this.unwatchOnline();
     this.nextAttempt = undefined;
     const run = this.current;
     this.current = undefined;
@@ -307,6 +363,8 @@ class Run<T> implements AttemptSink<T> {
     private readonly loop: Loop<T>,
     readonly attempt: number,
     readonly refresh: boolean,
+    /** How many of the `attempt` failures before it happened offline. */
+    readonly offlineBefore: number,
   ) {}
 
   get closed(): boolean {
@@ -336,6 +394,10 @@ class Run<T> implements AttemptSink<T> {
 
   setReconnectionTime(delay: number): void {
     if (!this.over) this.loop.setReconnectionTime(delay);
+  }
+
+  discredit(): void {
+    if (!this.over && this.delivered) this.loop.discredit(this);
   }
 
   ended(): void {

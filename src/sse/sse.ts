@@ -184,6 +184,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
     state: observerOf('sse state', options.state),
     diagnostics: observerOf('sse diagnostics', options.diagnostics),
     scheduler,
+    network: true,
   };
   refuseInapplicable(options, SSE_RULES, (option) => `sse ${option}`);
 

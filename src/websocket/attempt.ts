@@ -201,6 +201,9 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       current.onclose = (event) => {
         // An upgrade refused never opens (`ws` emits unexpected-response instead of open).
         if (opened && event.code === NORMAL_CLOSURE && fault === undefined) return sink.ended();
+        // A message over maxMessageSize comes again on the next socket (a snapshot sent on connect):
+        // the frames before it do not end the failure streak, or the client would download it every second for ever.
+        if (fault === 'too-large') sink.discredit();
         sink.failed(endError(event.code, where, { opened, upgradeStatus, retryAfter, fault, reported, handshakeFlaw, chosen, protocols: config.protocols, refreshed: sink.refreshUnproven }));
       };
     };

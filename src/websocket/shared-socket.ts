@@ -175,6 +175,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
       state: { next: (state) => this.reportState(state) },
       diagnostics: { next: (diagnostics) => this.diagnosticsSubject.next(diagnostics) },
       scheduler: this.scheduler,
+      network: true,
     });
   }
 
