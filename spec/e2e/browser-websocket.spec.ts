@@ -110,7 +110,7 @@ describe('webSocket() in Chromium', () => {
       await until(() => seen.received.length >= outcome.accepted.length, 'the accepted messages', 20_000);
       expect(seen.received.map((text) => (JSON.parse(text) as { id: number }).id)).toEqual(outcome.accepted);
       await stop(page);
-    }, 30_000);
+    }, 45_000);
 
     it('on the default WebSocket too: a burst in one task is cut at 4 MiB, as the browser lowers bufferedAmount only between tasks', async () => {
       const outcome = await flood(page, deaf.url, { burst: 100, watch: false });

@@ -55,7 +55,7 @@ const api = {
   },
 
   /**
-   * Sends 64 KiB messages, five every millisecond for `ms`, or all `burst` of them in one go when
+   * Sends 64 KiB messages, five every millisecond for `ms` and until one is refused, or all `burst` of them in one go when
    * given, on the default WebSocket (the browser's) or one that records `bufferedAmount` after each send.
    */
   async flood(url: string, options: { readonly ms?: number; readonly burst?: number; readonly watch: boolean }): Promise<FloodOutcome> {
@@ -90,8 +90,10 @@ const api = {
     };
     if (options.burst !== undefined) for (let index = 0; index < options.burst; index++) sendOne();
     else {
+      // At least `ms`, and on until the first refusal (a loaded machine's browser may drain slowly), for 10 s at most.
       const end = performance.now() + (options.ms ?? 0);
-      while (performance.now() < end) {
+      const cap = performance.now() + 10_000;
+      while (performance.now() < end || (refused.length === 0 && performance.now() < cap)) {
         for (let index = 0; index < 5; index++) sendOne();
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
