@@ -41,7 +41,7 @@ const core = (...names: string[]): string[] => names.map((name) => `src/core/${n
 
 const PARTS: Record<string, Part> = {
   lifecycle: {
-    files: core('lifecycle', 'backoff', 'idle-watch', 'limits', 'options', 'near-names', 'json-depth', 'json-or-text', 'state', 'combined-state', 'errors', 'diagnostics', 'every'),
+    files: core('lifecycle', 'backoff', 'network', 'idle-watch', 'limits', 'options', 'near-names', 'json-depth', 'json-or-text', 'state', 'combined-state', 'errors', 'diagnostics', 'every'),
     specs: ['spec/operators/retryBackoff.spec.ts', ...SHARED_SPECS],
   },
   sse: {
