@@ -551,6 +551,25 @@ describe('lifecycle: while the platform says it is offline (a browser\'s navigat
     expect(h.starts.filter((start) => start.at > last).length).toBe(3);
   });
 
+  it('shouldRetry and onRetry are told the attempt maxAttempts counts, so an app that caps retries there does not give up offline', () => {
+    const told: number[][] = [];
+    const reconnect = {
+      initialDelay: 10,
+      jitter: 0,
+      shouldRetry: (_error: unknown, attempt: number) => (told.push([attempt]), attempt < 3),
+      onRetry: (_error: unknown, attempt: number) => told.at(-1)!.push(attempt),
+    };
+    const h = harness(() => fail(), { network: true, reconnect });
+    network.offline();
+    runFor(h, 5000);
+    expect(h.error).toBeUndefined();
+    expect(told.slice(0, 4)).toEqual([[1, 1], [1, 1], [1, 1], [1, 1]]);
+    network.online();
+    runFor(h, 100_000);
+    expect(h.error).toBeInstanceOf(NetworkError);
+    expect(told.slice(-3)).toEqual([[1, 1], [2, 2], [3]]);
+  });
+
   it('the online event cuts only a wait after an offline failure, never a Retry-After wait or one after an online failure', () => {
     const h = harness(() => fail(new HttpError('busy', 503, 3000)), { network: true, reconnect: { initialDelay: 10, jitter: 0 } });
     h.scheduler.schedule(() => network.online(), 100);

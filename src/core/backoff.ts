@@ -43,7 +43,8 @@ export interface BackoffOptions {
    */
   readonly jitter: number;
   /**
-   * Whether an error is worth another attempt (`attempt` counts the failures in a row, from 1).
+   * Whether an error is worth another attempt (`attempt` counts the failures in a row, from 1, as
+   * `maxAttempts` does: for `sse()` and `webSocket()`, not those while a browser said it was offline).
    * @default retries network errors, timeouts, HTTP 408/429/5xx and any error that is not a
    * RealtimeError; never auth, other 4xx, request, protocol or decode errors.
    */
@@ -54,7 +55,7 @@ export interface BackoffOptions {
    * reconnection time) before a refusal is refreshed again. @default 5000
    */
   readonly resetAfter: number;
-  /** Called before each wait that follows a failure, e.g. to log it. @default none */
+  /** Called before each wait that follows a failure, e.g. to log it (`attempt` as for `shouldRetry`; `delay` in ms). @default none */
   readonly onRetry?: (error: unknown, attempt: number, delay: number) => void;
   /** The source of randomness for jitter, in [0, 1). @default Math.random */
   readonly random: () => number;
@@ -167,14 +168,16 @@ export class Backoff {
    */
   afterFailure(error: unknown, failures: number, offline = 0): number | undefined {
     const { maxAttempts, shouldRetry, multiplier, maxDelay, onRetry } = this.options;
-    if (Math.max(1, failures - offline) > maxAttempts || !shouldRetry(error, failures)) return undefined;
+    // What maxAttempts counts is what shouldRetry and onRetry are told: an app's own cap there agrees with it.
+    const attempt = Math.max(1, failures - offline);
+    if (attempt > maxAttempts || !shouldRetry(error, attempt)) return undefined;
     // A server-set reconnection time above maxDelay raises the ceiling to itself, never beyond it.
     const ceiling = Math.max(maxDelay, this.reconnectionTime);
     const nominal = Math.min(ceiling, this.reconnectionTime * multiplier ** (failures - 1));
     // Retry-After can only lengthen a wait, so only its ceiling matters.
     const retryAfter = isHttpError(error) && error.retryAfter !== undefined ? Math.min(MAX_SERVER_DELAY, error.retryAfter) : 0;
     const delay = Math.max(Math.min(this.spread(nominal), ceiling), retryAfter);
-    onRetry?.(error, failures, delay);
+    onRetry?.(error, attempt, delay);
     return delay;
   }
 
