@@ -235,12 +235,27 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   try {
     const parsed = new URL(String(url));
-    // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host.
-    const authority = parsed.href.startsWith(`${parsed.protocol}//`) ? `//${parsed.host}` : '';
-    return redact(`${parsed.protocol}${authority}${parsed.pathname}`);
+    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+    // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host, so no
+    // user info either: `user:password@host/x`, written without its scheme, reads as scheme `user` and path
+    // `password@host/x`. What comes before its `@`, scheme included, is left out as user info.
+    if (hostlessUserInfo(parsed)) return redact(`${MASK}@${parsed.pathname.replace(HOSTLESS_USER_INFO, '')}`);
+    return redact(`${parsed.protocol}${parsed.pathname}`);
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** The user info of a URL written without its scheme, as the path of the scheme its user name became. */
+const HOSTLESS_USER_INFO = /^[^/?#]*@/;
+
+/**
+ * Whether a URL without a host (nothing but its scheme before its path) starts its path with user info:
+ * `user:password@host/x`, written without its scheme, parses as scheme `user`, path `password@host/x`,
+ * so neither its scheme nor its path may be shown as they are. @internal
+ */
+export function hostlessUserInfo(parsed: URL): boolean {
+  return !parsed.href.startsWith(`${parsed.protocol}//`) && HOSTLESS_USER_INFO.test(parsed.pathname);
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

@@ -1,6 +1,6 @@
 import { RequestError } from './errors';
 import { kindOf, shown } from './options';
-import { displayUrl } from './redact';
+import { displayUrl, hostlessUserInfo } from './redact';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
 export const MAX_REDIRECTS = 20;
@@ -23,6 +23,12 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
   if (!schemes.includes(parsed.protocol)) {
+    // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
+    if (hostlessUserInfo(parsed)) {
+      throw new RequestError(
+        `${what} needs ${schemeNames(schemes)} URL; got one that starts with user info (user:password@) and no scheme (${displayUrl(parsed)}).${schemeAdvice} Send credentials in a header instead.`,
+      );
+    }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
     const hostAndPort = /^[^:/]+:\d/.test(text);
     throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort ? schemeAdvice : ''}`);
