@@ -529,6 +529,16 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).not.toThrow();
   });
 
+  // breaker15: baseUrl knew the other endpoints, wsUrl only /api/v1: a pasted SSE stream URL became /api/v1/events/api/v1/ws.
+  it.each(['/api/v1/events', '/API/V1/EVENTS', '/api/v1/events/queues/emails', '/api/v1/events/jobs/job-1', '/api/v1/auth/login', '/api/v1/auth/refresh'])(
+    'wsUrl ending with another endpoint, %s, is a RequestError from spooledRealtime()',
+    (path) => {
+      expect(() => spooledRealtime({ token: JWT, wsUrl: `wss://h.example${path}/` })).toThrow(
+        new RequestError(`spooledRealtime() wsUrl ends with ${path}: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).`),
+      );
+    },
+  );
+
   it('wsUrl cut short at /api/v1 is a RequestError from spooledRealtime(): it would become /api/v1/api/v1/ws', () => {
     expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://h.example/api/v1/' })).toThrow(
       new RequestError('spooledRealtime() wsUrl ends with /api/v1: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).'),

@@ -43,7 +43,7 @@ export interface SpooledOptions {
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
    * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
-   * fragment, another scheme or a path cut short at `/api/v1` is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
+   * fragment, another scheme, a path cut short at `/api/v1` or one ending with another endpoint (`/api/v1/events`, `/api/v1/auth/login`…), in any case, is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
    * @default derived from baseUrl
    */
   readonly wsUrl?: string;
