@@ -26,7 +26,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
       throw new RequestError(
-        `${what} needs ${schemeNames(schemes)} URL; got one that starts with user info (user:password@) and no scheme (${displayUrl(parsed)}).${schemeAdvice} Send credentials in a header instead.`,
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice} Send credentials in a header instead.`,
       );
     }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
