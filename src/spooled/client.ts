@@ -355,10 +355,11 @@ class SpooledClient implements SpooledRealtime {
     this.errors.next(error);
   };
 
-  private hooks(websocket: boolean, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
+  /** `filter`: the stream's, which a 403's words name (a queue outside the key's scope). */
+  private hooks(websocket: boolean, filter: SubscriptionFilter, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
     return {
       report: this.skipped,
-      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : explain(error)),
+      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket, filter) : explain(error)),
     };
   }
 
@@ -390,7 +391,7 @@ class SpooledClient implements SpooledRealtime {
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
       }).pipe(
-        spooledSse(this.hooks(false), filter),
+        spooledSse(this.hooks(false, filter), filter),
         takeUntil(this.closing),
         finalize(() => part.release()),
       );
@@ -444,7 +445,7 @@ class SpooledClient implements SpooledRealtime {
       filter.queueName !== undefined || filter.jobId !== undefined
         ? socket.topic(command('Subscribe', serverFilter), command('Unsubscribe', serverFilter), () => true)
         : socket.messages$;
-    const hooks = this.hooks(true, (error) => refusals.explain(error));
+    const hooks = this.hooks(true, filter, (error) => refusals.explain(error));
     const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(hooks), share()) };
     this.channels.set(key, channel);
     return channel;
