@@ -505,6 +505,14 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     expect(() => spooledRealtime({ token: JWT, wsUrl })).toThrow(new RequestError(message));
   });
 
+  // breaker15: accepted, then every stream failed at subscribe in the words of the token exchange or sse().
+  it.each([
+    ['localhost:8080', 'spooledRealtime baseUrl needs an http or https URL; got localhost (localhost:8080). Start it with its scheme (http://).'],
+    ['ws://h.example', 'spooledRealtime baseUrl needs an http or https URL; got ws (ws://h.example/).'],
+  ])('baseUrl %s (another scheme) is a RequestError from spooledRealtime(), naming the option, on both transports', (baseUrl, message) => {
+    for (const transport of ['websocket', 'sse'] as const) expect(() => spooledRealtime({ token: JWT, baseUrl, transport })).toThrow(new RequestError(message));
+  });
+
   it.each(['https://h.example/?tenant=a', 'https://h.example/api#x', 'https://h.example?'])('baseUrl %s (a query or fragment) is a RequestError from spooledRealtime()', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(RequestError);
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(/baseUrl cannot have a query or fragment/);

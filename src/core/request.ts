@@ -72,13 +72,22 @@ export function checkFetchUrl(url: string | URL, what: string): URL {
 /**
  * A client's base URL (a string: the clients' option checks refuse anything else) without its
  * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
- * paths would land after them) is a RequestError. A relative base is left to resolve against the
- * page, as each request does. @internal
+ * paths would land after them), or an absolute URL that is not http or https (as {@link checkUrl}
+ * says it), is a RequestError. A relative base is left to resolve against the page, as each request does. @internal
  */
 export function checkBaseUrl(url: string, what: string): string {
   if (/[?#]/.test(url)) {
     throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
   }
+  // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`) fails every
+  // request: said now, naming the option, not at subscribe in the words of a request the app never made.
+  let absolute: URL | undefined;
+  try {
+    absolute = new URL(url);
+  } catch {
+    absolute = undefined;
+  }
+  if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
   return url.replace(/\/+$/, '');
 }
 

@@ -222,7 +222,8 @@ const PREFIX = '[rx-realtime/spooled]';
  * with transport 'sse', `openTimeout` over SSE without a token function, `fetch` over WebSocket with a
  * JWT token, a retry option with `autoReconnect: false`, `tabAccount` without `shareAcrossTabs` and a token
  * function; and `shareAcrossTabs` with a token function but no `tabAccount`. Each message names the option.
- * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
+ * RequestError for a `baseUrl` with a query or fragment or an absolute one that is not http or https
+ * (`localhost:8080` reads as scheme `localhost`), or a `wsUrl` that is not a ws: or wss: URL
  * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
  * subscription with a RequestError, never retried.
  */
