@@ -84,6 +84,15 @@ describe('the redaction point', () => {
     expect(displayUrl('ws://h.example/socket')).toBe('ws://h.example/socket');
     // `localhost:8080/x` reads as scheme `localhost` and path `8080/x`: printed as `localhost://8080/x`, it looked like a host.
     expect(displayUrl('localhost:8080/events?token=t')).toBe('localhost:8080/events');
+    // `admin:pw@host/x` reads as scheme `admin` and path `pw@host/x`: the user info, scheme included, is left out.
+    expect(displayUrl('admin:s3cretpw@localhost:8080/x?token=t')).toBe('***@localhost:8080/x');
+    expect(displayUrl('abcd0123:x-oauth-basic@api.example/v1')).toBe('***@api.example/v1');
+    // A password may hold `/`, `?` or `#` (base64, say): the `@` is then further on, in the path, query or fragment.
+    expect(displayUrl('admin:ab/cd+ef=@localhost:8080/x')).toBe('***@localhost:8080/x');
+    expect(displayUrl('admin:s3c?ret@localhost:8080/x')).toBe('***@localhost:8080/x');
+    expect(displayUrl('admin:s3c#ret@localhost:8080/x')).toBe('***@localhost:8080/x');
+    expect(displayUrl('localhost:8080/x?to=a@b.example&k=v')).toBe('***@b.example');
+    expect(displayUrl('localhost:8080/items/x')).toBe('localhost:8080/items/x');
   });
 
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {

@@ -235,4 +235,16 @@ describe('miosaEvents URLs: the computer id in the path, the base URL', () => {
       new RequestError('miosaEvents baseUrl cannot have a query or fragment (?… or #…): the endpoints\' paths are added to it, so they would land after it. Give scheme, host and path only.'),
     );
   });
+
+  // breaker15: accepted, then every stream failed at subscribe as "sse() needs an http or https URL".
+  it.each([
+    ['localhost:8080/api/v1', 'miosaEvents baseUrl needs an http or https URL; got localhost (localhost:8080/api/v1). Start it with its scheme (http://).'],
+    ['wss://api.example/api/v1', 'miosaEvents baseUrl needs an http or https URL; got wss (wss://api.example/api/v1).'],
+  ])('a base URL of another scheme (%s) is a RequestError from miosaEvents(), naming the option', (baseUrl, message) => {
+    expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl })).toThrow(new RequestError(message));
+  });
+
+  it('a relative base URL is still taken (a browser resolves it against the page)', () => {
+    expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl: '/api/v1' })).not.toThrow();
+  });
 });

@@ -505,6 +505,14 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     expect(() => spooledRealtime({ token: JWT, wsUrl })).toThrow(new RequestError(message));
   });
 
+  // breaker15: accepted, then every stream failed at subscribe in the words of the token exchange or sse().
+  it.each([
+    ['localhost:8080', 'spooledRealtime baseUrl needs an http or https URL; got localhost (localhost:8080). Start it with its scheme (http://).'],
+    ['ws://h.example', 'spooledRealtime baseUrl needs an http or https URL; got ws (ws://h.example/).'],
+  ])('baseUrl %s (another scheme) is a RequestError from spooledRealtime(), naming the option, on both transports', (baseUrl, message) => {
+    for (const transport of ['websocket', 'sse'] as const) expect(() => spooledRealtime({ token: JWT, baseUrl, transport })).toThrow(new RequestError(message));
+  });
+
   it.each(['https://h.example/?tenant=a', 'https://h.example/api#x', 'https://h.example?'])('baseUrl %s (a query or fragment) is a RequestError from spooledRealtime()', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(RequestError);
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(/baseUrl cannot have a query or fragment/);
@@ -528,6 +536,16 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
   it.each(['https://h.example/prefix', 'https://h.example/api', 'https://h.example/api/v2', 'https://h.example/api/v1x'])('baseUrl %s is a base like any other', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).not.toThrow();
   });
+
+  // breaker15: baseUrl knew the other endpoints, wsUrl only /api/v1: a pasted SSE stream URL became /api/v1/events/api/v1/ws.
+  it.each(['/api/v1/events', '/API/V1/EVENTS', '/api/v1/events/queues/emails', '/api/v1/events/jobs/job-1', '/api/v1/auth/login', '/api/v1/auth/refresh'])(
+    'wsUrl ending with another endpoint, %s, is a RequestError from spooledRealtime()',
+    (path) => {
+      expect(() => spooledRealtime({ token: JWT, wsUrl: `wss://h.example${path}/` })).toThrow(
+        new RequestError(`spooledRealtime() wsUrl ends with ${path}: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).`),
+      );
+    },
+  );
 
   it('wsUrl cut short at /api/v1 is a RequestError from spooledRealtime(): it would become /api/v1/api/v1/ws', () => {
     expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://h.example/api/v1/' })).toThrow(

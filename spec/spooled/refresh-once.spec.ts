@@ -172,4 +172,23 @@ describe('Spooled client: a 403 says the key is known and not allowed what was a
       new RegExp(`^Spooled refused the API key \\(apiKey\\): HTTP 403 from http://127\\.0\\.0\\.1:\\d+/api/v1/events/queues/reports: the server does not allow this credential to read it(, sent again after an earlier refusal: the server knows the API key, and does not allow it what was asked)?\\. ${SCOPE.replace(/[.()]/g, '\\$&')}$`),
     );
   });
+
+  // breaker15: a job's stream, or the system's, was told to check "the filter's queueName", which it has none of.
+  it.each([
+    ['a job', { jobId: 'job-1' }, "Check the queues the key may read: a key limited to some queues is refused the jobs of the others (the filter's jobId)."],
+    ['no filter', {}, 'Check what the key may read: the filter names no queue or job, so the server refuses this key the stream itself (a key limited to some queues, say).'],
+  ])('SSE: a 403 to %s names what the filter has, never a queueName it lacks', async (_what, filter, advice) => {
+    const handle = (request: IncomingMessage, response: import('node:http').ServerResponse): boolean => {
+      if (!request.url?.startsWith('/api/v1/events')) return false;
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
+      return true;
+    };
+    const reference = await startReferenceServer({ apiKeys: [API_KEY], handle });
+    closers.push(() => reference.close());
+    const recording = await settle(client({ baseUrl: reference.url, transport: 'sse' }), filter);
+    expect(recording.error).toBeInstanceOf(AuthError);
+    const message = (recording.error as Error).message;
+    expect(message.endsWith(` ${advice}`)).toBe(true);
+    expect(message).not.toContain('queueName');
+  });
 });

@@ -187,6 +187,14 @@ describe('reference server with allowedHosts', () => {
     expect(await rawStatus('GET', stream, { host: `spooled_reference:${port}` })).toBe(200);
     expect(await rawStatus('GET', stream, { host: `spooled-reference:${port}` })).toBe(403);
   });
+
+  // breaker15: only an xn-- label that is not valid punycode is refused (URL parsers refuse it); a valid one is taken, in any case.
+  it('takes a name in its ASCII (xn--) form', async () => {
+    await server.close();
+    server = await startReferenceServer({ allowedHosts: ['XN--BCHER-KVA.example'], timing });
+    const { port } = new URL(server.url);
+    expect(await rawStatus('GET', `/api/v1/events?api_key=${server.spooled.apiKey}`, { host: `xn--bcher-kva.example:${port}` })).toBe(200);
+  });
 });
 
 // breaker14: `serve --host devbox` printed http://devbox:port, and `startReferenceServer({ host: 'devbox' })`

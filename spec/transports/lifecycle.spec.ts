@@ -199,6 +199,22 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     expect((recording.error as Error).message).toBe(message);
   });
 
+  // Without its scheme, `admin:pw@host` reads as scheme `admin`, path `pw@host/…`: neither is shown.
+  it.each([
+    ['sse()', 'admin:s3cretpw@localhost:8080/events', '(***@localhost:8080/events). Start it with its scheme (http://). Send credentials in a header instead.'],
+    ['webSocket()', 'admin:s3cretpw@localhost:8080/socket', '(***@localhost:8080/socket). Start it with its scheme (ws://). Send credentials in a header instead.'],
+    ['sse()', 'admin:s3cret/pw?@localhost:8080/events', '(***@localhost:8080/events). Start it with its scheme (http://). Send credentials in a header instead.'],
+  ])('%s given %s (user info, no scheme) shows neither the password nor the user name', async (which, url, end) => {
+    const source = which === 'sse()' ? sse(url, once) : webSocket(url, once).messages$;
+    const recording = record(source);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    const message = (recording.error as Error).message;
+    expect(message).toMatch(/URL; got one with an @ and no scheme, as .* info \(.*:password@\) without one reads /);
+    expect(message.endsWith(end)).toBe(true);
+    expect(message).not.toMatch(/s3cret|admin/);
+  });
+
   it.each([
     ['a line break', 'Bearer abc\r\nx-injected: 1'],
     ['a character beyond Latin-1', 'Bearer s3cret€'],

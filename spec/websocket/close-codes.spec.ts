@@ -73,10 +73,25 @@ describe('closeError: what a socket end means', () => {
     [431, "The server refused the request's header fields as too large. Check the headers."],
     [494, "The server refused the request's header fields as too large. Check the headers."],
     // breaker14: a redirect (ws:// to https://, the usual one) said 'Check the URL and the request.'; fetch follows one for a stream, an upgrade never is.
-    ...[301, 302, 303, 307, 308].map((status): [number, string] => [status, "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given)."]),
+    // (WHERE is a wss:// URL: see below for a ws:// one.)
+    ...[301, 302, 303, 307, 308].map((status): [number, string] => [status, "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to."]),
     [300, 'Check the URL and the request.'],
     [304, 'Check the URL and the request.'],
   ])('HTTP %i at the upgrade says what to do, as an SSE response with that status does: %s', (status, advice) => {
     expect(closeError(1006, WHERE, { upgradeStatus: status }).message).toBe(`HTTP ${status} at the WebSocket upgrade to ${WHERE}. ${advice}`);
+  });
+
+  // breaker15: a wss:// URL was told it was often a ws:// one redirected to wss://.
+  it('a redirected upgrade of a ws:// (or http://) URL guesses wss://; of a wss:// (or https://) one, not', () => {
+    for (const where of ['ws://h.example/socket', 'http://h.example/socket']) {
+      expect(closeError(1006, where, { upgradeStatus: 301 }).message).toBe(
+        `HTTP 301 at the WebSocket upgrade to ${where}. The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given).`,
+      );
+    }
+    for (const where of ['wss://h.example/socket', 'https://h.example/socket']) {
+      expect(closeError(1006, where, { upgradeStatus: 308 }).message).toBe(
+        `HTTP 308 at the WebSocket upgrade to ${where}. The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to.`,
+      );
+    }
   });
 });

@@ -210,7 +210,11 @@ export function checkTypeList(name: string, value: readonly string[] | undefined
     const trimmed = entry.trim();
     if (trimmed === '') throw new TypeError(`${name}[${index}] is only white space: it names no event type: leave it out.`);
     if (trimmed !== entry) {
-      const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+      // Both ends, so that the white space is seen in a long entry too, and what JSON leaves raw (U+00A0, U+FEFF…) escaped.
+      const shown = (text: string) =>
+        JSON.stringify(text.length > 40 ? `${text.slice(0, 20)}...${text.slice(-20)}` : text).replace(/\s/gu, (space) =>
+          space === ' ' ? space : `\\u${space.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
       throw new TypeError(`${name}[${index}] ${shown(entry)} has white space at its start or end, which no event type has, so it would match nothing: give ${shown(trimmed)}.`);
     }
     if (entry.includes(',')) {

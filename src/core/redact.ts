@@ -235,12 +235,26 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   try {
     const parsed = new URL(String(url));
-    // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host.
-    const authority = parsed.href.startsWith(`${parsed.protocol}//`) ? `//${parsed.host}` : '';
-    return redact(`${parsed.protocol}${authority}${parsed.pathname}`);
+    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+    // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host, so no
+    // user info either: `user:password@host/x`, written without its scheme, reads as scheme `user` and a path
+    // (or, with a `?` or `#` in the password, a query or fragment) that holds the password. With an `@`
+    // anywhere, only what follows the last one is shown, up to a query: the password may hold `/`, `?` or `#`.
+    if (hostlessUserInfo(parsed)) return redact(`${MASK}@${parsed.href.slice(parsed.href.lastIndexOf('@') + 1).replace(/[?#&].*$/s, '')}`);
+    return redact(`${parsed.protocol}${parsed.pathname}`);
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * Whether a URL without a host (nothing but its scheme before its path) may hold user info: it has an
+ * `@`. `user:password@host/x`, written without its scheme, parses as scheme `user` and path
+ * `password@host/x` (a password with `/`, `?` or `#` puts the `@` further on), so neither its scheme
+ * nor its path may be shown as they are. @internal
+ */
+export function hostlessUserInfo(parsed: URL): boolean {
+  return !parsed.href.startsWith(`${parsed.protocol}//`) && parsed.href.includes('@');
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

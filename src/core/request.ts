@@ -1,6 +1,6 @@
 import { RequestError } from './errors';
 import { kindOf, shown } from './options';
-import { displayUrl } from './redact';
+import { displayUrl, hostlessUserInfo } from './redact';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
 export const MAX_REDIRECTS = 20;
@@ -23,6 +23,12 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
   if (!schemes.includes(parsed.protocol)) {
+    // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
+    if (hostlessUserInfo(parsed)) {
+      throw new RequestError(
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice} Send credentials in a header instead.`,
+      );
+    }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
     const hostAndPort = /^[^:/]+:\d/.test(text);
     throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort ? schemeAdvice : ''}`);
@@ -66,13 +72,22 @@ export function checkFetchUrl(url: string | URL, what: string): URL {
 /**
  * A client's base URL (a string: the clients' option checks refuse anything else) without its
  * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
- * paths would land after them) is a RequestError. A relative base is left to resolve against the
- * page, as each request does. @internal
+ * paths would land after them), or an absolute URL that is not http or https (as {@link checkUrl}
+ * says it), is a RequestError. A relative base is left to resolve against the page, as each request does. @internal
  */
 export function checkBaseUrl(url: string, what: string): string {
   if (/[?#]/.test(url)) {
     throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
   }
+  // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`) fails every
+  // request: said now, naming the option, not at subscribe in the words of a request the app never made.
+  let absolute: URL | undefined;
+  try {
+    absolute = new URL(url);
+  } catch {
+    absolute = undefined;
+  }
+  if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
   return url.replace(/\/+$/, '');
 }
 

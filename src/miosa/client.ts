@@ -125,7 +125,8 @@ const DEFAULT_TIMEOUT = 300_000;
  * @throws TypeError for an `apiKey` that does not start with `msk_` or is not the key alone (a
  * `Bearer ` prefix, whitespace or a line break), an option of the wrong type, or a key that is not an
  * option (`baseURL`: the message names the option it probably meant); RangeError for a number out of
- * range; RequestError for a `baseUrl` with a query or fragment. `subscribe` and `stream` check their
+ * range; RequestError for a `baseUrl` with a query or fragment, or an absolute one that is not http or https
+ * (`localhost:8080` reads as scheme `localhost`). `subscribe` and `stream` check their
  * options the same way; a computer id that is not a string, is empty or is a dot segment fails that
  * subscription with a RequestError, never retried.
  * @example

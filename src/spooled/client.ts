@@ -43,7 +43,7 @@ export interface SpooledOptions {
   /**
    * The WebSocket URL, as a base (`wss://api.spooled.cloud`) or the full `.../api/v1/ws`, an absolute
    * ws: or wss: URL. Its query parameters are kept (after `token`, beside the filter's); a
-   * fragment, another scheme or a path cut short at `/api/v1` is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
+   * fragment, another scheme, a path cut short at `/api/v1` or one ending with another endpoint (`/api/v1/events`, `/api/v1/auth/login`…), in any case, is a RequestError. With transport 'sse' it is a TypeError (SSE reads `baseUrl`).
    * @default derived from baseUrl
    */
   readonly wsUrl?: string;
@@ -222,7 +222,8 @@ const PREFIX = '[rx-realtime/spooled]';
  * with transport 'sse', `openTimeout` over SSE without a token function, `fetch` over WebSocket with a
  * JWT token, a retry option with `autoReconnect: false`, `tabAccount` without `shareAcrossTabs` and a token
  * function; and `shareAcrossTabs` with a token function but no `tabAccount`. Each message names the option.
- * RequestError for a `baseUrl` with a query or fragment, or a `wsUrl` that is not a ws: or wss: URL
+ * RequestError for a `baseUrl` with a query or fragment or an absolute one that is not http or https
+ * (`localhost:8080` reads as scheme `localhost`), or a `wsUrl` that is not a ws: or wss: URL
  * or has a fragment. An `events$()` filter id that is empty or a dot segment fails that
  * subscription with a RequestError, never retried.
  */
@@ -355,10 +356,11 @@ class SpooledClient implements SpooledRealtime {
     this.errors.next(error);
   };
 
-  private hooks(websocket: boolean, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
+  /** `filter`: the stream's, which a 403's words name (a queue outside the key's scope). */
+  private hooks(websocket: boolean, filter: SubscriptionFilter, explain: (error: unknown) => unknown = (error) => error): PipelineHooks {
     return {
       report: this.skipped,
-      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket) : explain(error)),
+      failure: (error) => (isAuthError(error) ? this.credentials.refused(error, websocket, filter) : explain(error)),
     };
   }
 
@@ -390,7 +392,7 @@ class SpooledClient implements SpooledRealtime {
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
       }).pipe(
-        spooledSse(this.hooks(false), filter),
+        spooledSse(this.hooks(false, filter), filter),
         takeUntil(this.closing),
         finalize(() => part.release()),
       );
@@ -444,7 +446,7 @@ class SpooledClient implements SpooledRealtime {
       filter.queueName !== undefined || filter.jobId !== undefined
         ? socket.topic(command('Subscribe', serverFilter), command('Unsubscribe', serverFilter), () => true)
         : socket.messages$;
-    const hooks = this.hooks(true, (error) => refusals.explain(error));
+    const hooks = this.hooks(true, filter, (error) => refusals.explain(error));
     const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(hooks), share()) };
     this.channels.set(key, channel);
     return channel;

@@ -14,8 +14,16 @@ import { SharedCall } from '../core/shared-call';
 /** Statuses of a refusal of what was asked, not of the credential: HTTP 403, and the close codes 4000 + 403. */
 const FORBIDDEN = new Set([403, 4003, 4403]);
 
-/** What to do about a Spooled 403: the server's reason for one (PROTOCOLS.md, at the upgrade) is a queue outside the key's scope. */
-const OUT_OF_SCOPE = "Check the queues the key may read: a key limited to some queues is refused the others (the filter's queueName).";
+/**
+ * What to do about a Spooled 403: the server's reason for one (PROTOCOLS.md, at the upgrade) is a queue
+ * outside the key's scope, which the filter names by its queueName, or by a job of that queue; a stream
+ * of no queue names none, so the words do not send the user after one.
+ */
+function outOfScope(filter: { readonly queueName?: string; readonly jobId?: string } = {}): string {
+  if (filter.queueName !== undefined) return "Check the queues the key may read: a key limited to some queues is refused the others (the filter's queueName).";
+  if (filter.jobId !== undefined) return "Check the queues the key may read: a key limited to some queues is refused the jobs of the others (the filter's jobId).";
+  return 'Check what the key may read: the filter names no queue or job, so the server refuses this key the stream itself (a key limited to some queues, say).';
+}
 
 /**
  * A token, or a (possibly async) function that returns a current one; called again with `refresh: true`
@@ -157,7 +165,7 @@ export class SpooledCredentials {
    * An AuthError saying which credential the server refused; errors that already say so pass as they
    * are, and so do those of a redirect to another origin, where no credential was sent.
    */
-  refused(error: AuthError, websocket: boolean): AuthError {
+  refused(error: AuthError, websocket: boolean, filter?: { readonly queueName?: string; readonly jobId?: string }): AuthError {
     if (this.own.has(error) || credentialsUnsent(error)) return error;
     // HTTP 403, or a close code 4000 + 403: Spooled knew the credential, and refuses it what was asked (PROTOCOLS.md:
     // a queue outside the key's scope), so neither "the key itself is refused" nor "check the key" is the word.
@@ -166,7 +174,7 @@ export class SpooledCredentials {
     // whose token is sent as it is (a key it gives is exchanged afresh for a JWT over WebSocket, without asking it again).
     const asked = typeof this.token === 'function' && !(websocket && this.tokenWasKey);
     let said = asked && !forbidden ? error.message : error.message.replace(REFUSED_AFRESH, this.refusedAgain(websocket, forbidden));
-    if (forbidden && said.endsWith(CHECK_CREDENTIALS)) said = `${said.slice(0, -CHECK_CREDENTIALS.length)}${OUT_OF_SCOPE}`;
+    if (forbidden && said.endsWith(CHECK_CREDENTIALS)) said = `${said.slice(0, -CHECK_CREDENTIALS.length)}${outOfScope(filter)}`;
     return this.mark(new AuthError(`Spooled refused ${this.describe(websocket)}: ${said}`, error.status, { cause: error }));
   }
 

@@ -53,11 +53,14 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
   const path = parsed.pathname.replace(/\/+$/, '');
-  // A path cut short of the endpoint would become /api/v1/api/v1/ws.
-  const lower = path.toLowerCase();
-  if (lower.endsWith('/api/v1')) throw new RequestError(`spooledRealtime() wsUrl ends with ${path.slice(-'/api/v1'.length)}: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).`);
-  // The whole endpoint, in any case, is taken as given (adding /api/v1/ws to /API/V1/WS would not mend it).
-  parsed.pathname = lower.endsWith('/api/v1/ws') ? path : `${path}/api/v1/ws`;
+  // A path cut short of the endpoint, or another endpoint's (the SSE stream's, the login's, pasted with ws://), would
+  // become /api/v1/api/v1/ws or /api/v1/events/api/v1/ws; the whole endpoint, in any case, is taken as given (adding
+  // /api/v1/ws to /API/V1/WS would not mend it).
+  const found = API_PATH_AT_END.exec(path);
+  if (found && !/\/ws$/i.test(found[0])) {
+    throw new RequestError(`spooledRealtime() wsUrl ends with ${found[0]}: give the base (wss://api.spooled.cloud) or the whole endpoint (…/api/v1/ws).`);
+  }
+  parsed.pathname = found ? path : `${path}/api/v1/ws`;
   return parsed.href;
 }
 

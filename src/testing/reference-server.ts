@@ -116,7 +116,8 @@ export interface ReferenceServerOptions {
    * (`['reference']`, `['my_service']`), a dashboard opened as `http://devbox:8080` (`['devbox']`).
    * Compared without regard to case; a name outside ASCII is given in its ASCII form (`xn--…`), as `Host`
    * carries it. An address, or a name whose last label is a number (URL parsers read it as IPv4, or
-   * refuse it), is a TypeError: the server answers to every address without it. Name only hosts you
+   * refuse it), is a TypeError: the server answers to every address without it. So is a name with an
+   * `xn--` label that is not valid punycode (`xn--a`), which URL parsers refuse. Name only hosts you
    * trust: a name another site can point at this machine lets its pages in (DNS rebinding).
    * @default []
    */

@@ -50,7 +50,7 @@ const MAX_HOST_NAME = 253;
  * when it is one. The reason is '' when the general rule says it all (`http://devbox`, `devbox:8080`). An
  * address (or a name ending in a number, which URL parsers read as one) would never be compared: the
  * server answers to every address without it. A name outside ASCII arrives in its ASCII (punycode)
- * form, which is named. @internal
+ * form, which is named; an `xn--` label that is not valid punycode never arrives (URL parsers refuse it). @internal
  */
 export function hostNameFault(value: string): string | undefined {
   if (isIP(value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value) !== 0 || (HOST_NAME.test(value) && ENDS_IN_A_NUMBER.test(value))) {
@@ -60,7 +60,10 @@ export function hostNameFault(value: string): string | undefined {
     const ascii = domainToASCII(value);
     return ascii !== '' && hostNameFault(ascii) === undefined ? `Host carries a name in its ASCII form: give '${ascii}'` : '';
   }
-  return HOST_NAME.test(value) && value.length <= MAX_HOST_NAME ? undefined : '';
+  if (!HOST_NAME.test(value) || value.length > MAX_HOST_NAME) return '';
+  // An `xn--` label that is not valid punycode (`xn--a`): URL parsers refuse the host, so no request can name it.
+  if (domainToASCII(value) === '') return "an xn-- label of it is not valid punycode, so URL parsers refuse it: give the name's ASCII form as a browser shows it";
+  return undefined;
 }
 
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';

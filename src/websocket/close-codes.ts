@@ -12,7 +12,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * (as used here) nor a browser's WebSocket (WHATWG Fetch: redirect mode "error") does. Where it leads is
  * not shown (its query may carry a credential); a `ws://` URL redirected to `https://` is the usual case.
  */
-const UPGRADE_REDIRECTED = "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given).";
+const UPGRADE_REDIRECTED = "The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to";
+/** What an unencrypted URL's redirect usually is; a `wss://` one was not redirected for that. */
+const TO_WSS = ' (often wss:// where ws:// was given)';
 
 /** Close codes that mean "this peer cannot talk to you": retrying would not help. */
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
@@ -32,7 +34,7 @@ export function closeError(
     if (upgradeStatus === 401 || upgradeStatus === 403) {
       return new AuthError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}: ${refusalAdvice(upgradeStatus, facts.refreshed === true)}`, upgradeStatus);
     }
-    const advice = REDIRECTS.has(upgradeStatus) ? UPGRADE_REDIRECTED : statusAdvice(upgradeStatus);
+    const advice = REDIRECTS.has(upgradeStatus) ? `${UPGRADE_REDIRECTED}${/^(?:ws|http):/i.test(where) ? TO_WSS : ''}.` : statusAdvice(upgradeStatus);
     return new HttpError(`HTTP ${upgradeStatus} at the WebSocket upgrade to ${where}. ${advice}`, upgradeStatus, retryAfter);
   }
   if (AUTH_CODES.has(code)) {
