@@ -51,6 +51,11 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     ['a drop every 0.1 ms', ['demo', '--drop-every', '0.0001'], "option '--drop-every <n>' argument '0.0001' is invalid. Give 0 (never) or a number of seconds from 1"],
     ['a port in another notation', ['serve', '--port', '1e3'], "option '--port <n>' argument '1e3' is invalid. A port is a whole number in 0-65535, in decimal digits."],
     ['an empty host', ['serve', '--host', ''], "option '--host <host>' argument '' is invalid. Give a host name or an IP address to listen on"],
+    // breaker15: 'localhost:8080' failed with a bare getaddrinfo ENOTFOUND; '0' listened on every interface.
+    ['a host with a port', ['serve', '--host', 'localhost:8080'], "option '--host <host>' argument 'localhost:8080' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface), and the port with --port."],
+    ['an IPv6 host with a port', ['serve', '--host', '[::1]:8080'], 'and the port with --port.'],
+    ['a host the resolver reads as another address', ['serve', '--host', '0'], "option '--host <host>' argument '0' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface)."],
+    ['a host that is no name', ['serve', '--host', 'http://devbox'], "argument 'http://devbox' is invalid. Give a host name or an IP address to listen on"],
     ['a generation that does not exist', ['serve', '--generation', '1999'], "option '--generation <name>' argument '1999' is invalid."],
     ['an allowed host with a port', ['serve', '--allowed-host', 'devbox:8080'], "option '--allowed-host <name>' argument 'devbox:8080' is invalid. Give a DNS name without scheme, port or path (reference, devbox.lan)."],
     [

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
+import { hostNameFault } from '../testing/server-options';
 import { UsageError } from './usage-error';
 import { MAX_TIMER_DELAY } from '../core/limits';
 import { isBadPort } from '../core/request';
@@ -17,9 +19,18 @@ export function port(text: string): number {
   return value;
 }
 
-/** An interface to listen on: a name or address, not empty. */
+const LISTEN_ON = 'Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface)';
+
+/**
+ * An interface to listen on: an IP address (`[::1]` taken as `::1`) or a DNS name. Not a host and port
+ * (the port is `--port`), nor what the resolver would take for something else: `0` is read as
+ * 0.0.0.0 (every interface) and `127.1` as 127.0.0.1, where the server's URLs would name them as given.
+ */
 export function host(text: string): string {
-  if (text.trim() === '') throw new InvalidArgumentError('Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0).');
+  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (isIP(bare) !== 0) return bare;
+  if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(text)) throw new InvalidArgumentError(`${LISTEN_ON}, and the port with --port.`);
+  if (text.trim() === '' || hostNameFault(text) !== undefined) throw new InvalidArgumentError(`${LISTEN_ON}.`);
   return text;
 }
 
