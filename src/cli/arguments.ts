@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
-import { hostNameFault } from '../testing/server-options';
+import { listenHostFault } from '../testing/server-options';
 import { UsageError } from './usage-error';
 import { MAX_TIMER_DELAY } from '../core/limits';
 import { isBadPort } from '../core/request';
@@ -28,10 +27,9 @@ const LISTEN_ON = 'Give a host name or an IP address to listen on (127.0.0.1, ::
  */
 export function host(text: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (isIP(bare) !== 0) return bare;
-  if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(text)) throw new InvalidArgumentError(`${LISTEN_ON}, and the port with --port.`);
-  if (text.trim() === '' || hostNameFault(text) !== undefined) throw new InvalidArgumentError(`${LISTEN_ON}.`);
-  return text;
+  const fault = bare === '' ? '' : listenHostFault(bare);
+  if (fault === undefined) return bare;
+  throw new InvalidArgumentError(`${LISTEN_ON}${fault.includes('port') ? ', and the port with --port' : ''}.`);
 }
 
 /**

@@ -66,6 +66,18 @@ export function hostNameFault(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `value` cannot be the interface the server listens on, or undefined when it can: an IP address
+ * (IPv6 without brackets) or a DNS name; not a host and port, nor what the resolver would read as
+ * another address (`0` as 0.0.0.0, every interface; `127.1` as 127.0.0.1), which the server's URLs
+ * would name as given. @internal
+ */
+export function listenHostFault(value: string): string | undefined {
+  if (isIP(value) !== 0) return undefined;
+  if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(value)) return 'a host and a port: give the port apart';
+  return hostNameFault(value) === undefined ? undefined : 'neither an IP address nor a host name';
+}
+
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';
 
 /** Options that mean something only with others: given alone they would be accepted and do nothing. */
@@ -82,6 +94,8 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   const options = checkKeys('startReferenceServer options', value, SERVER_KEYS);
   checkNumber('port', options.port, 0, 65_535, 'a TCP port; 0 takes a free one', true);
   checkText('host', options.host);
+  const hostFault = options.host === undefined ? undefined : listenHostFault(options.host);
+  if (hostFault !== undefined) throw new TypeError(`host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '${options.host!.slice(0, 80)}': ${hostFault}`);
   const generation: unknown = options.generation;
   if (generation !== undefined && generation !== '2025-12' && generation !== '2026') {
     throw new RangeError(`generation must be '2025-12' or '2026', got ${typeof generation === 'string' ? `'${generation.slice(0, 20)}'` : typeof generation}`);
