@@ -346,6 +346,15 @@ describe('lifecycle: credentials are refreshed once after a refusal, on every pa
     expect(h.error).toBeInstanceOf(AuthError);
   });
 
+  it('a refreshed credential has not held while no connection made with it is open: a refusal long after its one short connection is final', () => {
+    // Refreshed, open 100 ms, dropped; then connections that never open until, 7 s after that open, a refusal (mutation survivor: holding counted from the open alone).
+    const scripts: Step[][] = [fail(refused(), 1), [[0, (s) => s.opened()], [1, (s) => s.next('a')], [100, (s) => s.failed(new NetworkError('drop'))]], fail(undefined, 1), fail(undefined, 1), fail(refused(), 1)];
+    const h = harness((n) => scripts[n] ?? fail(refused(), 1), { canRefresh: true, reconnect: { initialDelay: 1000, multiplier: 2, jitter: 0 } });
+    runFor(h, 60_000);
+    expect(h.starts.map((start) => [start.at, start.refresh])).toEqual([[0, false], [1, true], [1101, false], [3102, false], [7103, false]]);
+    expect(h.error).toBeInstanceOf(AuthError);
+  });
+
   it('a refreshed credential that held resetAfter, over one connection or several short ones, is refreshed again at once', () => {
     const held = (end: (s: AttemptSink<string>) => void, after: number): Step[] => [[0, (s) => s.opened()], [1, (s) => s.next('a')], [after, end]];
     // One long connection: refused after 6 s (a token that expired), refreshed at once.
