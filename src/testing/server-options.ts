@@ -70,10 +70,11 @@ export function hostNameFault(value: string): string | undefined {
  * Why `value` cannot be the interface the server listens on, or undefined when it can: an IP address
  * (IPv6 without brackets) or a DNS name; not a host and port, nor what the resolver would read as
  * another address (`0` as 0.0.0.0, every interface; `127.1` as 127.0.0.1), which the server's URLs
- * would name as given. @internal
+ * would name as given; nor an IPv6 address with a zone (`fe80::1%eth0`), which Node listens on but no
+ * URL can name (WHATWG URL refuses a zone), so the server's own URLs could not be opened. @internal
  */
 export function listenHostFault(value: string): string | undefined {
-  if (isIP(value) !== 0) return undefined;
+  if (isIP(value) !== 0) return value.includes('%') ? 'an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one' : undefined;
   if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(value)) return 'a host and a port: give the port apart';
   return hostNameFault(value) === undefined ? undefined : 'neither an IP address nor a host name';
 }
