@@ -30,7 +30,7 @@ export function host(text: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   const fault = bare === '' ? '' : listenHostFault(bare);
   if (fault === undefined) return bare;
-  const apart = fault.includes('port') ? ', and the port with --port' : fault.includes('zone') ? ', without a zone (%eth0): no URL can carry one' : '';
+  const apart = fault.includes('port') ? ', and the port with --port' : fault.includes('zone') ? ', without a zone (%eth0): no URL can carry one' : fault.includes('ASCII') ? `; ${fault}` : '';
   throw new InvalidArgumentError(`${LISTEN_ON}${apart}.`);
 }
 
