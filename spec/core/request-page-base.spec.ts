@@ -35,7 +35,16 @@ describe('checkUrl in a page (a base URL): user info written without // is refus
     }
   });
 
+  // A user name that is no scheme (`_`, a digit first, beyond ASCII, a space) made the whole URL a relative path.
+  it.each(['user_1:s3cret@h.example/x', '1admin:s3cret@h.example', 'ü:s3cret@h.example', 'my user:s3cret@h.example', ' user_1:s3c/ret@h.example'])('%s (no scheme) is refused, not resolved against the page', (url) => {
+    expect(() => checkUrl(url, ['http:', 'https:'], 'sse()')).toThrow(
+      new RequestError('sse() needs an http or https URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***). Start it with its scheme (http://). Send credentials in a header instead.'),
+    );
+  });
+
   it('a relative URL and one with its // are still taken as the page resolves them', () => {
+    expect(checkUrl('events/a@b', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events/a@b');
+    expect(checkUrl('events?to=a:b@c', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events?to=a:b@c');
     expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events');
     expect(checkUrl('https:/events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/events');
     expect(checkUrl('https://h.example/x', ['http:', 'https:'], 'sse()').href).toBe('https://h.example/x');

@@ -22,6 +22,11 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   } catch {
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
+  // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
+  // its scheme resolves against the page as a relative path: the password would go to the page's origin.
+  if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice} Send credentials in a header instead.`);
+  }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
