@@ -55,6 +55,9 @@ describe('usage errors: exit status 2, one line saying what is wrong, then where
     ['a host with a port', ['serve', '--host', 'localhost:8080'], "option '--host <host>' argument 'localhost:8080' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface), and the port with --port."],
     ['an IPv6 host with a port', ['serve', '--host', '[::1]:8080'], 'and the port with --port.'],
     ['a host the resolver reads as another address', ['serve', '--host', '0'], "option '--host <host>' argument '0' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface)."],
+    // breaker16: a zone was taken, and the server printed URLs that no client could open.
+    ['an IPv6 host with a zone', ['serve', '--host', '[fe80::1%eth0]'], "argument '[fe80::1%eth0]' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface), without a zone (%eth0): no URL can carry one."],
+    ['a host name beyond ASCII', ['serve', '--host', 'bücher.example'], "argument 'bücher.example' is invalid. Give a host name or an IP address to listen on (127.0.0.1, ::1, 0.0.0.0 for every interface); a name beyond ASCII, which URLs carry in its ASCII form: give 'xn--bcher-kva.example'."],
     ['a host that is no name', ['serve', '--host', 'http://devbox'], "argument 'http://devbox' is invalid. Give a host name or an IP address to listen on"],
     ['a generation that does not exist', ['serve', '--generation', '1999'], "option '--generation <name>' argument '1999' is invalid."],
     ['an allowed host with a port', ['serve', '--allowed-host', 'devbox:8080'], "option '--allowed-host <name>' argument 'devbox:8080' is invalid. Give a DNS name without scheme, port or path (reference, devbox.lan)."],

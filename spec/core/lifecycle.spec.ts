@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { Subscriber, type Subscription, config } from 'rxjs';
-import { AuthError, HttpError, NetworkError, type ConnectionDiagnostics, type ConnectionState } from '../../src';
+import { AuthError, HttpError, NetworkError, ProtocolError, type ConnectionDiagnostics, type ConnectionState } from '../../src';
 import { resolveBackoff, type BackoffOptions } from '../../src/core/backoff';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../../src/core/lifecycle';
 import { MAX_SERVER_DELAY, MAX_TIMER_DELAY, MIN_SERVER_DELAY } from '../../src/core/limits';
@@ -596,6 +596,28 @@ describe('lifecycle: while the platform says it is offline (a browser\'s navigat
     network.online();
     runFor(h, 200);
     expect(h.starts.some((start) => start.refresh)).toBe(true);
+  });
+
+  // breaker16: navigator.onLine is false with no interface up but the loopback one, where a dev server
+  // still answers; a status it sends was taken for an offline failure (a 500 retried past maxAttempts for
+  // ever, a Retry-After wait cut by the online event, a 401 spent no refresh).
+  it('a server\'s answer while offline (a dev server on loopback) counts as online: statuses, auth and protocol faults', () => {
+    network.offline();
+    const busy = harness(() => fail(new HttpError('busy', 500)), { network: true, reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } });
+    runFor(busy, 100_000);
+    expect([busy.starts.length, busy.error instanceof HttpError, network.listeners]).toEqual([3, true, 0]);
+    const later = harness(() => fail(new HttpError('busy', 503, 3000)), { network: true, reconnect: { initialDelay: 10, jitter: 0 } });
+    later.scheduler.schedule(() => network.online(), 100);
+    runFor(later, 3500);
+    expect(later.starts.map((start) => start.at)).toEqual([0, 3000]);
+    later.subscription.unsubscribe();
+    network.offline();
+    const refused = harness(() => fail(new AuthError('refused', 401)), { network: true, canRefresh: true, reconnect: { initialDelay: 10, jitter: 0 } });
+    runFor(refused, 100);
+    expect(refused.starts.map((start) => start.refresh)).toEqual([false, true]);
+    const broken = harness(() => fail(new ProtocolError('text/html')), { network: true, reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2, shouldRetry: () => true } });
+    runFor(broken, 100_000);
+    expect([broken.starts.length, network.listeners]).toEqual([3, 0]);
   });
 
   it('changes nothing without `network` (retryBackoff), with maxAttempts: 0, or with reconnect: false', () => {

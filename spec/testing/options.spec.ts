@@ -22,6 +22,11 @@ describe('reference server options', () => {
     [{ apiKeys: [] }, RangeError, 'apiKeys must have at least 1 entry, got 0'],
     [{ host: 'localhost:8080' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got 'localhost:8080': a host and a port: give the port apart"],
     [{ host: '0' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '0': neither an IP address nor a host name"],
+    // breaker16: a zone was taken, and the server's url and wsUrl ('http://[fe80::1%eth0]:…') were not URLs.
+    [{ host: 'fe80::1%eth0' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got 'fe80::1%eth0': an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one"],
+    // breaker16: a Unicode name was told it was neither an address nor a name, not the form to give.
+    [{ host: 'bücher.example' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got 'bücher.example': a name beyond ASCII, which URLs carry in its ASCII form: give 'xn--bcher-kva.example'"],
+    [{ host: '::1%lo' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '::1%lo': an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one"],
     [{ host: '[::1]' }, TypeError, "host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '[::1]': neither an IP address nor a host name"],
     [{ apiKeys: [{ key: 'sk_a', org: 'o' }] }, TypeError, "apiKeys[0]: unknown key 'org' (the known keys are key, organization, queues)"],
     [{ apiKeys: [{ queues: ['emails'] }] }, TypeError, 'apiKeys[0].key must be a string that is not empty'],

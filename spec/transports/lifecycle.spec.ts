@@ -203,7 +203,10 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   it.each([
     ['sse()', 'admin:s3cretpw@localhost:8080/events', '(***@localhost:8080/events). Start it with its scheme (http://). Send credentials in a header instead.'],
     ['webSocket()', 'admin:s3cretpw@localhost:8080/socket', '(***@localhost:8080/socket). Start it with its scheme (ws://). Send credentials in a header instead.'],
-    ['sse()', 'admin:s3cret/pw?@localhost:8080/events', '(***@localhost:8080/events). Start it with its scheme (http://). Send credentials in a header instead.'],
+    // A `?` before the last `@` may start a query that holds a credential: such a URL is not shown at all (breaker16).
+    ['sse()', 'admin:s3cret/pw?@localhost:8080/events', '(***). Start it with its scheme (http://). Send credentials in a header instead.'],
+    ['sse()', 'localhost:8080/events?auth=admin@s3cret', '(***). Start it with its scheme (http://). Send credentials in a header instead.'],
+    ['webSocket()', 'localhost:8080/socket#access_token=admin@s3cret', '(***). Start it with its scheme (ws://). Send credentials in a header instead.'],
   ])('%s given %s (user info, no scheme) shows neither the password nor the user name', async (which, url, end) => {
     const source = which === 'sse()' ? sse(url, once) : webSocket(url, once).messages$;
     const recording = record(source);

@@ -23,13 +23,15 @@ const LISTEN_ON = 'Give a host name or an IP address to listen on (127.0.0.1, ::
 /**
  * An interface to listen on: an IP address (`[::1]` taken as `::1`) or a DNS name. Not a host and port
  * (the port is `--port`), nor what the resolver would take for something else: `0` is read as
- * 0.0.0.0 (every interface) and `127.1` as 127.0.0.1, where the server's URLs would name them as given.
+ * 0.0.0.0 (every interface) and `127.1` as 127.0.0.1, where the server's URLs would name them as given,
+ * nor an IPv6 address with a zone (`fe80::1%eth0`), which no URL can carry.
  */
 export function host(text: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   const fault = bare === '' ? '' : listenHostFault(bare);
   if (fault === undefined) return bare;
-  throw new InvalidArgumentError(`${LISTEN_ON}${fault.includes('port') ? ', and the port with --port' : ''}.`);
+  const apart = fault.includes('port') ? ', and the port with --port' : fault.includes('zone') ? ', without a zone (%eth0): no URL can carry one' : fault.includes('ASCII') ? `; ${fault}` : '';
+  throw new InvalidArgumentError(`${LISTEN_ON}${apart}.`);
 }
 
 /**

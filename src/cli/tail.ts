@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { type Observable, type Observer, map } from 'rxjs';
 import { type ConnectionDiagnostics, type ConnectionState, isRequestError, ofType, sse, webSocket } from '../index';
 import { jsonOrText } from '../core/json-or-text';
+import { quotedEntry } from '../core/options';
 import { checkBaseUrl, checkFetchUrl, checkHeaders, checkUrl, pathSegment, utf8HeaderValue } from '../core/request';
 import { miosaEvents } from '../miosa';
 import { type SpooledEventPattern, spooledRealtime } from '../spooled';
@@ -161,7 +162,8 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   // A plain URL's server may name its types with commas or spaces (the clients refuse them), so only a note.
   if (mode === 'sse' || mode === 'ws') {
     for (const type of options.types.filter((type) => /,|^\s|\s$/.test(type))) {
-      print.status(`note: --type '${type}' is one event type, commas and spaces included; give each type its own --type`);
+      // Quoted as the clients' refusals quote an entry: white space at an end seen (U+FEFF, U+00A0 escaped), a long one by both ends.
+      print.status(`note: --type ${quotedEntry(type)} is one event type, commas and spaces included; give each type its own --type`);
     }
   }
 

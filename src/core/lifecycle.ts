@@ -2,7 +2,7 @@ import { Observable, type Observer, type SchedulerLike, type Subscriber, type Su
 import { Backoff, type BackoffOptions, DEFAULT_RESET_AFTER } from './backoff';
 import { reportAppError } from './app-errors';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS, asError, sameDiagnostics } from './diagnostics';
-import { isAuthError, isRealtimeError } from './errors';
+import { isAuthError, isHttpError, isProtocolError, isRealtimeError } from './errors';
 import { isOffline, whenOnline } from './network';
 import type { ConnectionState } from './state';
 
@@ -277,8 +277,10 @@ class Loop<T> {
   private afterFailure(error: unknown): void {
     this.failures += 1;
     this.lastError = asError(error);
-    // Without a network no server was reached: the failure says nothing of it or of the credential.
-    const offline = this.options.network === true && isOffline();
+    // Without a network no server was reached: the failure says nothing of it or of the credential. An
+    // answer (a status, a close code, a protocol fault) says a server was reached all the same, offline or
+    // not: a server on the loopback interface (a dev server) answers with no other interface up.
+    const offline = this.options.network === true && isOffline() && !serverAnswered(error);
     if (offline) this.offlineFailures += 1;
     const mayBeRefused = !offline && this.options.canRefresh && (this.options.mayBeRefusedCredential ?? isAuthError)(error);
     if (mayBeRefused && !this.refreshed) {
@@ -351,6 +353,12 @@ class Loop<T> {
     run?.close();
   }
 }
+
+/**
+ * Whether a failure is a server's answer (an HTTP status, an auth close code, a protocol fault): a
+ * server was reached, so it is a verdict like any other, whatever the platform says of the network. @internal
+ */
+export const serverAnswered = (error: unknown): boolean => isHttpError(error) || isAuthError(error) || isProtocolError(error);
 
 /** One attempt, seen from the transport: the sink it reports to. */
 class Run<T> implements AttemptSink<T> {

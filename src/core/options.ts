@@ -29,6 +29,15 @@ export function shown(value: unknown): string {
 }
 
 /**
+ * An event type as a message quotes it: JSON, by both ends when long (so white space at an end is seen
+ * in a long entry too), with the white space JSON leaves raw (U+00A0, U+FEFF…) escaped. @internal
+ */
+export const quotedEntry = (text: string): string =>
+  JSON.stringify(text.length > 40 ? `${text.slice(0, 20)}...${text.slice(-20)}` : text).replace(/\s/gu, (space) =>
+    space === ' ' ? space : `\\u${space.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+/**
  * The keys an options object of type `T` may have, each `true`. Typed so that the compiler keeps the
  * list complete: a key the interface gains must be added here, and a key here must be in the interface.
  *
@@ -210,11 +219,7 @@ export function checkTypeList(name: string, value: readonly string[] | undefined
     const trimmed = entry.trim();
     if (trimmed === '') throw new TypeError(`${name}[${index}] is only white space: it names no event type: leave it out.`);
     if (trimmed !== entry) {
-      // Both ends, so that the white space is seen in a long entry too, and what JSON leaves raw (U+00A0, U+FEFF…) escaped.
-      const shown = (text: string) =>
-        JSON.stringify(text.length > 40 ? `${text.slice(0, 20)}...${text.slice(-20)}` : text).replace(/\s/gu, (space) =>
-          space === ' ' ? space : `\\u${space.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        );
+      const shown = quotedEntry;
       throw new TypeError(`${name}[${index}] ${shown(entry)} has white space at its start or end, which no event type has, so it would match nothing: give ${shown(trimmed)}.`);
     }
     if (entry.includes(',')) {

@@ -240,7 +240,14 @@ export function displayUrl(url: string | URL): string {
     // user info either: `user:password@host/x`, written without its scheme, reads as scheme `user` and a path
     // (or, with a `?` or `#` in the password, a query or fragment) that holds the password. With an `@`
     // anywhere, only what follows the last one is shown, up to a query: the password may hold `/`, `?` or `#`.
-    if (hostlessUserInfo(parsed)) return redact(`${MASK}@${parsed.href.slice(parsed.href.lastIndexOf('@') + 1).replace(/[?#&].*$/s, '')}`);
+    // But a `?` or `#` before that `@` may as well start a query or fragment that holds it (`localhost:8080/x?auth=bob@s3cret`,
+    // where what follows is the credential's tail): the two read alike, so then nothing of the URL is shown.
+    if (hostlessUserInfo(parsed)) {
+      const at = parsed.href.lastIndexOf('@');
+      const query = parsed.href.search(/[?#]/);
+      if (query !== -1 && query < at) return MASK;
+      return redact(`${MASK}@${parsed.href.slice(at + 1).replace(/[?#&].*$/s, '')}`);
+    }
     return redact(`${parsed.protocol}${parsed.pathname}`);
   } catch {
     return '(invalid URL)';

@@ -22,6 +22,11 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   } catch {
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
+  // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
+  // its scheme resolves against the page as a relative path: the password would go to the page's origin.
+  if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice} Send credentials in a header instead.`);
+  }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
@@ -33,10 +38,22 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     const hostAndPort = /^[^:/]+:\d/.test(text);
     throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort ? schemeAdvice : ''}`);
   }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them in a header instead (${displayUrl(parsed)}).`);
+  // In a page, `http:user:password@host` (no `//`) with the page's scheme resolves against the page, as a
+  // path (`https://page/app/user:password@host`): read alone, it is the user info it was meant to be.
+  const alone = base === undefined ? parsed : parseAlone(text);
+  const carrier = [parsed, alone].find((url) => url !== undefined && (url.username !== '' || url.password !== ''));
+  if (carrier !== undefined) {
+    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them in a header instead (${displayUrl(carrier)}).`);
   }
   return parsed;
+}
+
+function parseAlone(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `['http:', 'https:', 'ws:']` as "an http, https or ws", with the article its first name is read with. */

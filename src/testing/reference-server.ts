@@ -33,7 +33,8 @@ export interface ReferenceServerOptions {
    * The interface to listen on, an address or a DNS name; `url` and `wsUrl` name it. A DNS name given
    * here is one the server answers to without `cors`, as if in `allowedHosts`: its own `url` would be
    * refused otherwise. A TypeError for a host with a port, an IPv6 address in brackets, or what the
-   * resolver would read as another address (`0` as every interface, `127.1`).
+   * resolver would read as another address (`0` as every interface, `127.1`), or an IPv6 address with a
+   * zone (`fe80::1%eth0`), which no URL can carry.
    * @default '127.0.0.1'
    */
   readonly host?: string;

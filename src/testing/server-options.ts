@@ -70,12 +70,17 @@ export function hostNameFault(value: string): string | undefined {
  * Why `value` cannot be the interface the server listens on, or undefined when it can: an IP address
  * (IPv6 without brackets) or a DNS name; not a host and port, nor what the resolver would read as
  * another address (`0` as 0.0.0.0, every interface; `127.1` as 127.0.0.1), which the server's URLs
- * would name as given. @internal
+ * would name as given; nor an IPv6 address with a zone (`fe80::1%eth0`), which Node listens on but no
+ * URL can name (WHATWG URL refuses a zone), so the server's own URLs could not be opened. @internal
  */
 export function listenHostFault(value: string): string | undefined {
-  if (isIP(value) !== 0) return undefined;
+  if (isIP(value) !== 0) return value.includes('%') ? 'an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one' : undefined;
   if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(value)) return 'a host and a port: give the port apart';
-  return hostNameFault(value) === undefined ? undefined : 'neither an IP address nor a host name';
+  const fault = hostNameFault(value);
+  if (fault === undefined) return undefined;
+  // A name beyond ASCII: the server's URLs would carry its ASCII form, so that is the one to give.
+  const ascii = /^Host carries a name in its ASCII form: (give '.*')$/s.exec(fault)?.[1];
+  return ascii === undefined ? 'neither an IP address nor a host name' : `a name beyond ASCII, which URLs carry in its ASCII form: ${ascii}`;
 }
 
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';

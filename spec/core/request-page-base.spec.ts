@@ -1,0 +1,52 @@
+import { RequestError, sse, webSocket } from '../../src';
+import { checkUrl } from '../../src/core/request';
+
+// breaker16: in a page, `http:user:password@host` written without its `//` and with the page's scheme
+// resolves against the page as a path (WHATWG URL): the password went to the page's origin in the
+// request line, and its errors showed it (`HTTP 404 from https://page.example/app/admin:s3cret@h/x`).
+describe('checkUrl in a page (a base URL): user info written without // is refused as user info', () => {
+  const scope = globalThis as unknown as { location?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
+  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/app/' } }));
+  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+
+  it.each(['https:admin:s3cret@h.example/x', 'https:/admin:s3cret@h.example/x', 'https:\\admin:s3cret@h.example/x'])('%s', (url) => {
+    let error: unknown;
+    try {
+      checkUrl(url, ['http:', 'https:'], 'sse()');
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toBe('sse(): the URL carries credentials (user:password@); send them in a header instead (https://h.example/x).');
+  });
+
+  it('sse() and webSocket() send nothing to the page for it', async () => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response('', { status: 404 }))) as typeof globalThis.fetch;
+    const errors = await Promise.all([
+      new Promise((resolve) => sse('https:admin:s3cret@h.example/x', { fetch, reconnect: false }).subscribe({ error: resolve })),
+      new Promise((resolve) => webSocket('https:admin:s3cret@h.example/x', { reconnect: false }).messages$.subscribe({ error: resolve })),
+    ]);
+    expect(fetches).toBe(0);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(RequestError);
+      expect((error as Error).message).not.toMatch(/s3cret|admin/);
+    }
+  });
+
+  // A user name that is no scheme (`_`, a digit first, beyond ASCII, a space) made the whole URL a relative path.
+  it.each(['user_1:s3cret@h.example/x', '1admin:s3cret@h.example', 'ü:s3cret@h.example', 'my user:s3cret@h.example', ' user_1:s3c/ret@h.example'])('%s (no scheme) is refused, not resolved against the page', (url) => {
+    expect(() => checkUrl(url, ['http:', 'https:'], 'sse()')).toThrow(
+      new RequestError('sse() needs an http or https URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***). Start it with its scheme (http://). Send credentials in a header instead.'),
+    );
+  });
+
+  it('a relative URL and one with its // are still taken as the page resolves them', () => {
+    expect(checkUrl('events/a@b', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events/a@b');
+    expect(checkUrl('events?to=a:b@c', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events?to=a:b@c');
+    expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events');
+    expect(checkUrl('https:/events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/events');
+    expect(checkUrl('https://h.example/x', ['http:', 'https:'], 'sse()').href).toBe('https://h.example/x');
+  });
+});
