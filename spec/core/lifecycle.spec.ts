@@ -620,6 +620,22 @@ describe('lifecycle: while the platform says it is offline (a browser\'s navigat
     expect([broken.starts.length, network.listeners]).toEqual([3, 0]);
   });
 
+  it('where the platform says offline but fires no events (a navigator without a global addEventListener), offline failures still do not count, and nothing throws', () => {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    const add = scope.addEventListener;
+    delete scope.addEventListener;
+    try {
+      network.offline();
+      const h = harness(() => fail(), { network: true, reconnect: { initialDelay: 10, maxDelay: 100, jitter: 0, maxAttempts: 2 } });
+      runFor(h, 10_000);
+      expect(h.error).toBeUndefined();
+      expect(h.starts.length).toBeGreaterThan(3);
+      h.subscription.unsubscribe();
+    } finally {
+      scope.addEventListener = add;
+    }
+  });
+
   it('changes nothing without `network` (retryBackoff), with maxAttempts: 0, or with reconnect: false', () => {
     network.offline();
     for (const [options, starts] of [

@@ -23,12 +23,21 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Relative import specifiers in a source text (`from './x'`, `import('../y')`). */
 const IMPORTS = /(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
+/**
+ * A module's path from its `src/` folder on, without `.ts`: the mutant names the project's file and the
+ * spec files live in Stryker's sandbox, so whole paths never match.
+ */
+const moduleKey = (path) => {
+  const normal = path.replace(/\\/g, '/').replace(/\.ts$/, '');
+  return normal.slice(normal.lastIndexOf('/src/') + 1);
+};
+
 /** Which of `specFiles` import `source` (a path, with or without its `.ts`) directly. */
 function importersOf(source, specFiles) {
-  const module = resolve(source).replace(/\.ts$/, '');
+  const module = moduleKey(resolve(source));
   return [...new Set(specFiles)].filter((file) => {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(IMPORTS)].some(([, specifier]) => resolve(dirname(file), specifier).replace(/\.ts$/, '') === module);
+    return [...text.matchAll(IMPORTS)].some(([, specifier]) => moduleKey(resolve(dirname(file), specifier)) === module);
   });
 }
 
