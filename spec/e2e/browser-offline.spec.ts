@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
+import { answerPage, bundleForPage, launchChromium, openRxPage, watchProblems } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 import type { Watched } from './pages/browser-offline';
@@ -27,8 +27,7 @@ describe('sse() and webSocket() in Chromium while the browser is offline', () =>
   beforeAll(async () => {
     const script = await bundleForPage(join(__dirname, 'pages/browser-offline.ts'));
     origin = await startServer((request, response) => {
-      if (request.url === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
-      if (request.url === '/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (answerPage(request.url ?? '/', script, response)) return;
       if (request.url === '/events') return void (openStream(response), response.write('data: hello\n\n'));
       response.writeHead(request.url === '/favicon.ico' ? 204 : 404).end();
     });
@@ -38,8 +37,7 @@ describe('sse() and webSocket() in Chromium while the browser is offline', () =>
     page = await context.newPage();
     // Chromium logs each request and socket that offline mode refuses: not the page's doing.
     watchProblems(page, /ERR_INTERNET_DISCONNECTED|WebSocket connection to '[^']*' failed/, problems);
-    await page.goto(`${origin.url}/`);
-    await page.waitForFunction(() => 'rx' in window);
+    await openRxPage(page, origin.url);
   });
   afterAll(async () => {
     await browser?.close();

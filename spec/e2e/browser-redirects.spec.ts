@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, pageHtml } from '../helpers/chromium';
+import { answerPage, bundleForPage, launchChromium, openRxPage } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import type { StreamOutcome } from './pages/browser-sse';
 
@@ -44,8 +44,7 @@ describe('sse() redirected in Chromium', () => {
     });
     origin = await startServer((request, response) => {
       const url = request.url ?? '/';
-      if (url === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
-      if (url === '/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (answerPage(url, script, response)) return;
       // /redirect/<status>/<same|elsewhere>/<path there>
       const [, status, where, path] = /^\/redirect\/(\d+)\/(same|elsewhere)(\/.*)$/.exec(url) ?? [];
       if (status) return void response.writeHead(Number(status), { location: where === 'same' ? path : `${elsewhere.url}${path}` }).end();
@@ -53,8 +52,7 @@ describe('sse() redirected in Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage();
-    await page.goto(`${origin.url}/`);
-    await page.waitForFunction(() => 'rx' in window);
+    await openRxPage(page, origin.url);
   });
   afterAll(async () => {
     await browser?.close();

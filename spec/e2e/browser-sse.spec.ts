@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { NETWORK_LOG, bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
+import { NETWORK_LOG, answerPage, bundleForPage, launchChromium, openRxPage, watchProblems } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { until } from '../helpers/observe';
 import { SSE_VECTORS } from '../sse/vectors';
@@ -25,8 +25,7 @@ describe('sse() in Chromium', () => {
     const script = await bundleForPage(join(__dirname, 'pages/browser-sse.ts'));
     origin = await startServer((request, response) => {
       const [path = '/', mode] = (request.url ?? '/').split('?');
-      if (path === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
-      if (path === '/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (answerPage(path, script, response)) return;
       const vector = SSE_VECTORS[Number(/^\/vector\/(\d+)$/.exec(path)?.[1] ?? NaN)];
       if (!vector) return void response.writeHead(404).end();
       openStream(response);
@@ -46,8 +45,7 @@ describe('sse() in Chromium', () => {
     page = await browser.newPage();
     // Chromium itself logs each refused preflight and cut response ("Failed to load resource"): not the page's doing.
     watchProblems(page, NETWORK_LOG, problems);
-    await page.goto(`${origin.url}/`);
-    await page.waitForFunction(() => 'rx' in window);
+    await openRxPage(page, origin.url);
   });
   afterAll(async () => {
     await browser?.close();

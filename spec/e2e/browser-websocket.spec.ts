@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, pageHtml, watchProblems } from '../helpers/chromium';
+import { answerPage, bundleForPage, launchChromium, openRxPage, watchProblems } from '../helpers/chromium';
 import { type TestServer, startServer } from '../helpers/http-server';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 import { until } from '../helpers/observe';
@@ -31,9 +31,7 @@ describe('webSocket() in Chromium', () => {
   beforeAll(async () => {
     const script = await bundleForPage(join(__dirname, 'pages/browser-websocket.ts'));
     origin = await startServer((request, response) => {
-      if (request.url === '/') return void response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
-      if (request.url === '/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      response.writeHead(404).end();
+      if (!answerPage(request.url ?? '/', script, response)) response.writeHead(404).end();
     });
     // Greets every socket; answers with no subprotocol whatever was offered, as a server that knows none.
     sockets = await startWsServer({
@@ -43,8 +41,7 @@ describe('webSocket() in Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     watchProblems(page, undefined, problems);
-    await page.goto(`${origin.url}/`);
-    await page.waitForFunction(() => 'rx' in window);
+    await openRxPage(page, origin.url);
   });
   afterAll(async () => {
     await browser?.close();

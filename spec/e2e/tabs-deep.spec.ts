@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForPage, launchChromium, openConnectedPages, pageHtml } from '../helpers/chromium';
+import { answerPage, bundleForPage, launchChromium, openConnectedPages } from '../helpers/chromium';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 
 interface Probe {
@@ -37,8 +37,7 @@ describe.each(['core', 'spooled'] as const)('shareAcrossTabs in Chromium, two pa
         openStream(response);
         return void open.push(response); // written once both pages follow
       }
-      if (path === '/page.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
+      if (!answerPage(path, script, response)) response.writeHead(404).end();
     });
     browser = await launchChromium();
   });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
-import { bundleForPage, launchChromium, openConnectedPages } from '../helpers/chromium';
+import { answerPage, bundleForPage, launchChromium, openConnectedPages } from '../helpers/chromium';
 import { until } from '../helpers/observe';
 
 const STREAM = '/api/v1/events/stream';
@@ -34,10 +34,7 @@ describe.each(['core', 'miosa'] as const)('shareAcrossTabs in Chromium: three pa
           arrivals.push(Date.now());
           return false; // the reference server answers it
         }
-        if (path === '/') response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>tabs</title><script type="module" src="/page.js"></script>');
-        else if (path === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-        else return false;
-        return true;
+        return answerPage(path ?? '/', script, response);
       },
     });
     browser = await launchChromium();

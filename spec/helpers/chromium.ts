@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -35,6 +36,20 @@ export async function bundleForPage(entry: string): Promise<string> {
 
 /** An HTML page that loads one module script. */
 export const pageHtml = (script: string): string => `<!doctype html><meta charset="utf-8"><title>rx-realtime test</title><script type="module" src="${script}"></script>`;
+
+/** Answers a test page's own requests, `/` (the page) and `/page.js` (its `script`); false for any other path. */
+export function answerPage(path: string, script: string, response: ServerResponse): boolean {
+  if (path === '/') response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml('/page.js'));
+  else if (path === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+  else return false;
+  return true;
+}
+
+/** Loads the page at `origin` and waits until its script has set `window.rx`. */
+export async function openRxPage(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => 'rx' in window);
+}
 
 /** Chromium's own console lines for a request or socket that failed (a 404, a refused upgrade): not the page's doing. */
 export const NETWORK_LOG = /^error: (?:Failed to load resource: |WebSocket connection to '[^']*' failed: )/;
