@@ -533,6 +533,17 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     },
   );
 
+  // Dot segments resolve away when each request URL is parsed: /api/v1/./api/v1/events is /api/v1/api/v1/events.
+  it.each([
+    ['https://h.example/api/v1/.', '/api/v1'],
+    ['https://h.example/api/v1/x/..', '/api/v1'],
+    ['https://h.example/api/v1/%2e/', '/api/v1'],
+    ['https://h.example/a/../api/v1/ws/.', '/api/v1/ws'],
+    ['/api/v1/.', '/api/v1'],
+  ])('baseUrl %s (dot segments that leave the /api/v1 the client adds) is a RequestError from spooledRealtime()', (baseUrl, found) => {
+    expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(new RequestError(`spooledRealtime baseUrl ends with ${found}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`));
+  });
+
   it.each(['https://h.example/prefix', 'https://h.example/api', 'https://h.example/api/v2', 'https://h.example/api/v1x'])('baseUrl %s is a base like any other', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).not.toThrow();
   });

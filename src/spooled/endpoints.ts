@@ -20,7 +20,8 @@ const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws
  */
 export function spooledBaseUrl(url: string, what: string): string {
   const base = checkBaseUrl(url, what);
-  const found = API_PATH_AT_END.exec(base);
+  // Read as requests will be: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are `/api/v1/`).
+  const found = API_PATH_AT_END.exec(new URL(base, 'http://base.invalid').pathname.replace(/\/+$/, ''));
   if (found) {
     throw new RequestError(
       `${what} ends with ${found[0]}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`,
