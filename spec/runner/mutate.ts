@@ -12,7 +12,7 @@
  * tests every mutant again rather than reusing the last run's verdicts (.cache/mutation/incremental/).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
@@ -108,6 +108,12 @@ function batches(files: readonly string[]): string[][] {
 function run(files: readonly string[], part: Part, concurrency: string | undefined, fresh: boolean): void {
   const base = JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8'));
   const combined = join(OUT, 'run.json');
+  const incrementalFile = join(OUT, 'incremental', `${files.map((file) => file.replace(/[/.]/g, '_')).join('+')}.json`);
+  // A file run alone for the first time in incremental mode starts from its last report (the same schema).
+  if (files.length === 1 && !existsSync(incrementalFile) && existsSync(reportOf(files[0]!))) {
+    mkdirSync(join(OUT, 'incremental'), { recursive: true });
+    copyFileSync(reportOf(files[0]!), incrementalFile);
+  }
   const config = {
     ...base,
     mutate: files,
@@ -131,7 +137,7 @@ function run(files: readonly string[], part: Part, concurrency: string | undefin
     // A run reuses the last one's verdicts where neither the mutant's code nor its tests changed (Stryker's
     // incremental mode): a re-run after a small change takes minutes, not the hour a file like lifecycle.ts does.
     incremental: true,
-    incrementalFile: join(OUT, 'incremental', `${files.map((file) => file.replace(/[/.]/g, '_')).join('+')}.json`),
+    incrementalFile,
     force: fresh,
     // `--concurrency=1` leaves a core free on a shared machine.
     ...(concurrency ? { concurrency: Number(concurrency) } : {}),
