@@ -1,5 +1,8 @@
 import { RequestError, sse, webSocket } from '../../src';
+import { displayUrl } from '../../src/core/redact';
 import { checkUrl } from '../../src/core/request';
+import { miosaEvents } from '../../src/miosa';
+import { spooledRealtime } from '../../src/spooled';
 
 // breaker16: in a page, `http:user:password@host` written without its `//` and with the page's scheme
 // resolves against the page as a path (WHATWG URL): the password went to the page's origin in the
@@ -48,5 +51,36 @@ describe('checkUrl in a page (a base URL): user info written without // is refus
     expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events');
     expect(checkUrl('https:/events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/events');
     expect(checkUrl('https://h.example/x', ['http:', 'https:'], 'sse()').href).toBe('https://h.example/x');
+  });
+});
+
+// A relative URL was shown as "(invalid URL)" in a page: a Spooled or Miosa client's toJSON() and debug
+// lines with `baseUrl: '/spooled'`, and the token exchange's errors, named nothing the app could find.
+describe('displayUrl in a page: a relative URL is shown as the page resolves it', () => {
+  const scope = globalThis as unknown as { location?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
+  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/app/?session=s3cret#top' } }));
+  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+
+  it.each([
+    ['/spooled/api/v1/auth', 'https://page.example/spooled/api/v1/auth'],
+    ['events?token=s3cret', 'https://page.example/app/events'],
+    ['../x/./y#s3cret', 'https://page.example/x/y'],
+  ])('%s is shown as %s, without query or fragment', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it.each(['user_1:s3cret@h.example/x', 'events/a@s3cret', '1admin:s3cret@h.example'])('%s (an @: it may be user info without a scheme) is shown as *** alone', (url) => {
+    expect(displayUrl(url)).toBe('***');
+  });
+
+  it('a Spooled and a Miosa client with a relative baseUrl show it resolved in JSON', () => {
+    expect(JSON.parse(JSON.stringify(spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: '/spooled' })))).toMatchObject({ baseUrl: 'https://page.example/spooled' });
+    expect(JSON.parse(JSON.stringify(miosaEvents({ apiKey: 'msk_s3cret', baseUrl: '/miosa/api/v1' })))).toMatchObject({ baseUrl: 'https://page.example/miosa/api/v1' });
+  });
+
+  it('outside a page, a relative URL is still "(invalid URL)"', () => {
+    delete scope.location;
+    expect(displayUrl('/spooled/api/v1/auth')).toBe('(invalid URL)');
   });
 });

@@ -43,7 +43,7 @@ describe('Spooled auth in Chromium', () => {
     await server?.close();
   });
 
-  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string; lastError?: string } }).seen);
+  const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { states: string[]; events: string[]; error?: string; lastError?: string; shownBase?: unknown } }).seen);
 
   it('never sends the API key on a URL, and recovers when the server stops accepting its JWT', async () => {
     server = await start();
@@ -103,5 +103,22 @@ describe('Spooled auth in Chromium', () => {
     } finally {
       await other.close();
     }
+  }, 60_000);
+
+  // A relative baseUrl was shown as "(invalid URL)": the error named nothing the app could look for.
+  it('names a relative baseUrl as the page resolves it, in toJSON() and when its token exchange fails', async () => {
+    server ??= await start();
+    browser ??= await launchChromium();
+    const page = await browser.newPage();
+    watchProblems(page, NETWORK_LOG);
+    await page.goto(`${server.url}/?key=${server.spooled.apiKey}&base=${encodeURIComponent('/elsewhere')}`);
+    await page.waitForFunction(() => (window as unknown as { seen: { lastError?: string; error?: string } }).seen.error ?? (window as unknown as { seen: { lastError?: string } }).seen.lastError, undefined, { timeout: 15_000 });
+    const { error, lastError, shownBase } = await seen(page);
+    expect(shownBase).toBe(`${server.url}/elsewhere`);
+    const said = error ?? lastError;
+    expect(said).toContain(`from ${server.url}/elsewhere/api/v1/auth/login`);
+    expect(said).not.toContain('invalid URL');
+    expect(said).not.toContain(server.spooled.apiKey);
+    await page.close();
   }, 60_000);
 });

@@ -15,6 +15,8 @@
  * {@link maskedHead}, so that no cut leaves part of a credential. See docs/security.md. @internal
  */
 
+import { pageHref } from './page';
+
 /** The longest text this returns: longer ones are cut, with a note of how much was left out. */
 export const MAX_TEXT = 2000;
 /** What a removed secret becomes. */
@@ -249,6 +251,22 @@ export function displayUrl(url: string | URL): string {
       return redact(`${MASK}@${parsed.href.slice(at + 1).replace(/[?#&].*$/s, '')}`);
     }
     return redact(`${parsed.protocol}${parsed.pathname}`);
+  } catch {
+    return relativeDisplay(String(url));
+  }
+}
+
+/**
+ * A relative reference (a page's `/events`, a client's `baseUrl: '/spooled'`) as the page resolves it.
+ * One with an `@` may be user info written without its scheme (`user_1:pw@host`, which a page would
+ * read as a path), so nothing of it is shown; outside a page it cannot be resolved.
+ */
+function relativeDisplay(text: string): string {
+  if (text.includes('@')) return MASK;
+  const page = pageHref();
+  if (page === undefined) return '(invalid URL)';
+  try {
+    return displayUrl(new URL(text, page));
   } catch {
     return '(invalid URL)';
   }

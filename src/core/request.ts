@@ -1,5 +1,6 @@
 import { RequestError } from './errors';
 import { kindOf, shown } from './options';
+import { pageHref } from './page';
 import { displayUrl, hostlessUserInfo } from './redact';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
@@ -13,7 +14,7 @@ export const MAX_REDIRECTS = 20;
  * reads `localhost` as its scheme). @internal
  */
 export function checkUrl(url: string | URL, schemes: readonly string[], what: string): URL {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const base = pageHref();
   const text = String(url);
   const schemeAdvice = ` Start it with its scheme (${schemes[0]}//).`;
   let parsed: URL;

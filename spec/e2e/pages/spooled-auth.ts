@@ -10,6 +10,8 @@ interface Seen {
   error: string | undefined;
   /** The message of the last failed attempt, as diagnostics$ says it. */
   lastError: string | undefined;
+  /** The client's `baseUrl` as JSON.stringify shows it. */
+  shownBase?: unknown;
 }
 
 const seen: Seen = { states: [], events: [], error: undefined, lastError: undefined };
@@ -20,6 +22,7 @@ const apiKey = query.get('key') ?? '';
 // `base`: a Spooled server of another origin, to see what the page is told when CORS refuses it.
 const baseUrl = query.get('base') ?? location.origin;
 const spooled = spooledRealtime({ baseUrl, apiKey, reconnectDelay: 100, maxReconnectDelay: 500, logger: () => undefined });
+seen.shownBase = (JSON.parse(JSON.stringify(spooled)) as { baseUrl: unknown }).baseUrl;
 spooled.state$.subscribe((state) => seen.states.push(state));
 spooled.diagnostics$.subscribe(({ lastError }) => (seen.lastError = lastError?.message ?? seen.lastError));
 spooled.events$({ queueName: 'emails' }).subscribe({
