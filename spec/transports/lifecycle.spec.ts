@@ -500,3 +500,44 @@ describe.each(['sse()', 'webSocket()'])('%s: the signal a headers function is gi
     expect(signals[0]!.aborted).toBe(true);
   });
 });
+
+// breaker17: a close frame is a server's answer as much as a status is. With no interface up but loopback,
+// Chromium says offline (navigator.onLine false) while a dev server on localhost still answers: one that
+// closed each socket with 1011 (or 1013, 4000) was taken for an offline failure and retried for ever
+// (6f65bb4's rule covered statuses, auth codes and protocol faults, not a NetworkError a close frame makes).
+describe('webSocket() while a browser says it is offline: a close frame from the server counts toward maxAttempts', () => {
+  const scope = globalThis as unknown as Record<string, unknown>;
+  let saved: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    saved = Object.getOwnPropertyDescriptor(scope, 'navigator');
+    Object.defineProperty(scope, 'navigator', { configurable: true, value: { onLine: false } });
+  });
+  afterEach(() => {
+    if (saved) Object.defineProperty(scope, 'navigator', saved);
+    else delete scope.navigator;
+  });
+
+  it.each([1001, 1011, 1013, 4000])('a server that closes every socket with %i: maxAttempts (2) more tries, then a NetworkError', async (code) => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.close(code) });
+    const recording = record(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 } }).messages$);
+    await recording.done;
+    expect([recording.error instanceof NetworkError, ws.upgrades.length]).toEqual([true, 3]);
+  });
+
+  it('a server that sends a frame over maxMessageSize on every socket (ws closes it, 1009): the same', async () => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.send('x'.repeat(100)) });
+    const connection = webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 }, maxMessageSize: 10 });
+    connection.errors$.subscribe();
+    const recording = record(connection.messages$);
+    await recording.done;
+    expect([recording.error instanceof NetworkError, ws.upgrades.length]).toEqual([true, 3]);
+  });
+
+  it('a socket lost without a close frame (1006, as a network that goes down drops one) is still an offline failure', async () => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.terminate() });
+    const recording = record(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 } }).messages$);
+    await until(() => ws!.upgrades.length >= 5, 'more than maxAttempts allows online');
+    recording.subscription.unsubscribe();
+    expect(recording.error).toBeUndefined();
+  });
+});
