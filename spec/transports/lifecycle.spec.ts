@@ -11,6 +11,7 @@ import {
   sse,
   webSocket,
 } from '../../src';
+import { spooledRealtime } from '../../src/spooled';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { activeTimers, record, until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
@@ -216,6 +217,27 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     expect(message).toMatch(/URL; got one with an @ and no scheme, as .* info \(.*:password@\) without one reads /);
     expect(message.endsWith(end)).toBe(true);
     expect(message).not.toMatch(/s3cret|admin/);
+  });
+
+  // breaker17: a `\` ends the host to URL parsers: `http://CORP\alice:pw@host` went to host `corp` with the
+  // password in its path, and every retry's message showed it; a Spooled client's toJSON() showed it too.
+  it.each([
+    ['sse()', 'http://CORP\\admin:s3cretpw@localhost:8080/events'],
+    ['webSocket()', 'ws://CORP\\admin:s3cretpw@localhost:8080/socket'],
+    ['webSocket()', 'wss:CORP\\admin:s3cretpw@localhost:8080/socket'],
+  ])('%s given %s (a \\ in the user info): RequestError, nothing shown, nothing sent', async (which, url) => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
+    const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(/the URL carries credentials \(.*:password@; URL parsers end the host at a \\ in them, so they would be sent in its path\); send them in a header instead \(\*\*\*\)\.$/);
+    expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
+  });
+
+  it('a Spooled client given such a base URL shows none of it (toJSON)', () => {
+    const client = spooledRealtime({ baseUrl: 'https://CORP\\admin:s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: '***' });
   });
 
   it.each([
