@@ -527,7 +527,7 @@ describe.each(['sse()', 'webSocket()'])('%s: the signal a headers function is gi
 // Chromium says offline (navigator.onLine false) while a dev server on localhost still answers: one that
 // closed each socket with 1011 (or 1013, 4000) was taken for an offline failure and retried for ever
 // (6f65bb4's rule covered statuses, auth codes and protocol faults, not a NetworkError a close frame makes).
-describe('webSocket() while a browser says it is offline: a close frame from the server counts toward maxAttempts', () => {
+describe('while a browser says it is offline: a close frame or a redirect from the server counts toward maxAttempts', () => {
   const scope = globalThis as unknown as Record<string, unknown>;
   let saved: PropertyDescriptor | undefined;
   beforeEach(() => {
@@ -553,6 +553,16 @@ describe('webSocket() while a browser says it is offline: a close frame from the
     const recording = record(connection.messages$);
     await recording.done;
     expect([recording.error instanceof NetworkError, ws.upgrades.length]).toEqual([true, 3]);
+  });
+
+  // A redirect is an answer too: one the request cannot follow (a Location that is not a URL, a loop, another
+  // origin for a credential) is a RequestError, final by default, but retried by an app's shouldRetry.
+  it('sse(): a redirect it cannot follow, retried by shouldRetry, counts: maxAttempts (2) more tries, then the RequestError', async () => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response(null, { status: 302, headers: { location: 'http://[' } }))) as typeof globalThis.fetch;
+    const recording = record(sse('http://127.0.0.1:8/events', { fetch, reconnect: { ...fast, maxAttempts: 2, shouldRetry: () => true } }));
+    await recording.done;
+    expect([recording.error instanceof RequestError, fetches]).toEqual([true, 3]);
   });
 
   it('a socket lost without a close frame (1006, as a network that goes down drops one) is still an offline failure', async () => {

@@ -359,8 +359,8 @@ const answers = new WeakSet<object>();
 
 /**
  * Marks `error` as a server's answer although its kind is not always one: a WebSocket close frame the
- * server sent (1011, 1013, 4000, …; a NetworkError, retried by default, where a drop without one is 1006).
- * Returns it. @internal
+ * server sent (1011, 1013, 4000, …; a NetworkError, retried by default, where a drop without one is 1006),
+ * a redirect that cannot be followed (a RequestError, which an app's `shouldRetry` may retry). Returns it. @internal
  */
 export function answered<E extends object>(error: E): E {
   answers.add(error);

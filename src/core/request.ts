@@ -1,4 +1,5 @@
-import { RequestError } from './errors';
+import { RequestError, isRequestError } from './errors';
+import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { backslashUserInfo, displayUrl, hostlessUserInfo } from './redact';
 
@@ -247,6 +248,21 @@ function hidesRedirects(): boolean {
  * be seen. @internal
  */
 export async function fetchWithinOrigin(
+  fetchImpl: typeof fetch,
+  url: URL,
+  init: RequestInit & { headers: Record<string, string> },
+  acrossOrigins: AcrossOrigins,
+): Promise<Answer> {
+  try {
+    return await followWithinOrigin(fetchImpl, url, init, acrossOrigins);
+  } catch (error) {
+    // Each RequestError here is about a redirect a server sent (a loop, a Location elsewhere): a server's
+    // answer, which counts toward maxAttempts even while a browser says offline (core/lifecycle).
+    throw isRequestError(error) ? answered(error) : error;
+  }
+}
+
+async function followWithinOrigin(
   fetchImpl: typeof fetch,
   url: URL,
   init: RequestInit & { headers: Record<string, string> },
