@@ -24,6 +24,9 @@ describe('rx-realtime tail with input it cannot use', () => {
   const cases: ReadonlyArray<readonly [string, () => readonly string[], string, Record<string, string>]> = [
     ['a scheme it cannot stream', () => ['tail', `ftp://${host()}/events?token=${SECRET}`], 'tail needs an http, https, ws or wss URL; got ftp (ftp://127.0.0.1:', {}],
     ['user:password@ in the URL', () => ['tail', `http://user:${SECRET}@${host()}/api/v1/events`], 'the URL carries credentials (user:password@)', {}],
+    // breaker17: a `\` ends the host to URL parsers: the password went to host `corp` in the path, and every retry line showed it.
+    ['a domain user (CORP\\me:password@) in the URL', () => ['tail', `http://CORP\\me:${SECRET}@${host()}/api/v1/events`], 'tail: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
+    ['a domain user in a --spooled base URL', () => ['tail', '--spooled', `http://CORP\\me:${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
     ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs an http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],

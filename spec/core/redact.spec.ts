@@ -100,6 +100,17 @@ describe('the redaction point', () => {
     expect(displayUrl('localhost:8080/items/x')).toBe('localhost:8080/items/x');
   });
 
+  // breaker17: a `\` ends the host of an http(s) or ws(s) URL as `/` does, so `http://CORP\alice:s3cret@host/x`
+  // (a Windows domain user) parsed as host `corp` and path `/alice:s3cret@host/x`, and was shown so.
+  it('shows nothing of a URL whose user info a backslash hid from the URL parser', () => {
+    for (const url of ['http://CORP\\alice:s3cret@h.example/x', 'wss:\\\\CORP\\alice:s3cret@h.example', 'https:CORP\\alice:s3cret@h.example', '\t http://alice:12\\34@h.example', 'CORP\\alice:s3cret@h.example/x']) {
+      expect(displayUrl(url)).toBe('***');
+    }
+    // A backslash anywhere else, or no @ after it before the path, is a URL like any other.
+    expect(displayUrl('http://h.example\\events?to=a@b')).toBe('http://h.example/events');
+    expect(displayUrl('http://h.example/x\\bob@example.com')).toBe('http://h.example/x/bob@example.com');
+  });
+
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
     // A server that echoes a header lowercased (into a content type, say) must not print it.
     rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');

@@ -45,6 +45,13 @@ describe('checkUrl in a page (a base URL): user info written without // is refus
     );
   });
 
+  // breaker17: `CORP\alice:s3cret@h` (a domain user, no scheme) resolved against the page as the path `CORP/alice:s3cret@h`.
+  it.each(['CORP\\alice:s3cret@h.example/x', 'https://CORP\\alice:s3cret@h.example/x', '\\\\CORP\\alice:s3cret@h.example'])('%s (a \\ in the user info) is refused, not resolved against the page', (url) => {
+    expect(() => checkUrl(url, ['http:', 'https:'], 'sse()')).toThrow(
+      new RequestError('sse(): the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them in a header instead (***).'),
+    );
+  });
+
   it('a relative URL and one with its // are still taken as the page resolves them', () => {
     expect(checkUrl('events/a@b', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events/a@b');
     expect(checkUrl('events?to=a:b@c', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events?to=a:b@c');

@@ -65,6 +65,28 @@ describe('sse() and webSocket() in Chromium while the browser is offline', () =>
     expect(connected.diagnostics.at(-1)).toMatchObject({ state: 'connected', failures: 0 });
   }, 30_000);
 
+  // breaker17: with no interface up but loopback, Chromium says offline while a dev server on localhost still
+  // answers. Its close frames (1011 here) were taken for offline failures and retried for ever; Chromium's close
+  // event carries the server's code, so they count as online, and give up after maxAttempts.
+  it('webSocket(): a loopback server that closes every socket with 1011 while navigator.onLine is false: maxAttempts, then the error', async () => {
+    const closing = await startWsServer({ onConnection: ({ socket }) => socket.close(1011) });
+    const loopbackOnly = await browser.newContext();
+    try {
+      // Offline mode would refuse loopback too: only navigator.onLine says offline, as with no other interface up.
+      await loopbackOnly.addInitScript(() => Object.defineProperty(Navigator.prototype, 'onLine', { get: () => false }));
+      const other = await loopbackOnly.newPage();
+      watchProblems(other, /WebSocket connection to '[^']*' failed/, problems);
+      await other.goto(`${origin.url}/`);
+      await other.waitForFunction(() => 'rx' in window);
+      const index = await other.evaluate((u) => (window as unknown as { rx: Rx }).rx.webSocket(u), closing.url);
+      await other.waitForFunction((i) => (window as unknown as { rx: Rx }).rx.watched[i]!.end !== undefined, index, { timeout: 10_000 });
+      expect([await other.evaluate(() => navigator.onLine), closing.upgrades.length]).toEqual([false, 3]);
+    } finally {
+      await loopbackOnly.close();
+      await closing.close();
+    }
+  }, 30_000);
+
   it('left nothing on the console', () => {
     expect(problems).toEqual([]);
   });

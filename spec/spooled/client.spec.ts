@@ -409,6 +409,16 @@ describe('spooledRealtime over SSE', () => {
     ]);
   });
 
+  // breaker17: the endpoint was named by new URL(url).pathname, which throws for a relative base (a page's proxy),
+  // so events$() threw TypeError: Invalid URL; and a base's path may be anything (a backslash's user info).
+  it.each(['/spooled', 'https://CORP\\admin:s3cretpw@api.example/spooled'])('with the base %s, names the endpoint the client adds, and events$() does not throw', (baseUrl) => {
+    const lines: string[] = [];
+    const realtime = spooledRealtime({ baseUrl, apiKey: 'sk_test_0123456789', transport: 'sse', logger: (line) => lines.push(line) });
+    expect(() => realtime.events$()).not.toThrow();
+    expect(lines).toEqual([expect.stringContaining("transport 'sse' without a jobId or queueName filter reads /api/v1/events, which carries only system.health")]);
+    expect(lines.join('')).not.toMatch(/s3cret|admin/);
+  });
+
   it('does not warn for events the endpoint carries', () => {
     const lines: string[] = [];
     const realtime = client({ transport: 'sse', logger: (line) => lines.push(line) });

@@ -11,6 +11,7 @@ import {
   sse,
   webSocket,
 } from '../../src';
+import { spooledRealtime } from '../../src/spooled';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { activeTimers, record, until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
@@ -216,6 +217,27 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     expect(message).toMatch(/URL; got one with an @ and no scheme, as .* info \(.*:password@\) without one reads /);
     expect(message.endsWith(end)).toBe(true);
     expect(message).not.toMatch(/s3cret|admin/);
+  });
+
+  // breaker17: a `\` ends the host to URL parsers: `http://CORP\alice:pw@host` went to host `corp` with the
+  // password in its path, and every retry's message showed it; a Spooled client's toJSON() showed it too.
+  it.each([
+    ['sse()', 'http://CORP\\admin:s3cretpw@localhost:8080/events'],
+    ['webSocket()', 'ws://CORP\\admin:s3cretpw@localhost:8080/socket'],
+    ['webSocket()', 'wss:CORP\\admin:s3cretpw@localhost:8080/socket'],
+  ])('%s given %s (a \\ in the user info): RequestError, nothing shown, nothing sent', async (which, url) => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
+    const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(/the URL carries credentials \(.*:password@; URL parsers end the host at a \\ in them, so they would be sent in its path\); send them in a header instead \(\*\*\*\)\.$/);
+    expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
+  });
+
+  it('a Spooled client given such a base URL shows none of it (toJSON)', () => {
+    const client = spooledRealtime({ baseUrl: 'https://CORP\\admin:s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: '***' });
   });
 
   it.each([
@@ -498,5 +520,56 @@ describe.each(['sse()', 'webSocket()'])('%s: the signal a headers function is gi
     expect(signals.map((signal) => signal.aborted)).toEqual([false]);
     subscription.unsubscribe();
     expect(signals[0]!.aborted).toBe(true);
+  });
+});
+
+// breaker17: a close frame is a server's answer as much as a status is. With no interface up but loopback,
+// Chromium says offline (navigator.onLine false) while a dev server on localhost still answers: one that
+// closed each socket with 1011 (or 1013, 4000) was taken for an offline failure and retried for ever
+// (6f65bb4's rule covered statuses, auth codes and protocol faults, not a NetworkError a close frame makes).
+describe('while a browser says it is offline: a close frame or a redirect from the server counts toward maxAttempts', () => {
+  const scope = globalThis as unknown as Record<string, unknown>;
+  let saved: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    saved = Object.getOwnPropertyDescriptor(scope, 'navigator');
+    Object.defineProperty(scope, 'navigator', { configurable: true, value: { onLine: false } });
+  });
+  afterEach(() => {
+    if (saved) Object.defineProperty(scope, 'navigator', saved);
+    else delete scope.navigator;
+  });
+
+  it.each([1001, 1011, 1013, 4000])('a server that closes every socket with %i: maxAttempts (2) more tries, then a NetworkError', async (code) => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.close(code) });
+    const recording = record(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 } }).messages$);
+    await recording.done;
+    expect([recording.error instanceof NetworkError, ws.upgrades.length]).toEqual([true, 3]);
+  });
+
+  it('a server that sends a frame over maxMessageSize on every socket (ws closes it, 1009): the same', async () => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.send('x'.repeat(100)) });
+    const connection = webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 }, maxMessageSize: 10 });
+    connection.errors$.subscribe();
+    const recording = record(connection.messages$);
+    await recording.done;
+    expect([recording.error instanceof NetworkError, ws.upgrades.length]).toEqual([true, 3]);
+  });
+
+  // A redirect is an answer too: one the request cannot follow (a Location that is not a URL, a loop, another
+  // origin for a credential) is a RequestError, final by default, but retried by an app's shouldRetry.
+  it('sse(): a redirect it cannot follow, retried by shouldRetry, counts: maxAttempts (2) more tries, then the RequestError', async () => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response(null, { status: 302, headers: { location: 'http://[' } }))) as typeof globalThis.fetch;
+    const recording = record(sse('http://127.0.0.1:8/events', { fetch, reconnect: { ...fast, maxAttempts: 2, shouldRetry: () => true } }));
+    await recording.done;
+    expect([recording.error instanceof RequestError, fetches]).toEqual([true, 3]);
+  });
+
+  it('a socket lost without a close frame (1006, as a network that goes down drops one) is still an offline failure', async () => {
+    ws = await startWsServer({ onConnection: ({ socket }) => socket.terminate() });
+    const recording = record(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 } }).messages$);
+    await until(() => ws!.upgrades.length >= 5, 'more than maxAttempts allows online');
+    recording.subscription.unsubscribe();
+    expect(recording.error).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { AuthError, HttpError, NetworkError, ProtocolError } from '../../src/core/errors';
 import { REFUSED_AFRESH } from '../../src/core/http';
+import { serverAnswered } from '../../src/core/lifecycle';
 import { closeError } from '../../src/websocket/close-codes';
 
 // What each end of a socket means, word for word: its class decides retry, refresh or final, and its message is what the app logs.
@@ -34,6 +35,14 @@ describe('closeError: what a socket end means', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).not.toBeInstanceOf(AuthError);
     expect(error.message).toBe(message);
+  });
+
+  // breaker17: a close frame is a server's answer, which the offline rule (core/lifecycle) never takes for a missing network.
+  it.each([1000, 1001, 1005, 1011, 1012, 1013, 4000, 4999])('close code %i came in a close frame: a server answered', (code) => {
+    expect(serverAnswered(closeError(code, WHERE))).toBe(true);
+  });
+  it.each([1006, 1015])('close code %i came in no frame (a drop, a TLS failure): no answer, offline it is no verdict', (code) => {
+    expect(serverAnswered(closeError(code, WHERE))).toBe(false);
   });
 
   it.each([

@@ -32,8 +32,9 @@ export interface BackoffOptions {
    * Failures in a row before the error is passed on; `Infinity` never gives up, and `0` retries nothing (unlike
    * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited). For `sse()` and `webSocket()`,
    * failures while a browser says it is offline (`navigator.onLine` false) do not count: they lengthen the
-   * wait, and the `online` event cuts it to the reconnection time. A server's answer (an HTTP status, an
-   * auth close code, a protocol fault: a dev server on the loopback interface answers offline) counts.
+   * wait, and the `online` event cuts it to the reconnection time. A server's answer (an HTTP status, a
+   * close code a server sent, i.e. any but 1006 and 1015, a protocol fault, a redirect that cannot be
+   * followed: a dev server on the loopback interface answers offline) counts.
    * @default 10
    */
   readonly maxAttempts: number;

@@ -354,11 +354,27 @@ class Loop<T> {
   }
 }
 
+/** Failures of a kind that is not always an answer (a NetworkError) that were one: see {@link answered}. */
+const answers = new WeakSet<object>();
+
 /**
- * Whether a failure is a server's answer (an HTTP status, an auth close code, a protocol fault): a
- * server was reached, so it is a verdict like any other, whatever the platform says of the network. @internal
+ * Marks `error` as a server's answer although its kind is not always one: a WebSocket close frame the
+ * server sent (1011, 1013, 4000, …; a NetworkError, retried by default, where a drop without one is 1006),
+ * a redirect that cannot be followed (a RequestError, which an app's `shouldRetry` may retry). Returns it. @internal
  */
-export const serverAnswered = (error: unknown): boolean => isHttpError(error) || isAuthError(error) || isProtocolError(error);
+export function answered<E extends object>(error: E): E {
+  answers.add(error);
+  return error;
+}
+
+/**
+ * Whether a failure is a server's answer (an HTTP status, an auth close code, a protocol fault, or one
+ * {@link answered} marked, such as a close frame): a server was reached, so it is a verdict like any
+ * other, whatever the platform says of the network. @internal
+ */
+export const serverAnswered = (error: unknown): boolean =>
+  // A WeakSet answers false for anything it cannot hold (a string, null).
+  isHttpError(error) || isAuthError(error) || isProtocolError(error) || answers.has(error as object);
 
 /** One attempt, seen from the transport: the sink it reports to. */
 class Run<T> implements AttemptSink<T> {

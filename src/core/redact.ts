@@ -235,6 +235,8 @@ export function redact(text: string, max = MAX_TEXT): string {
  * `?token=` or `?api_key=`) and user info are dropped, so the result is safe for errors and logs.
  */
 export function displayUrl(url: string | URL): string {
+  // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
+  if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
   try {
     const parsed = new URL(String(url));
     if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
@@ -280,6 +282,21 @@ function relativeDisplay(text: string): string {
  */
 export function hostlessUserInfo(parsed: URL): boolean {
   return !parsed.href.startsWith(`${parsed.protocol}//`) && parsed.href.includes('@');
+}
+
+/**
+ * Whether the text of a URL has user info that a `\` hid from WHATWG URL: `http://CORP\alice:s3cret@host/x`
+ * (a Windows domain user, as proxy URLs write one) parses as host `corp` and path `/alice:s3cret@host/x`, since
+ * in an http(s) or ws(s) URL a `\` ends the host as `/` does; so the password is neither the parsed user info
+ * nor `//user:password@` to {@link redact}, and the request goes to `corp`. Such a text has an `@` after a `\`
+ * before the first `/`, `?` or `#` that follows its scheme and slashes (its authority, as RFC 3986 and curl read it). @internal
+ */
+export function backslashUserInfo(text: string): boolean {
+  // As WHATWG URL reads a text: without tabs and newlines, and without leading C0 controls and spaces.
+  const read = text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
+  // Every part of the pattern may be empty, so it always matches.
+  const authority = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)![1]!;
+  return /\\[^]*@/.test(authority);
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

@@ -1,7 +1,8 @@
-import { RequestError } from './errors';
+import { RequestError, isRequestError } from './errors';
+import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { pageHref } from './page';
-import { displayUrl, hostlessUserInfo } from './redact';
+import { backslashUserInfo, displayUrl, hostlessUserInfo } from './redact';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
 export const MAX_REDIRECTS = 20;
@@ -22,6 +23,11 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     parsed = new URL(text, base);
   } catch {
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
+  }
+  // `http://CORP\alice:s3cret@host` (a domain user): URL parsers end the host at the `\`, so the password would go
+  // to host `corp` in the path, and be shown with it.
+  if (backslashUserInfo(text)) {
+    throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them in a header instead (***).`);
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
@@ -243,6 +249,21 @@ function hidesRedirects(): boolean {
  * be seen. @internal
  */
 export async function fetchWithinOrigin(
+  fetchImpl: typeof fetch,
+  url: URL,
+  init: RequestInit & { headers: Record<string, string> },
+  acrossOrigins: AcrossOrigins,
+): Promise<Answer> {
+  try {
+    return await followWithinOrigin(fetchImpl, url, init, acrossOrigins);
+  } catch (error) {
+    // Each RequestError here is about a redirect a server sent (a loop, a Location elsewhere): a server's
+    // answer, which counts toward maxAttempts even while a browser says offline (core/lifecycle).
+    throw isRequestError(error) ? answered(error) : error;
+  }
+}
+
+async function followWithinOrigin(
   fetchImpl: typeof fetch,
   url: URL,
   init: RequestInit & { headers: Record<string, string> },

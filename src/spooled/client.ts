@@ -410,8 +410,11 @@ class SpooledClient implements SpooledRealtime {
     this.warnedSse.add(carried);
     const given = filter.jobId !== undefined ? 'with a jobId filter' : filter.queueName !== undefined ? 'with a queueName filter' : 'without a jobId or queueName filter';
     const missed = wanted ? `the filter's events ${JSON.stringify(filter.events)} match none of it, so nothing will arrive` : 'no job events will arrive';
+    // The endpoint is named by what the client adds to the base, not parsed: a relative base (a page's proxy,
+    // `/spooled`) is no URL alone (new URL threw, so events$() did), and a base's path is the app's to know.
+    const endpoint = url.slice(this.baseUrl.length).replace(/\?[^]*$/, '');
     this.warn(
-      `transport 'sse' ${given} reads ${new URL(url).pathname}, which carries only ${carried}: ${missed}. ` +
+      `transport 'sse' ${given} reads ${endpoint}, which carries only ${carried}: ${missed}. ` +
         "Over SSE only a jobId filter brings job events (that job's job.status); a queueName filter brings the queue's queue.stats, " +
         "no filter system.health. For every job event, use transport: 'websocket'.",
     );

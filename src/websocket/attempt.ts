@@ -3,7 +3,7 @@ import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutE
 import { type HeadersOption, functionTimeout, headerRecord, resolveHeaders, roleOf } from '../core/headers';
 import { parseRetryAfter } from '../core/http';
 import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
-import type { Attempt } from '../core/lifecycle';
+import { type Attempt, answered } from '../core/lifecycle';
 import { SecretHolder, displayUrl } from '../core/redact';
 import { checkHeaders, checkImplementation, checkUrl, isBadPort, networkReason } from '../core/request';
 import { closeError } from './close-codes';
@@ -282,8 +282,9 @@ function endError(
   const handshake = `${where} did not answer with a valid WebSocket handshake (RFC 6455 4.1): ${facts.handshakeFlaw ?? facts.reported?.message ?? 'no reason given'}.`;
   if (facts.fault === 'subprotocol') return subprotocolMismatch(where, facts.protocols, facts.chosen) ?? new ProtocolError(handshake);
   if (facts.fault === 'handshake') return new ProtocolError(handshake);
-  // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop.
-  if (facts.fault === 'too-large') return new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`);
+  // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop,
+  // but a server's answer (it sent the frame), offline or not.
+  if (facts.fault === 'too-large') return answered(new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`));
   if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
   if (facts.fault === 'frame') {
     // `ws` names the rule; the close code it sent is not the close event's (1006: no close frame came back).

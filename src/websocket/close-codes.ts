@@ -1,5 +1,6 @@
 import { AuthError, HttpError, NetworkError, ProtocolError, type RealtimeError } from '../core/errors';
 import { refusalAdvice, statusAdvice } from '../core/http';
+import { answered } from '../core/lifecycle';
 
 /** Close codes that mean "your credentials are not good": the auth path, never a blind retry. */
 const AUTH_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
@@ -44,5 +45,9 @@ export function closeError(
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
   const how = code === 1000 ? 'closed the socket' : code === 1006 ? 'lost the socket (no close frame)' : `closed the socket with code ${code}`;
-  return new NetworkError(`${where} ${how}.`);
+  const error = new NetworkError(`${where} ${how}.`);
+  // Any code but 1006 (no close frame) and 1015 (TLS failed), which no frame carries, came in the server's close
+  // frame: a server was reached, so the failure counts toward maxAttempts while a browser says offline
+  // (a dev server on loopback closing each socket with 1011 was retried for ever).
+  return code === 1006 || code === 1015 ? error : answered(error);
 }
