@@ -107,3 +107,60 @@ describe('isTransientError', () => {
     expect(isTransientError(undefined)).toBe(false);
   });
 });
+
+// errors.ts survivors at dcd29a3: what JSON.stringify shows of an error and its causes, and what it keeps hidden.
+describe('toJSON: what JSON.stringify shows of an error', () => {
+  it('shows name, message and own fields, and a cause only when there is one', () => {
+    expect(JSON.parse(JSON.stringify(new HttpError('HTTP 503 from https://h.example/x', 503, 2000)))).toEqual({
+      name: 'HttpError',
+      message: 'HTTP 503 from https://h.example/x',
+      status: 503,
+      retryAfter: 2000,
+    });
+    expect('cause' in new NetworkError('lost').toJSON()).toBe(false);
+  });
+
+  it('shows a cause of ours by its own toJSON, fields included', () => {
+    const json = new NetworkError('lost', { cause: new AuthError('refused', 401) }).toJSON();
+    expect(json.cause).toStrictEqual({ name: 'AuthError', message: 'refused', status: 401 });
+  });
+
+  it('shows a foreign cause by name, message and code, down its own cause chain', () => {
+    const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8'), { code: 'ECONNREFUSED' });
+    const json = new NetworkError('Could not connect', { cause: new TypeError('fetch failed', { cause: socket }) }).toJSON();
+    // Strict: no `code` or `cause` key at all where there is none.
+    expect(json.cause).toStrictEqual({ name: 'TypeError', message: 'fetch failed', cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:8', code: 'ECONNREFUSED' } });
+  });
+
+  it('shows a text or number cause as it is (redacted), and an object that is no Error by its kind only', () => {
+    expect(new ProtocolError('bad', { cause: 'a reason' }).toJSON().cause).toBe('a reason');
+    expect(new ProtocolError('bad', { cause: 7 }).toJSON().cause).toBe(7);
+    expect(new ProtocolError('bad', { cause: { token: 's3cret' } }).toJSON().cause).toEqual({ name: 'Error', message: '(a cause of type object, not shown)' });
+  });
+});
+
+describe('the data an error keeps for the app', () => {
+  it.each([
+    ['DecodeError value', new DecodeError('x', [], { secret: 1 }), 'value'],
+    ['DroppedMessageError payload', new DroppedMessageError('x', 'overflow', { secret: 1 }), 'payload'],
+  ] as const)('%s: readable, left out of JSON and logs, and not overwritten by accident', (_name, error, key) => {
+    expect((error as unknown as Record<string, unknown>)[key]).toEqual({ secret: 1 });
+    expect(JSON.stringify(error)).not.toContain('secret');
+    expect(inspect(error)).not.toContain('secret');
+    expect(() => ((error as unknown as Record<string, unknown>)[key] = 'other')).toThrow(TypeError); // strict mode: a read-only property
+    // Configurable, so a copy rebuilt in another tab (src/tabs/thrown-copy.ts) can define it again.
+    expect(Object.getOwnPropertyDescriptor(error, key)?.configurable).toBe(true);
+  });
+});
+
+describe('DecodeError problems', () => {
+  const lines = (count: number) => Array.from({ length: count }, (_, index) => `data.items.${index}: expected number`);
+
+  it('lists at most 100 problems, then how many more there were', () => {
+    expect(new DecodeError('x', lines(100), undefined).problems).toEqual(lines(100));
+    const many = new DecodeError('x', lines(250), undefined).problems;
+    expect(many).toHaveLength(101);
+    expect(many.slice(0, 100)).toEqual(lines(100));
+    expect(many[100]).toBe('and 150 more problems');
+  });
+});
