@@ -111,6 +111,17 @@ describe('the redaction point', () => {
     expect(displayUrl('http://h.example/x\\bob@example.com')).toBe('http://h.example/x/bob@example.com');
   });
 
+  // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`
+  // was shown (and sent) as `http://corp/alice:s3`, the password's first part in the path.
+  it('shows nothing of such a URL whose password holds a /, ? or #', () => {
+    for (const url of ['http://CORP\\alice:s3#cretpw@h.example/x', 'ws://CORP\\alice:s3?cretpw@h.example', 'https:CORP\\alice:s3/cretpw@h.example', 'CORP\\alice:s3#cretpw@h.example']) {
+      expect(displayUrl(url)).toBe('***');
+    }
+    // No `:` after the `\` before the path: no password there.
+    expect(displayUrl('http://h.example\\events?to=a@b')).toBe('http://h.example/events');
+    expect(displayUrl('http://localhost:8080\\events#a@b')).toBe('http://localhost:8080/events');
+  });
+
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
     // A server that echoes a header lowercased (into a content type, say) must not print it.
     rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');

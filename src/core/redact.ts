@@ -289,14 +289,17 @@ export function hostlessUserInfo(parsed: URL): boolean {
  * (a Windows domain user, as proxy URLs write one) parses as host `corp` and path `/alice:s3cret@host/x`, since
  * in an http(s) or ws(s) URL a `\` ends the host as `/` does; so the password is neither the parsed user info
  * nor `//user:password@` to {@link redact}, and the request goes to `corp`. Such a text has an `@` after a `\`
- * before the first `/`, `?` or `#` that follows its scheme and slashes (its authority, as RFC 3986 and curl read it). @internal
+ * before the first `/`, `?` or `#` that follows its scheme and slashes (its authority, as RFC 3986 and curl read it);
+ * or a `:` after a `\` there and an `@` anywhere after it: a password with a `/`, `?` or `#` (`CORP\alice:Pa#ss@host`)
+ * ends that authority early, and the request would take its first part in the path and the rest in the query. @internal
  */
 export function backslashUserInfo(text: string): boolean {
   // As WHATWG URL reads a text: without tabs and newlines, and without leading C0 controls and spaces.
   const read = text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
   // Every part of the pattern may be empty, so it always matches.
-  const authority = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)![1]!;
-  return /\\[^]*@/.test(authority);
+  const found = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)!;
+  const authority = found[1]!;
+  return /\\[^]*@/.test(authority) || (/\\[^]*:/.test(authority) && read.includes('@', found[0].length));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */
