@@ -20,14 +20,26 @@ const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws
  */
 export function spooledBaseUrl(url: string, what: string): string {
   const base = checkBaseUrl(url, what);
-  // Read as requests will be: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are `/api/v1/`).
-  const found = API_PATH_AT_END.exec(new URL(base, 'http://base.invalid').pathname.replace(/\/+$/, ''));
+  const found = API_PATH_AT_END.exec(resolvedPath(base));
   if (found) {
     throw new RequestError(
       `${what} ends with ${found[0]}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`,
     );
   }
   return base;
+}
+
+/**
+ * The path of a base as requests will read it: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are
+ * `/api/v1/`). A base that cannot be parsed (`http://[::1`, a port past 65535) is read as it is: each request
+ * refuses it with a RequestError, where a TypeError from here would carry the whole URL, password and all, in its `input`.
+ */
+function resolvedPath(base: string): string {
+  try {
+    return new URL(base, 'http://base.invalid').pathname.replace(/\/+$/, '');
+  } catch {
+    return base;
+  }
 }
 
 /** The SSE endpoint for a filter: `jobId` -> the job's stream, `queueName` -> the queue's, else the system stream. */
