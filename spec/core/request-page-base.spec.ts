@@ -77,7 +77,19 @@ describe('displayUrl in a page: a relative URL is shown as the page resolves it'
     expect(displayUrl(url)).toBe(shown);
   });
 
-  it.each(['user_1:s3cret@h.example/x', 'events/a@s3cret', '1admin:s3cret@h.example'])('%s (an @: it may be user info without a scheme) is shown as *** alone', (url) => {
+  // breaker18: with the page's scheme and no `//`, a URL is relative to the page (as each request resolves it), but it
+  // was shown read alone: `https:api.example/x` as https://api.example/x, a host the request never went to.
+  it.each([
+    ['https:api.example/x?token=s3cret', 'https://page.example/app/api.example/x'],
+    ['https:/api.example/x', 'https://page.example/api.example/x'],
+    ['http:api.example/x', 'http://api.example/x'],
+    ['https://api.example/x', 'https://api.example/x'],
+  ])('%s is shown as %s, where the page resolves it', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+    expect(checkUrl(url, ['http:', 'https:'], 'sse()').href.replace(/\?.*$/, '')).toBe(shown);
+  });
+
+  it.each(['user_1:s3cret@h.example/x', 'events/a@s3cret', '1admin:s3cret@h.example', 'https:admin:s3cret@h.example/x', 'https:admin:12/s3cret@h.example'])('%s (an @: it may be user info without a scheme) is shown as *** alone', (url) => {
     expect(displayUrl(url)).toBe('***');
   });
 
