@@ -1,4 +1,5 @@
 import { RequestError } from '../core/errors';
+import { pageHref } from '../core/page';
 import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
@@ -31,12 +32,13 @@ export function spooledBaseUrl(url: string, what: string): string {
 
 /**
  * The path of a base as requests will read it: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are
- * `/api/v1/`). A base that cannot be parsed (`http://[::1`, a port past 65535) is read as it is: each request
- * refuses it with a RequestError, where a TypeError from here would carry the whole URL, password and all, in its `input`.
+ * `/api/v1/`), and in a page a relative base against the page, as `${base}/api/v1/…` is (`.` on a page under
+ * `/api/v1/ui` is `/api/v1/`). A base that cannot be parsed (`http://[::1`, a port past 65535) is read as it is: each
+ * request refuses it with a RequestError, where a TypeError from here would carry the whole URL, password and all, in its `input`.
  */
 function resolvedPath(base: string): string {
   try {
-    return new URL(base, 'http://base.invalid').pathname.replace(/\/+$/, '');
+    return new URL(`${base}/`, pageHref() ?? 'http://base.invalid').pathname.replace(/\/+$/, '');
   } catch {
     return base;
   }
