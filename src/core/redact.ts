@@ -173,8 +173,9 @@ const USER_INFO = /(\/\/)[^\s/?#@'"<>]*@/g;
 const QUERY = /\?[^\s'"<>#?]*=[^\s'"<>#]*/g;
 // RFC 9110 11.4: an auth scheme, then a token68; short words after "bearer" in prose are left alone.
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]{8,}=*/gi;
-// `token=…` and JSON's `"token": "…"`; not prose such as "a JWT: if …".
-const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
+// `token=…` and JSON's `"token": "…"`; not prose such as "a JWT: if …". A session id too: a path's `;jsessionid=…`
+// (servlet URL rewriting), `PHPSESSID=…`, `session_id=…`, which a URL shows with its path.
+const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt|sess(?:ion)?[_-]?id)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 
 /**
