@@ -111,6 +111,23 @@ describe('the redaction point', () => {
     expect(displayUrl('http://h.example/x\\bob@example.com')).toBe('http://h.example/x/bob@example.com');
   });
 
+  // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`
+  // was shown (and sent) as `http://corp/alice:s3`, the password's first part in the path.
+  it('shows nothing of such a URL whose password holds a /, ? or #', () => {
+    for (const url of ['http://CORP\\alice:s3#cretpw@h.example/x', 'ws://CORP\\alice:s3?cretpw@h.example', 'https:CORP\\alice:s3/cretpw@h.example', 'CORP\\alice:s3#cretpw@h.example']) {
+      expect(displayUrl(url)).toBe('***');
+    }
+    // No `:` after the `\` before the path: no password there.
+    expect(displayUrl('http://h.example\\events?to=a@b')).toBe('http://h.example/events');
+    expect(displayUrl('http://localhost:8080\\events#a@b')).toBe('http://localhost:8080/events');
+  });
+
+  // breaker18: a session id in a path (servlet URL rewriting) was shown with the path, absolute or relative.
+  it('shows a URL with a session id in its path without the id', () => {
+    expect(displayUrl('https://h.example/events;jsessionid=A1B2C3D4?x=1')).toBe('https://h.example/events;jsessionid=***');
+    expect(displayUrl('https://h.example/events;JSESSIONID=A1B2C3D4;v=1/x')).toBe('https://h.example/events;JSESSIONID=***;v=1/x');
+  });
+
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
     // A server that echoes a header lowercased (into a content type, say) must not print it.
     rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');
@@ -151,6 +168,7 @@ describe('the redaction point', () => {
     ['user info', 'https://user:pass@api.example.com/', 'https://api.example.com/'],
     ['Bearer credentials', 'Authorization: Bearer sk_live_abcdef', 'Authorization: Bearer ***'],
     ['credential pairs', 'api_key=abc, "token": "abc"', 'api_key=***, "token": "***"'],
+    ['session ids', '/events;jsessionid=A1B2C3 and PHPSESSID=abc, "session_id": "abc"', '/events;jsessionid=*** and PHPSESSID=***, "session_id": "***"'],
     ['JWT-shaped strings', `got ${JWT}`, 'got ***'],
   ])('masks %s as docs/security.md shows', (_, text, shown) => {
     expect(redact(text)).toBe(shown);

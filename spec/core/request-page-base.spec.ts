@@ -77,7 +77,19 @@ describe('displayUrl in a page: a relative URL is shown as the page resolves it'
     expect(displayUrl(url)).toBe(shown);
   });
 
-  it.each(['user_1:s3cret@h.example/x', 'events/a@s3cret', '1admin:s3cret@h.example'])('%s (an @: it may be user info without a scheme) is shown as *** alone', (url) => {
+  // breaker18: with the page's scheme and no `//`, a URL is relative to the page (as each request resolves it), but it
+  // was shown read alone: `https:api.example/x` as https://api.example/x, a host the request never went to.
+  it.each([
+    ['https:api.example/x?token=s3cret', 'https://page.example/app/api.example/x'],
+    ['https:/api.example/x', 'https://page.example/api.example/x'],
+    ['http:api.example/x', 'http://api.example/x'],
+    ['https://api.example/x', 'https://api.example/x'],
+  ])('%s is shown as %s, where the page resolves it', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+    expect(checkUrl(url, ['http:', 'https:'], 'sse()').href.replace(/\?.*$/, '')).toBe(shown);
+  });
+
+  it.each(['user_1:s3cret@h.example/x', 'events/a@s3cret', '1admin:s3cret@h.example', 'https:admin:s3cret@h.example/x', 'https:admin:12/s3cret@h.example'])('%s (an @: it may be user info without a scheme) is shown as *** alone', (url) => {
     expect(displayUrl(url)).toBe('***');
   });
 
@@ -89,5 +101,26 @@ describe('displayUrl in a page: a relative URL is shown as the page resolves it'
   it('outside a page, a relative URL is still "(invalid URL)"', () => {
     delete scope.location;
     expect(displayUrl('/spooled/api/v1/auth')).toBe('(invalid URL)');
+  });
+});
+
+// breaker18: the Spooled baseUrl check resolved a relative base against a placeholder, not the page: `.` on a page
+// under /api/v1/ is /api/v1/, so every request went to /api/v1/api/v1/…, which the check exists to refuse.
+describe('a Spooled relative baseUrl in a page under /api/v1/: read as the page resolves its requests', () => {
+  const scope = globalThis as unknown as { location?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
+  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/api/v1/ui' } }));
+  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+
+  it.each(['.', './', '../v1'])('baseUrl %s is a RequestError from spooledRealtime()', (baseUrl) => {
+    expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl })).toThrow(
+      new RequestError(
+        "spooledRealtime baseUrl ends with /api/v1, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.",
+      ),
+    );
+  });
+
+  it.each(['', '/', '/spooled', '..', '../..'])('baseUrl %j, whose requests go elsewhere than /api/v1/api/v1/…, is taken', (baseUrl) => {
+    expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl })).not.toThrow();
   });
 });

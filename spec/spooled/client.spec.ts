@@ -554,6 +554,18 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(new RequestError(`spooledRealtime baseUrl ends with ${found}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`));
   });
 
+  // breaker18: that check parsed the base with new URL(): one that cannot be parsed (a typo) threw Node's TypeError
+  // from spooledRealtime(), its `input` the whole URL, password and all; each request refuses it, as before the check.
+  it.each(['https://admin:s3cretpw@[::1', 'https://h.example:99999/api/v1x'])('baseUrl %s (cannot be parsed) is no TypeError: each request refuses it, showing none of it', async (baseUrl) => {
+    let made: ReturnType<typeof spooledRealtime> | undefined;
+    expect(() => (made = spooledRealtime({ token: JWT, baseUrl, transport: 'sse' }))).not.toThrow();
+    const recording = record(made!.events$());
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(/needs an absolute URL; got one that cannot be parsed\.$/);
+    expect(JSON.stringify([made, recording.error])).not.toMatch(/s3cret|admin/);
+  });
+
   it.each(['https://h.example/prefix', 'https://h.example/api', 'https://h.example/api/v2', 'https://h.example/api/v1x'])('baseUrl %s is a base like any other', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).not.toThrow();
   });

@@ -225,6 +225,10 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     ['sse()', 'http://CORP\\admin:s3cretpw@localhost:8080/events'],
     ['webSocket()', 'ws://CORP\\admin:s3cretpw@localhost:8080/socket'],
     ['webSocket()', 'wss:CORP\\admin:s3cretpw@localhost:8080/socket'],
+    // breaker18: a password with a `#`, `?` or `/` ends the authority before the `@`: its first part went in the path.
+    ['sse()', 'http://CORP\\admin:s3cret#pw@localhost:8080/events'],
+    ['sse()', 'http://CORP\\admin:s3cret?pw@localhost:8080/events'],
+    ['webSocket()', 'ws://CORP\\admin:s3cret/pw@localhost:8080/socket'],
   ])('%s given %s (a \\ in the user info): RequestError, nothing shown, nothing sent', async (which, url) => {
     let fetches = 0;
     const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;

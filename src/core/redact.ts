@@ -173,8 +173,9 @@ const USER_INFO = /(\/\/)[^\s/?#@'"<>]*@/g;
 const QUERY = /\?[^\s'"<>#?]*=[^\s'"<>#]*/g;
 // RFC 9110 11.4: an auth scheme, then a token68; short words after "bearer" in prose are left alone.
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]{8,}=*/gi;
-// `token=…` and JSON's `"token": "…"`; not prose such as "a JWT: if …".
-const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
+// `token=…` and JSON's `"token": "…"`; not prose such as "a JWT: if …". A session id too: a path's `;jsessionid=…`
+// (servlet URL rewriting), `PHPSESSID=…`, `session_id=…`, which a URL shows with its path.
+const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt|sess(?:ion)?[_-]?id)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 
 /**
@@ -237,6 +238,8 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
   if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
+  // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin.
+  if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
   try {
     const parsed = new URL(String(url));
     if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
@@ -255,6 +258,22 @@ export function displayUrl(url: string | URL): string {
     return redact(`${parsed.protocol}${parsed.pathname}`);
   } catch {
     return relativeDisplay(String(url));
+  }
+}
+
+/**
+ * Whether a text that parses as an absolute URL is resolved against the page all the same: WHATWG URL reads
+ * `https:api.example/x` (or `https:/api.example/x`) on an https page as a path of the page's origin
+ * (`https://app.example/ui/api.example/x`), where alone it is `https://api.example/x`, another host than the
+ * request goes to. Such a text is shown as the page resolves it (nothing of it with an `@`).
+ */
+function pageRelative(text: string): boolean {
+  const page = pageHref();
+  if (page === undefined) return false;
+  try {
+    return new URL(text).href !== new URL(text, page).href;
+  } catch {
+    return false;
   }
 }
 
@@ -289,14 +308,17 @@ export function hostlessUserInfo(parsed: URL): boolean {
  * (a Windows domain user, as proxy URLs write one) parses as host `corp` and path `/alice:s3cret@host/x`, since
  * in an http(s) or ws(s) URL a `\` ends the host as `/` does; so the password is neither the parsed user info
  * nor `//user:password@` to {@link redact}, and the request goes to `corp`. Such a text has an `@` after a `\`
- * before the first `/`, `?` or `#` that follows its scheme and slashes (its authority, as RFC 3986 and curl read it). @internal
+ * before the first `/`, `?` or `#` that follows its scheme and slashes (its authority, as RFC 3986 and curl read it);
+ * or a `:` after a `\` there and an `@` anywhere after it: a password with a `/`, `?` or `#` (`CORP\alice:Pa#ss@host`)
+ * ends that authority early, and the request would take its first part in the path and the rest in the query. @internal
  */
 export function backslashUserInfo(text: string): boolean {
   // As WHATWG URL reads a text: without tabs and newlines, and without leading C0 controls and spaces.
   const read = text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
   // Every part of the pattern may be empty, so it always matches.
-  const authority = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)![1]!;
-  return /\\[^]*@/.test(authority);
+  const found = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)!;
+  const authority = found[1]!;
+  return /\\[^]*@/.test(authority) || (/\\[^]*:/.test(authority) && read.includes('@', found[0].length));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

@@ -1,4 +1,5 @@
 import { RequestError } from '../core/errors';
+import { pageHref } from '../core/page';
 import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
@@ -20,14 +21,27 @@ const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws
  */
 export function spooledBaseUrl(url: string, what: string): string {
   const base = checkBaseUrl(url, what);
-  // Read as requests will be: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are `/api/v1/`).
-  const found = API_PATH_AT_END.exec(new URL(base, 'http://base.invalid').pathname.replace(/\/+$/, ''));
+  const found = API_PATH_AT_END.exec(resolvedPath(base));
   if (found) {
     throw new RequestError(
       `${what} ends with ${found[0]}, which the client adds itself (it requests /api/v1/events…, /api/v1/ws and /api/v1/auth/login under the base): give the server's root, such as https://api.spooled.cloud.`,
     );
   }
   return base;
+}
+
+/**
+ * The path of a base as requests will read it: URL parsing resolves dot segments (`/api/v1/.`, `/api/v1/x/..` are
+ * `/api/v1/`), and in a page a relative base against the page, as `${base}/api/v1/…` is (`.` on a page under
+ * `/api/v1/ui` is `/api/v1/`). A base that cannot be parsed (`http://[::1`, a port past 65535) is read as it is: each
+ * request refuses it with a RequestError, where a TypeError from here would carry the whole URL, password and all, in its `input`.
+ */
+function resolvedPath(base: string): string {
+  try {
+    return new URL(`${base}/`, pageHref() ?? 'http://base.invalid').pathname.replace(/\/+$/, '');
+  } catch {
+    return base;
+  }
 }
 
 /** The SSE endpoint for a filter: `jobId` -> the job's stream, `queueName` -> the queue's, else the system stream. */
