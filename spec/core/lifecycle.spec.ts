@@ -649,6 +649,29 @@ describe('lifecycle: while the platform says it is offline (a browser\'s navigat
     }
   });
 
+  // lifecycle.ts survivor at 127567c: the online event made a wait already shorter than the reconnection time longer.
+  it('back online during a wait already due within the reconnection time, the attempt keeps its time', () => {
+    const h = harness(() => fail(), { network: true, reconnect: { initialDelay: 1000, jitter: 0 } });
+    network.offline();
+    h.scheduler.schedule(() => network.online(), 900);
+    runFor(h, 1500);
+    expect(h.starts.map((start) => start.at)).toEqual([0, 1000]);
+    expect(network.listeners).toBe(0);
+  });
+
+  // lifecycle.ts survivor at 127567c: a discredited connection's streak came back without its offline part.
+  it('a connection discredited after offline failures continues the streak without counting them', () => {
+    const discredited: Step[] = [[0, (s) => s.opened()], [1, (s) => s.next('hello')], [2, (s) => (s.discredit(), s.failed(new NetworkError('1009')))]];
+    const h = harness((n) => (n < 3 ? fail() : n === 3 ? discredited : fail()), { network: true, reconnect: { initialDelay: 10, multiplier: 1, jitter: 0, maxAttempts: 2 } });
+    network.offline();
+    runFor(h, 25); // attempts at 0, 10 and 20 fail offline
+    network.online();
+    runFor(h, 10_000);
+    // The discredited attempt is the first that counts, so maxAttempts (2) allows two more.
+    expect(h.starts.map((start) => start.at)).toEqual([0, 10, 20, 30, 42, 52]);
+    expect(h.error).toBeInstanceOf(NetworkError);
+  });
+
   it('unsubscribing while it waits for the network stops listening for it', () => {
     const h = harness(() => fail(), { network: true, reconnect: { initialDelay: 10, jitter: 0 } });
     network.offline();
