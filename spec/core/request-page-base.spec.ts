@@ -4,14 +4,19 @@ import { checkUrl } from '../../src/core/request';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 
+/** Runs each test of the enclosing describe as if in a page at `href` (`location.href`, which relative URLs resolve against). */
+function onPage(href: string): void {
+  const scope = globalThis as unknown as { location?: unknown };
+  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
+  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href } }));
+  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+}
+
 // breaker16: in a page, `http:user:password@host` written without its `//` and with the page's scheme
 // resolves against the page as a path (WHATWG URL): the password went to the page's origin in the
 // request line, and its errors showed it (`HTTP 404 from https://page.example/app/admin:s3cret@h/x`).
 describe('checkUrl in a page (a base URL): user info written without // is refused as user info', () => {
-  const scope = globalThis as unknown as { location?: unknown };
-  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
-  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/app/' } }));
-  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+  onPage('https://page.example/app/');
 
   it.each(['https:admin:s3cret@h.example/x', 'https:/admin:s3cret@h.example/x', 'https:\\admin:s3cret@h.example/x'])('%s', (url) => {
     let error: unknown;
@@ -64,10 +69,7 @@ describe('checkUrl in a page (a base URL): user info written without // is refus
 // A relative URL was shown as "(invalid URL)" in a page: a Spooled or Miosa client's toJSON() and debug
 // lines with `baseUrl: '/spooled'`, and the token exchange's errors, named nothing the app could find.
 describe('displayUrl in a page: a relative URL is shown as the page resolves it', () => {
-  const scope = globalThis as unknown as { location?: unknown };
-  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
-  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/app/?session=s3cret#top' } }));
-  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+  onPage('https://page.example/app/?session=s3cret#top');
 
   it.each([
     ['/spooled/api/v1/auth', 'https://page.example/spooled/api/v1/auth'],
@@ -99,7 +101,7 @@ describe('displayUrl in a page: a relative URL is shown as the page resolves it'
   });
 
   it('outside a page, a relative URL is still "(invalid URL)"', () => {
-    delete scope.location;
+    delete (globalThis as { location?: unknown }).location;
     expect(displayUrl('/spooled/api/v1/auth')).toBe('(invalid URL)');
   });
 });
@@ -107,10 +109,7 @@ describe('displayUrl in a page: a relative URL is shown as the page resolves it'
 // breaker18: the Spooled baseUrl check resolved a relative base against a placeholder, not the page: `.` on a page
 // under /api/v1/ is /api/v1/, so every request went to /api/v1/api/v1/…, which the check exists to refuse.
 describe('a Spooled relative baseUrl in a page under /api/v1/: read as the page resolves its requests', () => {
-  const scope = globalThis as unknown as { location?: unknown };
-  const saved = Object.getOwnPropertyDescriptor(scope, 'location');
-  beforeEach(() => Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page.example/api/v1/ui' } }));
-  afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
+  onPage('https://page.example/api/v1/ui');
 
   it.each(['.', './', '../v1'])('baseUrl %s is a RequestError from spooledRealtime()', (baseUrl) => {
     expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl })).toThrow(
