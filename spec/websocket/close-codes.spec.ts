@@ -97,7 +97,8 @@ describe('closeError: what a socket end means', () => {
         `HTTP 301 at the WebSocket upgrade to ${where}. The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to (often wss:// where ws:// was given).`,
       );
     }
-    for (const where of ['wss://h.example/socket', 'https://h.example/socket']) {
+    // A path that holds `ws:` or `http:` is no scheme (close-codes.ts survivor at 73bd63d: the test without its ^).
+    for (const where of ['wss://h.example/socket', 'https://h.example/socket', 'wss://h.example/via/ws:8080', 'wss://h.example/to/http:x']) {
       expect(closeError(1006, where, { upgradeStatus: 308 }).message).toBe(
         `HTTP 308 at the WebSocket upgrade to ${where}. The server redirects it, and a WebSocket follows no redirect (nor does a browser's): give the URL it leads to.`,
       );
