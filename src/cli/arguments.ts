@@ -28,10 +28,10 @@ const LISTEN_ON = 'Give a host name or an IP address to listen on (127.0.0.1, ::
  */
 export function host(text: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  const fault = bare === '' ? '' : listenHostFault(bare);
+  const fault = bare === '' ? { kind: 'neither' as const, reason: '' } : listenHostFault(bare);
   if (fault === undefined) return bare;
-  const apart = fault.includes('port') ? ', and the port with --port' : fault.includes('zone') ? ', without a zone (%eth0): no URL can carry one' : fault.includes('ASCII') ? `; ${fault}` : '';
-  throw new InvalidArgumentError(`${LISTEN_ON}${apart}.`);
+  const advice = { port: ', and the port with --port', zone: ', without a zone (%eth0): no URL can carry one', ascii: `; ${fault.reason}`, neither: '' };
+  throw new InvalidArgumentError(`${LISTEN_ON}${advice[fault.kind]}.`);
 }
 
 /**

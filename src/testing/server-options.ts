@@ -73,14 +73,22 @@ export function hostNameFault(value: string): string | undefined {
  * would name as given; nor an IPv6 address with a zone (`fe80::1%eth0`), which Node listens on but no
  * URL can name (WHATWG URL refuses a zone), so the server's own URLs could not be opened. @internal
  */
-export function listenHostFault(value: string): string | undefined {
-  if (isIP(value) !== 0) return value.includes('%') ? 'an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one' : undefined;
-  if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(value)) return 'a host and a port: give the port apart';
+export function listenHostFault(value: string): ListenHostFault | undefined {
+  if (isIP(value) !== 0) {
+    return value.includes('%') ? { kind: 'zone', reason: 'an IPv6 address with a zone (%…), which no URL can carry (URL parsers refuse it): listen on :: or an address without one' } : undefined;
+  }
+  if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(value)) return { kind: 'port', reason: 'a host and a port: give the port apart' };
   const fault = hostNameFault(value);
   if (fault === undefined) return undefined;
   // A name beyond ASCII: the server's URLs would carry its ASCII form, so that is the one to give.
   const ascii = /^Host carries a name in its ASCII form: (give '.*')$/s.exec(fault)?.[1];
-  return ascii === undefined ? 'neither an IP address nor a host name' : `a name beyond ASCII, which URLs carry in its ASCII form: ${ascii}`;
+  return ascii === undefined ? { kind: 'neither', reason: 'neither an IP address nor a host name' } : { kind: 'ascii', reason: `a name beyond ASCII, which URLs carry in its ASCII form: ${ascii}` };
+}
+
+/** What is wrong with a host to listen on: its kind, for a caller's own advice, and why, in words. @internal */
+export interface ListenHostFault {
+  readonly kind: 'zone' | 'port' | 'ascii' | 'neither';
+  readonly reason: string;
 }
 
 const RESUMPTION_ONLY = 'applies only with sseIds: true: without ids no stream is resumed, so nothing is replayed. Give sseIds: true, or leave it out';
@@ -100,7 +108,7 @@ export function checkServerOptions(value: ReferenceServerOptions): void {
   checkNumber('port', options.port, 0, 65_535, 'a TCP port; 0 takes a free one', true);
   checkText('host', options.host);
   const hostFault = options.host === undefined ? undefined : listenHostFault(options.host);
-  if (hostFault !== undefined) throw new TypeError(`host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '${options.host!.slice(0, 80)}': ${hostFault}`);
+  if (hostFault !== undefined) throw new TypeError(`host must be an IP address or a host name to listen on (127.0.0.1, ::1, localhost), got '${options.host!.slice(0, 80)}': ${hostFault.reason}`);
   const generation: unknown = options.generation;
   if (generation !== undefined && generation !== '2025-12' && generation !== '2026') {
     throw new RangeError(`generation must be '2025-12' or '2026', got ${typeof generation === 'string' ? `'${generation.slice(0, 20)}'` : typeof generation}`);
