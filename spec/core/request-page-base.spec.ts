@@ -1,8 +1,9 @@
-import { RequestError, sse, webSocket } from '../../src';
+import { RequestError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { displayUrl } from '../../src/core/redact';
 import { checkUrl } from '../../src/core/request';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
+import { wsEndpoint } from '../../src/spooled/endpoints';
 
 /** Runs each test of the enclosing describe as if in a page at `href` (`location.href`, which relative URLs resolve against). */
 function onPage(href: string): void {
@@ -121,5 +122,52 @@ describe('a Spooled relative baseUrl in a page under /api/v1/: read as the page 
 
   it.each(['', '/', '/spooled', '..', '../..'])('baseUrl %j, whose requests go elsewhere than /api/v1/api/v1/…, is taken', (baseUrl) => {
     expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl })).not.toThrow();
+  });
+});
+
+// breaker19: a Spooled baseUrl the page resolves as a path (`https:api.example`, the page's scheme and no `//`) was
+// read alone for the socket: the API key went to the page (https://page.example/app/api.example/api/v1/auth/login,
+// as fetch resolves it and as toJSON() shows it), and the JWT it got to wss://api.example, another host.
+describe('a Spooled baseUrl in a page: the socket goes where the token exchange goes', () => {
+  onPage('https://page.example/app/');
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.s3cret';
+
+  async function sent(baseUrl: string): Promise<string[]> {
+    const urls: string[] = [];
+    const fetch = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    const WebSocket = class {
+      constructor(url: string) {
+        urls.push(url);
+        throw new SyntaxError('recorded');
+      }
+    } as unknown as WebSocketConstructor;
+    const client = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', fetch, WebSocket, autoReconnect: false, linger: 0, logger: () => undefined });
+    await new Promise((resolve) => client.events$().subscribe({ error: resolve, complete: () => resolve(undefined) }));
+    client.close();
+    return urls.map((url) => url.replace(/\?.*$/, ''));
+  }
+
+  it.each([
+    ['https:api.example', 'https://page.example/app/api.example'],
+    ['https:/api.example', 'https://page.example/api.example'],
+    ['HTTPS:api.example', 'https://page.example/app/api.example'],
+    ['/spooled', 'https://page.example/spooled'],
+    ['https-proxy/spooled', 'https://page.example/app/https-proxy/spooled'],
+    ['https://api.example', 'https://api.example'],
+    ['http:api.example', 'http://api.example'],
+  ])('baseUrl %s: both under %s', async (baseUrl, under) => {
+    const [login, socket] = await sent(baseUrl);
+    expect(login).toBe(`${under}/api/v1/auth/login`);
+    expect(socket!.replace(/^ws/, 'http')).toBe(`${under}/api/v1/ws`);
+  });
+
+  it('outside a page, an http(s) base in any case becomes ws(s), and https:api.example names its host', () => {
+    delete (globalThis as { location?: unknown }).location;
+    expect(wsEndpoint(undefined, 'HTTPS://api.example')).toBe('wss://api.example/api/v1/ws');
+    expect(wsEndpoint(undefined, 'Http://api.example/x')).toBe('ws://api.example/x/api/v1/ws');
+    expect(wsEndpoint(undefined, 'https:api.example')).toBe('wss:api.example/api/v1/ws');
   });
 });

@@ -15,7 +15,7 @@
  * {@link maskedHead}, so that no cut leaves part of a credential. See docs/security.md. @internal
  */
 
-import { pageHref } from './page';
+import { pageHref, pageRelative } from './page';
 
 /** The longest text this returns: longer ones are cut, with a note of how much was left out. */
 export const MAX_TEXT = 2000;
@@ -238,7 +238,8 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
   if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
-  // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin.
+  // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin,
+  // and is shown as the page resolves it (nothing of it with an `@`).
   if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
   try {
     const parsed = new URL(String(url));
@@ -258,22 +259,6 @@ export function displayUrl(url: string | URL): string {
     return redact(`${parsed.protocol}${parsed.pathname}`);
   } catch {
     return relativeDisplay(String(url));
-  }
-}
-
-/**
- * Whether a text that parses as an absolute URL is resolved against the page all the same: WHATWG URL reads
- * `https:api.example/x` (or `https:/api.example/x`) on an https page as a path of the page's origin
- * (`https://app.example/ui/api.example/x`), where alone it is `https://api.example/x`, another host than the
- * request goes to. Such a text is shown as the page resolves it (nothing of it with an `@`).
- */
-function pageRelative(text: string): boolean {
-  const page = pageHref();
-  if (page === undefined) return false;
-  try {
-    return new URL(text).href !== new URL(text, page).href;
-  } catch {
-    return false;
   }
 }
 
