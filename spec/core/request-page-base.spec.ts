@@ -171,3 +171,28 @@ describe('a Spooled baseUrl in a page: the socket goes where the token exchange 
     expect(wsEndpoint(undefined, 'https:api.example')).toBe('wss:api.example/api/v1/ws');
   });
 });
+
+// breaker19: the warning that credentials go unencrypted read a client's base alone: in a page, a relative base (a
+// proxy, `/spooled`) named nothing, so an http page on another machine got no warning in the app's logger, and
+// `http:api.example` (the page's scheme, no `//`) was warned about as api.example, a host nothing was sent to.
+describe('the plain-http warning in a page: the base is read as the page resolves it', () => {
+  // Each host is warned about once per process: each client is on a page with a port of its own.
+  let port = 8100;
+  const lines: string[] = [];
+  const logger = { warn: (line: string) => lines.push(line), debug: () => undefined, info: () => undefined, error: () => undefined };
+  const onOwnPage = (): string => {
+    port += 1;
+    Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `http://intranet.example:${port}/app/` } });
+    return `intranet.example:${port}`;
+  };
+  afterEach(() => delete (globalThis as { location?: unknown }).location);
+
+  it.each(['/spooled', 'spooled', 'http:api.example'])('a Spooled and a Miosa client with baseUrl %s warn of the page\'s host', (baseUrl) => {
+    let host = onOwnPage();
+    spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', logger, autoReconnect: false }).close();
+    expect(lines.pop()).toBe(`[rx-realtime/spooled] credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`);
+    host = onOwnPage();
+    miosaEvents({ baseUrl: `${baseUrl}/api/v1`, apiKey: 'msk_s3cret', logger }).close();
+    expect(lines.pop()).toBe(`[rx-realtime/miosa] credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`);
+  });
+});
