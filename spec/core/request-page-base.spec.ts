@@ -196,3 +196,17 @@ describe('the plain-http warning in a page: the base is read as the page resolve
     expect(lines.pop()).toBe(`[rx-realtime/miosa] credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`);
   });
 });
+
+// breaker19: on an ASP.NET page without cookies, the session id (or the forms-authentication ticket) is a folder of
+// the page's URL that relative URLs keep: every message and toJSON() of a stream or client with a relative URL showed it.
+describe('a page whose path holds ASP.NET cookieless state: relative URLs are shown without it', () => {
+  onPage('https://shop.example/(S(lit3py55t21z5v55vlm25s55))/orders.aspx');
+
+  it('in displayUrl, toJSON() and an error', async () => {
+    expect(displayUrl('events')).toBe('https://shop.example/(S(***))/events');
+    expect(JSON.stringify(spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: 'spooled' }))).not.toContain('lit3py55');
+    const fetch = (async () => new Response('', { status: 404 })) as unknown as typeof globalThis.fetch;
+    const error = await new Promise<Error>((resolve) => sse('events', { fetch, reconnect: false }).subscribe({ error: resolve }));
+    expect(error.message).toBe('HTTP 404 from https://shop.example/(S(***))/events. Check the URL and the request.');
+  });
+});

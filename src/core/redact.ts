@@ -177,6 +177,9 @@ const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]{8,}=*/gi;
 // (servlet URL rewriting), `PHPSESSID=…`, `session_id=…`, which a URL shows with its path.
 const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt|sess(?:ion)?[_-]?id)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+// ASP.NET's cookieless state: a path segment that holds a session id, a forms-authentication ticket or an anonymous
+// id (`/(S(lit3py55t21z5v55vlm25s55))/`, `/(A(…)F(…))/`), which relative URLs keep, so a page's own requests carry it.
+const COOKIELESS = /\/\((?:[A-Za-z]\([^()\s/]*\))+\)/g;
 
 /**
  * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
@@ -226,7 +229,8 @@ export function redact(text: string, max = MAX_TEXT): string {
     .replace(QUERY, '')
     .replace(AUTH_SCHEME, `$1$2${MASK}`)
     .replace(CREDENTIAL_PAIR, `$1${MASK}`)
-    .replace(JWT, MASK);
+    .replace(JWT, MASK)
+    .replace(COOKIELESS, (segment) => segment.replace(/\(([^()]+)\)/g, `(${MASK})`));
   if (!cut && result.length <= max) return result;
   return `${result.slice(0, max)}… (cut at ${max} characters)`;
 }
