@@ -210,3 +210,21 @@ describe('a page whose path holds ASP.NET cookieless state: relative URLs are sh
     expect(error.message).toBe('HTTP 404 from https://shop.example/(S(***))/events. Check the URL and the request.');
   });
 });
+
+// breaker19: relative URLs resolved against location.href, where a page's fetch and WebSocket resolve them against
+// its base URL (document.baseURI): under `<base href="/">` (an Angular app), `events` on /deep/route went to
+// /deep/events (spec/e2e/page-base.spec.ts shows it in Chromium).
+describe('a page with a <base href>: relative URLs resolve against document.baseURI', () => {
+  onPage('https://page.example/deep/route');
+  const scope = globalThis as unknown as { document?: unknown };
+  beforeEach(() => (scope.document = { baseURI: 'https://page.example/app/' }));
+  afterEach(() => delete scope.document);
+
+  it('in checkUrl, displayUrl and the Spooled /api/v1 check', () => {
+    expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events');
+    expect(displayUrl('events?token=s3cret')).toBe('https://page.example/app/events');
+    expect(displayUrl('https:api.example/x')).toBe('https://page.example/app/api.example/x');
+    scope.document = { baseURI: 'https://page.example/api/v1/' };
+    expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: '.' })).toThrow(RequestError);
+  });
+});

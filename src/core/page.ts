@@ -1,10 +1,13 @@
 /**
- * The address of the page the library runs in (`location.href`), against which relative URLs resolve
- * as the page's own fetch and WebSocket resolve them; undefined outside a page (Node, workers
- * without a location). @internal
+ * The URL the page resolves relative URLs against, as its own fetch and WebSocket do (the document's base URL,
+ * WHATWG HTML): `document.baseURI`, which a `<base href>` sets (every Angular app has one: a page at
+ * `/deep/route` under `<base href="/">` fetches `events` from `/events`, not `/deep/events`) and an `about:srcdoc`
+ * frame takes from its parent; in a worker, its `location.href`; undefined outside a page (Node, Deno, Bun). @internal
  */
 export function pageHref(): string | undefined {
-  return (globalThis as { location?: { href?: string } }).location?.href;
+  const scope = globalThis as { document?: { baseURI?: unknown }; location?: { href?: string } };
+  const base = scope.document?.baseURI;
+  return typeof base === 'string' && base !== '' ? base : scope.location?.href;
 }
 
 /**
