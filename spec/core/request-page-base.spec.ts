@@ -227,4 +227,11 @@ describe('a page with a <base href>: relative URLs resolve against document.base
     scope.document = { baseURI: 'https://page.example/api/v1/' };
     expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: '.' })).toThrow(RequestError);
   });
+
+  // A <base> of another origin (one injected into the page) is not followed: the app's headers stay on the origins it named.
+  it('but not a base of another origin than the page', () => {
+    scope.document = { baseURI: 'https://attacker.example/x/' };
+    expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/deep/events');
+    expect(displayUrl('events')).toBe('https://page.example/deep/events');
+  });
 });

@@ -2,12 +2,27 @@
  * The URL the page resolves relative URLs against, as its own fetch and WebSocket do (the document's base URL,
  * WHATWG HTML): `document.baseURI`, which a `<base href>` sets (every Angular app has one: a page at
  * `/deep/route` under `<base href="/">` fetches `events` from `/events`, not `/deep/events`) and an `about:srcdoc`
- * frame takes from its parent; in a worker, its `location.href`; undefined outside a page (Node, Deno, Bun). @internal
+ * frame takes from its parent; in a worker, its `location.href`; undefined outside a page (Node, Deno, Bun).
+ * A base of another origin than the page's is not followed: the page's own address is taken instead, so that a
+ * relative URL the app wrote never goes, with its headers, to an origin it never named (a `<base>` injected into
+ * the page, which CSP's `base-uri` exists to stop). @internal
  */
 export function pageHref(): string | undefined {
-  const scope = globalThis as { document?: { baseURI?: unknown }; location?: { href?: string } };
+  const scope = globalThis as { document?: { baseURI?: unknown }; location?: { href?: string }; origin?: unknown };
+  const page = scope.location?.href;
   const base = scope.document?.baseURI;
-  return typeof base === 'string' && base !== '' ? base : scope.location?.href;
+  if (typeof base !== 'string' || base === '' || base === page) return page;
+  // The page's origin: `origin` (an about:srcdoc frame has its parent's), else its address's.
+  const own = typeof scope.origin === 'string' ? scope.origin : originOf(page);
+  return originOf(base) === own ? base : page;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url === undefined ? undefined : new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
