@@ -128,6 +128,22 @@ describe('the redaction point', () => {
     expect(displayUrl('https://h.example/events;JSESSIONID=A1B2C3D4;v=1/x')).toBe('https://h.example/events;JSESSIONID=***;v=1/x');
   });
 
+  // breaker19: so were other names of a session id or a key in a path's parameters, as a query's are dropped.
+  it.each([
+    ['https://h.example/events;session=A1B2C3D4;v=1', 'https://h.example/events;session=***;v=1'],
+    ['https://h.example/events;sid=A1B2C3D4/x', 'https://h.example/events;sid=***/x'],
+    ['https://h.example/events;PHPSESSID=A1B2C3D4', 'https://h.example/events;PHPSESSID=***'],
+    ['https://h.example/events;key=A1B2C3D4;auth=E5F6G7H8', 'https://h.example/events;key=***;auth=***'],
+    ['https://h.example/events;v=1;side=left', 'https://h.example/events;v=1;side=left'],
+  ])('shows %s with its credential parameters masked', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it('remembers the values of credential parameters in a path, as in a query', () => {
+    rememberUrl('https://h.example/events;session=Path-Secret-42;v=1');
+    expect(redact('the server said: unknown session Path-Secret-42')).toBe('the server said: unknown session ***');
+  });
+
   // breaker19: so was ASP.NET's cookieless state, a path segment with a session id or a forms-authentication ticket.
   it('shows a URL with ASP.NET cookieless state in its path without its values', () => {
     expect(displayUrl('https://h.example/(S(lit3py55t21z5v55vlm25s55))/events')).toBe('https://h.example/(S(***))/events');

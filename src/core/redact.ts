@@ -93,8 +93,10 @@ export function rememberHeaders(headers: Readonly<Record<string, string>>): void
   headerCredentials(headers).forEach(remember);
 }
 
-/** Query parameters whose values are credentials by their name. */
-const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|session|jwt|credential/i;
+/** Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session ids). */
+const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid$/i;
+/** A path's parameters (`;jsessionid=…` of servlet URL rewriting, matrix parameters `;key=…`): name and value. */
+const PATH_PARAMETER = /;([^;/=]*)=([^;/]*)/g;
 
 /** The user info of a URL and the values of its credential query parameters, each one credential. */
 function urlCredentials(url: string | URL): Forms[] {
@@ -106,6 +108,7 @@ function urlCredentials(url: string | URL): Forms[] {
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
   for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) credentials.push(formsOf(value));
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (CREDENTIAL_NAME.test(name!)) credentials.push(formsOf(safeDecode(value!)));
   return credentials;
 }
 
@@ -247,7 +250,7 @@ export function displayUrl(url: string | URL): string {
   if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
   try {
     const parsed = new URL(String(url));
-    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${maskedParameters(parsed.pathname)}`);
     // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host, so no
     // user info either: `user:password@host/x`, written without its scheme, reads as scheme `user` and a path
     // (or, with a `?` or `#` in the password, a query or fragment) that holds the password. With an `@`
@@ -260,10 +263,18 @@ export function displayUrl(url: string | URL): string {
       if (query !== -1 && query < at) return MASK;
       return redact(`${MASK}@${parsed.href.slice(at + 1).replace(/[?#&].*$/s, '')}`);
     }
-    return redact(`${parsed.protocol}${parsed.pathname}`);
+    return redact(`${parsed.protocol}${maskedParameters(parsed.pathname)}`);
   } catch {
     return relativeDisplay(String(url));
   }
+}
+
+/**
+ * A path with the values of its credential parameters masked, as a query's are dropped: `;session=…`, `;sid=…`,
+ * `;key=…` (a session id or key in a path's parameters), beside the `;jsessionid=…` that {@link redact} masks by shape.
+ */
+function maskedParameters(path: string): string {
+  return path.replace(PATH_PARAMETER, (whole, name: string) => (CREDENTIAL_NAME.test(name) ? `;${name}=${MASK}` : whole));
 }
 
 /**
