@@ -235,3 +235,29 @@ describe('a page with a <base href>: relative URLs resolve against document.base
     expect(displayUrl('events')).toBe('https://page.example/deep/events');
   });
 });
+
+// breaker19: webSocket() resolved a relative URL against the page at each attempt, where sse() resolves it once per
+// subscription and `new WebSocket(url)` once: after a single-page app's history.pushState, each reconnect went to
+// another path (/app/socket, then /other/deep/socket), which the server may not serve.
+describe('webSocket() with a relative URL in a page: resolved once, not again at each reconnect', () => {
+  onPage('https://page.example/app/one');
+
+  it('keeps its socket where it first opened after the page changes its address', async () => {
+    const urls: string[] = [];
+    const WebSocket = class {
+      readyState = 0;
+      onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | undefined;
+      constructor(url: string) {
+        urls.push(url);
+        // The page moves on (history.pushState), then the server closes the socket with 1011.
+        Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example/other/deep/${urls.length}` } });
+        setTimeout(() => this.onclose?.({ code: 1011, reason: '', wasClean: true }), 1);
+      }
+      send(): void {}
+      close(): void {}
+    } as unknown as WebSocketConstructor;
+    const connection = webSocket('socket', { WebSocket, reconnect: { initialDelay: 1, maxAttempts: 3, jitter: 0 } });
+    await new Promise((resolve) => connection.messages$.subscribe({ error: resolve }));
+    expect(urls).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket']);
+  });
+});
