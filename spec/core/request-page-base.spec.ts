@@ -261,3 +261,54 @@ describe('webSocket() with a relative URL in a page: resolved once, not again at
     expect(urls).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket']);
   });
 });
+
+// breaker19: a Spooled or Miosa client's relative baseUrl was resolved again at each request: after a single-page
+// app's history.pushState, the token exchange and each reconnect went to other paths than the first requests.
+describe('a client with a relative baseUrl in a page: resolved once, when the client is made', () => {
+  onPage('https://page.example/app/one');
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.s3cret';
+  const moveOn = (path: string) => Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example${path}` } });
+
+  it('the Spooled token exchange and socket stay under the base the page gave first', async () => {
+    const urls: string[] = [];
+    const fetch = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    const WebSocket = class {
+      readyState = 0;
+      onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | undefined;
+      constructor(url: string) {
+        urls.push(url);
+        moveOn(`/other/deep/${urls.length}`);
+        setTimeout(() => this.onclose?.({ code: 4401, reason: '', wasClean: true }), 1);
+      }
+      send(): void {}
+      close(): void {}
+    } as unknown as WebSocketConstructor;
+    const client = spooledRealtime({ baseUrl: 'spooled', apiKey: 'sk_test_s3cret', fetch, WebSocket, reconnectDelay: 1, maxReconnectAttempts: 2, linger: 0, logger: () => undefined });
+    await new Promise((resolve) => client.events$().subscribe({ error: resolve }));
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/spooled' });
+    client.close();
+    expect(urls.length).toBeGreaterThan(2);
+    for (const url of urls) expect(url).toMatch(/^(?:https|wss):\/\/page\.example\/app\/spooled\/api\/v1\/(?:auth\/login|ws\?token=)/);
+  });
+
+  it.each(['CORP\\alice:s3cret@h.example', 'user_1:s3cret@h.example', 'https:admin:s3cret@h.example'])('a base with user info (%s) is left for each request to refuse: nothing is sent', async (baseUrl) => {
+    let fetches = 0;
+    const fetch = (async () => ((fetches += 1), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const client = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', fetch, autoReconnect: false, logger: () => undefined });
+    const error = await new Promise<Error>((resolve) => client.events$().subscribe({ error: resolve }));
+    client.close();
+    expect(fetches).toBe(0);
+    expect(error).toBeInstanceOf(RequestError);
+    expect(`${error.message} ${JSON.stringify(client)}`).not.toMatch(/s3cret|alice|admin|user_1/);
+  });
+
+  it('a Miosa client shows, and so reads from, the base the page gave first', () => {
+    const client = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: 'miosa/api/v1' });
+    moveOn('/other/deep/two');
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/miosa/api/v1' });
+    client.close();
+  });
+});

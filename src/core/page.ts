@@ -40,3 +40,29 @@ export function pageRelative(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * A client's base URL as the page resolves it now, kept for the client's life, as `new WebSocket(url)` resolves
+ * its URL once: a relative base (`spooled`, `..`) or one the page resolves as a path (`https:api.example`) would
+ * be resolved again at each request, so after `history.pushState` in a single-page app the token exchange and each
+ * reconnect went to other paths than the first requests. An absolute base, and one with an `@` or a `\` (user info,
+ * which each request refuses and which resolved would read as a path), are left as they are. @internal
+ */
+export function pinnedBase(base: string): string {
+  const page = pageHref();
+  if (page === undefined || /[@\\]/.test(base)) return base;
+  try {
+    if (!pageRelative(base) && isAbsolute(base)) return base;
+    return new URL(`${base}/`, page).href.replace(/\/+$/, '');
+  } catch {
+    return base;
+  }
+}
+
+function isAbsolute(text: string): boolean {
+  try {
+    return new URL(text).href !== '';
+  } catch {
+    return false;
+  }
+}
