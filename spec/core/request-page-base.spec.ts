@@ -164,6 +164,11 @@ describe('a Spooled baseUrl in a page: the socket goes where the token exchange 
     expect(socket!.replace(/^ws/, 'http')).toBe(`${under}/api/v1/ws`);
   });
 
+  // The clients resolve such a base when made (below); wsEndpoint keeps one it is given as it is, all the same.
+  it.each(['https:api.example', 'https-proxy/spooled'])('wsEndpoint keeps the base %s, which the page resolves as a path, as it is', (baseUrl) => {
+    expect(wsEndpoint(undefined, baseUrl)).toBe(`${baseUrl}/api/v1/ws`);
+  });
+
   it('outside a page, an http(s) base in any case becomes ws(s), and https:api.example names its host', () => {
     delete (globalThis as { location?: unknown }).location;
     expect(wsEndpoint(undefined, 'HTTPS://api.example')).toBe('wss://api.example/api/v1/ws');
