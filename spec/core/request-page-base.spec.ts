@@ -1,6 +1,7 @@
 import { RequestError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { displayUrl } from '../../src/core/redact';
 import { checkUrl } from '../../src/core/request';
+import { warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { wsEndpoint } from '../../src/spooled/endpoints';
@@ -191,6 +192,14 @@ describe('the plain-http warning in a page: the base is read as the page resolve
     return `intranet.example:${port}`;
   };
   afterEach(() => delete (globalThis as { location?: unknown }).location);
+
+  // The clients resolve a relative base when made (below); the warning reads any URL as the page resolves it, all the same.
+  it.each(['/spooled/api/v1/ws', 'spooled', 'http:api.example/x'])('warnIfInsecure(%s) warns of the page\'s host', (url) => {
+    const host = onOwnPage();
+    const warned: string[] = [];
+    warnIfInsecure(url, true, (line) => warned.push(line));
+    expect(warned).toEqual([`credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`]);
+  });
 
   it.each(['/spooled', 'spooled', 'http:api.example'])('a Spooled and a Miosa client with baseUrl %s warn of the page\'s host', (baseUrl) => {
     let host = onOwnPage();
