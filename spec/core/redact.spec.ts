@@ -128,6 +128,29 @@ describe('the redaction point', () => {
     expect(displayUrl('https://h.example/events;JSESSIONID=A1B2C3D4;v=1/x')).toBe('https://h.example/events;JSESSIONID=***;v=1/x');
   });
 
+  // breaker19: so were other names of a session id or a key in a path's parameters, as a query's are dropped.
+  it.each([
+    ['https://h.example/events;session=A1B2C3D4;v=1', 'https://h.example/events;session=***;v=1'],
+    ['https://h.example/events;sid=A1B2C3D4/x', 'https://h.example/events;sid=***/x'],
+    ['https://h.example/events;PHPSESSID=A1B2C3D4', 'https://h.example/events;PHPSESSID=***'],
+    ['https://h.example/events;key=A1B2C3D4;auth=E5F6G7H8', 'https://h.example/events;key=***;auth=***'],
+    ['https://h.example/events;v=1;side=left', 'https://h.example/events;v=1;side=left'],
+  ])('shows %s with its credential parameters masked', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it('remembers the values of credential parameters in a path, as in a query', () => {
+    rememberUrl('https://h.example/events;session=Path-Secret-42;v=1');
+    expect(redact('the server said: unknown session Path-Secret-42')).toBe('the server said: unknown session ***');
+  });
+
+  // breaker19: so was ASP.NET's cookieless state, a path segment with a session id or a forms-authentication ticket.
+  it('shows a URL with ASP.NET cookieless state in its path without its values', () => {
+    expect(displayUrl('https://h.example/(S(lit3py55t21z5v55vlm25s55))/events')).toBe('https://h.example/(S(***))/events');
+    expect(displayUrl('https://h.example/app/(A(YWFub24)F(8C7C3D2A1B0E9F))/events')).toBe('https://h.example/app/(A(***)F(***))/events');
+    expect(displayUrl('https://h.example/f(x)/(draft)/events')).toBe('https://h.example/f(x)/(draft)/events');
+  });
+
   it('masks a remembered secret in any letter case, and its percent- and form-encoded forms in any case', () => {
     // A server that echoes a header lowercased (into a content type, say) must not print it.
     rememberSecret('sk_live_4eC39HqLyjWDarjtT1zdp7dc');
@@ -170,6 +193,7 @@ describe('the redaction point', () => {
     ['credential pairs', 'api_key=abc, "token": "abc"', 'api_key=***, "token": "***"'],
     ['session ids', '/events;jsessionid=A1B2C3 and PHPSESSID=abc, "session_id": "abc"', '/events;jsessionid=*** and PHPSESSID=***, "session_id": "***"'],
     ['JWT-shaped strings', `got ${JWT}`, 'got ***'],
+    ['ASP.NET cookieless state', '/(S(lit3py55t21z5v55vlm25s55))/events and /(A(AnonId1)F(8C7C3D2A1B0E))/x', '/(S(***))/events and /(A(***)F(***))/x'],
   ])('masks %s as docs/security.md shows', (_, text, shown) => {
     expect(redact(text)).toBe(shown);
   });

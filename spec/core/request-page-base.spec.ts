@@ -1,8 +1,10 @@
-import { RequestError, sse, webSocket } from '../../src';
+import { RequestError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { displayUrl } from '../../src/core/redact';
 import { checkUrl } from '../../src/core/request';
+import { warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
+import { wsEndpoint } from '../../src/spooled/endpoints';
 
 /** Runs each test of the enclosing describe as if in a page at `href` (`location.href`, which relative URLs resolve against). */
 function onPage(href: string): void {
@@ -121,5 +123,206 @@ describe('a Spooled relative baseUrl in a page under /api/v1/: read as the page 
 
   it.each(['', '/', '/spooled', '..', '../..'])('baseUrl %j, whose requests go elsewhere than /api/v1/api/v1/…, is taken', (baseUrl) => {
     expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl })).not.toThrow();
+  });
+});
+
+// breaker19: a Spooled baseUrl the page resolves as a path (`https:api.example`, the page's scheme and no `//`) was
+// read alone for the socket: the API key went to the page (https://page.example/app/api.example/api/v1/auth/login,
+// as fetch resolves it and as toJSON() shows it), and the JWT it got to wss://api.example, another host.
+describe('a Spooled baseUrl in a page: the socket goes where the token exchange goes', () => {
+  onPage('https://page.example/app/');
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.s3cret';
+
+  async function sent(baseUrl: string): Promise<string[]> {
+    const urls: string[] = [];
+    const fetch = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    const WebSocket = class {
+      constructor(url: string) {
+        urls.push(url);
+        throw new SyntaxError('recorded');
+      }
+    } as unknown as WebSocketConstructor;
+    const client = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', fetch, WebSocket, autoReconnect: false, linger: 0, logger: () => undefined });
+    await new Promise((resolve) => client.events$().subscribe({ error: resolve, complete: () => resolve(undefined) }));
+    client.close();
+    return urls.map((url) => url.replace(/\?.*$/, ''));
+  }
+
+  it.each([
+    ['https:api.example', 'https://page.example/app/api.example'],
+    ['https:/api.example', 'https://page.example/api.example'],
+    ['HTTPS:api.example', 'https://page.example/app/api.example'],
+    ['/spooled', 'https://page.example/spooled'],
+    ['https-proxy/spooled', 'https://page.example/app/https-proxy/spooled'],
+    ['https://api.example', 'https://api.example'],
+    ['http:api.example', 'http://api.example'],
+  ])('baseUrl %s: both under %s', async (baseUrl, under) => {
+    const [login, socket] = await sent(baseUrl);
+    expect(login).toBe(`${under}/api/v1/auth/login`);
+    expect(socket!.replace(/^ws/, 'http')).toBe(`${under}/api/v1/ws`);
+  });
+
+  // The clients resolve such a base when made (below); wsEndpoint keeps one it is given as it is, all the same.
+  it.each(['https:api.example', 'https-proxy/spooled'])('wsEndpoint keeps the base %s, which the page resolves as a path, as it is', (baseUrl) => {
+    expect(wsEndpoint(undefined, baseUrl)).toBe(`${baseUrl}/api/v1/ws`);
+  });
+
+  it('outside a page, an http(s) base in any case becomes ws(s), and https:api.example names its host', () => {
+    delete (globalThis as { location?: unknown }).location;
+    expect(wsEndpoint(undefined, 'HTTPS://api.example')).toBe('wss://api.example/api/v1/ws');
+    expect(wsEndpoint(undefined, 'Http://api.example/x')).toBe('ws://api.example/x/api/v1/ws');
+    expect(wsEndpoint(undefined, 'https:api.example')).toBe('wss:api.example/api/v1/ws');
+  });
+});
+
+// breaker19: the warning that credentials go unencrypted read a client's base alone: in a page, a relative base (a
+// proxy, `/spooled`) named nothing, so an http page on another machine got no warning in the app's logger, and
+// `http:api.example` (the page's scheme, no `//`) was warned about as api.example, a host nothing was sent to.
+describe('the plain-http warning in a page: the base is read as the page resolves it', () => {
+  // Each host is warned about once per process: each client is on a page with a port of its own.
+  let port = 8100;
+  const lines: string[] = [];
+  const logger = { warn: (line: string) => lines.push(line), debug: () => undefined, info: () => undefined, error: () => undefined };
+  const onOwnPage = (): string => {
+    port += 1;
+    Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `http://intranet.example:${port}/app/` } });
+    return `intranet.example:${port}`;
+  };
+  afterEach(() => delete (globalThis as { location?: unknown }).location);
+
+  // The clients resolve a relative base when made (below); the warning reads any URL as the page resolves it, all the same.
+  it.each(['/spooled/api/v1/ws', 'spooled', 'http:api.example/x'])('warnIfInsecure(%s) warns of the page\'s host', (url) => {
+    const host = onOwnPage();
+    const warned: string[] = [];
+    warnIfInsecure(url, true, (line) => warned.push(line));
+    expect(warned).toEqual([`credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`]);
+  });
+
+  it.each(['/spooled', 'spooled', 'http:api.example'])('a Spooled and a Miosa client with baseUrl %s warn of the page\'s host', (baseUrl) => {
+    let host = onOwnPage();
+    spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', logger, autoReconnect: false }).close();
+    expect(lines.pop()).toBe(`[rx-realtime/spooled] credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`);
+    host = onOwnPage();
+    miosaEvents({ baseUrl: `${baseUrl}/api/v1`, apiKey: 'msk_s3cret', logger }).close();
+    expect(lines.pop()).toBe(`[rx-realtime/miosa] credentials will be sent unencrypted to ${host} (http); use https/wss outside local development.`);
+  });
+});
+
+// breaker19: on an ASP.NET page without cookies, the session id (or the forms-authentication ticket) is a folder of
+// the page's URL that relative URLs keep: every message and toJSON() of a stream or client with a relative URL showed it.
+describe('a page whose path holds ASP.NET cookieless state: relative URLs are shown without it', () => {
+  onPage('https://shop.example/(S(lit3py55t21z5v55vlm25s55))/orders.aspx');
+
+  it('in displayUrl, toJSON() and an error', async () => {
+    expect(displayUrl('events')).toBe('https://shop.example/(S(***))/events');
+    expect(JSON.stringify(spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: 'spooled' }))).not.toContain('lit3py55');
+    const fetch = (async () => new Response('', { status: 404 })) as unknown as typeof globalThis.fetch;
+    const error = await new Promise<Error>((resolve) => sse('events', { fetch, reconnect: false }).subscribe({ error: resolve }));
+    expect(error.message).toBe('HTTP 404 from https://shop.example/(S(***))/events. Check the URL and the request.');
+  });
+});
+
+// breaker19: relative URLs resolved against location.href, where a page's fetch and WebSocket resolve them against
+// its base URL (document.baseURI): under `<base href="/">` (an Angular app), `events` on /deep/route went to
+// /deep/events (spec/e2e/page-base.spec.ts shows it in Chromium).
+describe('a page with a <base href>: relative URLs resolve against document.baseURI', () => {
+  onPage('https://page.example/deep/route');
+  const scope = globalThis as unknown as { document?: unknown };
+  beforeEach(() => (scope.document = { baseURI: 'https://page.example/app/' }));
+  afterEach(() => delete scope.document);
+
+  it('in checkUrl, displayUrl and the Spooled /api/v1 check', () => {
+    expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events');
+    expect(displayUrl('events?token=s3cret')).toBe('https://page.example/app/events');
+    expect(displayUrl('https:api.example/x')).toBe('https://page.example/app/api.example/x');
+    scope.document = { baseURI: 'https://page.example/api/v1/' };
+    expect(() => spooledRealtime({ token: 'eyJhbGciOiJIUzI1NiJ9.e30.s3cret', baseUrl: '.' })).toThrow(RequestError);
+  });
+
+  // A <base> of another origin (one injected into the page) is not followed: the app's headers stay on the origins it named.
+  it('but not a base of another origin than the page', () => {
+    scope.document = { baseURI: 'https://attacker.example/x/' };
+    expect(checkUrl('events', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/deep/events');
+    expect(displayUrl('events')).toBe('https://page.example/deep/events');
+  });
+});
+
+// breaker19: webSocket() resolved a relative URL against the page at each attempt, where sse() resolves it once per
+// subscription and `new WebSocket(url)` once: after a single-page app's history.pushState, each reconnect went to
+// another path (/app/socket, then /other/deep/socket), which the server may not serve.
+describe('webSocket() with a relative URL in a page: resolved once, not again at each reconnect', () => {
+  onPage('https://page.example/app/one');
+
+  it('keeps its socket where it first opened after the page changes its address', async () => {
+    const urls: string[] = [];
+    const WebSocket = class {
+      readyState = 0;
+      onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | undefined;
+      constructor(url: string) {
+        urls.push(url);
+        // The page moves on (history.pushState), then the server closes the socket with 1011.
+        Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example/other/deep/${urls.length}` } });
+        setTimeout(() => this.onclose?.({ code: 1011, reason: '', wasClean: true }), 1);
+      }
+      send(): void {}
+      close(): void {}
+    } as unknown as WebSocketConstructor;
+    const connection = webSocket('socket', { WebSocket, reconnect: { initialDelay: 1, maxAttempts: 3, jitter: 0 } });
+    await new Promise((resolve) => connection.messages$.subscribe({ error: resolve }));
+    expect(urls).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket']);
+  });
+});
+
+// breaker19: a Spooled or Miosa client's relative baseUrl was resolved again at each request: after a single-page
+// app's history.pushState, the token exchange and each reconnect went to other paths than the first requests.
+describe('a client with a relative baseUrl in a page: resolved once, when the client is made', () => {
+  onPage('https://page.example/app/one');
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.s3cret';
+  const moveOn = (path: string) => Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example${path}` } });
+
+  it('the Spooled token exchange and socket stay under the base the page gave first', async () => {
+    const urls: string[] = [];
+    const fetch = (async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    const WebSocket = class {
+      readyState = 0;
+      onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | undefined;
+      constructor(url: string) {
+        urls.push(url);
+        moveOn(`/other/deep/${urls.length}`);
+        setTimeout(() => this.onclose?.({ code: 4401, reason: '', wasClean: true }), 1);
+      }
+      send(): void {}
+      close(): void {}
+    } as unknown as WebSocketConstructor;
+    const client = spooledRealtime({ baseUrl: 'spooled', apiKey: 'sk_test_s3cret', fetch, WebSocket, reconnectDelay: 1, maxReconnectAttempts: 2, linger: 0, logger: () => undefined });
+    await new Promise((resolve) => client.events$().subscribe({ error: resolve }));
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/spooled' });
+    client.close();
+    expect(urls.length).toBeGreaterThan(2);
+    for (const url of urls) expect(url).toMatch(/^(?:https|wss):\/\/page\.example\/app\/spooled\/api\/v1\/(?:auth\/login|ws\?token=)/);
+  });
+
+  it.each(['CORP\\alice:s3cret@h.example', 'user_1:s3cret@h.example', 'https:admin:s3cret@h.example'])('a base with user info (%s) is left for each request to refuse: nothing is sent', async (baseUrl) => {
+    let fetches = 0;
+    const fetch = (async () => ((fetches += 1), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const client = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', fetch, autoReconnect: false, logger: () => undefined });
+    const error = await new Promise<Error>((resolve) => client.events$().subscribe({ error: resolve }));
+    client.close();
+    expect(fetches).toBe(0);
+    expect(error).toBeInstanceOf(RequestError);
+    expect(`${error.message} ${JSON.stringify(client)}`).not.toMatch(/s3cret|alice|admin|user_1/);
+  });
+
+  it('a Miosa client shows, and so reads from, the base the page gave first', () => {
+    const client = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: 'miosa/api/v1' });
+    moveOn('/other/deep/two');
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/miosa/api/v1' });
+    client.close();
   });
 });

@@ -1,13 +1,23 @@
+import { pageHref } from './page';
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
-/** The warning when credentials would travel unencrypted (`http:` or `ws:`) to a host that is not this machine. */
-function insecureTransportWarning(url: string): string | undefined {
-  let parsed: URL;
+/**
+ * A URL as each request resolves it: in a page, against the page (a relative base such as `/spooled`, and
+ * `http:api.example` with the page's scheme and no `//`, go to the page's origin); undefined if it cannot be parsed.
+ */
+function resolved(url: string): URL | undefined {
   try {
-    parsed = new URL(url);
+    return new URL(url, pageHref());
   } catch {
     return undefined;
   }
+}
+
+/** The warning when credentials would travel unencrypted (`http:` or `ws:`) to a host that is not this machine. */
+function insecureTransportWarning(url: string): string | undefined {
+  const parsed = resolved(url);
+  if (parsed === undefined) return undefined;
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'ws:') return undefined;
   if (LOOPBACK.test(parsed.hostname)) return undefined;
   return `credentials will be sent unencrypted to ${parsed.host} (${parsed.protocol.slice(0, -1)}); use https/wss outside local development.`;
@@ -28,7 +38,7 @@ export function warnIfInsecure(
   if (!carriesCredential) return;
   const warning = insecureTransportWarning(url);
   if (!warning) return;
-  const host = new URL(url).host;
+  const host = resolved(url)!.host;
   if (warnedHosts.has(host)) return;
   warnedHosts.add(host);
   write(warning);

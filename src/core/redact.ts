@@ -15,7 +15,7 @@
  * {@link maskedHead}, so that no cut leaves part of a credential. See docs/security.md. @internal
  */
 
-import { pageHref } from './page';
+import { pageHref, pageRelative } from './page';
 
 /** The longest text this returns: longer ones are cut, with a note of how much was left out. */
 export const MAX_TEXT = 2000;
@@ -93,8 +93,10 @@ export function rememberHeaders(headers: Readonly<Record<string, string>>): void
   headerCredentials(headers).forEach(remember);
 }
 
-/** Query parameters whose values are credentials by their name. */
-const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|session|jwt|credential/i;
+/** Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session ids). */
+const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid$/i;
+/** A path's parameters (`;jsessionid=…` of servlet URL rewriting, matrix parameters `;key=…`): name and value. */
+const PATH_PARAMETER = /;([^;/=]*)=([^;/]*)/g;
 
 /** The user info of a URL and the values of its credential query parameters, each one credential. */
 function urlCredentials(url: string | URL): Forms[] {
@@ -106,6 +108,7 @@ function urlCredentials(url: string | URL): Forms[] {
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
   for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) credentials.push(formsOf(value));
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (CREDENTIAL_NAME.test(name!)) credentials.push(formsOf(safeDecode(value!)));
   return credentials;
 }
 
@@ -177,6 +180,9 @@ const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]{8,}=*/gi;
 // (servlet URL rewriting), `PHPSESSID=…`, `session_id=…`, which a URL shows with its path.
 const CREDENTIAL_PAIR = /\b([\w-]*(?:token|api[_-]?key|secret|password|passwd|jwt|sess(?:ion)?[_-]?id)(?:=|["']\s*[:=]\s*["']))[^\s"'&,;}]+/gi;
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+// ASP.NET's cookieless state: a path segment that holds a session id, a forms-authentication ticket or an anonymous
+// id (`/(S(lit3py55t21z5v55vlm25s55))/`, `/(A(…)F(…))/`), which relative URLs keep, so a page's own requests carry it.
+const COOKIELESS = /\/\((?:[A-Za-z]\([^()\s/]*\))+\)/g;
 
 /**
  * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
@@ -226,7 +232,8 @@ export function redact(text: string, max = MAX_TEXT): string {
     .replace(QUERY, '')
     .replace(AUTH_SCHEME, `$1$2${MASK}`)
     .replace(CREDENTIAL_PAIR, `$1${MASK}`)
-    .replace(JWT, MASK);
+    .replace(JWT, MASK)
+    .replace(COOKIELESS, (segment) => segment.replace(/\(([^()]+)\)/g, `(${MASK})`));
   if (!cut && result.length <= max) return result;
   return `${result.slice(0, max)}… (cut at ${max} characters)`;
 }
@@ -238,11 +245,12 @@ export function redact(text: string, max = MAX_TEXT): string {
 export function displayUrl(url: string | URL): string {
   // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
   if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
-  // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin.
+  // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin,
+  // and is shown as the page resolves it (nothing of it with an `@`).
   if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
   try {
     const parsed = new URL(String(url));
-    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}`);
+    if (parsed.href.startsWith(`${parsed.protocol}//`)) return redact(`${parsed.protocol}//${parsed.host}${maskedParameters(parsed.pathname)}`);
     // A URL without `//` after its scheme (`localhost:8080/x`, read as scheme `localhost`) has no host, so no
     // user info either: `user:password@host/x`, written without its scheme, reads as scheme `user` and a path
     // (or, with a `?` or `#` in the password, a query or fragment) that holds the password. With an `@`
@@ -255,26 +263,18 @@ export function displayUrl(url: string | URL): string {
       if (query !== -1 && query < at) return MASK;
       return redact(`${MASK}@${parsed.href.slice(at + 1).replace(/[?#&].*$/s, '')}`);
     }
-    return redact(`${parsed.protocol}${parsed.pathname}`);
+    return redact(`${parsed.protocol}${maskedParameters(parsed.pathname)}`);
   } catch {
     return relativeDisplay(String(url));
   }
 }
 
 /**
- * Whether a text that parses as an absolute URL is resolved against the page all the same: WHATWG URL reads
- * `https:api.example/x` (or `https:/api.example/x`) on an https page as a path of the page's origin
- * (`https://app.example/ui/api.example/x`), where alone it is `https://api.example/x`, another host than the
- * request goes to. Such a text is shown as the page resolves it (nothing of it with an `@`).
+ * A path with the values of its credential parameters masked, as a query's are dropped: `;session=…`, `;sid=…`,
+ * `;key=…` (a session id or key in a path's parameters), beside the `;jsessionid=…` that {@link redact} masks by shape.
  */
-function pageRelative(text: string): boolean {
-  const page = pageHref();
-  if (page === undefined) return false;
-  try {
-    return new URL(text).href !== new URL(text, page).href;
-  } catch {
-    return false;
-  }
+function maskedParameters(path: string): string {
+  return path.replace(PATH_PARAMETER, (whole, name: string) => (CREDENTIAL_NAME.test(name) ? `;${name}=${MASK}` : whole));
 }
 
 /**

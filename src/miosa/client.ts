@@ -2,6 +2,7 @@ import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, fi
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
+import { pinnedBase } from '../core/page';
 import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
 import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, checkTypeList, dictionary, loggerOf, refuseInapplicable } from '../core/options';
 import { checkMiosaOptions } from './options';
@@ -164,7 +165,8 @@ class MiosaClient implements MiosaEvents {
     const options = (this.options = checkMiosaOptions(given));
     // The API key is masked in every message and log line while the client lives.
     new SecretHolder({ values: [options.apiKey] }, this);
-    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl');
+    // Resolved against the page once (a relative base): every stream of the client goes to one place.
+    this.baseUrl = pinnedBase(checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl'));
     const logger = loggerOf('miosaEvents logger', options.logger);
     warnIfInsecure(this.baseUrl, true, (warning) => logger.warn(`[rx-realtime/miosa] ${warning}`));
   }

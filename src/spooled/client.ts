@@ -4,6 +4,7 @@ import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
 import { type AttemptContext, withRole } from '../core/headers';
 import { warnIfInsecure } from '../core/insecure';
+import { pinnedBase } from '../core/page';
 import { type Logger, loggerOf } from '../core/options';
 import { DEFAULT_HEARTBEAT_INTERVAL, checkSpooledOptions, quietDropWarning, unusedApiKeyWarning } from './options';
 import { INSPECT, displayUrl, redact } from '../core/redact';
@@ -266,7 +267,8 @@ class SpooledClient implements SpooledRealtime {
 
   constructor(given: SpooledOptions) {
     const options = (this.options = checkSpooledOptions(given));
-    this.baseUrl = spooledBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'spooledRealtime baseUrl');
+    // Resolved against the page once (a relative base): the streams, the socket and the token exchange stay together.
+    this.baseUrl = pinnedBase(spooledBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'spooledRealtime baseUrl'));
     this.wsEndpoint = wsEndpoint(options.wsUrl, this.baseUrl);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;

@@ -1,5 +1,5 @@
 import { RequestError } from '../core/errors';
-import { pageHref } from '../core/page';
+import { pageHref, pageRelative } from '../core/page';
 import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
@@ -63,7 +63,7 @@ export function sseCarries(filter: SubscriptionFilter): 'job.status' | 'queue.st
  * ws: or wss: URL, or that has a fragment, is a RequestError.
  */
 export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
-  if (wsUrl === undefined) return `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
+  if (wsUrl === undefined) return `${socketBase(baseUrl)}/api/v1/ws`;
   const parsed = checkUrl(wsUrl, ['ws:', 'wss:'], 'spooledRealtime() wsUrl');
   // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
@@ -77,6 +77,18 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   }
   parsed.pathname = found ? path : `${path}/api/v1/ws`;
   return parsed.href;
+}
+
+/**
+ * The base as the socket's: an `http:` or `https:` scheme (in any case) becomes `ws:` or `wss:`. A base the page
+ * resolves as a path is left as it is, so that the socket's URL resolves against the page as each request's does
+ * (a WebSocket takes an http(s) URL for the ws(s) one): a relative one (`https-proxy/spooled`, whose `https` is
+ * no scheme), and `https:api.example` with the page's scheme and no `//`, which read alone names another host
+ * (`wss://api.example`) than the token exchange went to, with the API key (`https://page/ui/api.example/…`).
+ */
+function socketBase(baseUrl: string): string {
+  if (pageRelative(baseUrl)) return baseUrl;
+  return baseUrl.replace(/^([\u0000-\u0020]*)http(s?):/i, (_, space: string, secure: string) => `${space}ws${secure.toLowerCase()}:`);
 }
 
 /**
