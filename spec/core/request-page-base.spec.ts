@@ -5,6 +5,7 @@ import { warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { wsEndpoint } from '../../src/spooled/endpoints';
+import { fakeWebSocket } from '../helpers/fake-websocket';
 
 /** Runs each test of the enclosing describe as if in a page at `href` (`location.href`, which relative URLs resolve against). */
 function onPage(href: string): void {
@@ -273,6 +274,34 @@ describe('webSocket() with a relative URL in a page: resolved once, not again at
     const connection = webSocket('socket', { WebSocket, reconnect: { initialDelay: 1, maxAttempts: 3, jitter: 0 } });
     await new Promise((resolve) => connection.messages$.subscribe({ error: resolve }));
     expect(urls).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket', 'https://page.example/app/socket']);
+  });
+});
+
+// breaker20: it was resolved at the first attempt, not when webSocket() was called, while every message about the
+// socket named the URL as the page resolved it then: made on /app/one and first subscribed after pushState, the socket
+// went to /other/deep/socket and a frame it could not read was reported from /app/socket, where nothing connected.
+describe('webSocket() with a relative URL in a page: resolved when webSocket() is called, as new WebSocket(url) is', () => {
+  onPage('https://page.example/app/one');
+  const moveOn = (path: string) => Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example${path}` } });
+
+  it('its sockets, and the messages about them, name the place the page gave when it was made', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const connection = webSocket('socket', { WebSocket, linger: 0 });
+    moveOn('/other/deep/two');
+    const skipped: string[] = [];
+    connection.errors$.subscribe((error) => skipped.push(error.message));
+    const first = connection.messages$.subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    sockets[0]!.open();
+    sockets[0]!.receive('{not json');
+    first.unsubscribe();
+    // Every subscriber gone, the page moves on again: the next subscriber's socket goes to the same place.
+    moveOn('/third/x/y');
+    connection.messages$.subscribe().unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(sockets.map((socket) => socket.url)).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket']);
+    expect(skipped).toEqual(['https://page.example/app/socket sent a frame that could not be read; skipped.']);
+    connection.close();
   });
 });
 

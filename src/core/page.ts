@@ -59,6 +59,25 @@ export function pinnedBase(base: string): string {
   }
 }
 
+/**
+ * A fixed URL as the page resolves it now, kept for the life of what is made with it, as `new WebSocket(url)`
+ * resolves its URL when it is made: `webSocket('socket')` is resolved when `webSocket()` is called, so its socket and
+ * every message about it name one place however the page changes its address later (`history.pushState`). A URL
+ * object, a function, an absolute URL, one with an `@` or a `\` (left for the check at subscribe to refuse), one
+ * that does not resolve, and any URL outside a page are left as they are. @internal
+ */
+export function pinnedUrl<T>(url: T): T | string {
+  if (typeof url !== 'string') return url;
+  const page = pageHref();
+  if (page === undefined || /[@\\]/.test(url)) return url;
+  try {
+    if (!pageRelative(url) && isAbsolute(url)) return url;
+    return new URL(url, page).href;
+  } catch {
+    return url;
+  }
+}
+
 function isAbsolute(text: string): boolean {
   try {
     return new URL(text).href !== '';
