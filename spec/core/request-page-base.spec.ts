@@ -1,6 +1,7 @@
 import { RequestError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { displayUrl } from '../../src/core/redact';
-import { checkUrl } from '../../src/core/request';
+import { checkBaseUrl, checkUrl } from '../../src/core/request';
+import { pinnedBase } from '../../src/core/page';
 import { warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
@@ -353,5 +354,25 @@ describe('a client with a relative baseUrl in a page: resolved once, when the cl
     moveOn('/other/deep/two');
     expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/miosa/api/v1' });
     client.close();
+  });
+});
+
+// breaker20: a base URL's trailing slashes were cut with /\/+$/, which tries each slash of a run as a start and reads
+// the run to its end: a base with 100,000 slashes before its last character took seconds at each of three cuts
+// (checkBaseUrl, the Spooled /api/v1 check, pinnedBase), where a linear cut takes a millisecond.
+describe('a client base URL with a long run of slashes: cut in linear time', () => {
+  onPage('https://page.example/app/');
+
+  it('a Spooled and a Miosa client are made at once, and the slashes inside the base are kept', () => {
+    const run = '/'.repeat(100_000);
+    const started = Date.now();
+    const spooled = spooledRealtime({ baseUrl: `https://h.example/x${run}y//`, apiKey: 'sk_test_s3cret', logger: () => undefined });
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: `x${run}api/v1/` });
+    expect(Date.now() - started).toBeLessThan(2000);
+    spooled.close();
+    miosa.close();
+    expect(checkBaseUrl(`https://h.example/x${run}y//`, 'baseUrl')).toBe(`https://h.example/x${run}y`);
+    expect(pinnedBase(`x${run}y`)).toBe(`https://page.example/app/x${run}y`);
+    expect(pinnedBase('spooled///')).toBe('https://page.example/app/spooled');
   });
 });

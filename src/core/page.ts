@@ -1,3 +1,5 @@
+import { withoutTrailingSlashes } from './slashes';
+
 /**
  * The URL the page resolves relative URLs against, as its own fetch and WebSocket do (the document's base URL,
  * WHATWG HTML): `document.baseURI`, which a `<base href>` sets (every Angular app has one: a page at
@@ -53,7 +55,7 @@ export function pinnedBase(base: string): string {
   if (page === undefined || /[@\\]/.test(base)) return base;
   try {
     if (!pageRelative(base) && isAbsolute(base)) return base;
-    return new URL(`${base}/`, page).href.replace(/\/+$/, '');
+    return withoutTrailingSlashes(new URL(`${base}/`, page).href);
   } catch {
     return base;
   }

@@ -3,6 +3,7 @@ import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { pageHref } from './page';
 import { backslashUserInfo, displayUrl, hostlessUserInfo } from './redact';
+import { withoutTrailingSlashes } from './slashes';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
 export const MAX_REDIRECTS = 20;
@@ -112,7 +113,7 @@ export function checkBaseUrl(url: string, what: string): string {
     absolute = undefined;
   }
   if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
-  return url.replace(/\/+$/, '');
+  return withoutTrailingSlashes(url);
 }
 
 /** A dot segment, also percent-encoded once or more (`%2e`, `%252E`), which URL parsers and servers resolve away. */
