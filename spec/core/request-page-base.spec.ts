@@ -304,6 +304,19 @@ describe('webSocket() with a relative URL in a page: resolved when webSocket() i
     expect(skipped).toEqual(['https://page.example/app/socket sent a frame that could not be read; skipped.']);
     connection.close();
   });
+
+  it('one with an @ in its query, left to be checked as written, is resolved at its first attempt and kept', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const connection = webSocket('socket?to=ann@mail.example', { WebSocket, linger: 0, reconnect: { initialDelay: 1, jitter: 0 } });
+    connection.messages$.subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    moveOn('/other/deep/two');
+    sockets[0]!.serverClose(1011);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    connection.close();
+    expect(sockets.length).toBeGreaterThan(1);
+    for (const socket of sockets) expect(socket.url).toBe('https://page.example/app/socket?to=ann@mail.example');
+  });
 });
 
 // breaker19: a Spooled or Miosa client's relative baseUrl was resolved again at each request: after a single-page

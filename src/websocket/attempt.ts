@@ -97,6 +97,10 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
   // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
   const fixedHeaders = typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers');
   const secrets = new SecretHolder({ url: typeof config.url === 'function' ? undefined : config.url, headers: fixedHeaders });
+  // A fixed relative URL comes resolved against the page, when webSocket() was called (pinnedUrl), but for one with an
+  // `@` or a `\` that the check must read as written (user info without a scheme): that one is resolved at the first
+  // attempt and kept, so a reconnect after history.pushState does not go to another path.
+  let pinned: string | undefined;
   return (sink) => {
     let socket: WebSocketLike | undefined;
     let timers: Subscription | undefined;
@@ -117,8 +121,8 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       secrets.hold({ url: given, headers });
       try {
         Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
-        // A fixed relative URL comes resolved against the page already, when webSocket() was called (pinnedUrl).
-        url = checkSocketUrl(given, Implementation, 'webSocket()');
+        url = pinned ?? checkSocketUrl(given, Implementation, 'webSocket()');
+        if (typeof config.url === 'string') pinned = url;
         checkHeaders(headers);
         checkSubprotocols(config.protocols, 'webSocket()');
         checkHeadersCanBeSent(headers, Implementation);
