@@ -389,3 +389,20 @@ describe('a client base URL with a long run of slashes: cut in linear time', () 
     expect(pinnedBase('spooled///')).toBe('https://page.example/app/spooled');
   });
 });
+
+// breaker20: a base URL read with its trailing newline (from a file or a variable) or space names the server's root
+// alone, but with the client's paths after it the newline and space stayed inside: every request went to
+// `https://api.example//api/v1/events` or `/%20/api/v1/events`, and was answered 404.
+describe('a client base URL with white space at its ends: read as URL parsing reads it alone', () => {
+  it.each(['https://api.example/\n', 'https://api.example/ ', ' https://api.example/\t', 'https://api.example/\r\n'])('%j', async (baseUrl) => {
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(new URL(url).pathname), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const spooled = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', fetch, autoReconnect: false, logger: () => undefined });
+    await new Promise((resolve) => spooled.events$().subscribe({ error: resolve }));
+    spooled.close();
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: baseUrl.replace('example/', 'example/api/v1/'), fetch, reconnect: false });
+    await new Promise((resolve) => miosa.stream().subscribe({ error: resolve }));
+    miosa.close();
+    expect(asked).toEqual(['/api/v1/events', '/api/v1/events/stream']);
+  });
+});
