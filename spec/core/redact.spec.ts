@@ -144,6 +144,29 @@ describe('the redaction point', () => {
     expect(redact('the server said: unknown session Path-Secret-42')).toBe('the server said: unknown session ***');
   });
 
+  // breaker20: a name was read for a credential's letters anywhere in it, so `sess` (since 1fc5fff) took `assessment`,
+  // and `sig`, `auth`, `key` and `pass` took `design`, `signal`, `author`, `keyword`, `passenger`: their values were
+  // masked in a shown path and remembered, so `?assessment=true` made every `true` in every message `***`.
+  it.each([
+    ['https://h.example/reports;assessment=2026;design=blue;author=jane/x', 'https://h.example/reports;assessment=2026;design=blue;author=jane/x'],
+    ['https://h.example/map;signal=green;keyword=error;passenger=ann', 'https://h.example/map;signal=green;keyword=error;passenger=ann'],
+    ['https://h.example/x;author_token=A1B2C3D4;design_key=E5F6G7H8;authorization=I9J0K1L2', 'https://h.example/x;author_token=***;design_key=***;authorization=***'],
+    ['https://h.example/x;sessionAssessment=A1B2C3D4;X-Amz-Signature=E5F6G7H8', 'https://h.example/x;sessionAssessment=***;X-Amz-Signature=***'],
+  ])('reads a parameter named by an ordinary word as no credential, and one beside a credential word as one: %s', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it('does not remember the value of a parameter named by an ordinary word (assessment, signal, keyword)', () => {
+    rememberUrl('https://h.example/events?assessment=true&signal=green&keyword=error&author_token=Author-Secret-7');
+    expect(redact('{"ok": true, "light": "green", "level": "error"} Author-Secret-7')).toBe('{"ok": true, "light": "green", "level": "error"} ***');
+  });
+
+  // breaker20: a URL without its scheme and with user info (`user:pw@host/x;session=…`) showed its path parameters whole.
+  it('masks the credential parameters of a path after user info written without a scheme, and a percent-encoded name', () => {
+    expect(displayUrl('user:pw@host.example/x;session=A1B2C3D4;v=1')).toBe('***@host.example/x;session=***;v=1');
+    expect(displayUrl('https://h.example/x;%73ession=A1B2C3D4')).toBe('https://h.example/x;%73ession=***');
+  });
+
   // breaker19: so was ASP.NET's cookieless state, a path segment with a session id or a forms-authentication ticket.
   it('shows a URL with ASP.NET cookieless state in its path without its values', () => {
     expect(displayUrl('https://h.example/(S(lit3py55t21z5v55vlm25s55))/events')).toBe('https://h.example/(S(***))/events');

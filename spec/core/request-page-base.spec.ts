@@ -1,10 +1,12 @@
 import { RequestError, type WebSocketConstructor, sse, webSocket } from '../../src';
 import { displayUrl } from '../../src/core/redact';
-import { checkUrl } from '../../src/core/request';
+import { checkBaseUrl, checkUrl } from '../../src/core/request';
+import { pinnedBase } from '../../src/core/page';
 import { warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { wsEndpoint } from '../../src/spooled/endpoints';
+import { fakeWebSocket } from '../helpers/fake-websocket';
 
 /** Runs each test of the enclosing describe as if in a page at `href` (`location.href`, which relative URLs resolve against). */
 function onPage(href: string): void {
@@ -276,6 +278,47 @@ describe('webSocket() with a relative URL in a page: resolved once, not again at
   });
 });
 
+// breaker20: it was resolved at the first attempt, not when webSocket() was called, while every message about the
+// socket named the URL as the page resolved it then: made on /app/one and first subscribed after pushState, the socket
+// went to /other/deep/socket and a frame it could not read was reported from /app/socket, where nothing connected.
+describe('webSocket() with a relative URL in a page: resolved when webSocket() is called, as new WebSocket(url) is', () => {
+  onPage('https://page.example/app/one');
+  const moveOn = (path: string) => Object.defineProperty(globalThis, 'location', { configurable: true, value: { href: `https://page.example${path}` } });
+
+  it('its sockets, and the messages about them, name the place the page gave when it was made', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const connection = webSocket('socket', { WebSocket, linger: 0 });
+    moveOn('/other/deep/two');
+    const skipped: string[] = [];
+    connection.errors$.subscribe((error) => skipped.push(error.message));
+    const first = connection.messages$.subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    sockets[0]!.open();
+    sockets[0]!.receive('{not json');
+    first.unsubscribe();
+    // Every subscriber gone, the page moves on again: the next subscriber's socket goes to the same place.
+    moveOn('/third/x/y');
+    connection.messages$.subscribe().unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(sockets.map((socket) => socket.url)).toEqual(['https://page.example/app/socket', 'https://page.example/app/socket']);
+    expect(skipped).toEqual(['https://page.example/app/socket sent a frame that could not be read; skipped.']);
+    connection.close();
+  });
+
+  it('one with an @ in its query, left to be checked as written, is resolved at its first attempt and kept', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const connection = webSocket('socket?to=ann@mail.example', { WebSocket, linger: 0, reconnect: { initialDelay: 1, jitter: 0 } });
+    connection.messages$.subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    moveOn('/other/deep/two');
+    sockets[0]!.serverClose(1011);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    connection.close();
+    expect(sockets.length).toBeGreaterThan(1);
+    for (const socket of sockets) expect(socket.url).toBe('https://page.example/app/socket?to=ann@mail.example');
+  });
+});
+
 // breaker19: a Spooled or Miosa client's relative baseUrl was resolved again at each request: after a single-page
 // app's history.pushState, the token exchange and each reconnect went to other paths than the first requests.
 describe('a client with a relative baseUrl in a page: resolved once, when the client is made', () => {
@@ -324,5 +367,42 @@ describe('a client with a relative baseUrl in a page: resolved once, when the cl
     moveOn('/other/deep/two');
     expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: 'https://page.example/app/miosa/api/v1' });
     client.close();
+  });
+});
+
+// breaker20: a base URL's trailing slashes were cut with /\/+$/, which tries each slash of a run as a start and reads
+// the run to its end: a base with 100,000 slashes before its last character took seconds at each of three cuts
+// (checkBaseUrl, the Spooled /api/v1 check, pinnedBase), where a linear cut takes a millisecond.
+describe('a client base URL with a long run of slashes: cut in linear time', () => {
+  onPage('https://page.example/app/');
+
+  it('a Spooled and a Miosa client are made at once, and the slashes inside the base are kept', () => {
+    const run = '/'.repeat(100_000);
+    const started = Date.now();
+    const spooled = spooledRealtime({ baseUrl: `https://h.example/x${run}y//`, apiKey: 'sk_test_s3cret', logger: () => undefined });
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: `x${run}api/v1/` });
+    expect(Date.now() - started).toBeLessThan(2000);
+    spooled.close();
+    miosa.close();
+    expect(checkBaseUrl(`https://h.example/x${run}y//`, 'baseUrl')).toBe(`https://h.example/x${run}y`);
+    expect(pinnedBase(`x${run}y`)).toBe(`https://page.example/app/x${run}y`);
+    expect(pinnedBase('spooled///')).toBe('https://page.example/app/spooled');
+  });
+});
+
+// breaker20: a base URL read with its trailing newline (from a file or a variable) or space names the server's root
+// alone, but with the client's paths after it the newline and space stayed inside: every request went to
+// `https://api.example//api/v1/events` or `/%20/api/v1/events`, and was answered 404.
+describe('a client base URL with white space at its ends: read as URL parsing reads it alone', () => {
+  it.each(['https://api.example/\n', 'https://api.example/ ', ' https://api.example/\t', 'https://api.example/\r\n'])('%j', async (baseUrl) => {
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(new URL(url).pathname), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const spooled = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', fetch, autoReconnect: false, logger: () => undefined });
+    await new Promise((resolve) => spooled.events$().subscribe({ error: resolve }));
+    spooled.close();
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: baseUrl.replace('example/', 'example/api/v1/'), fetch, reconnect: false });
+    await new Promise((resolve) => miosa.stream().subscribe({ error: resolve }));
+    miosa.close();
+    expect(asked).toEqual(['/api/v1/events', '/api/v1/events/stream']);
   });
 });

@@ -1,3 +1,5 @@
+import { withoutTrailingSlashes } from './slashes';
+
 /**
  * The URL the page resolves relative URLs against, as its own fetch and WebSocket do (the document's base URL,
  * WHATWG HTML): `document.baseURI`, which a `<base href>` sets (every Angular app has one: a page at
@@ -53,9 +55,28 @@ export function pinnedBase(base: string): string {
   if (page === undefined || /[@\\]/.test(base)) return base;
   try {
     if (!pageRelative(base) && isAbsolute(base)) return base;
-    return new URL(`${base}/`, page).href.replace(/\/+$/, '');
+    return withoutTrailingSlashes(new URL(`${base}/`, page).href);
   } catch {
     return base;
+  }
+}
+
+/**
+ * A fixed URL as the page resolves it now, kept for the life of what is made with it, as `new WebSocket(url)`
+ * resolves its URL when it is made: `webSocket('socket')` is resolved when `webSocket()` is called, so its socket and
+ * every message about it name one place however the page changes its address later (`history.pushState`). A URL
+ * object, a function, an absolute URL, one with an `@` or a `\` (left for the check at subscribe to refuse), one
+ * that does not resolve, and any URL outside a page are left as they are. @internal
+ */
+export function pinnedUrl<T>(url: T): T | string {
+  if (typeof url !== 'string') return url;
+  const page = pageHref();
+  if (page === undefined || /[@\\]/.test(url)) return url;
+  try {
+    if (!pageRelative(url) && isAbsolute(url)) return url;
+    return new URL(url, page).href;
+  } catch {
+    return url;
   }
 }
 

@@ -95,6 +95,20 @@ export function rememberHeaders(headers: Readonly<Record<string, string>>): void
 
 /** Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session ids). */
 const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid$/i;
+/**
+ * Ordinary words that hold a credential name's letters but name no credential: `assessment` and `possess` (`sess`),
+ * `design`, `assign` and `signal` (`sig`), `author` (`auth`, but not `authorization`), `keyword`, `keyboard` and
+ * `monkey` (`key`), `passenger`, `passage` and `compass` (`pass`). They are taken out of a name before it is read,
+ * so `?assessment=true` does not make every `true` in every message `***` (its value is remembered as a
+ * credential's), nor is `;design=blue` masked in a path; a name with a credential's word beside one
+ * (`author_token`, `signal_key`) still is one.
+ */
+const ORDINARY_WORDS = /assess|possess|obsess|design|assign|signal|author(?!i[sz])|keyboard|keyword|keynote|monkey|donkey|hockey|turkey|jockey|passenger|passage|compass/gi;
+
+/** Whether a query or path parameter's name (percent-decoded) says its value is a credential. */
+function credentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(safeDecode(name).replace(ORDINARY_WORDS, ' '));
+}
 /** A path's parameters (`;jsessionid=…` of servlet URL rewriting, matrix parameters `;key=…`): name and value. */
 const PATH_PARAMETER = /;([^;/=]*)=([^;/]*)/g;
 
@@ -107,8 +121,8 @@ function urlCredentials(url: string | URL): Forms[] {
     return [];
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
-  for (const [name, value] of parsed.searchParams) if (CREDENTIAL_NAME.test(name)) credentials.push(formsOf(value));
-  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (CREDENTIAL_NAME.test(name!)) credentials.push(formsOf(safeDecode(value!)));
+  for (const [name, value] of parsed.searchParams) if (credentialName(name)) credentials.push(formsOf(value));
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) credentials.push(formsOf(safeDecode(value!)));
   return credentials;
 }
 
@@ -261,7 +275,7 @@ export function displayUrl(url: string | URL): string {
       const at = parsed.href.lastIndexOf('@');
       const query = parsed.href.search(/[?#]/);
       if (query !== -1 && query < at) return MASK;
-      return redact(`${MASK}@${parsed.href.slice(at + 1).replace(/[?#&].*$/s, '')}`);
+      return redact(`${MASK}@${maskedParameters(parsed.href.slice(at + 1).replace(/[?#&].*$/s, ''))}`);
     }
     return redact(`${parsed.protocol}${maskedParameters(parsed.pathname)}`);
   } catch {
@@ -274,7 +288,7 @@ export function displayUrl(url: string | URL): string {
  * `;key=…` (a session id or key in a path's parameters), beside the `;jsessionid=…` that {@link redact} masks by shape.
  */
 function maskedParameters(path: string): string {
-  return path.replace(PATH_PARAMETER, (whole, name: string) => (CREDENTIAL_NAME.test(name) ? `;${name}=${MASK}` : whole));
+  return path.replace(PATH_PARAMETER, (whole, name: string) => (credentialName(name) ? `;${name}=${MASK}` : whole));
 }
 
 /**

@@ -3,6 +3,7 @@ import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { pageHref } from './page';
 import { backslashUserInfo, displayUrl, hostlessUserInfo } from './redact';
+import { trimmedAsUrl, withoutTrailingSlashes } from './slashes';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
 export const MAX_REDIRECTS = 20;
@@ -94,8 +95,9 @@ export function checkFetchUrl(url: string | URL, what: string): URL {
 }
 
 /**
- * A client's base URL (a string: the clients' option checks refuse anything else) without its
- * trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
+ * A client's base URL (a string: the clients' option checks refuse anything else) as URL parsing reads it alone
+ * (without tabs and newlines, and without leading and trailing spaces and controls, which a path added after it
+ * would keep inside) and without its trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
  * paths would land after them), or an absolute URL that is not http or https (as {@link checkUrl}
  * says it), is a RequestError. A relative base is left to resolve against the page, as each request does. @internal
  */
@@ -112,7 +114,8 @@ export function checkBaseUrl(url: string, what: string): string {
     absolute = undefined;
   }
   if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
-  return url.replace(/\/+$/, '');
+  // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added.
+  return withoutTrailingSlashes(trimmedAsUrl(url));
 }
 
 /** A dot segment, also percent-encoded once or more (`%2e`, `%252E`), which URL parsers and servers resolve away. */

@@ -1,6 +1,7 @@
 import { RequestError } from '../core/errors';
 import { pageHref, pageRelative } from '../core/page';
 import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
+import { withoutTrailingSlashes } from '../core/slashes';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
 
@@ -38,7 +39,7 @@ export function spooledBaseUrl(url: string, what: string): string {
  */
 function resolvedPath(base: string): string {
   try {
-    return new URL(`${base}/`, pageHref() ?? 'http://base.invalid').pathname.replace(/\/+$/, '');
+    return withoutTrailingSlashes(new URL(`${base}/`, pageHref() ?? 'http://base.invalid').pathname);
   } catch {
     return base;
   }
@@ -67,7 +68,7 @@ export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   const parsed = checkUrl(wsUrl, ['ws:', 'wss:'], 'spooledRealtime() wsUrl');
   // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
-  const path = parsed.pathname.replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(parsed.pathname);
   // A path cut short of the endpoint, or another endpoint's (the SSE stream's, the login's, pasted with ws://), would
   // become /api/v1/api/v1/ws or /api/v1/events/api/v1/ws; the whole endpoint, in any case, is taken as given (adding
   // /api/v1/ws to /API/V1/WS would not mend it).

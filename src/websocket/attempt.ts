@@ -97,9 +97,9 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
   // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
   const fixedHeaders = typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers');
   const secrets = new SecretHolder({ url: typeof config.url === 'function' ? undefined : config.url, headers: fixedHeaders });
-  // A fixed URL is checked and resolved against the page once, at the first attempt, and kept for the connection's
-  // life, as `new WebSocket(url)` resolves it once and sse() once per subscription: a page that changes its address
-  // (history.pushState in a single-page app) would send each reconnect of a relative `socket` to another path.
+  // A fixed relative URL comes resolved against the page, when webSocket() was called (pinnedUrl), but for one with an
+  // `@` or a `\` that the check must read as written (user info without a scheme): that one is resolved at the first
+  // attempt and kept, so a reconnect after history.pushState does not go to another path.
   let pinned: string | undefined;
   return (sink) => {
     let socket: WebSocketLike | undefined;
@@ -122,7 +122,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
       try {
         Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
         url = pinned ?? checkSocketUrl(given, Implementation, 'webSocket()');
-        if (typeof config.url !== 'function') pinned = url;
+        if (typeof config.url === 'string') pinned = url;
         checkHeaders(headers);
         checkSubprotocols(config.protocols, 'webSocket()');
         checkHeadersCanBeSent(headers, Implementation);

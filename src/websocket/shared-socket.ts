@@ -8,6 +8,7 @@ import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
 import { displayUrl } from '../core/redact';
+import { pinnedUrl } from '../core/page';
 import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
@@ -90,7 +91,11 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     };
   });
 
-  constructor(url: UrlOption, given: WebSocketOptions<In, Out>) {
+  constructor(givenUrl: UrlOption, given: WebSocketOptions<In, Out>) {
+    // A fixed relative URL is resolved against the page now, as `new WebSocket(url)` resolves it, and kept: the socket
+    // of every subscription, and every message about it (a frame it could not read, a message dropped for it), name
+    // the same place, whatever address the page has moved to since (history.pushState in a single-page app).
+    const url = pinnedUrl(givenUrl);
     const options = dictionary<WebSocketOptions<In, Out>>('webSocket options', given, WEBSOCKET_KEYS);
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     const serialize = checkFunction('webSocket serialize', options.serialize);
