@@ -46,7 +46,7 @@ const PARTS: Record<string, Part> = {
     specs: ['spec/operators/retryBackoff.spec.ts', ...SHARED_SPECS],
   },
   sse: {
-    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'page', 'http', 'headers', 'insecure')],
+    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'page', 'slashes', 'http', 'headers', 'insecure')],
     specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...SHARED_SPECS],
   },
   websocket: {
