@@ -1,6 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import { sse, webSocket } from '../../src';
-import { hasQueryCredential, warnIfInsecure } from '../../src/core/insecure';
+import { carriesCredential, warnIfInsecure } from '../../src/core/insecure';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
@@ -62,17 +62,27 @@ describe('warnIfInsecure', () => {
   });
 });
 
-describe('hasQueryCredential', () => {
+describe('carriesCredential', () => {
   it.each([
-    ['https://a.example/ws?token=abc', true],
-    ['https://a.example/ws?x=1&api_key=abc', true],
-    ['https://a.example/ws?ACCESS_TOKEN=abc', true],
-    ['https://a.example/ws?mytoken=abc', false],
-    ['https://a.example/token=abc', false],
-    ['https://a.example/ws?tokens=abc', false],
-    ['https://a.example/ws', false],
-  ])('%s -> %s', (url, expected) => {
-    expect(hasQueryCredential(url)).toBe(expected);
+    ['https://a.example/ws?token=abc', {}, true],
+    ['https://a.example/ws?x=1&api_key=abc', {}, true],
+    ['https://a.example/ws?ACCESS_TOKEN=abc', {}, true],
+    // The names displayUrl masks, not a list of three: an API's own spelling is a credential too.
+    ['https://a.example/ws?apiKey=abc', {}, true],
+    ['https://a.example/ws?jwt=abc', {}, true],
+    ['https://a.example/ws?mytoken=abc', {}, true],
+    ['https://a.example/events;jsessionid=A1B2', {}, true],
+    ['https://a.example/ws?%74oken=abc', {}, true],
+    ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
+    ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],
+    ['https://a.example/ws', { cookie: 'sid=abc' }, true],
+    // Ordinary names are not credentials, nor is a credential's name in a path segment or a value.
+    ['https://a.example/ws?assessment=1&keyword=x', { 'X-Tenant': 'acme', Accept: 'text/event-stream' }, false],
+    ['https://a.example/token=abc', {}, false],
+    ['https://a.example/ws?x=token', {}, false],
+    ['https://a.example/ws', {}, false],
+  ])('%s %j -> %s', (url, headers, expected) => {
+    expect(carriesCredential(url, headers)).toBe(expected);
   });
 });
 
@@ -86,12 +96,17 @@ describe('plain-text transport warnings', () => {
       await stream('https://secure.example/a');
       await stream('http://127.0.0.1:8/a');
       await lastValueFrom(sse('http://anonymous.example/a', { reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
+      // Any credential a header's or a parameter's name says, as displayUrl masks them, not only Authorization and ?token=.
+      await lastValueFrom(sse('http://keyed.example/a', { headers: { 'X-API-Key': 'k_1' }, reconnect: false, fetch: chunkedFetch([utf8('data: a\n\n')]) }));
       const { WebSocket } = fakeWebSocket(() => 0);
       webSocket('ws://socket.example/ws?token=abc', { WebSocket, linger: 0 }).messages$.subscribe().unsubscribe();
+      webSocket('ws://jwt.example/ws?jwt=abc', { WebSocket, linger: 0 }).messages$.subscribe().unsubscribe();
       const lines = warn.mock.calls.map((call) => String(call[0]));
       expect(lines).toEqual([
         '[rx-realtime] credentials will be sent unencrypted to insecure.example (http); use https/wss outside local development.',
+        '[rx-realtime] credentials will be sent unencrypted to keyed.example (http); use https/wss outside local development.',
         '[rx-realtime] credentials will be sent unencrypted to socket.example (ws); use https/wss outside local development.',
+        '[rx-realtime] credentials will be sent unencrypted to jwt.example (ws); use https/wss outside local development.',
       ]);
     } finally {
       warn.mockRestore();

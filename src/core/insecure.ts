@@ -1,4 +1,5 @@
 import { pageHref } from './page';
+import { credentialName, hasCredentialParameter } from './redact';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
@@ -44,7 +45,11 @@ export function warnIfInsecure(
   write(warning);
 }
 
-/** Whether a URL carries a credential on its query, as some realtime APIs require. @internal */
-export function hasQueryCredential(url: string): boolean {
-  return /[?&](token|api_key|access_token)=/i.test(url);
+/**
+ * Whether a request carries a credential, by the names that `displayUrl` masks: a header whose name says so
+ * (`Authorization`, `X-API-Key`; `Cookie`), or a query or path parameter (`?token=`, `?apiKey=`, `?jwt=`,
+ * `;jsessionid=`), as some realtime APIs require. @internal
+ */
+export function carriesCredential(url: string, headers: Readonly<Record<string, string>>): boolean {
+  return Object.keys(headers).some((name) => credentialName(name) || name.toLowerCase() === 'cookie') || hasCredentialParameter(url);
 }

@@ -105,8 +105,8 @@ const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid
  */
 const ORDINARY_WORDS = /assess|possess|obsess|design|assign|signal|author(?!i[sz])|keyboard|keyword|keynote|monkey|donkey|hockey|turkey|jockey|passenger|passage|compass/gi;
 
-/** Whether a query or path parameter's name (percent-decoded) says its value is a credential. */
-function credentialName(name: string): boolean {
+/** Whether a query or path parameter's or a header's name (percent-decoded) says its value is a credential. @internal */
+export function credentialName(name: string): boolean {
   return CREDENTIAL_NAME.test(safeDecode(name).replace(ORDINARY_WORDS, ' '));
 }
 /** A path's parameters (`;jsessionid=…` of servlet URL rewriting, matrix parameters `;key=…`): name and value. */
@@ -121,9 +121,23 @@ function urlCredentials(url: string | URL): Forms[] {
     return [];
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
-  for (const [name, value] of parsed.searchParams) if (credentialName(name)) credentials.push(formsOf(value));
-  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) credentials.push(formsOf(safeDecode(value!)));
+  for (const value of credentialParameters(parsed)) credentials.push(formsOf(value));
   return credentials;
+}
+
+/** The values of a URL's query and path parameters whose names say they are credentials (`?token=…`, `;jsessionid=…`). */
+function* credentialParameters(parsed: URL): Generator<string> {
+  for (const [name, value] of parsed.searchParams) if (credentialName(name)) yield value;
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) yield safeDecode(value!);
+}
+
+/** Whether a URL has a query or path parameter whose name says it is a credential, as {@link displayUrl} masks them. @internal */
+export function hasCredentialParameter(url: string): boolean {
+  try {
+    return !credentialParameters(new URL(url, 'http://relative.invalid')).next().done;
+  } catch {
+    return false;
+  }
 }
 
 /** Remembers the user info of a URL and the values of its credential query parameters. @internal */

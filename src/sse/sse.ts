@@ -8,7 +8,7 @@ import { type KnownKeys, type OptionRule, checkChoice, checkScheduler, dictionar
 import { type HeadersOption, checkHeadersOption, functionTimeout, resolveHeaders, roleOf } from '../core/headers';
 import { judgeStreamResponse } from '../core/http';
 import { type IdleWatch, watchIdle } from '../core/idle-watch';
-import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
+import { carriesCredential, warnIfInsecure } from '../core/insecure';
 import { SecretHolder, displayUrl } from '../core/redact';
 import { EventStreamReader } from './event-stream';
 import type { ConnectionState } from '../core/state';
@@ -236,7 +236,7 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         step = 'response';
         idle?.touch();
         const headers = requestHeaders(own, lastEventId);
-        warnIfInsecure(target.href, 'authorization' in headers || hasQueryCredential(target.href));
+        warnIfInsecure(target.href, carriesCredential(target.href, headers));
         let answer: Answer;
         try {
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };

@@ -2,7 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { NetworkError, ProtocolError, type RealtimeError, RequestError, TimeoutError } from '../core/errors';
 import { type HeadersOption, functionTimeout, headerRecord, resolveHeaders, roleOf } from '../core/headers';
 import { parseRetryAfter } from '../core/http';
-import { hasQueryCredential, warnIfInsecure } from '../core/insecure';
+import { carriesCredential, warnIfInsecure } from '../core/insecure';
 import { type Attempt, answered } from '../core/lifecycle';
 import { SecretHolder, displayUrl } from '../core/redact';
 import { checkHeaders, checkImplementation, checkUrl, isBadPort, networkReason } from '../core/request';
@@ -130,7 +130,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         return fail(error);
       }
       const where = displayUrl(url);
-      warnIfInsecure(url, Object.keys(headers).some((name) => name.toLowerCase() === 'authorization') || hasQueryCredential(url));
+      warnIfInsecure(url, carriesCredential(url, headers));
       let made: object;
       try {
         // An explicit `undefined` would be offered as the subprotocol "undefined" by a browser: [] means none.
