@@ -199,4 +199,45 @@ describe('webSocket(): the end of a socket', () => {
       `${server.url}/ refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.${hint}`,
     );
   });
+
+  // Only 1006 (no close frame) before open is what a browser makes of a refused upgrade; a close code the
+  // socket reports before open is the server's own word, read as after open.
+  it('a close before open with a code other than 1006 is read by its code, not as an upgrade perhaps refused', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const recording = record(webSocket('wss://fake.example/ws', { WebSocket, linger: 0, reconnect: false }).messages$);
+    await until(() => sockets.length === 1);
+    sockets[0]!.serverClose(1011);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).not.toContain('before it opened (1006)');
+    expect((recording.error as Error).message).toContain('1011');
+  });
+
+  // A socket whose implementation reported a fault (here `ws`'s code for a frame that breaks RFC 6455) fails,
+  // whatever code its close event carries: it did not end cleanly.
+  it('a fault reported after open fails the socket even if its close event says 1000', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const recording = record(webSocket('wss://fake.example/ws', { WebSocket, linger: 0, reconnect: false }).messages$);
+    await until(() => sockets.length === 1);
+    sockets[0]!.open();
+    const fault = Object.assign(new RangeError('Invalid WebSocket frame: invalid opcode 5'), { code: 'WS_ERR_INVALID_OPCODE', [Symbol.for('status-code')]: 1002 });
+    sockets[0]!.onerror?.({ error: fault } as never);
+    sockets[0]!.serverClose(1000);
+    await recording.done;
+    expect(recording.completed).toBe(false);
+    expect((recording.error as Error).message).toMatch(/^wss:\/\/fake\.example\/ws sent a frame that breaks RFC 6455 \(Invalid WebSocket frame: invalid opcode 5\)/);
+  });
+
+  // An app's own WebSocket implementation may misbehave: a message before `open` is read, and nothing throws.
+  it('a message an implementation delivers before open is read, and throws nothing', async () => {
+    const { WebSocket, sockets } = fakeWebSocket(() => 0);
+    const recording = record(webSocket('wss://fake.example/ws', { WebSocket, linger: 0, reconnect: false, idleTimeout: 5_000 }).messages$);
+    await until(() => sockets.length === 1);
+    expect(() => sockets[0]!.receive('{"early":true}')).not.toThrow();
+    sockets[0]!.open();
+    sockets[0]!.serverClose(1000);
+    await recording.done;
+    expect(recording.values).toEqual([{ early: true }]);
+    expect(recording.completed).toBe(true);
+  });
 });
