@@ -76,6 +76,9 @@ describe('carriesCredential', () => {
     ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
     ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],
     ['https://a.example/ws', { cookie: 'sid=abc' }, true],
+    // breaker21: an ordinary word across two words of a name (`monkey` in `commonKey`) took the credential's word with it.
+    ['https://a.example/ws?commonKey=abc', {}, true],
+    ['https://a.example/ws', { 'X-AdhocKey': 'abc' }, true],
     // Ordinary names are not credentials, nor is a credential's name in a path segment or a value.
     ['https://a.example/ws?assessment=1&keyword=x', { 'X-Tenant': 'acme', Accept: 'text/event-stream' }, false],
     ['https://a.example/token=abc', {}, false],
