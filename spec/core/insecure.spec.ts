@@ -125,5 +125,33 @@ describe('plain-text transport warnings', () => {
     expect(lines[0]).toContain('spooled.example (ws)');
     expect(lines[1]).toContain('miosa.example (http)');
   });
+
+  // breaker21: over WebSocket the API key is exchanged at the base, not at wsUrl: a plain-http base with a wss wsUrl sent the
+  // key unencrypted and warned of nothing (only the socket's URL was read); a token function's key alike, at its exchange.
+  it('a Spooled client over WebSocket warns of its API key exchange at a plain-http base, whatever its wsUrl', async () => {
+    const lines: string[] = [];
+    spooledRealtime({ baseUrl: 'http://exchange.example', wsUrl: 'wss://exchange.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
+    spooledRealtime({ baseUrl: 'http://keytoken.example', wsUrl: 'wss://keytoken.example', token: 'sk_y', logger: (line) => lines.push(line) });
+    spooledRealtime({ baseUrl: 'http://jwtonly.example', wsUrl: 'wss://jwtonly.example', token: 'eyJh.eyJi.sig', logger: (line) => lines.push(line) });
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(String(url)), new Response('', { status: 503 }))) as unknown as typeof globalThis.fetch;
+    class NeverSocket {
+      constructor() {
+        throw new Error('no socket expected before a JWT');
+      }
+    }
+    const client = spooledRealtime({
+      baseUrl: 'http://tokenfn.example', wsUrl: 'wss://tokenfn.example', token: async () => 'sk_from_function', fetch, autoReconnect: false,
+      WebSocket: NeverSocket as never, logger: (line) => lines.push(line),
+    });
+    await new Promise<void>((resolve) => client.events$().subscribe({ error: () => resolve(), complete: () => resolve() }));
+    client.close();
+    expect(asked).toEqual(['http://tokenfn.example/api/v1/auth/login']);
+    expect(lines.filter((line) => line.includes('unencrypted'))).toEqual([
+      expect.stringContaining('exchange.example (http)'),
+      expect.stringContaining('keytoken.example (http)'),
+      expect.stringContaining('tokenfn.example (http)'),
+    ]);
+  });
 });
 
