@@ -5,6 +5,7 @@ import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 import { fakeWebSocket } from '../helpers/fake-websocket';
+import { subprotocolMismatch } from '../../src/websocket/subprotocols';
 
 // warnIfInsecure remembers hosts for the whole process, so each case below uses hosts of its own.
 function warnings(calls: Array<[url: string, carriesCredential: boolean]>): string[] {
@@ -90,6 +91,31 @@ describe('carriesCredential', () => {
 });
 
 describe('plain-text transport warnings', () => {
+  // breaker21: a browser's WebSocket sets no header, so APIs take the token as a subprotocol (`['access_token', token]`,
+  // Kubernetes' `base64url.bearer.authorization.k8s.io.…`): it went over ws:// unwarned, and was quoted in messages.
+  it('a credential offered as a subprotocol over ws warns, and is masked in every message', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { WebSocket } = fakeWebSocket(() => 0);
+      webSocket('ws://subprotocol.example/ws', { WebSocket, linger: 0, protocols: ['access_token', 'Opaque-Secret-1234'] }).messages$.subscribe().unsubscribe();
+      webSocket('ws://k8s.example/ws', { WebSocket, linger: 0, protocols: ['v4.channel.k8s.io', 'base64url.bearer.authorization.k8s.io.c2stbGl2ZS1zZWNyZXQ'] }).messages$.subscribe().unsubscribe();
+      webSocket('ws://plain-subprotocol.example/ws', { WebSocket, linger: 0, protocols: ['graphql-transport-ws', 'v12.stomp'] }).messages$.subscribe().unsubscribe();
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+        expect.stringContaining('subprotocol.example (ws)'),
+        expect.stringContaining('k8s.example (ws)'),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(subprotocolMismatch('ws://api.example/ws', ['access_token', 'Opaque-Secret-5678'], undefined)!.message).toContain('("access_token", ***)');
+    expect(subprotocolMismatch('ws://api.example/ws', ['bearer', 'Opaque-Secret-5678', 'v1'], 'v2')!.message).toContain('(offered: "bearer", ***, "v1";');
+    const failed = await new Promise<Error>((resolve) =>
+      webSocket('wss://api.example/ws', { WebSocket: fakeWebSocket(() => 0).WebSocket, linger: 0, protocols: ['access_token', 'Base64/Secret+Value/9876=='] }).messages$.subscribe({ error: resolve }),
+    );
+    expect(failed.message).toContain('got');
+    expect(failed.message).not.toMatch(/Base64|Secret/);
+  });
+
   it('a credential over http or ws to a host that is not this machine warns once; loopback and https do not', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
