@@ -5,6 +5,7 @@ import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 import { fakeWebSocket } from '../helpers/fake-websocket';
+import { subprotocolMismatch } from '../../src/websocket/subprotocols';
 
 // warnIfInsecure remembers hosts for the whole process, so each case below uses hosts of its own.
 function warnings(calls: Array<[url: string, carriesCredential: boolean]>): string[] {
@@ -76,6 +77,9 @@ describe('carriesCredential', () => {
     ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
     ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],
     ['https://a.example/ws', { cookie: 'sid=abc' }, true],
+    // breaker21: an ordinary word across two words of a name (`monkey` in `commonKey`) took the credential's word with it.
+    ['https://a.example/ws?commonKey=abc', {}, true],
+    ['https://a.example/ws', { 'X-AdhocKey': 'abc' }, true],
     // Ordinary names are not credentials, nor is a credential's name in a path segment or a value.
     ['https://a.example/ws?assessment=1&keyword=x', { 'X-Tenant': 'acme', Accept: 'text/event-stream' }, false],
     ['https://a.example/token=abc', {}, false],
@@ -87,6 +91,31 @@ describe('carriesCredential', () => {
 });
 
 describe('plain-text transport warnings', () => {
+  // breaker21: a browser's WebSocket sets no header, so APIs take the token as a subprotocol (`['access_token', token]`,
+  // Kubernetes' `base64url.bearer.authorization.k8s.io.…`): it went over ws:// unwarned, and was quoted in messages.
+  it('a credential offered as a subprotocol over ws warns, and is masked in every message', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { WebSocket } = fakeWebSocket(() => 0);
+      webSocket('ws://subprotocol.example/ws', { WebSocket, linger: 0, protocols: ['access_token', 'Opaque-Secret-1234'] }).messages$.subscribe().unsubscribe();
+      webSocket('ws://k8s.example/ws', { WebSocket, linger: 0, protocols: ['v4.channel.k8s.io', 'base64url.bearer.authorization.k8s.io.c2stbGl2ZS1zZWNyZXQ'] }).messages$.subscribe().unsubscribe();
+      webSocket('ws://plain-subprotocol.example/ws', { WebSocket, linger: 0, protocols: ['graphql-transport-ws', 'v12.stomp'] }).messages$.subscribe().unsubscribe();
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+        expect.stringContaining('subprotocol.example (ws)'),
+        expect.stringContaining('k8s.example (ws)'),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(subprotocolMismatch('ws://api.example/ws', ['access_token', 'Opaque-Secret-5678'], undefined)!.message).toContain('("access_token", ***)');
+    expect(subprotocolMismatch('ws://api.example/ws', ['bearer', 'Opaque-Secret-5678', 'v1'], 'v2')!.message).toContain('(offered: "bearer", ***, "v1";');
+    const failed = await new Promise<Error>((resolve) =>
+      webSocket('wss://api.example/ws', { WebSocket: fakeWebSocket(() => 0).WebSocket, linger: 0, protocols: ['access_token', 'Base64/Secret+Value/9876=='] }).messages$.subscribe({ error: resolve }),
+    );
+    expect(failed.message).toContain('got');
+    expect(failed.message).not.toMatch(/Base64|Secret/);
+  });
+
   it('a credential over http or ws to a host that is not this machine warns once; loopback and https do not', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -121,6 +150,34 @@ describe('plain-text transport warnings', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain('spooled.example (ws)');
     expect(lines[1]).toContain('miosa.example (http)');
+  });
+
+  // breaker21: over WebSocket the API key is exchanged at the base, not at wsUrl: a plain-http base with a wss wsUrl sent the
+  // key unencrypted and warned of nothing (only the socket's URL was read); a token function's key alike, at its exchange.
+  it('a Spooled client over WebSocket warns of its API key exchange at a plain-http base, whatever its wsUrl', async () => {
+    const lines: string[] = [];
+    spooledRealtime({ baseUrl: 'http://exchange.example', wsUrl: 'wss://exchange.example', apiKey: 'sk_x', logger: (line) => lines.push(line) });
+    spooledRealtime({ baseUrl: 'http://keytoken.example', wsUrl: 'wss://keytoken.example', token: 'sk_y', logger: (line) => lines.push(line) });
+    spooledRealtime({ baseUrl: 'http://jwtonly.example', wsUrl: 'wss://jwtonly.example', token: 'eyJh.eyJi.sig', logger: (line) => lines.push(line) });
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(String(url)), new Response('', { status: 503 }))) as unknown as typeof globalThis.fetch;
+    class NeverSocket {
+      constructor() {
+        throw new Error('no socket expected before a JWT');
+      }
+    }
+    const client = spooledRealtime({
+      baseUrl: 'http://tokenfn.example', wsUrl: 'wss://tokenfn.example', token: async () => 'sk_from_function', fetch, autoReconnect: false,
+      WebSocket: NeverSocket as never, logger: (line) => lines.push(line),
+    });
+    await new Promise<void>((resolve) => client.events$().subscribe({ error: () => resolve(), complete: () => resolve() }));
+    client.close();
+    expect(asked).toEqual(['http://tokenfn.example/api/v1/auth/login']);
+    expect(lines.filter((line) => line.includes('unencrypted'))).toEqual([
+      expect.stringContaining('exchange.example (http)'),
+      expect.stringContaining('keytoken.example (http)'),
+      expect.stringContaining('tokenfn.example (http)'),
+    ]);
   });
 });
 

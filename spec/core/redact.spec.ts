@@ -156,6 +156,24 @@ describe('the redaction point', () => {
     expect(displayUrl(url)).toBe(shown);
   });
 
+  // breaker21: an ordinary word was taken out wherever its letters stood, also across two words of a name, and took the
+  // credential's word with it: `;commonKey=…` (`monkey`), `;adhocKey=…` (`hockey`), `;comPassword=…` (`compass`),
+  // `;codeSignature=…` (`design`), `;casSession=…` (`assess`) were shown whole in a message, and their values not remembered.
+  it.each([
+    ['https://h.example/x;commonKey=A1B2C3D4;adHocKey=E5F6G7H8', 'https://h.example/x;commonKey=***;adHocKey=***'],
+    ['https://h.example/x;adhockey=A1B2C3D4;daemonkey=E5F6G7H8', 'https://h.example/x;adhockey=***;daemonkey=***'],
+    ['https://h.example/x;comPassword=A1B2C3D4;telecompassword=E5F6G7H8;compassword=I9J0K1L2', 'https://h.example/x;comPassword=***;telecompassword=***;compassword=***'],
+    ['https://h.example/x;codeSignature=A1B2C3D4;casSession=E5F6G7H8;CASSESSION=I9J0K1L2', 'https://h.example/x;codeSignature=***;casSession=***;CASSESSION=***'],
+    ['https://h.example/x;Assessment=1;XMLDesign=2;ASSESSMENT_ID=3;keyword-list=4', 'https://h.example/x;Assessment=1;XMLDesign=2;ASSESSMENT_ID=3;keyword-list=4'],
+  ])('reads an ordinary word only as a word of the name, not across two of them: %s', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it('remembers the value of a credential parameter whose name holds an ordinary word across its words', () => {
+    rememberUrl('https://h.example/events?commonKey=Common-Secret-8&codeSignature=Code-Secret-9');
+    expect(redact('unknown key Common-Secret-8, bad signature Code-Secret-9')).toBe('unknown key ***, bad signature ***');
+  });
+
   it('does not remember the value of a parameter named by an ordinary word (assessment, signal, keyword)', () => {
     rememberUrl('https://h.example/events?assessment=true&signal=green&keyword=error&author_token=Author-Secret-7');
     expect(redact('{"ok": true, "light": "green", "level": "error"} Author-Secret-7')).toBe('{"ok": true, "light": "green", "level": "error"} ***');

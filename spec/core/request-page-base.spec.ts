@@ -406,3 +406,23 @@ describe('a client base URL with white space at its ends: read as URL parsing re
     expect(asked).toEqual(['/api/v1/events', '/api/v1/events/stream']);
   });
 });
+
+// breaker21: a trailing `\` is a `/` to URL parsing in an http(s) URL (`https://api.example\` is `https://api.example/`),
+// but it was not cut with the trailing slashes, so every request went to `https://api.example//api/v1/events` (404).
+describe('a client base URL that ends with a backslash: read as URL parsing reads it alone', () => {
+  it.each([
+    ['https://api.example\\', 'https://api.example/api/v1\\'],
+    ['https://api.example/\\\n', 'https://api.example/api/v1/\\/'],
+  ])('%j', async (baseUrl, miosaBase) => {
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(new URL(url).pathname), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const spooled = spooledRealtime({ baseUrl, apiKey: 'sk_test_s3cret', transport: 'sse', fetch, autoReconnect: false, logger: () => undefined });
+    await new Promise((resolve) => spooled.events$().subscribe({ error: resolve }));
+    spooled.close();
+    const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: miosaBase, fetch, reconnect: false });
+    await new Promise((resolve) => miosa.stream().subscribe({ error: resolve }));
+    miosa.close();
+    expect(asked).toEqual(['/api/v1/events', '/api/v1/events/stream']);
+    expect(checkBaseUrl(baseUrl, 'baseUrl')).toBe('https://api.example');
+  });
+});

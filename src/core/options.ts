@@ -1,6 +1,6 @@
 import type { Observer, SchedulerLike } from 'rxjs';
 import { nearNames } from './near-names';
-import { redact } from './redact';
+import { maskedHead, redact } from './redact';
 
 /**
  * Checks of the options an app gives, one implementation of each, so that a bad value from plain
@@ -23,7 +23,8 @@ export function kindOf(value: unknown): string {
  */
 export function shown(value: unknown): string {
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `'${redact(value.length > 20 ? `${value.slice(0, 20)}...` : value)}' (a string)`;
+  // Cut after the known secrets are masked ({@link maskedHead}): a cut before would leave the first part of one.
+  if (typeof value === 'string') return `'${redact(value.length > 20 ? `${maskedHead(value, 20)}...` : value)}' (a string)`;
   if (typeof value === 'boolean') return `${String(value)} (a boolean)`;
   return kindOf(value);
 }

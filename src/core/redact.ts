@@ -98,16 +98,41 @@ const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid
 /**
  * Ordinary words that hold a credential name's letters but name no credential: `assessment` and `possess` (`sess`),
  * `design`, `assign` and `signal` (`sig`), `author` (`auth`, but not `authorization`), `keyword`, `keyboard` and
- * `monkey` (`key`), `passenger`, `passage` and `compass` (`pass`). They are taken out of a name before it is read,
- * so `?assessment=true` does not make every `true` in every message `***` (its value is remembered as a
- * credential's), nor is `;design=blue` masked in a path; a name with a credential's word beside one
- * (`author_token`, `signal_key`) still is one.
+ * `monkey` (`key`), `passenger`, `passage` and `compass` (`pass`, but not `compassword`). One is taken out of a name
+ * before it is read, so `?assessment=true` does not make every `true` in every message `***` (its value is remembered
+ * as a credential's), nor is `;design=blue` masked in a path; a name with a credential's word beside one
+ * (`author_token`, `signal_key`) still is one. Only one that begins a word of the name and lies in that word is
+ * taken out ({@link ordinaryWord}): the letters of one may run across words (`commonKey` holds `monkey`, `adhocKey`
+ * `hockey`, `comPassword` `compass`, `codeSignature` `design`, `casSession` `assess`), and taking it out of those
+ * took the credential's word with it.
  */
-const ORDINARY_WORDS = /assess|possess|obsess|design|assign|signal|author(?!i[sz])|keyboard|keyword|keynote|monkey|donkey|hockey|turkey|jockey|passenger|passage|compass/gi;
+const ORDINARY_WORDS = /assess|possess|obsess|design|assign|signal|author(?!i[sz])|keyboard|keyword|keynote|monkey|donkey|hockey|turkey|jockey|passenger|passage|compass(?!w)/gi;
+
+const isUpper = (char: string | undefined): boolean => char !== undefined && char !== char.toLowerCase() && char === char.toUpperCase();
+const isLower = (char: string | undefined): boolean => char !== undefined && char !== char.toUpperCase() && char === char.toLowerCase();
+const isLetter = (char: string | undefined): boolean => isUpper(char) || isLower(char);
+
+/** Whether a word of a name begins at `at`: after a character that is no letter, or with a capital (`fooBar`, `XMLDesign`). */
+function wordStart(name: string, at: number): boolean {
+  const [before, char, after] = [name[at - 1], name[at], name[at + 1]];
+  return !isLetter(before) || (isUpper(char) && isLower(before)) || (isUpper(char) && isUpper(before) && isLower(after));
+}
+
+/**
+ * Whether an ordinary word found at `at` is one word of the name: it begins a word, and no other word begins in it
+ * (`comPassword`, `adHocKey`). A lower-case run of words (`commonkey`, `telecompassword`) is read as one word, which
+ * an ordinary word inside it does not begin: a credential's name masked is better than a credential shown.
+ */
+function ordinaryWord(name: string, word: string, at: number): boolean {
+  if (!wordStart(name, at)) return false;
+  for (let i = 1; i < word.length; i += 1) if (wordStart(name, at + i) && isLetter(name[at + i])) return false;
+  return true;
+}
 
 /** Whether a query or path parameter's or a header's name (percent-decoded) says its value is a credential. @internal */
 export function credentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(safeDecode(name).replace(ORDINARY_WORDS, ' '));
+  const decoded = safeDecode(name);
+  return CREDENTIAL_NAME.test(decoded.replace(ORDINARY_WORDS, (word: string, at: number) => (ordinaryWord(decoded, word, at) ? ' ' : word)));
 }
 /** A path's parameters (`;jsessionid=…` of servlet URL rewriting, matrix parameters `;key=…`): name and value. */
 const PATH_PARAMETER = /;([^;/=]*)=([^;/]*)/g;

@@ -97,7 +97,7 @@ export function checkFetchUrl(url: string | URL, what: string): URL {
 /**
  * A client's base URL (a string: the clients' option checks refuse anything else) as URL parsing reads it alone
  * (without tabs and newlines, and without leading and trailing spaces and controls, which a path added after it
- * would keep inside) and without its trailing slashes, checked for what cannot work once paths are added to it: a query or fragment (the
+ * would keep inside) and without its trailing slashes (`/`, and `\`, which URL parsing reads as one in an http(s) URL), checked for what cannot work once paths are added to it: a query or fragment (the
  * paths would land after them), or an absolute URL that is not http or https (as {@link checkUrl}
  * says it), is a RequestError. A relative base is left to resolve against the page, as each request does. @internal
  */
@@ -114,8 +114,9 @@ export function checkBaseUrl(url: string, what: string): string {
     absolute = undefined;
   }
   if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
-  // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added.
-  return withoutTrailingSlashes(trimmedAsUrl(url));
+  // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
+  // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
+  return withoutTrailingSlashes(trimmedAsUrl(url), true);
 }
 
 /** A dot segment, also percent-encoded once or more (`%2e`, `%252E`), which URL parsers and servers resolve away. */

@@ -19,7 +19,7 @@ import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { type StreamCredential, clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
 import { sendsHeaders } from '../websocket/ws-adapter';
-import { SpooledCredentials, type TokenSource } from './credentials';
+import { looksLikeJwt, SpooledCredentials, type TokenSource } from './credentials';
 import { HiddenRefusals } from './hidden-refusal';
 import { spooledBaseUrl, sseCarries, sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
@@ -273,7 +273,7 @@ class SpooledClient implements SpooledRealtime {
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.openTimeout = options.openTimeout ?? DEFAULT_OPEN_TIMEOUT;
     const timing = { openTimeout: this.openTimeout, scheduler: options.scheduler ?? asyncScheduler };
-    this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl, timing);
+    this.credentials = new SpooledCredentials(this.baseUrl, options.token, options.apiKey, fetchImpl, timing, (warning) => this.warn(warning));
     const logger = loggerOf('spooledRealtime logger', options.logger);
     // A logger that throws is the app's own bug: reported as RxJS reports a subscriber's, never a connection failure.
     const line =
@@ -299,6 +299,11 @@ class SpooledClient implements SpooledRealtime {
             onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
+    // Over WebSocket an API key (`apiKey`, or a `token` that is no JWT) is exchanged at the base, not at `wsUrl`: a
+    // plain-http base sends it unencrypted however the socket goes (the exchange warns too, for a token function's key).
+    if (options.transport !== 'sse' && (options.apiKey !== undefined || (typeof options.token === 'string' && !looksLikeJwt(options.token)))) {
+      warnIfInsecure(this.baseUrl, true, this.warn);
+    }
     for (const warning of [quietDropWarning(options), unusedApiKeyWarning(options)]) if (warning) this.warn(warning);
   }
 

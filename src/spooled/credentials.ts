@@ -7,6 +7,7 @@ import { MAX_READ_BODY } from '../core/limits';
 import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
+import { warnIfInsecure } from '../core/insecure';
 import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
 import { CHECK_CREDENTIALS, REFUSED_AFRESH, credentialsUnsent, parseRetryAfter, statusAdvice } from '../core/http';
 import { SharedCall } from '../core/shared-call';
@@ -113,6 +114,8 @@ export class SpooledCredentials {
     private readonly apiKey: string | undefined,
     private readonly fetchImpl: typeof fetch,
     timing: { readonly openTimeout: number; readonly scheduler: SchedulerLike },
+    /** Where the warning goes that an exchange sends its credential unencrypted (the client's logger). */
+    private readonly warn?: (line: string) => void,
   ) {
     if (token === undefined && apiKey === undefined) throw new TypeError('spooledRealtime() needs a token or an apiKey.');
     if (typeof token === 'string') this.tokenWasKey = !looksLikeJwt(token);
@@ -267,6 +270,9 @@ export class SpooledCredentials {
    */
   private async post(path: string, body: Record<string, string>, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
     const url = checkFetchUrl(`${this.baseUrl}${path}`, 'The Spooled token exchange');
+    // The API key or refresh token goes to the base, which may be plain http where the socket's wsUrl is wss:
+    // warned of here, whatever the transport, as the streams and sockets warn of theirs.
+    warnIfInsecure(url.href, true, this.warn);
     let where = displayUrl(url);
     let response: Response;
     try {

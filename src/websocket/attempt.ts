@@ -9,7 +9,7 @@ import { checkHeaders, checkImplementation, checkUrl, isBadPort, networkReason }
 import { closeError } from './close-codes';
 import type { FrameReader } from './frames';
 import { Liveness } from './liveness';
-import { checkSubprotocols, names, offered, subprotocolMismatch } from './subprotocols';
+import { checkSubprotocols, credentialSubprotocols, names, offered, subprotocolMismatch } from './subprotocols';
 import type { UrlOption, WebSocketConstructor, WebSocketLike } from './websocket';
 import {
   type SocketFault,
@@ -96,7 +96,9 @@ function notAWebSocket(made: object, missing: readonly string[]): RequestError {
 export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: SocketHooks): Attempt<In> {
   // The URL's and the headers' credentials stay masked while the connection lives; a function's, from its latest call.
   const fixedHeaders = typeof config.headers === 'function' ? undefined : headerRecord(config.headers, 'headers');
-  const secrets = new SecretHolder({ url: typeof config.url === 'function' ? undefined : config.url, headers: fixedHeaders });
+  // A credential offered as a subprotocol (`['access_token', token]`) is held as a header's value is.
+  const protocolCredentials = credentialSubprotocols(config.protocols);
+  const secrets = new SecretHolder({ values: protocolCredentials, url: typeof config.url === 'function' ? undefined : config.url, headers: fixedHeaders });
   // A fixed relative URL comes resolved against the page, when webSocket() was called (pinnedUrl), but for one with an
   // `@` or a `\` that the check must read as written (user info without a scheme): that one is resolved at the first
   // attempt and kept, so a reconnect after history.pushState does not go to another path.
@@ -118,7 +120,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
     const open = (given: string, headers: Readonly<Record<string, string>>): void => {
       let url: string;
       let Implementation: WebSocketConstructor;
-      secrets.hold({ url: given, headers });
+      secrets.hold({ values: protocolCredentials, url: given, headers });
       try {
         Implementation = checkImplementation('webSocket() WebSocket', config.WebSocket ?? defaultWebSocket);
         url = pinned ?? checkSocketUrl(given, Implementation, 'webSocket()');
@@ -130,7 +132,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         return fail(error);
       }
       const where = displayUrl(url);
-      warnIfInsecure(url, carriesCredential(url, headers));
+      warnIfInsecure(url, carriesCredential(url, headers) || protocolCredentials.length > 0);
       let made: object;
       try {
         // An explicit `undefined` would be offered as the subprotocol "undefined" by a browser: [] means none.

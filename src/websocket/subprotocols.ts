@@ -1,6 +1,6 @@
 import { ProtocolError, RequestError } from '../core/errors';
 import { shown } from '../core/options';
-import { maskedHead } from '../core/redact';
+import { credentialName, maskedHead } from '../core/redact';
 import { TOKEN } from '../core/request';
 
 /** The subprotocols offered, as a list: none, one name, or the array given. @internal */
@@ -9,9 +9,36 @@ export function offered<T = string>(protocols: T | readonly T[] | undefined): re
   return Array.isArray(protocols) ? (protocols as readonly T[]) : [protocols as T];
 }
 
-/** A list of subprotocol names for a message: `"v1", "v2"`. @internal */
+/** Subprotocol names are short (`graphql-transport-ws`, `v4.channel.k8s.io`): a longer one is read as a credential. */
+const LONGEST_NAME = 32;
+
+/**
+ * The subprotocols offered that carry a credential: a browser's WebSocket sets no header, so an API takes its token as
+ * a subprotocol, after a name that says so (`['access_token', token]`, `['bearer', token]`) or inside a long one
+ * (Kubernetes' `base64url.bearer.authorization.k8s.io.…`, AppSync's `header-…`). Such a subprotocol travels in the
+ * upgrade's `Sec-WebSocket-Protocol` header, so it is warned of over `ws:` and masked in every message as a header's
+ * value is. @internal
+ */
+export function credentialSubprotocols(protocols: unknown): string[] {
+  const credentials: string[] = [];
+  // Whether the entry before says that this one is a credential (one that is a credential says nothing of the next).
+  let named = false;
+  for (const name of offered<unknown>(protocols)) {
+    if (typeof name !== 'string') {
+      named = false;
+      continue;
+    }
+    const credential: boolean = named || name.length > LONGEST_NAME;
+    if (credential) credentials.push(name);
+    named = !credential && (credentialName(name) || /^bearer$/i.test(name));
+  }
+  return credentials;
+}
+
+/** A list of subprotocol names for a message: `"v1", "v2"`, with those that carry a credential masked. @internal */
 export function names(list: readonly string[]): string {
-  return list.map((name) => JSON.stringify(name)).join(', ');
+  const credentials = credentialSubprotocols(list);
+  return list.map((name) => (credentials.includes(name) ? '***' : JSON.stringify(name))).join(', ');
 }
 
 /**
