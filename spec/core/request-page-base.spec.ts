@@ -372,16 +372,18 @@ describe('a client with a relative baseUrl in a page: resolved once, when the cl
 
 // breaker20: a base URL's trailing slashes were cut with /\/+$/, which tries each slash of a run as a start and reads
 // the run to its end: a base with 100,000 slashes before its last character took seconds at each of three cuts
-// (checkBaseUrl, the Spooled /api/v1 check, pinnedBase), where a linear cut takes a millisecond.
+// (checkBaseUrl, the Spooled /api/v1 check, pinnedBase), where a linear cut takes a millisecond. The bound is a hang
+// guard, not a speed target: with 200,000 slashes the two clients are made in about 0.1 s, and the quadratic cut takes
+// a minute or more (jest cannot interrupt synchronous code, so its own timeout would never fire).
 describe('a client base URL with a long run of slashes: cut in linear time', () => {
   onPage('https://page.example/app/');
 
-  it('a Spooled and a Miosa client are made at once, and the slashes inside the base are kept', () => {
-    const run = '/'.repeat(100_000);
+  it('a Spooled and a Miosa client are made without hanging, and the slashes inside the base are kept', () => {
+    const run = '/'.repeat(200_000);
     const started = Date.now();
     const spooled = spooledRealtime({ baseUrl: `https://h.example/x${run}y//`, apiKey: 'sk_test_s3cret', logger: () => undefined });
     const miosa = miosaEvents({ apiKey: 'msk_s3cret', baseUrl: `x${run}api/v1/` });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     spooled.close();
     miosa.close();
     expect(checkBaseUrl(`https://h.example/x${run}y//`, 'baseUrl')).toBe(`https://h.example/x${run}y`);
