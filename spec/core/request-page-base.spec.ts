@@ -16,6 +16,14 @@ function onPage(href: string): void {
   afterEach(() => (saved ? Object.defineProperty(scope, 'location', saved) : delete scope.location));
 }
 
+/** A fetch that records each URL asked for and answers it as a Spooled token exchange that gives `jwt`. */
+function tokenExchange(urls: string[], jwt: string): typeof globalThis.fetch {
+  return (async (url: string) => {
+    urls.push(url);
+    return new Response(JSON.stringify({ access_token: jwt, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as unknown as typeof globalThis.fetch;
+}
+
 // breaker16: in a page, `http:user:password@host` written without its `//` and with the page's scheme
 // resolves against the page as a path (WHATWG URL): the password went to the page's origin in the
 // request line, and its errors showed it (`HTTP 404 from https://page.example/app/admin:s3cret@h/x`).
@@ -137,10 +145,7 @@ describe('a Spooled baseUrl in a page: the socket goes where the token exchange 
 
   async function sent(baseUrl: string): Promise<string[]> {
     const urls: string[] = [];
-    const fetch = (async (url: string) => {
-      urls.push(url);
-      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
-    }) as unknown as typeof globalThis.fetch;
+    const fetch = tokenExchange(urls, JWT);
     const WebSocket = class {
       constructor(url: string) {
         urls.push(url);
@@ -328,10 +333,7 @@ describe('a client with a relative baseUrl in a page: resolved once, when the cl
 
   it('the Spooled token exchange and socket stay under the base the page gave first', async () => {
     const urls: string[] = [];
-    const fetch = (async (url: string) => {
-      urls.push(url);
-      return new Response(JSON.stringify({ access_token: JWT, expires_in: 3600 }), { status: 200, headers: { 'content-type': 'application/json' } });
-    }) as unknown as typeof globalThis.fetch;
+    const fetch = tokenExchange(urls, JWT);
     const WebSocket = class {
       readyState = 0;
       onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | undefined;
