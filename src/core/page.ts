@@ -47,36 +47,36 @@ export function pageRelative(text: string): boolean {
  * A client's base URL as the page resolves it now, kept for the client's life, as `new WebSocket(url)` resolves
  * its URL once: a relative base (`spooled`, `..`) or one the page resolves as a path (`https:api.example`) would
  * be resolved again at each request, so after `history.pushState` in a single-page app the token exchange and each
- * reconnect went to other paths than the first requests. An absolute base, and one with an `@` or a `\` (user info,
- * which each request refuses and which resolved would read as a path), are left as they are. @internal
+ * reconnect went to other paths than the first requests. Resolved as a folder, without the slashes after it; left as
+ * written where {@link resolvedNow} leaves it. @internal
  */
 export function pinnedBase(base: string): string {
-  const page = pageHref();
-  if (page === undefined || /[@\\]/.test(base)) return base;
-  try {
-    if (!pageRelative(base) && isAbsolute(base)) return base;
-    return withoutTrailingSlashes(new URL(`${base}/`, page).href);
-  } catch {
-    return base;
-  }
+  const resolved = resolvedNow(`${base}/`);
+  return resolved === undefined ? base : withoutTrailingSlashes(resolved);
 }
 
 /**
  * A fixed URL as the page resolves it now, kept for the life of what is made with it, as `new WebSocket(url)`
  * resolves its URL when it is made: `webSocket('socket')` is resolved when `webSocket()` is called, so its socket and
  * every message about it name one place however the page changes its address later (`history.pushState`). A URL
- * object, a function, an absolute URL, one with an `@` or a `\` (left for the check at subscribe to refuse), one
- * that does not resolve, and any URL outside a page are left as they are. @internal
+ * object or a function is left as it is, and so is a text where {@link resolvedNow} leaves it. @internal
  */
 export function pinnedUrl<T>(url: T): T | string {
-  if (typeof url !== 'string') return url;
+  return typeof url === 'string' ? (resolvedNow(url) ?? url) : url;
+}
+
+/**
+ * A text resolved against the page now; undefined where it is left as written: outside a page, with an `@` or a `\`
+ * (user info, which the check must read as written: resolved, it would be a path), absolute (and not one the page
+ * resolves as a path), or one that does not resolve.
+ */
+function resolvedNow(text: string): string | undefined {
   const page = pageHref();
-  if (page === undefined || /[@\\]/.test(url)) return url;
+  if (page === undefined || /[@\\]/.test(text) || (!pageRelative(text) && isAbsolute(text))) return undefined;
   try {
-    if (!pageRelative(url) && isAbsolute(url)) return url;
-    return new URL(url, page).href;
+    return new URL(text, page).href;
   } catch {
-    return url;
+    return undefined;
   }
 }
 
