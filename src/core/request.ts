@@ -116,7 +116,7 @@ export function checkBaseUrl(url: string, what: string): string {
   if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
   // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
   // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
-  return withoutTrailingSlashes(trimmedAsUrl(url), true);
+  return withoutTrailingSlashes(trimmedAsUrl(url));
 }
 
 /** A dot segment, also percent-encoded once or more (`%2e`, `%252E`), which URL parsers and servers resolve away. */

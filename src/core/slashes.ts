@@ -1,12 +1,13 @@
 /**
- * A text without its trailing slashes, in time linear in its length: `/\/+$/` tries every slash of a run as a start
- * and reads the run to its end each time, so a base URL with a long run of slashes before its last character
- * (100,000 of them) took seconds per call, three calls per client. With `backslashes`, a trailing `\` is cut too, as
- * URL parsing reads one in an http(s) or ws(s) URL (and in a relative one a page resolves): as `/`. @internal
+ * A text without its trailing slashes and backslashes, in time linear in its length: `/\/+$/` tries every slash of a
+ * run as a start and reads the run to its end each time, so a base URL with a long run of slashes before its last
+ * character (100,000 of them) took seconds per call, three calls per client. A trailing `\` is cut as URL parsing
+ * reads one in an http(s) or ws(s) URL (and in a relative one a page resolves): as `/`; a parsed URL's path or `href`
+ * has none there. @internal
  */
-export function withoutTrailingSlashes(text: string, backslashes = false): string {
+export function withoutTrailingSlashes(text: string): string {
   let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 0x2f || (backslashes && text.charCodeAt(end - 1) === 0x5c))) end -= 1;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x2f || text.charCodeAt(end - 1) === 0x5c)) end -= 1;
   return text.slice(0, end);
 }
 
