@@ -133,6 +133,11 @@ describe('carriesCredential', () => {
     ['https://a.example/ws?jwt=abc', {}, true],
     ['https://a.example/ws?mytoken=abc', {}, true],
     ['https://a.example/events;jsessionid=A1B2', {}, true],
+    // breaker22: OAuth's authorization code, a one-time password, Zoom's ?pwd=; code and otp only as the whole name.
+    ['https://a.example/ws?code=abc', {}, true],
+    ['https://a.example/ws?otp=123456', {}, true],
+    ['https://a.example/ws?pwd=abc', {}, true],
+    ['https://a.example/ws?error_code=1006&statusCode=1011&codec=opus', {}, false],
     ['https://a.example/ws?%74oken=abc', {}, true],
     ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
     ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],

@@ -179,6 +179,20 @@ describe('the redaction point', () => {
     expect(redact('{"ok": true, "light": "green", "level": "error"} Author-Secret-7')).toBe('{"ok": true, "light": "green", "level": "error"} ***');
   });
 
+  // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were
+  // no credential names. `code` and `otp` only as the whole name: as a word of one (`error_code`, `statusCode`) or inside
+  // one (`zipcode`, `codec`) they name no secret, and a value taken for one would be masked in every later message.
+  it('reads code and otp as credential names only whole, and pwd anywhere in a name', () => {
+    expect(displayUrl('https://h.example/cb;code=A1B2C3D4;OTP=918273;pwd=E5F6G7H8;zoomPwd=I9J0K1L2')).toBe('https://h.example/cb;code=***;OTP=***;pwd=***;zoomPwd=***');
+    const plain = 'https://h.example/x;error_code=1006;statusCode=1011;zipcode=94110;codec=opus;otpLength=6;codes=a1b2';
+    expect(displayUrl(plain)).toBe(plain);
+    rememberUrl('https://h.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz&otp=918273&pwd=Zoom-Pass-5');
+    rememberUrl('https://h.example/x?error_code=4404&statusCode=1013&codec=vorbis');
+    expect(redact('code SplxlOBeZQQYbYS6WxSbIA, otp 918273, pwd Zoom-Pass-5; closed 4404, 1013 with vorbis')).toBe(
+      'code ***, otp ***, pwd ***; closed 4404, 1013 with vorbis',
+    );
+  });
+
   // breaker20: a URL without its scheme and with user info (`user:pw@host/x;session=…`) showed its path parameters whole.
   it('masks the credential parameters of a path after user info written without a scheme, and a percent-encoded name', () => {
     expect(displayUrl('user:pw@host.example/x;session=A1B2C3D4;v=1')).toBe('***@host.example/x;session=***;v=1');

@@ -93,8 +93,13 @@ export function rememberHeaders(headers: Readonly<Record<string, string>>): void
   headerCredentials(headers).forEach(remember);
 }
 
-/** Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session ids). */
-const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid$/i;
+/**
+ * Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session
+ * ids; `pwd` a password, as Zoom's `?pwd=`). `code` (OAuth's authorization code, RFC 6749 4.1.2) and `otp` (a one-time
+ * password) only as the whole name: `error_code`, `statusCode`, `zipcode` and `codec` name no secret, and a value taken
+ * for one is masked in every later message.
+ */
+const CREDENTIAL_NAME = /token|key|secret|auth|pass|pwd|sig|sess|jwt|credential|^sid$|^code$|^otp$/i;
 /**
  * Ordinary words that hold a credential name's letters but name no credential: `assessment` and `possess` (`sess`),
  * `design`, `assign` and `signal` (`sig`), `author` (`auth`, but not `authorization`), `keyword`, `keyboard` and
