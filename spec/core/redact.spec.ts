@@ -111,6 +111,20 @@ describe('the redaction point', () => {
     expect(displayUrl('http://h.example/x\\bob@example.com')).toBe('http://h.example/x/bob@example.com');
   });
 
+  // breaker22: a password whose head is digits before a `/` reads as a port (`https://alice:12/s3cret@host` is host `alice`,
+  // port 12 and path `/s3cret@host` to every URL parser), so there was no user info to mask, and it was shown whole.
+  it('shows nothing of a URL whose password reads as a port, and an @ further on in its path as written', () => {
+    for (const url of ['https://alice:12/s3cret@h.example/x', 'wss://alice:/s3cret@h.example/ws', 'https:alice:12/s3cret@h.example', '//alice:12/s3cret@h.example', ' http://[::1]:8080/pw@h.example', 'http://bob:pw@alice:12/s3cret@h.example']) {
+      expect(displayUrl(url)).toBe('***');
+    }
+    expect(displayUrl(new URL('https://alice:12/s3cret@h.example/x'))).toBe('***');
+    for (const url of ['http://localhost:8080/rooms/ann@corp.example', 'http://localhost:8080/ann%40corp.example', 'https://registry:8080/@scope/pkg', 'https://h.example/ann@corp.example', 'http://[::1]/pw@h.example']) {
+      expect(displayUrl(url)).toBe(url);
+    }
+    // No path after the port: what follows is a query or a fragment, which is not shown.
+    expect(displayUrl('https://alice:1234?s3cret@h.example')).toBe('https://alice:1234/');
+  });
+
   // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`
   // was shown (and sent) as `http://corp/alice:s3`, the password's first part in the path.
   it('shows nothing of such a URL whose password holds a /, ? or #', () => {

@@ -302,7 +302,7 @@ export function redact(text: string, max = MAX_TEXT): string {
  */
 export function displayUrl(url: string | URL): string {
   // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
-  if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
+  if ((typeof url === 'string' && backslashUserInfo(url)) || portUserInfo(String(url))) return MASK;
   // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin,
   // and is shown as the page resolves it (nothing of it with an `@`).
   if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
@@ -377,6 +377,18 @@ export function backslashUserInfo(text: string): boolean {
   const found = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)!;
   const authority = found[1]!;
   return /\\[^]*@/.test(authority) || (/\\[^]*:/.test(authority) && read.includes('@', found[0].length));
+}
+
+/**
+ * Whether the text of a URL has user info whose password reads as a port: in `https://alice:12/s3cret@host/x` the digits
+ * before the `/` make `alice:12` a host and port to every URL parser (RFC 3986 and WHATWG alike), so there is no user info
+ * to mask or refuse, the request would go to host `alice` with the rest of the password in its path, and a message would
+ * show it. Such a text has an authority (after its scheme and any slashes, or after `//`) that ends in a `:` and digits
+ * (or none), and an `@` after something in the first segment of its path. A URL meant as written (an e-mail address as that segment, `http://localhost:8080/ann@corp.example`)
+ * writes that `@` as `%40`; an `@` further on (`/users/ann@corp.example`) or in the query is read as written. @internal
+ */
+export function portUserInfo(text: string): boolean {
+  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|\/\/)[^/?#\\]*:\d*\/[^/?#@]+@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */
