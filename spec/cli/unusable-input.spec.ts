@@ -27,6 +27,9 @@ describe('rx-realtime tail with input it cannot use', () => {
     // breaker17: a `\` ends the host to URL parsers: the password went to host `corp` in the path, and every retry line showed it.
     ['a domain user (CORP\\me:password@) in the URL', () => ['tail', `http://CORP\\me:${SECRET}@${host()}/api/v1/events`], 'tail: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
     ['a domain user in a --spooled base URL', () => ['tail', '--spooled', `http://CORP\\me:${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
+    // breaker22: a password whose digits before a `/` read as a port: host `me`, the rest of the password in the path.
+    ['a password read as a port (me:12/password@) in the URL', () => ['tail', `http://me:12/${SECRET}@${host()}/api/v1/events`], 'tail: the URL seems to carry credentials (user:password@, a password whose digits', {}],
+    ['a password read as a port in a --spooled base URL', () => ['tail', '--spooled', `http://me:/${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL seems to carry credentials (user:password@, a password whose digits', {}],
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
     ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs an http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],

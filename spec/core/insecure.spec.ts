@@ -1,6 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { sse, webSocket } from '../../src';
-import { carriesCredential, warnIfInsecure } from '../../src/core/insecure';
+import { carriesCredential, isLoopback, warnIfInsecure } from '../../src/core/insecure';
+import { isLoopback as serverLoopback } from '../../src/testing/cors';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
@@ -50,6 +51,65 @@ describe('warnIfInsecure', () => {
     ])).toHaveLength(4);
   });
 
+  // breaker22: loopback names and addresses that never leave the machine warned as if they did (`app.localhost`,
+  // `localhost.`, `[::ffff:127.0.0.1]`), and the reference server read loopback by a rule of its own (no `localhost.`,
+  // no 127.0.0.2). One rule for both, as URL.hostname writes a host: the table is read by each.
+  describe.each([
+    // RFC 6761 6.3 names, also with a fully qualified name's trailing dot (WHATWG's "potentially trustworthy").
+    ['http://app.localhost:7001/', true],
+    ['ws://a.b.localhost:7001/', true],
+    ['http://localhost.:7001/', true],
+    ['http://LOCALHOST.:7002/', true],
+    ['ws://app.localhost.:7001/', true],
+    // 127.0.0.0/8, in whatever form the URL parser takes it, and IPv4-mapped (the parser writes [::ffff:7f00:1]).
+    ['http://127.0.0.2:7001/', true],
+    ['http://127.255.255.254:7001/', true],
+    ['http://0x7f.1:7003/', true],
+    ['ws://[::ffff:127.0.0.1]:7001/', true],
+    ['ws://[::ffff:7f00:1]:7002/', true],
+    ['http://[::ffff:127.255.255.255]:7001/', true],
+    ['http://[0:0:0:0:0:0:0:1]:7001/', true],
+    // Names that merely hold or end like a loopback one, and addresses beside the loopback ones.
+    ['http://localhost.example:7001/', false],
+    ['http://localhost.example.:7001/', false],
+    ['http://app.localhost.evil.example:7001/', false],
+    ['http://notlocalhost:7001/', false],
+    ['http://mylocalhost.:7001/', false],
+    ['http://.localhost:7001/', false],
+    ['http://a..localhost:7001/', false],
+    ['http://127.0.0.1.example:7001/', false],
+    ['http://128.0.0.1:7001/', false],
+    ['http://126.255.255.255:7001/', false],
+    ['ws://[::ffff:128.0.0.1]:7001/', false],
+    ['ws://[::ffff:10.0.0.1]:7001/', false],
+    ['ws://[::7f00:1]:7001/', false],
+    ['ws://[::ffff:0:7f00:1]:7001/', false],
+    ['ws://[::2]:7001/', false],
+    ['ws://[1::1]:7001/', false],
+  ])('%s', (url, loopback) => {
+    it(loopback ? 'is this machine: no warning' : 'is another machine: a warning', () => {
+      const hostname = new URL(url).hostname;
+      expect(isLoopback(hostname)).toBe(loopback);
+      expect(serverLoopback(hostname)).toBe(loopback);
+      expect(warnings([[url, true]])).toHaveLength(loopback ? 0 : 1);
+    });
+  });
+
+  // breaker22: the URL was resolved twice (once for the warning, once for the host it remembers), reading the page twice.
+  it('resolves the URL once, against the page as it is then', () => {
+    const scope = globalThis as { location?: unknown };
+    let reads = 0;
+    Object.defineProperty(scope, 'location', { configurable: true, get: () => ({ get href() { reads += 1; return 'http://page-once.example/app/'; } }) });
+    try {
+      expect(warnings([['events', true]])).toEqual([
+        'credentials will be sent unencrypted to page-once.example (http); use https/wss outside local development.',
+      ]);
+      expect(reads).toBe(1);
+    } finally {
+      delete scope.location;
+    }
+  });
+
   it('writes to console.warn with the library prefix when no writer is given', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -73,6 +133,11 @@ describe('carriesCredential', () => {
     ['https://a.example/ws?jwt=abc', {}, true],
     ['https://a.example/ws?mytoken=abc', {}, true],
     ['https://a.example/events;jsessionid=A1B2', {}, true],
+    // breaker22: OAuth's authorization code, a one-time password, Zoom's ?pwd=; code and otp only as the whole name.
+    ['https://a.example/ws?code=abc', {}, true],
+    ['https://a.example/ws?otp=123456', {}, true],
+    ['https://a.example/ws?pwd=abc', {}, true],
+    ['https://a.example/ws?error_code=1006&statusCode=1011&codec=opus', {}, false],
     ['https://a.example/ws?%74oken=abc', {}, true],
     ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
     ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],

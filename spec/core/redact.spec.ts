@@ -111,6 +111,20 @@ describe('the redaction point', () => {
     expect(displayUrl('http://h.example/x\\bob@example.com')).toBe('http://h.example/x/bob@example.com');
   });
 
+  // breaker22: a password whose head is digits before a `/` reads as a port (`https://alice:12/s3cret@host` is host `alice`,
+  // port 12 and path `/s3cret@host` to every URL parser), so there was no user info to mask, and it was shown whole.
+  it('shows nothing of a URL whose password reads as a port, and an @ further on in its path as written', () => {
+    for (const url of ['https://alice:12/s3cret@h.example/x', 'wss://alice:/s3cret@h.example/ws', 'https:alice:12/s3cret@h.example', '//alice:12/s3cret@h.example', ' http://[::1]:8080/pw@h.example', 'http://bob:pw@alice:12/s3cret@h.example']) {
+      expect(displayUrl(url)).toBe('***');
+    }
+    expect(displayUrl(new URL('https://alice:12/s3cret@h.example/x'))).toBe('***');
+    for (const url of ['http://localhost:8080/rooms/ann@corp.example', 'http://localhost:8080/ann%40corp.example', 'https://registry:8080/@scope/pkg', 'https://h.example/ann@corp.example', 'http://[::1]/pw@h.example']) {
+      expect(displayUrl(url)).toBe(url);
+    }
+    // No path after the port: what follows is a query or a fragment, which is not shown.
+    expect(displayUrl('https://alice:1234?s3cret@h.example')).toBe('https://alice:1234/');
+  });
+
   // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`
   // was shown (and sent) as `http://corp/alice:s3`, the password's first part in the path.
   it('shows nothing of such a URL whose password holds a /, ? or #', () => {
@@ -177,6 +191,20 @@ describe('the redaction point', () => {
   it('does not remember the value of a parameter named by an ordinary word (assessment, signal, keyword)', () => {
     rememberUrl('https://h.example/events?assessment=true&signal=green&keyword=error&author_token=Author-Secret-7');
     expect(redact('{"ok": true, "light": "green", "level": "error"} Author-Secret-7')).toBe('{"ok": true, "light": "green", "level": "error"} ***');
+  });
+
+  // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were
+  // no credential names. `code` and `otp` only as the whole name: as a word of one (`error_code`, `statusCode`) or inside
+  // one (`zipcode`, `codec`) they name no secret, and a value taken for one would be masked in every later message.
+  it('reads code and otp as credential names only whole, and pwd anywhere in a name', () => {
+    expect(displayUrl('https://h.example/cb;code=A1B2C3D4;OTP=918273;pwd=E5F6G7H8;zoomPwd=I9J0K1L2')).toBe('https://h.example/cb;code=***;OTP=***;pwd=***;zoomPwd=***');
+    const plain = 'https://h.example/x;error_code=1006;statusCode=1011;zipcode=94110;codec=opus;otpLength=6;codes=a1b2';
+    expect(displayUrl(plain)).toBe(plain);
+    rememberUrl('https://h.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz&otp=918273&pwd=Zoom-Pass-5');
+    rememberUrl('https://h.example/x?error_code=4404&statusCode=1013&codec=vorbis');
+    expect(redact('code SplxlOBeZQQYbYS6WxSbIA, otp 918273, pwd Zoom-Pass-5; closed 4404, 1013 with vorbis')).toBe(
+      'code ***, otp ***, pwd ***; closed 4404, 1013 with vorbis',
+    );
   });
 
   // breaker20: a URL without its scheme and with user info (`user:pw@host/x;session=…`) showed its path parameters whole.

@@ -110,6 +110,9 @@ describe('reference server without cors', () => {
     // A name under localhost is loopback in browsers (RFC 6761 6.3): a dev server at app.localhost (breaker13).
     expect(await upgrade('http://app.localhost:4200')).toBe(0);
     expect(await upgrade('http://app.localhost.evil.example:4200')).toBe(403);
+    // The same loopback rule as the client's plain-http warning (breaker22): a trailing dot, 127.0.0.0/8, IPv4-mapped.
+    for (const page of ['http://localhost.:4200', 'http://app.localhost.:4200', 'http://127.0.0.2:4200', 'http://[::ffff:127.0.0.1]:4200']) expect(await upgrade(page)).toBe(0);
+    for (const page of ['http://localhost.example.:4200', 'http://128.0.0.1:4200', 'http://[::ffff:10.0.0.1]:4200']) expect(await upgrade(page)).toBe(403);
     expect(await upgrade(undefined)).toBe(0);
   });
 
@@ -120,7 +123,8 @@ describe('reference server without cors', () => {
     const rebound = { origin: `http://rebound.example:${port}`, host: `rebound.example:${port}` };
     expect(await rawStatus('GET', '/api/v1/ws?api_key=' + server.spooled.apiKey, { ...rebound, ...UPGRADE })).toBe(403);
     expect(await rawStatus('POST', '/__reference/drop', rebound)).toBe(403);
-    expect(await rawStatus('POST', '/__reference/drop', { origin: `http://LOCALHOST.:${port}`, host: `localhost.:${port}` })).toBe(403);
+    // A loopback name with a fully qualified name's trailing dot is loopback, as browsers resolve it (breaker22): no site can point it here.
+    expect(await rawStatus('POST', '/__reference/drop', { origin: `http://LOCALHOST.:${port}`, host: `localhost.:${port}` })).toBe(200);
     // The server's own origin as an address (a LAN address here stands for any: only the Host matters).
     for (const host of [`127.0.0.1:${port}`, `192.168.1.5:${port}`, `[fe80::1]:${port}`]) {
       expect(await rawStatus('POST', '/__reference/drop', { origin: `http://${host}`, host })).toBe(200);
@@ -139,11 +143,11 @@ describe('reference server without cors', () => {
       expect(await rawStatus('GET', `/api/v1/ws?api_key=${server.spooled.apiKey}`, { ...rebound, ...UPGRADE })).toBe(403);
     }
     expect(await rawStatus('GET', stream, { host: `rebound.example:${port}`, origin: `http://rebound.example:${port}` })).toBe(403);
-    for (const host of [`localhost.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `localhost.example.localhost.:${port}`, `.localhost:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
+    for (const host of [`localhost.example.:${port}`, `localhost.example:${port}`, `127.0.0.1.example:${port}`, `localhost.example.localhost.evil.:${port}`, `.localhost:${port}`, `a..localhost:${port}`, `rebound.example@127.0.0.1:${port}`, `127.0.0.1:${port}/rebound.example`, `127.0.0.1:${port}?x`, `127.0.0.1:${port}#x`]) {
       expect(await rawStatus('GET', stream, { host })).toBe(403);
     }
     // By address (the URL parser's forms of one included) or localhost, with or without browser headers.
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`, `127.1:${port}`, `[::ffff:127.0.0.1]:${port}`, `app.localhost:${port}`]) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`, `127.1:${port}`, `[::ffff:127.0.0.1]:${port}`, `app.localhost:${port}`, `localhost.:${port}`, `app.localhost.:${port}`]) {
       expect(await rawStatus('GET', stream, { host })).toBe(200);
       expect(await rawStatus('GET', stream, { host, 'sec-fetch-site': 'same-origin' })).toBe(200);
     }

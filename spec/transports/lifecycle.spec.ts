@@ -242,6 +242,36 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   it('a Spooled client given such a base URL shows none of it (toJSON)', () => {
     const client = spooledRealtime({ baseUrl: 'https://CORP\\admin:s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
     expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: '***' });
+    // breaker22: nor of one whose password's digits read as a port.
+    const ported = spooledRealtime({ baseUrl: 'https://admin:12/s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
+    expect(JSON.parse(JSON.stringify(ported))).toMatchObject({ baseUrl: '***' });
+  });
+
+  // breaker22: a password whose head is digits before a `/` reads as a port to every URL parser: `https://admin:12/s3cret@host`
+  // is host `admin`, port 12 and path `/s3cret@host`, so the password went to host `admin` in the path, and every message
+  // showed it ("HTTP 503 from https://admin:12/s3cretpw@localhost:8080/events").
+  it.each([
+    ['sse()', 'http://admin:12/s3cretpw@localhost:8080/events'],
+    ['sse()', 'http:admin:/s3cretpw@localhost:8080/events'],
+    ['webSocket()', 'ws://admin:4321/s3cretpw@localhost:8080/socket'],
+    ['webSocket()', 'wss://admin:/s3cretpw@localhost:8080/socket'],
+  ])('%s given %s (a password read as a port): RequestError, nothing shown, nothing sent', async (which, url) => {
+    let fetches = 0;
+    const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
+    const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    expect((recording.error as Error).message).toMatch(/the URL seems to carry credentials \(.*:password@, a password whose digits before a \/ read as a port, .*; send them in a header instead, or write an @ in the path as %40 \(\*\*\*\)\.$/);
+    expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
+  });
+
+  it('a URL with an @ in its path that no port reads before is sent as written', async () => {
+    const asked: string[] = [];
+    const fetch = (async (url: string) => (asked.push(String(url)), new Response('', { status: 500 }))) as unknown as typeof globalThis.fetch;
+    for (const url of ['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events']) {
+      await record(sse(url, { reconnect: false, fetch })).done;
+    }
+    expect(asked).toEqual(['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events']);
   });
 
   it.each([

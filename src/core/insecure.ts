@@ -1,7 +1,16 @@
 import { pageHref } from './page';
 import { credentialName, hasCredentialParameter } from './redact';
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+/**
+ * Whether a host, as URL.hostname writes it (lower case, an address in its canonical form), is this machine: `localhost`
+ * and a name under it, each also with the trailing dot of a fully qualified name (RFC 6761 6.3, which browsers resolve
+ * to loopback themselves: WHATWG's "potentially trustworthy"), an address of 127.0.0.0/8, `[::1]`, and an IPv4-mapped
+ * one of 127.0.0.0/8 (`[::ffff:127.0.0.1]` is written `[::ffff:7f00:1]`). The reference server's `isLoopback`
+ * (src/testing/cors.ts, which shares no code with the client) is the same rule. @internal
+ */
+export function isLoopback(hostname: string): boolean {
+  return /^(?:(?:[^.]+\.)*localhost\.?|127(?:\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[\da-f]{2}:[\da-f]{1,4}\])$/.test(hostname);
+}
 
 /**
  * A URL as each request resolves it: in a page, against the page (a relative base such as `/spooled`, and
@@ -15,20 +24,11 @@ function resolved(url: string): URL | undefined {
   }
 }
 
-/** The warning when credentials would travel unencrypted (`http:` or `ws:`) to a host that is not this machine. */
-function insecureTransportWarning(url: string): string | undefined {
-  const parsed = resolved(url);
-  if (parsed === undefined) return undefined;
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'ws:') return undefined;
-  if (LOOPBACK.test(parsed.hostname)) return undefined;
-  return `credentials will be sent unencrypted to ${parsed.host} (${parsed.protocol.slice(0, -1)}); use https/wss outside local development.`;
-}
-
 const warnedHosts = new Set<string>();
 
 /**
- * Warns once per host and process when a credential is about to travel unencrypted to a host that
- * is not this machine. The clients call it up front with their logger; the transports call it on
+ * Warns once per host and process when a credential is about to travel unencrypted (`http:` or `ws:`) to a host
+ * that is not this machine. The clients call it up front with their logger; the transports call it on
  * connecting, and stay quiet for a host a client already warned about. @internal
  */
 export function warnIfInsecure(
@@ -36,13 +36,10 @@ export function warnIfInsecure(
   carriesCredential: boolean,
   write: (line: string) => void = (line) => console.warn(`[rx-realtime] ${line}`),
 ): void {
-  if (!carriesCredential) return;
-  const warning = insecureTransportWarning(url);
-  if (!warning) return;
-  const host = resolved(url)!.host;
-  if (warnedHosts.has(host)) return;
-  warnedHosts.add(host);
-  write(warning);
+  const parsed = carriesCredential ? resolved(url) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'ws:') || isLoopback(parsed.hostname) || warnedHosts.has(parsed.host)) return;
+  warnedHosts.add(parsed.host);
+  write(`credentials will be sent unencrypted to ${parsed.host} (${parsed.protocol.slice(0, -1)}); use https/wss outside local development.`);
 }
 
 /**

@@ -93,8 +93,13 @@ export function rememberHeaders(headers: Readonly<Record<string, string>>): void
   headerCredentials(headers).forEach(remember);
 }
 
-/** Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session ids). */
-const CREDENTIAL_NAME = /token|key|secret|auth|pass|sig|sess|jwt|credential|^sid$/i;
+/**
+ * Query and path parameters whose values are credentials by their name (`PHPSESSID`, `sessid` and a bare `sid` are session
+ * ids; `pwd` a password, as Zoom's `?pwd=`). `code` (OAuth's authorization code, RFC 6749 4.1.2) and `otp` (a one-time
+ * password) only as the whole name: `error_code`, `statusCode`, `zipcode` and `codec` name no secret, and a value taken
+ * for one is masked in every later message.
+ */
+const CREDENTIAL_NAME = /token|key|secret|auth|pass|pwd|sig|sess|jwt|credential|^sid$|^code$|^otp$/i;
 /**
  * Ordinary words that hold a credential name's letters but name no credential: `assessment` and `possess` (`sess`),
  * `design`, `assign` and `signal` (`sig`), `author` (`auth`, but not `authorization`), `keyword`, `keyboard` and
@@ -297,7 +302,7 @@ export function redact(text: string, max = MAX_TEXT): string {
  */
 export function displayUrl(url: string | URL): string {
   // Nothing of it is shown: what URL makes of it (`http://corp/alice:s3cret@host/x`) holds the password.
-  if (typeof url === 'string' && backslashUserInfo(url)) return MASK;
+  if ((typeof url === 'string' && backslashUserInfo(url)) || portUserInfo(String(url))) return MASK;
   // In a page, `https:api.example/x` with the page's scheme and no `//` is relative: it goes to the page's origin,
   // and is shown as the page resolves it (nothing of it with an `@`).
   if (typeof url === 'string' && pageRelative(url)) return relativeDisplay(url);
@@ -372,6 +377,18 @@ export function backslashUserInfo(text: string): boolean {
   const found = /^(?:[a-z][a-z\d+.-]*:)?[\\/]*([^/?#]*)/i.exec(read)!;
   const authority = found[1]!;
   return /\\[^]*@/.test(authority) || (/\\[^]*:/.test(authority) && read.includes('@', found[0].length));
+}
+
+/**
+ * Whether the text of a URL has user info whose password reads as a port: in `https://alice:12/s3cret@host/x` the digits
+ * before the `/` make `alice:12` a host and port to every URL parser (RFC 3986 and WHATWG alike), so there is no user info
+ * to mask or refuse, the request would go to host `alice` with the rest of the password in its path, and a message would
+ * show it. Such a text has an authority (after its scheme and any slashes, or after `//`) that ends in a `:` and digits
+ * (or none), and an `@` after something in the first segment of its path. A URL meant as written (an e-mail address as that segment, `http://localhost:8080/ann@corp.example`)
+ * writes that `@` as `%40`; an `@` further on (`/users/ann@corp.example`) or in the query is read as written. @internal
+ */
+export function portUserInfo(text: string): boolean {
+  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|\/\/)[^/?#\\]*:\d*\/[^/?#@]+@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

@@ -2,7 +2,7 @@ import { RequestError, isRequestError } from './errors';
 import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { pageHref } from './page';
-import { backslashUserInfo, displayUrl, hostlessUserInfo } from './redact';
+import { backslashUserInfo, displayUrl, hostlessUserInfo, portUserInfo } from './redact';
 import { trimmedAsUrl, withoutTrailingSlashes } from './slashes';
 
 /** The most redirects one request follows, as the WHATWG Fetch standard ("HTTP-redirect fetch", step 5). */
@@ -29,6 +29,11 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   // to host `corp` in the path, and be shown with it.
   if (backslashUserInfo(text)) {
     throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them in a header instead (***).`);
+  }
+  // `https://alice:12/s3cret@host`: a password that begins with digits reads as a port, so the password would go to host
+  // `alice` in the path, and be shown with it.
+  if (portUserInfo(text)) {
+    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a / read as a port, so it would be sent in its path to the name before the : as host); send them in a header instead, or write an @ in the path as %40 (***).`);
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.

@@ -29,14 +29,15 @@ export function handleCors(request: IncomingMessage, response: ServerResponse): 
   return true;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * A loopback name or address as URL.hostname writes it: also a name under `localhost` (`app.localhost`),
- * which browsers resolve to loopback themselves (RFC 6761 6.3) and no DNS zone serves, so no other site
- * can point it anywhere.
+ * A loopback name or address as URL.hostname writes it (lower case, an address in its canonical form): `localhost` and a
+ * name under it (`app.localhost`), each also with the trailing dot of a fully qualified name, which browsers resolve to
+ * loopback themselves (RFC 6761 6.3) and no DNS zone serves, so no other site can point it anywhere; an address of
+ * 127.0.0.0/8, `[::1]`, and an IPv4-mapped one of 127.0.0.0/8 (`[::ffff:7f00:1]`). The client's plain-http warning reads
+ * loopback by the same rule (`isLoopback` in src/core/insecure.ts; the reference server shares no code with the client). @internal
  */
-const isLoopback = (hostname: string): boolean => LOOPBACK.has(hostname) || /^(?:[^.]+\.)+localhost$/.test(hostname);
+export const isLoopback = (hostname: string): boolean =>
+  /^(?:(?:[^.]+\.)*localhost\.?|127(?:\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[\da-f]{2}:[\da-f]{1,4}\])$/.test(hostname);
 
 /** An IPv4 or bracketed IPv6 address, as URL.hostname writes one. */
 const isAddress = (hostname: string): boolean => isIP(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname) !== 0;

@@ -105,7 +105,7 @@ export interface ReferenceServerOptions {
    * and accept WebSocket upgrades from any `Origin`. Without it, an upgrade or a request other than
    * GET or HEAD from a page of another site is refused with 403; the server's own origin when it is an
    * IP address (a DNS name may be another site's, pointed at this machine: DNS rebinding), pages on
-   * loopback hosts (`localhost` or a name under it such as `app.localhost`, `127.0.0.1`, `[::1]`, any port: a dev server) and clients that send no
+   * loopback hosts (`localhost` or a name under it such as `app.localhost`, also with a trailing dot; 127.0.0.0/8, `[::1]`, `[::ffff:127.0.0.1]`; any port: a dev server) and clients that send no
    * `Origin` (Node) are let in; and a request of any method, from any client, that names the server
    * by a DNS name other than `localhost` (or a name under it) in `Host` is refused with 403 (DNS rebinding: such a page's
    * own GETs carry neither `Origin` nor, over plain HTTP, `Sec-Fetch-Site`, so they look like Node's).
