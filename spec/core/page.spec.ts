@@ -47,7 +47,7 @@ describe('pageHref: what relative URLs resolve against in a page', () => {
     ['an empty base URL', ''],
     // Not a string (an element that clobbers document.baseURI), even one that would read as a URL of the page's origin:
     // `{ tagName: 'IMG' }` alone parses as no URL, so the guard's test could not fail (breaker22).
-    ['a base URL that is not a string (an element that clobbers document.baseURI)', { tagName: 'IMG', toString: () => 'https://app.example/elsewhere/' }],
+    ['a base URL that is not a string (an element that clobbers document.baseURI)', { tagName: 'IMG', toString: (): string => 'https://app.example/elsewhere/' }],
   ])('%s', (_name, baseURI) => {
     inPage({ href: 'https://app.example/jobs/42', baseURI });
     it('is the page\'s own address', () => expect(pageHref()).toBe('https://app.example/jobs/42'));
