@@ -102,6 +102,8 @@ class SelectStep {
   private readonly scheduler: SchedulerLike;
   /** The job reached `completed`; its `job.completed` is still to come, until this timer ends the wait. */
   private awaitingCompleted: Subscription | undefined;
+  /** The followed job's status as last delivered: what a stream resumed after a cut says again first. */
+  private lastStatus: string | undefined;
 
   constructor(filter: SubscriptionFilter, options: SelectOptions) {
     this.accepts = acceptedBy(filter);
@@ -112,11 +114,25 @@ class SelectStep {
 
   run(event: DecodedSpooledEvent, subscriber: Subscriber<SpooledEvent>): void {
     if (event.type === 'error') return subscriber.error(new SpooledServerError(event.data.message, event.timestamp));
-    if (event.type === 'ping' || !this.accepts(event)) return;
+    if (event.type === 'ping' || !this.accepts(event) || this.repeatsStatus(event)) return;
     subscriber.next(event);
     const end = this.ends?.(event);
     if (end === 'now') subscriber.complete();
     else if (end === 'after job.completed') this.awaitingCompleted ??= this.scheduler.schedule(() => subscriber.complete(), JOB_COMPLETED_WAIT);
+  }
+
+  /**
+   * A job stream's first event is the job's status with `oldStatus: ''` (the server's poll starts
+   * afresh), so after every reconnect (the 30-minute cut, a drop) the status already delivered would
+   * come again: it is dropped when it names the status last delivered. A status that changed
+   * meanwhile is delivered, with the `oldStatus: ''` it came with.
+   */
+  private repeatsStatus(event: SpooledEvent): boolean {
+    if (this.ends === undefined || event.type !== 'job.status') return false;
+    const { oldStatus, newStatus } = event.data;
+    const repeat = oldStatus === '' && newStatus === this.lastStatus;
+    this.lastStatus = newStatus;
+    return repeat;
   }
 
   /** The connection dropped: a `job.completed` it was to carry will not come on the next one. */

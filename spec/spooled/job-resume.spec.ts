@@ -1,0 +1,46 @@
+import { createServer } from 'node:http';
+import { type SpooledEvent, spooledRealtime } from '../../src/spooled';
+import { listenOnLoopback } from '../helpers/listen';
+import { record } from '../helpers/observe';
+
+/**
+ * The real server's job stream (`/api/v1/events/jobs/{id}`) polls the job and starts every stream with
+ * its status as `oldStatus: ''`; it cuts every stream after 30 minutes, and the client reconnects.
+ * The status already delivered must not come again after the reconnect.
+ */
+const at = '2026-01-05T10:00:00.123456789Z';
+const status = (from: string, to: string) =>
+  `event: job.status\ndata: ${JSON.stringify({ type: 'JobStatusChange', data: { job_id: 'job-1', queue_name: 'emails', old_status: from, new_status: to, timestamp: at } })}\n\n`;
+
+async function overCuts(streams: readonly (readonly string[])[]): Promise<string[]> {
+  let served = 0;
+  const listening = await listenOnLoopback(
+    createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // Each stream ends cleanly, as the server's 30-minute cut does; the last one ends with the job.
+      response.end(streams[Math.min(served++, streams.length - 1)]!.join(''));
+    }),
+  );
+  const client = spooledRealtime({ baseUrl: listening.url, apiKey: 'sk_test_resume', transport: 'sse', reconnectDelay: 10, logger: () => undefined });
+  try {
+    const recording = record(client.events$({ jobId: 'job-1' }));
+    await recording.done;
+    expect(recording.error).toBeUndefined();
+    return recording.values.map((event: SpooledEvent) => (event.type === 'job.status' ? `${event.data.oldStatus || "''"}->${event.data.newStatus}` : event.type));
+  } finally {
+    client.close();
+    await listening.close();
+  }
+}
+
+describe('a Spooled job stream over SSE, resumed after the server cut it', () => {
+  it('does not deliver again the status the new stream starts with when it is the one last delivered', async () => {
+    const seen = await overCuts([[status('', 'pending'), status('pending', 'processing')], [status('', 'processing')], [status('', 'processing'), status('processing', 'completed')]]);
+    expect(seen).toEqual(["''->pending", 'pending->processing', 'processing->completed']);
+  });
+
+  it('delivers a status that changed while it reconnected, with the oldStatus it came with', async () => {
+    const seen = await overCuts([[status('', 'pending'), status('pending', 'processing')], [status('', 'failed')]]);
+    expect(seen).toEqual(["''->pending", 'pending->processing', "''->failed"]);
+  });
+});
