@@ -89,7 +89,7 @@ export interface SseOptions {
   /**
    * Remember this many recent event ids and drop an event whose id was already seen: for servers
    * that replay a little more than asked after `Last-Event-ID`. Only events that carry their own
-   * `id:` field count, and only ids of at most 1024 characters are remembered (a longer one's event
+   * `id:` field with a value count (an empty `id:` resets the last event ID and names no event), and only ids of at most 1024 characters are remembered (a longer one's event
    * is always delivered), so the ids held stay under `dedupe` × 1024 characters. 0 turns it off.
    * @default 0
    */
@@ -328,9 +328,9 @@ class RecentIds {
 
   constructor(private readonly size: number) {}
 
-  /** True when `id` is among the remembered ones; otherwise remembers it. */
+  /** True when `id` is among the remembered ones; otherwise remembers it. An empty `id:` resets the last event ID: it names no event. */
   repeat(id: string): boolean {
-    if (id.length > MAX_REMEMBERED_ID) return false;
+    if (id === '' || id.length > MAX_REMEMBERED_ID) return false;
     if (this.ids.has(id)) return true;
     // A fresh string, not a slice of the read: JSON.parse makes one.
     this.ids.add(JSON.parse(JSON.stringify(id)) as string);
