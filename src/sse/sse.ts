@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, undecodableBody, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, type OptionRule, checkChoice, checkScheduler, dictionary, observerOf, refuseInapplicable, shown } from '../core/options';
@@ -296,7 +296,10 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           }
         } catch (cause) {
           events.end();
-          return sink.failed(cause === oversize ? cause : failure(cause, 'Lost the connection to'));
+          if (cause === oversize) return sink.failed(cause);
+          // A body fetch could not decompress is no lost connection, though Node's fetch reports it as one ("terminated").
+          const undecodable = undecodableBody(cause, response.headers);
+          return sink.failed(undecodable ? failure(cause, 'Could not decompress the body of', () => undecodable) : failure(cause, 'Lost the connection to'));
         } finally {
           lastEventId = events.lastEventId;
         }
