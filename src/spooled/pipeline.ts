@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler, defer, filter as keepWhere } from 'rxjs';
 import { DecodeError } from '../core/errors';
 import { mayNestTooDeep } from '../core/json-depth';
 import { compileGlobs } from '../operators/glob';
@@ -102,8 +102,6 @@ class SelectStep {
   private readonly scheduler: SchedulerLike;
   /** The job reached `completed`; its `job.completed` is still to come, until this timer ends the wait. */
   private awaitingCompleted: Subscription | undefined;
-  /** The followed job's status as last delivered: what a stream resumed after a cut says again first. */
-  private lastStatus: string | undefined;
 
   constructor(filter: SubscriptionFilter, options: SelectOptions) {
     this.accepts = acceptedBy(filter);
@@ -114,25 +112,11 @@ class SelectStep {
 
   run(event: DecodedSpooledEvent, subscriber: Subscriber<SpooledEvent>): void {
     if (event.type === 'error') return subscriber.error(new SpooledServerError(event.data.message, event.timestamp));
-    if (event.type === 'ping' || !this.accepts(event) || this.repeatsStatus(event)) return;
+    if (event.type === 'ping' || !this.accepts(event)) return;
     subscriber.next(event);
     const end = this.ends?.(event);
     if (end === 'now') subscriber.complete();
     else if (end === 'after job.completed') this.awaitingCompleted ??= this.scheduler.schedule(() => subscriber.complete(), JOB_COMPLETED_WAIT);
-  }
-
-  /**
-   * A job stream's first event is the job's status with `oldStatus: ''` (the server's poll starts
-   * afresh), so after every reconnect (the 30-minute cut, a drop) the status already delivered would
-   * come again: it is dropped when it names the status last delivered. A status that changed
-   * meanwhile is delivered, with the `oldStatus: ''` it came with.
-   */
-  private repeatsStatus(event: SpooledEvent): boolean {
-    if (this.ends === undefined || event.type !== 'job.status') return false;
-    const { oldStatus, newStatus } = event.data;
-    const repeat = oldStatus === '' && newStatus === this.lastStatus;
-    this.lastStatus = newStatus;
-    return repeat;
   }
 
   /** The connection dropped: a `job.completed` it was to carry will not come on the next one. */
@@ -205,6 +189,30 @@ export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): Op
         error: (error: unknown) => subscriber.error(failure(error)),
         complete: () => subscriber.complete(),
       });
+    });
+}
+
+/**
+ * A job stream's first event is the job's status with `oldStatus: ''` (the server's poll starts
+ * afresh), so after every reconnect (the 30-minute cut, a drop) and every new leader of a stream
+ * shared across tabs, the status already delivered would come again: it is dropped when it names the
+ * status last delivered. A status that changed meanwhile is delivered, with the `oldStatus: ''` it
+ * came with. Per subscriber, after the tabs share; nothing to do without a `jobId`. @internal
+ */
+export function withoutRepeatedStatus(filter: SubscriptionFilter): MonoTypeOperatorFunction<SpooledEvent> {
+  if (filter.jobId === undefined) return (events) => events;
+  return (events) =>
+    defer(() => {
+      let lastStatus: string | undefined;
+      return events.pipe(
+        keepWhere((event) => {
+          if (event.type !== 'job.status') return true;
+          const { oldStatus, newStatus } = event.data;
+          const repeat = oldStatus === '' && newStatus === lastStatus;
+          lastStatus = newStatus;
+          return !repeat;
+        }),
+      );
     });
 }
 
