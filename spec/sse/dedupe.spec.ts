@@ -20,6 +20,11 @@ describe('sse({ dedupe })', () => {
     expect(await delivered(text, 0)).toEqual(['1', '2', 'repeat of a', '3', 'a again, forgotten: b and c came since']);
   });
 
+  it('never takes an empty id for a repeat: `id:` with no value resets the last event ID, it names no event', async () => {
+    const text = 'id:\ndata: 1\n\nid:\ndata: 2\n\n' + event('a', '3') + 'id\ndata: 4\n\n' + 'id\ndata: 5\n\n';
+    expect(await delivered(text, 10)).toEqual(['1', '2', '3', '4', '5']);
+  });
+
   it(`remembers ids up to ${MAX_REMEMBERED_ID} characters; a longer one is never taken for a repeat`, async () => {
     const longest = 'x'.repeat(MAX_REMEMBERED_ID);
     const tooLong = 'y'.repeat(MAX_REMEMBERED_ID + 1);

@@ -376,6 +376,19 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     expect((recording.error as Error).message).toMatch(/not valid UTF-8.*1007/);
     expect(ws.upgrades).toHaveLength(1);
   });
+
+  it('webSocket() sent a close frame whose reason is not UTF-8: the same ProtocolError, whose message does not blame a text frame', async () => {
+    ws = await startWsServer({
+      // A close frame, code 1000, reason 0xC3 0x28 (not UTF-8): `ws` reports it as it reports such a text frame.
+      onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([0x88, 0x04, 0x03, 0xe8, 0xc3, 0x28])),
+    });
+    const recording = record(webSocket(ws.url, once).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(ProtocolError);
+    expect((recording.error as Error).message).toBe(
+      `${ws.url.replace(/^http/, 'ws')}/ sent text that is not valid UTF-8 (a text frame, or the reason of a close frame); the socket was closed (1007, RFC 6455 8.1).`,
+    );
+  });
 });
 
 describe('errors state facts', () => {

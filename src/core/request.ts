@@ -2,6 +2,7 @@ import { RequestError, isRequestError } from './errors';
 import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
 import { pageHref } from './page';
+import { preview } from './preview';
 import { backslashUserInfo, displayUrl, hostlessUserInfo, portUserInfo } from './redact';
 import { trimmedAsUrl, withoutTrailingSlashes } from './slashes';
 
@@ -375,6 +376,28 @@ const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/;
  * (9, 25, 6000, …: ports of other protocols). Browsers refuse them too, without a word to scripts.
  */
 const BAD_PORT = 'bad port';
+
+/** The codes of Node's decompressors: zlib (`Z_DATA_ERROR`, `Z_BUF_ERROR`), brotli (`ERR__ERROR_FORMAT_PADDING_1`, `ERR_BROTLI_…`), zstd. */
+const DECOMPRESSION_CODE = /^(?:Z_|ERR__|ERR_BROTLI|ZSTD_)/;
+
+/**
+ * Why reading a response body failed, when fetch could not decompress it: its bytes are not what its
+ * `Content-Encoding` says (a server that labels a plain body `gzip`, a proxy that compresses badly).
+ * Node's fetch reports that as a bare "terminated", like a lost connection, with the decompressor's
+ * code beneath. Undefined for any other failure. The words follow the body's subject: `: its bytes
+ * are not what its Content-Encoding ("gzip") says (Z_DATA_ERROR)`. @internal
+ */
+export function undecodableBody(error: unknown, headers: Pick<Headers, 'get'>): string | undefined {
+  let at = error;
+  for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
+    const { code, cause } = at as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && DECOMPRESSION_CODE.test(code)) {
+      return `: its bytes are not what its Content-Encoding (${preview(headers.get('content-encoding') ?? '')}) says (${code})`;
+    }
+    at = cause;
+  }
+  return undefined;
+}
 
 /**
  * The reason of a failed fetch, as a message suffix: the first error code down its cause chain

@@ -24,7 +24,7 @@ import { HiddenRefusals } from './hidden-refusal';
 import { spooledBaseUrl, sseCarries, sseEndpoint, wsEndpoint, wsUrlFor } from './endpoints';
 import type { DecodedSpooledEvent, SpooledEvent } from './events';
 import { type SubscriptionFilter, checkFilter, checkFilterIds, serverEventNames } from './filter';
-import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse } from './pipeline';
+import { type PipelineHooks, decodeSpooled, selectSpooled, spooledSse, withoutRepeatedStatus } from './pipeline';
 
 /**
  * Options of {@link spooledRealtime}: the seed SDK's `ConnectionOptions`, plus injectables.
@@ -319,7 +319,7 @@ class SpooledClient implements SpooledRealtime {
       return throwError(() => error);
     }
     const shareTabs = this.options.shareAcrossTabs;
-    if (!shareTabs) return this.localEvents(filter);
+    if (!shareTabs) return this.localEvents(filter).pipe(withoutRepeatedStatus(filter));
     const name = clientStreamName(
       'spooled',
       [this.options.transport === 'sse' ? ['sse', this.baseUrl] : ['websocket', this.wsEndpoint], filter.queueName, filter.jobId, filter.workerId, filter.events],
@@ -332,7 +332,7 @@ class SpooledClient implements SpooledRealtime {
         leader: this.leaders.part(),
         errors: { next: this.skipped },
       }),
-    ).pipe(takeUntil(this.closing));
+    ).pipe(withoutRepeatedStatus(filter), takeUntil(this.closing));
   }
 
   /**

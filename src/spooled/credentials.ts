@@ -8,7 +8,7 @@ import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
 import { warnIfInsecure } from '../core/insecure';
-import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason } from '../core/request';
+import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason, undecodableBody } from '../core/request';
 import { CHECK_CREDENTIALS, REFUSED_AFRESH, credentialsUnsent, parseRetryAfter, statusAdvice } from '../core/http';
 import { SharedCall } from '../core/shared-call';
 
@@ -301,6 +301,8 @@ export class SpooledCredentials {
     try {
       read = await readCapped(response, MAX_READ_BODY);
     } catch (cause) {
+      const undecodable = undecodableBody(cause, response.headers);
+      if (undecodable) throw new NetworkError(`Could not decompress the token answer of ${where}${undecodable}.`, { cause });
       throw new NetworkError(`Lost the connection to ${where} while reading the token${networkReason(cause)}.`, { cause });
     }
     if (!read.complete) throw new ProtocolError(`${where} answered the token request with more than ${MAX_READ_BODY} bytes; the rest was not read.`);

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type OperatorFunction, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler, defer, filter as keepWhere } from 'rxjs';
 import { DecodeError } from '../core/errors';
 import { mayNestTooDeep } from '../core/json-depth';
 import { compileGlobs } from '../operators/glob';
@@ -189,6 +189,30 @@ export function spooledSse(hooks: PipelineHooks, filter: SubscriptionFilter): Op
         error: (error: unknown) => subscriber.error(failure(error)),
         complete: () => subscriber.complete(),
       });
+    });
+}
+
+/**
+ * A job stream's first event is the job's status with `oldStatus: ''` (the server's poll starts
+ * afresh), so after every reconnect (the 30-minute cut, a drop) and every new leader of a stream
+ * shared across tabs, the status already delivered would come again: it is dropped when it names the
+ * status last delivered. A status that changed meanwhile is delivered, with the `oldStatus: ''` it
+ * came with. Per subscriber, after the tabs share; nothing to do without a `jobId`. @internal
+ */
+export function withoutRepeatedStatus(filter: SubscriptionFilter): MonoTypeOperatorFunction<SpooledEvent> {
+  if (filter.jobId === undefined) return (events) => events;
+  return (events) =>
+    defer(() => {
+      let lastStatus: string | undefined;
+      return events.pipe(
+        keepWhere((event) => {
+          if (event.type !== 'job.status') return true;
+          const { oldStatus, newStatus } = event.data;
+          const repeat = oldStatus === '' && newStatus === lastStatus;
+          lastStatus = newStatus;
+          return !repeat;
+        }),
+      );
     });
 }
 

@@ -1,7 +1,7 @@
 import { type Observable, type Observer, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
 import { type BackoffOptions, reconnectPolicy } from '../core/backoff';
 import { NetworkError, ProtocolError, RequestError, TimeoutError, isRequestError } from '../core/errors';
-import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, utf8HeaderValue } from '../core/request';
+import { type Answer, answeredBy, checkFetchUrl, checkHeaders, checkImplementation, checkMethod, fetchWithinOrigin, networkReason, unansweredReason, undecodableBody, utf8HeaderValue } from '../core/request';
 import { type AttemptSink, type LifecycleOptions, lifecycle } from '../core/lifecycle';
 import { MAX_REMEMBERED_ID, checkDuration, checkWhole } from '../core/limits';
 import { type KnownKeys, type OptionRule, checkChoice, checkScheduler, dictionary, observerOf, refuseInapplicable, shown } from '../core/options';
@@ -89,7 +89,7 @@ export interface SseOptions {
   /**
    * Remember this many recent event ids and drop an event whose id was already seen: for servers
    * that replay a little more than asked after `Last-Event-ID`. Only events that carry their own
-   * `id:` field count, and only ids of at most 1024 characters are remembered (a longer one's event
+   * `id:` field with a value count (an empty `id:` resets the last event ID and names no event), and only ids of at most 1024 characters are remembered (a longer one's event
    * is always delivered), so the ids held stay under `dedupe` × 1024 characters. 0 turns it off.
    * @default 0
    */
@@ -296,7 +296,10 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
           }
         } catch (cause) {
           events.end();
-          return sink.failed(cause === oversize ? cause : failure(cause, 'Lost the connection to'));
+          if (cause === oversize) return sink.failed(cause);
+          // A body fetch could not decompress is no lost connection, though Node's fetch reports it as one ("terminated").
+          const undecodable = undecodableBody(cause, response.headers);
+          return sink.failed(undecodable ? failure(cause, 'Could not decompress the body of', () => undecodable) : failure(cause, 'Lost the connection to'));
         } finally {
           lastEventId = events.lastEventId;
         }
@@ -328,9 +331,9 @@ class RecentIds {
 
   constructor(private readonly size: number) {}
 
-  /** True when `id` is among the remembered ones; otherwise remembers it. */
+  /** True when `id` is among the remembered ones; otherwise remembers it. An empty `id:` resets the last event ID: it names no event. */
   repeat(id: string): boolean {
-    if (id.length > MAX_REMEMBERED_ID) return false;
+    if (id === '' || id.length > MAX_REMEMBERED_ID) return false;
     if (this.ids.has(id)) return true;
     // A fresh string, not a slice of the read: JSON.parse makes one.
     this.ids.add(JSON.parse(JSON.stringify(id)) as string);

@@ -292,7 +292,10 @@ function endError(
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop,
   // but a server's answer (it sent the frame), offline or not.
   if (facts.fault === 'too-large') return answered(new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`));
-  if (facts.fault === 'invalid-utf8') return new ProtocolError(`${where} sent a text frame that is not valid UTF-8; the socket was closed (1007, RFC 6455 8.1).`);
+  // `ws` reports a close frame's reason that is not UTF-8 in the very words it uses for a text frame.
+  if (facts.fault === 'invalid-utf8') {
+    return new ProtocolError(`${where} sent text that is not valid UTF-8 (a text frame, or the reason of a close frame); the socket was closed (1007, RFC 6455 8.1).`);
+  }
   if (facts.fault === 'frame') {
     // `ws` names the rule; the close code it sent is not the close event's (1006: no close frame came back).
     const sent = frameCloseCode(facts.reported);
