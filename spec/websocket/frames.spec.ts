@@ -14,7 +14,7 @@ describe('FrameReader: what one inbound frame becomes', () => {
     expect(reader().read(pooled.subarray(2, 7))).toEqual({ message: 'hé' });
   });
 
-  it('skips a frame of exactly maxMessageSize + 1, text (in characters) or binary (in bytes), and reads one of exactly the limit', () => {
+  it('skips a frame of exactly maxMessageSize + 1 bytes, text or binary, and reads one of exactly the limit', () => {
     expect(reader(8).read('"123456"')).toEqual({ message: '123456' });
     expect(reader(8).read(bytes('"123456"'))).toEqual({ message: '123456' });
     const text = reader(8).read('"1234567"');
@@ -22,6 +22,19 @@ describe('FrameReader: what one inbound frame becomes', () => {
     // Measured in bytes before decoding: "é" is two bytes, so 8 characters are 9 bytes.
     const binary = reader(8).read(bytes('"12345é"'));
     expect(binary).toEqual({ error: new ProtocolError(`${where} sent a frame of 9 (over maxMessageSize, 8); skipped.`) });
+  });
+
+  // breaker23: a browser gives a text frame as a string, and its length counts UTF-16 code units, so CJK text up to
+  // three times maxMessageSize in bytes got through where Node's ws (maxPayload, in bytes) stops it.
+  it.each([
+    ['two-byte characters', '"12345é"'],
+    ['three-byte characters (CJK)', '"日本"'],
+    ['a surrogate pair (four bytes)', '"1234😀"'],
+    ['a lone surrogate (sent as U+FFFD, three bytes)', '"1234\ud800"'],
+  ])('counts a text frame in UTF-8 bytes as it travelled: %s', (_name, frame) => {
+    const size = bytes(frame).byteLength;
+    expect(reader(size).read(frame)).toEqual({ message: JSON.parse(frame) });
+    expect(reader(size - 1).read(frame)).toEqual({ error: new ProtocolError(`${where} sent a frame of ${size} (over maxMessageSize, ${size - 1}); skipped.`) });
   });
 
   it('says a frame over the limit that ws stopped reading is lost with the socket', () => {

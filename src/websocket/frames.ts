@@ -23,7 +23,11 @@ export class FrameReader<In> {
         return { error: new ProtocolError(`${this.where} sent a binary frame that decodeBinary could not read; skipped.`, { cause }) };
       }
     }
-    if (text.length > this.maxMessageSize) return { error: this.tooLarge(text.length) };
+    // Counted in UTF-8 bytes, as the frame travelled; a text of at most a third of the limit in code units is within it.
+    if (text.length * 3 > this.maxMessageSize) {
+      const size = utf8Length(text);
+      if (size > this.maxMessageSize) return { error: this.tooLarge(size) };
+    }
     try {
       return { message: this.deserialize(text) };
     } catch (cause) {
@@ -51,6 +55,25 @@ function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
+}
+
+/**
+ * The length of a text in UTF-8 bytes, as it travelled in a text frame (RFC 6455 5.6), where `maxMessageSize` is
+ * counted: a browser gives the frame as a string, whose length counts UTF-16 code units, one to three bytes each (a
+ * surrogate pair is four bytes; a lone surrogate three, as the U+FFFD it is sent as).
+ */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 const utf8 = new TextDecoder();
