@@ -124,6 +124,7 @@ describe('the redaction point', () => {
     // breaker24: a `?` or `#` in place of the `/` as well (the request took the rest of the password to `alice` in its
     // query); a query with a `=` or `&` before its `@` is read as written, and not shown.
     for (const url of ['https://alice:1234?s3cret@h.example', 'https://alice:?s3cret@h.example', 'wss://alice:12#s3cret@h.example']) expect(displayUrl(url)).toBe('***');
+    expect(displayUrl(new URL('https://alice:1234?s3cret@h.example'))).toBe('***');
     expect(displayUrl('http://localhost:8080?to=ann@corp.example')).toBe('http://localhost:8080/');
     expect(displayUrl('http://localhost:8080?a&b@c')).toBe('http://localhost:8080/');
   });

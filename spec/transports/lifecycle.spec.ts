@@ -259,6 +259,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     ['sse()', 'http://admin:12?s3cretpw@localhost:8080/events'],
     ['webSocket()', 'ws://admin:4321?s3cretpw@localhost:8080/socket'],
     ['sse()', 'http://admin:12#s3cretpw@localhost:8080/events'],
+    ['sse()', new URL('http://admin:12?s3cretpw@localhost:8080/events')],
   ])('%s given %s (a password read as a port): RequestError, nothing shown, nothing sent', async (which, url) => {
     let fetches = 0;
     const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
