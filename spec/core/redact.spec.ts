@@ -126,6 +126,7 @@ describe('the redaction point', () => {
     for (const url of ['https://alice:1234?s3cret@h.example', 'https://alice:?s3cret@h.example', 'wss://alice:12#s3cret@h.example']) expect(displayUrl(url)).toBe('***');
     expect(displayUrl(new URL('https://alice:1234?s3cret@h.example'))).toBe('***');
     expect(displayUrl('http://localhost:8080?to=ann@corp.example')).toBe('http://localhost:8080/');
+    expect(displayUrl('http://localhost:8080/#/users/ann@corp.example')).toBe('http://localhost:8080/');
     expect(displayUrl('http://localhost:8080?a&b@c')).toBe('http://localhost:8080/');
   });
 

@@ -387,11 +387,12 @@ export function backslashUserInfo(text: string): boolean {
  * and digits (or none), and an `@` after something in the first segment of its path. A URL meant as written (an e-mail address as that segment, `http://localhost:8080/ann@corp.example`)
  * writes that `@` as `%40`; an `@` further on (`/users/ann@corp.example`) or in the query is read as written. So is a
  * `?` or `#` in place of the `/` (`https://alice:12?s3cret@host`: the request would take the rest of the password to
- * `alice` in its query), also after a `/` (as a URL object's href writes it: `https://alice:12/?s3cret@host`), unless a
- * `=` or `&` comes before the `@` (`http://localhost:8080?to=ann@corp.example`). @internal
+ * `alice` in its query), a `?` also after a `/` (as a URL object's href writes it: `https://alice:12/?s3cret@host`; not
+ * a `#`, as a page's route `/#/users/ann@corp.example` is written), unless a `=` or `&` comes before the `@`
+ * (`http://localhost:8080?to=ann@corp.example`). @internal
  */
 export function portUserInfo(text: string): boolean {
-  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|[\\/]{2})[^/?#\\]*:\d*(?:\/[^/?#@]+|\/?[?#][^@=&]*)@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
+  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|[\\/]{2})[^/?#\\]*:\d*(?:\/[^/?#@]+|\/?\?[^@=&]*|#[^@=&]*)@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */
