@@ -51,6 +51,7 @@ describe('warnIfInsecure', () => {
     ])).toHaveLength(4);
   });
 
+  const BROWSER_RESOLVES = ['http://app.localhost:7001/', 'ws://a.b.localhost:7001/', 'http://localhost.:7001/', 'http://LOCALHOST.:7002/', 'ws://app.localhost.:7001/'];
   // breaker22: loopback names and addresses that never leave the machine warned as if they did (`app.localhost`,
   // `localhost.`, `[::ffff:127.0.0.1]`), and the reference server read loopback by a rule of its own (no `localhost.`,
   // no 127.0.0.2). One rule for both, as URL.hostname writes a host: the table is read by each.
@@ -87,11 +88,26 @@ describe('warnIfInsecure', () => {
     ['ws://[::2]:7001/', false],
     ['ws://[1::1]:7001/', false],
   ])('%s', (url, loopback) => {
-    it(loopback ? 'is this machine: no warning' : 'is another machine: a warning', () => {
+    // breaker24: outside a page the system resolves a name under `localhost` or with a trailing dot, and glibc alone asks
+    // the DNS server (through the search domains: `app.localhost.corp.example`), so Node warns of it; a page's browser does not ask.
+    const systemLoopback = loopback && !BROWSER_RESOLVES.includes(url);
+    it(loopback ? 'is this machine: no warning in a page' : 'is another machine: a warning', () => {
       const hostname = new URL(url).hostname;
       expect(isLoopback(hostname)).toBe(loopback);
       expect(serverLoopback(hostname)).toBe(loopback);
-      expect(warnings([[url, true]])).toHaveLength(loopback ? 0 : 1);
+      const scope = globalThis as { location?: unknown };
+      Object.defineProperty(scope, 'location', { configurable: true, value: { href: 'https://page-loopback.example/app/' } });
+      try {
+        expect(warnings([[url, true]])).toHaveLength(loopback ? 0 : 1);
+      } finally {
+        delete scope.location;
+      }
+    });
+    it(systemLoopback ? 'outside a page, too' : 'outside a page: a warning', () => {
+      const elsewhere = new URL(url);
+      elsewhere.port = String(Number(elsewhere.port) + 1000);
+      expect(isLoopback(elsewhere.hostname, false)).toBe(systemLoopback);
+      expect(warnings([[elsewhere.href, true]])).toHaveLength(systemLoopback ? 0 : 1);
     });
   });
 

@@ -121,8 +121,13 @@ describe('the redaction point', () => {
     for (const url of ['http://localhost:8080/rooms/ann@corp.example', 'http://localhost:8080/ann%40corp.example', 'https://registry:8080/@scope/pkg', 'https://h.example/ann@corp.example', 'http://[::1]/pw@h.example']) {
       expect(displayUrl(url)).toBe(url);
     }
-    // No path after the port: what follows is a query or a fragment, which is not shown.
-    expect(displayUrl('https://alice:1234?s3cret@h.example')).toBe('https://alice:1234/');
+    // breaker24: a `?` or `#` in place of the `/` as well (the request took the rest of the password to `alice` in its
+    // query); a query with a `=` or `&` before its `@` is read as written, and not shown.
+    for (const url of ['https://alice:1234?s3cret@h.example', 'https://alice:?s3cret@h.example', 'wss://alice:12#s3cret@h.example']) expect(displayUrl(url)).toBe('***');
+    expect(displayUrl(new URL('https://alice:1234?s3cret@h.example'))).toBe('***');
+    expect(displayUrl('http://localhost:8080?to=ann@corp.example')).toBe('http://localhost:8080/');
+    expect(displayUrl('http://localhost:8080/#/users/ann@corp.example')).toBe('http://localhost:8080/');
+    expect(displayUrl('http://localhost:8080?a&b@c')).toBe('http://localhost:8080/');
   });
 
   // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`

@@ -69,6 +69,13 @@ describe('checkUrl in a page (a base URL): user info written without // is refus
     );
   });
 
+  // breaker24: `\\alice:12/s3cret@h` (scheme-relative with backslashes, as the page reads `//`) went to host `alice` with the
+  // rest of the password in its path: only `//` was read as the start of an authority whose password reads as a port.
+  it.each(['\\\\alice:12/s3cret@h.example/x', '/\\alice:12/s3cret@h.example/x', '\\\\alice:12?s3cret@h.example'])('%s (a password read as a port) is refused', (url) => {
+    expect(() => checkUrl(url, ['http:', 'https:'], 'sse()')).toThrow(/^sse\(\): the URL seems to carry credentials \(user:password@, a password whose digits before a /);
+    expect(displayUrl(url)).toBe('***');
+  });
+
   it('a relative URL and one with its // are still taken as the page resolves them', () => {
     expect(checkUrl('events/a@b', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events/a@b');
     expect(checkUrl('events?to=a:b@c', ['http:', 'https:'], 'sse()').href).toBe('https://page.example/app/events?to=a:b@c');

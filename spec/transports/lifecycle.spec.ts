@@ -255,23 +255,28 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     ['sse()', 'http:admin:/s3cretpw@localhost:8080/events'],
     ['webSocket()', 'ws://admin:4321/s3cretpw@localhost:8080/socket'],
     ['webSocket()', 'wss://admin:/s3cretpw@localhost:8080/socket'],
+    // breaker24: with a `?` in place of the `/`, the rest of the password went to host `admin` in the query.
+    ['sse()', 'http://admin:12?s3cretpw@localhost:8080/events'],
+    ['webSocket()', 'ws://admin:4321?s3cretpw@localhost:8080/socket'],
+    ['sse()', 'http://admin:12#s3cretpw@localhost:8080/events'],
+    ['sse()', new URL('http://admin:12?s3cretpw@localhost:8080/events')],
   ])('%s given %s (a password read as a port): RequestError, nothing shown, nothing sent', async (which, url) => {
     let fetches = 0;
     const fetch = (async () => (fetches += 1, new Response('', { status: 500 }))) as typeof globalThis.fetch;
     const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(RequestError);
-    expect((recording.error as Error).message).toMatch(/the URL seems to carry credentials \(.*:password@, a password whose digits before a \/ read as a port, .*; send them in a header instead, or write an @ in the path as %40 \(\*\*\*\)\.$/);
+    expect((recording.error as Error).message).toMatch(/the URL seems to carry credentials \(.*:password@, a password whose digits before a \/, \? or # read as a port, .*; send them in a header instead, or write an @ in the path as %40 \(\*\*\*\)\.$/);
     expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
   });
 
   it('a URL with an @ in its path that no port reads before is sent as written', async () => {
     const asked: string[] = [];
     const fetch = (async (url: string) => (asked.push(String(url)), new Response('', { status: 500 }))) as unknown as typeof globalThis.fetch;
-    for (const url of ['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events']) {
+    for (const url of ['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events', 'http://localhost:8080?to=ann@corp.example']) {
       await record(sse(url, { reconnect: false, fetch })).done;
     }
-    expect(asked).toEqual(['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events']);
+    expect(asked).toEqual(['http://localhost:8080/users/ann@corp.example/events', 'http://localhost:8080/ann%40corp.example', 'http://localhost:8080/events?to=ann@corp.example', 'http://registry:8080/@scope/events', 'http://localhost:8080/?to=ann@corp.example']);
   });
 
   it.each([

@@ -37,6 +37,24 @@ describe('FrameReader: what one inbound frame becomes', () => {
     expect(reader(size - 1).read(frame)).toEqual({ error: new ProtocolError(`${where} sent a frame of ${size} (over maxMessageSize, ${size - 1}); skipped.`) });
   });
 
+  // breaker24: a binary frame is counted in the bytes it travelled as; what it decodes to was counted again in UTF-8, so a
+  // frame within the limit with invalid UTF-8 (each byte a three-byte U+FFFD) or read as Latin-1 was skipped as too large.
+  it.each([
+    ['invalid UTF-8, decoded as U+FFFD (three bytes each)', decodeUtf8, Uint8Array.of(0x22, 0xff, 0xfe, 0xff, 0x22), '"\ufffd\ufffd\ufffd"'],
+    ['a Latin-1 decodeBinary (two bytes each past 0x7f)', (data: Uint8Array) => new TextDecoder('latin1').decode(data), Uint8Array.of(0x22, 0xe9, 0xe9, 0xe9, 0x22), '"ééé"'],
+  ])('reads a binary frame of exactly the limit in bytes whatever its text takes in UTF-8: %s', (_name, decodeBinary, frame, json) => {
+    expect(reader(frame.byteLength, decodeBinary).read(frame.buffer)).toEqual({ message: JSON.parse(json) });
+    expect(reader(frame.byteLength - 1, decodeBinary).read(frame.buffer)).toEqual({
+      error: new ProtocolError(`${where} sent a frame of ${frame.byteLength} (over maxMessageSize, ${frame.byteLength - 1}); skipped.`),
+    });
+  });
+
+  it('holds the text a decodeBinary makes of a binary frame to the limit in code units (one that inflates its bytes)', () => {
+    const inflate = (data: Uint8Array): string => `"${'x'.repeat(data.byteLength * 3)}"`;
+    expect(reader(8, inflate).read(bytes('12'))).toEqual({ message: 'xxxxxx' });
+    expect(reader(8, inflate).read(bytes('123'))).toEqual({ error: new ProtocolError(`${where} sent a frame of 11 (over maxMessageSize, 8); skipped.`) });
+  });
+
   it('says a frame over the limit that ws stopped reading is lost with the socket', () => {
     expect(reader(8).tooLarge().message).toBe(`${where} sent a frame larger than maxMessageSize, 8; it is lost, and the socket closes (1009) and reconnects.`);
   });

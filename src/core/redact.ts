@@ -383,12 +383,16 @@ export function backslashUserInfo(text: string): boolean {
  * Whether the text of a URL has user info whose password reads as a port: in `https://alice:12/s3cret@host/x` the digits
  * before the `/` make `alice:12` a host and port to every URL parser (RFC 3986 and WHATWG alike), so there is no user info
  * to mask or refuse, the request would go to host `alice` with the rest of the password in its path, and a message would
- * show it. Such a text has an authority (after its scheme and any slashes, or after `//`) that ends in a `:` and digits
- * (or none), and an `@` after something in the first segment of its path. A URL meant as written (an e-mail address as that segment, `http://localhost:8080/ann@corp.example`)
- * writes that `@` as `%40`; an `@` further on (`/users/ann@corp.example`) or in the query is read as written. @internal
+ * show it. Such a text has an authority (after its scheme and any slashes, or after `//`, `\\` in a page) that ends in a `:`
+ * and digits (or none), and an `@` after something in the first segment of its path. A URL meant as written (an e-mail address as that segment, `http://localhost:8080/ann@corp.example`)
+ * writes that `@` as `%40`; an `@` further on (`/users/ann@corp.example`) or in the query is read as written. So is a
+ * `?` or `#` in place of the `/` (`https://alice:12?s3cret@host`: the request would take the rest of the password to
+ * `alice` in its query), a `?` also after a `/` (as a URL object's href writes it: `https://alice:12/?s3cret@host`; not
+ * a `#`, as a page's route `/#/users/ann@corp.example` is written), unless a `=` or `&` comes before the `@`
+ * (`http://localhost:8080?to=ann@corp.example`). @internal
  */
 export function portUserInfo(text: string): boolean {
-  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|\/\/)[^/?#\\]*:\d*\/[^/?#@]+@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
+  return /^(?:[a-z][a-z\d+.-]*:[\\/]*|[\\/]{2})[^/?#\\]*:\d*(?:\/[^/?#@]+|\/?\?[^@=&]*|#[^@=&]*)@/i.test(text.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''));
 }
 
 /** How deep a `cause` chain is followed; deeper causes are left out. */

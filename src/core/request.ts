@@ -34,7 +34,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   // `https://alice:12/s3cret@host`: a password that begins with digits reads as a port, so the password would go to host
   // `alice` in the path, and be shown with it.
   if (portUserInfo(text)) {
-    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a / read as a port, so it would be sent in its path to the name before the : as host); send them in a header instead, or write an @ in the path as %40 (***).`);
+    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); send them in a header instead, or write an @ in the path as %40 (***).`);
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.

@@ -34,7 +34,8 @@ export function handleCors(request: IncomingMessage, response: ServerResponse): 
  * name under it (`app.localhost`), each also with the trailing dot of a fully qualified name, which browsers resolve to
  * loopback themselves (RFC 6761 6.3) and no DNS zone serves, so no other site can point it anywhere; an address of
  * 127.0.0.0/8, `[::1]`, and an IPv4-mapped one of 127.0.0.0/8 (`[::ffff:7f00:1]`). The client's plain-http warning reads
- * loopback by the same rule (`isLoopback` in src/core/insecure.ts; the reference server shares no code with the client). @internal
+ * loopback by the same rule in a page (`isLoopback` in src/core/insecure.ts; the reference server shares no code with the client;
+ * outside a page, where the system resolves names, the client counts only `localhost` of them). @internal
  */
 export const isLoopback = (hostname: string): boolean =>
   /^(?:(?:[^.]+\.)*localhost\.?|127(?:\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[\da-f]{2}:[\da-f]{1,4}\])$/.test(hostname);

@@ -12,8 +12,14 @@ export class FrameReader<In> {
   /** The message in a frame, or the ProtocolError that says why it was skipped. */
   read(data: unknown): { readonly message: In } | { readonly error: ProtocolError } {
     let text: string;
-    if (typeof data === 'string') text = data;
-    else {
+    if (typeof data === 'string') {
+      text = data;
+      // Counted in UTF-8 bytes, as the frame travelled; a text of at most a third of the limit in code units is within it.
+      if (text.length * 3 > this.maxMessageSize) {
+        const size = utf8Length(text);
+        if (size > this.maxMessageSize) return { error: this.tooLarge(size) };
+      }
+    } else {
       const bytes = toBytes(data);
       if (!bytes) return { error: new ProtocolError(`${this.where} sent a frame of an unknown kind; skipped.`) };
       if (bytes.byteLength > this.maxMessageSize) return { error: this.tooLarge(bytes.byteLength) };
@@ -22,11 +28,10 @@ export class FrameReader<In> {
       } catch (cause) {
         return { error: new ProtocolError(`${this.where} sent a binary frame that decodeBinary could not read; skipped.`, { cause }) };
       }
-    }
-    // Counted in UTF-8 bytes, as the frame travelled; a text of at most a third of the limit in code units is within it.
-    if (text.length * 3 > this.maxMessageSize) {
-      const size = utf8Length(text);
-      if (size > this.maxMessageSize) return { error: this.tooLarge(size) };
+      // A binary frame travelled as its bytes, counted above: what it decodes to is not counted again in UTF-8 (an
+      // invalid byte decodes to U+FFFD, three bytes; a Latin-1 decodeBinary makes two of a byte over 0x7f), only held
+      // to the limit in code units, as a decodeBinary that inflates its bytes is.
+      if (text.length > this.maxMessageSize) return { error: this.tooLarge(text.length) };
     }
     try {
       return { message: this.deserialize(text) };

@@ -169,7 +169,8 @@ export interface WebSocketOptions<In, Out> {
   readonly idleTimeout?: number;
   /**
    * The largest message, in bytes (UTF-8 bytes for a text frame a browser or a custom implementation
-   * hands over as a string, as it travelled, RFC 6455 5.6). In
+   * hands over as a string, as it travelled, RFC 6455 5.6; a binary frame's own bytes, and the text
+   * `decodeBinary` makes of them at most as many code units). In
    * Node, `ws` is told too (`maxPayload`), so a larger message is never buffered: the socket is
    * closed with 1009 and the stream fails with a ProtocolError. Elsewhere a larger message is
    * reported on `errors$` and skipped. @default 1048576
