@@ -388,15 +388,21 @@ const DECOMPRESSION_CODE = /^(?:Z_|ERR__|ERR_BROTLI|ZSTD_)/;
  * are not what its Content-Encoding ("gzip") says (Z_DATA_ERROR)`. @internal
  */
 export function undecodableBody(error: unknown, headers: Pick<Headers, 'get'>): string | undefined {
-  let at = error;
-  for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
-    const { code, cause } = at as { code?: unknown; cause?: unknown };
+  for (const { code } of causeChain(error)) {
     if (typeof code === 'string' && DECOMPRESSION_CODE.test(code)) {
       return `: its bytes are not what its Content-Encoding (${preview(headers.get('content-encoding') ?? '')}) says (${code})`;
     }
-    at = cause;
   }
   return undefined;
+}
+
+/** An error and its causes, five at most (Node's fetch puts the reason one or two causes deep), while each is an object. */
+function* causeChain(error: unknown): Generator<{ readonly code?: unknown; readonly message?: unknown }> {
+  let at = error;
+  for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
+    yield at;
+    at = (at as { cause?: unknown }).cause;
+  }
 }
 
 /**
@@ -407,14 +413,12 @@ export function undecodableBody(error: unknown, headers: Pick<Headers, 'get'>): 
  * on what a certificate code means. @internal
  */
 export function networkReason(error: unknown): string {
-  let at = error;
-  for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
-    const { code, cause, message } = at as { code?: unknown; cause?: unknown; message?: unknown };
+  for (const at of causeChain(error)) {
+    const { code, message } = at;
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) {
       return CERTIFICATE_CODE.test(code) ? ` (${code}: the server's TLS certificate was not accepted)` : ` (${code})`;
     }
-    if (depth > 0 && message === BAD_PORT) return ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port';
-    at = cause;
+    if (at !== error && message === BAD_PORT) return ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port';
   }
   return '';
 }
