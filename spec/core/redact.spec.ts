@@ -43,6 +43,18 @@ describe('the redaction point', () => {
     expect(redact(message)).toBe(message);
   });
 
+  // The redact.ts mutation run at fa64240 found these unpinned: a credential after an auth scheme and more than one
+  // space, an `apikey=` pair, and the headers the library sets or that describe the body, which hold no secret.
+  it('masks by shape a bearer credential after two spaces and an apikey pair written as one word', () => {
+    expect(redact('Authorization: Bearer  abcdefgh12345')).toBe('Authorization: Bearer  ***');
+    expect(redact('apikey=ak-four-5678 ApiKey=ak-five-9012')).toBe('apikey=*** ApiKey=***');
+  });
+
+  it('does not remember the values of the headers the library sets or that describe the body', () => {
+    rememberHeaders({ 'Content-Type': 'application/json', 'Last-Event-ID': 'evt-12345', 'Cache-Control': 'no-cache', 'User-Agent': 'rx-realtime-spec' });
+    expect(redact('application/json evt-12345 no-cache rx-realtime-spec')).toBe('application/json evt-12345 no-cache rx-realtime-spec');
+  });
+
   it('remembers the header values the app set (and the credential after the scheme), and credential query values', () => {
     rememberHeaders({ authorization: 'Bearer hdr-tok', 'x-api-key': 'hdr-key', accept: 'text/event-stream' });
     rememberUrl('/relative?token=url-tok&page=2&queue=emails');
@@ -142,6 +154,15 @@ describe('the redaction point', () => {
   });
 
   // breaker18: a session id in a path (servlet URL rewriting) was shown with the path, absolute or relative.
+  // The mutation run at fa64240: an `@` in a hosted URL's path, a fragment after user info written without a scheme, a
+  // backslash and a colon in a host with no `@` after them, and leading spaces before a backslash's user info.
+  it('shows an @ in a hosted path as written, drops a fragment after hostless user info, and reads user info after leading spaces', () => {
+    expect(displayUrl('https://h.example/people/ann@corp.example')).toBe('https://h.example/people/ann@corp.example');
+    expect(displayUrl('alice:pw@host.example/x#section')).toBe('***@host.example/x');
+    expect(displayUrl('http://h.example\\a:b/c')).toBe('http://h.example/a:b/c');
+    expect(displayUrl('  http://CORP\\alice:s3cret@host/x')).toBe('***');
+  });
+
   it('shows a URL with a session id in its path without the id', () => {
     expect(displayUrl('https://h.example/events;jsessionid=A1B2C3D4?x=1')).toBe('https://h.example/events;jsessionid=***');
     expect(displayUrl('https://h.example/events;JSESSIONID=A1B2C3D4;v=1/x')).toBe('https://h.example/events;JSESSIONID=***;v=1/x');
@@ -196,6 +217,14 @@ describe('the redaction point', () => {
   it('does not remember the value of a parameter named by an ordinary word (assessment, signal, keyword)', () => {
     rememberUrl('https://h.example/events?assessment=true&signal=green&keyword=error&author_token=Author-Secret-7');
     expect(redact('{"ok": true, "light": "green", "level": "error"} Author-Secret-7')).toBe('{"ok": true, "light": "green", "level": "error"} ***');
+  });
+
+  // The mutation run at fa64240: an ordinary word at a camel-case start (`pageDesign`) or with a word after it
+  // (`designColor`), `compass` alone, a bare name that ends in `sid` (a Wi-Fi network's `ssid`) and a path
+  // parameter of no credential's name were not pinned as names of no credential.
+  it('does not remember the value of a parameter whose name is an ordinary word beside other words, ssid, or a plain path parameter', () => {
+    rememberUrl('https://h.example/x;version=v2-beta?pageDesign=dark-mode&designColor=sky-blue&compass=north-east&ssid=HomeNet5');
+    expect(redact('v2-beta dark-mode sky-blue north-east HomeNet5')).toBe('v2-beta dark-mode sky-blue north-east HomeNet5');
   });
 
   // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were

@@ -437,3 +437,11 @@ describe('a client base URL that ends with a backslash: read as URL parsing read
     expect(checkBaseUrl(baseUrl, 'baseUrl')).toBe('https://api.example');
   });
 });
+
+// The redact.ts mutation run at fa64240: `hostlessUserInfo` read with `endsWith` took a hosted URL of another scheme with
+// an `@` in its path for user info written without a scheme.
+describe('checkUrl outside a page: a hosted URL of another scheme', () => {
+  it('is refused for its scheme, with an @ in its path shown as written', () => {
+    expect(() => checkUrl('ftp://h.example/people/ann@corp.example', ['http:', 'https:'], 'sse()')).toThrow('got ftp (ftp://h.example/people/ann@corp.example)');
+  });
+});
