@@ -63,6 +63,17 @@ describe('the redaction point', () => {
     expect(redact('hdr-tok hdr-key url-tok user p@ss text/event-stream page=2 queue=emails')).toBe('*** *** *** *** *** text/event-stream page=2 queue=emails');
   });
 
+  // breaker25: an HTTP client drops the spaces and tabs around a header value, so a server echoes a key pasted with a
+  // space after it without the space, and that was not masked; nor was the value of one cookie of a Cookie header.
+  it('remembers a header value without the spaces around it, and the value of each cookie of a Cookie header', () => {
+    rememberHeaders({ 'x-api-key': ' pasted-key-1234\t', 'x-other': '\tx-other-5678  ' });
+    // Each cookie of 8 characters or more, or of a credential's name; not a short preference (`theme=dark`).
+    rememberHeaders({ Cookie: 'theme=dark; connect.sid=s%3Asess-1234.abcd; csrf="quoted-csrf-99"; sid=ab12; lang=en-GB' });
+    expect(redact('key pasted-key-1234, x-other-5678, session s%3Asess-1234.abcd, csrf quoted-csrf-99, sid ab12, theme dark, en-GB')).toBe(
+      'key ***, ***, session ***, csrf ***, sid ***, theme dark, en-GB',
+    );
+  });
+
   it.each([
     ['spaces before the scheme', '  Bearer lead-space-cred', 'lead-space-cred'],
     ['two spaces after the scheme', 'Bearer  two-spaces-cred', 'two-spaces-cred'],
