@@ -65,6 +65,14 @@ describe('the redaction point', () => {
 
   // breaker25: an HTTP client drops the spaces and tabs around a header value, so a server echoes a key pasted with a
   // space after it without the space, and that was not masked; nor was the value of one cookie of a Cookie header.
+  // breaker25: a credential parameter is sent as the URL writes it, which is neither encoded form of its decoded value
+  // when it holds a `+` (a base64 token pasted as it is: `AbC+dEf/GhI==` means `AbC dEf/GhI==` to a form decoder) or
+  // some characters encoded and others not; a server echoing it as sent showed it.
+  it('remembers a credential parameter as the URL sends it, too', () => {
+    rememberUrl('https://h.example/x?access_token=AbC+dEf/GhI==&sig=a%20b/c~d!e&page=2&&tok%65n=encoded-name-1');
+    expect(redact('AbC+dEf/GhI== AbC%2BdEf%2FGhI%3D%3D AbC dEf/GhI== a%20b/c~d!e a b/c~d!e encoded-name-1 page=2')).toBe('*** *** *** *** *** *** page=2');
+  });
+
   it('remembers a header value without the spaces around it, and the value of each cookie of a Cookie header', () => {
     rememberHeaders({ 'x-api-key': ' pasted-key-1234\t', 'x-other': '\tx-other-5678  ' });
     // Each cookie of 8 characters or more, or of a credential's name; not a short preference (`theme=dark`).

@@ -4,7 +4,7 @@
  *
  * Two kinds of secret are removed, every occurrence of each:
  * - by shape: query strings (`?token=…`), user info (`//user:pass@`), `Bearer`/`Basic` credentials,
- *   `token=…`/`api_key: …` pairs and JWT-shaped strings (`eyJ….….…`);
+ *   `token=…` and JSON's `"api_key": "…"` pairs (not `api_key: …` unquoted, which reads as prose) and JWT-shaped strings (`eyJ….….…`);
  * - by value: every credential the library was handed (header values the app set, credential query
  *   parameters, the Spooled token, API key and the JWTs obtained for it), matched whatever the letter
  *   case (a server may echo one lowercased). Those a client or stream was given are held for as long
@@ -170,14 +170,28 @@ function urlCredentials(url: string | URL): Forms[] {
     return [];
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
-  for (const value of credentialParameters(parsed)) credentials.push(formsOf(value));
+  for (const spellings of credentialParameters(parsed)) credentials.push(formsOf(...spellings));
   return credentials;
 }
 
-/** The values of a URL's query and path parameters whose names say they are credentials (`?token=…`, `;jsessionid=…`). */
-function* credentialParameters(parsed: URL): Generator<string> {
-  for (const [name, value] of parsed.searchParams) if (credentialName(name)) yield value;
-  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) yield safeDecode(value!);
+/**
+ * The values of a URL's query and path parameters whose names say they are credentials (`?token=…`, `;jsessionid=…`),
+ * each in its spellings: as a server decodes it, and as it is sent, the URL's own text, which is neither encoded form of
+ * the decoded value when it was written with a `+` (a base64 token pasted as it is, `?token=AbC+d/E=`, is sent so, and
+ * means `AbC d/E=` to a form decoder) or with some characters encoded and others not (`?sig=a%20b/c`).
+ */
+function* credentialParameters(parsed: URL): Generator<string[]> {
+  for (const pair of parsed.search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    const [name, value] = at === -1 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    if (pair !== '' && credentialName(formDecode(name))) yield [formDecode(value), value, safeDecode(value)];
+  }
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) yield [safeDecode(value!), value!];
+}
+
+/** As a form decoder (and URLSearchParams) reads a query's name or value: a `+` as a space, then percent-decoded. */
+function formDecode(text: string): string {
+  return new URLSearchParams(`v=${text}`).get('v') ?? text;
 }
 
 /** Whether a URL has a query or path parameter whose name says it is a credential, as {@link displayUrl} masks them. @internal */
