@@ -445,3 +445,12 @@ describe('checkUrl outside a page: a hosted URL of another scheme', () => {
     expect(() => checkUrl('ftp://h.example/people/ann@corp.example', ['http:', 'https:'], 'sse()')).toThrow('got ftp (ftp://h.example/people/ann@corp.example)');
   });
 });
+
+// breaker25: in a page, a text that is no URL alone nor against the page is shown as such, not as `undefined`.
+describe('displayUrl in a page: a text that cannot be parsed', () => {
+  onPage('https://page.example/app/');
+
+  it('is shown as (invalid URL)', () => {
+    for (const url of ['http://[::1', 'https://exa mple.example/x', 'http://h.example:99999/x']) expect(displayUrl(url)).toBe('(invalid URL)');
+  });
+});

@@ -66,6 +66,10 @@ beforeAll(async () => {
     if (path === '/500' || path.endsWith('/500/api/v1/auth/login')) return void response.writeHead(500, { 'content-type': 'text/plain' }).end(echo(request));
     if (path === '/loop') return void response.writeHead(302, { location: `/loop?token=${QUERY_TOKEN}` }).end();
     // A broken proxy that echoes the request headers, lowercased, into its content type.
+    if (path === '/cookie-type') {
+      const sid = /(?:^|; )sid=([^;]*)/.exec(request.headers.cookie ?? '')?.[1];
+      return void response.writeHead(200, { 'content-type': `text/x-${request.headers['x-api-key']}-${sid}` }).end();
+    }
     if (path === '/type') {
       const echoed = `text/x-${request.headers['x-api-key']}-${request.headers.authorization}`.toLowerCase().replace(/\s/g, '_');
       return void response.writeHead(200, { 'content-type': echoed }).end();
@@ -239,6 +243,15 @@ describe('no secret comes out in another letter case, or cut short', () => {
       expect(shown.toLowerCase()).not.toContain(secret.toLowerCase().slice(0, 12));
     },
   );
+
+  // breaker25: fetch sends a header value without the spaces around it, and a cookie is one credential of several in
+  // its header: a server echoing either alone showed it.
+  it('a server that echoes a key sent with a space after it, and one cookie of the Cookie header: neither is shown', async () => {
+    await failure(sse(`${server.url}/cookie-type`, { headers: { 'x-api-key': 'pasted-key-7e9Q2 ', cookie: 'theme=dark; sid=S3ss10n-8f7Kq2; lang=en' }, reconnect: false }));
+    expect(errorsSeen.map((error) => (error as Error).name)).toEqual(['ProtocolError']);
+    expect((errorsSeen[0] as Error).message).toContain('/cookie-type answered with content type "text/x-***-***" instead of "text/event-stream"');
+    expect(said.join('\n')).not.toMatch(/pasted-key|S3ss10n/i);
+  });
 
   it('a Spooled API key of 60 characters echoed into fields that fail to decode: errors$ and the debug log show none of it', async () => {
     const key = 'sk_live_Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4L5z6X7c8V9b0N1m2';

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { AuthError, HttpError, NetworkError, ProtocolError, RequestError, sse } from '../../src';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
-import { networkReason, unansweredReason } from '../../src/core/request';
+import { networkReason, unansweredReason, undecodableBody } from '../../src/core/request';
 import type { ServerResponse } from 'node:http';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { listenOnLoopback } from '../helpers/listen';
@@ -197,6 +197,53 @@ describe('sse(): a connection that could not be made names its reason', () => {
     ['a code that is not one (lowercase, a number)', new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'bad code' }, { cause: { code: 42 } }) }), ''],
   ])('networkReason: %s', (_what, error, reason) => {
     expect(networkReason(error)).toBe(reason);
+  });
+});
+
+// breaker25: the cause chain of a failed fetch is read by the library, on an error the app's own fetch may have made.
+// Reading it never throws (a getter that throws reads as absent), so the failure stays the NetworkError it is.
+describe('the cause chain of a failed fetch: read without throwing', () => {
+  const throwing = (fields: Record<string, unknown>, name: 'code' | 'message' | 'cause'): object =>
+    Object.defineProperty({ ...fields }, name, {
+      get() {
+        throw new Error(`the ${name} getter threw`);
+      },
+    });
+  const everyField = new Proxy({}, { get: () => { throw new Error('proxy'); } });
+  const headers = new Headers({ 'content-encoding': 'gzip' });
+
+  it('networkReason: the code is found whatever getter beside or beneath it throws, and nothing is said of one that throws', () => {
+    expect(networkReason(throwing({ code: 'ECONNREFUSED' }, 'cause'))).toBe(' (ECONNREFUSED)');
+    expect(networkReason(new TypeError('fetch failed', { cause: throwing({ code: 'ECONNRESET' }, 'message') }))).toBe(' (ECONNRESET)');
+    expect(networkReason(throwing({ message: 'fetch failed' }, 'cause'))).toBe('');
+    expect(networkReason(throwing({}, 'code'))).toBe('');
+    expect(networkReason(everyField)).toBe('');
+    expect(networkReason(new TypeError('fetch failed', { cause: everyField }))).toBe('');
+  });
+
+  it('undecodableBody: the same', () => {
+    expect(undecodableBody(throwing({ code: 'Z_DATA_ERROR' }, 'cause'), headers)).toBe(': its bytes are not what its Content-Encoding ("gzip") says (Z_DATA_ERROR)');
+    expect(undecodableBody(new TypeError('terminated', { cause: throwing({}, 'code') }), headers)).toBeUndefined();
+    expect(undecodableBody(everyField, headers)).toBeUndefined();
+  });
+
+  it('a cycle ends at the depth bound; "bad port" is read beneath the error only, as before the refactor', () => {
+    const cycle = new TypeError('fetch failed');
+    (cycle as { cause?: unknown }).cause = cycle;
+    expect(networkReason(cycle)).toBe('');
+    const self = new TypeError('bad port');
+    (self as { cause?: unknown }).cause = self;
+    expect(networkReason(self)).toBe(networkReason(new TypeError('fetch failed', { cause: new Error('bad port') })));
+    expect(networkReason(new TypeError('bad port'))).toBe('');
+  });
+
+  it("sse(): the app's fetch failing with an error whose getters throw is a NetworkError, not the getter's error", async () => {
+    const odd = throwing({ message: 'fetch failed' }, 'cause');
+    const error = await lastValueFrom(sse('https://api.example/events?token=abc', { reconnect: false, fetch: () => Promise.reject(odd) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe('Could not connect to https://api.example/events.');
+    const proxied = await lastValueFrom(sse('https://api.example/events', { reconnect: false, fetch: () => Promise.reject(everyField) })).catch((e: unknown) => e);
+    expect(proxied).toBeInstanceOf(NetworkError);
   });
 });
 

@@ -4,7 +4,7 @@
  *
  * Two kinds of secret are removed, every occurrence of each:
  * - by shape: query strings (`?token=…`), user info (`//user:pass@`), `Bearer`/`Basic` credentials,
- *   `token=…`/`api_key: …` pairs and JWT-shaped strings (`eyJ….….…`);
+ *   `token=…` and JSON's `"api_key": "…"` pairs (not `api_key: …` unquoted, which reads as prose) and JWT-shaped strings (`eyJ….….…`);
  * - by value: every credential the library was handed (header values the app set, credential query
  *   parameters, the Spooled token, API key and the JWTs obtained for it), matched whatever the letter
  *   case (a server may echo one lowercased). Those a client or stream was given are held for as long
@@ -48,8 +48,10 @@ function fold(text: string): string {
 /** The forms of a credential given in one or more spellings (a header value and the credential in it). */
 function formsOf(...values: unknown[]): Forms {
   const forms = new Set<string>();
-  for (const value of values) {
-    if (typeof value !== 'string' || value.length < MIN_SECRET) continue;
+  // As sent, without the spaces and tabs around it, which an HTTP client drops from a header value (RFC 9110 5.5): a
+  // key pasted with a space after it reaches the server, and comes back in what it echoes, without it.
+  for (const value of values.flatMap((given) => (typeof given === 'string' ? [given, given.replace(/^[\t ]+|[\t ]+$/g, '')] : []))) {
+    if (value.length < MIN_SECRET) continue;
     for (const form of [value, safeEncode(value), formEncode(value)]) forms.add(fold(form));
   }
   return [...forms];
@@ -75,14 +77,31 @@ export function rememberSecret(value: unknown): void {
 /** Headers that carry no secret of the app's: the library sets them, or they describe the body. */
 const PLAIN_HEADERS = new Set(['accept', 'content-type', 'last-event-id', 'cache-control', 'user-agent']);
 
-/** One credential per header the app set (all but a few plain ones): its value, and the credential after an auth scheme. */
+/**
+ * One credential per header the app set (all but a few plain ones): its value, the credential after an auth scheme, and
+ * in a `Cookie` header the value of each cookie that may be a credential (a session id, which a server may echo alone),
+ * as forms of that one credential.
+ */
 function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
   const credentials: Forms[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (PLAIN_HEADERS.has(name.toLowerCase()) || typeof value !== 'string') continue;
-    credentials.push(formsOf(value, /^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1]));
+    credentials.push(formsOf(value, /^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1], ...(name.toLowerCase() === 'cookie' ? cookieCredentials(value) : [])));
   }
   return credentials;
+}
+
+/**
+ * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
+ * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`); a
+ * short one of another name (`theme=dark`, `lang=en`) is a preference, and masking it would hide a word everywhere.
+ */
+function cookieCredentials(header: string): string[] {
+  return header.split(';').flatMap((pair) => {
+    const at = pair.indexOf('=');
+    const value = pair.slice(at + 1).replace(/^[\t ]*"?|"?[\t ]*$/g, '');
+    return value.length >= 8 || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value] : [];
+  });
 }
 
 /**
@@ -151,14 +170,28 @@ function urlCredentials(url: string | URL): Forms[] {
     return [];
   }
   const credentials = [formsOf(safeDecode(parsed.username)), formsOf(safeDecode(parsed.password))];
-  for (const value of credentialParameters(parsed)) credentials.push(formsOf(value));
+  for (const spellings of credentialParameters(parsed)) credentials.push(formsOf(...spellings));
   return credentials;
 }
 
-/** The values of a URL's query and path parameters whose names say they are credentials (`?token=…`, `;jsessionid=…`). */
-function* credentialParameters(parsed: URL): Generator<string> {
-  for (const [name, value] of parsed.searchParams) if (credentialName(name)) yield value;
-  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) yield safeDecode(value!);
+/**
+ * The values of a URL's query and path parameters whose names say they are credentials (`?token=…`, `;jsessionid=…`),
+ * each in its spellings: as a server decodes it, and as it is sent, the URL's own text, which is neither encoded form of
+ * the decoded value when it was written with a `+` (a base64 token pasted as it is, `?token=AbC+d/E=`, is sent so, and
+ * means `AbC d/E=` to a form decoder) or with some characters encoded and others not (`?sig=a%20b/c`).
+ */
+function* credentialParameters(parsed: URL): Generator<string[]> {
+  for (const pair of parsed.search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    const [name, value] = at === -1 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    if (pair !== '' && credentialName(formDecode(name))) yield [formDecode(value), value, safeDecode(value)];
+  }
+  for (const [, name, value] of parsed.pathname.matchAll(PATH_PARAMETER)) if (credentialName(name!)) yield [safeDecode(value!), value!];
+}
+
+/** As a form decoder (and URLSearchParams) reads a query's name or value: a `+` as a space, then percent-decoded. */
+function formDecode(text: string): string {
+  return new URLSearchParams(`v=${text}`).get('v') ?? text;
 }
 
 /** Whether a URL has a query or path parameter whose name says it is a credential, as {@link displayUrl} masks them. @internal */

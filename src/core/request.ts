@@ -396,12 +396,26 @@ export function undecodableBody(error: unknown, headers: Pick<Headers, 'get'>): 
   return undefined;
 }
 
-/** An error and its causes, five at most (Node's fetch puts the reason one or two causes deep), while each is an object. */
-function* causeChain(error: unknown): Generator<{ readonly code?: unknown; readonly message?: unknown }> {
+/**
+ * An error and its causes, five at most (Node's fetch puts the reason one or two causes deep), while each is an object:
+ * the code and message of each, and its depth (0: the error itself). Never throws: a field whose getter throws (a proxy,
+ * an error of the app's own fetch) reads as absent, and a cause that cannot be read ends the chain, so the failure is
+ * still reported as the NetworkError it is.
+ */
+function* causeChain(error: unknown): Generator<{ readonly code: unknown; readonly message: unknown; readonly depth: number }> {
   let at = error;
   for (let depth = 0; depth < 5 && typeof at === 'object' && at !== null; depth += 1) {
-    yield at;
-    at = (at as { cause?: unknown }).cause;
+    yield { code: field(at, 'code'), message: field(at, 'message'), depth };
+    at = field(at, 'cause');
+  }
+}
+
+/** A field of an object, or undefined when reading it throws. */
+function field(from: object, name: 'code' | 'message' | 'cause'): unknown {
+  try {
+    return (from as Record<string, unknown>)[name];
+  } catch {
+    return undefined;
   }
 }
 
@@ -413,12 +427,11 @@ function* causeChain(error: unknown): Generator<{ readonly code?: unknown; reado
  * on what a certificate code means. @internal
  */
 export function networkReason(error: unknown): string {
-  for (const at of causeChain(error)) {
-    const { code, message } = at;
+  for (const { code, message, depth } of causeChain(error)) {
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) {
       return CERTIFICATE_CODE.test(code) ? ` (${code}: the server's TLS certificate was not accepted)` : ` (${code})`;
     }
-    if (at !== error && message === BAD_PORT) return ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port';
+    if (depth > 0 && message === BAD_PORT) return ': fetch never connects to this port ("bad port": WHATWG Fetch blocks the ports of other protocols, such as 9 and 25); use another port';
   }
   return '';
 }
