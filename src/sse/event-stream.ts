@@ -53,7 +53,7 @@ export class EventStreamReader {
   constructor(
     private readonly handlers: EventStreamHandlers,
     private readonly maxEventSize: number,
-    lastEventId = '',
+    lastEventId: string,
   ) {
     this.lastEventId = lastEventId;
   }
