@@ -31,6 +31,14 @@ describe('FrameReader: what one inbound frame becomes', () => {
     ['three-byte characters (CJK)', '"日本"'],
     ['a surrogate pair (four bytes)', '"1234😀"'],
     ['a lone surrogate (sent as U+FFFD, three bytes)', '"1234\ud800"'],
+    // Each edge of the count: the last one-byte and first two-byte unit, the last two-byte and first three-byte one,
+    // the first pair (U+10000), and lone surrogates next to a three-byte character or to each other (no pair: 3 + 3).
+    ['U+007F and U+0080 (one byte, then two)', '"\u007f\u0080"'],
+    ['U+07FF and U+0800 (two bytes, then three)', '"\u07ff\u0800"'],
+    ['U+10000, the first surrogate pair', '"\ud800\udc00"'],
+    ['a lone low surrogate after a three-byte character', '"日\udc00"'],
+    ['two lone low surrogates', '"\udc00\udc00"'],
+    ['a lone high surrogate before a three-byte character', '"\ud800日"'],
   ])('counts a text frame in UTF-8 bytes as it travelled: %s', (_name, frame) => {
     const size = bytes(frame).byteLength;
     expect(reader(size).read(frame)).toEqual({ message: JSON.parse(frame) });
