@@ -2,16 +2,23 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { answerPage, bundleForPage, launchChromium, openRxPage, watchProblems } from '../helpers/chromium';
 import { type TestServer, startServer } from '../helpers/http-server';
-import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+import { type SeenSocket, type TestWsServer, startWsServer } from '../helpers/ws-server';
 import { until } from '../helpers/observe';
-import type { FloodOutcome, OpenOptions, SocketOutcome } from './pages/browser-websocket';
+import type { FloodOutcome, OpenOptions, RunOptions, RunOutcome, SocketOutcome } from './pages/browser-websocket';
 
 type FloodOptions = { readonly ms?: number; readonly burst?: number; readonly watch: boolean };
-type Rx = { open(url: string, options: OpenOptions): Promise<SocketOutcome>; flood(url: string, options: FloodOptions): Promise<FloodOutcome>; stop(): void };
+type Rx = {
+  open(url: string, options: OpenOptions): Promise<SocketOutcome>;
+  flood(url: string, options: FloodOptions): Promise<FloodOutcome>;
+  run(url: string, options: RunOptions): Promise<RunOutcome>;
+  stop(): void;
+};
 const open = (page: Page, url: string, options: OpenOptions) =>
   page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.open(target, given), [url, options] as const);
 const flood = (page: Page, url: string, options: FloodOptions) =>
   page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.flood(target, given), [url, options] as const);
+const run = (page: Page, url: string, options: RunOptions) =>
+  page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.run(target, given), [url, options] as const);
 const stop = (page: Page) => page.evaluate(() => (window as unknown as { rx: Rx }).rx.stop());
 /** The default maxBufferedAmount, 4 MiB. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -116,6 +123,128 @@ describe('webSocket() in Chromium', () => {
       expect(outcome.refused).toHaveLength(37);
       expect(outcome.reasons).toEqual(['backpressure']);
       await stop(page);
+    });
+  });
+
+  /**
+   * A server whose every socket does what the test set for its path: `/<name>` runs `scenes.get(name)`.
+   */
+  describe('what a server sends, as the browser hands it over', () => {
+    let server: TestWsServer;
+    const scenes = new Map<string, (seen: SeenSocket) => void>();
+    let counter = 0;
+    /** A fresh path running `scene` on each socket, and the URL `where` names in messages. */
+    const scene = (act: (seen: SeenSocket) => void): string => {
+      const name = `s${(counter += 1)}`;
+      scenes.set(name, act);
+      return `${server.url}/${name}`;
+    };
+    beforeAll(async () => {
+      server = await startWsServer({
+        onConnection: (seen) => scenes.get(new URL(seen.request.url ?? '/', 'ws://x').pathname.slice(1))?.(seen),
+        reject: (request) => (/^\/refuse(\d{3})/.exec(request.url ?? '') ? { status: Number(/^\/refuse(\d{3})/.exec(request.url ?? '')![1]) } : undefined),
+      });
+    });
+    afterAll(() => server?.close());
+    beforeEach(() => problems.splice(0));
+    /** Every socket the server saw closed, and each socket the page made CLOSED once it unsubscribed. */
+    const expectNothingLeft = async (outcome: RunOutcome): Promise<void> => {
+      expect(outcome.readyStates.every((state) => state === 3)).toBe(true);
+      await Promise.all(server.sockets.map((seen) => seen.closed));
+    };
+
+    describe('maxMessageSize, counted in UTF-8 bytes for a text frame (as it travelled), in its own bytes for a binary one', () => {
+      it.each([
+        // [what, text, maxMessageSize, its UTF-8 size]
+        ['CJK, 3 bytes and 1 code unit each', '漢'.repeat(11), 32, 33],
+        ['emoji, 4 bytes and 2 code units each', '😀'.repeat(8), 31, 32],
+        ['Latin-1 letters, 2 bytes and 1 code unit each', 'é'.repeat(16), 31, 32],
+      ])('a text frame of %s, within the limit in code units but over it in bytes, is reported and skipped; the socket stays', async (_what, text, limit, size) => {
+        expect(text.length).toBeLessThanOrEqual(limit);
+        const url = scene(({ socket }) => {
+          socket.send(text);
+          socket.send('after');
+        });
+        const outcome = await run(page, url, { maxMessageSize: limit, reconnect: false, until: { messages: 1 } });
+        expect(outcome.reports).toEqual([`ProtocolError: ${url} sent a frame of ${size} (over maxMessageSize, ${limit}); skipped.`]);
+        expect(outcome.heads).toEqual(['after']);
+        expect(outcome.end).toBeUndefined();
+        expect(outcome.states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+        // Closed by the page's unsubscribe (1000), not by the frame.
+        expect(outcome.closes).toEqual([{ code: 1000, clean: true }]);
+        await expectNothingLeft(outcome);
+      });
+
+      it.each([
+        ['CJK', '漢'.repeat(11), 33],
+        ['emoji', '😀'.repeat(8), 32],
+        ['Latin-1 letters', 'é'.repeat(16), 32],
+      ])('a text frame of %s exactly at the limit in bytes arrives whole', async (_what, text, limit) => {
+        const url = scene(({ socket }) => socket.send(text));
+        const outcome = await run(page, url, { maxMessageSize: limit, reconnect: false, until: { messages: 1 } });
+        expect(outcome.reports).toEqual([]);
+        expect(outcome.heads).toEqual([text]);
+        await expectNothingLeft(outcome);
+      });
+
+      it('a binary frame at the limit arrives, decoded as UTF-8; one byte over it is reported and skipped', async () => {
+        const url = scene(({ socket }) => {
+          socket.send(Buffer.from('漢'.repeat(10), 'utf8'));
+          socket.send(Buffer.from(`${'漢'.repeat(10)}!`, 'utf8'));
+          socket.send('after');
+        });
+        const outcome = await run(page, url, { maxMessageSize: 30, reconnect: false, until: { messages: 2 } });
+        expect(outcome.heads).toEqual(['漢'.repeat(10), 'after']);
+        expect(outcome.reports).toEqual([`ProtocolError: ${url} sent a frame of 31 (over maxMessageSize, 30); skipped.`]);
+        await expectNothingLeft(outcome);
+      });
+
+      it('decodeBinary: a frame is counted in its bytes, not in what they decode to; a decoder that inflates them is held to the limit; one that throws skips its frame', async () => {
+        const url = scene(({ socket }) => {
+          // 30 bytes over 0x7f: 30 Latin-1 letters, 60 bytes in UTF-8, not counted again.
+          socket.send(Buffer.alloc(30, 0xe9));
+          socket.send('after');
+        });
+        const latin1 = await run(page, url, { maxMessageSize: 30, decodeBinary: 'latin1', reconnect: false, until: { messages: 2 } });
+        expect(latin1.heads).toEqual(['é'.repeat(30), 'after']);
+        expect(latin1.reports).toEqual([]);
+        const inflated = scene(({ socket }) => {
+          socket.send(Buffer.alloc(16, 0x61));
+          socket.send(Buffer.alloc(15, 0x62));
+        });
+        const doubled = await run(page, inflated, { maxMessageSize: 30, decodeBinary: 'double', reconnect: false, until: { messages: 1, ms: 3000 } });
+        expect(doubled.reports).toEqual([`ProtocolError: ${inflated} sent a frame of 32 (over maxMessageSize, 30); skipped.`]);
+        expect(doubled.heads).toEqual(['b'.repeat(30)]);
+        const thrown = await run(page, url, { decodeBinary: 'throw', reconnect: false, until: { messages: 1 } });
+        expect(thrown.reports).toEqual([`ProtocolError: ${url} sent a binary frame that decodeBinary could not read; skipped.`]);
+        expect(thrown.heads).toEqual(['after']);
+        await expectNothingLeft(thrown);
+      });
+    });
+
+    describe('a hostile server', () => {
+      it('a 24 MiB text frame (8 Mi CJK characters): reported and skipped at the default 1 MiB, the socket stays and the next frame arrives', async () => {
+        const url = scene(({ socket }) => {
+          socket.send('漢'.repeat(8 * 1024 * 1024));
+          socket.send('after');
+        });
+        const outcome = await run(page, url, { reconnect: false, until: { messages: 1, ms: 30_000 } });
+        expect(outcome.reports).toEqual([`ProtocolError: ${url} sent a frame of ${24 * 1024 * 1024} (over maxMessageSize, 1048576); skipped.`]);
+        expect(outcome.heads).toEqual(['after']);
+        expect(outcome.states).toEqual(['disconnected', 'connecting', 'connected', 'disconnected']);
+        await expectNothingLeft(outcome);
+      }, 60_000);
+
+      it('a flood of 20,000 frames in one go: every one arrives, in order, none reported', async () => {
+        const url = scene(({ socket }) => {
+          for (let index = 0; index < 20_000; index++) socket.send(`${index}`.padEnd(100, '.'));
+        });
+        const outcome = await run(page, url, { reconnect: false, until: { messages: 20_000, ms: 30_000 } });
+        expect(outcome.reports).toEqual([]);
+        expect(outcome.lengths).toHaveLength(20_000);
+        expect(outcome.heads.map((head) => Number.parseInt(head, 10))).toEqual(Array.from({ length: 20_000 }, (_, index) => index));
+        await expectNothingLeft(outcome);
+      }, 60_000);
     });
   });
 

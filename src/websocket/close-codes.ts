@@ -21,6 +21,16 @@ const TO_WSS = ' (often wss:// where ws:// was given)';
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
 
 /**
+ * Whether a close event's code is one a close frame may carry (RFC 6455 7.4.1, 7.4.2: 1000 to 1014 but the reserved
+ * 1004, 1005 and 1006, and 3000 to 4999), or one the client sets itself: 1005 (a close frame without a code), 1006
+ * (no close frame), 1015 (TLS failed). `ws` fails any other code a server sends (1002); Chromium passes it on to the
+ * close event as it came (999, 1004, 1016, 2999, 5000), so without this check a browser retried what Node refuses.
+ */
+function isCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999);
+}
+
+/**
  * What a socket's end means: the error to act on (its type decides retry or not). `refreshed`: the
  * credentials were fetched afresh after an earlier refusal, which a refusal then says. @internal
  */
@@ -40,6 +50,9 @@ export function closeError(
   }
   if (AUTH_CODES.has(code)) {
     return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(FORBIDDEN_CODES.has(code) ? 403 : 401, facts.refreshed === true)}`, code);
+  }
+  if (!isCloseCode(code)) {
+    return new ProtocolError(`${where} closed the socket with code ${code}, which no endpoint may send (RFC 6455 7.4): it breaks the protocol.`);
   }
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);

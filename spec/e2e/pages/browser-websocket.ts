@@ -34,6 +34,44 @@ export interface FloodOutcome {
   readonly state: string;
 }
 
+export interface RunOptions {
+  readonly maxMessageSize?: number;
+  /** A decodeBinary of the page's: Latin-1 (one code unit a byte), one that doubles each byte's text, or one that throws. */
+  readonly decodeBinary?: 'latin1' | 'double' | 'throw';
+  /** Give the URL as a function (called per attempt, `refresh` after a possible refusal). */
+  readonly urlFunction?: boolean;
+  /** `false` for one socket only; else the backoff options (jitter 0 by default). */
+  readonly reconnect?: false | { readonly initialDelay?: number; readonly maxDelay?: number; readonly maxAttempts?: number };
+  /** Stop (unsubscribe) once this many messages, errors$ reports or sockets made are seen, or the stream ends; 10 s at most. */
+  readonly until?: { readonly messages?: number; readonly reports?: number; readonly sockets?: number; readonly ms?: number };
+}
+
+export interface RunOutcome {
+  /** The length of every message, and the first 40 characters of each (a message is the frame's text: deserialize is identity). */
+  readonly lengths: number[];
+  readonly heads: string[];
+  /** Every errors$ report, as `Name: message`. */
+  readonly reports: string[];
+  readonly states: string[];
+  /** How the stream ended before it was unsubscribed: `complete`, `Name: message`, or undefined (it was unsubscribed). */
+  readonly end?: string;
+  readonly refreshes: boolean[];
+  /** The close code and wasClean of every socket made's close event, in order (undefined: not closed yet when asked). */
+  readonly closes: ({ readonly code: number; readonly clean: boolean } | undefined)[];
+  /** Every socket's readyState 1.5 s after unsubscribing: all 3 (CLOSED) when nothing leaked. */
+  readonly readyStates: number[];
+  /** How long from the subscription until `until` was met or the stream ended, in ms. */
+  readonly elapsed: number;
+}
+
+const decoders = {
+  latin1: (bytes: Uint8Array) => String.fromCharCode(...bytes),
+  double: (bytes: Uint8Array) => new TextDecoder().decode(bytes).repeat(2),
+  throw: () => {
+    throw new Error('this decodeBinary reads nothing');
+  },
+};
+
 /** The connection `flood` keeps open until `stop`. */
 let flooding: Subscription | undefined;
 
@@ -99,6 +137,59 @@ const api = {
       }
     }
     return { accepted, refused, mostBuffered, reasons: [...reasons], reported, state: connection.state };
+  },
+
+  /**
+   * Subscribes to `webSocket(url)` with identity deserialize on a WebSocket that records each socket made and its
+   * close event, until `until` is met or the stream ends; then unsubscribes and reports what it saw.
+   */
+  async run(url: string, options: RunOptions): Promise<RunOutcome> {
+    const made: WebSocket[] = [];
+    const closes: ({ code: number; clean: boolean } | undefined)[] = [];
+    class Recorded extends WebSocket {
+      constructor(target: string, protocols?: string | string[]) {
+        super(target, protocols);
+        const index = made.push(this) - 1;
+        closes.push(undefined);
+        this.addEventListener('close', (event) => (closes[index] = { code: event.code, clean: event.wasClean }));
+      }
+    }
+    const refreshes: boolean[] = [];
+    const target = options.urlFunction ? ({ refresh }: { refresh: boolean }) => (refreshes.push(refresh), url) : url;
+    const reconnect = options.reconnect === false ? false : { initialDelay: 100, jitter: 0, ...options.reconnect };
+    const connection = webSocket<string>(target, {
+      WebSocket: Recorded as unknown as WebSocketConstructor,
+      deserialize: (text) => text,
+      ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
+      ...(options.decodeBinary && { decodeBinary: decoders[options.decodeBinary] }),
+      reconnect,
+      linger: 0,
+    });
+    const lengths: number[] = [];
+    const heads: string[] = [];
+    const reports: string[] = [];
+    const states: string[] = [];
+    let end: string | undefined;
+    const started = performance.now();
+    connection.state$.subscribe((state) => states.push(state));
+    connection.errors$.subscribe((error) => reports.push(`${error.name}: ${error.message}`));
+    const subscription = connection.messages$.subscribe({
+      next: (text) => (lengths.push(text.length), heads.push(text.slice(0, 40))),
+      error: (error: Error) => (end = `${error.name}: ${error.message}`),
+      complete: () => (end = 'complete'),
+    });
+    const until = options.until ?? {};
+    const deadline = performance.now() + (until.ms ?? 10_000);
+    const met = () =>
+      end !== undefined ||
+      (until.messages !== undefined && lengths.length >= until.messages) ||
+      (until.reports !== undefined && reports.length >= until.reports) ||
+      (until.sockets !== undefined && made.length >= until.sockets);
+    while (!met() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const elapsed = performance.now() - started;
+    subscription.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return { lengths, heads, reports, states, end, refreshes, closes, readyStates: made.map((socket) => socket.readyState), elapsed };
   },
 
   /** Ends the connection `flood` left open. */
