@@ -58,7 +58,14 @@ export function closeError(
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
-  const how = code === 1000 ? 'closed the socket' : code === 1006 ? 'lost the socket (no close frame)' : `closed the socket with code ${code}`;
+  const how =
+    code === 1000
+      ? 'closed the socket'
+      : code === 1006
+        ? 'lost the socket (no close frame)'
+        : code === 1005
+          ? 'closed the socket without a status code (1005)'
+          : `closed the socket with code ${code}`;
   const error = new NetworkError(`${where} ${how}.`);
   // Any code but 1006 (no close frame) and 1015 (TLS failed), which no frame carries, came in the server's close
   // frame: a server was reached, so the failure counts toward maxAttempts while a browser says offline
