@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { ProtocolError } from '../../src';
 import { FrameReader, decodeUtf8 } from '../../src/websocket/frames';
 
@@ -12,6 +13,12 @@ describe('FrameReader: what one inbound frame becomes', () => {
     expect(reader().read(bytes('{"a":1}').buffer)).toEqual({ message: { a: 1 } });
     const pooled = Buffer.from('xx"hé"yy');
     expect(reader().read(pooled.subarray(2, 7))).toEqual({ message: 'hé' });
+  });
+
+  it("reads an ArrayBuffer of another realm (a WebSocket of an iframe's window): not a frame of an unknown kind", () => {
+    const foreign = runInNewContext('new Uint8Array([91, 49, 93]).buffer') as ArrayBuffer;
+    expect(foreign instanceof ArrayBuffer).toBe(false);
+    expect(reader().read(foreign)).toEqual({ message: [1] });
   });
 
   it('skips a frame of exactly maxMessageSize + 1 bytes, text or binary, and reads one of exactly the limit', () => {

@@ -55,9 +55,11 @@ export class FrameReader<In> {
 /**
  * A binary frame's bytes: an ArrayBuffer (the `binaryType` the transport sets, in `ws` and browsers)
  * or a view of one (a WebSocket implementation that gives Buffers); anything else (a Blob) is unknown.
+ * An ArrayBuffer is known by its tag, not `instanceof`: one from another realm (a WebSocket of an iframe's window, a
+ * vm context) has another realm's prototype.
  */
 function toBytes(data: unknown): Uint8Array | undefined {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
 }
