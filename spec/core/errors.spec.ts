@@ -86,6 +86,14 @@ describe('error guards work across copies of the library, without a list of name
     expect(notErrors.map(isRealtimeError)).toEqual([false, false, false, false, false]);
   });
 
+  // breaker27: a guard on a value that cannot be looked at (what an app's fetch may reject with) threw the Proxy's TypeError.
+  it('say false of a value that cannot be looked at (a revoked Proxy, a get trap that throws), without throwing', () => {
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const trapped = new Proxy({}, { get: () => { throw new Error('the get trap threw'); } });
+    for (const value of [revoked, trapped]) expect([isRealtimeError(value), isAuthError(value), isNetworkError(value), isRequestError(value)]).toEqual([false, false, false, false]);
+  });
+
   it('keep the brand off each instance, so logs stay clean', () => {
     expect(inspect(new NetworkError('lost'))).not.toContain('rx-realtime.error');
     expect(Object.getOwnPropertySymbols(new NetworkError('lost'))).toEqual([]);

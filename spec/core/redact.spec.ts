@@ -82,6 +82,23 @@ describe('the redaction point', () => {
     );
   });
 
+  // breaker27: a server's cookie parser percent-decodes a cookie's value (Express writes a signed session id as
+  // `connect.sid=s%3A…` and reads `s:…`), and a server echoing the decoded value showed it.
+  it("remembers a cookie's value percent-decoded too, as a server reads it", () => {
+    rememberHeaders({ Cookie: 'connect.sid=s%3AQmFzZTY0U2Vzc2lvbklk.sig%2Fabc%2Bdef; sid=a%2Bb%3Dc; bad=%E0%A4%A' });
+    expect(redact('session s:QmFzZTY0U2Vzc2lvbklk.sig/abc+def, sid a+b=c, bad %E0%A4%A')).toBe('session ***, sid ***, bad ***');
+  });
+
+  // breaker27: the spaces around a header value were taken off by /[\t ]+$/, which tries each space of a run inside
+  // the value against the rest of the run: 20,000 spaces took 230 ms, 100,000 some seconds, at every hold.
+  it('remembers a header or cookie value with a long run of spaces inside in time linear in its length', () => {
+    const spaces = ' '.repeat(100_000);
+    const started = Date.now();
+    rememberHeaders({ 'x-padded': `pad-start${spaces}pad-end`, Cookie: `padded=start${spaces}x` });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(redact(`echo pad-start${' '.repeat(10)}`)).toBe(`echo pad-start${' '.repeat(10)}`);
+  });
+
   it.each([
     ['spaces before the scheme', '  Bearer lead-space-cred', 'lead-space-cred'],
     ['two spaces after the scheme', 'Bearer  two-spaces-cred', 'two-spaces-cred'],

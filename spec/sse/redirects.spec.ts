@@ -244,6 +244,12 @@ describe('the cause chain of a failed fetch: read without throwing', () => {
     expect((error as Error).message).toBe('Could not connect to https://api.example/events.');
     const proxied = await lastValueFrom(sse('https://api.example/events', { reconnect: false, fetch: () => Promise.reject(everyField) })).catch((e: unknown) => e);
     expect(proxied).toBeInstanceOf(NetworkError);
+    // breaker27: nor one whose prototype cannot be read (`instanceof TypeError` in unansweredReason threw it raw, unredacted).
+    const noPrototype = new Proxy({}, { getPrototypeOf: () => { throw new Error('the prototype trap threw'); } });
+    expect(unansweredReason(noPrototype)).toBe('');
+    const prototypeless = await lastValueFrom(sse('https://api.example/events', { reconnect: false, fetch: () => Promise.reject(noPrototype) })).catch((e: unknown) => e);
+    expect(prototypeless).toBeInstanceOf(NetworkError);
+    expect((prototypeless as Error).message).toBe('Could not connect to https://api.example/events.');
   });
 });
 

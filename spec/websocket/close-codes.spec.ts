@@ -35,6 +35,14 @@ describe('closeError: what a socket end means', () => {
     expect(closeError(code, WHERE).message).not.toMatch(/no endpoint may send/);
   });
 
+  // breaker27: an app's implementation whose close event has no code (a plain Event: undefined) was made a final
+  // ProtocolError by the check above, where it was retried before it, as 0 is.
+  it.each([undefined, Number.NaN, 1000.5])('a close event whose code is no integer (%p) is retried as before (NetworkError), not a protocol break', (code) => {
+    const error = closeError(code as unknown as number, WHERE);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).toBe(`${WHERE} closed the socket with code ${String(code)}.`);
+  });
+
   it.each([
     [1000, `${WHERE} closed the socket.`],
     [1006, `${WHERE} lost the socket (no close frame).`],

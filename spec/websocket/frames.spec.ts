@@ -21,6 +21,13 @@ describe('FrameReader: what one inbound frame becomes', () => {
     expect(reader().read(foreign)).toEqual({ message: [1] });
   });
 
+  // breaker27: known by its tag, an object that only says it is an ArrayBuffer was read as the bytes of its indexed properties.
+  it('skips an object that only says it is an ArrayBuffer (its tag) as a frame of an unknown kind, and a SharedArrayBuffer as before', () => {
+    const pretender = { [Symbol.toStringTag]: 'ArrayBuffer', length: 3, 0: 91, 1: 49, 2: 93 };
+    expect(reader().read(pretender)).toEqual({ error: new ProtocolError(`${where} sent a frame of an unknown kind; skipped.`) });
+    expect(reader().read(new SharedArrayBuffer(3))).toEqual({ error: new ProtocolError(`${where} sent a frame of an unknown kind; skipped.`) });
+  });
+
   it('skips a frame of exactly maxMessageSize + 1 bytes, text or binary, and reads one of exactly the limit', () => {
     expect(reader(8).read('"123456"')).toEqual({ message: '123456' });
     expect(reader(8).read(bytes('"123456"'))).toEqual({ message: '123456' });

@@ -253,8 +253,15 @@ export function errorClassNamed(name: string): RealtimeErrorClass | undefined {
  * events$.subscribe({ error: (error) => (isAuthError(error) ? signIn() : isRealtimeError(error) ? showBanner(error.message) : report(error)) });
  * ```
  */
-export const isRealtimeError = (error: unknown): error is RealtimeError =>
-  typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
+export const isRealtimeError = (error: unknown): error is RealtimeError => {
+  if (typeof error !== 'object' || error === null) return false;
+  // Never throws: an app's value that cannot be looked at (a revoked Proxy, a `get` trap that throws) is none of ours.
+  try {
+    return (error as { [BRAND]?: unknown })[BRAND] === true;
+  } catch {
+    return false;
+  }
+};
 
 const hasName = (error: unknown, name: string): boolean => isRealtimeError(error) && error.name === name;
 /**

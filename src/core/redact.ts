@@ -50,11 +50,23 @@ function formsOf(...values: unknown[]): Forms {
   const forms = new Set<string>();
   // As sent, without the spaces and tabs around it, which an HTTP client drops from a header value (RFC 9110 5.5): a
   // key pasted with a space after it reaches the server, and comes back in what it echoes, without it.
-  for (const value of values.flatMap((given) => (typeof given === 'string' ? [given, given.replace(/^[\t ]+|[\t ]+$/g, '')] : []))) {
+  for (const value of values.flatMap((given) => (typeof given === 'string' ? [given, trimSpaces(given)] : []))) {
     if (value.length < MIN_SECRET) continue;
     for (const form of [value, safeEncode(value), formEncode(value)]) forms.add(fold(form));
   }
   return [...forms];
+}
+
+/**
+ * A text without the spaces and tabs around it, in time linear in its length: `/[\t ]+$/` tries each space of a run
+ * inside the text against the rest of the run, quadratic in it (a header of 20,000 spaces took 230 ms, 40,000 a second).
+ */
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start += 1;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end -= 1;
+  return text.slice(start, end);
 }
 
 function remember(credential: Forms): void {
@@ -99,8 +111,9 @@ function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
 function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');
-    const value = pair.slice(at + 1).replace(/^[\t ]*"?|"?[\t ]*$/g, '');
-    return value.length >= 8 || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value] : [];
+    const value = trimSpaces(pair.slice(at + 1)).replace(/^"|"$/g, '');
+    // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`).
+    return value.length >= 8 || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value, safeDecode(value)] : [];
   });
 }
 

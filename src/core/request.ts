@@ -355,11 +355,20 @@ function keepOnly(headers: Record<string, string>, keep: readonly string[]): Rec
  */
 export function unansweredReason(error: unknown): string {
   const reason = networkReason(error);
-  if (reason !== '' || !(error instanceof TypeError) || !inBrowser()) return reason;
+  if (reason !== '' || !isTypeError(error) || !inBrowser()) return reason;
   return (
     ': the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request' +
     " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md)"
   );
+}
+
+/** Whether an error is a TypeError; false when its prototype cannot be read (a Proxy of the app's fetch whose trap throws). */
+function isTypeError(error: unknown): boolean {
+  try {
+    return error instanceof TypeError;
+  } catch {
+    return false;
+  }
 }
 
 /** A page or a worker: a global `document`, or the workers' `importScripts`. */

@@ -25,10 +25,11 @@ const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
  * 1004, 1005 and 1006, and 3000 to 4999), or one the client sets itself: 1005 (a close frame without a code), 1006
  * (no close frame), 1015 (TLS failed). `ws` fails any other code a server sends (1002); Chromium passes it on to the
  * close event as it came (999, 1004, 1016, 2999, 5000), so without this check a browser retried what Node refuses.
- * 0 passes: it is a `CloseEvent`'s default, what an app's WebSocket implementation reports when it gives no code.
+ * 0 passes: it is a `CloseEvent`'s default, what an app's WebSocket implementation reports when it gives no code; so
+ * does no number at all (a close event of an app's implementation without `code`, a plain `Event`), retried as before.
  */
 function isCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999) || code === 0;
+  return (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999) || code === 0 || !Number.isInteger(code);
 }
 
 /**
