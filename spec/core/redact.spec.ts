@@ -82,6 +82,13 @@ describe('the redaction point', () => {
     );
   });
 
+  // breaker27: every cookie value of 8 characters or more was remembered, so a preference's word was masked everywhere
+  // (`consent=accepted`: "the server's TLS certificate was not ***").
+  it("does not remember a cookie's value that is a plain word of another name than a credential's", () => {
+    rememberHeaders({ Cookie: 'consent=accepted; sidebar=Collapsed; sid=plainword; pref=fifteenletterss; ab=sixteenletterssx; v=abc-defgh' });
+    expect(redact('accepted collapsed plainword fifteenletterss sixteenletterssx abc-defgh')).toBe('accepted collapsed *** fifteenletterss *** ***');
+  });
+
   // breaker27: a server's cookie parser percent-decodes a cookie's value (Express writes a signed session id as
   // `connect.sid=s%3A…` and reads `s:…`), and a server echoing the decoded value showed it.
   it("remembers a cookie's value percent-decoded too, as a server reads it", () => {
@@ -95,7 +102,8 @@ describe('the redaction point', () => {
     const spaces = ' '.repeat(100_000);
     const started = Date.now();
     rememberHeaders({ 'x-padded': `pad-start${spaces}pad-end`, Cookie: `padded=start${spaces}x` });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // A hang guard, not a speed target (the machine is shared): linear takes milliseconds, the old trim about 26 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(redact(`echo pad-start${' '.repeat(10)}`)).toBe(`echo pad-start${' '.repeat(10)}`);
   });
 

@@ -105,15 +105,22 @@ function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
 
 /**
  * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
- * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`); a
- * short one of another name (`theme=dark`, `lang=en`) is a preference, and masking it would hide a word everywhere.
+ * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`) but a
+ * plain word; a short one of another name (`theme=dark`, `lang=en`) or a plain word is a preference, and masking it would
+ * hide a word everywhere.
  */
+/**
+ * A cookie's value that is a plain word (`consent=accepted`, `sidebar=collapsed`): letters only and shorter than a session
+ * id, so a preference; remembered, it would be masked wherever the word appears ("the TLS certificate was not ***").
+ */
+const PLAIN_WORD = /^[a-z]{8,15}$/i;
+
 function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');
     const value = trimSpaces(pair.slice(at + 1)).replace(/^"|"$/g, '');
     // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`).
-    return value.length >= 8 || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value, safeDecode(value)] : [];
+    return (value.length >= 8 && !PLAIN_WORD.test(value)) || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value, safeDecode(value)] : [];
   });
 }
 
