@@ -104,17 +104,17 @@ function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
 }
 
 /**
- * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
- * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`) but a
- * plain word; a short one of another name (`theme=dark`, `lang=en`) or a plain word is a preference, and masking it would
- * hide a word everywhere.
- */
-/**
  * A cookie's value that is a plain word (`consent=accepted`, `sidebar=collapsed`): letters only and shorter than a session
  * id, so a preference; remembered, it would be masked wherever the word appears ("the TLS certificate was not ***").
  */
 const PLAIN_WORD = /^[a-z]{8,15}$/i;
 
+/**
+ * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
+ * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`) but a
+ * plain word; a short one of another name (`theme=dark`, `lang=en`) or a plain word is a preference, and masking it would
+ * hide a word everywhere.
+ */
 function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');

@@ -55,8 +55,8 @@ export class FrameReader<In> {
 /**
  * A binary frame's bytes: an ArrayBuffer (the `binaryType` the transport sets, in `ws` and browsers)
  * or a view of one (a WebSocket implementation that gives Buffers); anything else (a Blob) is unknown.
- * An ArrayBuffer is known by its internal slot ({@link isArrayBuffer}), not `instanceof`: one from another realm (a WebSocket of an iframe's window, a
- * vm context) has another realm's prototype.
+ * An ArrayBuffer is known by its internal slot ({@link isArrayBuffer}), not `instanceof`: one from another realm (a
+ * WebSocket of an iframe's window, a vm context) has another realm's prototype.
  */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (isArrayBuffer(data)) return new Uint8Array(data);
