@@ -25,7 +25,7 @@ describe('closeError: what a socket end means', () => {
   });
 
   // browser26: Chromium hands such a code to the close event as the server sent it, where `ws` fails the frame (1002, a final ProtocolError).
-  it.each([999, 1004, 1016, 2000, 2999, 5000, 65535])('close code %i, which no close frame may carry (RFC 6455 7.4), is a protocol break (ProtocolError, never retried)', (code) => {
+  it.each([1, 999, 1004, 1016, 2000, 2999, 5000, 65535])('close code %i, which no close frame may carry (RFC 6455 7.4), is a protocol break (ProtocolError, never retried)', (code) => {
     const error = closeError(code, WHERE);
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.message).toBe(`${WHERE} closed the socket with code ${code}, which no endpoint may send (RFC 6455 7.4): it breaks the protocol.`);
@@ -37,7 +37,7 @@ describe('closeError: what a socket end means', () => {
 
   // breaker27: an app's implementation whose close event has no code (a plain Event: undefined) was made a final
   // ProtocolError by the check above, where it was retried before it, as 0 is.
-  it.each([undefined, Number.NaN, 1000.5])('a close event whose code is no integer (%p) is retried as before (NetworkError), not a protocol break', (code) => {
+  it.each([undefined, Number.NaN, 1000.5, -1, 65536])('a close event whose code is no 16-bit integer (%p) is retried as before (NetworkError), not a protocol break', (code) => {
     const error = closeError(code as unknown as number, WHERE);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.message).toBe(`${WHERE} closed the socket with code ${String(code)}.`);

@@ -21,15 +21,17 @@ const TO_WSS = ' (often wss:// where ws:// was given)';
 const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
 
 /**
- * Whether a close event's code is one a close frame may carry (RFC 6455 7.4.1, 7.4.2: 1000 to 1014 but the reserved
- * 1004, 1005 and 1006, and 3000 to 4999), or one the client sets itself: 1005 (a close frame without a code), 1006
- * (no close frame), 1015 (TLS failed). `ws` fails any other code a server sends (1002); Chromium passes it on to the
- * close event as it came (999, 1004, 1016, 2999, 5000), so without this check a browser retried what Node refuses.
- * 0 passes: it is a `CloseEvent`'s default, what an app's WebSocket implementation reports when it gives no code; so
- * does no number at all (a close event of an app's implementation without `code`, a plain `Event`), retried as before.
+ * Whether a close event's code is one no endpoint may send: a 16-bit number (1 to 65535) outside what a close frame
+ * may carry (RFC 6455 7.4.1, 7.4.2: 1000 to 1014 but the reserved 1004, 1005 and 1006, and 3000 to 4999) and the
+ * codes the client sets itself (1005: a close frame without a code; 1006: no close frame; 1015: TLS failed). `ws`
+ * fails any such code a server sends (1002); Chromium passes it on to the close event as it came (999, 1004, 1016,
+ * 2999, 5000), so without this check a browser retried what Node refuses. Anything else no frame carried: 0 (a
+ * `CloseEvent`'s default) and any non-16-bit value or none at all come from an app's implementation that gives no
+ * code, and are retried as before.
  */
-function isCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999) || code === 0 || !Number.isInteger(code);
+function isForbiddenCode(code: number): boolean {
+  const mayBeSent = (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999);
+  return Number.isInteger(code) && code >= 1 && code <= 65535 && !mayBeSent;
 }
 
 /**
@@ -53,7 +55,7 @@ export function closeError(
   if (AUTH_CODES.has(code)) {
     return new AuthError(`${where} closed the socket with code ${code}: ${refusalAdvice(FORBIDDEN_CODES.has(code) ? 403 : 401, facts.refreshed === true)}`, code);
   }
-  if (!isCloseCode(code)) {
+  if (isForbiddenCode(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}, which no endpoint may send (RFC 6455 7.4): it breaks the protocol.`);
   }
   if (PROTOCOL_CODES.has(code)) {
