@@ -28,6 +28,18 @@ describe('FrameReader: what one inbound frame becomes', () => {
     expect(reader().read(new SharedArrayBuffer(3))).toEqual({ error: new ProtocolError(`${where} sent a frame of an unknown kind; skipped.`) });
   });
 
+  // An app's implementation that transferred the buffer it hands on: constructing a view of it threw out of onmessage.
+  it('skips a detached ArrayBuffer, or a view of one, with a ProtocolError that keeps the cause; it does not throw', () => {
+    const buffer = bytes('[1]').buffer;
+    const view = new Uint8Array(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    for (const frame of [buffer, view]) {
+      const result = reader().read(frame);
+      expect(result).toEqual({ error: new ProtocolError(`${where} sent a binary frame whose bytes could not be read; skipped.`) });
+      expect(((result as { error: ProtocolError }).error.cause as Error).name).toBe('TypeError');
+    }
+  });
+
   it('skips a frame of exactly maxMessageSize + 1 bytes, text or binary, and reads one of exactly the limit', () => {
     expect(reader(8).read('"123456"')).toEqual({ message: '123456' });
     expect(reader(8).read(bytes('"123456"'))).toEqual({ message: '123456' });

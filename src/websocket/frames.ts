@@ -20,7 +20,13 @@ export class FrameReader<In> {
         if (size > this.maxMessageSize) return { error: this.tooLarge(size) };
       }
     } else {
-      const bytes = toBytes(data);
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = toBytes(data);
+      } catch (cause) {
+        // A detached ArrayBuffer (an app's implementation that transferred it): its bytes are gone.
+        return { error: new ProtocolError(`${this.where} sent a binary frame whose bytes could not be read; skipped.`, { cause }) };
+      }
       if (!bytes) return { error: new ProtocolError(`${this.where} sent a frame of an unknown kind; skipped.`) };
       if (bytes.byteLength > this.maxMessageSize) return { error: this.tooLarge(bytes.byteLength) };
       try {
