@@ -89,6 +89,21 @@ describe('the redaction point', () => {
     expect(redact('accepted collapsed plainword fifteenletterss sixteenletterssx abc-defgh')).toBe('accepted collapsed *** fifteenletterss *** ***');
   });
 
+  // breaker28: the plain-word rule took any letters of 8 to 15 for a word, whatever their case, so a random token made of
+  // letters alone (`QwErTyUiOpAs`, 68 bits; a base62 id of 12 has no digit one time in 8) of a name that is no
+  // credential's was not remembered, and a server echoing it showed it.
+  it("remembers a cookie's value of letters alone that is not written as a word is (mixed case, capitals alone)", () => {
+    rememberHeaders({ Cookie: 'remember=QwErTyUiOpAs; uid="xKqPzRtWmN"; v=QWERTYUIOPZX; ok=Dismissed; ok2=dismissedall' });
+    expect(redact('QwErTyUiOpAs qwertyuiopas xKqPzRtWmN QWERTYUIOPZX Dismissed dismissedall')).toBe('*** *** *** *** Dismissed dismissedall');
+  });
+
+  // breaker28: a name's prefix (`__Host-`, `__Secure-`, RFC 6265bis) hid a credential's name that is one only whole
+  // (`sid`), so `__Host-sid`'s short or plain-word value was not remembered where `sid`'s is.
+  it("reads a cookie's name without its __Host- or __Secure- prefix", () => {
+    rememberHeaders({ Cookie: '__Host-sid=hsid12; __Secure-sid=ssid34; __host-http-sid=hhsid5; __Http-code=Kitchens; __cf_bm=cfbm56' });
+    expect(redact('hsid12 ssid34 hhsid5 Kitchens cfbm56')).toBe('*** *** *** *** cfbm56');
+  });
+
   // breaker27: a server's cookie parser percent-decodes a cookie's value (Express writes a signed session id as
   // `connect.sid=s%3A…` and reads `s:…`), and a server echoing the decoded value showed it.
   it("remembers a cookie's value percent-decoded too, as a server reads it", () => {
