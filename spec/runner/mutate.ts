@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forgetStaticSurvivors } from './incremental';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, '.cache/mutation');
@@ -102,20 +103,6 @@ function batches(files: readonly string[]): string[][] {
     bytes += size;
   }
   return runs;
-}
-
-/**
- * Drops the module-level ("static") mutants that survived from the verdicts a run may reuse, so that they are tested
- * again. Stryker's incremental mode reuses a mutant's verdict unless its code or its covering tests changed, and a
- * static mutant has no covering tests to compare: a new spec that kills it went unseen (near-names.ts's 16 table
- * entries were reported surviving on 2026-12-02, reused, though each fails spec/core/near-names.spec.ts when planted).
- */
-function forgetStaticSurvivors(incrementalFile: string): void {
-  if (!existsSync(incrementalFile)) return;
-  type Mutant = { readonly static?: boolean; readonly status: string };
-  const report = JSON.parse(readFileSync(incrementalFile, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
-  for (const entry of Object.values(report.files)) entry.mutants = entry.mutants.filter((mutant) => !(mutant.static === true && mutant.status === 'Survived'));
-  writeFileSync(incrementalFile, JSON.stringify(report));
 }
 
 /** Mutates `files` (all of `part`) in one Stryker run, then writes each file's own report. */
