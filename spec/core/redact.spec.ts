@@ -97,6 +97,15 @@ describe('the redaction point', () => {
     expect(redact('QwErTyUiOpAs qwertyuiopas xKqPzRtWmN QWERTYUIOPZX Dismissed dismissedall')).toBe('*** *** *** *** Dismissed dismissedall');
   });
 
+  // breaker28: a cookie whose value is an origin (a return URL, percent-encoded as cookies write one) was remembered, and
+  // masked the host of every message about the app's own server: "Could not connect to ***/events".
+  it("does not remember a cookie's value that is an origin, which every message shows, but one with user info", () => {
+    rememberHeaders({ Cookie: 'return_to=https%3A%2F%2Forigin-cookie.example; site="wss://origin-cookie.example:8443/"; up=https://u:pw@up-cookie.example; x=1' });
+    expect(redact('Could not connect to https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; https://u:pw@up-cookie.example')).toBe(
+      'Could not connect to https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; ***',
+    );
+  });
+
   // breaker28: a name's prefix (`__Host-`, `__Secure-`, RFC 6265bis) hid a credential's name that is one only whole
   // (`sid`), so `__Host-sid`'s short or plain-word value was not remembered where `sid`'s is.
   it("reads a cookie's name without its __Host- or __Secure- prefix", () => {

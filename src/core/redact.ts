@@ -111,6 +111,12 @@ function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
  */
 const PLAIN_WORD = /^[A-Za-z][a-z]{7,14}$/;
 /**
+ * A cookie's value that is an origin (`return_to=https%3A%2F%2Fapi.example.com`, `site=https://app.example/`): no
+ * credential, as {@link displayUrl} shows a URL's scheme and host in every message; remembered, it masked the host of
+ * every message about the app's own server, where a connection failed. One with user info is remembered.
+ */
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#@\s\\]+\/?$/i;
+/**
  * The prefixes a cookie's name may begin with (RFC 6265bis 4.1.3: `__Secure-`, `__Host-`; and `__Http-`, `__Host-Http-`),
  * which ask the browser for a rule and say nothing of what the cookie holds: `__Host-sid` is a session id as `sid` is.
  */
@@ -119,15 +125,17 @@ const COOKIE_PREFIX = /^__(?:Host-Http-|Host-|Secure-|Http-)/i;
 /**
  * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
  * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`) but a
- * plain word; a short one of another name (`theme=dark`, `lang=en`) or a plain word is a preference, and masking it would
- * hide a word everywhere.
+ * plain word or an origin; a short one of another name (`theme=dark`, `lang=en`), a plain word or an origin is a
+ * preference, and masking it would hide a word or a host everywhere.
  */
 function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');
     const value = trimSpaces(pair.slice(at + 1)).replace(/^"|"$/g, '');
     // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`).
-    return (value.length >= 8 && !PLAIN_WORD.test(value)) || (at > 0 && credentialName(pair.slice(0, at).trim().replace(COOKIE_PREFIX, ''))) ? [value, safeDecode(value)] : [];
+    const decoded = safeDecode(value);
+    const preference = PLAIN_WORD.test(value) || ORIGIN.test(decoded);
+    return (value.length >= 8 && !preference) || (at > 0 && credentialName(pair.slice(0, at).trim().replace(COOKIE_PREFIX, ''))) ? [value, decoded] : [];
   });
 }
 
