@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetStaticSurvivors } from './incremental';
+import { forgetStaticSurvivors, readReport, writeWhole } from './incremental';
 
 describe("npm run mutate's pruning of Stryker's incremental file", () => {
   let dir: string;
@@ -59,6 +59,17 @@ describe("npm run mutate's pruning of Stryker's incremental file", () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
     expect(forgetStaticSurvivors(join(dir, 'none.json'))).toBe('none');
     expect(existsSync(join(dir, 'none.json'))).toBe(false);
+  });
+
+  // breaker28: mutate.ts's summary and its up-to-date check read each file's report with a bare JSON.parse, so one cut
+  // short by a stopped run made `npm run mutate -- --summary` throw, and counted as up to date.
+  it('reads a report cut short as none, and writes one whole through a temporary file', () => {
+    writeWhole(file, JSON.stringify({ files: { 'src/a.ts': { mutants: [] } } }));
+    expect(readReport(file)).toEqual({ files: { 'src/a.ts': { mutants: [] } } });
+    expect(existsSync(`${file}.tmp`)).toBe(false);
+    writeFileSync(file, '{"files": {"src/a.ts": {"mut');
+    expect(readReport(file)).toBeUndefined();
+    expect(readReport(join(dir, 'none.json'))).toBeUndefined();
   });
 
   // breaker28: a file cut short by a stopped run (Stryker writes it in place) made every later run of that file throw a

@@ -1,17 +1,33 @@
 /**
- * What `npm run mutate` (spec/runner/mutate.ts) does to Stryker's incremental file before a run. Apart from mutate.ts,
- * which runs Stryker when loaded, so that a spec can call it.
+ * How `npm run mutate` (spec/runner/mutate.ts) reads and writes its reports and Stryker's incremental file (both in
+ * mutation-testing-report-schema's form). Apart from mutate.ts, which runs Stryker when loaded, so that a spec can call it.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 type Mutant = { readonly static?: boolean; readonly status: string };
 type Report = { files: Record<string, { mutants: Mutant[] }> };
 
-/** Whether a parsed incremental file has the shape read here (and by Stryker): `files`, each with a list of mutants. */
+/** Whether a parsed report has the shape read here (and by Stryker): `files`, each with a list of mutants. */
 function isReport(value: unknown): value is Report {
   if (typeof value !== 'object' || value === null) return false;
   const { files } = value as { files?: unknown };
   return typeof files === 'object' && files !== null && Object.values(files).every((entry) => Array.isArray((entry as { mutants?: unknown } | null)?.mutants));
+}
+
+/** A report as written in `file`, or undefined if it is missing or cut short (a run stopped while it was written). */
+export function readReport(file: string): Report | undefined {
+  try {
+    const report: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isReport(report) ? report : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `text` to `file` through a temporary file renamed over it: stopped at any point, it leaves the old file or the new one whole. */
+export function writeWhole(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
 }
 
 /**
@@ -30,13 +46,8 @@ function isReport(value: unknown): value is Report {
  */
 export function forgetStaticSurvivors(incrementalFile: string): 'none' | 'unreadable' | 'kept' | 'pruned' {
   if (!existsSync(incrementalFile)) return 'none';
-  let report: unknown;
-  try {
-    report = JSON.parse(readFileSync(incrementalFile, 'utf8'));
-  } catch {
-    report = undefined;
-  }
-  if (!isReport(report)) {
+  const report = readReport(incrementalFile);
+  if (report === undefined) {
     renameSync(incrementalFile, `${incrementalFile}.unreadable`);
     console.warn(`${incrementalFile} is no incremental report: moved aside to ${incrementalFile}.unreadable; every mutant is tested again.`);
     return 'unreadable';
@@ -48,7 +59,6 @@ export function forgetStaticSurvivors(incrementalFile: string): 'none' | 'unread
     dropped += before - entry.mutants.length;
   }
   if (dropped === 0) return 'kept';
-  writeFileSync(`${incrementalFile}.tmp`, JSON.stringify(report));
-  renameSync(`${incrementalFile}.tmp`, incrementalFile);
+  writeWhole(incrementalFile, JSON.stringify(report));
   return 'pruned';
 }
