@@ -108,6 +108,13 @@ describe('the redaction point', () => {
     );
   });
 
+  // breaker28: PHP ($_COOKIE) and Rack (Rails) read a cookie's `+` as a space, as a form decoder does, so a server of
+  // theirs echoing a base64 value sent with its `+` showed it.
+  it("remembers a cookie's value form-decoded too, a + as a space, as PHP and Rails read it", () => {
+    rememberHeaders({ Cookie: 'rack.session=AbC+dEf/GhI12%3D%3D; sid=a+b+c' });
+    expect(redact('rails AbC dEf/GhI12==, php a b c')).toBe('rails ***, php ***');
+  });
+
   // breaker28: a name's prefix (`__Host-`, `__Secure-`, RFC 6265bis) hid a credential's name that is one only whole
   // (`sid`), so `__Host-sid`'s short or plain-word value was not remembered where `sid`'s is.
   it("reads a cookie's name without its __Host- or __Secure- prefix", () => {

@@ -132,10 +132,12 @@ function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');
     const value = trimSpaces(pair.slice(at + 1)).replace(/^"|"$/g, '');
-    // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`).
+    // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`),
+    // and form-decoded, a `+` as a space, as PHP's and Rack's (Rails') read it (a base64 value sent with its `+`).
     const decoded = safeDecode(value);
     const preference = PLAIN_WORD.test(value) || ORIGIN.test(decoded);
-    return (value.length >= 8 && !preference) || (at > 0 && credentialName(pair.slice(0, at).trim().replace(COOKIE_PREFIX, ''))) ? [value, decoded] : [];
+    const credential = (value.length >= 8 && !preference) || (at > 0 && credentialName(pair.slice(0, at).trim().replace(COOKIE_PREFIX, '')));
+    return credential ? [value, decoded, safeDecode(value.replace(/\+/g, ' '))] : [];
   });
 }
 
