@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { forgetStaticSurvivors, readReport, writeWhole } from './incremental';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(ROOT, '.cache/mutation');
@@ -104,27 +105,13 @@ function batches(files: readonly string[]): string[][] {
   return runs;
 }
 
-/**
- * Drops the module-level ("static") mutants that survived from the verdicts a run may reuse, so that they are tested
- * again. Stryker's incremental mode reuses a mutant's verdict unless its code or its covering tests changed, and a
- * static mutant has no covering tests to compare: a new spec that kills it went unseen (near-names.ts's 16 table
- * entries were reported surviving on 2026-12-02, reused, though each fails spec/core/near-names.spec.ts when planted).
- */
-function forgetStaticSurvivors(incrementalFile: string): void {
-  if (!existsSync(incrementalFile)) return;
-  type Mutant = { readonly static?: boolean; readonly status: string };
-  const report = JSON.parse(readFileSync(incrementalFile, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
-  for (const entry of Object.values(report.files)) entry.mutants = entry.mutants.filter((mutant) => !(mutant.static === true && mutant.status === 'Survived'));
-  writeFileSync(incrementalFile, JSON.stringify(report));
-}
-
 /** Mutates `files` (all of `part`) in one Stryker run, then writes each file's own report. */
 function run(files: readonly string[], part: Part, concurrency: string | undefined, fresh: boolean): void {
   const base = JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8'));
   const combined = join(OUT, 'run.json');
   const incrementalFile = join(OUT, 'incremental', `${files.map((file) => file.replace(/[/.]/g, '_')).join('+')}.json`);
   // A file run alone for the first time in incremental mode starts from its last report (the same schema).
-  if (files.length === 1 && !existsSync(incrementalFile) && existsSync(reportOf(files[0]!))) {
+  if (files.length === 1 && !existsSync(incrementalFile) && readReport(reportOf(files[0]!)) !== undefined) {
     mkdirSync(join(OUT, 'incremental'), { recursive: true });
     copyFileSync(reportOf(files[0]!), incrementalFile);
   }
@@ -162,7 +149,7 @@ function run(files: readonly string[], part: Part, concurrency: string | undefin
   const env = { ...process.env, RXR_MUTATE_TEST_FILES: join(OUT, 'test-files.json') };
   execFileSync('npx', ['stryker', 'run', configFile], { cwd: ROOT, stdio: 'inherit', env });
   const report = JSON.parse(readFileSync(combined, 'utf8')) as { files: Record<string, unknown> };
-  for (const file of files) writeFileSync(reportOf(file), JSON.stringify({ ...report, files: { [file]: report.files[file] ?? { mutants: [] } } }));
+  for (const file of files) writeWhole(reportOf(file), JSON.stringify({ ...report, files: { [file]: report.files[file] ?? { mutants: [] } } }));
 }
 
 type Counts = Record<string, number>;
@@ -179,12 +166,12 @@ function summary(): void {
   const rows: string[] = [];
   const missing: string[] = [];
   for (const file of Object.values(PARTS).flatMap((part) => part.files)) {
-    const path = reportOf(file);
-    if (!existsSync(path)) {
+    // A report cut short (a run stopped while it was written) counts as none: the next run makes it again.
+    const report = readReport(reportOf(file));
+    if (report === undefined) {
       missing.push(file);
       continue;
     }
-    const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { mutants: { status: string }[] }> };
     for (const { mutants } of Object.values(report.files)) {
       const counts: Counts = {};
       for (const { status } of mutants) {
@@ -218,7 +205,9 @@ if (!process.argv.includes('--summary')) {
   const stale = chosen.filter(({ file, part }) => {
     const report = reportOf(file);
     const upToDate =
-      !process.argv.includes('--fresh') && existsSync(report) && statSync(report).mtimeMs > Math.max(statSync(join(ROOT, file)).mtimeMs, newestSpec(part));
+      !process.argv.includes('--fresh') &&
+      readReport(report) !== undefined &&
+      statSync(report).mtimeMs > Math.max(statSync(join(ROOT, file)).mtimeMs, newestSpec(part));
     if (upToDate) console.log(`${file}: report up to date, skipped (--fresh runs it again)`);
     return !upToDate;
   });

@@ -104,23 +104,40 @@ function headerCredentials(headers: Readonly<Record<string, string>>): Forms[] {
 }
 
 /**
- * A cookie's value that is a plain word (`consent=accepted`, `sidebar=collapsed`): letters only and shorter than a session
- * id, so a preference; remembered, it would be masked wherever the word appears ("the TLS certificate was not ***").
+ * A cookie's value that is a plain word (`consent=accepted`, `sidebar=Collapsed`): letters only, shorter than a session
+ * id, and written as a word is (lower case, or a capital first), so a preference; remembered, it would be masked wherever
+ * the word appears ("the TLS certificate was not ***"). Letters of mixed case (`QwErTyUiOpAs`, 68 bits of a random
+ * token) are no word, and are remembered; so are capitals alone (`QWERTYUIOP`, a base32 token's letters).
  */
-const PLAIN_WORD = /^[a-z]{8,15}$/i;
+const PLAIN_WORD = /^[A-Za-z][a-z]{7,14}$/;
+/**
+ * A cookie's value that is an origin (`return_to=https%3A%2F%2Fapi.example.com`, `site=https://app.example/`): no
+ * credential, as {@link displayUrl} shows a URL's scheme and host in every message; remembered, it masked the host of
+ * every message about the app's own server, where a connection failed. One with user info is remembered.
+ */
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#@\s\\]+\/?$/i;
+/**
+ * The prefixes a cookie's name may begin with (RFC 6265bis 4.1.3: `__Secure-`, `__Host-`; and `__Http-`, `__Host-Http-`),
+ * which ask the browser for a rule and say nothing of what the cookie holds: `__Host-sid` is a session id as `sid` is.
+ */
+const COOKIE_PREFIX = /^__(?:Host-Http-|Host-|Secure-|Http-)/i;
 
 /**
  * The values of a Cookie header's cookies that may be credentials: those of a credential's name (`sid`, `session_token`),
  * and every one of 8 characters or more (a session id, whatever its name: Express's `connect.sid`, `JSESSIONID`) but a
- * plain word; a short one of another name (`theme=dark`, `lang=en`) or a plain word is a preference, and masking it would
- * hide a word everywhere.
+ * plain word or an origin; a short one of another name (`theme=dark`, `lang=en`), a plain word or an origin is a
+ * preference, and masking it would hide a word or a host everywhere.
  */
 function cookieCredentials(header: string): string[] {
   return header.split(';').flatMap((pair) => {
     const at = pair.indexOf('=');
     const value = trimSpaces(pair.slice(at + 1)).replace(/^"|"$/g, '');
-    // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`).
-    return (value.length >= 8 && !PLAIN_WORD.test(value)) || (at > 0 && credentialName(pair.slice(0, at).trim())) ? [value, safeDecode(value)] : [];
+    // Percent-decoded too, as a server's cookie parser reads it (Express writes `connect.sid=s%3A…`, and echoes `s:…`),
+    // and form-decoded, a `+` as a space, as PHP's and Rack's (Rails') read it (a base64 value sent with its `+`).
+    const decoded = safeDecode(value);
+    const preference = PLAIN_WORD.test(value) || ORIGIN.test(decoded);
+    const credential = (value.length >= 8 && !preference) || (at > 0 && credentialName(pair.slice(0, at).trim().replace(COOKIE_PREFIX, '')));
+    return credential ? [value, decoded, safeDecode(value.replace(/\+/g, ' '))] : [];
   });
 }
 
