@@ -203,11 +203,11 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   // Without its scheme, `admin:pw@host` reads as scheme `admin`, path `pw@host/…`: neither is shown.
   it.each([
     ['sse()', 'admin:s3cretpw@localhost:8080/events', '(***@localhost:8080/events). Start it with its scheme (http://). Send credentials in a header instead.'],
-    ['webSocket()', 'admin:s3cretpw@localhost:8080/socket', '(***@localhost:8080/socket). Start it with its scheme (ws://). Send credentials in a header instead.'],
+    ['webSocket()', 'admin:s3cretpw@localhost:8080/socket', '(***@localhost:8080/socket). Start it with its scheme (ws://). Send credentials in a header instead, or where none can be sent (a browser\'s WebSocket) in the query.'],
     // A `?` before the last `@` may start a query that holds a credential: such a URL is not shown at all (breaker16).
     ['sse()', 'admin:s3cret/pw?@localhost:8080/events', '(***). Start it with its scheme (http://). Send credentials in a header instead.'],
     ['sse()', 'localhost:8080/events?auth=admin@s3cret', '(***). Start it with its scheme (http://). Send credentials in a header instead.'],
-    ['webSocket()', 'localhost:8080/socket#access_token=admin@s3cret', '(***). Start it with its scheme (ws://). Send credentials in a header instead.'],
+    ['webSocket()', 'localhost:8080/socket#access_token=admin@s3cret', '(***). Start it with its scheme (ws://). Send credentials in a header instead, or where none can be sent (a browser\'s WebSocket) in the query.'],
   ])('%s given %s (user info, no scheme) shows neither the password nor the user name', async (which, url, end) => {
     const source = which === 'sse()' ? sse(url, once) : webSocket(url, once).messages$;
     const recording = record(source);
@@ -235,7 +235,9 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(RequestError);
-    expect((recording.error as Error).message).toMatch(/the URL carries credentials \(.*:password@; URL parsers end the host at a \\ in them, so they would be sent in its path\); send them in a header instead \(\*\*\*\)\.$/);
+    expect((recording.error as Error).message).toMatch(/the URL carries credentials \(.*:password@; URL parsers end the host at a \\ in them, so they would be sent in its path\); send them in a header instead(?:, or where none can be sent \(a browser's WebSocket\) in the query)? \(\*\*\*\)\.$/);
+    // A browser's WebSocket sends no header: there the query is the place.
+    expect((recording.error as Error).message.includes("(a browser's WebSocket) in the query")).toBe(which === 'webSocket()');
     expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
   });
 
@@ -266,7 +268,8 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     const recording = record(which === 'sse()' ? sse(url, { ...once, fetch }) : webSocket(url, once).messages$);
     await recording.done;
     expect(recording.error).toBeInstanceOf(RequestError);
-    expect((recording.error as Error).message).toMatch(/the URL seems to carry credentials \(.*:password@, a password whose digits before a \/, \? or # read as a port, .*; send them in a header instead, or write an @ in the path as %40 \(\*\*\*\)\.$/);
+    expect((recording.error as Error).message).toMatch(/the URL seems to carry credentials \(.*:password@, a password whose digits before a \/, \? or # read as a port, .*; send them in a header instead(?:, or where none can be sent \(a browser's WebSocket\) in the query)?, or write an @ in the path as %40 \(\*\*\*\)\.$/);
+    expect((recording.error as Error).message.includes("(a browser's WebSocket) in the query")).toBe(which === 'webSocket()');
     expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
   });
 
