@@ -286,6 +286,26 @@ describe('sse() releases everything on unsubscribe', () => {
     await until(() => openSockets() <= socketsBefore, 'both ends of the connection to be closed');
   });
 
+  // sse.ts's mutation run (2026-12-02): with the closed-sink check after the response left out, a response that came
+  // after unsubscribe through such a fetch was read once and never cancelled, and kept its connection open.
+  it('before the response, through a fetch that ignores the AbortSignal: the response that comes later is cancelled', async () => {
+    let answer: (() => void) | undefined;
+    server = await startServer((_request, response) => {
+      answer = () => {
+        openStream(response);
+        response.write('data: late\n\n');
+      };
+    });
+    const socketsBefore = openSockets();
+    const recording = record(sse(`${server.url}/e`, { fetch: signalIgnoringFetch }));
+    await until(() => answer !== undefined, 'the request to arrive');
+    recording.subscription.unsubscribe();
+    answer!();
+    await server.requests[0]!.closed;
+    await until(() => openSockets() <= socketsBefore, 'both ends of the connection to be closed');
+    expect(recording.values).toEqual([]);
+  });
+
   it('from inside next(): no event is delivered after it', async () => {
     server = await startServer((_request, response) => {
       openStream(response);
@@ -294,6 +314,18 @@ describe('sse() releases everything on unsubscribe', () => {
     const events = await lastValueFrom(sse(`${server.url}/e`).pipe(take(1), toArray()));
     expect(events.map((event) => event.data)).toEqual(['1']);
     await server.requests[0]!.closed;
+  });
+});
+
+describe("sse() endOfStream: 'complete'", () => {
+  // sse.ts's mutation run (2026-12-02): `?? 'reconnect'` made `&& 'reconnect'` turned 'complete' into 'reconnect' unseen.
+  it('completes when a healthy stream ends, with reconnect on, after one request', async () => {
+    server = await startServer((_request, response) => {
+      openStream(response);
+      response.end('data: only\n\n');
+    });
+    const events = await lastValueFrom(sse(`${server.url}/e`, { endOfStream: 'complete', reconnect: fast }).pipe(toArray()));
+    expect([events.map((event) => event.data), server.requests.length]).toEqual([['only'], 1]);
   });
 });
 

@@ -620,6 +620,19 @@ describe('while a browser says it is offline: a close frame or a redirect from t
     expect([recording.error instanceof RequestError, fetches]).toEqual([true, 3]);
   });
 
+  // sse.ts's mutation run (2026-12-02): sse() without `network: true` counted such failures, and no spec saw it.
+  it('sse(): a request that fails with no answer (a network error) is an offline failure, not counted toward maxAttempts', async () => {
+    let fetches = 0;
+    const fetch = (async () => {
+      fetches += 1;
+      throw new TypeError('fetch failed');
+    }) as typeof globalThis.fetch;
+    const recording = record(sse('http://127.0.0.1:8/events', { fetch, reconnect: { ...fast, maxAttempts: 2 } }));
+    await until(() => fetches >= 5, 'more than maxAttempts allows online');
+    recording.subscription.unsubscribe();
+    expect(recording.error).toBeUndefined();
+  });
+
   it('a socket lost without a close frame (1006, as a network that goes down drops one) is still an offline failure', async () => {
     ws = await startWsServer({ onConnection: ({ socket }) => socket.terminate() });
     const recording = record(webSocket(ws.url, { reconnect: { ...fast, maxAttempts: 2 } }).messages$);
