@@ -29,23 +29,23 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   // `http://CORP\alice:s3cret@host` (a domain user): URL parsers end the host at the `\`, so the password would go
   // to host `corp` in the path, and be shown with it.
   if (backslashUserInfo(text)) {
-    throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them ${inAHeader(schemes)} (***).`);
+    throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them ${elsewhere(schemes)} (***).`);
   }
   // `https://alice:12/s3cret@host`: a password that begins with digits reads as a port, so the password would go to host
   // `alice` in the path, and be shown with it.
   if (portUserInfo(text)) {
-    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); send them ${inAHeader(schemes)}, or write an @ in the path as %40 (***).`);
+    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); send them ${elsewhere(schemes)}, or write an @ in the path as %40 (***).`);
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
   if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
-    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice} Send credentials ${inAHeader(schemes)}.`);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice} Send credentials ${elsewhere(schemes)}.`);
   }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
       throw new RequestError(
-        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice} Send credentials ${inAHeader(schemes)}.`,
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice} Send credentials ${elsewhere(schemes)}.`,
       );
     }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
@@ -57,7 +57,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   const alone = base === undefined ? parsed : parseAlone(text);
   const carrier = [parsed, alone].find((url) => url !== undefined && (url.username !== '' || url.password !== ''));
   if (carrier !== undefined) {
-    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them ${inAHeader(schemes)} (${displayUrl(carrier)}).`);
+    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them ${elsewhere(schemes)} (${displayUrl(carrier)}).`);
   }
   return parsed;
 }
@@ -66,7 +66,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
  * Where credentials go instead of the URL's user info: a header; for a WebSocket also the query, since a browser's
  * WebSocket sends no header (docs/websocket.md, "Headers and the browser").
  */
-function inAHeader(schemes: readonly string[]): string {
+function elsewhere(schemes: readonly string[]): string {
   return schemes.includes('ws:') ? "in a header instead, or where none can be sent (a browser's WebSocket) in the query" : 'in a header instead';
 }
 
