@@ -1,3 +1,4 @@
+import { type AddressInfo, type Socket, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { answerPage, bundleForPage, launchChromium, openRxPage, watchProblems } from '../helpers/chromium';
@@ -11,6 +12,7 @@ type Rx = {
   open(url: string, options: OpenOptions): Promise<SocketOutcome>;
   flood(url: string, options: FloodOptions): Promise<FloodOutcome>;
   run(url: string, options: RunOptions): Promise<RunOutcome>;
+  halt(): void;
   stop(): void;
 };
 const open = (page: Page, url: string, options: OpenOptions) =>
@@ -19,6 +21,7 @@ const flood = (page: Page, url: string, options: FloodOptions) =>
   page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.flood(target, given), [url, options] as const);
 const run = (page: Page, url: string, options: RunOptions) =>
   page.evaluate(([target, given]) => (window as unknown as { rx: Rx }).rx.run(target, given), [url, options] as const);
+const halt = (page: Page) => page.evaluate(() => (window as unknown as { rx: Rx }).rx.halt());
 const stop = (page: Page) => page.evaluate(() => (window as unknown as { rx: Rx }).rx.stop());
 /** The default maxBufferedAmount, 4 MiB. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -127,12 +130,16 @@ describe('webSocket() in Chromium', () => {
   });
 
   /**
-   * A server whose every socket does what the test set for its path: `/<name>` runs `scenes.get(name)`.
+   * A server whose every socket does what the test set for its path: `/<name>` runs `scenes.get(name)`;
+   * `/refuse<status>` is refused with that HTTP status. Frames it cannot send through `ws` (a text that is not
+   * UTF-8, a close code `ws` refuses) it writes raw.
    */
   describe('what a server sends, as the browser hands it over', () => {
     let server: TestWsServer;
     const scenes = new Map<string, (seen: SeenSocket) => void>();
     let counter = 0;
+    /** The server's sockets whose connection has closed. */
+    const ended = new Set<SeenSocket>();
     /** A fresh path running `scene` on each socket, and the URL `where` names in messages. */
     const scene = (act: (seen: SeenSocket) => void): string => {
       const name = `s${(counter += 1)}`;
@@ -141,7 +148,10 @@ describe('webSocket() in Chromium', () => {
     };
     beforeAll(async () => {
       server = await startWsServer({
-        onConnection: (seen) => scenes.get(new URL(seen.request.url ?? '/', 'ws://x').pathname.slice(1))?.(seen),
+        onConnection: (seen) => {
+          void seen.closed.then(() => ended.add(seen));
+          scenes.get(new URL(seen.request.url ?? '/', 'ws://x').pathname.slice(1))?.(seen);
+        },
         reject: (request) => (/^\/refuse(\d{3})/.exec(request.url ?? '') ? { status: Number(/^\/refuse(\d{3})/.exec(request.url ?? '')![1]) } : undefined),
       });
     });
@@ -150,7 +160,34 @@ describe('webSocket() in Chromium', () => {
     /** Every socket the server saw closed, and each socket the page made CLOSED once it unsubscribed. */
     const expectNothingLeft = async (outcome: RunOutcome): Promise<void> => {
       expect(outcome.readyStates.every((state) => state === 3)).toBe(true);
-      await Promise.all(server.sockets.map((seen) => seen.closed));
+      await until(() => server.sockets.every((seen) => ended.has(seen)), "the server's end of every socket to close");
+    };
+    /** The TCP connection under a server socket. */
+    const tcp = (seen: SeenSocket): Socket => (seen.socket as unknown as { _socket: Socket })._socket;
+    /** A raw, unmasked server frame (RFC 6455 5.2) of fewer than 64 KiB, as no `ws` server would send it. */
+    const frame = (opcode: number, payload: Buffer): Buffer => {
+      const length = payload.length < 126 ? [payload.length] : [126, payload.length >> 8, payload.length & 0xff];
+      return Buffer.concat([Buffer.from([0x80 | opcode, ...length]), payload]);
+    };
+    /** A close frame's body: the code, then the reason. */
+    const closeBody = (code: number, reason: Buffer | string = ''): Buffer => {
+      const body = Buffer.alloc(2);
+      body.writeUInt16BE(code);
+      return Buffer.concat([body, Buffer.from(reason)]);
+    };
+    /**
+     * Greets (when asked), then closes with a close frame of this body written raw (`ws` sends no code it would refuse
+     * itself) and ends the TCP connection, as a server does once it has sent its close frame. `ws` reads nothing more
+     * (the browser's answer to a close frame it never sent would be an error to it): what comes is drained, so the
+     * connection ends once the browser closes its side. (Paused instead, it never would: the test would wait for it.)
+     */
+    const rawClose = (body: Buffer, greet = true) => (seen: SeenSocket) => {
+      seen.socket.on('error', () => undefined);
+      if (greet) seen.socket.send('hello');
+      const connection = tcp(seen);
+      connection.removeAllListeners('data');
+      connection.on('data', () => undefined);
+      connection.end(frame(0x8, body));
     };
 
     describe('maxMessageSize, counted in UTF-8 bytes for a text frame (as it travelled), in its own bytes for a binary one', () => {
@@ -245,6 +282,141 @@ describe('webSocket() in Chromium', () => {
         expect(outcome.heads.map((head) => Number.parseInt(head, 10))).toEqual(Array.from({ length: 20_000 }, (_, index) => index));
         await expectNothingLeft(outcome);
       }, 60_000);
+
+      /**
+       * The close codes a browser shows, one or two of each kind (spec/websocket/close-codes.spec.ts holds them all).
+       * Each case opens one or two sockets: Chromium delays a page's new sockets once its handshakes fail far more often
+       * than they succeed (its WebSocket throttle: up to 5 s from 16 failures in a row), so cases that fail handshakes are few.
+       */
+      const retried = 2;
+      const final = 1;
+      it.each<[number, number, number, string]>([
+        // [code in the close frame, the page's close event code, sockets made and the end with one retry allowed]
+        [1001, 1001, retried, 'NetworkError: %s closed the socket with code 1001.'],
+        [1014, 1014, retried, 'NetworkError: %s closed the socket with code 1014.'],
+        [3000, 3000, retried, 'NetworkError: %s closed the socket with code 3000.'],
+        [4999, 4999, retried, 'NetworkError: %s closed the socket with code 4999.'],
+        [1002, 1002, final, 'ProtocolError: %s closed the socket with code 1002: it cannot accept what we send or speak.'],
+        [4001, 4001, final, 'AuthError: %s closed the socket with code 4001: the server did not accept the credentials. Check the token or API key.'],
+        // No close frame may carry these (RFC 6455 7.4): Chromium hands them on as they came, where `ws` fails the connection (1002).
+        ...[999, 1004, 1016, 2999, 5000].map(
+          (code) => [code, code, final, `ProtocolError: %s closed the socket with code ${code}, which no endpoint may send (RFC 6455 7.4): it breaks the protocol.`] as [number, number, number, string],
+        ),
+        // Only a client sets 1005, 1006 and 1015: Chromium fails a frame that carries one, a drop to the page.
+        [1015, 1006, retried, 'NetworkError: %s lost the socket (no close frame).'],
+      ])('a close frame with code %i: the close event says %i; allowed one retry, the stream makes %i socket(s) and ends %s', async (code, seen, sockets, end) => {
+        const url = scene(rawClose(closeBody(code, 'a reason'), false));
+        const outcome = await run(page, url, { reconnect: { maxAttempts: 1 } });
+        expect({ sockets: outcome.closes.length, end: outcome.end }).toEqual({ sockets, end: end.replace('%s', url) });
+        expect(outcome.closes).toEqual(Array(sockets).fill({ code: seen, clean: seen !== 1006 }));
+        expect(outcome.states.slice(0, 3)).toEqual(['disconnected', 'connecting', 'connected']);
+        expect(outcome.reports).toEqual([]);
+        await expectNothingLeft(outcome);
+        const broken = `error: WebSocket connection to '${url}' failed: Received a broken close frame containing a reserved status code.`;
+        expect(problems.splice(0)).toEqual(seen === 1006 ? Array(sockets).fill(broken) : []);
+      });
+
+      it('a close frame with code 1000 after a greeting: the stream (reconnect: false) completes', async () => {
+        const url = scene(rawClose(closeBody(1000, 'bye')));
+        const outcome = await run(page, url, { reconnect: false });
+        expect(outcome.heads).toEqual(['hello']);
+        expect(outcome.end).toBe('complete');
+        expect(outcome.closes).toEqual([{ code: 1000, clean: true }]);
+        await expectNothingLeft(outcome);
+      });
+
+      it.each<[string, Buffer, { code: number; clean: boolean }, string, string | undefined]>([
+        ['no body (no code)', Buffer.alloc(0), { code: 1005, clean: true }, 'NetworkError: %s closed the socket without a status code (1005).', undefined],
+        ['a reason of 123 bytes, the most a close frame holds', closeBody(4000, '漢'.repeat(41)), { code: 4000, clean: true }, 'NetworkError: %s closed the socket with code 4000.', undefined],
+        ['a reason of 124 bytes, one too many', closeBody(4000, 'x'.repeat(124)), { code: 1006, clean: false }, 'NetworkError: %s lost the socket (no close frame).', 'Invalid frame header'],
+        ['a reason that is not UTF-8', closeBody(4000, Buffer.from([0x61, 0xff])), { code: 1006, clean: false }, 'NetworkError: %s lost the socket (no close frame).', 'Received a broken close frame containing invalid UTF-8.'],
+        ['a body of one byte', Buffer.from([0x03]), { code: 1006, clean: false }, 'NetworkError: %s lost the socket (no close frame).', 'Received a broken close frame with an invalid size of 1 byte.'],
+      ])('a close frame with %s (reconnect: false)', async (_what, body, close, end, console) => {
+        const url = scene(rawClose(body));
+        const outcome = await run(page, url, { reconnect: false });
+        // A frame header Chromium cannot read fails the socket before it hands on the frames read with it: the greeting may go too.
+        if (console !== 'Invalid frame header') expect(outcome.heads).toEqual(['hello']);
+        expect(outcome.closes).toEqual([close]);
+        expect(outcome.end).toBe(end.replace('%s', url));
+        await expectNothingLeft(outcome);
+        expect(problems.splice(0)).toEqual(console ? [`error: WebSocket connection to '${url}' failed: ${console}`] : []);
+      });
+
+      it('a text frame that is not UTF-8: Chromium fails the socket itself (1006, not the 1007 of `ws`); retried as a drop, for ever once a frame came first', async () => {
+        const invalid = (seen: SeenSocket) => void tcp(seen).write(frame(0x1, Buffer.from([0x61, 0xff, 0xfe])));
+        // A socket that delivered a frame ends the failure streak: with one retry allowed, a third socket still comes.
+        const greeted = scene((seen) => {
+          seen.socket.send('hello');
+          invalid(seen);
+        });
+        const again = await run(page, greeted, { reconnect: { maxAttempts: 1 }, until: { sockets: 3 } });
+        expect(again.end).toBeUndefined();
+        expect(again.heads.slice(0, 2)).toEqual(['hello', 'hello']);
+        expect(again.closes.slice(0, 2)).toEqual(Array(2).fill({ code: 1006, clean: false }));
+        expect(again.states.slice(0, 5)).toEqual(['disconnected', 'connecting', 'connected', 'reconnecting', 'connected']);
+        expect(again.reports).toEqual([]);
+        await expectNothingLeft(again);
+        // Without a frame first, each is a failure in a row: the stream ends after the one retry.
+        const silent = scene(invalid);
+        const given = await run(page, silent, { reconnect: { maxAttempts: 1 } });
+        expect(given.end).toBe(`NetworkError: ${silent} lost the socket (no close frame).`);
+        expect(given.closes).toEqual(Array(2).fill({ code: 1006, clean: false }));
+        expect(given.lengths).toEqual([]);
+        await expectNothingLeft(given);
+        // Chromium's word for each socket it failed; the third greeted one may still have been opening when the page unsubscribed.
+        const lines = problems.splice(0);
+        const undecodable = (url: string) => `error: WebSocket connection to '${url}' failed: Could not decode a text frame as UTF-8.`;
+        const abandoned = `warning: WebSocket connection to '${greeted}' failed: WebSocket is closed before the connection is established.`;
+        expect(lines.filter((line) => line === undecodable(silent))).toHaveLength(2);
+        expect(lines.filter((line) => line === undecodable(greeted)).length).toBeGreaterThanOrEqual(2);
+        expect(lines.filter((line) => ![undecodable(greeted), undecodable(silent), abandoned].includes(line))).toEqual([]);
+      });
+
+      it.each([401, 403])('an upgrade refused with %i, which the browser hides: one refresh of the URL at once, then a NetworkError retried with backoff', async (status) => {
+        const url = `${server.url}/refuse${status}`;
+        const hidden = `NetworkError: ${url} refused or dropped the WebSocket before it opened (1006). A browser hides the HTTP status, so the credentials may have been refused.`;
+        const once = await run(page, url, { urlFunction: true, reconnect: false });
+        expect(once.end).toBe(hidden);
+        expect(once.refreshes).toEqual([false, true]);
+        expect(once.closes).toEqual(Array(2).fill({ code: 1006, clean: false }));
+        const retriedOnce = await run(page, url, { urlFunction: true, reconnect: { maxAttempts: 2 } });
+        expect(retriedOnce.end).toBe(hidden);
+        expect(retriedOnce.refreshes).toEqual([false, true, false]);
+        expect(retriedOnce.states).toEqual(['disconnected', 'connecting', 'reconnecting', 'disconnected']);
+        await expectNothingLeft(retriedOnce);
+        expect(problems.splice(0)).toHaveLength(5);
+      });
+
+      it('unsubscribing while the handshake waits for an answer closes the socket: the server sees the connection end', async () => {
+        const connections: Socket[] = [];
+        const requested = new Set<Socket>();
+        const ends = new Set<Socket>();
+        // Reads the upgrade request and never answers it.
+        const silent = createNetServer((connection) => {
+          connections.push(connection);
+          connection.once('data', () => requested.add(connection));
+          connection.once('close', () => ends.add(connection));
+        });
+        await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+        try {
+          const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+          const outcome = run(page, url, { reconnect: false, until: { halted: true } });
+          // Once the request is in: a connection Chromium made and had sent nothing on yet may be one it keeps for later.
+          await until(() => requested.size === 1, 'the upgrade request');
+          await halt(page);
+          const ended = await outcome;
+          expect(ended.states).toEqual(['disconnected', 'connecting', 'disconnected']);
+          expect(ended.end).toBeUndefined();
+          expect(ended.readyStates).toEqual([3]);
+          await until(() => ends.size === 1, 'the connection to end', 10_000);
+          expect(connections).toHaveLength(1);
+        } finally {
+          // Never wait on the browser: a connection it kept would hold close() (and so jest) for ever.
+          for (const connection of connections) connection.destroy();
+          await new Promise((resolve) => silent.close(resolve));
+        }
+        problems.splice(0);
+      });
     });
   });
 

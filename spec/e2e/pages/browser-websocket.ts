@@ -42,8 +42,11 @@ export interface RunOptions {
   readonly urlFunction?: boolean;
   /** `false` for one socket only; else the backoff options (jitter 0 by default). */
   readonly reconnect?: false | { readonly initialDelay?: number; readonly maxDelay?: number; readonly maxAttempts?: number };
-  /** Stop (unsubscribe) once this many messages, errors$ reports or sockets made are seen, or the stream ends; 10 s at most. */
-  readonly until?: { readonly messages?: number; readonly reports?: number; readonly sockets?: number; readonly ms?: number };
+  /**
+   * Stop (unsubscribe) once this many messages, errors$ reports or sockets made are seen, `halt()` is called (`halted`),
+   * or the stream ends; 10 s at most.
+   */
+  readonly until?: { readonly messages?: number; readonly reports?: number; readonly sockets?: number; readonly halted?: boolean; readonly ms?: number };
 }
 
 export interface RunOutcome {
@@ -58,7 +61,10 @@ export interface RunOutcome {
   readonly refreshes: boolean[];
   /** The close code and wasClean of every socket made's close event, in order (undefined: not closed yet when asked). */
   readonly closes: ({ readonly code: number; readonly clean: boolean } | undefined)[];
-  /** Every socket's readyState 1.5 s after unsubscribing: all 3 (CLOSED) when nothing leaked. */
+  /**
+   * Every socket's readyState once all are CLOSED after unsubscribing (5 s at most), and, with reconnect on, 250 ms more
+   * (a socket a retry timer made late is counted): all 3 (CLOSED) when nothing leaked.
+   */
   readonly readyStates: number[];
   /** How long from the subscription until `until` was met or the stream ended, in ms. */
   readonly elapsed: number;
@@ -74,6 +80,8 @@ const decoders = {
 
 /** The connection `flood` keeps open until `stop`. */
 let flooding: Subscription | undefined;
+/** Set by `halt()`: a `run` waiting `until.halted` stops. */
+let halted = false;
 
 const api = {
   /** Subscribes with `reconnect: false` until the first message or the error. */
@@ -179,17 +187,33 @@ const api = {
       complete: () => (end = 'complete'),
     });
     const until = options.until ?? {};
+    halted = false;
     const deadline = performance.now() + (until.ms ?? 10_000);
     const met = () =>
       end !== undefined ||
       (until.messages !== undefined && lengths.length >= until.messages) ||
       (until.reports !== undefined && reports.length >= until.reports) ||
-      (until.sockets !== undefined && made.length >= until.sockets);
+      (until.sockets !== undefined && made.length >= until.sockets) ||
+      (until.halted === true && halted);
     while (!met() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     const elapsed = performance.now() - started;
     subscription.unsubscribe();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const allClosed = async (): Promise<void> => {
+      const cap = performance.now() + 5000;
+      while (made.some((socket) => socket.readyState !== WebSocket.CLOSED) && performance.now() < cap) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await allClosed();
+    // A retry timer left running would make a socket later; the longest wait a run's backoff starts with is 100 ms.
+    if (options.reconnect !== false) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await allClosed();
+    }
     return { lengths, heads, reports, states, end, refreshes, closes, readyStates: made.map((socket) => socket.readyState), elapsed };
+  },
+
+  /** Stops the `run` that waits `until.halted`. */
+  halt(): void {
+    halted = true;
   },
 
   /** Ends the connection `flood` left open. */
