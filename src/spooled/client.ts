@@ -77,7 +77,7 @@ export interface SpooledOptions {
   readonly autoReconnect?: boolean;
   /** Failed attempts in a row before giving up; 0 = unlimited. With `autoReconnect: false`, a TypeError. @default 10 */
   readonly maxReconnectAttempts?: number;
-  /** The first reconnect delay in ms (doubling, with 0-25 % jitter). With `autoReconnect: false`, a TypeError. @default 1000 */
+  /** The first reconnect delay in ms (doubling, each wait drawn within ±12.5 % of its nominal value: centred jitter 0.25). With `autoReconnect: false`, a TypeError. @default 1000 */
   readonly reconnectDelay?: number;
   /**
    * The longest reconnect delay in ms; below `reconnectDelay` it is a RangeError, with `autoReconnect: false` a TypeError.
