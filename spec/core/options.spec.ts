@@ -40,6 +40,7 @@ const rows: Row[] = [
   ['sse headers', (v) => sse(URL_, { headers: bad(v) }), ['authorization: Bearer x', 1, true], TypeError],
   ['sse scheduler', (v) => sse(URL_, { scheduler: bad(v) }), ['async', {}], TypeError],
   ['sse options', (v) => sse(URL_, bad(v)), ['x', 1], TypeError],
+  ['webSocket scheduler', (v) => webSocket(URL_, { scheduler: bad(v) }), ['async', {}], TypeError],
   ['webSocket heartbeat.interval', (v) => webSocket(URL_, { heartbeat: { interval: bad(v), message: 'ping' } }), [...NOT_DURATION, 0, 1e-9], RangeError],
   ['webSocket heartbeat.message', () => webSocket(URL_, { heartbeat: { interval: 1000 } }), [undefined], TypeError],
   ['webSocket heartbeat', (v) => webSocket(URL_, { heartbeat: bad<object>(v) }), [1000, 'on'], TypeError],

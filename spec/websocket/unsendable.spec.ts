@@ -166,6 +166,35 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: { n: 1n } } })).toThrow(/^webSocket heartbeat\.message cannot be sent: .*BigInt/);
     expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: () => Symbol('later') } })).not.toThrow();
   });
+
+  it('refuses a heartbeat interval without a message, saying the message is the ping', () => {
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000 } })).toThrow(
+      new TypeError('webSocket heartbeat.message is required with heartbeat.interval: it is the ping to send'),
+    );
+  });
+
+  // shared-socket.ts's mutation run: the place a URL function's messages name was never looked at (its source was shown).
+  it('names "the WebSocket server" in the messages of a connection whose URL is a function', () => {
+    const connection = webSocket(() => 'ws://127.0.0.1:8/ws', { queue: { max: 0 } });
+    const errors: Error[] = [];
+    connection.errors$.subscribe((error) => errors.push(error));
+    connection.send('x');
+    expect(errors.map((error) => error.message)).toEqual(['The outbox is full (0 messages): dropped the oldest message to the WebSocket server.']);
+  });
+
+  // shared-socket.ts's mutation run (2026-12-02): a serialize that throws no Error, and the cause kept, were never tried.
+  it('says "serialize threw" for a serialize that throws no Error, and keeps what it threw as the cause', () => {
+    const thrown = { not: 'an Error' };
+    let error: unknown;
+    try {
+      webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: 'ping' }, serialize: () => { throw thrown; } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe('webSocket heartbeat.message cannot be sent: serialize threw');
+    expect((error as TypeError).cause).toBe(thrown);
+  });
 });
 
 describe('webSocket() send() while the socket is closing', () => {
