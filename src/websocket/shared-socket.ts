@@ -336,9 +336,10 @@ function topicKey(message: unknown, frame: Frame): string {
   if (typeof message === 'string') return message;
   if (isPlain(message)) {
     try {
+      // An object's keys are never equal, so the comparator never needs to answer 0.
       const json: string | undefined = JSON.stringify(message, (_name, value: unknown) =>
         value !== null && typeof value === 'object' && !Array.isArray(value)
-          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
           : value,
       );
       if (json !== undefined) return json;
