@@ -173,6 +173,14 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     );
   });
 
+  // newuser31: `state`, as sse() takes it, listed sixteen keys and never said where a connection's state is.
+  it.each([
+    ['state', "webSocket options: unknown key 'state' (a connection's state is its state$, which replays the current one: webSocket(url).state$.subscribe(…))"],
+    ['diagnostics', "webSocket options: unknown key 'diagnostics' (a connection's diagnostics are its diagnostics$: webSocket(url).diagnostics$.subscribe(…))"],
+  ])('refuses sse()\'s %s option, saying where a connection offers it', (key, message) => {
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { [key]: () => undefined } as never)).toThrow(new TypeError(message));
+  });
+
   // shared-socket.ts's mutation run: the place a URL function's messages name was never looked at (its source was shown).
   it('names "the WebSocket server" in the messages of a connection whose URL is a function', () => {
     const connection = webSocket(() => 'ws://127.0.0.1:8/ws', { queue: { max: 0 } });

@@ -22,6 +22,11 @@ import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, We
 const OPEN = 1;
 
 // Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
+/** sse()'s options that a webSocket connection offers as its own members: one socket, many subscribers. */
+const OFFERED_ELSEWHERE = {
+  state: "a connection's state is its state$, which replays the current one: webSocket(url).state$.subscribe(…)",
+  diagnostics: "a connection's diagnostics are its diagnostics$: webSocket(url).diagnostics$.subscribe(…)",
+};
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   protocols: true,
   headers: true,
@@ -96,7 +101,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     // of every subscription, and every message about it (a frame it could not read, a message dropped for it), name
     // the same place, whatever address the page has moved to since (history.pushState in a single-page app).
     const url = pinnedUrl(givenUrl);
-    const options = dictionary<WebSocketOptions<In, Out>>('webSocket options', given, WEBSOCKET_KEYS);
+    const options = dictionary<WebSocketOptions<In, Out>>('webSocket options', given, WEBSOCKET_KEYS, OFFERED_ELSEWHERE);
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     const serialize = checkFunction('webSocket serialize', options.serialize);
     // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
