@@ -66,7 +66,9 @@ describe('a Spooled job stream over SSE shared across tabs, when the lead change
       await new Promise((resolve) => setTimeout(resolve, 100)); // the new leader's stream has said the job's status
       server.spooled.claim(job.id);
       await until(() => b.values.length > 0 && statuses(b).at(-1)!.endsWith('processing'), 'the change through the new leader');
-      expect(statuses(b)).toEqual(["''->pending", 'pending->processing']);
+      // 'pending' is never delivered again; the change comes as 'pending->processing', or, when the claim beat the new
+      // leader's first poll on a loaded machine, as the status its stream starts with ("''->processing"), both correct.
+      expect(statuses(b)).toEqual(["''->pending", expect.stringMatching(/^(?:pending|'')->processing$/)]);
     } finally {
       for (const client of made) client.close();
       await server.close();
