@@ -82,51 +82,61 @@ describe('the redaction point', () => {
     );
   });
 
-  // breaker27: every cookie value of 8 characters or more was remembered, so a preference's word was masked everywhere
-  // (`consent=accepted`: "the server's TLS certificate was not ***").
-  it("does not remember a cookie's value that is a plain word of another name than a credential's", () => {
-    rememberHeaders({ Cookie: 'consent=accepted; sidebar=Collapsed; sid=plainword; pref=fifteenletterss; ab=sixteenletterssx; v=abc-defgh' });
-    expect(redact('accepted collapsed plainword fifteenletterss sixteenletterssx abc-defgh')).toBe('accepted collapsed *** fifteenletterss *** ***');
-  });
-
-  // breaker28: the plain-word rule took any letters of 8 to 15 for a word, whatever their case, so a random token made of
-  // letters alone (`QwErTyUiOpAs`, 68 bits; a base62 id of 12 has no digit one time in 8) of a name that is no
-  // credential's was not remembered, and a server echoing it showed it.
-  it("remembers a cookie's value of letters alone that is not written as a word is (mixed case, capitals alone)", () => {
-    rememberHeaders({ Cookie: 'remember=QwErTyUiOpAs; uid="xKqPzRtWmN"; v=QWERTYUIOPZX; w=k9Dismissed; z=Dismissed9x; ok=Dismissed; ok2=dismissedall' });
-    expect(redact('QwErTyUiOpAs qwertyuiopas xKqPzRtWmN QWERTYUIOPZX k9Dismissed Dismissed9x Dismissed dismissedall')).toBe('*** *** *** *** *** *** Dismissed dismissedall');
-  });
-
-  // breaker28: a cookie whose value is an origin (a return URL, percent-encoded as cookies write one) was remembered, and
-  // masked the host of every message about the app's own server: "Could not connect to ***/events".
-  it("does not remember a cookie's value that is an origin, which every message shows, but one with user info", () => {
-    rememberHeaders({
-      Cookie: 'return_to=https%3A%2F%2Forigin-cookie.example; site="wss://origin-cookie.example:8443/"; up=https://u:pw@up-cookie.example; p=https://origin-cookie.example/reset/k3y; n=go%3Dhttps%3A%2F%2Fgo-cookie.example',
-    });
-    expect(redact('at https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; https://u:pw@up-cookie.example https://origin-cookie.example/reset/k3y go=https://go-cookie.example')).toBe(
+  // Each case: what was wrong (who found it), the Cookie header sent, a server's echo, and what a message shows of it.
+  const cookieCases: ReadonlyArray<readonly [title: string, cookie: string, echo: string, shown: string]> = [
+    // breaker27: every cookie value of 8 characters or more was remembered, so a preference's word was masked everywhere
+    // (`consent=accepted`: "the server's TLS certificate was not ***").
+    [
+      "does not remember a cookie's value that is a plain word of another name than a credential's",
+      'consent=accepted; sidebar=Collapsed; sid=plainword; pref=fifteenletterss; ab=sixteenletterssx; v=abc-defgh',
+      'accepted collapsed plainword fifteenletterss sixteenletterssx abc-defgh',
+      'accepted collapsed *** fifteenletterss *** ***',
+    ],
+    // breaker28: the plain-word rule took any letters of 8 to 15 for a word, whatever their case, so a random token made of
+    // letters alone (`QwErTyUiOpAs`, 68 bits; a base62 id of 12 has no digit one time in 8) of a name that is no
+    // credential's was not remembered, and a server echoing it showed it.
+    [
+      "remembers a cookie's value of letters alone that is not written as a word is (mixed case, capitals alone)",
+      'remember=QwErTyUiOpAs; uid="xKqPzRtWmN"; v=QWERTYUIOPZX; w=k9Dismissed; z=Dismissed9x; ok=Dismissed; ok2=dismissedall',
+      'QwErTyUiOpAs qwertyuiopas xKqPzRtWmN QWERTYUIOPZX k9Dismissed Dismissed9x Dismissed dismissedall',
+      '*** *** *** *** *** *** Dismissed dismissedall',
+    ],
+    // breaker28: a cookie whose value is an origin (a return URL, percent-encoded as cookies write one) was remembered, and
+    // masked the host of every message about the app's own server: "Could not connect to ***/events".
+    [
+      "does not remember a cookie's value that is an origin, which every message shows, but one with user info",
+      'return_to=https%3A%2F%2Forigin-cookie.example; site="wss://origin-cookie.example:8443/"; up=https://u:pw@up-cookie.example; p=https://origin-cookie.example/reset/k3y; n=go%3Dhttps%3A%2F%2Fgo-cookie.example',
+      'at https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; https://u:pw@up-cookie.example https://origin-cookie.example/reset/k3y go=https://go-cookie.example',
       'at https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; *** *** ***',
-    );
-  });
-
-  // breaker28: PHP ($_COOKIE) and Rack (Rails) read a cookie's `+` as a space, as a form decoder does, so a server of
-  // theirs echoing a base64 value sent with its `+` showed it.
-  it("remembers a cookie's value form-decoded too, a + as a space, as PHP and Rails read it", () => {
-    rememberHeaders({ Cookie: 'rack.session=AbC+dEf/GhI12%3D%3D; sid=a+b+c' });
-    expect(redact('rails AbC dEf/GhI12==, php a b c')).toBe('rails ***, php ***');
-  });
-
-  // breaker28: a name's prefix (`__Host-`, `__Secure-`, RFC 6265bis) hid a credential's name that is one only whole
-  // (`sid`), so `__Host-sid`'s short or plain-word value was not remembered where `sid`'s is.
-  it("reads a cookie's name without its __Host- or __Secure- prefix", () => {
-    rememberHeaders({ Cookie: '__Host-sid=hsid12; __Secure-sid=ssid34; __host-http-sid=hhsid5; __Http-code=Kitchens; __cf_bm=cfbm56' });
-    expect(redact('hsid12 ssid34 hhsid5 Kitchens cfbm56')).toBe('*** *** *** *** cfbm56');
-  });
-
-  // breaker27: a server's cookie parser percent-decodes a cookie's value (Express writes a signed session id as
-  // `connect.sid=s%3A…` and reads `s:…`), and a server echoing the decoded value showed it.
-  it("remembers a cookie's value percent-decoded too, as a server reads it", () => {
-    rememberHeaders({ Cookie: 'connect.sid=s%3AQmFzZTY0U2Vzc2lvbklk.sig%2Fabc%2Bdef; sid=a%2Bb%3Dc; bad=%E0%A4%A' });
-    expect(redact('session s:QmFzZTY0U2Vzc2lvbklk.sig/abc+def, sid a+b=c, bad %E0%A4%A')).toBe('session ***, sid ***, bad ***');
+    ],
+    // breaker28: PHP ($_COOKIE) and Rack (Rails) read a cookie's `+` as a space, as a form decoder does, so a server of
+    // theirs echoing a base64 value sent with its `+` showed it.
+    [
+      "remembers a cookie's value form-decoded too, a + as a space, as PHP and Rails read it",
+      'rack.session=AbC+dEf/GhI12%3D%3D; sid=a+b+c',
+      'rails AbC dEf/GhI12==, php a b c',
+      'rails ***, php ***',
+    ],
+    // breaker28: a name's prefix (`__Host-`, `__Secure-`, RFC 6265bis) hid a credential's name that is one only whole
+    // (`sid`), so `__Host-sid`'s short or plain-word value was not remembered where `sid`'s is.
+    [
+      "reads a cookie's name without its __Host- or __Secure- prefix",
+      '__Host-sid=hsid12; __Secure-sid=ssid34; __host-http-sid=hhsid5; __Http-code=Kitchens; __cf_bm=cfbm56',
+      'hsid12 ssid34 hhsid5 Kitchens cfbm56',
+      '*** *** *** *** cfbm56',
+    ],
+    // breaker27: a server's cookie parser percent-decodes a cookie's value (Express writes a signed session id as
+    // `connect.sid=s%3A…` and reads `s:…`), and a server echoing the decoded value showed it.
+    [
+      "remembers a cookie's value percent-decoded too, as a server reads it",
+      'connect.sid=s%3AQmFzZTY0U2Vzc2lvbklk.sig%2Fabc%2Bdef; sid=a%2Bb%3Dc; bad=%E0%A4%A',
+      'session s:QmFzZTY0U2Vzc2lvbklk.sig/abc+def, sid a+b=c, bad %E0%A4%A',
+      'session ***, sid ***, bad ***',
+    ],
+  ];
+  it.each(cookieCases)('%s', (_title, cookie, echo, shown) => {
+    rememberHeaders({ Cookie: cookie });
+    expect(redact(echo)).toBe(shown);
   });
 
   // breaker27: the spaces around a header value were taken off by /[\t ]+$/, which tries each space of a run inside

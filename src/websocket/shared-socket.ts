@@ -21,12 +21,12 @@ import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, We
 /** `readyState` of an open socket (WHATWG WebSockets). */
 const OPEN = 1;
 
-// Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 /** sse()'s options that a webSocket connection offers as its own members: one socket, many subscribers. */
 const OFFERED_ELSEWHERE = {
   state: "a connection's state is its state$, which replays the current one: webSocket(url).state$.subscribe(…)",
   diagnostics: "a connection's diagnostics are its diagnostics$: webSocket(url).diagnostics$.subscribe(…)",
 };
+// Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
   protocols: true,
   headers: true,
