@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe('checkedFrame', () => {
   it('passes strings and binary data, from this realm or another', () => {
-    const frames: unknown[] = ['text', '', new ArrayBuffer(2), new Uint8Array(2), new DataView(new ArrayBuffer(1)), Buffer.from('x'), runInNewContext('new ArrayBuffer(3)')];
+    const frames: unknown[] = ['text', '', new ArrayBuffer(2), new Uint8Array(2), new DataView(new ArrayBuffer(1)), Buffer.from('x'), runInNewContext('new ArrayBuffer(3)'), new SharedArrayBuffer(2)];
     for (const frame of frames) expect(checkedFrame(frame)).toBe(frame);
   });
 
@@ -30,6 +30,9 @@ describe('checkedFrame', () => {
     [42, 'a number'],
     [{ length: 1 }, 'an object'],
     [[1, 2], 'an array'],
+    // The check read an object's tag (as frames.ts's reader did before 2026-12-02), so one that only claimed to be a buffer was sent to the socket.
+    [{ [Symbol.toStringTag]: 'ArrayBuffer', byteLength: 2, length: 2, 0: 1, 1: 2 }, 'an object'],
+    [{ [Symbol.toStringTag]: 'SharedArrayBuffer', byteLength: 2 }, 'an object'],
   ])('refuses %p from a custom serialize with a TypeError naming what it returned', (frame, kind) => {
     expect(() => checkedFrame(frame)).toThrow(new TypeError(`webSocket serialize returned ${kind}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`));
   });
@@ -39,6 +42,29 @@ describe('checkedFrame', () => {
     expect(() => connection.send(undefined)).toThrow(
       new TypeError('webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.'),
     );
+  });
+});
+
+describe('webSocket() sending binary data with the default serialize (Node, a real server)', () => {
+  // The default serialize sent binary data through JSON.stringify: a Uint8Array went out as the text {"0":104,"1":105}.
+  it('sends an ArrayBuffer or a view of one, of any realm, as a binary frame of its bytes, and anything else as JSON text', async () => {
+    const frames: { text: string; binary: boolean }[] = [];
+    server = await startWsServer({ onConnection: ({ socket }) => socket.on('message', (data, binary) => frames.push({ text: String(data), binary })) });
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0 });
+    const subscription = connection.messages$.subscribe();
+    connection.send(new Uint8Array([104, 105]));
+    connection.send(new Uint8Array([0, 104, 105, 0]).subarray(1, 3));
+    connection.send(runInNewContext('new Uint8Array([104, 105]).buffer'));
+    connection.send(new DataView(new Uint8Array([104, 105]).buffer));
+    connection.send({ 0: 104, 1: 105 });
+    connection.send([104, 105]);
+    await until(() => frames.length === 6, 'six frames');
+    expect(frames).toEqual([
+      ...Array.from({ length: 4 }, () => ({ text: 'hi', binary: true })),
+      { text: '{"0":104,"1":105}', binary: false },
+      { text: '[104,105]', binary: false },
+    ]);
+    subscription.unsubscribe();
   });
 });
 

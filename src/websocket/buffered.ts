@@ -10,16 +10,44 @@ import { kindOf } from '../core/options';
 /** What a socket can send: text, or binary data (WHATWG WebSockets `send()`; `ws` takes the same). @internal */
 export type Frame = string | ArrayBufferLike | ArrayBufferView;
 
-const BUFFER_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]']);
+/**
+ * The `byteLength` getters of ArrayBuffer and (where the platform has it) SharedArrayBuffer: each reads a buffer of its
+ * kind from any realm (an iframe's, a vm context's) by its internal slot, and throws for anything else, an object whose
+ * `Symbol.toStringTag` only claims the kind included.
+ */
+const byteLengthOf = (kind: { prototype: object } | undefined) =>
+  kind === undefined ? undefined : Object.getOwnPropertyDescriptor(kind.prototype, 'byteLength')?.get;
+const ARRAY_BUFFER_LENGTH = byteLengthOf(ArrayBuffer)!;
+const SHARED_BUFFER_LENGTH = byteLengthOf((globalThis as { SharedArrayBuffer?: { prototype: object } }).SharedArrayBuffer);
+
+function holds(getter: (() => unknown) | undefined, value: unknown): boolean {
+  if (getter === undefined) return false;
+  try {
+    getter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a value is an ArrayBuffer of any realm, by its internal slot, never by its tag. @internal */
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  return holds(ARRAY_BUFFER_LENGTH, value);
+}
+
+/** Binary data a socket sends as a binary frame: an ArrayBuffer or SharedArrayBuffer of any realm, or a view of one. @internal */
+export function isBinaryFrame(value: unknown): value is ArrayBufferLike | ArrayBufferView {
+  return ArrayBuffer.isView(value) || isArrayBuffer(value) || holds(SHARED_BUFFER_LENGTH, value);
+}
 
 /**
  * The frame an app's `serialize` made of a message, checked: a string, an ArrayBuffer (or
  * SharedArrayBuffer) or an ArrayBufferView (a typed array, a DataView, a Buffer). Anything else is a
  * TypeError naming what was returned: it would fail later inside the socket, where no caller hears it.
- * Buffers are told by their tag, so one from another realm (an iframe, a worker's transfer) passes. @internal
+ * A buffer of another realm (an iframe, a worker's transfer) passes; an object that only says it is one does not. @internal
  */
 export function checkedFrame(frame: unknown): Frame {
-  if (typeof frame === 'string' || ArrayBuffer.isView(frame) || BUFFER_TAGS.has(Object.prototype.toString.call(frame))) return frame as Frame;
+  if (typeof frame === 'string' || isBinaryFrame(frame)) return frame;
   throw new TypeError(`webSocket serialize returned ${kindOf(frame)}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`);
 }
 

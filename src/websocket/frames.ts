@@ -1,4 +1,5 @@
 import { ProtocolError } from '../core/errors';
+import { isArrayBuffer } from './buffered';
 
 /** Turns inbound frames into messages, within the size limit. @internal */
 export class FrameReader<In> {
@@ -61,29 +62,13 @@ export class FrameReader<In> {
 /**
  * A binary frame's bytes: an ArrayBuffer (the `binaryType` the transport sets, in `ws` and browsers)
  * or a view of one (a WebSocket implementation that gives Buffers); anything else (a Blob) is unknown.
- * An ArrayBuffer is known by its internal slot ({@link isArrayBuffer}), not `instanceof`: one from another realm (a
+ * An ArrayBuffer is known by its internal slot (isArrayBuffer), not `instanceof`: one from another realm (a
  * WebSocket of an iframe's window, a vm context) has another realm's prototype.
  */
 function toBytes(data: unknown): Uint8Array | undefined {
   if (isArrayBuffer(data)) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
-}
-
-/** ArrayBuffer's own `byteLength` getter, which reads any realm's ArrayBuffer and throws for anything else. */
-const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')!.get!;
-
-/**
- * Whether a value is an ArrayBuffer of any realm, by its internal slot, not by its tag: an object that only says it is one
- * (`Symbol.toStringTag`, an array-like with a `length`) would be read as the bytes of its indexed properties.
- */
-function isArrayBuffer(data: unknown): data is ArrayBuffer {
-  try {
-    byteLengthOf.call(data);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

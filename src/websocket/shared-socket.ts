@@ -13,7 +13,7 @@ import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes, frameView, heldFrame } from './buffered';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes, frameView, heldFrame, isBinaryFrame } from './buffered';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
 import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
@@ -319,9 +319,12 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   }
 }
 
-/** Strings as they are, anything else as JSON; what JSON has no text for (undefined, a function, a symbol) is a TypeError. */
-function defaultSerialize(message: unknown): string {
-  if (typeof message === 'string') return message;
+/**
+ * Strings and binary data as they are (a text frame, a binary frame), anything else as JSON; what JSON has no text for
+ * (undefined, a function, a symbol) is a TypeError. JSON would send a typed array as an object of index keys.
+ */
+function defaultSerialize(message: unknown): Frame {
+  if (typeof message === 'string' || isBinaryFrame(message)) return message;
   const json: string | undefined = JSON.stringify(message);
   if (json === undefined) {
     throw new TypeError(

@@ -143,7 +143,7 @@ export interface WebSocketOptions<In, Out> {
    * app's own error. A throw from the heartbeat's message is reported like a subscriber's (RxJS
    * `config.onUnhandledError`). What it returns is checked where it runs: anything but a string, an
    * ArrayBuffer or an ArrayBufferView is a TypeError thrown there, never a failure inside the socket.
-   * @default strings as they are, anything else JSON.stringify
+   * @default strings and binary data (an ArrayBuffer or SharedArrayBuffer of any realm, a typed array, a DataView, a Buffer) as they are, anything else JSON.stringify
    */
   readonly serialize?: (message: Out) => string | ArrayBufferLike | ArrayBufferView;
   /**
