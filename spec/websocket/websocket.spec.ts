@@ -8,6 +8,7 @@ import {
   NetworkError,
   ProtocolError,
   type RealtimeError,
+  type WebSocketConnection,
   webSocket,
 } from '../../src';
 import { startDeafWsServer } from '../helpers/deaf-ws-server';
@@ -23,6 +24,24 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What reached the server's first socket since the last call: a marker sent after the tick's topic changes shows that
+ * all of them arrived.
+ */
+function arrivals(connection: WebSocketConnection<unknown, unknown>, on: TestWsServer): () => Promise<string[]> {
+  const received = () => on.sockets[0]!.received;
+  let seen = 0;
+  return async () => {
+    await sleep(0);
+    const mark = `mark ${seen}`;
+    connection.send(mark);
+    await until(() => received().at(-1) === mark, 'the marker');
+    const since = received().slice(seen, -1);
+    seen = received().length;
+    return since;
+  };
+}
 
 describe('webSocket() lifecycle', () => {
   it('opens nothing until subscribed, shares one socket, and closes it after the linger', async () => {
@@ -228,18 +247,7 @@ describe('webSocket() topics and sending', () => {
     server = await startWsServer();
     const connection = webSocket(server.url, { linger: 0 });
     const keepOpen = connection.messages$.subscribe();
-    const received = () => server!.sockets[0]!.received;
-    /** What reached the server since the last call: a marker sent after the tick's changes shows that all of them arrived. */
-    let seen = 0;
-    const arrived = async () => {
-      await sleep(0);
-      const mark = `mark ${seen}`;
-      connection.send(mark);
-      await until(() => received().at(-1) === mark, 'the marker');
-      const since = received().slice(seen, -1);
-      seen = received().length;
-      return since;
-    };
+    const arrived = arrivals(connection, server);
     const a = connection.topic({ cmd: 'Subscribe', queue: 'a' }, { cmd: 'Unsubscribe', queue: 'a' }, () => true).subscribe();
     const b = connection.topic({ queue: 'a', cmd: 'Subscribe' }, { queue: 'a', cmd: 'Unsubscribe' }, () => true).subscribe();
     const c = connection.topic({ cmd: 'Subscribe', queue: 'b', since: 1 }, { cmd: 'Unsubscribe', queue: 'b' }, () => true).subscribe();
@@ -257,6 +265,49 @@ describe('webSocket() topics and sending', () => {
     d.unsubscribe();
     // The shared topic's messages are its first subscriber's.
     expect(await arrived()).toEqual(['{"cmd":"Unsubscribe","queue":"a"}', '{"queue":"b","cmd":"Unsubscribe"}']);
+    keepOpen.unsubscribe();
+  });
+
+  // Mutation run of 2026-12-02 (shared-socket.ts): what makes two messages one topic had no case beyond key order at the top.
+  it('is one topic for equal frames, object keys in any order at any depth, and two for frames that differ', async () => {
+    server = await startWsServer();
+    const connection = webSocket(server.url, { linger: 0 });
+    const keepOpen = connection.messages$.subscribe();
+    const arrived = arrivals(connection, server);
+    const join = (subscribe: unknown) => connection.topic(subscribe, 'leave', () => true).subscribe();
+    const topics = [
+      join([{ queue: 'a', cmd: 'Subscribe' }]),
+      join([{ cmd: 'Subscribe', queue: 'a' }]),
+      // An array and an object of index keys have one JSON shape each, and different frames.
+      join({ 0: { cmd: 'Subscribe', queue: 'a' } }),
+      // A string is sent as it is, so the frame of a value with the same JSON.
+      join('{"cmd":"Subscribe","queue":"b"}'),
+      join({ queue: 'b', cmd: 'Subscribe' }),
+      join(Object.assign(Object.create(null), { queue: 'c', cmd: 'Subscribe' })),
+      join({ cmd: 'Subscribe', queue: 'c' }),
+      join({ since: null, queue: 'd' }),
+      join({ queue: 'd', since: null }),
+      // Binary data is compared by its bytes, never as the object of index keys JSON would make of it.
+      join(new Uint8Array([97, 98])),
+      join({ 0: 97, 1: 98 }),
+      join(null),
+      join(7),
+      join('7'),
+    ];
+    await until(() => connection.state === 'connected', 'connected');
+    expect(await arrived()).toEqual([
+      '[{"queue":"a","cmd":"Subscribe"}]',
+      '{"0":{"cmd":"Subscribe","queue":"a"}}',
+      '{"cmd":"Subscribe","queue":"b"}',
+      '{"queue":"c","cmd":"Subscribe"}',
+      '{"since":null,"queue":"d"}',
+      'ab',
+      '{"0":97,"1":98}',
+      'null',
+      '7',
+    ]);
+    for (const topic of topics) topic.unsubscribe();
+    expect(await arrived()).toEqual(['leave']);
     keepOpen.unsubscribe();
   });
 
