@@ -24,7 +24,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   const forApp = redirectedFrom === undefined;
   const schemeAdvice = forApp ? ` Start it with its scheme (${schemes[0]}//).` : ' The redirect was not followed.';
   // What to do with credentials found in the URL: the app's own goes elsewhere; a server's redirect is not followed.
-  const credentialAdvice = (alsoForApp = '') => (forApp ? `send them ${elsewhere(schemes)}${alsoForApp}` : NOT_FOLLOWED);
+  const credentialAdvice = (alsoForApp = '') => (forApp ? `send them ${whereCredentialsGo(schemes)}${alsoForApp}` : NOT_FOLLOWED);
   let parsed: URL;
   try {
     parsed = new URL(text, base);
@@ -45,13 +45,13 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
   if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
-    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${elsewhere(schemes)}.` : ''}`);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${whereCredentialsGo(schemes)}.` : ''}`);
   }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
       throw new RequestError(
-        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice}${forApp ? ` Send credentials ${elsewhere(schemes)}.` : ''}`,
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice}${forApp ? ` Send credentials ${whereCredentialsGo(schemes)}.` : ''}`,
       );
     }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
@@ -75,7 +75,7 @@ const NOT_FOLLOWED = 'the redirect was not followed';
  * Where credentials go instead of the URL's user info: a header; for a WebSocket also the query, since a browser's
  * WebSocket sends no header (docs/websocket.md, "Headers and the browser").
  */
-function elsewhere(schemes: readonly string[]): string {
+function whereCredentialsGo(schemes: readonly string[]): string {
   return schemes.includes('ws:') ? "in a header instead, or where none can be sent (a browser's WebSocket) in the query" : 'in a header instead';
 }
 
