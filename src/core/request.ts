@@ -14,17 +14,15 @@ export const MAX_REDIRECTS = 20;
  * browser), one of `schemes`, and without `user:password@`, which would end up in logs and proxies.
  * Throws {@link RequestError}; the message shows the URL without its query or user info, and says to
  * write the scheme where it is missing (`example.com/events` does not parse, `localhost:8080/events`
- * reads `localhost` as its scheme). `redirectedFrom`: the URL is a redirect's `Location` as the server sent it,
- * read against that URL; the same checks hold, and the message says the redirect was not followed, with no advice
- * on writing a URL the app did not write. @internal
+ * reads `localhost` as its scheme). @internal
  */
-export function checkUrl(url: string | URL, schemes: readonly string[], what: string, redirectedFrom?: URL): URL {
+export function checkUrl(url: string | URL, schemes: readonly string[], what: string, { redirectedFrom, credentialsGo = whereCredentialsGo(schemes) }: UrlCheck = {}): URL {
   const base = redirectedFrom?.href ?? pageHref();
   const text = String(url);
   const forApp = redirectedFrom === undefined;
   const schemeAdvice = forApp ? ` Start it with its scheme (${schemes[0]}//).` : ' The redirect was not followed.';
   // What to do with credentials found in the URL: the app's own goes elsewhere; a server's redirect is not followed.
-  const credentialAdvice = (alsoForApp = '') => (forApp ? `send them ${whereCredentialsGo(schemes)}${alsoForApp}` : NOT_FOLLOWED);
+  const credentialAdvice = (alsoForApp = '') => (forApp ? `send them ${credentialsGo}${alsoForApp}` : NOT_FOLLOWED);
   let parsed: URL;
   try {
     parsed = new URL(text, base);
@@ -45,13 +43,13 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
   if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
-    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${whereCredentialsGo(schemes)}.` : ''}`);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`);
   }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
       throw new RequestError(
-        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice}${forApp ? ` Send credentials ${whereCredentialsGo(schemes)}.` : ''}`,
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`,
       );
     }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
@@ -66,6 +64,17 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     throw new RequestError(`${what}: the URL carries credentials (user:password@); ${credentialAdvice()} (${displayUrl(carrier)}).`);
   }
   return parsed;
+}
+
+/** How {@link checkUrl} reads a URL, and what its messages advise. @internal */
+export interface UrlCheck {
+  /**
+   * The URL is a redirect's `Location` as the server sent it, read against this URL: the same checks hold, and the
+   * message says the redirect was not followed, with no advice on writing a URL the app did not write.
+   */
+  readonly redirectedFrom?: URL;
+  /** Where credentials go instead of the URL, as the caller takes them (the CLI's options); by default {@link whereCredentialsGo}. */
+  readonly credentialsGo?: string;
 }
 
 /** What a message about a redirect's `Location` that fails {@link checkUrl} says of it. */
@@ -109,8 +118,9 @@ export const isBadPort = (port: string | number): boolean => BAD_PORTS.has(Strin
  * {@link checkUrl} for a URL that fetch will request (http or https): one on a port fetch blocks is a
  * RequestError too, at once, where each attempt would fail the same way and be retried. @internal
  */
-export function checkFetchUrl(url: string | URL, what: string, redirectedFrom?: URL): URL {
-  const parsed = checkUrl(url, ['http:', 'https:'], what, redirectedFrom);
+export function checkFetchUrl(url: string | URL, what: string, check: UrlCheck = {}): URL {
+  const { redirectedFrom } = check;
+  const parsed = checkUrl(url, ['http:', 'https:'], what, check);
   if (isBadPort(parsed.port)) {
     throw new RequestError(
       `${what}: fetch never connects to port ${parsed.port} (${displayUrl(parsed)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; ${redirectedFrom === undefined ? 'use another port' : NOT_FOLLOWED}.`,
@@ -322,7 +332,7 @@ async function followWithinOrigin(
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
     // The Location as the server wrote it, read against the URL that sent it: a `\\` in its user info is lost once parsed.
-    const next = checkFetchUrl(location, `The redirect from ${displayUrl(current)}`, current);
+    const next = checkFetchUrl(location, `The redirect from ${displayUrl(current)}`, { redirectedFrom: current });
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
     const sendsBody = request.body !== undefined && request.body !== null && !toGet;
