@@ -23,13 +23,18 @@ describe('rx-realtime tail with input it cannot use', () => {
   const host = () => new URL(server.url).host;
   const cases: ReadonlyArray<readonly [string, () => readonly string[], string, Record<string, string>]> = [
     ['a scheme it cannot stream', () => ['tail', `ftp://${host()}/events?token=${SECRET}`], 'tail needs an http, https, ws or wss URL; got ftp (ftp://127.0.0.1:', {}],
-    ['user:password@ in the URL', () => ['tail', `http://user:${SECRET}@${host()}/api/v1/events`], 'the URL carries credentials (user:password@)', {}],
+    // breaker32: the advice was the library's ("in a header instead, or where none can be sent (a browser's WebSocket) in
+    // the query"), which names no option of the command, and for --spooled and --miosa a header they never send.
+    ['user:password@ in the URL', () => ['tail', `http://user:${SECRET}@${host()}/api/v1/events`], 'tail: the URL carries credentials (user:password@); send them with --token or --header instead (', {}],
+    ['user:password@ in a ws:// URL', () => ['tail', `ws://user:${SECRET}@${host()}/api/v1/ws`], 'tail: the URL carries credentials (user:password@); send them with --token or --header instead (', {}],
+    ['user:password@ in a --spooled base URL', () => ['tail', '--spooled', `http://me:${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL carries credentials (user:password@); send them as --api-key or --token instead (', {}],
     // breaker17: a `\` ends the host to URL parsers: the password went to host `corp` in the path, and every retry line showed it.
     ['a domain user (CORP\\me:password@) in the URL', () => ['tail', `http://CORP\\me:${SECRET}@${host()}/api/v1/events`], 'tail: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
     ['a domain user in a --spooled base URL', () => ['tail', '--spooled', `http://CORP\\me:${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL carries credentials (user:password@; URL parsers end the host at a \\', {}],
     // breaker22: a password whose digits before a `/` read as a port: host `me`, the rest of the password in the path.
     ['a password read as a port (me:12/password@) in the URL', () => ['tail', `http://me:12/${SECRET}@${host()}/api/v1/events`], 'tail: the URL seems to carry credentials (user:password@, a password whose digits', {}],
     ['a password read as a port in a --spooled base URL', () => ['tail', '--spooled', `http://me:/${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL seems to carry credentials (user:password@, a password whose digits', {}],
+    ['user info with no scheme as the URL', () => ['tail', `me:${SECRET}@${host()}/api/v1/events`], 'Start it with its scheme (http://). Send credentials with --token or --header instead.', {}],
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
     ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs an http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],
@@ -38,7 +43,7 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a token with a line break, from RX_REALTIME_TOKEN', () => ['tail', '--spooled', server.url], 'RX_REALTIME_TOKEN has whitespace or a line break at its start or end', { RX_REALTIME_TOKEN: `${SECRET}\n` }],
     ['a Last-Event-ID with a line break', () => ['tail', events(), '--last-event-id', `${SECRET}\n1`], '--last-event-id: The value of the "last-event-id" header cannot be sent', {}],
     ['a --spooled base URL of another scheme', () => ['tail', '--spooled', `ftp://${host()}`, '--api-key', SECRET], '--spooled needs an http or https URL; got ftp', {}],
-    ['a --miosa base URL with user:password@', () => ['tail', '--miosa', `http://me:${SECRET}@${host()}/api/v1`, '--api-key', 'msk_x'], '--miosa: the URL carries credentials', {}],
+    ['a --miosa base URL with user:password@', () => ['tail', '--miosa', `http://me:${SECRET}@${host()}/api/v1`, '--api-key', 'msk_x'], '--miosa: the URL carries credentials (user:password@); send them as --api-key instead (', {}],
     ['an API key with a line break', () => ['tail', '--spooled', server.url, '--api-key', `${SECRET}\n`], '--api-key has whitespace or a line break at its start or end', {}],
     // Credentials the client refuses: the message names the options and the variables, never a value.
     ['--spooled without a key or a token', () => ['tail', '--spooled', server.url], 'rx-realtime: --spooled needs --api-key sk_... or --token <JWT> (or RX_REALTIME_API_KEY or RX_REALTIME_TOKEN).', {}],

@@ -109,6 +109,14 @@ describe('the redaction point', () => {
       'at https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; https://u:pw@up-cookie.example https://origin-cookie.example/reset/k3y go=https://go-cookie.example',
       'at https://origin-cookie.example/events, wss://origin-cookie.example:8443/ws; *** *** ***',
     ],
+    // breaker32: any scheme made a value an origin, so a token after one that no message shows (`app://…`) was not
+    // remembered, and a server echoing it showed it.
+    [
+      "remembers a cookie's value of a scheme that no message shows, though it reads as an origin",
+      'deep=app%3A%2F%2FQwErTy12UiOp34; cb=x-callback://KjHgFdSa98Zx; h=HTTPS://origin-cookie.example; w=WS://origin-cookie.example',
+      'deep link app://QwErTy12UiOp34, callback x-callback://KjHgFdSa98Zx at https://origin-cookie.example/events ws://origin-cookie.example/ws',
+      'deep link ***, callback *** at https://origin-cookie.example/events ws://origin-cookie.example/ws',
+    ],
     // breaker28: PHP ($_COOKIE) and Rack (Rails) read a cookie's `+` as a space, as a form decoder does, so a server of
     // theirs echoing a base64 value sent with its `+` showed it.
     [

@@ -74,7 +74,9 @@ describe("npm run mutate's pruning of Stryker's incremental file", () => {
 
   // breaker28: a file cut short by a stopped run (Stryker writes it in place) made every later run of that file throw a
   // bare SyntaxError here, and `--fresh` did not help (this ran first; Stryker reads the file under --force too).
-  it.each(['', '{"files": {"src/a.ts": {"mutants": [', 'null', '[]', '{}', '{"files": null}', '{"files": {"src/a.ts": {}}}', '{"files": {"src/a.ts": null}}'])(
+  it.each(['', '{"files": {"src/a.ts": {"mutants": [', 'null', '[]', '{}', '{"files": null}', '{"files": {"src/a.ts": {}}}', '{"files": {"src/a.ts": null}}',
+    // breaker32: a mutant that is no object with a status passed as a report, and the pruning threw a bare TypeError on it.
+    '{"files": {"src/a.ts": {"mutants": [null]}}}', '{"files": {"src/a.ts": {"mutants": [{"static": true}]}}}'])(
     'moves a file that is no report (%p) aside, so that the run is a full one, without throwing',
     (text) => {
       writeFileSync(file, text);

@@ -7,11 +7,22 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 type Mutant = { readonly static?: boolean; readonly status: string };
 type Report = { files: Record<string, { mutants: Mutant[] }> };
 
-/** Whether a parsed report has the shape read here (and by Stryker): `files`, each with a list of mutants. */
+/**
+ * Whether a parsed report has the shape read here (and by Stryker): `files`, each with a list of mutants, each an object
+ * with a `status` (what the pruning and mutate.ts's summary read of it: a `null` among them threw there).
+ */
 function isReport(value: unknown): value is Report {
   if (typeof value !== 'object' || value === null) return false;
   const { files } = value as { files?: unknown };
-  return typeof files === 'object' && files !== null && Object.values(files).every((entry) => Array.isArray((entry as { mutants?: unknown } | null)?.mutants));
+  const isMutant = (mutant: unknown) => typeof (mutant as { status?: unknown } | null)?.status === 'string';
+  return (
+    typeof files === 'object' &&
+    files !== null &&
+    Object.values(files).every((entry) => {
+      const mutants = (entry as { mutants?: unknown } | null)?.mutants;
+      return Array.isArray(mutants) && mutants.every(isMutant);
+    })
+  );
 }
 
 /** A report as written in `file`, or undefined if it is missing or cut short (a run stopped while it was written). */
@@ -38,7 +49,7 @@ export function writeWhole(file: string, text: string): void {
  * Every other verdict is kept as it is (a static mutant killed is tested again by Stryker itself when its killing test
  * changes).
  *
- * A file that cannot be read as a report (a run stopped while Stryker or this wrote it: both write in place) is moved
+ * A file that cannot be read as a report (a run stopped while Stryker wrote it, in place) is moved
  * aside to `<file>.unreadable`, and the run is a full one: Stryker throws on such a file, `--fresh` or not, so every
  * later run of the file failed with a bare `SyntaxError` until someone found and deleted it. What this writes goes to
  * a temporary file first, renamed over the old one, so that stopping it leaves the old file or the new one whole.

@@ -523,6 +523,26 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     for (const transport of ['websocket', 'sse'] as const) expect(() => spooledRealtime({ token: JWT, baseUrl, transport })).toThrow(new RequestError(message));
   });
 
+  // breaker32: the client's own checks of a URL with user info gave the advice of a URL the app sends itself ("send them
+  // in a header instead, or where none can be sent (a browser's WebSocket) in the query"): the client takes no header.
+  it('wsUrl with user info is a RequestError from spooledRealtime() that says where credentials go', () => {
+    expect(() => spooledRealtime({ token: JWT, wsUrl: 'wss://me:pw-s3cret@h.example' })).toThrow(
+      new RequestError('spooledRealtime() wsUrl: the URL carries credentials (user:password@); send them as apiKey or token instead (wss://h.example/).'),
+    );
+  });
+
+  it('a base URL with user info fails the token exchange with a RequestError that says where credentials go, sending nothing', async () => {
+    let fetches = 0;
+    const fetch = (async () => ((fetches += 1), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
+    const client = spooledRealtime({ apiKey: 'sk_test_0123456789', baseUrl: 'http://me:pw-s3cret@127.0.0.1:8', fetch, autoReconnect: false, logger: () => undefined });
+    const error = await new Promise<Error>((resolve) => client.events$().subscribe({ error: resolve }));
+    client.close();
+    expect(fetches).toBe(0);
+    expect(error).toEqual(
+      new RequestError('The Spooled token exchange: the URL carries credentials (user:password@); send them as apiKey or token instead (http://127.0.0.1:8/api/v1/auth/login).'),
+    );
+  });
+
   it.each(['https://h.example/?tenant=a', 'https://h.example/api#x', 'https://h.example?'])('baseUrl %s (a query or fragment) is a RequestError from spooledRealtime()', (baseUrl) => {
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(RequestError);
     expect(() => spooledRealtime({ token: JWT, baseUrl })).toThrow(/baseUrl cannot have a query or fragment/);

@@ -48,6 +48,33 @@ describe('sse(): a Location that is not a URL', () => {
   });
 });
 
+// breaker32: a Location the URL checks refuse was refused in the words of a URL the app wrote ("send them in a header
+// instead", "use another port", "Start it with its scheme"), which the app cannot do of a server's redirect; and one
+// whose user info holds a `\` (`http://host:port\user:pw@elsewhere/x`) was checked once parsed, where the `\` is
+// gone, so it was followed to `host` with the password in its path.
+describe('sse(): a Location the URL checks refuse', () => {
+  it.each<[string, (port: number) => string]>([
+    ['user info', (port) => `http://u:p4ss-s3cret@127.0.0.1:${port}/x`],
+    ['user info without a scheme', (port) => `//u:p4ss-s3cret@127.0.0.1:${port}/x`],
+    ['a password that reads as a port', (port) => `http://alice:12/p4ss-s3cret@127.0.0.1:${port}/x`],
+    ['user info with a \\ (a domain user)', (port) => `http://127.0.0.1:${port}\\u:p4ss-s3cret@elsewhere.invalid/x`],
+    ['user info and no scheme, as a relative path', () => 'user_1:p4ss-s3cret@elsewhere.invalid'],
+    ['a port fetch blocks', () => 'http://127.0.0.1:6666/x'],
+    ['another scheme', () => 'ftp://127.0.0.1/x'],
+    ['a host and port without a scheme', () => 'localhost:8080/x'],
+  ])('%s: a final RequestError after one request, saying the redirect was not followed, with no advice for a URL the app wrote', async (_what, location) => {
+    const server = await serve((_request, response) => response.writeHead(302, { location: location(Number(new URL(server.url).port)) }).end());
+    const recording = record(sse(`${server.url}/events`, { reconnect: { initialDelay: 10, maxAttempts: 3 } }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(RequestError);
+    const { message } = recording.error as Error;
+    expect(message).toMatch(/^The redirect from http:\/\/127\.0\.0\.1:\d+\/events[:| ]/);
+    expect(message).toMatch(/[Tt]he redirect was not followed/);
+    expect(message).not.toMatch(/send them|Send credentials|Start it with|use another port|p4ss-s3cret/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('sse(): after a redirect, the messages name the URL that answered', () => {
   it.each(CASES.filter(([status, carrying]) => carrying !== 'body' || status < 307))(
     'a %i to another origin that answers 401 (carrying %s): AuthError naming that origin, and saying whether the credentials were sent there',

@@ -65,6 +65,11 @@ describe('closeError: what a socket end means', () => {
   it.each([1006, 1015])('close code %i came in no frame (a drop, a TLS failure): no answer, offline it is no verdict', (code) => {
     expect(serverAnswered(closeError(code, WHERE))).toBe(false);
   });
+  // breaker32: a code that is none (a CloseEvent's default 0, no number, not 16-bit) came in no frame either, as
+  // isForbiddenCode says; it was taken for a server's answer, so offline it used up maxAttempts.
+  it.each([0, undefined, Number.NaN, 1000.5, -1, 65536])('a close event whose code is none (%p) came in no frame: no answer, offline it is no verdict', (code) => {
+    expect(serverAnswered(closeError(code as unknown as number, WHERE))).toBe(false);
+  });
 
   it.each([
     [401, REFUSED],

@@ -200,9 +200,10 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
   });
 
   // newuser31: `state`, as sse() takes it, listed sixteen keys and never said where a connection's state is.
+  // breaker32: it said `webSocket(url).state$`, which read as written is the state of a second socket, opened by nothing.
   it.each([
-    ['state', "webSocket options: unknown key 'state' (a connection's state is its state$, which replays the current one: webSocket(url).state$.subscribe(…))"],
-    ['diagnostics', "webSocket options: unknown key 'diagnostics' (a connection's diagnostics are its diagnostics$: webSocket(url).diagnostics$.subscribe(…))"],
+    ['state', "webSocket options: unknown key 'state' (a connection's state is its state$, which replays the current one: const connection = webSocket(url); connection.state$.subscribe(…); another webSocket(url) is another socket)"],
+    ['diagnostics', "webSocket options: unknown key 'diagnostics' (a connection's diagnostics are its diagnostics$: const connection = webSocket(url); connection.diagnostics$.subscribe(…); another webSocket(url) is another socket)"],
   ])('refuses sse()\'s %s option, saying where a connection offers it', (key, message) => {
     expect(() => webSocket('ws://127.0.0.1:8/ws', { [key]: () => undefined } as never)).toThrow(new TypeError(message));
   });

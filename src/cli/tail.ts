@@ -170,7 +170,7 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   if (mode === 'spooled') {
     usable(() => spooledBaseUrl(options.spooled!, '--spooled'));
     // What the client fetches from the base URL, fetch must be able to reach: a bad port would fail the first attempt.
-    if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled'));
+    if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled', SPOOLED_FLAGS));
     checkIds({ '--queue': options.queue, '--job': options.job });
     const client = withCredentials(
       () =>
@@ -233,18 +233,22 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   );
 }
 
+/** Where a URL's user info goes instead for --spooled and --miosa, in the command's flags: the clients take no header. */
+const SPOOLED_FLAGS = { credentialsGo: 'as --api-key or --token instead' };
+const MIOSA_FLAGS = { credentialsGo: 'as --api-key instead' };
+
 /** The mode the source and --transport choose, once the URL is one it can use (else a usage error). */
 function modeOf(options: TailOptions): TailMode {
   if (options.spooled !== undefined) {
-    usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled'));
+    usable(() => checkUrl(options.spooled!, ['http:', 'https:'], '--spooled', SPOOLED_FLAGS));
     return 'spooled';
   }
   if (options.miosa !== undefined) {
     // The Miosa client reads its streams with sse(), which checks each URL as this does.
-    usable(() => checkFetchUrl(options.miosa!, '--miosa'));
+    usable(() => checkFetchUrl(options.miosa!, '--miosa', MIOSA_FLAGS));
     return 'miosa';
   }
-  const parsed = usable(() => checkUrl(options.url!, ['http:', 'https:', 'ws:', 'wss:'], 'tail'));
+  const parsed = usable(() => checkUrl(options.url!, ['http:', 'https:', 'ws:', 'wss:'], 'tail', { credentialsGo: 'with --token or --header instead' }));
   const transport = options.transport ?? (parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? 'ws' : 'sse');
   // The checks sse() and webSocket() (with the WebSocket it uses here) make at their first attempt.
   if (transport === 'sse') usable(() => checkFetchUrl(options.url!, options.transport === 'sse' ? 'tail --transport sse' : 'tail'));

@@ -33,7 +33,7 @@ export interface BackoffOptions {
    * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited). For `sse()` and `webSocket()`,
    * failures while a browser says it is offline (`navigator.onLine` false) do not count: they lengthen the
    * wait, and the `online` event cuts it to the reconnection time. A server's answer (an HTTP status, a
-   * close code a server sent, i.e. any but 1006 and 1015, a protocol fault, a redirect that cannot be
+   * close code a server sent, i.e. any from 1 to 65535 but 1006 and 1015, a protocol fault, a redirect that cannot be
    * followed: a dev server on the loopback interface answers offline) counts.
    * @default 10
    */

@@ -54,14 +54,14 @@ export type KnownKeys<T> = { readonly [K in keyof T]-?: true };
  * not given (so its default applies, as with `??`). Anything else but an object is a TypeError naming
  * the option; so is a key that is not in `known`, even with the value `undefined` (a misspelt
  * `baseURL` must not silently send a credential to the default host): the message names the key and
- * the known names it probably meant, never a value, or, for a key in `elsewhere`, where that option is
+ * the known names it probably meant, never a value, or, for a key in `offeredElsewhere`, where that option is
  * offered instead. Returns a shallow copy without the members that are not given.
  */
 export function dictionary<T extends object>(
   name: string,
   value: T | null | undefined,
   known: KnownKeys<T>,
-  elsewhere: Readonly<Record<string, string>> = {},
+  offeredElsewhere: Readonly<Record<string, string>> = {},
 ): Partial<T> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name} must be an object, got ${shown(value)}`);
@@ -70,7 +70,7 @@ export function dictionary<T extends object>(
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(known, key)) {
       // Another entry's option that this one offers in another place (webSocket's state is its connection's state$).
-      if (Object.prototype.hasOwnProperty.call(elsewhere, key)) throw new TypeError(`${name}: unknown key '${key}' (${elsewhere[key]})`);
+      if (Object.prototype.hasOwnProperty.call(offeredElsewhere, key)) throw new TypeError(`${name}: unknown key '${key}' (${offeredElsewhere[key]})`);
       throw new TypeError(unknownKey(name, key, Object.keys(known)));
     }
     if (value[key] !== undefined && value[key] !== null) given[key] = value[key];

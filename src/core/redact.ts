@@ -113,9 +113,11 @@ const PLAIN_WORD = /^[A-Za-z][a-z]{7,14}$/;
 /**
  * A cookie's value that is an origin (`return_to=https%3A%2F%2Fapi.example.com`, `site=https://app.example/`): no
  * credential, as {@link displayUrl} shows a URL's scheme and host in every message; remembered, it masked the host of
- * every message about the app's own server, where a connection failed. One with user info is remembered.
+ * every message about the app's own server, where a connection failed. One with user info is remembered; so is one of
+ * another scheme than the library connects to (http, https, ws, wss), which no message shows: `x=app://…` may hold a
+ * token where a host would be.
  */
-const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#@\s\\]+\/?$/i;
+const ORIGIN = /^(?:https?|wss?):\/\/[^/?#@\s\\]+\/?$/i;
 /**
  * The prefixes a cookie's name may begin with (RFC 6265bis 4.1.3: `__Secure-`, `__Host-`; and `__Http-`, `__Host-Http-`),
  * which ask the browser for a rule and say nothing of what the cookie holds: `__Host-sid` is a session id as `sid` is.

@@ -16,57 +16,75 @@ export const MAX_REDIRECTS = 20;
  * write the scheme where it is missing (`example.com/events` does not parse, `localhost:8080/events`
  * reads `localhost` as its scheme). @internal
  */
-export function checkUrl(url: string | URL, schemes: readonly string[], what: string): URL {
-  const base = pageHref();
+export function checkUrl(url: string | URL, schemes: readonly string[], what: string, { redirectedFrom, credentialsGo = whereCredentialsGo(schemes) }: UrlCheck = {}): URL {
+  const base = redirectedFrom?.href ?? pageHref();
   const text = String(url);
-  const schemeAdvice = ` Start it with its scheme (${schemes[0]}//).`;
+  const forApp = redirectedFrom === undefined;
+  const schemeAdvice = forApp ? ` Start it with its scheme (${schemes[0]}//).` : ' The redirect was not followed.';
+  // What to do with credentials found in the URL: the app's own goes elsewhere; a server's redirect is not followed.
+  const credentialAdvice = (alsoForApp = '') => (forApp ? `send them ${credentialsGo}${alsoForApp}` : NOT_FOLLOWED);
   let parsed: URL;
   try {
     parsed = new URL(text, base);
   } catch {
+    if (!forApp) throw new RequestError(`${displayUrl(redirectedFrom)} redirected to a Location that is not a URL (it cannot be parsed); ${NOT_FOLLOWED}.`);
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
   }
   // `http://CORP\alice:s3cret@host` (a domain user): URL parsers end the host at the `\`, so the password would go
   // to host `corp` in the path, and be shown with it.
   if (backslashUserInfo(text)) {
-    throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them ${elsewhere(schemes)} (***).`);
+    throw new RequestError(`${what}: the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); ${credentialAdvice()} (***).`);
   }
   // `https://alice:12/s3cret@host`: a password that begins with digits reads as a port, so the password would go to host
   // `alice` in the path, and be shown with it.
   if (portUserInfo(text)) {
-    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); send them ${elsewhere(schemes)}, or write an @ in the path as %40 (***).`);
+    throw new RequestError(`${what}: the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); ${credentialAdvice(', or write an @ in the path as %40')} (***).`);
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
   if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
-    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice} Send credentials ${elsewhere(schemes)}.`);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`);
   }
   if (!schemes.includes(parsed.protocol)) {
     // `user:password@host`, without its scheme, parses as scheme `user`: neither is shown.
     if (hostlessUserInfo(parsed)) {
       throw new RequestError(
-        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice} Send credentials ${elsewhere(schemes)}.`,
+        `${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (${displayUrl(parsed)}).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`,
       );
     }
     // A host and port without a scheme parse as a scheme and a path: `localhost:8080`.
     const hostAndPort = /^[^:/]+:\d/.test(text);
-    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort ? schemeAdvice : ''}`);
+    throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got ${parsed.protocol.slice(0, -1)} (${displayUrl(parsed)}).${hostAndPort || !forApp ? schemeAdvice : ''}`);
   }
   // In a page, `http:user:password@host` (no `//`) with the page's scheme resolves against the page, as a
   // path (`https://page/app/user:password@host`): read alone, it is the user info it was meant to be.
   const alone = base === undefined ? parsed : parseAlone(text);
   const carrier = [parsed, alone].find((url) => url !== undefined && (url.username !== '' || url.password !== ''));
   if (carrier !== undefined) {
-    throw new RequestError(`${what}: the URL carries credentials (user:password@); send them ${elsewhere(schemes)} (${displayUrl(carrier)}).`);
+    throw new RequestError(`${what}: the URL carries credentials (user:password@); ${credentialAdvice()} (${displayUrl(carrier)}).`);
   }
   return parsed;
 }
+
+/** How {@link checkUrl} reads a URL, and what its messages advise. @internal */
+export interface UrlCheck {
+  /**
+   * The URL is a redirect's `Location` as the server sent it, read against this URL: the same checks hold, and the
+   * message says the redirect was not followed, with no advice on writing a URL the app did not write.
+   */
+  readonly redirectedFrom?: URL;
+  /** Where credentials go instead of the URL, as the caller takes them (the CLI's options); by default {@link whereCredentialsGo}. */
+  readonly credentialsGo?: string;
+}
+
+/** What a message about a redirect's `Location` that fails {@link checkUrl} says of it. */
+const NOT_FOLLOWED = 'the redirect was not followed';
 
 /**
  * Where credentials go instead of the URL's user info: a header; for a WebSocket also the query, since a browser's
  * WebSocket sends no header (docs/websocket.md, "Headers and the browser").
  */
-function elsewhere(schemes: readonly string[]): string {
+function whereCredentialsGo(schemes: readonly string[]): string {
   return schemes.includes('ws:') ? "in a header instead, or where none can be sent (a browser's WebSocket) in the query" : 'in a header instead';
 }
 
@@ -100,10 +118,13 @@ export const isBadPort = (port: string | number): boolean => BAD_PORTS.has(Strin
  * {@link checkUrl} for a URL that fetch will request (http or https): one on a port fetch blocks is a
  * RequestError too, at once, where each attempt would fail the same way and be retried. @internal
  */
-export function checkFetchUrl(url: string | URL, what: string): URL {
-  const parsed = checkUrl(url, ['http:', 'https:'], what);
+export function checkFetchUrl(url: string | URL, what: string, check: UrlCheck = {}): URL {
+  const { redirectedFrom } = check;
+  const parsed = checkUrl(url, ['http:', 'https:'], what, check);
   if (isBadPort(parsed.port)) {
-    throw new RequestError(`${what}: fetch never connects to port ${parsed.port} (${displayUrl(parsed)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; use another port.`);
+    throw new RequestError(
+      `${what}: fetch never connects to port ${parsed.port} (${displayUrl(parsed)}): WHATWG Fetch blocks the ports of other protocols ("bad port"), in browsers and in Node; ${redirectedFrom === undefined ? 'use another port' : NOT_FOLLOWED}.`,
+    );
   }
   return parsed;
 }
@@ -310,7 +331,8 @@ async function followWithinOrigin(
     if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return { response, url: current, withheld };
     await response.body?.cancel().catch(() => undefined);
     if (redirects === MAX_REDIRECTS) throw new RequestError(`${displayUrl(url)} redirected more than ${MAX_REDIRECTS} times (a redirect loop?).`);
-    const next = checkFetchUrl(redirectTarget(location, current), `The redirect from ${displayUrl(current)}`);
+    // The Location as the server wrote it, read against the URL that sent it: a `\\` in its user info is lost once parsed.
+    const next = checkFetchUrl(location, `The redirect from ${displayUrl(current)}`, { redirectedFrom: current });
     // WHATWG Fetch, HTTP-redirect fetch step 12: 303, and 301/302 after POST, become a GET without a body.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST');
     const sendsBody = request.body !== undefined && request.body !== null && !toGet;
@@ -338,14 +360,6 @@ export function answeredBy(answer: Answer, asked: URL): string {
 }
 
 /** A Location resolved against the URL that sent it; one that is not a URL is a RequestError (a retry gets the same). */
-function redirectTarget(location: string, current: URL): URL {
-  try {
-    return new URL(location, current);
-  } catch {
-    throw new RequestError(`${displayUrl(current)} redirected to a Location that is not a URL (it cannot be parsed); the redirect was not followed.`);
-  }
-}
-
 /** The platform follows the redirects itself; the response says where they led. */
 async function followed(fetchImpl: typeof fetch, url: URL, init: RequestInit): Promise<Answer> {
   const response = await fetchImpl(url.href, { ...init, redirect: 'follow' });

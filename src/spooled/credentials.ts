@@ -8,6 +8,7 @@ import { SecretHolder, displayUrl, rememberSecret } from '../core/redact';
 import { isMiosaKey } from '../core/miosa-key';
 import { checkCredential } from '../core/options';
 import { warnIfInsecure } from '../core/insecure';
+import { SPOOLED_CREDENTIALS } from './endpoints';
 import { answeredBy, checkFetchUrl, fetchWithinOrigin, networkReason, sendableHeaderValue, unansweredReason, undecodableBody } from '../core/request';
 import { CHECK_CREDENTIALS, REFUSED_AFRESH, credentialsUnsent, parseRetryAfter, statusAdvice } from '../core/http';
 import { SharedCall } from '../core/shared-call';
@@ -269,7 +270,7 @@ export class SpooledCredentials {
    * with a RequestError before anything is sent), and never more than MAX_READ_BODY bytes of it.
    */
   private async post(path: string, body: Record<string, string>, what: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const url = checkFetchUrl(`${this.baseUrl}${path}`, 'The Spooled token exchange');
+    const url = checkFetchUrl(`${this.baseUrl}${path}`, 'The Spooled token exchange', SPOOLED_CREDENTIALS);
     // The API key or refresh token goes to the base, which may be plain http where the socket's wsUrl is wss:
     // warned of here, whatever the transport, as the streams and sockets warn of theirs.
     warnIfInsecure(url.href, true, this.warn);

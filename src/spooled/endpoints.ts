@@ -1,6 +1,6 @@
 import { RequestError } from '../core/errors';
 import { pageHref, pageRelative } from '../core/page';
-import { checkBaseUrl, checkUrl, pathSegment } from '../core/request';
+import { type UrlCheck, checkBaseUrl, checkUrl, pathSegment } from '../core/request';
 import { withoutTrailingSlashes } from '../core/slashes';
 import type { SubscriptionFilter } from './filter';
 import { serverEventNames } from './filter';
@@ -13,6 +13,9 @@ import { serverEventNames } from './filter';
  * get `/API/V1/api/v1/…`, and one that does not (axum) answers 404 either way.
  */
 const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws|auth\/(?:login|refresh)))?$/i;
+
+/** Where a URL's user info goes instead for the Spooled client, which takes no header: its credential options. @internal */
+export const SPOOLED_CREDENTIALS: UrlCheck = { credentialsGo: 'as apiKey or token instead' };
 
 /**
  * The base URL, checked as every client's is ({@link checkBaseUrl}), and not one that ends with
@@ -65,7 +68,7 @@ export function sseCarries(filter: SubscriptionFilter): 'job.status' | 'queue.st
  */
 export function wsEndpoint(wsUrl: string | undefined, baseUrl: string): string {
   if (wsUrl === undefined) return `${socketBase(baseUrl)}/api/v1/ws`;
-  const parsed = checkUrl(wsUrl, ['ws:', 'wss:'], 'spooledRealtime() wsUrl');
+  const parsed = checkUrl(wsUrl, ['ws:', 'wss:'], 'spooledRealtime() wsUrl', SPOOLED_CREDENTIALS);
   // RFC 6455 3 and WHATWG WebSockets: a WebSocket URL has no fragment (`new URL` hides an empty one, so look for `#`).
   if (String(wsUrl).includes('#')) throw new RequestError('spooledRealtime() wsUrl cannot have a fragment (#…): a WebSocket URL takes none (RFC 6455 3).');
   const path = withoutTrailingSlashes(parsed.pathname);

@@ -31,7 +31,12 @@ const PROTOCOL_CODES = new Set([1002, 1003, 1007, 1009, 1010]);
  */
 function isForbiddenCode(code: number): boolean {
   const mayBeSent = (code >= 1000 && code <= 1015 && code !== 1004) || (code >= 3000 && code <= 4999);
-  return Number.isInteger(code) && code >= 1 && code <= 65535 && !mayBeSent;
+  return isFrameCode(code) && !mayBeSent;
+}
+
+/** Whether a close event's code is a 16-bit one a close frame can carry (1 to 65535); 0 and anything else is no code given. */
+function isFrameCode(code: number): boolean {
+  return Number.isInteger(code) && code >= 1 && code <= 65535;
 }
 
 /**
@@ -70,8 +75,9 @@ export function closeError(
           ? 'closed the socket without a status code (1005)'
           : `closed the socket with code ${code}`;
   const error = new NetworkError(`${where} ${how}.`);
-  // Any code but 1006 (no close frame) and 1015 (TLS failed), which no frame carries, came in the server's close
-  // frame: a server was reached, so the failure counts toward maxAttempts while a browser says offline
-  // (a dev server on loopback closing each socket with 1011 was retried for ever).
-  return code === 1006 || code === 1015 ? error : answered(error);
+  // A code in a close frame (1005 too: a frame without a code) is a server's answer: it was reached, so the failure
+  // counts toward maxAttempts while a browser says offline (a dev server on loopback closing each socket with 1011
+  // was retried for ever). Not 1006 (no close frame) nor 1015 (TLS failed), which no frame carries, nor a code that
+  // is none (0, no number, not 16-bit: an app's implementation that gives no code, see isForbiddenCode).
+  return isFrameCode(code) && code !== 1006 && code !== 1015 ? answered(error) : error;
 }

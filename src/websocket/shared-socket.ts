@@ -23,8 +23,8 @@ const OPEN = 1;
 
 /** sse()'s options that a webSocket connection offers as its own members: one socket, many subscribers. */
 const OFFERED_ELSEWHERE = {
-  state: "a connection's state is its state$, which replays the current one: webSocket(url).state$.subscribe(…)",
-  diagnostics: "a connection's diagnostics are its diagnostics$: webSocket(url).diagnostics$.subscribe(…)",
+  state: "a connection's state is its state$, which replays the current one: const connection = webSocket(url); connection.state$.subscribe(…); another webSocket(url) is another socket",
+  diagnostics: "a connection's diagnostics are its diagnostics$: const connection = webSocket(url); connection.diagnostics$.subscribe(…); another webSocket(url) is another socket",
 };
 // Stryker disable BooleanLiteral: a KnownKeys table is read for its keys only, and its type allows no value but true
 const WEBSOCKET_KEYS: KnownKeys<WebSocketOptions<unknown, unknown>> = {
