@@ -58,7 +58,7 @@ const PARTS: Record<string, Part> = {
   },
   // What every error and exchange passes through (redaction, previews, the app's own exceptions, one shared call), and timestamps.
   guards: {
-    files: core('redact', 'preview', 'app-errors', 'shared-call', 'body', 'rfc3339', 'miosa-key'),
+    files: core('redact', 'error-like', 'preview', 'app-errors', 'shared-call', 'body', 'rfc3339', 'miosa-key'),
     specs: ['spec/spooled/exchange.spec.ts', ...SHARED_SPECS],
   },
 };

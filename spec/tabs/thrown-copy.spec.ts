@@ -102,6 +102,16 @@ describe('errors crossing tabs', () => {
     expect(acrossTabs(() => 1)).toBe('() => 1');
   });
 
+  // A revoked Proxy or a throwing getter made copyThrown throw inside the leader's error handler: no tab heard of the failure.
+  it('lets a thrown value that cannot be looked at cross as text saying so, never throwing', () => {
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getterThrows = Object.defineProperty(new Error('x'), 'code', { get: () => { throw new Error('the getter threw'); }, enumerable: true });
+    const trapped = new Proxy({}, { getPrototypeOf: () => { throw new Error('the trap threw'); } });
+    for (const value of [revoked, getterThrows]) expect(acrossTabs(value)).toBe('(a thrown value that could not be read)');
+    expect(acrossTabs(trapped)).toBe('[object Object]');
+  });
+
   it('drops a field that does not clone instead of failing the copy', () => {
     const error = new DecodeError('Bad item.', ['x: expected string'], { callback: () => 1 });
     const rebuilt = acrossTabs(error) as DecodeError;

@@ -15,6 +15,7 @@
  * {@link maskedHead}, so that no cut leaves part of a credential. See docs/security.md. @internal
  */
 
+import { isDomException, isErrorLike } from './error-like';
 import { pageHref, pageRelative } from './page';
 
 /** The longest text this returns: longer ones are cut, with a note of how much was left out. */
@@ -508,18 +509,6 @@ export function redactCause(cause: unknown, isOurs: (error: unknown) => boolean,
   } catch {
     return new Error('(a cause that could not be read)');
   }
-}
-
-/** An Error of this realm or another one, or a DOMException (which is not an Error everywhere). */
-function isErrorLike(value: unknown): value is Error {
-  if (value instanceof Error) return true;
-  const tag = Object.prototype.toString.call(value);
-  return tag === '[object Error]' || tag === '[object DOMException]' || isDomException(value);
-}
-
-function isDomException(value: unknown): value is DOMException {
-  if (typeof DOMException !== 'function') return false;
-  return value instanceof DOMException || Object.prototype.toString.call(value) === '[object DOMException]';
 }
 
 function safeEncode(value: string): string {

@@ -1,3 +1,4 @@
+import { isInstance } from './error-like';
 import { RequestError, isRequestError } from './errors';
 import { answered } from './lifecycle';
 import { kindOf, shown } from './options';
@@ -359,7 +360,6 @@ export function answeredBy(answer: Answer, asked: URL): string {
   return answer.url.href === asked.href ? where : `${displayUrl(answer.url)} (redirected from ${where})`;
 }
 
-/** A Location resolved against the URL that sent it; one that is not a URL is a RequestError (a retry gets the same). */
 /** The platform follows the redirects itself; the response says where they led. */
 async function followed(fetchImpl: typeof fetch, url: URL, init: RequestInit): Promise<Answer> {
   const response = await fetchImpl(url.href, { ...init, redirect: 'follow' });
@@ -377,20 +377,11 @@ function keepOnly(headers: Record<string, string>, keep: readonly string[]): Rec
  */
 export function unansweredReason(error: unknown): string {
   const reason = networkReason(error);
-  if (reason !== '' || !isTypeError(error) || !inBrowser()) return reason;
+  if (reason !== '' || !isInstance(error, TypeError) || !inBrowser()) return reason;
   return (
     ': the browser gives scripts no reason. A CORS refusal (of the request or its preflight), a blocked mixed-content request' +
     " (http: from an https: page) and a network failure all look like this; the browser's console says which (see rx-realtime's docs/browser.md)"
   );
-}
-
-/** Whether an error is a TypeError; false when its prototype cannot be read (a Proxy of the app's fetch whose trap throws). */
-function isTypeError(error: unknown): boolean {
-  try {
-    return error instanceof TypeError;
-  } catch {
-    return false;
-  }
 }
 
 /** A page or a worker: a global `document`, or the workers' `importScripts`. */

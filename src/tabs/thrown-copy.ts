@@ -1,3 +1,4 @@
+import { isDomException, isErrorLike } from '../core/error-like';
 import { RealtimeError, errorClassNamed, isRealtimeError } from '../core/errors';
 
 /**
@@ -26,9 +27,18 @@ export type ThrownCopy =
 /** How deep a chain of causes is copied. */
 const MAX_CAUSES = 4;
 
-/** Copies a thrown value into parts that clone; a part that does not clone is dropped (an Error field) or turned into text. @internal */
+/** Copies a thrown value into parts that clone; a part that does not clone is dropped (an Error field) or turned into text. Never throws. @internal */
 export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
-  if (!isError(thrown)) return { kind: 'other', value: clones(thrown) ? thrown : String(thrown) };
+  try {
+    return readThrown(thrown, depth);
+  } catch {
+    // An app's value that cannot be read (a revoked Proxy, a getter that throws): its followers still hear of the failure.
+    return { kind: 'other', value: '(a thrown value that could not be read)' };
+  }
+}
+
+function readThrown(thrown: unknown, depth: number): ThrownCopy {
+  if (!isErrorLike(thrown)) return { kind: 'other', value: clones(thrown) ? thrown : String(thrown) };
   const fields: Record<string, unknown> = {};
   const hidden: string[] = [];
   // Own names, not entries: DecodeError.value and DroppedMessageError.payload are kept out of logs (not enumerable), not out of tabs.
@@ -103,14 +113,6 @@ function realtimeError(copy: Extract<ThrownCopy, { kind: 'error' }>, options: Op
   if (ErrorClass) Object.setPrototypeOf(error, ErrorClass.prototype);
   error.name = copy.name;
   return error;
-}
-
-function isError(value: unknown): value is Error {
-  return value instanceof Error || isDomException(value) || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-function isDomException(value: unknown): value is DOMException {
-  return typeof DOMException === 'function' && value instanceof DOMException;
 }
 
 /** Whether a value survives the structured clone algorithm (where it cannot be checked, it is assumed to). */
