@@ -230,6 +230,29 @@ describe('option checks: a bad value fails at the call, typed, naming the option
     );
   });
 
+  // Mutation run of 2026-12-02 (shared-socket.ts): webSocket idleTimeout's "0 disables it" flag could be dropped unseen.
+  it('says "0 disables it" for every timeout that 0 turns off, and for no other duration', () => {
+    const messageOf = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('no error');
+    };
+    const disabledByZero = [
+      () => sse(URL_, { idleTimeout: -1 }),
+      () => webSocket(URL_, { idleTimeout: -1 }),
+      () => webSocket(URL_, { openTimeout: -1 }),
+      () => spooled({ idleTimeout: -1 }),
+      () => spooled({ openTimeout: -1 }),
+      () => miosa({ idleTimeout: -1 }),
+    ];
+    const notByZero = [() => webSocket(URL_, { linger: -1 }), () => webSocket(URL_, { queue: { ttl: -1 } }), () => spooled({ linger: -1 })];
+    expect(disabledByZero.map((call) => messageOf(call).includes('(0 disables it), got -1'))).toEqual(disabledByZero.map(() => true));
+    expect(notByZero.map((call) => messageOf(call).includes('disables'))).toEqual(notByZero.map(() => false));
+  });
+
   it('never shows a credential given in the wrong place: only its kind', () => {
     expect(() => sse(URL_, { headers: bad('authorization: Bearer sk_live_SECRET') })).toThrow(/got a string$/);
     expect(() => spooledRealtime({ token: bad({ secret: 'sk_live_SECRET' }) })).toThrow(/got an object$/);
