@@ -275,6 +275,9 @@ describe('webSocket() topics and sending', () => {
     const keepOpen = connection.messages$.subscribe();
     const arrived = arrivals(connection, server);
     const join = (subscribe: unknown) => connection.topic(subscribe, 'leave', () => true).subscribe();
+    class Subscription {
+      constructor(readonly queue: string) {}
+    }
     const topics = [
       join([{ queue: 'a', cmd: 'Subscribe' }]),
       join([{ cmd: 'Subscribe', queue: 'a' }]),
@@ -290,6 +293,12 @@ describe('webSocket() topics and sending', () => {
       // Binary data is compared by its bytes, never as the object of index keys JSON would make of it.
       join(new Uint8Array([97, 98])),
       join({ 0: 97, 1: 98 }),
+      join('ab'),
+      // What JSON does not show whole (a class instance) is compared by its frame.
+      join(new Subscription('e')),
+      join(new Subscription('f')),
+      join(new Subscription('f')),
+      join('{"queue":"f"}'),
       join(null),
       join(7),
       join('7'),
@@ -303,6 +312,9 @@ describe('webSocket() topics and sending', () => {
       '{"since":null,"queue":"d"}',
       'ab',
       '{"0":97,"1":98}',
+      'ab',
+      '{"queue":"e"}',
+      '{"queue":"f"}',
       'null',
       '7',
     ]);

@@ -338,7 +338,7 @@ function defaultSerialize(message: unknown): Frame {
  * What tells topics apart: a plain message (a string, a number, an array or a plain object) as JSON
  * with every object's keys sorted, so `{ cmd, queue }` and `{ queue, cmd }` are the same topic;
  * anything JSON cannot tell apart (binary data, a Map, a class instance, a BigInt) by the frame the
- * server gets.
+ * server gets: a text frame as its text (so as a string message of that text is), a binary one as its bytes.
  */
 function topicKey(message: unknown, frame: Frame): string {
   if (typeof message === 'string') return message;
@@ -355,7 +355,8 @@ function topicKey(message: unknown, frame: Frame): string {
       // A BigInt inside: the frame tells it.
     }
   }
-  if (typeof frame === 'string') return `\u0000frame:${frame}`;
+  // A text frame is what a string message is keyed by: the same text, the same frame, one topic.
+  if (typeof frame === 'string') return frame;
   const bytes = frameView(frame);
   let text = '\u0000bytes:';
   for (let at = 0; at < bytes.length; at += 4096) text += String.fromCharCode(...bytes.subarray(at, at + 4096));
