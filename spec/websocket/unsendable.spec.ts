@@ -165,6 +165,29 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     expect(() => connection.send(gone)).toThrow(/detached \(transferred elsewhere\)/);
   });
 
+  // breaker33: only the outbox's copy looked; an open socket got the detached buffer, and ws threw its own TypeError
+  // ("Cannot perform Construct on a detached ArrayBuffer"), where a browser may send an empty frame.
+  it('refuses a detached buffer, or a view of one, on an open socket too, with the default serialize, and the socket stays', async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0 });
+    const subscription = connection.messages$.subscribe();
+    await until(() => connection.state === 'connected', 'connected');
+    const gone = text('gone');
+    const view = new DataView(gone.buffer);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(() => connection.send(gone)).toThrow(new TypeError('webSocket cannot send binary data whose buffer is detached (transferred elsewhere): there are no bytes left to send.'));
+    expect(() => connection.send(gone.buffer)).toThrow(/detached \(transferred elsewhere\)/);
+    expect(() => connection.send(view)).toThrow(/detached \(transferred elsewhere\)/);
+    const errors: unknown[] = [];
+    connection.topic(gone, 'off', () => true).subscribe({ error: (error) => errors.push(error) });
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/detached/) })]);
+    expect(connection.send(text('still here'))).toBe(true);
+    await until(() => server!.sockets[0]?.received.length === 1, 'the frame');
+    expect(server.sockets[0]!.received).toEqual(['still here']);
+    expect(connection.state).toBe('connected');
+    subscription.unsubscribe();
+  });
+
   it('tells binary and Map topics apart by the frame the server gets, and serializes a BigInt topic its own serialize handles', async () => {
     server = await startWsServer();
     const serialize = (message: unknown): string | Uint8Array =>

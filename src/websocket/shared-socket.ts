@@ -105,7 +105,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     const serialize = checkFunction('webSocket serialize', options.serialize);
     // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
-    this.serialize = serialize ? (message) => checkedFrame(serialize(message)) : defaultSerialize;
+    this.serialize = (message) => checkedFrame((serialize ?? defaultSerialize)(message));
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
