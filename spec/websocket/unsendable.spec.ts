@@ -208,6 +208,37 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     for (const subscription of subscriptions) subscription.unsubscribe();
   });
 
+  // breaker33: a string was keyed by its text and a plain value by its JSON, whatever serialize made of them: with
+  // serialize JSON.stringify, topic('7') and topic(7) (frames "7" and 7) were one topic, and 7's never reached the server.
+  it("with an app's serialize, keeps a string and a value whose JSON is that string two topics, as their frames differ", async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0, serialize: (message) => JSON.stringify(message) });
+    const subscriptions = [
+      connection.topic('7', 'off', () => true).subscribe(),
+      connection.topic(7, 'off', () => true).subscribe(),
+      connection.topic('{"queue":"a"}', 'off', () => true).subscribe(),
+      connection.topic({ queue: 'a' }, 'off', () => true).subscribe(),
+      // Still one topic: equal as JSON with the keys sorted, and equal strings.
+      connection.topic({ b: 1, a: 2 }, 'off', () => true).subscribe(),
+      connection.topic({ a: 2, b: 1 }, 'off', () => true).subscribe(),
+      connection.topic('x', 'off', () => true).subscribe(),
+      connection.topic('x', 'off', () => true).subscribe(),
+    ];
+    // Sent after the topics' frames (the outbox goes out after them at the open): all of them are in when it arrives.
+    connection.send('end');
+    await until(() => server!.sockets[0]?.received.at(-1) === '"end"', 'the marker');
+    expect(server.sockets[0]!.received.slice(0, -1).sort()).toEqual(['"7"', '"x"', '"{\\"queue\\":\\"a\\"}"', '7', '{"b":1,"a":2}', '{"queue":"a"}']);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+
+    // A serialize that sends strings as they are and wraps the rest: the string '7' is the frame 7, the number 7 is not.
+    const wrapping = webSocket<unknown, unknown>(server.url, { linger: 0, serialize: (message) => (typeof message === 'string' ? message : JSON.stringify({ v: message })) });
+    const wrapped = [wrapping.topic('7', 'off', () => true).subscribe(), wrapping.topic(7, 'off', () => true).subscribe()];
+    wrapping.send('end');
+    await until(() => server!.sockets[1]?.received.at(-1) === 'end', 'the second marker');
+    expect(server.sockets[1]!.received.slice(0, -1).sort()).toEqual(['7', '{"v":7}']);
+    for (const subscription of wrapped) subscription.unsubscribe();
+  });
+
   it('refuses at webSocket() a constant heartbeat message that cannot be sent, naming it', () => {
     expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: Symbol('ping') } })).toThrow(
       'webSocket heartbeat.message cannot be sent: webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.',

@@ -73,6 +73,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly queue: SendQueue<{ readonly message: Out; readonly frame: Frame }>;
   private readonly scheduler: SchedulerLike;
   private readonly serialize: (message: Out) => Frame;
+  /** Whether a plain message's frame is its JSON (the default serialize): then its JSON and a string's text name one frame. */
+  private readonly framesAreJson: boolean;
   private readonly run$: Observable<In>;
   private readonly linger: number;
   private readonly maxBufferedAmount: number;
@@ -106,6 +108,7 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     const serialize = checkFunction('webSocket serialize', options.serialize);
     // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
     this.serialize = (message) => checkedFrame((serialize ?? defaultSerialize)(message));
+    this.framesAreJson = serialize === undefined;
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
@@ -230,9 +233,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     return new Observable<In>((subscriber) => {
       // Serialized before anything is held: a serialize that throws fails this subscription with its own error.
       const frames = { subscribe: heldFrame(this.serialize(subscribe)), unsubscribe: heldFrame(this.serialize(unsubscribe)) };
-      const key = topicKey(subscribe, frames.subscribe);
+      const key = topicKey(subscribe, frames.subscribe, this.framesAreJson);
       const incoming = this.acquire();
-      this.topics.join(key, topicKey(unsubscribe, frames.unsubscribe), frames.subscribe, frames.unsubscribe);
+      this.topics.join(key, topicKey(unsubscribe, frames.unsubscribe, this.framesAreJson), frames.subscribe, frames.unsubscribe);
       this.scheduleReconcile();
       const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
       return () => {
@@ -335,14 +338,15 @@ function defaultSerialize(message: unknown): Frame {
 }
 
 /**
- * What tells topics apart: a plain message (a string, a number, an array or a plain object) as JSON
- * with every object's keys sorted, so `{ cmd, queue }` and `{ queue, cmd }` are the same topic;
- * anything JSON cannot tell apart (binary data, a Map, a class instance, a BigInt) by the frame the
- * server gets.
+ * What tells topics apart: a string by its frame (with the default serialize, its own text); a plain message (a number,
+ * an array or a plain object) as JSON with every object's keys sorted, so `{ cmd, queue }` and `{ queue, cmd }` are the
+ * same topic; anything JSON cannot tell apart (binary data, a Map, a class instance, a BigInt) by the frame the server
+ * gets. A plain message's JSON is the text of its frame only with the default serialize (`framesAreJson`): with an app's
+ * own, `'7'` and `7` may be two frames (`"7"` and `7` from `JSON.stringify`), so its JSON is kept apart from text frames.
  */
-function topicKey(message: unknown, frame: Frame): string {
-  if (typeof message === 'string') return message;
-  if (isPlain(message)) {
+function topicKey(message: unknown, frame: Frame, framesAreJson: boolean): string {
+  if (typeof message === 'string' && typeof frame === 'string') return frame;
+  if (typeof message !== 'string' && isPlain(message)) {
     try {
       // An object's keys are never equal, so the comparator never needs to answer 0.
       const json: string | undefined = JSON.stringify(message, (_name, value: unknown) =>
@@ -350,7 +354,7 @@ function topicKey(message: unknown, frame: Frame): string {
           ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
           : value,
       );
-      if (json !== undefined) return json;
+      if (json !== undefined) return framesAreJson ? json : `\u0000json:${json}`;
     } catch {
       // A BigInt inside: the frame tells it.
     }
