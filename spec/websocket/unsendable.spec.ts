@@ -158,6 +158,19 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     rawSubscription.unsubscribe();
   });
 
+  // breaker33: the default serialize sends binary data as a binary frame, but a Proxy of a typed array has no internal
+  // slot: it went through JSON.stringify and out as the text {"0":1,"1":2}, the frame this change meant to end.
+  it('refuses, with the default serialize, a Proxy of a typed array or an object that only inherits from binary data', () => {
+    const connection = webSocket<unknown, unknown>('ws://127.0.0.1:8/never-opened', { linger: 0 });
+    for (const fake of [new Proxy(new Uint8Array([1, 2]), {}), new Proxy(new ArrayBuffer(2), {}), Object.create(DataView.prototype) as unknown]) {
+      expect(() => connection.send(fake)).toThrow(/holds no bytes of its own \(a Proxy of one\?\)/);
+    }
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: new Proxy(new Uint8Array(1), {}) } })).toThrow(/heartbeat\.message cannot be sent: .*holds no bytes/);
+    expect(connection.send(new Uint8Array([1, 2]))).toBe(false);
+    expect(connection.send({ 0: 1 })).toBe(false);
+    connection.close();
+  });
+
   it('refuses, in send(), a frame whose buffer is already detached', () => {
     const connection = webSocket<unknown, Uint8Array>('ws://127.0.0.1:8/never-opened', { linger: 0, serialize: (message) => message });
     const gone = text('gone');

@@ -7,6 +7,7 @@ import { type KnownKeys, type OptionRule, checkBoolean, checkFunction, checkSche
 import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
+import { isInstance } from '../core/error-like';
 import { displayUrl } from '../core/redact';
 import { pinnedUrl } from '../core/page';
 import type { ConnectionState } from '../core/state';
@@ -328,6 +329,11 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
  */
 function defaultSerialize(message: unknown): Frame {
   if (typeof message === 'string' || isBinaryFrame(message)) return message;
+  if (claimsBinary(message)) {
+    // A Proxy of a typed array (or an object made from a buffer's prototype) has no bytes of its own to send: JSON
+    // would send its index keys as text, the very frame binary data no longer becomes.
+    throw new TypeError('webSocket could not serialize the message: it inherits from a typed array, a DataView or an ArrayBuffer but holds no bytes of its own (a Proxy of one?). Send the typed array itself.');
+  }
   const json: string | undefined = JSON.stringify(message);
   if (json === undefined) {
     throw new TypeError(
@@ -335,6 +341,13 @@ function defaultSerialize(message: unknown): Frame {
     );
   }
   return json;
+}
+
+/** The prototypes of binary data: a value that inherits from one but is none (a Proxy of a typed array) claims to be binary. */
+const BINARY_KINDS = [Object.getPrototypeOf(Uint8Array) as abstract new () => unknown, DataView, ArrayBuffer];
+
+function claimsBinary(message: unknown): boolean {
+  return BINARY_KINDS.some((kind) => isInstance(message, kind));
 }
 
 /**
