@@ -252,6 +252,26 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     for (const subscription of wrapped) subscription.unsubscribe();
   });
 
+  // breaker33: a string was its own key, and the keys of binary data and of other values' frames begin with U+0000 and
+  // a word: the text '\u0000bytes:hi' and the bytes of 'hi' were one topic, and the binary subscribe never went out.
+  it('keeps a string that begins as a binary or frame key apart from the topic it spells', async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0 });
+    class Box {
+      constructor(readonly n: number) {}
+    }
+    const subscriptions = [
+      connection.topic('\u0000bytes:hi', 'off', () => true).subscribe(),
+      connection.topic(text('hi'), 'off', () => true).subscribe(),
+      connection.topic('\u0000frame:{"n":1}', 'off', () => true).subscribe(),
+      connection.topic(new Box(1), 'off', () => true).subscribe(),
+    ];
+    connection.send('end');
+    await until(() => server!.sockets[0]?.received.at(-1) === 'end', 'the marker');
+    expect(server.sockets[0]!.received.slice(0, -1).sort()).toEqual(['\u0000bytes:hi', '\u0000frame:{"n":1}', 'hi', '{"n":1}']);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  });
+
   it('refuses at webSocket() a constant heartbeat message that cannot be sent, naming it', () => {
     expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: Symbol('ping') } })).toThrow(
       'webSocket heartbeat.message cannot be sent: webSocket could not serialize the message: JSON.stringify (the default serialize) gives nothing for undefined, a function or a symbol. Send a string, binary data, or a value JSON can hold.',

@@ -358,7 +358,8 @@ function claimsBinary(message: unknown): boolean {
  * own, `'7'` and `7` may be two frames (`"7"` and `7` from `JSON.stringify`), so its JSON is kept apart from text frames.
  */
 function topicKey(message: unknown, frame: Frame, framesAreJson: boolean): string {
-  if (typeof message === 'string' && typeof frame === 'string') return frame;
+  // A text that begins as the keys below do (`\u0000bytes:hi`) is told from them: it named binary data's topic.
+  if (typeof message === 'string' && typeof frame === 'string') return frame.startsWith('\u0000') ? `\u0000text:${frame}` : frame;
   if (typeof message !== 'string' && isPlain(message)) {
     try {
       // An object's keys are never equal, so the comparator never needs to answer 0.
