@@ -112,6 +112,17 @@ describe('errors crossing tabs', () => {
     expect(acrossTabs(trapped)).toBe('[object Object]');
   });
 
+  // breaker33: name and message were copied as they were; a function there made the copy fail to clone, and the
+  // leader's tell() swallowed the DataCloneError: no other tab heard of the failure.
+  it('copies an error whose name or message is no string as text, so that it clones', () => {
+    const withMessage = Object.defineProperty(new Error('x'), 'message', { value: () => 1 });
+    const withName = Object.assign(new TypeError('bad'), { name: { toString: () => 'OddError' } });
+    const withMap = Object.assign(new RealtimeError('m'), { name: new Map([[1, 2]]) });
+    expect(String((acrossTabs(withMessage) as Error).message)).toBe('() => 1');
+    expect([(acrossTabs(withName) as Error).name, (acrossTabs(withName) as Error).message]).toEqual(['OddError', 'bad']);
+    expect((acrossTabs(withMap) as Error).name).toBe('[object Map]');
+  });
+
   it('drops a field that does not clone instead of failing the copy', () => {
     const error = new DecodeError('Bad item.', ['x: expected string'], { callback: () => 1 });
     const rebuilt = acrossTabs(error) as DecodeError;

@@ -40,7 +40,11 @@ describe('closeError: what a socket end means', () => {
   it.each([undefined, Number.NaN, 1000.5, -1, 65536])('a close event whose code is no 16-bit integer (%p) is retried as before (NetworkError), not a protocol break', (code) => {
     const error = closeError(code as unknown as number, WHERE);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error.message).toBe(`${WHERE} closed the socket with code ${String(code)}.`);
+    expect(error.message).toBe(`${WHERE} lost the socket (its close event gave no close code: ${code === undefined ? 'none' : String(code)}).`);
+  });
+  // breaker33: a code that is none is no server's answer (below), so no message says the server closed the socket with it.
+  it('a close event with code 0, a CloseEvent\'s default, says the socket was lost without a code, not that the server sent 0', () => {
+    expect(closeError(0, WHERE).message).toBe(`${WHERE} lost the socket (its close event gave no close code: 0).`);
   });
 
   it.each([

@@ -158,11 +158,47 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     rawSubscription.unsubscribe();
   });
 
+  // breaker33: the default serialize sends binary data as a binary frame, but a Proxy of a typed array has no internal
+  // slot: it went through JSON.stringify and out as the text {"0":1,"1":2}, the frame this change meant to end.
+  it('refuses, with the default serialize, a Proxy of a typed array or an object that only inherits from binary data', () => {
+    const connection = webSocket<unknown, unknown>('ws://127.0.0.1:8/never-opened', { linger: 0 });
+    for (const fake of [new Proxy(new Uint8Array([1, 2]), {}), new Proxy(new ArrayBuffer(2), {}), Object.create(DataView.prototype) as unknown]) {
+      expect(() => connection.send(fake)).toThrow(/holds no bytes of its own \(a Proxy of one\?\)/);
+    }
+    expect(() => webSocket('ws://127.0.0.1:8/ws', { heartbeat: { interval: 1000, message: new Proxy(new Uint8Array(1), {}) } })).toThrow(/heartbeat\.message cannot be sent: .*holds no bytes/);
+    expect(connection.send(new Uint8Array([1, 2]))).toBe(false);
+    expect(connection.send({ 0: 1 })).toBe(false);
+    connection.close();
+  });
+
   it('refuses, in send(), a frame whose buffer is already detached', () => {
     const connection = webSocket<unknown, Uint8Array>('ws://127.0.0.1:8/never-opened', { linger: 0, serialize: (message) => message });
     const gone = text('gone');
     structuredClone(gone.buffer, { transfer: [gone.buffer] });
     expect(() => connection.send(gone)).toThrow(/detached \(transferred elsewhere\)/);
+  });
+
+  // breaker33: only the outbox's copy looked; an open socket got the detached buffer, and ws threw its own TypeError
+  // ("Cannot perform Construct on a detached ArrayBuffer"), where a browser may send an empty frame.
+  it('refuses a detached buffer, or a view of one, on an open socket too, with the default serialize, and the socket stays', async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0 });
+    const subscription = connection.messages$.subscribe();
+    await until(() => connection.state === 'connected', 'connected');
+    const gone = text('gone');
+    const view = new DataView(gone.buffer);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(() => connection.send(gone)).toThrow(new TypeError('webSocket cannot send binary data whose buffer is detached (transferred elsewhere): there are no bytes left to send.'));
+    expect(() => connection.send(gone.buffer)).toThrow(/detached \(transferred elsewhere\)/);
+    expect(() => connection.send(view)).toThrow(/detached \(transferred elsewhere\)/);
+    const errors: unknown[] = [];
+    connection.topic(gone, 'off', () => true).subscribe({ error: (error) => errors.push(error) });
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/detached/) })]);
+    expect(connection.send(text('still here'))).toBe(true);
+    await until(() => server!.sockets[0]?.received.length === 1, 'the frame');
+    expect(server.sockets[0]!.received).toEqual(['still here']);
+    expect(connection.state).toBe('connected');
+    subscription.unsubscribe();
   });
 
   it('tells binary and Map topics apart by the frame the server gets, and serializes a BigInt topic its own serialize handles', async () => {
@@ -182,6 +218,57 @@ describe('webSocket() binary frames the library keeps (Node, a real server)', ()
     subscriptions[0]!.unsubscribe();
     await until(() => server!.sockets[0]!.received.length === 6, 'one unsubscribe frame');
     expect(server.sockets[0]!.received[5]).toBe('off:a');
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  });
+
+  // breaker33: a string was keyed by its text and a plain value by its JSON, whatever serialize made of them: with
+  // serialize JSON.stringify, topic('7') and topic(7) (frames "7" and 7) were one topic, and 7's never reached the server.
+  it("with an app's serialize, keeps a string and a value whose JSON is that string two topics, as their frames differ", async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0, serialize: (message) => JSON.stringify(message) });
+    const subscriptions = [
+      connection.topic('7', 'off', () => true).subscribe(),
+      connection.topic(7, 'off', () => true).subscribe(),
+      connection.topic('{"queue":"a"}', 'off', () => true).subscribe(),
+      connection.topic({ queue: 'a' }, 'off', () => true).subscribe(),
+      // Two topics: with an app's serialize, the frames alone count, and key order makes two; equal strings are one.
+      connection.topic({ b: 1, a: 2 }, 'off', () => true).subscribe(),
+      connection.topic({ a: 2, b: 1 }, 'off', () => true).subscribe(),
+      connection.topic('x', 'off', () => true).subscribe(),
+      connection.topic('x', 'off', () => true).subscribe(),
+    ];
+    // Sent after the topics' frames (the outbox goes out after them at the open): all of them are in when it arrives.
+    connection.send('end');
+    await until(() => server!.sockets[0]?.received.at(-1) === '"end"', 'the marker');
+    expect(server.sockets[0]!.received.slice(0, -1).sort()).toEqual(['"7"', '"x"', '"{\\"queue\\":\\"a\\"}"', '7', '{"a":2,"b":1}', '{"b":1,"a":2}', '{"queue":"a"}']);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+
+    // A serialize that sends strings as they are and wraps the rest: the string '7' is the frame 7, the number 7 is not.
+    const wrapping = webSocket<unknown, unknown>(server.url, { linger: 0, serialize: (message) => (typeof message === 'string' ? message : JSON.stringify({ v: message })) });
+    const wrapped = [wrapping.topic('7', 'off', () => true).subscribe(), wrapping.topic(7, 'off', () => true).subscribe()];
+    wrapping.send('end');
+    await until(() => server!.sockets[1]?.received.at(-1) === 'end', 'the second marker');
+    expect(server.sockets[1]!.received.slice(0, -1).sort()).toEqual(['7', '{"v":7}']);
+    for (const subscription of wrapped) subscription.unsubscribe();
+  });
+
+  // breaker33: a string was its own key, and the keys of binary data and of other values' frames begin with U+0000 and
+  // a word: the text '\u0000bytes:hi' and the bytes of 'hi' were one topic, and the binary subscribe never went out.
+  it('keeps a string that begins as a binary or frame key apart from the topic it spells', async () => {
+    server = await startWsServer();
+    const connection = webSocket<unknown, unknown>(server.url, { linger: 0 });
+    class Box {
+      constructor(readonly n: number) {}
+    }
+    const subscriptions = [
+      connection.topic('\u0000bytes:hi', 'off', () => true).subscribe(),
+      connection.topic(text('hi'), 'off', () => true).subscribe(),
+      connection.topic('\u0000frame:{"n":1}', 'off', () => true).subscribe(),
+      connection.topic(new Box(1), 'off', () => true).subscribe(),
+    ];
+    connection.send('end');
+    await until(() => server!.sockets[0]?.received.at(-1) === 'end', 'the marker');
+    expect(server.sockets[0]!.received.slice(0, -1).sort()).toEqual(['\u0000bytes:hi', '\u0000frame:{"n":1}', 'hi', '{"n":1}']);
     for (const subscription of subscriptions) subscription.unsubscribe();
   });
 

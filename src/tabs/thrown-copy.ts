@@ -51,8 +51,10 @@ function readThrown(thrown: unknown, depth: number): ThrownCopy {
   const cause = (thrown as { cause?: unknown }).cause;
   return {
     kind: 'error',
-    name: thrown.name,
-    message: thrown.message,
+    // As text, as redactCause reads them: an app's error may hold anything there (a function does not clone, and the
+    // message would fail to cross, leaving every other tab unanswered).
+    name: String(thrown.name),
+    message: String(thrown.message),
     stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
     fields,
     hidden,

@@ -47,8 +47,23 @@ export function isBinaryFrame(value: unknown): value is ArrayBufferLike | ArrayB
  * A buffer of another realm (an iframe, a worker's transfer) passes; an object that only says it is one does not. @internal
  */
 export function checkedFrame(frame: unknown): Frame {
-  if (typeof frame === 'string' || isBinaryFrame(frame)) return frame;
+  if (typeof frame === 'string') return frame;
+  if (isBinaryFrame(frame)) return attached(frame);
   throw new TypeError(`webSocket serialize returned ${kindOf(frame)}; a frame is a string, an ArrayBuffer or an ArrayBufferView (a typed array, a DataView, a Buffer).`);
+}
+
+/**
+ * Binary data whose bytes are still there: one whose buffer was transferred (detached) is a TypeError, whether the
+ * socket is open or not (an open `ws` threw its own "Cannot perform Construct on a detached ArrayBuffer", a browser may
+ * send an empty frame; the outbox could not copy it).
+ */
+function attached(frame: ArrayBufferLike | ArrayBufferView): Frame {
+  try {
+    frameView(frame);
+  } catch {
+    throw new TypeError('webSocket cannot send binary data whose buffer is detached (transferred elsewhere): there are no bytes left to send.');
+  }
+  return frame;
 }
 
 /**
@@ -62,18 +77,10 @@ export function frameView(frame: ArrayBufferLike | ArrayBufferView): Uint8Array 
  * A frame the library keeps (in the outbox until the socket opens, a topic's messages for every
  * reconnect) as a copy of its own, taken at the call as a socket's `send()` takes it: the app may
  * reuse or transfer its buffer afterwards. A string is kept as it is; a copy is a plain
- * ArrayBuffer's, whatever backed the original. A buffer already transferred (detached) is a
- * TypeError. @internal
+ * ArrayBuffer's, whatever backed the original. The frame comes from {@link checkedFrame}, so its buffer is attached. @internal
  */
 export function heldFrame(frame: Frame): Frame {
-  if (typeof frame === 'string') return frame;
-  let bytes: Uint8Array;
-  try {
-    bytes = frameView(frame);
-  } catch {
-    throw new TypeError('webSocket serialize returned binary data whose buffer is detached (transferred elsewhere): there are no bytes left to send.');
-  }
-  return new Uint8Array(bytes);
+  return typeof frame === 'string' ? frame : new Uint8Array(frameView(frame));
 }
 
 /** The default `maxBufferedAmount`: 4 MiB, four times the default `maxMessageSize`. @internal */

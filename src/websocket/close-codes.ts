@@ -66,8 +66,10 @@ export function closeError(
   if (PROTOCOL_CODES.has(code)) {
     return new ProtocolError(`${where} closed the socket with code ${code}: it cannot accept what we send or speak.`);
   }
-  const how =
-    code === 1000
+  const how = !isFrameCode(code)
+    ? // Not the server's word (see below): the message must not say it closed the socket with "code 0" or "code undefined".
+      `lost the socket (its close event gave no close code: ${typeof code === 'number' ? code : 'none'})`
+    : code === 1000
       ? 'closed the socket'
       : code === 1006
         ? 'lost the socket (no close frame)'

@@ -7,6 +7,7 @@ import { type KnownKeys, type OptionRule, checkBoolean, checkFunction, checkSche
 import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
+import { isInstance } from '../core/error-like';
 import { displayUrl } from '../core/redact';
 import { pinnedUrl } from '../core/page';
 import type { ConnectionState } from '../core/state';
@@ -73,6 +74,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
   private readonly queue: SendQueue<{ readonly message: Out; readonly frame: Frame }>;
   private readonly scheduler: SchedulerLike;
   private readonly serialize: (message: Out) => Frame;
+  /** Whether frames are the default serialize's, whose JSON lets topics be compared with object keys in any order. */
+  private readonly sortKeys: boolean;
   private readonly run$: Observable<In>;
   private readonly linger: number;
   private readonly maxBufferedAmount: number;
@@ -105,7 +108,8 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     this.scheduler = checkScheduler('webSocket scheduler', options.scheduler) ?? asyncScheduler;
     const serialize = checkFunction('webSocket serialize', options.serialize);
     // Checked as it is made: a frame the socket cannot take fails the call that made it, never the socket's open.
-    this.serialize = serialize ? (message) => checkedFrame(serialize(message)) : defaultSerialize;
+    this.serialize = (message) => checkedFrame((serialize ?? defaultSerialize)(message));
+    this.sortKeys = serialize === undefined;
     this.linger = checkDuration('webSocket linger', options.linger ?? 1000);
     checkHeadersOption('webSocket headers', options.headers);
     const where = typeof url === 'function' ? 'the WebSocket server' : displayUrl(url);
@@ -230,9 +234,9 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
     return new Observable<In>((subscriber) => {
       // Serialized before anything is held: a serialize that throws fails this subscription with its own error.
       const frames = { subscribe: heldFrame(this.serialize(subscribe)), unsubscribe: heldFrame(this.serialize(unsubscribe)) };
-      const key = topicKey(subscribe, frames.subscribe);
+      const key = topicKey(subscribe, frames.subscribe, this.sortKeys);
       const incoming = this.acquire();
-      this.topics.join(key, topicKey(unsubscribe, frames.unsubscribe), frames.subscribe, frames.unsubscribe);
+      this.topics.join(key, topicKey(unsubscribe, frames.unsubscribe, this.sortKeys), frames.subscribe, frames.unsubscribe);
       this.scheduleReconcile();
       const subscription = incoming.pipe(filter(select)).subscribe(subscriber);
       return () => {
@@ -325,6 +329,11 @@ export class SharedSocket<In, Out> implements WebSocketConnection<In, Out> {
  */
 function defaultSerialize(message: unknown): Frame {
   if (typeof message === 'string' || isBinaryFrame(message)) return message;
+  if (claimsBinary(message)) {
+    // A Proxy of a typed array (or an object made from a buffer's prototype) has no bytes of its own to send: JSON
+    // would send its index keys as text, the very frame binary data no longer becomes.
+    throw new TypeError('webSocket could not serialize the message: it inherits from a typed array, a DataView or an ArrayBuffer but holds no bytes of its own (a Proxy of one?). Send the typed array itself.');
+  }
   const json: string | undefined = JSON.stringify(message);
   if (json === undefined) {
     throw new TypeError(
@@ -334,38 +343,47 @@ function defaultSerialize(message: unknown): Frame {
   return json;
 }
 
+/** The prototypes of binary data: a value that inherits from one but is none (a Proxy of a typed array) claims to be binary. */
+const BINARY_KINDS = [Object.getPrototypeOf(Uint8Array) as abstract new () => unknown, DataView, ArrayBuffer];
+
+function claimsBinary(message: unknown): boolean {
+  return BINARY_KINDS.some((kind) => isInstance(message, kind));
+}
+
 /**
- * What tells topics apart: a plain message (a string, a number, an array or a plain object) as JSON
- * with every object's keys sorted, so `{ cmd, queue }` and `{ queue, cmd }` are the same topic;
- * anything JSON cannot tell apart (binary data, a Map, a class instance, a BigInt) by the frame the
- * server gets: a text frame as its text (so as a string message of that text is), a binary one as its bytes.
+ * What tells topics apart: the frame the server gets, its text or its bytes (a prefix keeps the two kinds apart). With
+ * the default serialize, an object or an array is taken as its JSON with every object's keys sorted, which is its frame
+ * but for the order of keys, so `{ cmd, queue }` and `{ queue, cmd }` are one topic; an app's own serialize makes
+ * frames this cannot foresee (`'7'` and `7` may be `"7"` and `7`), so there every message is taken by its frame alone.
  */
-function topicKey(message: unknown, frame: Frame): string {
-  if (typeof message === 'string') return message;
-  if (isPlain(message)) {
+function topicKey(message: unknown, frame: Frame, sortKeys: boolean): string {
+  if (sortKeys) {
     try {
-      // An object's keys are never equal, so the comparator never needs to answer 0.
-      const json: string | undefined = JSON.stringify(message, (_name, value: unknown) =>
-        value !== null && typeof value === 'object' && !Array.isArray(value)
-          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
-          : value,
-      );
-      if (json !== undefined) return json;
+      if (isPlainContainer(message)) return `text:${sortedJson(message)}`;
     } catch {
-      // A BigInt inside: the frame tells it.
+      // An object whose prototype or members cannot be read twice (a Proxy): its frame tells it.
     }
   }
-  // A text frame is what a string message is keyed by: the same text, the same frame, one topic.
-  if (typeof frame === 'string') return frame;
+  if (typeof frame === 'string') return `text:${frame}`;
   const bytes = frameView(frame);
-  let text = '\u0000bytes:';
+  let text = 'bytes:';
   for (let at = 0; at < bytes.length; at += 4096) text += String.fromCharCode(...bytes.subarray(at, at + 4096));
   return text;
 }
 
-/** A value JSON shows whole: a primitive, an array, or an object of Object's own kind (not a Map, a buffer, a class instance). */
-function isPlain(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+/** JSON of a value whose frame JSON.stringify made, with every object's keys in sorted order (keys are never equal, so the comparator never answers 0). */
+function sortedJson(value: object): string {
+  return JSON.stringify(value, (_name, member: unknown) =>
+    member !== null && typeof member === 'object' && !Array.isArray(member)
+      ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : member,
+  );
+}
+
+/** An array, or an object of Object's own kind (not a Map, a buffer, a class instance): JSON shows its members whole. */
+function isPlainContainer(value: unknown): value is object {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
