@@ -20,6 +20,7 @@ const byteLengthOf = (kind: { prototype: object } | undefined) =>
 const ARRAY_BUFFER_LENGTH = byteLengthOf(ArrayBuffer)!;
 const SHARED_BUFFER_LENGTH = byteLengthOf((globalThis as { SharedArrayBuffer?: { prototype: object } }).SharedArrayBuffer);
 
+/** Whether a `byteLength` getter above reads the value, so the value has that kind's internal slot. */
 function holds(getter: (() => unknown) | undefined, value: unknown): boolean {
   if (getter === undefined) return false;
   try {
