@@ -5,6 +5,7 @@
  * in Node as in a browser. @internal
  */
 
+import { isInstance } from '../core/error-like';
 import { kindOf } from '../core/options';
 
 /** What a socket can send: text, or binary data (WHATWG WebSockets `send()`; `ws` takes the same). @internal */
@@ -39,6 +40,14 @@ export function isArrayBuffer(value: unknown): value is ArrayBuffer {
 /** Binary data a socket sends as a binary frame: an ArrayBuffer or SharedArrayBuffer of any realm, or a view of one. @internal */
 export function isBinaryFrame(value: unknown): value is ArrayBufferLike | ArrayBufferView {
   return ArrayBuffer.isView(value) || isArrayBuffer(value) || holds(SHARED_BUFFER_LENGTH, value);
+}
+
+/** The prototypes of binary data: a value that inherits from one but is none (a Proxy of a typed array) claims to be binary. */
+const BINARY_KINDS = [Object.getPrototypeOf(Uint8Array) as abstract new () => unknown, DataView, ArrayBuffer];
+
+/** Whether a value inherits from a binary kind without being binary data (a Proxy of a typed array). @internal */
+export function claimsBinary(message: unknown): boolean {
+  return BINARY_KINDS.some((kind) => isInstance(message, kind));
 }
 
 /**

@@ -7,14 +7,13 @@ import { type KnownKeys, type OptionRule, checkBoolean, checkFunction, checkSche
 import { checkHeadersOption } from '../core/headers';
 import { parseJson } from '../core/json-depth';
 import { reportAppError } from '../core/app-errors';
-import { isInstance } from '../core/error-like';
 import { displayUrl } from '../core/redact';
 import { pinnedUrl } from '../core/page';
 import type { ConnectionState } from '../core/state';
 import { type ConnectionDiagnostics, IDLE_DIAGNOSTICS } from '../core/diagnostics';
 import { mayBeRefusedUpgrade, socketAttempt } from './attempt';
 import { FrameReader, decodeUtf8 } from './frames';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, frameBytes, frameView, heldFrame, isBinaryFrame } from './buffered';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, type Frame, bufferedAmountOf, checkedFrame, claimsBinary, frameBytes, frameView, heldFrame, isBinaryFrame } from './buffered';
 import { SendQueue } from './outbox';
 import { TopicRegistry } from './topics';
 import type { HeartbeatOptions, QueueOptions, UrlOption, WebSocketConnection, WebSocketLike, WebSocketOptions } from './websocket';
@@ -341,13 +340,6 @@ function defaultSerialize(message: unknown): Frame {
     );
   }
   return json;
-}
-
-/** The prototypes of binary data: a value that inherits from one but is none (a Proxy of a typed array) claims to be binary. */
-const BINARY_KINDS = [Object.getPrototypeOf(Uint8Array) as abstract new () => unknown, DataView, ArrayBuffer];
-
-function claimsBinary(message: unknown): boolean {
-  return BINARY_KINDS.some((kind) => isInstance(message, kind));
 }
 
 /**
