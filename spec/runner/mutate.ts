@@ -7,7 +7,7 @@
  * report is newer than the file and its specs is not run again, so a stopped run resumes where it was.
  * The summary adds the reports up per file.
  *
- * Usage: `npm run mutate [-- part|file ...] [--concurrency=N] [--fresh]` (parts: lifecycle, sse, websocket,
+ * Usage: `npm run mutate [-- part|file ...] [--concurrency=N] [--fresh]` (parts: lifecycle, sse, exchange, websocket,
  * guards; default all), then read the summary; `npm run mutate -- --summary` prints it alone. `--fresh` also
  * tests every mutant again rather than reusing the last run's verdicts (.cache/mutation/incremental/).
  */
@@ -47,8 +47,14 @@ const PARTS: Record<string, Part> = {
     specs: ['spec/operators/retryBackoff.spec.ts', ...SHARED_SPECS],
   },
   sse: {
-    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('request', 'page', 'slashes', 'http', 'headers', 'insecure')],
+    files: ['src/sse/sse.ts', 'src/sse/event-stream.ts', ...core('page', 'slashes', 'headers', 'insecure')],
     specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', ...SHARED_SPECS],
+  },
+  // Every HTTP exchange: sse()'s requests and the clients' own (Spooled's REST calls, Miosa's), whose checks (path
+  // segments, base URLs, header names, methods and bodies, redirects keeping headers) only the clients' specs reach.
+  exchange: {
+    files: core('request', 'http'),
+    specs: ['spec/sse/*.spec.ts', 'spec/reliability/sse-fuzz.spec.ts', 'spec/spooled/*.spec.ts', 'spec/miosa/*.spec.ts', ...SHARED_SPECS],
   },
   websocket: {
     files: ['attempt', 'shared-socket', 'buffered', 'frames', 'ws-adapter', 'subprotocols', 'topics', 'close-codes', 'outbox', 'liveness', 'websocket'].map(
