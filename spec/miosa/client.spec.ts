@@ -244,6 +244,14 @@ describe('miosaEvents URLs: the computer id in the path, the base URL', () => {
     expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl })).toThrow(new RequestError(message));
   });
 
+  // breaker33: refused at each stream's first request, in sse()'s words ("send them in a header"), which this client does not take.
+  it.each([
+    ['https://me:msk_s3cret@api.example/api/v1', 'the URL carries credentials (user:password@); send them as apiKey instead (https://api.example/api/v1).'],
+    ['https://CORP\\me:msk_s3cret@api.example/api/v1', 'the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them as apiKey instead (***).'],
+  ])('a base URL with user info (%s) is a RequestError from miosaEvents() that says where this client takes credentials', (baseUrl, said) => {
+    expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl })).toThrow(new RequestError(`miosaEvents baseUrl: ${said}`));
+  });
+
   it('a relative base URL is still taken (a browser resolves it against the page)', () => {
     expect(() => miosaEvents({ apiKey: 'msk_test_urls', baseUrl: '/api/v1' })).not.toThrow();
   });

@@ -410,13 +410,12 @@ describe('spooledRealtime over SSE', () => {
   });
 
   // breaker17: the endpoint was named by new URL(url).pathname, which throws for a relative base (a page's proxy),
-  // so events$() threw TypeError: Invalid URL; and a base's path may be anything (a backslash's user info).
-  it.each(['/spooled', 'https://CORP\\admin:s3cretpw@api.example/spooled'])('with the base %s, names the endpoint the client adds, and events$() does not throw', (baseUrl) => {
+  // so events$() threw TypeError: Invalid URL.
+  it('with a relative base, names the endpoint the client adds, and events$() does not throw', () => {
     const lines: string[] = [];
-    const realtime = spooledRealtime({ baseUrl, apiKey: 'sk_test_0123456789', transport: 'sse', logger: (line) => lines.push(line) });
+    const realtime = spooledRealtime({ baseUrl: '/spooled', apiKey: 'sk_test_0123456789', transport: 'sse', logger: (line) => lines.push(line) });
     expect(() => realtime.events$()).not.toThrow();
     expect(lines).toEqual([expect.stringContaining("transport 'sse' without a jobId or queueName filter reads /api/v1/events, which carries only system.health")]);
-    expect(lines.join('')).not.toMatch(/s3cret|admin/);
   });
 
   it('does not warn for events the endpoint carries', () => {
@@ -531,16 +530,20 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
     );
   });
 
-  it('a base URL with user info fails the token exchange with a RequestError that says where credentials go, sending nothing', async () => {
+  // breaker33: such a base was refused at the first request, over SSE in sse()'s words ("send them in a header
+  // instead"), which this client does not take. Every form of user info, on both transports, in the client's words.
+  it.each([
+    ['http://me:pw-s3cret@127.0.0.1:8', 'the URL carries credentials (user:password@); send them as apiKey or token instead (http://127.0.0.1:8/).'],
+    ['https:me:pw-s3cret@h.example', 'the URL carries credentials (user:password@); send them as apiKey or token instead (https://h.example/).'],
+    ['https://CORP\\me:pw-s3cret@h.example/spooled', 'the URL carries credentials (user:password@; URL parsers end the host at a \\ in them, so they would be sent in its path); send them as apiKey or token instead (***).'],
+    ['https://me:12/pw-s3cret@h.example', 'the URL seems to carry credentials (user:password@, a password whose digits before a /, ? or # read as a port, so it would be sent in its path or query to the name before the : as host); send them as apiKey or token instead, or write an @ in the path as %40 (***).'],
+  ])('a base URL with user info (%s) is a RequestError from spooledRealtime() that says where this client takes credentials, on both transports, sending nothing', (baseUrl, said) => {
     let fetches = 0;
     const fetch = (async () => ((fetches += 1), new Response('', { status: 404 }))) as unknown as typeof globalThis.fetch;
-    const client = spooledRealtime({ apiKey: 'sk_test_0123456789', baseUrl: 'http://me:pw-s3cret@127.0.0.1:8', fetch, autoReconnect: false, logger: () => undefined });
-    const error = await new Promise<Error>((resolve) => client.events$().subscribe({ error: resolve }));
-    client.close();
+    for (const transport of ['websocket', 'sse'] as const) {
+      expect(() => spooledRealtime({ apiKey: 'sk_test_0123456789', baseUrl, transport, fetch })).toThrow(new RequestError(`spooledRealtime baseUrl: ${said}`));
+    }
     expect(fetches).toBe(0);
-    expect(error).toEqual(
-      new RequestError('The Spooled token exchange: the URL carries credentials (user:password@); send them as apiKey or token instead (http://127.0.0.1:8/api/v1/auth/login).'),
-    );
   });
 
   it.each(['https://h.example/?tenant=a', 'https://h.example/api#x', 'https://h.example?'])('baseUrl %s (a query or fragment) is a RequestError from spooledRealtime()', (baseUrl) => {

@@ -241,12 +241,16 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
     expect([fetches, JSON.stringify(recording.error)]).toEqual([0, expect.not.stringMatching(/s3cret|admin/)]);
   });
 
-  it('a Spooled client given such a base URL shows none of it (toJSON)', () => {
-    const client = spooledRealtime({ baseUrl: 'https://CORP\\admin:s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
-    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: '***' });
-    // breaker22: nor of one whose password's digits read as a port.
-    const ported = spooledRealtime({ baseUrl: 'https://admin:12/s3cretpw@api.example', apiKey: 'sk_test_0123456789' });
-    expect(JSON.parse(JSON.stringify(ported))).toMatchObject({ baseUrl: '***' });
+  // breaker22: nor one whose password's digits read as a port. Refused when the client is made, showing none of it.
+  it.each(['https://CORP\\admin:s3cretpw@api.example', 'https://admin:12/s3cretpw@api.example'])('a Spooled client given the base URL %s is refused, showing none of it', (baseUrl) => {
+    let error: unknown;
+    try {
+      spooledRealtime({ baseUrl, apiKey: 'sk_test_0123456789' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(RequestError);
+    expect([(error as Error).message, JSON.stringify(error), (error as Error).stack]).toEqual([expect.stringMatching(/\(\*\*\*\)\.$/), expect.not.stringMatching(/s3cret|admin/), expect.not.stringMatching(/s3cret|admin/)]);
   });
 
   // breaker22: a password whose head is digits before a `/` reads as a port to every URL parser: `https://admin:12/s3cret@host`

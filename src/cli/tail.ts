@@ -168,7 +168,7 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   }
 
   if (mode === 'spooled') {
-    usable(() => spooledBaseUrl(options.spooled!, '--spooled'));
+    usable(() => spooledBaseUrl(options.spooled!, '--spooled', SPOOLED_FLAGS));
     // What the client fetches from the base URL, fetch must be able to reach: a bad port would fail the first attempt.
     if (fetchesFromBase(options.transport, credentials)) usable(() => checkFetchUrl(options.spooled!, '--spooled', SPOOLED_FLAGS));
     checkIds({ '--queue': options.queue, '--job': options.job });
@@ -199,7 +199,7 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
     );
   }
   if (mode === 'miosa') {
-    usable(() => checkBaseUrl(options.miosa!, '--miosa'));
+    usable(() => checkBaseUrl(options.miosa!, '--miosa', MIOSA_FLAGS));
     checkIds({ '--computer': options.computer });
     const client = withCredentials(
       () => miosaEvents({ apiKey: credentials.apiKey?.value as string, baseUrl: options.miosa, logger: (line) => print.status(line) }),

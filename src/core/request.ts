@@ -133,23 +133,20 @@ export function checkFetchUrl(url: string | URL, what: string, check: UrlCheck =
 /**
  * A client's base URL (a string: the clients' option checks refuse anything else) as URL parsing reads it alone
  * (without tabs and newlines, and without leading and trailing spaces and controls, which a path added after it
- * would keep inside) and without its trailing slashes (`/`, and `\`, which URL parsing reads as one in an http(s) URL), checked for what cannot work once paths are added to it: a query or fragment (the
- * paths would land after them), or an absolute URL that is not http or https (as {@link checkUrl}
- * says it), is a RequestError. A relative base is left to resolve against the page, as each request does. @internal
+ * would keep inside) and without its trailing slashes (`/`, and `\`, which URL parsing reads as one in an http(s) URL),
+ * checked for what cannot work once paths are added to it: a query or fragment (the paths would land after them), or
+ * what {@link checkUrl} refuses (another scheme than http or https, user info, whose message says to send credentials
+ * `check.credentialsGo`, as the client takes them), is a RequestError. In a page a relative base is checked as read
+ * against the page; outside one it is left to each request, which fails. @internal
  */
-export function checkBaseUrl(url: string, what: string): string {
+export function checkBaseUrl(url: string, what: string, check: Pick<UrlCheck, 'credentialsGo'> = {}): string {
   if (/[?#]/.test(url)) {
     throw new RequestError(`${what} cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only.`);
   }
-  // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`) fails every
-  // request: said now, naming the option, not at subscribe in the words of a request the app never made.
-  let absolute: URL | undefined;
-  try {
-    absolute = new URL(url);
-  } catch {
-    absolute = undefined;
-  }
-  if (absolute !== undefined && absolute.protocol !== 'http:' && absolute.protocol !== 'https:') checkUrl(url, ['http:', 'https:'], what);
+  // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`), or one with user info,
+  // fails every request: said now, naming the option and where the client takes credentials, not at subscribe in the
+  // words of a request the app never made. In a page a relative base is read against the page, as the client pins it.
+  if (parseAlone(url) !== undefined || pageHref() !== undefined) checkUrl(url, ['http:', 'https:'], what, check);
   // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
   // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
   return withoutTrailingSlashes(trimmedAsUrl(url));

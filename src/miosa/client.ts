@@ -6,7 +6,7 @@ import { pinnedBase } from '../core/page';
 import { MAX_TIMER_DELAY, checkNumber } from '../core/limits';
 import { type KnownKeys, type Logger, type OptionRule, checkChoice, checkStrings, checkTypeList, dictionary, loggerOf, refuseInapplicable } from '../core/options';
 import { checkMiosaOptions } from './options';
-import { checkBaseUrl, pathSegment } from '../core/request';
+import { type UrlCheck, checkBaseUrl, pathSegment } from '../core/request';
 import { INSPECT, SecretHolder, displayUrl } from '../core/redact';
 import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
@@ -117,6 +117,8 @@ const STREAM_KEYS: KnownKeys<MiosaStreamOptions> = { timeout: true, onTimeout: t
 const TENANT_STREAM_KEYS: KnownKeys<TenantStreamOptions> = { ...STREAM_KEYS, types: true };
 
 const DEFAULT_BASE_URL = 'https://api.miosa.ai/api/v1';
+/** Where a base URL's user info goes instead for this client, which takes no header: its key option. */
+const MIOSA_CREDENTIALS: UrlCheck = { credentialsGo: 'as apiKey instead' };
 const DEFAULT_TIMEOUT = 300_000;
 
 /**
@@ -166,7 +168,7 @@ class MiosaClient implements MiosaEvents {
     // The API key is masked in every message and log line while the client lives.
     new SecretHolder({ values: [options.apiKey] }, this);
     // Resolved against the page once (a relative base): every stream of the client goes to one place.
-    this.baseUrl = pinnedBase(checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl'));
+    this.baseUrl = pinnedBase(checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, 'miosaEvents baseUrl', MIOSA_CREDENTIALS));
     const logger = loggerOf('miosaEvents logger', options.logger);
     warnIfInsecure(this.baseUrl, true, (warning) => logger.warn(`[rx-realtime/miosa] ${warning}`));
   }

@@ -18,13 +18,14 @@ const API_PATH_AT_END = /\/api\/v1(?:\/(?:events(?:\/(?:jobs|queues)\/[^/]+)?|ws
 export const SPOOLED_CREDENTIALS: UrlCheck = { credentialsGo: 'as apiKey or token instead' };
 
 /**
- * The base URL, checked as every client's is ({@link checkBaseUrl}), and not one that ends with
+ * The base URL, checked as every client's is ({@link checkBaseUrl}; user info is refused saying to send credentials as
+ * `check` says, by default the client's own options), and not one that ends with
  * `/api/v1` (or an endpoint under it): the client adds `/api/v1/…` itself, so each request would go to
  * `/api/v1/api/v1/…`, which a server answers 404 or, before its routes, 401, as if the key were wrong.
  * The Miosa client's base, by contrast, includes `/api/v1`. @internal
  */
-export function spooledBaseUrl(url: string, what: string): string {
-  const base = checkBaseUrl(url, what);
+export function spooledBaseUrl(url: string, what: string, check: UrlCheck = SPOOLED_CREDENTIALS): string {
+  const base = checkBaseUrl(url, what, check);
   const found = API_PATH_AT_END.exec(resolvedPath(base));
   if (found) {
     throw new RequestError(
