@@ -43,7 +43,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
-  if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text.trim()) && text.includes('@')) {
+  if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text) && text.includes('@')) {
     throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`);
   }
   if (!schemes.includes(parsed.protocol)) {
@@ -59,8 +59,7 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   }
   // In a page, `http:user:password@host` (no `//`) with the page's scheme resolves against the page, as a
   // path (`https://page/app/user:password@host`): read alone, it is the user info it was meant to be.
-  const alone = base === undefined ? parsed : parseAlone(text);
-  const carrier = [parsed, alone].find((url) => url !== undefined && (url.username !== '' || url.password !== ''));
+  const carrier = [parsed, parseAlone(text)].find((url) => url !== undefined && (url.username !== '' || url.password !== ''));
   if (carrier !== undefined) {
     throw new RequestError(`${what}: the URL carries credentials (user:password@); ${credentialAdvice()} (${displayUrl(carrier)}).`);
   }
@@ -240,8 +239,6 @@ export function checkMethod(method: unknown, body: unknown, what: string): void 
  * ASCII comes back unchanged. @internal
  */
 export function utf8HeaderValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(value)) return value;
   let latin1 = '';
   for (const byte of new TextEncoder().encode(value)) latin1 += String.fromCharCode(byte);
   return latin1;
