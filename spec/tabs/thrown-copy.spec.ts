@@ -108,8 +108,25 @@ describe('errors crossing tabs', () => {
     revoke();
     const getterThrows = Object.defineProperty(new Error('x'), 'code', { get: () => { throw new Error('the getter threw'); }, enumerable: true });
     const trapped = new Proxy({}, { getPrototypeOf: () => { throw new Error('the trap threw'); } });
-    for (const value of [revoked, getterThrows]) expect(acrossTabs(value)).toBe('(a thrown value that could not be read)');
+    expect(acrossTabs(revoked)).toBe('(a thrown value that could not be read)');
     expect(acrossTabs(trapped)).toBe('[object Object]');
+    // An error with one part that cannot be read crosses as that error without the part.
+    const crossed = acrossTabs(getterThrows) as Error & { code?: unknown };
+    expect([crossed instanceof Error, crossed.message, 'code' in crossed]).toEqual([true, 'x', false]);
+  });
+
+  it.each(['stack', 'cause', 'name', 'message'])('an error whose %s getter throws crosses as an error without it', (part) => {
+    const thrower = () => {
+      throw new Error('the getter threw');
+    };
+    const error = Object.defineProperty(new RangeError('out of range'), part, { get: thrower });
+    const crossed = acrossTabs(error) as Error;
+    expect(crossed).toBeInstanceOf(Error);
+    expect([crossed.name, crossed.message, crossed.cause]).toEqual([
+      part === 'name' ? 'Error' : 'RangeError',
+      part === 'message' ? '(its message could not be read)' : 'out of range',
+      undefined,
+    ]);
   });
 
   // breaker33: name and message were copied as they were; a function there made the copy fail to clone, and the

@@ -33,7 +33,20 @@ export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
     return readThrown(thrown, depth);
   } catch {
     // An app's value that cannot be read (a revoked Proxy, a getter that throws): its followers still hear of the failure.
-    return { kind: 'other', value: '(a thrown value that could not be read)' };
+    return { kind: 'other', value: UNREADABLE };
+  }
+}
+
+const UNREADABLE = '(a thrown value that could not be read)';
+/** A field whose getter throws: left out of the copy. */
+const UNREADABLE_FIELD = Symbol('unreadable');
+
+/** What `read` returns, or `fallback` when it throws (a getter of the app's error, a revoked Proxy, a `toString` that throws). */
+function readOr<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
   }
 }
 
@@ -43,19 +56,19 @@ function readThrown(thrown: unknown, depth: number): ThrownCopy {
   const hidden: string[] = [];
   // Own names, not entries: DecodeError.value and DroppedMessageError.payload are kept out of logs (not enumerable), not out of tabs.
   for (const key of Object.getOwnPropertyNames(thrown)) {
-    const value = (thrown as unknown as Record<string, unknown>)[key];
-    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || !clones(value)) continue;
+    const value = readOr<unknown>(() => (thrown as unknown as Record<string, unknown>)[key], UNREADABLE_FIELD);
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === UNREADABLE_FIELD || !clones(value)) continue;
     fields[key] = value;
     if (!Object.prototype.propertyIsEnumerable.call(thrown, key)) hidden.push(key);
   }
-  const cause = (thrown as { cause?: unknown }).cause;
+  const cause = readOr(() => (thrown as { cause?: unknown }).cause, undefined);
   return {
     kind: 'error',
     // As text, as redactCause reads them: an app's error may hold anything there (a function does not clone, and the
-    // message would fail to cross, leaving every other tab unanswered).
-    name: String(thrown.name),
-    message: String(thrown.message),
-    stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
+    // message would fail to cross, leaving every other tab unanswered). A part whose getter throws is left out alone.
+    name: readOr(() => String(thrown.name), 'Error'),
+    message: readOr(() => String(thrown.message), '(its message could not be read)'),
+    stack: readOr(() => (typeof thrown.stack === 'string' ? thrown.stack : undefined), undefined),
     fields,
     hidden,
     cause: cause === undefined || depth >= MAX_CAUSES ? undefined : copyThrown(cause, depth + 1),
