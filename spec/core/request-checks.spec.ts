@@ -47,6 +47,9 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     ['http://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     ['h2c.x-y+z://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     ['HTTP://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    // As URL parsing reads it: after leading spaces, and with `\\` for `//` (breaker35: these were told to write a scheme).
+    [' http://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    ['https:\\\\[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     // Without one (outside a page nothing resolves a relative URL), or with a "scheme" that cannot be one (a digit first).
     ['example.com/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
     ['1http://h.example/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
@@ -76,6 +79,20 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     ['https://alice:s3cret@h.example/x', 'https://h.example/x'],
   ])('user info %s (a user name or a password alone too) is refused', (url, shown) => {
     expect(() => checkUrl(url, HTTP, 'sse()')).toThrow(refused(`sse(): the URL carries credentials (user:password@); send them in a header instead (${shown}).`));
+  });
+
+  // breaker35: user info that leaves a URL unparsable (a password with a `/` ends the host, `s3` read as a port) was
+  // refused as any unparsable URL, with no word of where credentials go.
+  it.each([
+    ['https://alice:s3/cret@h.example/x', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
+    [' HTTPS:\\\\alice:pw@h.example:99999', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
+    ['wss://alice:s3/cret@h.example/x', ['ws:', 'wss:'], " If it carries credentials (user:password@), send them in a header instead, or where none can be sent (a browser's WebSocket) in the query."],
+    // Without a scheme and `//` (a client's relative base, which reaches sse() in Node) no credential advice: sse()'s would be wrong for a client.
+    ['user_1:pw/x@h.example', HTTP, ' Start it with its scheme (http://).'],
+    ['https://[::1/x', HTTP, ''],
+  ])('%s, which cannot be parsed, says where credentials go when it has an @ after a scheme and //', (url, schemes, advice) => {
+    expect(() => checkUrl(url, schemes, 'x')).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice}`));
+    expect(() => checkUrl(url, schemes, 'x', { credentialsGo: 'as --token' })).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice.replace(/ in a header.*\./, ' as --token.')}`));
   });
 
   it('returns the URL as parsed', () => {
