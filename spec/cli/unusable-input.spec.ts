@@ -36,6 +36,8 @@ describe('rx-realtime tail with input it cannot use', () => {
     ['a password read as a port in a --spooled base URL', () => ['tail', '--spooled', `http://me:/${SECRET}@${host()}`, '--api-key', SECRET], '--spooled: the URL seems to carry credentials (user:password@, a password whose digits', {}],
     ['user info with no scheme as the URL', () => ['tail', `me:${SECRET}@${host()}/api/v1/events`], 'Start it with its scheme (http://). Send credentials with --token or --header instead.', {}],
     ['a URL that does not parse', () => ['tail', `http://[${SECRET}/events`], 'tail needs an absolute URL; got one that cannot be parsed.', {}],
+    // breaker35: a password with a `/` leaves the URL unparsable (the host ends at it); the message said nothing of credentials.
+    ['a password with a / in a --spooled base URL', () => ['tail', '--spooled', `http://me:pw/${SECRET}@${host()}`, '--api-key', SECRET], '--spooled needs an absolute URL; got one that cannot be parsed. If it carries credentials (user:password@), send them as --api-key or --token instead.', {}],
     ['a ws:// URL with --transport sse', () => ['tail', `${server.wsUrl}/api/v1/ws?token=${SECRET}`, '--transport', 'sse'], 'tail --transport sse needs an http or https URL; got ws', {}],
     ['a header value with a line break', () => ['tail', events(), '--header', `X-Api-Key: ${SECRET}\r\nX-Injected: 1`], '--header: The value of the "x-api-key" header cannot be sent', {}],
     ['a header the HTTP client manages itself', () => ['tail', events(), '--header', 'Transfer-Encoding: chunked'], '--header: The "transfer-encoding" header cannot be set', {}],

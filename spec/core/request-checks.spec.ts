@@ -19,6 +19,11 @@ import {
  */
 
 const HTTP = ['http:', 'https:'];
+/**
+ * The RequestError a check throws, for `toThrow`, which compares the class too (`toEqual` compares an error's message
+ * alone: a TypeError with the same words would pass, and a TypeError is retried as a network failure, where a
+ * RequestError is final).
+ */
 const refused = (message: string) => new RequestError(message);
 
 /** Runs each test of the enclosing describe with these globals set (a page's `document` and `location`, a worker's scope). */
@@ -42,6 +47,9 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     ['http://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     ['h2c.x-y+z://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     ['HTTP://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    // As URL parsing reads it: after leading spaces, and with `\\` for `//` (breaker35: these were told to write a scheme).
+    [' http://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    ['https:\\\\[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     // Without one (outside a page nothing resolves a relative URL), or with a "scheme" that cannot be one (a digit first).
     ['example.com/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
     ['1http://h.example/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
@@ -71,6 +79,20 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     ['https://alice:s3cret@h.example/x', 'https://h.example/x'],
   ])('user info %s (a user name or a password alone too) is refused', (url, shown) => {
     expect(() => checkUrl(url, HTTP, 'sse()')).toThrow(refused(`sse(): the URL carries credentials (user:password@); send them in a header instead (${shown}).`));
+  });
+
+  // breaker35: user info that leaves a URL unparsable (a password with a `/` ends the host, `s3` read as a port) was
+  // refused as any unparsable URL, with no word of where credentials go.
+  it.each([
+    ['https://alice:s3/cret@h.example/x', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
+    [' HTTPS:\\\\alice:pw@h.example:99999', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
+    ['wss://alice:s3/cret@h.example/x', ['ws:', 'wss:'], " If it carries credentials (user:password@), send them in a header instead, or where none can be sent (a browser's WebSocket) in the query."],
+    // Without a scheme and `//` (a client's relative base, which reaches sse() in Node) no credential advice: sse()'s would be wrong for a client.
+    ['user_1:pw/x@h.example', HTTP, ' Start it with its scheme (http://).'],
+    ['https://[::1/x', HTTP, ''],
+  ])('%s, which cannot be parsed, says where credentials go when it has an @ after a scheme and //', (url, schemes, advice) => {
+    expect(() => checkUrl(url, schemes, 'x')).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice}`));
+    expect(() => checkUrl(url, schemes, 'x', { credentialsGo: 'as --token' })).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice.replace(/ in a header.*\./, ' as --token.')}`));
   });
 
   it('returns the URL as parsed', () => {
@@ -133,7 +155,7 @@ describe('checkHeaders and checkMethod', () => {
     expect(() => checkHeaders({ "!#$%&'*+-.^_`|~09AZaz": 'v' })).not.toThrow();
   });
 
-  it.each(['GET', 'post', 'PATCH', 'M-SEARCH'])('method %s is taken, with or without a body unless GET or HEAD', (method) => {
+  it.each(['GET', 'post', 'PATCH', 'M-SEARCH'])('method %s is taken without a body (undefined or null)', (method) => {
     expect(() => checkMethod(method, undefined, 'x')).not.toThrow();
     expect(() => checkMethod(method, null, 'x')).not.toThrow();
   });
@@ -169,6 +191,11 @@ describe('utf8HeaderValue', () => {
     ['\x7f', '\x7f'],
     ['é', '\xc3\xa9'],
     ['a€', 'a\xe2\x82\xac'],
+    // Latin-1 too (a shortcut for what a header could carry as it is would send ÿ as one byte), beyond the BMP, and a
+    // lone surrogate as U+FFFD, as TextEncoder and a browser's EventSource encode it.
+    ['ÿ', '\xc3\xbf'],
+    ['😀', '\xf0\x9f\x98\x80'],
+    ['a\ud800b', 'a\xef\xbf\xbdb'],
   ])('%j as the bytes of its UTF-8 encoding', (value, bytes) => {
     expect(utf8HeaderValue(value)).toBe(bytes);
   });
@@ -233,10 +260,10 @@ describe('fetchWithinOrigin in Node (redirects followed by the library)', () => 
 
   it("to another origin: a request with 'refuse', or a 307/308 with a body, is not sent there", async () => {
     const { fetchImpl, asked } = scripted({ 'https://a.example/x': { status: 302, location: 'https://b.example/y' }, 'https://a.example/p': { status: 307, location: 'https://b.example/y' } });
-    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), init(), 'refuse')).rejects.toEqual(
+    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), init(), 'refuse')).rejects.toThrow(
       refused('https://a.example/x redirected to another origin (https://b.example); this request is not sent there, as it carries a credential.'),
     );
-    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/p'), init({ method: 'POST', body: '{}' }), KEEP)).rejects.toEqual(
+    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/p'), init({ method: 'POST', body: '{}' }), KEEP)).rejects.toThrow(
       refused('https://a.example/p redirected to another origin (https://b.example); this request is not sent there, as a 307 would take its body along, which may carry a credential.'),
     );
     expect(asked.map(({ url }) => url)).toEqual(['https://a.example/x', 'https://a.example/p']);
@@ -293,7 +320,7 @@ describe('fetchWithinOrigin where redirects are hidden from scripts', () => {
     ['headers of its own', init({ headers: { accept: 'text/event-stream', authorization: 'Bearer t' } }), KEEP],
   ])('an opaque redirect of a request that carries %s is a RequestError that says why', async (what, request, acrossOrigins) => {
     const { fetchImpl } = scripted({ 'https://a.example/x': { status: 200, type: 'opaqueredirect' } });
-    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), request, acrossOrigins)).rejects.toEqual(
+    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), request, acrossOrigins)).rejects.toThrow(
       refused(
         `https://a.example/x answered with a redirect, which is not followed: the browser hides where it leads, and this request carries ${what} that must not reach another origin. Give the URL it redirects to instead (the browser's network panel shows it).`,
       ),

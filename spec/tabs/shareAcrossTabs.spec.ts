@@ -246,6 +246,27 @@ describe('shareAcrossTabs', () => {
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
+  // breaker35: the leader posted the app's value (cloned by the post) and then cloned it again for itself: a value whose
+  // getter answers once and then throws reached the other tabs and was skipped in the leader alone.
+  it('gives every tab the same value when a getter in it answers once and then throws', async () => {
+    let reads = 0;
+    const once = {
+      get x() {
+        reads += 1;
+        if (reads > 1) throw new Error('read twice');
+        return 1;
+      },
+    };
+    const tabs = [browser.tab(), browser.tab()];
+    const recordings = tabs.map((tab) =>
+      record(shareAcrossTabs('once', () => new Observable<unknown>((s) => void setTimeout(() => s.next(once))), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel, eventId: () => undefined })),
+    );
+    await browser.settle();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await browser.settle();
+    for (const { values, error } of recordings) expect([values, error]).toEqual([[{ x: 1 }], undefined]);
+  });
+
   it('skips in every tab a value that does not clone for another reason (nested too deep), reports it in the leader, and goes on', async () => {
     // 10,000 levels: deeper than structuredClone can copy (a RangeError, not a DataCloneError): a server's data, not the app's bug.
     let deep: unknown[] = [];

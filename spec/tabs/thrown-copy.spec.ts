@@ -238,6 +238,39 @@ describe('every error class and every field of the library crosses tabs', () => 
     expect([(follower as DroppedMessageError).reason, (follower as DroppedMessageError).payload]).toEqual([reason, { cmd: 'Ping', n: 1 }]);
   });
 
+  // breaker35: a field (or a thrown value) was checked with one structured clone and posted as the app's value, cloned
+  // again: a getter inside it that answers once and then throws, or gives a function, made the post fail, and the
+  // leader's tell() swallowed the DataCloneError: no other tab heard of the failure.
+  it.each([
+    ['throws', () => { throw new Error('read twice'); }],
+    ['gives a function', () => () => 1],
+  ] as const)('reaches the other tabs when a field holds a getter that answers once and then %s', async (_how, second) => {
+    const onceThen = () => {
+      let reads = 0;
+      return {
+        get x() {
+          reads += 1;
+          return reads === 1 ? 1 : second();
+        },
+      };
+    };
+    const { leader, follower } = await throughTabs(Object.assign(new Error('upstream failed'), { data: onceThen() }));
+    for (const rebuilt of [leader, follower]) expect([(rebuilt as Error).message, (rebuilt as { data?: unknown }).data]).toEqual(['upstream failed', { x: 1 }]);
+    expect((await throughTabs(onceThen())).follower).toEqual({ x: 1 });
+  });
+
+  // breaker35: a Proxy whose ownKeys or getOwnPropertyDescriptor trap throws crossed as the text '(a thrown value that
+  // could not be read)', though its name and message could be read.
+  it.each(['ownKeys', 'getOwnPropertyDescriptor'] as const)('an error behind a Proxy whose %s trap throws crosses as that error without its fields', async (trap) => {
+    const error = new Proxy(Object.assign(new TypeError('bad input'), { code: 'E_BAD' }), {
+      [trap]: () => {
+        throw new Error('the trap threw');
+      },
+    });
+    const { follower } = await throughTabs(error);
+    expect([follower instanceof TypeError, (follower as Error).message, (follower as { code?: unknown }).code]).toEqual([true, 'bad input', undefined]);
+  });
+
   it("keeps an app's RealtimeError subclass a RealtimeError and an app's Error named like one of the library's an Error", async () => {
     const impostor = Object.assign(new Error('Not the library.'), { name: 'AuthError', status: 401 });
     const { follower } = await throughTabs(impostor);

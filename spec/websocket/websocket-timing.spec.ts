@@ -118,7 +118,7 @@ describe('webSocket() timing on a virtual clock', () => {
       const subscription = connection.messages$.subscribe();
       let lastError: Error | undefined;
       connection.diagnostics$.subscribe((diagnostics) => (lastError = diagnostics.lastError ?? lastError));
-      scheduler.schedule(() => expect(lastError).toEqual(new TimeoutError('ws://fake.test/ws sent nothing for 50 ms; the socket is presumed dead.', 50)), 75);
+      scheduler.schedule(() => expect(lastError).toStrictEqual(new TimeoutError('ws://fake.test/ws sent nothing for 50 ms; the socket is presumed dead.', 50)), 75);
       scheduler.schedule(() => sockets[0]!.open(), 0);
       scheduler.schedule(() => sockets[0]!.receive('{}'), 20);
       // stale at 70; reconnect after 10 ms at 80

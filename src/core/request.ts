@@ -29,7 +29,13 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     parsed = new URL(text, base);
   } catch {
     if (!forApp) throw new RequestError(`${displayUrl(redirectedFrom)} redirected to a Location that is not a URL (it cannot be parsed); ${NOT_FOLLOWED}.`);
-    throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? '' : schemeAdvice}`);
+    // User info that leaves a URL written with a scheme and `//` unparsable (a password with a `/`: `https://alice:s3/cret@host`
+    // ends the host at it, so `s3` is read as a port) is said to go where the caller takes credentials, showing none of it.
+    // (A client's base reaches this only from checkBaseUrl, in its own words: each request's would be sse()'s.)
+    // Written with a scheme (as URL parsing reads it: after leading spaces, `\\` as `//`), it needs no advice to write one.
+    const withScheme = WITH_AUTHORITY.test(trimmedAsUrl(text));
+    const userInfo = withScheme && text.includes('@') ? ` If it carries credentials (user:password@), send them ${credentialsGo}.` : '';
+    throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${withScheme ? '' : schemeAdvice}${userInfo}`);
   }
   // `http://CORP\alice:s3cret@host` (a domain user): URL parsers end the host at the `\`, so the password would go
   // to host `corp` in the path, and be shown with it.
@@ -76,6 +82,9 @@ export interface UrlCheck {
   /** Where credentials go instead of the URL, as the caller takes them (the CLI's options); by default {@link whereCredentialsGo}. */
   readonly credentialsGo?: string;
 }
+
+/** A URL written with a scheme and `//` (or `\\`): whether it parses does not depend on a page it would be read against. */
+const WITH_AUTHORITY = /^[a-z][a-z\d+.-]*:[\\/]{2}/i;
 
 /** What a message about a redirect's `Location` that fails {@link checkUrl} says of it. */
 const NOT_FOLLOWED = 'the redirect was not followed';
@@ -135,8 +144,9 @@ export function checkFetchUrl(url: string | URL, what: string, check: UrlCheck =
  * would keep inside) and without its trailing slashes (`/`, and `\`, which URL parsing reads as one in an http(s) URL),
  * checked for what cannot work once paths are added to it: a query or fragment (the paths would land after them), or
  * what {@link checkUrl} refuses (another scheme than http or https, user info, whose message says to send credentials
- * `check.credentialsGo`, as the client takes them), is a RequestError. In a page a relative base is checked as read
- * against the page; outside one it is left to each request, which fails. @internal
+ * `check.credentialsGo`, as the client takes them; one written with a scheme and `//` that cannot be parsed), is a
+ * RequestError. In a page a relative base is checked as read against the page; outside one it is left to each request,
+ * which fails. @internal
  */
 export function checkBaseUrl(url: string, what: string, check: Pick<UrlCheck, 'credentialsGo'> = {}): string {
   if (/[?#]/.test(url)) {
@@ -145,7 +155,9 @@ export function checkBaseUrl(url: string, what: string, check: Pick<UrlCheck, 'c
   // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`), or one with user info,
   // fails every request: said now, naming the option and where the client takes credentials, not at subscribe in the
   // words of a request the app never made. In a page a relative base is read against the page, as the client pins it.
-  if (parseAlone(url) !== undefined || pageHref() !== undefined) checkUrl(url, ['http:', 'https:'], what, check);
+  // So is one written with a scheme and `//` that cannot be parsed (`https://h:99999`, a password with a `/`): no page
+  // resolves it either, and its user info is said to go where the client takes credentials, not in sse()'s words.
+  if (parseAlone(url) !== undefined || pageHref() !== undefined || WITH_AUTHORITY.test(trimmedAsUrl(url))) checkUrl(url, ['http:', 'https:'], what, check);
   // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
   // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
   return withoutTrailingSlashes(trimmedAsUrl(url));

@@ -148,14 +148,18 @@ export class TabParticipant<T> {
     this.showState(state);
   }
 
-  /** An upstream value: to the other tabs, then a structured clone of it here, so every tab gets the same kind of copy. */
+  /**
+   * An upstream value: a structured clone of it here, then that clone to the other tabs, so every tab gets the same
+   * kind of copy of one reading of it (the app's value, cloned once here and once by the post, could read otherwise the
+   * second time: a getter that answers, then throws, left the value in the other tabs and skipped it here).
+   */
   private relay(value: T): void {
     const id = this.idOf(value);
     if (this.closed || id === FAILED || !this.replays.admit(id, this.epoch)) return;
     let copy: T;
     try {
-      this.post({ kind: 'value', epoch: this.epoch, value });
       copy = typeof structuredClone === 'function' ? structuredClone(value) : value;
+      this.post({ kind: 'value', epoch: this.epoch, value: copy });
     } catch (cause) {
       return this.uncopied(value, cause);
     }

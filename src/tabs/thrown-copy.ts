@@ -51,15 +51,22 @@ function readOr<T>(read: () => T, fallback: T): T {
 }
 
 function readThrown(thrown: unknown, depth: number): ThrownCopy {
-  if (!isErrorLike(thrown)) return { kind: 'other', value: clones(thrown) ? thrown : String(thrown) };
+  if (!isErrorLike(thrown)) {
+    const value = cloneOf(thrown);
+    return { kind: 'other', value: value === UNCLONABLE ? String(thrown) : value };
+  }
   const fields: Record<string, unknown> = {};
   const hidden: string[] = [];
   // Own names, not entries: DecodeError.value and DroppedMessageError.payload are kept out of logs (not enumerable), not out of tabs.
-  for (const key of Object.getOwnPropertyNames(thrown)) {
-    const value = readOr<unknown>(() => (thrown as unknown as Record<string, unknown>)[key], UNREADABLE_FIELD);
-    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === UNREADABLE_FIELD || !clones(value)) continue;
+  // A Proxy whose ownKeys or getOwnPropertyDescriptor trap throws: no fields, or not that one, and the rest as it is.
+  for (const key of readOr(() => Object.getOwnPropertyNames(thrown), [])) {
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
+    const enumerable = readOr<boolean | undefined>(() => Object.prototype.propertyIsEnumerable.call(thrown, key), undefined);
+    // The clone, not the app's value: a getter inside it may answer otherwise (or throw) when the message is posted.
+    const value = enumerable === undefined ? UNREADABLE_FIELD : readOr<unknown>(() => cloneOf((thrown as unknown as Record<string, unknown>)[key]), UNREADABLE_FIELD);
+    if (value === UNREADABLE_FIELD || value === UNCLONABLE) continue;
     fields[key] = value;
-    if (!Object.prototype.propertyIsEnumerable.call(thrown, key)) hidden.push(key);
+    if (!enumerable) hidden.push(key);
   }
   const cause = readOr(() => (thrown as { cause?: unknown }).cause, undefined);
   return {
@@ -130,14 +137,21 @@ function realtimeError(copy: Extract<ThrownCopy, { kind: 'error' }>, options: Op
   return error;
 }
 
-/** Whether a value survives the structured clone algorithm (where it cannot be checked, it is assumed to). */
-function clones(value: unknown): boolean {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return true;
-  if (typeof structuredClone !== 'function') return typeof value === 'object';
+/** What {@link cloneOf} returns for a value the structured clone algorithm refuses. */
+const UNCLONABLE = Symbol('unclonable');
+
+/**
+ * A structured clone of a value (a primitive as it is), or {@link UNCLONABLE} when the algorithm refuses it; where it
+ * cannot be taken (no structuredClone), an object as it is. The copy keeps this clone, not the app's value: an object
+ * whose getter answers once and throws, or gives a function, the next time would clone here and fail when the message
+ * is posted, and the leader's post would swallow that, so no other tab heard of the failure.
+ */
+function cloneOf(value: unknown): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
+  if (typeof structuredClone !== 'function') return typeof value === 'object' ? value : UNCLONABLE;
   try {
-    structuredClone(value);
-    return true;
+    return structuredClone(value);
   } catch {
-    return false;
+    return UNCLONABLE;
   }
 }
