@@ -1,6 +1,7 @@
 import { RequestError } from '../../src';
 import {
   type AcrossOrigins,
+  checkBaseUrl,
   checkHeaders,
   checkMethod,
   checkUrl,
@@ -110,6 +111,24 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     ])('%s resolves against the page', (url, href) => {
       expect(checkUrl(url, HTTP, 'sse()').href).toBe(href);
     });
+  });
+});
+
+describe('checkBaseUrl: a client base URL', () => {
+  it.each([
+    ['https://h.example/api/', 'https://h.example/api'],
+    [' https://h.example/api\\\n', 'https://h.example/api'],
+    // Outside a page a relative base is left to each request (an app's one config serves server-side rendering too).
+    ['/api/v1', '/api/v1'],
+    ['api', 'api'],
+  ])('%j is taken as %j', (url, base) => {
+    expect(checkBaseUrl(url, 'x baseUrl')).toBe(base);
+  });
+
+  it.each(['https://h.example/?tenant=a', 'https://h.example/#x', '/api?'])('%s (a query or fragment) is refused', (url) => {
+    expect(() => checkBaseUrl(url, 'x baseUrl')).toThrow(
+      refused("x baseUrl cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only."),
+    );
   });
 });
 
@@ -269,6 +288,25 @@ describe('fetchWithinOrigin in Node (redirects followed by the library)', () => 
     expect(asked.map(({ url }) => url)).toEqual(['https://a.example/x', 'https://a.example/p']);
   });
 
+  it('a request whose body is null is followed to another origin as one without a body', async () => {
+    const { fetchImpl, asked } = scripted({ 'https://a.example/x': { status: 307, location: 'https://b.example/y' } });
+    await fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), init({ method: 'POST', body: null }), KEEP);
+    expect(asked.map(({ url, init: { method } }) => [url, method])).toEqual([
+      ['https://a.example/x', 'POST'],
+      ['https://b.example/y', 'POST'],
+    ]);
+  });
+
+  // The Location as the server sent it: user info without a scheme is refused as such, with no advice on writing a URL.
+  it.each([
+    ['alice:s3cret@b.example/y', 'needs an http or https URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***@b.example/y). The redirect was not followed.'],
+    ['user_1:s3cret@b.example/y', 'needs an http or https URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***). The redirect was not followed.'],
+  ])('a redirect to %s is not followed, and shows none of it', async (location, said) => {
+    const { fetchImpl, asked } = scripted({ 'https://a.example/x': { status: 302, location } });
+    await expect(fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), init(), KEEP)).rejects.toThrow(refused(`The redirect from https://a.example/x ${said}`));
+    expect(asked).toHaveLength(1);
+  });
+
   it('a 303 of a request with a body to another origin goes there as a GET without it', async () => {
     const { fetchImpl, asked } = scripted({ 'https://a.example/x': { status: 303, location: 'https://b.example/y' } });
     await fetchWithinOrigin(fetchImpl, new URL('https://a.example/x'), init({ method: 'POST', body: '{}' }), KEEP);
@@ -302,8 +340,13 @@ describe('fetchWithinOrigin where redirects are hidden from scripts', () => {
         ['a header of its own', init({ headers: { accept: 'text/event-stream', authorization: 'Bearer t' } }), KEEP],
         ['a body', init({ method: 'POST', body: '{}' }), KEEP],
         ["'refuse'", init(), 'refuse' as const],
+        ["'refuse' and no header at all", init({ headers: {} }), 'refuse' as const],
       ])('a request with %s is sent with redirect: manual', async (_what, request, acrossOrigins) => {
         expect((await sent(request, acrossOrigins)).redirects).toEqual(['manual']);
+      });
+
+      it('a body of null is no body', async () => {
+        expect((await sent(init({ method: 'POST', body: null }), KEEP)).redirects).toEqual(['follow']);
       });
     });
   }
@@ -351,6 +394,16 @@ describe('the reasons a fetch failed', () => {
 
   it.each(['ECONNRESET', 'UND_ERR_SOCKET', 'XZ_DATA_ERROR', 'ERR_STREAM_PREMATURE_CLOSE'])('undecodableBody: %s is not one', (code) => {
     expect(undecodableBody(new TypeError('terminated', { cause: { code } }), gzip)).toBeUndefined();
+  });
+
+  it('a code that is no string is no code (an array holding one, a number)', () => {
+    expect(networkReason(new TypeError('fetch failed', { cause: { code: ['ECONNRESET'] } }))).toBe('');
+    expect(networkReason(new TypeError('fetch failed', { cause: { code: 104 } }))).toBe('');
+    expect(undecodableBody(new TypeError('terminated', { cause: { code: ['Z_DATA_ERROR'] } }), gzip)).toBeUndefined();
+  });
+
+  it('undecodableBody of a body without a Content-Encoding says so', () => {
+    expect(undecodableBody(new TypeError('terminated', { cause: { code: 'Z_DATA_ERROR' } }), { get: () => null })).toBe(': its bytes are not what its Content-Encoding ("") says (Z_DATA_ERROR)');
   });
 
   it('undecodableBody reads five levels of causes, no deeper', () => {

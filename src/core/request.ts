@@ -49,7 +49,8 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
   }
   // In a page, `user_1:password@host` (a user name that is no scheme: `_`, a digit first, beyond ASCII) without
   // its scheme resolves against the page as a relative path: the password would go to the page's origin.
-  if (base !== undefined && parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text) && text.includes('@')) {
+  // (Outside a page nothing reaches here that does not parse alone.)
+  if (parseAlone(text) === undefined && /^[^/?#\\]*:/.test(text) && text.includes('@')) {
     throw new RequestError(`${what} needs ${schemeNames(schemes)} URL; got one with an @ and no scheme, as user info (user:password@) without one reads (***).${schemeAdvice}${forApp ? ` Send credentials ${credentialsGo}.` : ''}`);
   }
   if (!schemes.includes(parsed.protocol)) {
