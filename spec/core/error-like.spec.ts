@@ -31,6 +31,14 @@ describe('isErrorLike, isDomException, isInstance', () => {
       expect(() => [isErrorLike(value), isDomException(value), isInstance(value, TypeError)]).not.toThrow();
     }
   });
+
+  // A Proxy has no internal slots of its target, so an Error behind one has Object's tag: read as an error, it would be read through traps that throw.
+  it('say false of a value whose prototype cannot be read, an Error behind a Proxy included', () => {
+    const [revoked, prototypeTrap] = unreadable();
+    for (const value of [revoked, prototypeTrap]) expect([isErrorLike(value), isDomException(value), isInstance(value, Error)]).toEqual([false, false, false]);
+    const trapped = new Proxy(new TypeError('inside'), { getPrototypeOf: () => { throw new Error('the trap threw'); } });
+    expect([isErrorLike(trapped), isInstance(trapped, TypeError)]).toEqual([false, false]);
+  });
 });
 
 describe('redactCause of a value that cannot be looked at', () => {
