@@ -302,7 +302,10 @@ describe('spooledRealtime over WebSocket: resources', () => {
     server.spooled.createJob('q');
     await event;
     expect(urls).toEqual([`${server.url}/api/v1/auth/login`]);
-    expect(lines.join('\n')).toContain('websocket');
+    // The debug log tells the socket's story from its first attempt: no 'disconnected' before anything happened.
+    const socketLines = lines.filter((line) => line.includes('websocket ws://'));
+    expect(socketLines[0]).toMatch(/: connecting$/);
+    expect(socketLines.slice(0, 2).map((line) => line.split(': ').at(-1))).toEqual(['connecting', 'connected']);
     expect(lines.join('\n')).not.toContain(server.spooled.apiKey);
     expect(lines.join('\n')).not.toMatch(/eyJ/);
   });
@@ -367,6 +370,14 @@ describe('spooledRealtime over WebSocket: resources', () => {
 describe('spooledRealtime over SSE', () => {
   beforeEach(async () => {
     server = await startReferenceServer({ timing });
+  });
+
+  it('the debug log tells the stream\'s story from its first request', async () => {
+    const lines: string[] = [];
+    const realtime = client({ transport: 'sse', debug: true, logger: (line) => lines.push(line) });
+    server.spooled.createJob('emails');
+    await firstValueFrom(realtime.events$({ queueName: 'emails' }).pipe(ofType('queue.stats')));
+    expect(lines.filter((line) => line.includes(' sse ')).map((line) => line.split(': ').at(-1))).toEqual(['connecting', 'connected', 'disconnected']);
   });
 
   it('a queue filter reads queue.stats', async () => {

@@ -499,7 +499,8 @@ class SpooledClient implements SpooledRealtime {
       part.next(state);
       if (state === 'connected') refusals.opened();
       if (state !== 'disconnected') opened = true;
-      this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: ${state}`);
+      // state$ starts at 'disconnected' before any attempt: a debug line of it would say the socket closed.
+      if (opened) this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: ${state}`);
       if (state === 'disconnected' && opened) {
         forget();
         part.release();
