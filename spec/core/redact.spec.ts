@@ -381,6 +381,21 @@ describe('the redaction point', () => {
     expect(redact(text)).toBe('x-api-key-***_ | *** | *** | *** | *** | ***');
   });
 
+  it('masks a remembered secret a server echoes inside a JSON string, as JavaScript, Python, PHP and Go escape it, and percent-encoded twice', () => {
+    rememberSecret('k"e/y\\Wö<d>&\u2028-1');
+    const echoed = [
+      String.raw`{"error":"bad key k\"e/y\\Wö<d>&\u2028-1"}`.replace('\\u2028', '\u2028'),
+      String.raw`{"key":"k\"e/y\\W\u00f6<d>&\u2028-1"}`,
+      String.raw`{"key":"k\"e\/y\\W\u00F6<d>&\u2028-1"}`,
+      String.raw`{"key":"k\"e/y\\Wö\u003cd\u003e\u0026\u2028-1"}`,
+      'next=k%2522e%252Fy%255CW%25C3%25B6%253Cd%253E%2526%25E2%2580%25A8-1',
+    ];
+    expect(echoed.map((text) => redact(text))).toEqual(['{"error":"bad key ***"}', '{"key":"***"}', '{"key":"***"}', '{"key":"***"}', 'next=***']);
+    // Python escapes DEL too; JavaScript leaves it as it is.
+    rememberSecret('del\x7fkey-9');
+    expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');
+  });
+
   it('keeps its place in a text whose lower or upper case is longer (U+0130, ß), masking the secret and nothing else', () => {
     rememberSecret('tenant_SECRET_ss');
     expect(redact('Straße tenant_secret_SS after')).toBe('Straße *** after');

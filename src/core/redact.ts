@@ -30,7 +30,10 @@ const MIN_SECRET = 4;
  */
 const MAX_SECRETS = 256;
 
-/** The {@link fold}ed forms of one credential: as it is, percent- and form-encoded, and the one inside a header value. */
+/**
+ * The {@link fold}ed forms of one credential: as it is, percent-encoded (once and twice), form-encoded, inside a JSON
+ * string as servers write one, and the one inside a header value.
+ */
 type Forms = readonly string[];
 
 /** Credentials by value (keyed by their first form), least recently remembered first (a Map keeps insertion order). */
@@ -53,7 +56,7 @@ function formsOf(...values: unknown[]): Forms {
   // key pasted with a space after it reaches the server, and comes back in what it echoes, without it.
   for (const value of values.flatMap((given) => (typeof given === 'string' ? [given, trimSpaces(given)] : []))) {
     if (value.length < MIN_SECRET) continue;
-    for (const form of [value, safeEncode(value), formEncode(value)]) forms.add(fold(form));
+    for (const form of [value, safeEncode(value), safeEncode(safeEncode(value)), formEncode(value), ...jsonForms(value)]) forms.add(fold(form));
   }
   return [...forms];
 }
@@ -518,6 +521,19 @@ function safeEncode(value: string): string {
     return value;
   }
 }
+
+/**
+ * A credential inside a JSON string, as a server that echoes it writes it (a key with a `"` or `\\` comes back escaped):
+ * minimally escaped (ECMA-262 JSON.stringify), with every character outside ASCII as `\\uXXXX` (Python's json.dumps),
+ * that and `/` as `\\/` (PHP's json_encode), or `<`, `>`, `&`, U+2028 and U+2029 as `\\uXXXX` (Go's encoding/json).
+ */
+function jsonForms(value: string): string[] {
+  const minimal = JSON.stringify(value).slice(1, -1);
+  const ascii = minimal.replace(/[^\0-\x7e]/g, unicodeEscape);
+  return [minimal, ascii, ascii.replace(/\//g, '\\/'), minimal.replace(/[<>&\u2028\u2029]/g, unicodeEscape)];
+}
+
+const unicodeEscape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** As a form encoder (and URLSearchParams) writes it: a space as `+`, and `!'()~` encoded. */
 function formEncode(value: string): string {
