@@ -148,6 +148,13 @@ describe('errors crossing tabs', () => {
     expect(rebuilt.value).toBeUndefined();
   });
 
+  it('copies the first 32 fields of an error, in property order', () => {
+    const error = Object.assign(new Error('many'), Object.fromEntries(Array.from({ length: 5000 }, (_, n) => [`f${n}`, n])));
+    const rebuilt = acrossTabs(error) as Error & Record<string, number>;
+    expect(Object.keys(rebuilt)).toEqual(Array.from({ length: 32 }, (_, n) => `f${n}`));
+    expect(rebuilt.message).toBe('many');
+  });
+
   it('copies a chain of causes to a bounded depth, even a cycle', () => {
     const first = new Error('first') as Error & { cause?: unknown };
     first.cause = new Error('second', { cause: first });

@@ -26,6 +26,11 @@ export type ThrownCopy =
 
 /** How deep a chain of causes is copied. */
 const MAX_CAUSES = 4;
+/**
+ * How many of an error's own fields are copied, in property order: the library's errors have at most a handful; an
+ * app's error with thousands (a record spread onto it) is not cloned into every tab whole.
+ */
+const MAX_FIELDS = 32;
 
 /** Copies a thrown value into parts that clone; a part that does not clone is dropped (an Error field) or turned into text. Never throws. @internal */
 export function copyThrown(thrown: unknown, depth = 0): ThrownCopy {
@@ -61,6 +66,7 @@ function readThrown(thrown: unknown, depth: number): ThrownCopy {
   // A Proxy whose ownKeys or getOwnPropertyDescriptor trap throws: no fields, or not that one, and the rest as it is.
   for (const key of readOr(() => Object.getOwnPropertyNames(thrown), [])) {
     if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue;
+    if (Object.keys(fields).length === MAX_FIELDS) break;
     const enumerable = readOr<boolean | undefined>(() => Object.prototype.propertyIsEnumerable.call(thrown, key), undefined);
     // The clone, not the app's value: a getter inside it may answer otherwise (or throw) when the message is posted.
     const value = enumerable === undefined ? UNREADABLE_FIELD : readOr<unknown>(() => cloneOf((thrown as unknown as Record<string, unknown>)[key]), UNREADABLE_FIELD);
