@@ -204,3 +204,27 @@ describe('checkedFrame', () => {
     expect(checkedFrame(shared)).toBe(shared);
   });
 });
+
+describe('binary data on a platform without SharedArrayBuffer (a page that is not cross-origin isolated)', () => {
+  const loadWithout = (): typeof import('../../src/websocket/buffered') => {
+    const shared = Object.getOwnPropertyDescriptor(globalThis, 'SharedArrayBuffer')!;
+    delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
+    try {
+      let loaded: typeof import('../../src/websocket/buffered') | undefined;
+      jest.isolateModules(() => {
+        loaded = require('../../src/websocket/buffered');
+      });
+      return loaded!;
+    } finally {
+      Object.defineProperty(globalThis, 'SharedArrayBuffer', shared);
+    }
+  };
+
+  it('loads, takes ArrayBuffers and views as binary, and refuses an object', () => {
+    const buffered = loadWithout();
+    expect(buffered.isBinaryFrame(new ArrayBuffer(2))).toBe(true);
+    expect(buffered.isBinaryFrame(new Uint8Array(2))).toBe(true);
+    for (const value of [{}, { byteLength: 4 }, 'text', Object.create(SharedArrayBuffer.prototype)]) expect(buffered.isBinaryFrame(value)).toBe(false);
+    expect(() => buffered.checkedFrame({ byteLength: 4 })).toThrow(TypeError);
+  });
+});
