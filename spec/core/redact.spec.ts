@@ -423,6 +423,17 @@ describe('the redaction point', () => {
     expect(redact('a &amp; b \\u0041 pw_Ab+c/d&#39;e&quot;&lt;f&gt;&amp;g &lt;end&gt;')).toBe('a &amp; b \\u0041 *** &lt;end&gt;');
   });
 
+  it('reads an escaped secret whole where it begins before the cut, however much longer its escapes make it', () => {
+    const secret = 'Ab+cd/ef=gh';
+    rememberSecret(secret);
+    // Masks of the plain secret shorten the head, so the text near the cut (2 * limit) is shown; the secret begins
+    // there escaped (66 characters for 11), longer than any remembered form.
+    const escaped = [...secret].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const text = `${secret.repeat(17)} ${escaped} end`;
+    const shown = maskedHead(text, 100);
+    expect(shown).toBe(`${'***'.repeat(17)} ***`);
+  });
+
   it('keeps its place in a text whose lower or upper case is longer (U+0130, ß), masking the secret and nothing else', () => {
     rememberSecret('tenant_SECRET_ss');
     expect(redact('Straße tenant_secret_SS after')).toBe('Straße *** after');

@@ -29,6 +29,8 @@ const MIN_SECRET = 4;
  * remembered is forgotten first (a token renewed hourly for months stays bounded).
  */
 const MAX_SECRETS = 256;
+/** The most characters an escape that {@link unescapedViews} reads takes for one character: `&#1114111;`, `&#x0027;`. */
+const MAX_ESCAPE = 10;
 
 /**
  * The {@link fold}ed forms of one credential: as it is, percent-encoded (once and twice), form-encoded, and the one inside
@@ -386,7 +388,7 @@ function unescaped(text: string, pattern: RegExp, read: (match: RegExpExecArray)
 /**
  * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
  * case: a secret is masked whole before the text is cut, so a cut never leaves the first part of one.
- * Reads at most twice `limit` plus the longest secret's length. @internal
+ * Reads at most twice `limit` plus {@link MAX_ESCAPE} times the longest secret's length. @internal
  */
 export function maskedHead(text: string, limit: number): string {
   const secrets = new Set(held.keys());
@@ -394,9 +396,9 @@ export function maskedHead(text: string, limit: number): string {
   let longest = 0;
   for (const secret of secrets) longest = Math.max(longest, secret.length);
   // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
-  // that begins among them is read whole.
+  // that begins among them is read whole, escaped too.
   const shown = 2 * limit;
-  const head = text.slice(0, shown + longest);
+  const head = text.slice(0, shown + MAX_ESCAPE * longest);
   const found: Array<readonly [number, number]> = [];
   for (const view of [{ text: head, starts: undefined }, ...unescapedViews(head)]) {
     const folded = fold(view.text);
