@@ -385,6 +385,13 @@ function unescaped(text: string, pattern: RegExp, read: (match: RegExpExecArray)
   return { text: result + text.slice(done), starts };
 }
 
+/** A view cut where a secret (at most `longest` long) that begins before the text's `shown`th character ends at the latest. */
+function reach(view: View, shown: number, longest: number): View {
+  let first = 0;
+  while (first < view.text.length && view.starts[first]! < shown) first += 1;
+  return { text: view.text.slice(0, first + longest), starts: view.starts };
+}
+
 /**
  * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
  * case: a secret is masked whole before the text is cut, so a cut never leaves the first part of one.
@@ -398,9 +405,12 @@ export function maskedHead(text: string, limit: number): string {
   // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
   // that begins among them is read whole, escaped too.
   const shown = 2 * limit;
+  // Escaped, a secret is up to MAX_ESCAPE times longer in the text; each view is searched only as far as one that begins
+  // among the shown characters reaches, so the searches cost what they do without escapes.
   const head = text.slice(0, shown + MAX_ESCAPE * longest);
+  const views = [{ text: head.slice(0, shown + longest), starts: undefined }, ...unescapedViews(head).map((view) => reach(view, shown, longest))];
   const found: Array<readonly [number, number]> = [];
-  for (const view of [{ text: head, starts: undefined }, ...unescapedViews(head)]) {
+  for (const view of views) {
     const folded = fold(view.text);
     // Where a character of the view begins in the head (itself, when the view is the head).
     const at = (index: number): number => (view.starts ? view.starts[index]! : index);
