@@ -396,6 +396,46 @@ describe('the redaction point', () => {
     expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');
   });
 
+  it('masks a remembered secret inside a JSON string whichever characters its encoder escapes as \\uXXXX, in either case of hex', () => {
+    rememberSecret(`sk_Ab+c/d='e"<f>&ö😀`);
+    const echoed = [
+      // .NET System.Text.Json's default encoder: + ' " < > & and non-ASCII, upper-case hex.
+      String.raw`{"detail":"bad key sk_Ab\u002Bc/d=\u0027e\u0022\u003Cf\u003E\u0026\u00F6\uD83D\uDE00"}`,
+      // Gson (HTML-safe by default): = ' < > &.
+      String.raw`{"detail":"bad key sk_Ab+c/d\u003d\u0027e\"\u003cf\u003e\u0026ö😀"}`,
+      // Symfony's JsonResponse (JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT) after PHP's \/ and \u00f6.
+      String.raw`{"detail":"bad key sk_Ab+c\/d=\u0027e\u0022\u003Cf\u003E\u0026\u00f6\ud83d\ude00"}`,
+    ];
+    expect(echoed.map((text) => redact(text))).toEqual(Array(3).fill('{"detail":"bad key ***"}'));
+  });
+
+  it('masks a remembered secret inside an HTML error page, as HTML escapers write it (named, decimal and hex references)', () => {
+    rememberSecret(`pw_Ab+c/d'e"<f>&g`);
+    const echoed = [
+      '<p>bad key pw_Ab+c/d&#39;e&quot;&lt;f&gt;&amp;g</p>', // escape-html (Express's finalhandler), Ruby's ERB, Spring
+      '<p>bad key pw_Ab+c/d&#x27;e&quot;&lt;f&gt;&amp;g</p>', // Python's html.escape, Django
+      '<p>bad key pw_Ab&#43;c/d&#39;e&#34;&lt;f&gt;&amp;g</p>', // Go's html/template
+      '<p>bad key pw_Ab+c/d&#039;e&quot;&lt;f&gt;&amp;g</p>', // PHP's htmlspecialchars
+      '<p>bad key pw_Ab+c&#x2F;d&#x27;e&quot;&lt;f&gt;&amp;g</p>', // OWASP's encoder, validator.js
+    ];
+    expect(echoed.map((text) => redact(text))).toEqual(Array(5).fill('<p>bad key ***</p>'));
+    // The text around it is shown as written, escapes and all.
+    expect(redact('a &amp; b \\u0041 pw_Ab+c/d&#39;e&quot;&lt;f&gt;&amp;g &lt;end&gt;')).toBe('a &amp; b \\u0041 *** &lt;end&gt;');
+  });
+
+  it('reads an escaped secret whole where it begins before the cut, however much longer its escapes make it', () => {
+    // Only short secrets remembered besides it (the earlier tests' long ones forgotten): the longest form is its own.
+    for (let n = 0; n < 256; n += 1) rememberSecret(`short-${n}`);
+    const secret = 'Ab+cd/ef=gh';
+    rememberSecret(secret);
+    // Masks of the plain secret shorten the head, so the text near the cut (2 * limit) is shown; the secret begins
+    // there escaped (66 characters for 11), longer than any remembered form.
+    const escaped = [...secret].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const text = `${secret.repeat(17)} ${escaped} end`;
+    const shown = maskedHead(text, 100);
+    expect(shown).toBe(`${'***'.repeat(17)} ***`);
+  });
+
   it('keeps its place in a text whose lower or upper case is longer (U+0130, ß), masking the secret and nothing else', () => {
     rememberSecret('tenant_SECRET_ss');
     expect(redact('Straße tenant_secret_SS after')).toBe('Straße *** after');

@@ -44,6 +44,26 @@ describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server
     cancelled: (id) => server.spooled.cancel(id),
   };
 
+  it('the debug log tells the story of a connection across a drop, a reconnect and a close, and nothing before its first attempt', async () => {
+    const lines: string[] = [];
+    const realtime = client({ transport, debug: true, logger: (...parts) => lines.push(parts.map(String).join(' ')) });
+    const subscription = realtime.events$({ queueName: 'emails' }).subscribe();
+    await connected(realtime);
+    server.faults.dropAll();
+    await until(() => realtime.state === 'reconnecting', 'reconnecting');
+    await connected(realtime);
+    subscription.unsubscribe();
+    await until(() => realtime.state === 'disconnected', 'disconnected');
+    // Subscribed again: a fresh socket or request, whose story starts at its first attempt too; then close().
+    realtime.events$({ queueName: 'emails' }).subscribe();
+    await connected(realtime);
+    realtime.close();
+    await until(() => realtime.state === 'disconnected', 'disconnected after close()');
+    const prefix = transport === 'websocket' ? 'websocket ws://' : ' sse ';
+    const story = lines.filter((line) => line.includes(prefix)).map((line) => line.split(': ').at(-1));
+    expect(story).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'disconnected', 'connecting', 'connected', 'disconnected']);
+  });
+
   it.each(Object.keys(drive))('a job stream completes once the job is %s', async (terminal) => {
     const realtime = client({ transport });
     const job = server.spooled.createJob('emails', { maxRetries: 0 });

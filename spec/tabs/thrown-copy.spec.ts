@@ -155,6 +155,12 @@ describe('errors crossing tabs', () => {
     expect(rebuilt.message).toBe('many');
   });
 
+  it('counts a field that does not clone among the 32, so thousands of them are not each tried', () => {
+    const error = Object.assign(new Error('functions'), Object.fromEntries(Array.from({ length: 5000 }, (_, n) => [`f${n}`, () => n])), { last: 1 });
+    const rebuilt = acrossTabs(error) as Error & Record<string, unknown>;
+    expect(Object.keys(rebuilt)).toEqual([]);
+  });
+
   it('copies a chain of causes to a bounded depth, even a cycle', () => {
     const first = new Error('first') as Error & { cause?: unknown };
     first.cause = new Error('second', { cause: first });

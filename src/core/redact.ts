@@ -29,10 +29,13 @@ const MIN_SECRET = 4;
  * remembered is forgotten first (a token renewed hourly for months stays bounded).
  */
 const MAX_SECRETS = 256;
+/** The most characters an escape that {@link unescapedViews} reads takes for one character: `&#1114111;`, `&#x0027;`. */
+const MAX_ESCAPE = 10;
 
 /**
- * The {@link fold}ed forms of one credential: as it is, percent-encoded (once and twice), form-encoded, inside a JSON
- * string as servers write one, and the one inside a header value.
+ * The {@link fold}ed forms of one credential: as it is, percent-encoded (once and twice), form-encoded, and the one inside
+ * a header value. Inside a JSON string or an HTML page a server escapes it; each form is also looked for in a text with
+ * its escapes read ({@link unescapedViews}), so no list of escapers' choices is needed.
  */
 type Forms = readonly string[];
 
@@ -56,7 +59,7 @@ function formsOf(...values: unknown[]): Forms {
   // key pasted with a space after it reaches the server, and comes back in what it echoes, without it.
   for (const value of values.flatMap((given) => (typeof given === 'string' ? [given, trimSpaces(given)] : []))) {
     if (value.length < MIN_SECRET) continue;
-    for (const form of [value, safeEncode(value), safeEncode(safeEncode(value)), formEncode(value), ...jsonForms(value)]) forms.add(fold(form));
+    for (const form of [value, safeEncode(value), safeEncode(safeEncode(value)), formEncode(value)]) forms.add(fold(form));
   }
   return [...forms];
 }
@@ -318,10 +321,81 @@ const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 // id (`/(S(lit3py55t21z5v55vlm25s55))/`, `/(A(…)F(…))/`), which relative URLs keep, so a page's own requests carry it.
 const COOKIELESS = /\/\((?:[A-Za-z]\([^()\s/]*\))+\)/g;
 
+/** A text with some of its escapes read, and where each of its characters (and its end) begins in the text. */
+interface View {
+  readonly text: string;
+  readonly starts: readonly number[];
+}
+
+/**
+ * A JSON string's escapes: `\\uXXXX` in either case of hex, whichever characters an encoder chose to escape so (Python and
+ * PHP every one outside ASCII, Go and Rails `<`, `>`, `&`, .NET's System.Text.Json also `+`, `'`, `"` and `` ` ``, Gson
+ * `=` and `'`, Symfony's JsonResponse `"` and `'`), and the short ones (`\\"`, `\\\\`, PHP's `\\/`, `\\n`…).
+ */
+const JSON_ESCAPE = /\\(?:u([\da-f]{4})|(["\\/bfnrt]))/gi;
+const JSON_SHORT: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/**
+ * An HTML page's character references, as escapers write them: numeric (`&#39;` of escape-html, Ruby, Spring and .NET;
+ * `&#039;` of PHP's htmlspecialchars; `&#x27;` of Python's html.escape and Django; `&#34;` and `&#43;` of Go's
+ * html/template; `&#x2F;` of OWASP's encoder and validator.js) and the five named ones of XML.
+ */
+const HTML_ESCAPE = /&(?:#(\d{1,7})|#x([\da-f]{1,6})|(quot|amp|lt|gt|apos));/gi;
+const HTML_NAMED: Readonly<Record<string, string>> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+
+/** A code point as text, or undefined for one that is none (a reference beyond U+10FFFF). */
+function codePoint(code: number): string | undefined {
+  return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/**
+ * The text as a JSON string's reader and as an HTML page's reader see it, each where the text has such escapes: a server
+ * that echoes a credential inside a JSON string or an HTML error page writes it escaped, each encoder its own way
+ * (which characters, which case of hex). A secret found in a view is masked where it lies in the text. Costs time
+ * linear in the text, and nothing for a text without a `\\` or `&`.
+ */
+function unescapedViews(text: string): View[] {
+  const views: View[] = [];
+  const json = text.includes('\\') ? unescaped(text, JSON_ESCAPE, ([, hex, short]) => (hex === undefined ? JSON_SHORT[short!]! : String.fromCharCode(parseInt(hex, 16)))) : undefined;
+  if (json) views.push(json);
+  const html = text.includes('&')
+    ? unescaped(text, HTML_ESCAPE, ([, decimal, hex, name]) =>
+        decimal !== undefined ? codePoint(Number(decimal)) : hex !== undefined ? codePoint(parseInt(hex, 16)) : HTML_NAMED[name!.toLowerCase()],
+      )
+    : undefined;
+  if (html) views.push(html);
+  return views;
+}
+
+/** The text with each match of `pattern` read as `read` says (one it cannot read left as it is); undefined if none was read. */
+function unescaped(text: string, pattern: RegExp, read: (match: RegExpExecArray) => string | undefined): View | undefined {
+  let result = '';
+  const starts: number[] = [];
+  let done = 0;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const char = read(match);
+    if (char === undefined) continue;
+    for (let i = done; i < match.index; i += 1) starts.push(i);
+    for (let i = 0; i < char.length; i += 1) starts.push(match.index);
+    result += text.slice(done, match.index) + char;
+    done = match.index + match[0].length;
+  }
+  if (done === 0) return undefined;
+  for (let i = done; i <= text.length; i += 1) starts.push(i);
+  return { text: result + text.slice(done), starts };
+}
+
+/** A view cut where a secret (at most `longest` long) that begins before the text's `shown`th character ends at the latest. */
+function reach(view: View, shown: number, longest: number): View {
+  let first = 0;
+  while (first < view.text.length && view.starts[first]! < shown) first += 1;
+  return { text: view.text.slice(0, first + longest), starts: view.starts };
+}
+
 /**
  * The first `limit` characters of `text` after every remembered secret in it is masked, in any letter
  * case: a secret is masked whole before the text is cut, so a cut never leaves the first part of one.
- * Reads at most twice `limit` plus the longest secret's length. @internal
+ * Reads at most twice `limit` plus {@link MAX_ESCAPE} times the longest secret's length. @internal
  */
 export function maskedHead(text: string, limit: number): string {
   const secrets = new Set(held.keys());
@@ -329,13 +403,20 @@ export function maskedHead(text: string, limit: number): string {
   let longest = 0;
   for (const secret of secrets) longest = Math.max(longest, secret.length);
   // Masks shorten what they replace, so up to twice `limit` characters of the text may be shown; a secret
-  // that begins among them is read whole.
+  // that begins among them is read whole, escaped too.
   const shown = 2 * limit;
-  const head = text.slice(0, shown + longest);
-  const folded = fold(head);
+  // Escaped, a secret is up to MAX_ESCAPE times longer in the text; each view is searched only as far as one that begins
+  // among the shown characters reaches, so the searches cost what they do without escapes.
+  const head = text.slice(0, shown + MAX_ESCAPE * longest);
+  const views = [{ text: head.slice(0, shown + longest), starts: undefined }, ...unescapedViews(head).map((view) => reach(view, shown, longest))];
   const found: Array<readonly [number, number]> = [];
-  for (const secret of secrets) {
-    for (let at = folded.indexOf(secret); at !== -1 && at < shown; at = folded.indexOf(secret, at + secret.length)) found.push([at, at + secret.length]);
+  for (const view of views) {
+    const folded = fold(view.text);
+    // Where a character of the view begins in the head (itself, when the view is the head).
+    const at = (index: number): number => (view.starts ? view.starts[index]! : index);
+    for (const secret of secrets) {
+      for (let i = folded.indexOf(secret); i !== -1 && at(i) < shown; i = folded.indexOf(secret, i + secret.length)) found.push([at(i), at(i + secret.length)]);
+    }
   }
   // Overlapping occurrences (a header value and the credential in it) become one mask.
   found.sort((a, b) => a[0] - b[0]);
@@ -521,19 +602,6 @@ function safeEncode(value: string): string {
     return value;
   }
 }
-
-/**
- * A credential inside a JSON string, as a server that echoes it writes it (a key with a `"` or `\\` comes back escaped):
- * minimally escaped (ECMA-262 JSON.stringify), with every character outside ASCII as `\\uXXXX` (Python's json.dumps),
- * that and `/` as `\\/` (PHP's json_encode), or `<`, `>`, `&`, U+2028 and U+2029 as `\\uXXXX` (Go's encoding/json).
- */
-function jsonForms(value: string): string[] {
-  const minimal = JSON.stringify(value).slice(1, -1);
-  const ascii = minimal.replace(/[^\0-\x7e]/g, unicodeEscape);
-  return [minimal, ascii, ascii.replace(/\//g, '\\/'), minimal.replace(/[<>&\u2028\u2029]/g, unicodeEscape)];
-}
-
-const unicodeEscape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** As a form encoder (and URLSearchParams) writes it: a space as `+`, and `!'()~` encoded. */
 function formEncode(value: string): string {
