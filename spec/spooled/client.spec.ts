@@ -64,6 +64,21 @@ describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server
     expect(story).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'disconnected', 'connecting', 'connected', 'disconnected']);
   });
 
+  it('the debug log says why a connection ended for good, after its last retry', async () => {
+    const lines: string[] = [];
+    const realtime = client({ transport, debug: true, maxReconnectAttempts: 1, logger: (line) => lines.push(line) });
+    await server.close();
+    const recording = record(realtime.events$({ queueName: 'emails' }));
+    await recording.done;
+    const prefix = transport === 'websocket' ? 'websocket ws://' : ' sse ';
+    const last = lines.filter((line) => line.includes(prefix)).slice(-2);
+    expect(last[0]).toMatch(/: disconnected$/);
+    expect(last[1]).toMatch(/: failed for good: \S/);
+    expect(last[1]).toContain((recording.error as Error).message);
+    expect(lines.join('\n')).toMatch(/ retry 1 in \d+ ms after: /);
+    server = await startReferenceServer({ timing });
+  });
+
   it.each(Object.keys(drive))('a job stream completes once the job is %s', async (terminal) => {
     const realtime = client({ transport });
     const job = server.spooled.createJob('emails', { maxRetries: 0 });

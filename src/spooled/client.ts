@@ -1,4 +1,4 @@
-import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil, throwError } from 'rxjs';
+import { Observable, type Observer, type SchedulerLike, Subject, asyncScheduler, defer, finalize, share, takeUntil, tap, throwError } from 'rxjs';
 import type { BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { type RealtimeError, isAuthError, isRealtimeError } from '../core/errors';
@@ -296,7 +296,7 @@ class SpooledClient implements SpooledRealtime {
             maxDelay: options.maxReconnectDelay ?? Math.max(30_000, options.reconnectDelay ?? 1000),
             maxAttempts: maxAttempts === 0 ? Infinity : maxAttempts,
             jitter: 0.25,
-            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${isRealtimeError(error) ? error.message : preview(error, 200)}`),
+            onRetry: (error, attempt, delay) => this.log(`retry ${attempt} in ${delay} ms after: ${reasonOf(error)}`),
           };
     warnIfInsecure(options.transport === 'sse' ? this.baseUrl : this.wsEndpoint, true, this.warn);
     // Over WebSocket an API key (`apiKey`, or a `token` that is no JWT) is exchanged at the base, not at `wsUrl`: a
@@ -399,6 +399,8 @@ class SpooledClient implements SpooledRealtime {
         fetch: this.options.fetch,
         scheduler: this.options.scheduler ?? asyncScheduler,
       }).pipe(
+        // The final error goes to the subscriber; the debug log says why the connection's story ends.
+        tap({ error: (error: unknown) => this.log(`sse ${displayUrl(url)}: failed for good: ${reasonOf(error)}`) }),
         spooledSse(this.hooks(false, filter), filter),
         takeUntil(this.closing),
         finalize(() => part.release()),
@@ -457,7 +459,8 @@ class SpooledClient implements SpooledRealtime {
         ? socket.topic(command('Subscribe', serverFilter), command('Unsubscribe', serverFilter), () => true)
         : socket.messages$;
     const hooks = this.hooks(true, filter, (error) => refusals.explain(error));
-    const channel: Channel = { socket, events$: frames.pipe(decodeSpooled(hooks), share()) };
+    const failed = tap<string>({ error: (error: unknown) => this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: failed for good: ${reasonOf(error)}`) });
+    const channel: Channel = { socket, events$: frames.pipe(failed, decodeSpooled(hooks), share()) };
     this.channels.set(key, channel);
     return channel;
   }
@@ -511,6 +514,11 @@ class SpooledClient implements SpooledRealtime {
     watching.add(socket.errors$.subscribe(this.skipped));
     return socket;
   }
+}
+
+/** An error as a debug line shows it: a RealtimeError's message (already redacted), anything else previewed. */
+function reasonOf(error: unknown): string {
+  return isRealtimeError(error) ? error.message : preview(error, 200);
 }
 
 function command(cmd: 'Subscribe' | 'Unsubscribe', filter: SubscriptionFilter): Command {
