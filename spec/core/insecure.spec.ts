@@ -1,12 +1,12 @@
 import { lastValueFrom } from 'rxjs';
-import { sse, webSocket } from '../../src';
+import { RequestError, sse, webSocket } from '../../src';
 import { carriesCredential, isLoopback, warnIfInsecure } from '../../src/core/insecure';
 import { isLoopback as serverLoopback } from '../../src/testing/cors';
 import { miosaEvents } from '../../src/miosa';
 import { spooledRealtime } from '../../src/spooled';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
 import { fakeWebSocket } from '../helpers/fake-websocket';
-import { subprotocolMismatch } from '../../src/websocket/subprotocols';
+import { credentialSubprotocols, subprotocolMismatch } from '../../src/websocket/subprotocols';
 
 // warnIfInsecure remembers hosts for the whole process, so each case below uses hosts of its own.
 function warnings(calls: Array<[url: string, carriesCredential: boolean]>): string[] {
@@ -195,6 +195,38 @@ describe('plain-text transport warnings', () => {
     );
     expect(failed.message).toContain('got');
     expect(failed.message).not.toMatch(/Base64|Secret/);
+  });
+
+  it('a wrong entry in a credential\'s place is refused by its kind alone; other wrong entries are shown, typed', async () => {
+    const refusal = (protocols: unknown) =>
+      new Promise<Error>((resolve) =>
+        webSocket('wss://api.example/ws', { WebSocket: fakeWebSocket(() => 0).WebSocket, linger: 0, protocols: protocols as string[] }).messages$.subscribe({ error: resolve }),
+      );
+    // A token given as a number is no string for the masking to hold: it was quoted whole.
+    const numeric = await refusal(['access_token', 73915528]);
+    expect(numeric).toBeInstanceOf(RequestError);
+    expect(numeric.message).toContain("protocols[1] must be a subprotocol name (an HTTP token, RFC 6455 4.1), got a number (not shown: it is in a credential's place).");
+    expect((await refusal(['bearer', 'abc d'])).message).toContain("got a string (not shown: it is in a credential's place).");
+    // Elsewhere the wrong entry is shown, and an entry of any type (a symbol, null) is read without a TypeError.
+    expect((await refusal(['v1', 73915528])).message).toContain('protocols[1] must be a subprotocol name (an HTTP token, RFC 6455 4.1), got 73915528.');
+    for (const [protocols, got] of [[[Symbol('p')], 'a symbol'], [[null, 'v1'], 'null']] as const) {
+      const error = await refusal(protocols);
+      expect(error).toBeInstanceOf(RequestError);
+      expect(error.message).toContain(`protocols[0] must be a subprotocol name (an HTTP token, RFC 6455 4.1), got ${got}.`);
+    }
+  });
+
+  it('a subprotocol is a credential after a name that says so, or when longer than 32 characters', () => {
+    const long = 'a'.repeat(33);
+    expect(credentialSubprotocols(['a'.repeat(32), long])).toEqual([long]);
+    // "bearer" names a credential as a whole word; a name that holds it does not (nor any of the words credentialName reads).
+    expect(credentialSubprotocols(['Bearer', 'tok1', 'xbearer', 'v1', 'bearerx', 'v2'])).toEqual(['tok1']);
+    // The entry after a credential is read for itself; a wrong entry (not a string) names nothing after it.
+    expect(credentialSubprotocols(['access_token', 'token', 'v3'])).toEqual(['token']);
+    expect(credentialSubprotocols(['v1', 7, 'secret-like'])).toEqual([]);
+    expect(credentialSubprotocols(['bearer', 7, 'v2'])).toEqual([]);
+    expect(credentialSubprotocols('bearer')).toEqual([]);
+    expect(credentialSubprotocols(undefined)).toEqual([]);
   });
 
   it('a credential over http or ws to a host that is not this machine warns once; loopback and https do not', async () => {

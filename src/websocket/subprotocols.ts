@@ -1,5 +1,5 @@
 import { ProtocolError, RequestError } from '../core/errors';
-import { shown } from '../core/options';
+import { kindOf, shown } from '../core/options';
 import { credentialName, maskedHead } from '../core/redact';
 import { TOKEN } from '../core/request';
 
@@ -13,26 +13,33 @@ export function offered<T = string>(protocols: T | readonly T[] | undefined): re
 const LONGEST_NAME = 32;
 
 /**
- * The subprotocols offered that carry a credential: a browser's WebSocket sets no header, so an API takes its token as
- * a subprotocol, after a name that says so (`['access_token', token]`, `['bearer', token]`) or inside a long one
- * (Kubernetes' `base64url.bearer.authorization.k8s.io.…`, AppSync's `header-…`). Such a subprotocol travels in the
+ * The places of the subprotocols offered that carry a credential: a browser's WebSocket sets no header, so an API takes
+ * its token as a subprotocol, after a name that says so (`['access_token', token]`, `['bearer', token]`) or inside a
+ * long one (Kubernetes' `base64url.bearer.authorization.k8s.io.…`, AppSync's `header-…`). An entry after such a name is
+ * a credential's place whatever its type (a token given as a number is never shown either). @internal
+ */
+function credentialPlaces(list: readonly unknown[]): Set<number> {
+  const places = new Set<number>();
+  // Whether the entry before says that this one is a credential (one that is a credential says nothing of the next).
+  let named = false;
+  list.forEach((name, at) => {
+    const text = typeof name === 'string';
+    const credential = named || (text && name.length > LONGEST_NAME);
+    if (credential) places.add(at);
+    named = !credential && text && (credentialName(name) || /^bearer$/i.test(name));
+  });
+  return places;
+}
+
+/**
+ * The subprotocols offered that carry a credential ({@link credentialPlaces}). Such a subprotocol travels in the
  * upgrade's `Sec-WebSocket-Protocol` header, so it is warned of over `ws:` and masked in every message as a header's
  * value is. @internal
  */
 export function credentialSubprotocols(protocols: unknown): string[] {
-  const credentials: string[] = [];
-  // Whether the entry before says that this one is a credential (one that is a credential says nothing of the next).
-  let named = false;
-  for (const name of offered<unknown>(protocols)) {
-    if (typeof name !== 'string') {
-      named = false;
-      continue;
-    }
-    const credential: boolean = named || name.length > LONGEST_NAME;
-    if (credential) credentials.push(name);
-    named = !credential && (credentialName(name) || /^bearer$/i.test(name));
-  }
-  return credentials;
+  const list = offered<unknown>(protocols);
+  const places = credentialPlaces(list);
+  return list.filter((name, at): name is string => places.has(at) && typeof name === 'string');
 }
 
 /** A list of subprotocol names for a message: `"v1", "v2"`, with those that carry a credential masked. @internal */
@@ -51,7 +58,9 @@ export function checkSubprotocols(protocols: unknown, what: string): void {
   if (bad >= 0) {
     // In an array, the entry that is wrong is named by its index.
     const named = Array.isArray(protocols) ? `protocols[${bad}] must be a subprotocol name (an HTTP token, RFC 6455 4.1)` : 'protocols must be a subprotocol name (an HTTP token, RFC 6455 4.1) or an array of them';
-    throw new RequestError(`${what} ${named}, got ${shown(list[bad])}.`);
+    // A credential's place is shown by its kind alone: a token given as a number is no string to mask.
+    const got = credentialPlaces(list).has(bad) ? `${kindOf(list[bad])} (not shown: it is in a credential's place)` : shown(list[bad]);
+    throw new RequestError(`${what} ${named}, got ${got}.`);
   }
   if (new Set(list).size !== list.length) throw new RequestError(`${what} protocols names a subprotocol twice (RFC 6455 4.1).`);
 }
