@@ -4,9 +4,11 @@
  * that cover it by name only, so jest still loads every spec file of the part for every mutant, and
  * that loading is most of a mutant's time. This records which file each test of the initial run lives
  * in and hands jest only the files of the covering tests: the same tests run, from fewer files.
- * A static mutant (module-level code: option tables, code sets), which Stryker runs with every test,
- * gets the spec files whose tests run any code of the mutated file: the others never load it.
- * Any test it cannot place leaves the run as Stryker made it.
+ * A static mutant (module-level code: option tables, code sets, patterns), which Stryker runs with every
+ * test, gets the tests that run any code of the mutated file, and every test of a spec file that imports
+ * it directly: a value built at load is seen only through the file's functions, or read by such a spec
+ * for a value alone. A test that only loads the file (most of an error path's specs load redact.ts) cannot
+ * tell. Any test it cannot place leaves the run as Stryker made it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,23 +52,26 @@ if (TABLE) {
     if (result.status === 'complete') {
       const table = {};
       for (const test of result.tests) (table[test.id] ??= []).push(test.fileName);
-      // The files whose tests run the mutated file's code (a run mutates one file): a static mutant's set.
+      // The tests that run the mutated files' code (a run mutates one file, or a batch of small ones): a static mutant's set.
       const users = Object.entries(result.mutantCoverage?.perTest ?? {})
         .filter(([, hits]) => Object.keys(hits).length > 0)
-        .flatMap(([id]) => table[id] ?? []);
-      writeFileSync(TABLE, JSON.stringify({ filesOf: table, users: [...new Set(users)] }));
+        .map(([id]) => id);
+      writeFileSync(TABLE, JSON.stringify({ filesOf: table, users }));
     }
     return result;
   };
 
   JestTestRunner.prototype.mutantRun = async function (options) {
     const { filesOf, users } = (known ??= JSON.parse(readFileSync(TABLE, 'utf8')));
-    // No filter: Stryker runs every test for a static mutant (module-level code, built at load);
-    // only the spec files that use the module can see it: those that run its code, and those that
-    // import it for a value alone (a constant table that no function of its module reads).
-    const files = options.testFilter
-      ? new Set(options.testFilter.flatMap((id) => filesOf[id] ?? [undefined]))
-      : new Set([...users, ...importersOf(options.activeMutant.fileName, Object.values(filesOf).flat())]);
+    // No filter: Stryker runs every test for a static mutant (module-level code, built at load); only the
+    // tests that run the module's code can see it, and those of spec files that import it for a value
+    // alone (a constant table that no function of its module reads).
+    if (!options.testFilter) {
+      const importers = new Set(importersOf(options.activeMutant.fileName, Object.values(filesOf).flat()));
+      const readers = Object.keys(filesOf).filter((id) => filesOf[id].some((file) => importers.has(file)));
+      options = { ...options, testFilter: [...new Set([...users, ...readers])] };
+    }
+    const files = new Set(options.testFilter.flatMap((id) => filesOf[id] ?? [undefined]));
     if (files.size === 0 || files.has(undefined)) return mutantRun.call(this, options);
     const run = this.run;
     this.run = (settings) => run.call(this, { ...settings, testFiles: [...files].map((file) => `^${escapeRegExp(file)}$`) });
