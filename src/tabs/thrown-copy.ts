@@ -94,6 +94,18 @@ function readThrown(thrown: unknown, depth: number): ThrownCopy {
   };
 }
 
+/**
+ * Lighter forms of a copy, to post when the browser refuses the copy itself (a part that cloned alone, nested too deep
+ * once inside the message): an error without its fields and cause (name, message and stack are text), a thrown value as
+ * text saying so. @internal
+ */
+export function lighterCopies(copy: ThrownCopy): ThrownCopy[] {
+  if (copy.kind === 'other') return [{ kind: 'other', value: UNPOSTABLE }];
+  return [{ ...copy, fields: {}, hidden: [], cause: undefined }];
+}
+
+const UNPOSTABLE = '(a thrown value that could not be copied to the other tabs)';
+
 type Options = { cause?: unknown } | undefined;
 
 const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: Options) => Error>> = {
