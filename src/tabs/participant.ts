@@ -199,21 +199,38 @@ export class TabParticipant<T> {
   /**
    * Posts an error's copy and returns the copy that went, for this tab to rebuild too. Each part of the copy cloned on
    * its own, but the message holds it a few levels deeper: a field (or a thrown value) nested just short of the
-   * browser's stack limit (in Chromium 156, a field of arrays nested 3,621 or 3,656 levels deep, say) makes the post throw (a
-   * RangeError), and the other tabs, hearing nothing, took the lead and called the factory again. So, refused, the copy goes lighter:
-   * without its fields and causes, then (a thrown value that is not an Error) as text saying so.
+   * browser's stack limit (in Chromium 156, a field of arrays nested 3,621 or 3,656 levels deep, say) makes the post
+   * throw (a RangeError), and the other tabs, hearing nothing, took the lead and called the factory again. So, refused,
+   * the copy goes lighter: with only the fields and cause that clone inside the message, then with none, and a thrown
+   * value that is not an Error as text saying so.
    */
   private tellError(copy: ThrownCopy): ThrownCopy {
-    for (const candidate of [copy, ...lighterCopies(copy)]) {
+    const message = (error: ThrownCopy): TabMessage => ({ kind: 'error', epoch: this.epoch, error });
+    try {
+      this.post(message(copy));
+      return copy;
+    } catch {
+      // Lighter, then.
+    }
+    const fits = (candidate: ThrownCopy): boolean => {
       try {
-        this.post({ kind: 'error', epoch: this.epoch, error: candidate });
+        if (typeof structuredClone === 'function') structuredClone(message(candidate));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const lighter = lighterCopies(copy, fits);
+    for (const candidate of lighter) {
+      try {
+        this.post(message(candidate));
         return candidate;
       } catch {
-        // Lighter, then.
+        // Lighter still.
       }
     }
     // Not even name and message went (the channel is gone): the other tabs carry on, and take over when this one goes.
-    return copy;
+    return lighter[lighter.length - 1]!;
   }
 
   private upstreamCompleted(): void {
