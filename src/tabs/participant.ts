@@ -8,7 +8,7 @@ import { ReplayFilter } from './replay-filter';
 import { sharedName } from './stream-name';
 import { reporter } from './reporter';
 import type { CheckedShareOptions, LeaderContext } from './shareAcrossTabs';
-import { copyThrown, rebuildThrown } from './thrown-copy';
+import { type ThrownCopy, copyThrown, lighterCopies, rebuildThrown } from './thrown-copy';
 
 /** What a participant needs besides its subscriber. @internal */
 export interface ParticipantConfig<T> {
@@ -189,12 +189,48 @@ export class TabParticipant<T> {
 
   private upstreamFailed(error: unknown): void {
     if (this.closed) return;
-    const copy = copyThrown(error);
-    this.tell({ kind: 'error', epoch: this.epoch, error: copy });
+    const copy = this.tellError(copyThrown(error));
     this.finish(false);
     // The leading tab gets the copy too, as with values: which tab leads is chance, so an app's own error
     // class (which only the leader could keep) must not make a catchError work in one tab alone.
     this.subscriber.error(rebuildThrown(copy));
+  }
+
+  /**
+   * Posts an error's copy and returns the copy that went, for this tab to rebuild too. Each part of the copy cloned on
+   * its own, but the message holds it a few levels deeper: a field (or a thrown value) nested just short of the
+   * browser's stack limit (in Chromium 156, a field of arrays nested 3,621 or 3,656 levels deep, say) makes the post
+   * throw (a RangeError), and the other tabs, hearing nothing, took the lead and called the factory again. So, refused,
+   * the copy goes lighter: with only the fields and cause that clone inside the message, then with none, and a thrown
+   * value that is not an Error as text saying so.
+   */
+  private tellError(copy: ThrownCopy): ThrownCopy {
+    const message = (error: ThrownCopy): TabMessage => ({ kind: 'error', epoch: this.epoch, error });
+    try {
+      this.post(message(copy));
+      return copy;
+    } catch {
+      // Lighter, then.
+    }
+    const fits = (candidate: ThrownCopy): boolean => {
+      try {
+        if (typeof structuredClone === 'function') structuredClone(message(candidate));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const lighter = lighterCopies(copy, fits);
+    for (const candidate of lighter) {
+      try {
+        this.post(message(candidate));
+        return candidate;
+      } catch {
+        // Lighter still.
+      }
+    }
+    // Not even name and message went (the channel is gone): the other tabs carry on, and take over when this one goes.
+    return lighter[lighter.length - 1]!;
   }
 
   private upstreamCompleted(): void {

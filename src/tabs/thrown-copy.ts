@@ -94,6 +94,22 @@ function readThrown(thrown: unknown, depth: number): ThrownCopy {
   };
 }
 
+/**
+ * Lighter forms of a copy, to post when the browser refused the copy itself (a part that cloned alone, nested too deep
+ * once inside the message), lightest last: an error with only the fields (and the cause) that `fits` says go inside the
+ * message, then without any (its name, message and stack are text); a thrown value as text saying so. @internal
+ */
+export function lighterCopies(copy: ThrownCopy, fits: (candidate: ThrownCopy) => boolean): ThrownCopy[] {
+  if (copy.kind === 'other') return [{ kind: 'other', value: UNPOSTABLE }];
+  const bare: ThrownCopy = { ...copy, fields: {}, hidden: [], cause: undefined };
+  const fields = Object.fromEntries(Object.entries(copy.fields).filter(([key, value]) => fits({ ...bare, fields: { [key]: value } })));
+  const hidden = copy.hidden.filter((key) => Object.hasOwn(fields, key));
+  const cause = copy.cause !== undefined && fits({ ...bare, cause: copy.cause }) ? copy.cause : undefined;
+  return [{ ...bare, fields, hidden, cause }, bare];
+}
+
+const UNPOSTABLE = '(a thrown value that could not be copied to the other tabs)';
+
 type Options = { cause?: unknown } | undefined;
 
 const BUILT_IN_ERRORS: Readonly<Record<string, new (message: string, options?: Options) => Error>> = {

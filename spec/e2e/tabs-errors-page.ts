@@ -1,0 +1,53 @@
+/**
+ * The page of the thrown-error tabs test: the built library, bundled as an app would bundle it. `window.rx.start(name)`
+ * joins a `shareAcrossTabs` stream whose upstream the test fails from the leading page with `window.rx.fail(name, depth)`:
+ * an Error with a field of arrays nested `depth` levels deep and a plain field after it. What each page sees goes on
+ * `window.probe[name]`.
+ */
+import { shareAcrossTabs } from 'rx-realtime';
+import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
+
+interface Probe {
+  state: string;
+  leader: boolean;
+  factoryCalls: number;
+  error: { name: string; message: string; fields: string[]; after: unknown } | undefined;
+}
+
+const probes: Record<string, Probe> = {};
+const upstreams: Record<string, Subscriber<never>> = {};
+const nested = (depth: number): unknown => {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level += 1) value = [value];
+  return value;
+};
+
+(window as unknown as { probe: typeof probes }).probe = probes;
+(window as unknown as { rx: unknown }).rx = {
+  start(name: string): void {
+    const probe: Probe = (probes[name] = { state: '', leader: false, factoryCalls: 0, error: undefined });
+    const leader = new BehaviorSubject(false);
+    leader.subscribe((leads) => (probe.leader = leads));
+    const factory = () => ((probe.factoryCalls += 1), new Observable<never>((subscriber) => void (upstreams[name] = subscriber)));
+    shareAcrossTabs(name, factory, { state: { next: (state) => (probe.state = state) }, leader }).subscribe({
+      error: (error: Error) => (probe.error = { name: error.name, message: error.message, fields: Object.keys(error), after: (error as { after?: unknown }).after }),
+    });
+  },
+  fail(name: string, depth: number): void {
+    upstreams[name]!.error(Object.assign(new TypeError('upstream failed'), { deep: nested(depth), after: 'kept' }));
+  },
+  /** The deepest array this page's structuredClone copies, called from the top of a task. */
+  deepestClone(): number {
+    let [low, high] = [100, 100_000];
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      try {
+        structuredClone(nested(middle));
+        low = middle;
+      } catch {
+        high = middle - 1;
+      }
+    }
+    return low;
+  },
+};

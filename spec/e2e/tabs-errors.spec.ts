@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { NETWORK_LOG, answerPage, bundleForPage, launchChromium, watchProblems } from '../helpers/chromium';
+import { type TestServer, startServer } from '../helpers/http-server';
+
+interface Probe {
+  state: string;
+  leader: boolean;
+  factoryCalls: number;
+  error: { name: string; message: string; fields: string[]; after: unknown } | undefined;
+}
+
+// fresh38: an error whose field cloned on its own but not inside the message (arrays some 3,600 levels deep in Chromium
+// 156) made the leader's post throw; the error was swallowed, the other page heard nothing, took the lead and called
+// the factory again. Depths just short of what structuredClone copies, some of which fall in that window.
+describe('shareAcrossTabs in Chromium, two pages: an error with a field nested just short of the clone limit', () => {
+  let server: TestServer;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    const script = await bundleForPage(join(__dirname, 'tabs-errors-page.ts'));
+    server = await startServer((request, response) => {
+      if (!answerPage((request.url ?? '/').split('?')[0]!, script, response)) response.writeHead(404).end();
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const probe = (page: Page, name: string): Promise<Probe> => page.evaluate((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!, name);
+  const start = async (page: Page, name: string): Promise<void> => {
+    await page.evaluate((stream) => (window as unknown as { rx: { start(name: string): void } }).rx.start(stream), name);
+    await page.waitForFunction((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!.state === 'connected', name);
+  };
+
+  it('reaches the other page as its class and message, without that field, with the others, and the leader gets the same', async () => {
+    const context = await browser!.newContext();
+    const problems: string[] = [];
+    const pages: Page[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const page = await context.newPage();
+      watchProblems(page, NETWORK_LOG, problems);
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(() => 'rx' in window);
+      pages.push(page);
+    }
+    const [leader, follower] = pages as [Page, Page];
+    const deepest = await leader.evaluate(() => (window as unknown as { rx: { deepestClone(): number } }).rx.deepestClone());
+    for (const short of [5, 10, 20, 40, 80]) {
+      const name = `errors-${short}`;
+      await start(leader, name);
+      await start(follower, name);
+      expect((await probe(leader, name)).leader).toBe(true);
+      await leader.evaluate(([stream, depth]) => (window as unknown as { rx: { fail(name: string, depth: number): void } }).rx.fail(stream, depth), [name, deepest - short] as const);
+      await follower.waitForFunction((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!.state !== 'connected', name);
+      for (const page of pages) {
+        const seen = await probe(page, name);
+        expect([short, seen.error]).toEqual([short, { name: 'TypeError', message: 'upstream failed', fields: ['after'], after: 'kept' }]);
+        expect([short, seen.leader, seen.state]).toEqual([short, false, 'disconnected']);
+      }
+      // The leader's upstream, once. (The follower may get the lock before the error's message and call its factory for a
+      // moment: a race of its own, seen with shallow errors too, left to the lead; see /work/helpers/fresh38/REPORT.md.)
+      expect([short, (await probe(leader, name)).factoryCalls]).toEqual([short, 1]);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
