@@ -198,18 +198,19 @@ function exportedErrorClasses(): unknown[] {
   return [...new Set(classes)].filter((value) => value === RealtimeError || (value as { prototype: unknown }).prototype instanceof RealtimeError);
 }
 
-/** The error as a follower tab gets it: the real shareAcrossTabs, a leader whose upstream fails with it. */
-async function throughTabs(error: unknown): Promise<{ leader: unknown; follower: unknown }> {
+/** The error as each tab gets it, and how often the factory ran: the real shareAcrossTabs, a leader whose upstream fails with it. */
+async function throughTabs(error: unknown): Promise<{ leader: unknown; follower: unknown; factoryCalls: number }> {
   const browser = new FakeBrowser();
   const upstream = new Subject<never>();
-  const join = (tab: FakeTab) => record(shareAcrossTabs('errors', () => upstream, { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel }));
+  let factoryCalls = 0;
+  const join = (tab: FakeTab) => record(shareAcrossTabs('errors', () => ((factoryCalls += 1), upstream), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel }));
   const leader = join(browser.tab());
   await browser.settle();
   const follower = join(browser.tab());
   await browser.settle();
   upstream.error(error);
   await browser.settle();
-  return { leader: leader.error, follower: follower.error };
+  return { leader: leader.error, follower: follower.error, factoryCalls };
 }
 
 /** An error's own properties with their values and whether logs show them (enumerable). */
@@ -309,42 +310,28 @@ describe('an error whose copy the browser refuses to post whole', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  async function refusedWhole(error: unknown): Promise<{ leader: ReturnType<typeof record>; follower: ReturnType<typeof record>; factoryCalls: number }> {
-    const browser = new FakeBrowser();
-    const upstream = new Subject<never>();
-    let factoryCalls = 0;
-    const join = (tab: FakeTab) => record(shareAcrossTabs('refused', () => ((factoryCalls += 1), upstream), { locks: tab.locks, BroadcastChannel: tab.BroadcastChannel }));
-    const leader = join(browser.tab());
-    await browser.settle();
-    const follower = join(browser.tab());
-    await browser.settle();
-    upstream.error(error);
-    await browser.settle();
-    return { leader, follower, factoryCalls };
-  }
-
   it('still reaches the other tab, as its class and message with the fields that clone inside the message, and the leader gets the same', async () => {
     const thrown = new TypeError('upstream failed');
     Object.defineProperty(thrown, 'secretish', { value: 'kept out of logs', enumerable: false, writable: true, configurable: true });
-    const { leader, follower, factoryCalls } = await refusedWhole(Object.assign(thrown, { deep: [[TOO_DEEP]], code: 'E_X' }));
-    for (const tab of [leader, follower]) {
-      expect(tab.error).toBeInstanceOf(TypeError);
-      expect([(tab.error as Error).message, (tab.error as { deep?: unknown }).deep, (tab.error as { code?: unknown }).code]).toEqual(['upstream failed', undefined, 'E_X']);
-      expect(Object.getOwnPropertyDescriptor(tab.error as object, 'secretish')).toMatchObject({ value: 'kept out of logs', enumerable: false });
+    const { leader, follower, factoryCalls } = await throughTabs(Object.assign(thrown, { deep: [[TOO_DEEP]], code: 'E_X' }));
+    for (const error of [leader, follower]) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect([(error as Error).message, (error as { deep?: unknown }).deep, (error as { code?: unknown }).code]).toEqual(['upstream failed', undefined, 'E_X']);
+      expect(Object.getOwnPropertyDescriptor(error as object, 'secretish')).toMatchObject({ value: 'kept out of logs', enumerable: false });
     }
     expect(factoryCalls).toBe(1);
   });
 
   it('reaches the other tab without the cause when only the cause holds such a field', async () => {
-    const { leader, follower, factoryCalls } = await refusedWhole(Object.assign(new RangeError('outer', { cause: Object.assign(new Error('inner'), { deep: [TOO_DEEP] }) }), { code: 1 }));
-    for (const tab of [leader, follower]) {
-      expect([tab.error instanceof RangeError, (tab.error as Error).message, (tab.error as Error).cause, (tab.error as { code?: unknown }).code]).toEqual([true, 'outer', undefined, 1]);
+    const { leader, follower, factoryCalls } = await throughTabs(Object.assign(new RangeError('outer', { cause: Object.assign(new Error('inner'), { deep: [TOO_DEEP] }) }), { code: 1 }));
+    for (const error of [leader, follower]) {
+      expect([error instanceof RangeError, (error as Error).message, (error as Error).cause, (error as { code?: unknown }).code]).toEqual([true, 'outer', undefined, 1]);
     }
     expect(factoryCalls).toBe(1);
   });
 
   it('reaches the other tab as text when a thrown value that is not an Error cannot be posted', async () => {
-    const { leader, follower, factoryCalls } = await refusedWhole([[[TOO_DEEP]]]);
-    expect([leader.error, follower.error, factoryCalls]).toEqual(['(a thrown value that could not be copied to the other tabs)', '(a thrown value that could not be copied to the other tabs)', 1]);
+    const { leader, follower, factoryCalls } = await throughTabs([[[TOO_DEEP]]]);
+    expect([leader, follower, factoryCalls]).toEqual(['(a thrown value that could not be copied to the other tabs)', '(a thrown value that could not be copied to the other tabs)', 1]);
   });
 });
