@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { printer } from '../../src/cli/format';
 import { type TailOptions, tail } from '../../src/cli/tail';
@@ -113,6 +115,24 @@ describe('rx-realtime tail', () => {
     await expect(tailing.exit).resolves.toBe(1);
     expect(tailing.status.at(-1)).toBe(`» failed: AuthError: HTTP 401 from ${server.url}/api/v1/events: the server did not accept the credentials. Check the token or API key.`);
     expect(tailing.status.join('\n')).not.toContain('sk_secret_value');
+  });
+
+  it('says how many failures in a row the final error ended, when it ended more than one', async () => {
+    // Two 503s (retried), then a 404 (final): the error is the 404's own, the line says it was the third failure.
+    let requests = 0;
+    const failing = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(requests <= 2 ? 503 : 404, { 'retry-after': '0' }).end();
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/events`;
+    try {
+      const tailing = run({ url });
+      await expect(tailing.exit).resolves.toBe(1);
+      expect(tailing.status.at(-1)).toMatch(new RegExp(`^» failed after 3 failures in a row: HttpError: HTTP 404 from ${url.replace(/\./g, '\\.')}`));
+    } finally {
+      failing.close();
+    }
   });
 });
 

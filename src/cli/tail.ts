@@ -94,14 +94,17 @@ interface TailFlags {
  */
 export function tail(options: TailOptions, print: Printer, signal: AbortSignal): Promise<number> {
   const closers: (() => void)[] = [];
-  const source = events(options, print, closers);
+  const retries = retryPrinter(print);
+  const source = events(options, print, closers, retries);
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(0);
     const subscription = source.subscribe({
       next: (event) => print.event(event),
       error: (error: unknown) => {
         print.finish();
-        print.status(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        // The error is the last failure's own: after retries, say that it ended a run of them.
+        const after = retries.failures > 1 ? ` after ${retries.failures} failures in a row` : '';
+        print.status(`failed${after}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
         resolve(1);
       },
       complete: () => {
@@ -122,12 +125,19 @@ export function tail(options: TailOptions, print: Printer, signal: AbortSignal):
 /**
  * Each wait after a failure, with its reason, for whatever is tailed (a URL, a client), from its
  * diagnostics: the clients log theirs at debug level only, and a wrong port would otherwise look like
- * a hang. A reconnect after a clean end shows only as the `reconnecting` state.
+ * a hang. A reconnect after a clean end shows only as the `reconnecting` state. `failures` is the last
+ * count seen, for the final error's line.
  */
-function retryPrinter(print: Printer): Observer<ConnectionDiagnostics> {
+function retryPrinter(print: Printer): Observer<ConnectionDiagnostics> & { readonly failures: number } {
   let shown: number | undefined;
+  let failures = 0;
   return {
-    next: ({ nextAttemptIn, nextAttemptAt, failures, lastError }) => {
+    get failures() {
+      return failures;
+    },
+    next: (diagnostics) => {
+      failures = diagnostics.failures;
+      const { nextAttemptIn, nextAttemptAt, lastError } = diagnostics;
       if (nextAttemptIn === undefined || failures === 0 || nextAttemptAt === shown) return;
       shown = nextAttemptAt;
       print.status(`retry ${failures} in ${nextAttemptIn} ms (${lastError?.message})`);
@@ -137,7 +147,7 @@ function retryPrinter(print: Printer): Observer<ConnectionDiagnostics> {
   };
 }
 
-function events(options: TailOptions, print: Printer, closers: (() => void)[]): Observable<Printable> {
+function events(options: TailOptions, print: Printer, closers: (() => void)[], retries: Observer<ConnectionDiagnostics>): Observable<Printable> {
   const sources = [options.url, options.spooled, options.miosa].filter((source) => source !== undefined).length;
   if (sources === 0) throw new UsageError('tail needs a URL, --spooled <baseUrl> or --miosa <baseUrl>.');
   if (sources > 1) throw new UsageError('tail takes one of a URL, --spooled <baseUrl> and --miosa <baseUrl>.');
@@ -192,7 +202,7 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
       (error) => `--type: ${error.message}`,
     );
     client.state$.subscribe(state);
-    client.diagnostics$.subscribe(retryPrinter(print));
+    client.diagnostics$.subscribe(retries);
     closers.push(() => client.close());
     return stream.pipe(
       map((event) => ({ type: event.type === 'raw' ? event.name : event.type, data: event.data, time: event.timestamp })),
@@ -208,7 +218,7 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
     // A --type the server would misread (empty, or with a comma) is refused as a usage error, before anything is printed.
     const tenant = options.computer ? undefined : typeErrorAsUsage(() => client.stream({ types: options.types }), (error) => `--type: ${error.message}`);
     client.state$.subscribe(state);
-    client.diagnostics$.subscribe(retryPrinter(print));
+    client.diagnostics$.subscribe(retries);
     if (!tenant) {
       return filterTypes(client.subscribe(options.computer!)).pipe(map((event) => ({ type: event.name, data: event.data, time: event.timestamp })));
     }
@@ -223,12 +233,12 @@ function events(options: TailOptions, print: Printer, closers: (() => void)[]): 
   if (mode === 'ws') {
     const connection = webSocket<unknown, unknown>(url, { headers, deserialize: jsonOrText });
     connection.state$.subscribe(state);
-    connection.diagnostics$.subscribe(retryPrinter(print));
+    connection.diagnostics$.subscribe(retries);
     closers.push(() => connection.close());
     connection.errors$.subscribe((error) => print.status(`skipped: ${error.message}`));
     return filterTypes(connection.messages$.pipe(map(toPrintable)));
   }
-  return filterTypes(sse(url, { headers, lastEventId: options.lastEventId, state, diagnostics: retryPrinter(print) })).pipe(
+  return filterTypes(sse(url, { headers, lastEventId: options.lastEventId, state, diagnostics: retries })).pipe(
     map((message) => ({ type: message.type, data: jsonOrText(message.data), id: message.lastEventId || undefined })),
   );
 }
