@@ -2,7 +2,7 @@
  * The page of the thrown-error tabs test: the built library, bundled as an app would bundle it. `window.rx.start(name)`
  * joins a `shareAcrossTabs` stream whose upstream the test fails from the leading page with `window.rx.fail(name, depth)`:
  * an Error with a field of arrays nested `depth` levels deep and a plain field after it. What each page sees goes on
- * `window.probe[name]`.
+ * `window.probe[name]`; `window.rx.complete(name)` completes the upstream instead.
  */
 import { shareAcrossTabs } from 'rx-realtime';
 import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
@@ -12,6 +12,7 @@ interface Probe {
   leader: boolean;
   factoryCalls: number;
   error: { name: string; message: string; fields: string[]; after: unknown } | undefined;
+  completed: boolean;
 }
 
 const probes: Record<string, Probe> = {};
@@ -25,16 +26,21 @@ const nested = (depth: number): unknown => {
 (window as unknown as { probe: typeof probes }).probe = probes;
 (window as unknown as { rx: unknown }).rx = {
   start(name: string): void {
-    const probe: Probe = (probes[name] = { state: '', leader: false, factoryCalls: 0, error: undefined });
+    const probe: Probe = (probes[name] = { state: '', leader: false, factoryCalls: 0, error: undefined, completed: false });
     const leader = new BehaviorSubject(false);
     leader.subscribe((leads) => (probe.leader = leads));
     const factory = () => ((probe.factoryCalls += 1), new Observable<never>((subscriber) => void (upstreams[name] = subscriber)));
     shareAcrossTabs(name, factory, { state: { next: (state) => (probe.state = state) }, leader }).subscribe({
       error: (error: Error) => (probe.error = { name: error.name, message: error.message, fields: Object.keys(error), after: (error as { after?: unknown }).after }),
+      complete: () => (probe.completed = true),
     });
   },
   fail(name: string, depth: number): void {
     upstreams[name]!.error(Object.assign(new TypeError('upstream failed'), { deep: nested(depth), after: 'kept' }));
+  },
+  /** Completes the upstream (in the leading page). */
+  complete(name: string): void {
+    upstreams[name]!.complete();
   },
   /** The deepest array this page's structuredClone copies, called from the top of a task. */
   deepestClone(): number {

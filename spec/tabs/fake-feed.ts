@@ -40,6 +40,11 @@ export class FakeFeed {
     });
   }
 
+  /** Sends the last `count` events again to every connection, as a server that replays more than asked does. */
+  replay(count: number): void {
+    for (const message of this.history.slice(-count)) for (const subscriber of this.live) subscriber.next(message);
+  }
+
   fail(error: unknown): void {
     for (const subscriber of [...this.live]) subscriber.error(error);
   }

@@ -94,14 +94,31 @@ describe('shareAcrossTabs', () => {
 
     feed.emit(2); // 4 and 5 are posted by A but not yet delivered
     tabA.crash();
-    await browser.settle('grant'); // B leads knowing only 1..3 and resumes after 3: 4 and 5 come twice
-    expect(feed.requests).toEqual([undefined, '3']);
+    await browser.settle('grant'); // B holds the lock knowing only 1..3: it waits for its probe, which comes after 4 and 5
+    expect(feed.requests).toEqual([undefined]);
     await browser.settle();
+    expect(feed.requests).toEqual([undefined, '5']);
     feed.emit();
     await browser.settle();
     expect(b.data()).toEqual(range(1, 6));
     expect(c.data()).toEqual(range(1, 6));
     expect(feed.connections).toBe(1);
+  });
+
+  it('a server that replays more than asked after a hand-over repeats nothing', async () => {
+    const tabA = browser.tab();
+    const [, b, c] = [join(tabA, feed), join(browser.tab(), feed), join(browser.tab(), feed)];
+    await browser.settle();
+    feed.emit(5);
+    await browser.settle();
+    tabA.crash();
+    await browser.settle();
+    expect(feed.requests).toEqual([undefined, '5']);
+    feed.replay(3); // the new leader's server sends 3, 4 and 5 again
+    feed.emit();
+    await browser.settle();
+    expect(b.data()).toEqual(range(1, 6));
+    expect(c.data()).toEqual(range(1, 6));
   });
 
   it('a tab that joins late learns where the stream stands, so when it leads next it resumes from there', async () => {
@@ -483,7 +500,7 @@ describe('shareAcrossTabs', () => {
     await browser.settle();
     const other = new FakeChannel(sharedName('jobs'), browser.tab());
     // A state that is not one of core's connection states is not ours either.
-    const junks = [null, 'hello', { kind: 'value' }, { kind: 'nonsense', epoch: 'x' }, { kind: 'state', epoch: 'x', state: 'exploded' }, { kind: 'status', epoch: 'y', state: 7 }];
+    const junks = [null, 'hello', { kind: 'value' }, { kind: 'nonsense', epoch: 'x' }, { kind: 'state', epoch: 'x', state: 'exploded' }, { kind: 'status', epoch: 'y', state: 7 }, { kind: 'probe', epoch: 'z' }];
     for (const junk of junks) other.postMessage(junk);
     other.postMessage({ kind: 'state', epoch: 'old', state: 'connected' });
     other.postMessage({ kind: 'state', epoch: 'new', state: 'connecting' });

@@ -36,10 +36,11 @@ const FAILED = Symbol('failed');
 /**
  * One subscription to a stream shared across tabs. It joins the stream's BroadcastChannel, asks the
  * leader where the stream stands, and queues for the stream's Web Lock. Until the lock is granted it
- * delivers what the leader relays; once granted it leads: it calls the factory with the id of the last
- * value it delivered, and relays every value, state change and end to the other tabs. Unsubscribing
- * withdraws from the queue or hands the lead over, and closes the channel. No timers, no polling:
- * the lock manager wakes the next leader. @internal
+ * delivers what the leader relays; once granted, and once a message it sends itself over the channel has
+ * come back (so that the previous leader's last word, an end included, has arrived), it leads: it calls
+ * the factory with the id of the last value it delivered, and relays every value, state change and end
+ * to the other tabs. Unsubscribing withdraws from the queue or hands the lead over, and closes the
+ * channel. No timers, no polling: the lock manager wakes the next leader. @internal
  */
 export class TabParticipant<T> {
   private readonly epoch = randomEpoch();
@@ -51,6 +52,10 @@ export class TabParticipant<T> {
   private readonly replacedLeaders = new Set<string>();
   private channel: TabChannel | undefined;
   private leading: Leadership | undefined;
+  /** Releases the lock once granted (whether or not this participant has begun to lead). */
+  private granted: (() => void) | undefined;
+  /** The probe on its way: the channel that sent it, and what to do when it comes back. */
+  private probing: { readonly channel: TabChannel; readonly then: () => void } | undefined;
   /** The leader whose states this participant shows. */
   private stateEpoch: string | undefined;
   private connectedOnce = false;
@@ -102,41 +107,76 @@ export class TabParticipant<T> {
 
   // --- leading ---------------------------------------------------------------------------------------
 
-  /** Runs while this participant holds the lock; the lock is released when the promise settles. */
+  /**
+   * Runs while this participant holds the lock; the lock is released when the promise settles. The grant of the lock and
+   * the previous leader's last messages travel apart (a lock grant and a channel message are tasks of different task
+   * sources, which a browser may run in either order; Chromium ran the grant first about once in eight), so a tab
+   * could be granted the lock before the message saying that the stream had ended for good, and call the factory once
+   * more (for an AuthError, one more request with a refused credential). So before it leads, the new lock holder sends
+   * itself a message over the channel (the probe) and waits for it to come back: everything posted on the channel
+   * before the previous leader let the lock go (its end, its last values) is delivered before the probe. An end among
+   * them ends this participant too, and the lock passes on unused; else it leads, resuming after the last value it
+   * delivered. No timer: a leader that crashed said nothing, and the probe comes back all the same.
+   */
   private lead(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise<void>((release) => {
-      // Made before the factory is subscribed, so that a failure during that very subscribe can release it.
-      const upstream = new Subscription();
-      const leading: Leadership = { upstream, release, state: 'connecting', reportsState: false };
-      this.leading = leading;
-      this.reportLeader(true);
-      this.upstreamState('connecting');
-      const context: LeaderContext = {
-        lastEventId: this.replays.lastEventId,
-        state: {
-          next: (state) => {
-            leading.reportsState = true;
-            this.upstreamState(state);
-          },
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      };
-      try {
-        // A plain observer: RxJS's safe subscriber stands between the factory's Observable and this participant.
-        upstream.add(
-          this.config.factory(context).subscribe({
-            next: (value) => this.relay(value),
-            error: (error: unknown) => this.upstreamFailed(error),
-            complete: () => this.upstreamCompleted(),
-          }),
-        );
-      } catch (error) {
-        return this.upstreamFailed(error);
-      }
-      if (!this.closed && !leading.reportsState) this.upstreamState('connected');
+      this.granted = release;
+      if (!this.probe(() => this.takeLead(release))) this.takeLead(release);
     });
+  }
+
+  /**
+   * Posts the probe on a channel of its own, for this participant's channel to receive. False where it cannot be sent
+   * (no channel here, or the channel refused): then nothing from the other tabs can be awaited either.
+   */
+  private probe(then: () => void): boolean {
+    if (!this.channel) return false;
+    let channel: TabChannel | undefined;
+    try {
+      channel = new this.config.platform.Channel(sharedName(this.config.name));
+      channel.postMessage({ kind: 'probe', epoch: this.epoch } satisfies TabMessage);
+    } catch {
+      channel?.close();
+      return false;
+    }
+    this.probing = { channel, then };
+    return true;
+  }
+
+  /** The probe came back (or could not be sent): nothing the previous leader posted is still on its way. Lead. */
+  private takeLead(release: () => void): void {
+    if (this.closed) return;
+    // Made before the factory is subscribed, so that a failure during that very subscribe can release it.
+    const upstream = new Subscription();
+    const leading: Leadership = { upstream, release, state: 'connecting', reportsState: false };
+    this.leading = leading;
+    this.reportLeader(true);
+    this.upstreamState('connecting');
+    const context: LeaderContext = {
+      lastEventId: this.replays.lastEventId,
+      state: {
+        next: (state) => {
+          leading.reportsState = true;
+          this.upstreamState(state);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    };
+    try {
+      // A plain observer: RxJS's safe subscriber stands between the factory's Observable and this participant.
+      upstream.add(
+        this.config.factory(context).subscribe({
+          next: (value) => this.relay(value),
+          error: (error: unknown) => this.upstreamFailed(error),
+          complete: () => this.upstreamCompleted(),
+        }),
+      );
+    } catch (error) {
+      return this.upstreamFailed(error);
+    }
+    if (!this.closed && !leading.reportsState) this.upstreamState('connected');
   }
 
   private upstreamState(state: ConnectionState): void {
@@ -252,6 +292,13 @@ export class TabParticipant<T> {
   private receive(data: unknown): void {
     if (this.closed || !isTabMessage(data)) return;
     switch (data.kind) {
+      case 'probe': {
+        const probing = this.probing;
+        if (data.epoch !== this.epoch || !probing) return; // another participant's
+        this.probing = undefined;
+        probing.channel.close();
+        return probing.then();
+      }
       case 'hello':
         if (this.leading) {
           this.tell({ kind: 'status', epoch: this.epoch, state: this.leading.state, lastEventId: this.replays.lastEventId });
@@ -343,9 +390,13 @@ export class TabParticipant<T> {
       if (handOver) this.tell({ kind: 'state', epoch: this.epoch, state: 'reconnecting' });
       leading.upstream.unsubscribe();
       leading.release();
+    } else if (this.granted) {
+      this.granted(); // granted, but the probe was still out: the lock passes on unused
     } else {
       this.withdrawal.abort();
     }
+    this.probing?.channel.close();
+    this.probing = undefined;
     this.closeChannel();
     this.reportLeader(false);
     this.reportState('disconnected');
