@@ -1,6 +1,7 @@
 import { NEVER, lastValueFrom } from 'rxjs';
 import * as t from 'io-ts';
 import { decodeWith, retryBackoff, shareAcrossTabs, sse, webSocket } from '../../src';
+import { dictionary } from '../../src/core/options';
 import { spooledRealtime } from '../../src/spooled';
 import { miosaEvents } from '../../src/miosa';
 import { chunkedFetch, utf8 } from '../helpers/chunked-fetch';
@@ -180,6 +181,20 @@ describe('unknown keys: a misspelt option or filter field fails at the call, nam
   it('a key named like a prototype member is unknown, not taken from Object.prototype', () => {
     expect(() => sse(URL_, JSON.parse('{"__proto__": {}, "constructor": 1}') as object)).toThrow("sse options: unknown key '__proto__'");
     expect(() => sse(URL_, bad({ toString: () => 'x' }))).toThrow("sse options: unknown key 'toString'");
+  });
+});
+
+// options.ts's mutation run at c675175: only webSocket() passes a table of keys offered elsewhere, and its specs are not
+// the lifecycle part's; the rule is core's, so it is checked here on its own.
+describe('dictionary(): a key that another entry offers in another place', () => {
+  it('is refused saying where it is offered, not with the known key it is nearest to', () => {
+    const elsewhere = { state: 'a connection offers it as its state$' };
+    expect(() => dictionary('f options', { state: 1 }, { stat: true }, elsewhere)).toThrow(
+      new TypeError("f options: unknown key 'state' (a connection offers it as its state$)"),
+    );
+    expect(() => dictionary('f options', { state: 1 }, { stat: true })).toThrow(new TypeError("f options: unknown key 'state' (did you mean 'stat'?)"));
+    // The table's own keys only: a key named like an Object.prototype member is unknown as any other.
+    expect(() => dictionary('f options', { toString: 1 }, { stat: true }, elsewhere)).toThrow("f options: unknown key 'toString'");
   });
 });
 
