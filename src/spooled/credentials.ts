@@ -278,7 +278,8 @@ export class SpooledCredentials {
     let response: Response;
     try {
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
-      const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
+      // Each redirect (within the origin) moves `where`: one whose target cannot be reached names it.
+      const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse', (to) => (where = answeredBy({ url: to }, url)));
       response = answer.response;
       // After a redirect within the origin, the messages name the URL that answered.
       where = answeredBy(answer, url);
