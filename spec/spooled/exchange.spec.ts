@@ -224,6 +224,27 @@ describe('Spooled token exchange: a token that cannot be sent', () => {
   });
 });
 
+// Before, `#` failed the socket as an invalid URL (a RequestError blaming the app's URL), and `&` or a space reached the
+// server changed (cut at the `&`, or `%20`), which refused it: one renewal, then an AuthError blaming the API key.
+describe('Spooled token exchange: a token that cannot go on the socket URL as it is', () => {
+  it.each([
+    ['a #', 'eyJh.eyJz#x.sig'],
+    ['a &', 'eyJh.eyJz&queue=other.sig'],
+    ['a space', 'eyJh.eyJz x.sig'],
+    ['a quote', 'eyJh.eyJz".sig'],
+  ])("an access_token with %s is a final ProtocolError that blames the server's token, and no socket is opened", async (_what, token) => {
+    const login = await raw((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token })));
+    const realtime = client({ baseUrl: login.url, apiKey: API_KEY, maxReconnectAttempts: 3 });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toBe(
+      `${login.url}/api/v1/auth/login answered with an access_token that cannot go on the WebSocket URL as it is: it has a space, or one of " # & ' < >, which would end the token parameter or be percent-encoded.`,
+    );
+    expect(String((error as Error).stack)).not.toContain('eyJz');
+    expect(login.requests).toHaveLength(1);
+  });
+});
+
 describe('Spooled token exchange: never to another origin', () => {
   it('a 307 from the login endpoint to another origin fails with a RequestError, and the other origin never sees the key', async () => {
     const elsewhere = await raw((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"a.b.c"}'));

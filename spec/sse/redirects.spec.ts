@@ -124,6 +124,35 @@ describe('sse(): after a redirect, the messages name the URL that answered', () 
     expect(message).toBe(expected.replace('{B}', `${elsewhere.url}/moved`).replace('{A}', `${origin.url}/events`));
   });
 
+  // Before, these named the URL asked for, whose server had answered (with the redirect): "Could not connect to {A}".
+  it('a redirect to a URL that refuses the connection: the error names that URL, not the one that redirected', async () => {
+    const origin = await serve((_request, response) => response.writeHead(307, { location: 'http://127.0.0.1:8/moved' }).end());
+    const recording = record(sse(`${origin.url}/events`, { reconnect: false }));
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toBe(`Could not connect to http://127.0.0.1:8/moved (redirected from ${origin.url}/events) (ECONNREFUSED).`);
+  });
+
+  it('a redirect to a URL that never answers: the timeout names that URL', async () => {
+    const elsewhere = await serve(() => undefined);
+    const origin = await serve((_request, response) => response.writeHead(302, { location: `${elsewhere.url}/moved` }).end());
+    const recording = record(sse(`${origin.url}/events`, { reconnect: false, idleTimeout: 200 }));
+    await recording.done;
+    expect((recording.error as Error).message).toBe(`${elsewhere.url}/moved (redirected from ${origin.url}/events) sent no response within 200 ms (idleTimeout).`);
+  });
+
+  it('the Spooled token exchange redirected within the origin to a URL that drops the connection: the error names that URL', async () => {
+    const server = await serve((request, response) => {
+      if (request.url === '/api/v1/auth/login') return void response.writeHead(308, { location: '/v2/auth/login' }).end();
+      response.socket?.destroy();
+    });
+    const realtime = spooledRealtime({ baseUrl: server.url, apiKey: 'sk_test_redirected', transport: 'websocket', autoReconnect: false, logger: () => undefined });
+    const error = await lastValueFrom(realtime.events$()).catch((e: unknown) => e);
+    realtime.close();
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(new RegExp(`^Could not reach ${server.url}/v2/auth/login \\(redirected from ${server.url}/api/v1/auth/login\\) to get a token`));
+  });
+
   it('Spooled over SSE redirected to another origin that answers 401: the error says the key was not sent there, not that Spooled refused it', async () => {
     const elsewhere = await serve((_request, response) => response.writeHead(401).end());
     const origin = await serve((request, response) => response.writeHead(307, { location: `${elsewhere.url}${request.url}` }).end());

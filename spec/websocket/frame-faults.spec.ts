@@ -1,5 +1,5 @@
-import { ProtocolError, webSocket } from '../../src';
-import { record } from '../helpers/observe';
+import { NetworkError, ProtocolError, webSocket } from '../../src';
+import { record, until } from '../helpers/observe';
 import { type TestWsServer, startWsServer } from '../helpers/ws-server';
 import { frameCloseCode } from '../../src/websocket/ws-adapter';
 
@@ -53,4 +53,33 @@ it("a frame beyond the client's limits (a length over 2^53 - 1) is named so, wit
   );
   await server.sockets[0]!.closed;
   expect(closeCode).toBe(1009);
+});
+
+/**
+ * A ping flood: `ws` drops a socket that owes the server 60 pongs (`maxPendingAutoPongs`) when another
+ * ping comes, with no error event and a close event of 1006. Before, that read as the server's drop
+ * ("lost the socket (no close frame)"); the message now says the client dropped it, and why.
+ */
+describe('webSocket(): a ping flood', () => {
+  const pings = (count: number) => Array.from({ length: count }, () => [0x89, 0x01, 0x78]).flat();
+
+  it('200 pings at once: a NetworkError that says the client dropped the socket for a ping flood', async () => {
+    server = await startWsServer({ onConnection: writeRaw(pings(200)) });
+    const recording = record(webSocket(server.url, { reconnect: false }).messages$);
+    await recording.done;
+    expect(recording.error).toBeInstanceOf(NetworkError);
+    expect((recording.error as Error).message).toBe(
+      `${server.url}/ sent more pings than the client could answer (a ping flood: ws drops a socket that owes 60 pongs); the client dropped the socket.`,
+    );
+  });
+
+  it('a few pings at once are answered, and the socket stays', async () => {
+    server = await startWsServer({ onConnection: writeRaw([...pings(20), 0x81, 0x04, 0x22, 0x6f, 0x6b, 0x22]) });
+    const connection = webSocket(server.url, { reconnect: false });
+    const recording = record(connection.messages$);
+    await until(() => recording.values.length === 1);
+    expect(recording.values).toEqual(['ok']);
+    expect(recording.error).toBeUndefined();
+    connection.close();
+  });
 });

@@ -293,16 +293,18 @@ function hidesRedirects(): boolean {
  * app's (only the `keep` headers, no body) is left to the browser to follow, in one request; one
  * that does carry something (another header, a body, or any request with `'refuse'`) is sent with
  * `redirect: 'manual'`, and a redirect of it fails with a RequestError, since where it leads cannot
- * be seen. @internal
+ * be seen. `onRedirect` is told each URL a redirect leads to, before it is asked, so that an error
+ * in reaching it (refused, no answer in time) can name it rather than the first. @internal
  */
 export async function fetchWithinOrigin(
   fetchImpl: typeof fetch,
   url: URL,
   init: RequestInit & { headers: Record<string, string> },
   acrossOrigins: AcrossOrigins,
+  onRedirect?: (to: URL) => void,
 ): Promise<Answer> {
   try {
-    return await followWithinOrigin(fetchImpl, url, init, acrossOrigins);
+    return await followWithinOrigin(fetchImpl, url, init, acrossOrigins, onRedirect);
   } catch (error) {
     // Each RequestError here is about a redirect a server sent (a loop, a Location elsewhere): a server's
     // answer, which counts toward maxAttempts even while a browser says offline (core/lifecycle).
@@ -315,6 +317,7 @@ async function followWithinOrigin(
   url: URL,
   init: RequestInit & { headers: Record<string, string> },
   acrossOrigins: AcrossOrigins,
+  onRedirect: ((to: URL) => void) | undefined,
 ): Promise<Answer> {
   const keep = acrossOrigins === 'refuse' ? [] : acrossOrigins.keep;
   const own = Object.keys(init.headers).filter((name) => !keep.includes(name));
@@ -355,6 +358,8 @@ async function followWithinOrigin(
     }
     request = { ...request, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
     current = next;
+    // Before the next request: a failure to reach it (refused, no answer in time) is about that URL, not the first.
+    onRedirect?.(current);
   }
 }
 
@@ -362,7 +367,7 @@ async function followWithinOrigin(
  * The URL an answer came from, as messages show it: `asked`'s, or after redirects the one that
  * answered and the one asked for (`https://b/events (redirected from https://a/events)`). @internal
  */
-export function answeredBy(answer: Answer, asked: URL): string {
+export function answeredBy(answer: Pick<Answer, 'url'>, asked: URL): string {
   const where = displayUrl(asked);
   return answer.url.href === asked.href ? where : `${displayUrl(answer.url)} (redirected from ${where})`;
 }

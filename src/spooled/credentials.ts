@@ -256,6 +256,13 @@ export class SpooledCredentials {
         `${displayUrl(`${this.baseUrl}${path}`)} answered with an access_token that cannot be sent in a header: it has a control character or one beyond Latin-1 (RFC 9110 5.5).`,
       );
     }
+    // It goes on the socket's URL as it is (the server reads `token` without percent-decoding, endpoints.ts): a `&` or
+    // `#` would end the parameter or the query, and a space, `"`, `'`, `<` or `>` would be percent-encoded by the URL.
+    if (/[\s"#&'<>]/.test(access)) {
+      throw new ProtocolError(
+        `${displayUrl(`${this.baseUrl}${path}`)} answered with an access_token that cannot go on the WebSocket URL as it is: it has a space, or one of " # & ' < >, which would end the token parameter or be percent-encoded.`,
+      );
+    }
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
     // Renewed a little early, so that a token never expires on its way to the server.
     this.session = { access, refresh: refreshToken, renewAt: Date.now() + lifetime * 1000 * 0.9 };
@@ -278,7 +285,8 @@ export class SpooledCredentials {
     let response: Response;
     try {
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
-      const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse');
+      // Each redirect (within the origin) moves `where`: one whose target cannot be reached names it.
+      const answer = await fetchWithinOrigin(this.fetchImpl, url, init, 'refuse', (to) => (where = answeredBy({ url: to }, url)));
       response = answer.response;
       // After a redirect within the origin, the messages name the URL that answered.
       where = answeredBy(answer, url);

@@ -240,7 +240,8 @@ export function sse(url: string | URL, given: SseOptions = {}): Observable<SseMe
         let answer: Answer;
         try {
           const init = { method, headers, body: options.body, cache: 'no-store' as const, signal: controller.signal };
-          answer = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS });
+          // Each redirect moves `at`: a redirect's target that cannot be reached, or does not answer in time, is named.
+          answer = await fetchWithinOrigin(fetchImpl, target, init, { keep: SAFE_ACROSS_ORIGINS }, (to) => (at = answeredBy({ url: to }, target)));
         } catch (cause) {
           return sink.failed(isRequestError(cause) ? cause : failure(cause, 'Could not connect to', unansweredReason));
         }

@@ -18,6 +18,7 @@ import {
   frameCloseCode,
   nodeSocketOptions,
   onControlFrame,
+  onPingFlood,
   onUpgradeAnswer,
   onUpgradeRefused,
   reportedError,
@@ -167,6 +168,7 @@ export function socketAttempt<In>(config: SocketAttemptConfig<In>, hooks: Socket
         retryAfter = parseRetryAfter(header);
       });
       onUpgradeAnswer(current, (subprotocol) => (chosen = subprotocol));
+      onPingFlood(current, () => (fault ??= 'ping-flood'));
       if (config.openTimeout > 0) {
         // Cancelled by onopen: when it runs, the socket has not opened.
         timers = config.scheduler.schedule(
@@ -292,6 +294,10 @@ function endError(
   // The frame itself was reported on errors$ when `ws` refused it; the socket it killed is a failure like a drop,
   // but a server's answer (it sent the frame), offline or not.
   if (facts.fault === 'too-large') return answered(new NetworkError(`${where}: the socket was closed (1009) after a message larger than maxMessageSize.`));
+  // `ws` dropped it, not the server (the close event says 1006, as for a lost connection): a failure like a drop, and an answer.
+  if (facts.fault === 'ping-flood') {
+    return answered(new NetworkError(`${where} sent more pings than the client could answer (a ping flood: ws drops a socket that owes 60 pongs); the client dropped the socket.`));
+  }
   // `ws` reports a close frame's reason that is not UTF-8 in the very words it uses for a text frame.
   if (facts.fault === 'invalid-utf8') {
     return new ProtocolError(`${where} sent text that is not valid UTF-8 (a text frame, or the reason of a close frame); the socket was closed (1007, RFC 6455 8.1).`);

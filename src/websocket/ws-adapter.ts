@@ -53,10 +53,24 @@ export function onControlFrame(socket: WebSocketLike, listener: () => void): voi
 }
 
 /**
- * Why `ws` failed a socket: a handshake the server got wrong (its subprotocol, or anything else), or
- * a frame that breaks RFC 6455 (`ws`'s error says which rule) or goes beyond `ws`'s own limits.
+ * A ping flood: `ws` drops the socket (no close frame, no error event) when a ping arrives while it
+ * still owes the server `maxPendingAutoPongs` (60) pongs not yet written, then emits that ping. Read
+ * from `ws`'s own fields: its `readyState` is then CLOSING and the count at its bound.
  */
-export type SocketFault = 'subprotocol' | 'handshake' | 'frame' | 'invalid-utf8' | 'too-large';
+export function onPingFlood(socket: WebSocketLike, listener: () => void): void {
+  const state = socket as unknown as { readyState: number; _pendingAutoPongs?: unknown; _maxPendingAutoPongs?: unknown };
+  (socket as unknown as Emitter).on?.('ping', () => {
+    const { readyState, _pendingAutoPongs: pending, _maxPendingAutoPongs: max } = state;
+    if (readyState === 2 && typeof max === 'number' && max > 0 && typeof pending === 'number' && pending >= max) listener();
+  });
+}
+
+/**
+ * Why `ws` failed a socket: a handshake the server got wrong (its subprotocol, or anything else), a
+ * frame that breaks RFC 6455 (`ws`'s error says which rule) or goes beyond `ws`'s own limits, or
+ * more pings than it could answer ({@link onPingFlood}).
+ */
+export type SocketFault = 'subprotocol' | 'handshake' | 'frame' | 'invalid-utf8' | 'too-large' | 'ping-flood';
 
 /** The close code `ws` fails a socket with for a frame it refuses: 1002 (protocol error, RFC 6455 7.4.1) but for its limits. */
 export function frameCloseCode(error: Error | undefined): number {
