@@ -189,12 +189,12 @@ describe('unknown keys: a misspelt option or filter field fails at the call, nam
 describe('dictionary(): a key that another entry offers in another place', () => {
   it('is refused saying where it is offered, not with the known key it is nearest to', () => {
     const elsewhere = { state: 'a connection offers it as its state$' };
-    expect(() => dictionary('f options', { state: 1 }, { stat: true }, elsewhere)).toThrow(
+    expect(() => dictionary<{ stat?: number }>('f options', bad({ state: 1 }), { stat: true }, elsewhere)).toThrow(
       new TypeError("f options: unknown key 'state' (a connection offers it as its state$)"),
     );
-    expect(() => dictionary('f options', { state: 1 }, { stat: true })).toThrow(new TypeError("f options: unknown key 'state' (did you mean 'stat'?)"));
+    expect(() => dictionary<{ stat?: number }>('f options', bad({ state: 1 }), { stat: true })).toThrow(new TypeError("f options: unknown key 'state' (did you mean 'stat'?)"));
     // The table's own keys only: a key named like an Object.prototype member is unknown as any other.
-    expect(() => dictionary('f options', { toString: 1 }, { stat: true }, elsewhere)).toThrow("f options: unknown key 'toString'");
+    expect(() => dictionary<{ stat?: number }>('f options', bad({ toString: 1 }), { stat: true }, elsewhere)).toThrow("f options: unknown key 'toString'");
   });
 });
 

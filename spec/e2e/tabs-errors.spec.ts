@@ -36,7 +36,8 @@ describe('shareAcrossTabs in Chromium, two pages: an error with a field nested j
     await page.waitForFunction((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!.state === 'connected', name);
   };
 
-  it('reaches the other page as its class and message, without that field, with the others, and the leader gets the same', async () => {
+  /** Two pages of one origin with the test page loaded, and a list of the problems they report. */
+  const twoPages = async () => {
     const context = await browser!.newContext();
     const problems: string[] = [];
     const pages: Page[] = [];
@@ -48,6 +49,11 @@ describe('shareAcrossTabs in Chromium, two pages: an error with a field nested j
       pages.push(page);
     }
     const [leader, follower] = pages as [Page, Page];
+    return { context, problems, pages, leader, follower };
+  };
+
+  it('reaches the other page as its class and message, without that field, with the others, and the leader gets the same', async () => {
+    const { context, problems, pages, leader, follower } = await twoPages();
     const deepest = await leader.evaluate(() => (window as unknown as { rx: { deepestClone(): number } }).rx.deepestClone());
     for (const short of [5, 10, 20, 40, 80]) {
       const name = `errors-${short}`;
@@ -71,17 +77,7 @@ describe('shareAcrossTabs in Chromium, two pages: an error with a field nested j
   // handover41: the follower was sometimes granted the lock before the final error's (or completion's) message reached it,
   // led, and called its factory once more (about 3 runs in 24). It now hears the leader out first: never a second call.
   it('after a final error or completion, the follower never calls its factory (24 runs of each)', async () => {
-    const context = await browser!.newContext();
-    const problems: string[] = [];
-    const pages: Page[] = [];
-    for (let i = 0; i < 2; i += 1) {
-      const page = await context.newPage();
-      watchProblems(page, NETWORK_LOG, problems);
-      await page.goto(`${server.url}/`);
-      await page.waitForFunction(() => 'rx' in window);
-      pages.push(page);
-    }
-    const [leader, follower] = pages as [Page, Page];
+    const { context, problems, pages, leader, follower } = await twoPages();
     const seen: string[] = [];
     for (let run = 0; run < 24; run += 1) {
       for (const how of ['error', 'complete'] as const) {
