@@ -30,8 +30,8 @@ export class FakeBrowser {
   /** Makes a message unreadable for a receiver (it gets `messageerror`), like a value that does not deserialize there. */
   unreadable: (data: unknown) => boolean = () => false;
 
-  tab(): FakeTab {
-    return new FakeTab(this);
+  tab(options?: { query?: boolean }): FakeTab {
+    return new FakeTab(this, options);
   }
 
   /** Runs queued tasks (of one kind, or all) until none is left, letting promises settle in between. */
@@ -61,6 +61,11 @@ export class FakeBrowser {
       const at = this.tasks.indexOf(task);
       if (at >= 0) this.tasks.splice(at, 1)[0]!.run();
     });
+  }
+
+  /** What `navigator.locks.query()` answers: the locks held now, each by name (any name: a stream's lock, an end marker). */
+  held(): { held: { name: string }[] } {
+    return { held: [...this.holders.keys()].map((name) => ({ name })) };
   }
 
   /** @internal */ request(name: string, request: LockRequest, signal: AbortSignal | undefined): void {
@@ -144,16 +149,23 @@ export class FakeTab {
   readonly BroadcastChannel: TabChannelConstructor;
   /** Makes the tab's lock requests fail, as a document whose storage is blocked sees. */
   refuseLocks = false;
+  /** Leaves `locks.query()` out, as a TabLocks made by an app may. */
+  readonly withoutQuery: boolean;
 
-  constructor(readonly browser: FakeBrowser) {
+  constructor(
+    readonly browser: FakeBrowser,
+    { query = true }: { query?: boolean } = {},
+  ) {
     const tab = this;
-    this.locks = {
-      request: (name, options, callback) =>
-        new Promise((resolve, reject) => {
-          if (tab.refuseLocks) return reject(new DOMException('The request was denied.', 'SecurityError'));
-          browser.request(name, { tab, callback, resolve, reject }, options.signal);
-        }),
-    };
+    this.withoutQuery = !query;
+    const request: TabLocks['request'] = (name, options, callback) =>
+      new Promise((resolve, reject) => {
+        if (tab.crashed) return; // no code of a closed tab runs: a request it would make is never made
+        if (tab.refuseLocks) return reject(new DOMException('The request was denied.', 'SecurityError'));
+        browser.request(name, { tab, callback, resolve, reject }, options.signal);
+      });
+    // query() answers at once, from the lock manager's one sequence: what is held when it is asked.
+    this.locks = query ? { request, query: () => Promise.resolve(browser.held()) } : { request };
     this.BroadcastChannel = class extends FakeChannel {
       constructor(name: string) {
         super(name, tab);

@@ -4,12 +4,14 @@ import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
 import { type Recording, record } from '../helpers/observe';
 import { FakeFeed, range } from './fake-feed';
 
-// handover41: the lock grant and the channel's messages travel apart, so a follower could be granted the lock before
-// the message saying the stream had ended for good (a final error such as an AuthError, or completion) reached it: it
-// led, and called the factory once more (one more request with a credential the server had refused), until the end
-// arrived. Seen in Chromium about 3 runs in 24. The fakes choose that interleaving with settle('grant'): every grant
+// handover41, endmark41: the lock grant and the channel's messages travel apart, so a follower could be granted the lock
+// before the message saying the stream had ended for good (a final error such as an AuthError, or completion) reached
+// it: it led, and called the factory once more (one more request with a credential the server had refused), until the
+// end arrived. Seen in Chromium about 3 runs in 24, and still under load with a probe sent to itself over the channel
+// (nothing orders that against another tab's messages). The rule now goes through the lock manager, one sequence: the
+// ending leader holds an end marker lock while its end is on its way, and a tab granted the lock that sees the marker
+// of a leader it heard from waits for that end. The fakes choose the bad interleaving with settle('grant'): every grant
 // runs before any message.
-
 interface Tab {
   readonly tab: FakeTab;
   readonly recording: Recording<SseMessage>;
@@ -17,7 +19,7 @@ interface Tab {
   readonly states: ConnectionState[];
 }
 
-describe('shareAcrossTabs: a new lock holder hears the previous leader out before it leads', () => {
+describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end is on its way waits for it', () => {
   let browser: FakeBrowser;
   let feed: FakeFeed;
   let requests: (string | undefined)[];
@@ -27,7 +29,7 @@ describe('shareAcrossTabs: a new lock holder hears the previous leader out befor
     requests = [];
   });
 
-  const join = (tab = browser.tab()): Tab => {
+  const join = (tab: FakeTab = browser.tab()): Tab => {
     const leads: boolean[] = [];
     const states: ConnectionState[] = [];
     const recording = record(
@@ -60,6 +62,7 @@ describe('shareAcrossTabs: a new lock holder hears the previous leader out befor
     end();
     await browser.settle('grant'); // the lock reaches the next tab before the end's message does
     expect(requests).toEqual([undefined]);
+    expect(browser.held().held.map(({ name }) => name.replace(/\/ended\/.*$/, '/ended/EPOCH'))).toEqual(['rx-realtime/tabs/2/final/ended/EPOCH', 'rx-realtime/tabs/2/final']);
     await browser.settle();
 
     expect(requests).toEqual([undefined]);
@@ -95,7 +98,7 @@ describe('shareAcrossTabs: a new lock holder hears the previous leader out befor
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
-  it('a leader that crashed said nothing: the next tab still leads, as soon as its probe is back, with no timer', async () => {
+  it('a leader that crashed said nothing: the next tab leads at once, with no timer', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
     try {
       const [a, b] = [join(), join()];
@@ -111,12 +114,28 @@ describe('shareAcrossTabs: a new lock holder hears the previous leader out befor
       await browser.settle();
       expect(b.recording.values.map((message) => message.data)).toEqual(range(1, 4));
       b.recording.subscription.unsubscribe();
+      await browser.settle();
+      expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
     } finally {
       jest.useRealTimers();
     }
   });
 
-  it('a tab granted the lock before the leader\'s last values resumes after them: the values posted before the release arrive first', async () => {
+  it.each(ends)('a leader whose tab closes after %s, its marker taken: its locks go with it, the end still ends the others', async (_end, end, ended) => {
+    const [a, b, c] = [join(), join(), join()];
+    await browser.settle();
+    feed.emit();
+    await browser.settle();
+    end();
+    await browser.settle('grant'); // B holds the lock and waits for the end; A queued again behind C
+    a.tab.crash();
+    await browser.settle();
+    expect(requests).toEqual([undefined]);
+    for (const { recording } of [b, c]) ended(recording);
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('a tab granted the lock before the leader\'s last values (a hand-over: no marker) leads at once, and each value arrives once, in order', async () => {
     const [a, b] = [join(), join()];
     await browser.settle();
     feed.emit(3);
@@ -124,34 +143,50 @@ describe('shareAcrossTabs: a new lock holder hears the previous leader out befor
     feed.emit(2); // 4 and 5 posted, not delivered
     a.recording.subscription.unsubscribe();
     await browser.settle('grant');
-    expect(requests).toEqual([undefined]);
+    expect(requests).toEqual([undefined, '3']);
     await browser.settle();
-    expect(requests).toEqual([undefined, '5']);
     feed.emit();
     await browser.settle();
     expect(b.recording.values.map((message) => message.data)).toEqual(range(1, 6));
     b.recording.subscription.unsubscribe();
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
-  it('a tab that unsubscribes while its probe is out passes the lock on, and releases everything', async () => {
-    const [a, b, c] = [join(), join(), join()];
+  it.each(ends)('after %s, a tab that unsubscribes while it waits for the end passes the lock on unused, and releases everything', async (_end, end, ended) => {
+    const [, b, c] = [join(), join(), join()];
     await browser.settle();
-    a.recording.subscription.unsubscribe();
-    await browser.settle('grant'); // B holds the lock; its probe is out
+    end();
+    await browser.settle('grant'); // B holds the lock and waits for the end
     b.recording.subscription.unsubscribe();
+    await browser.settle('grant'); // C holds it now, and waits too: the marker is still held
+    expect(requests).toEqual([undefined]);
     await browser.settle();
-    expect(requests).toEqual([undefined, undefined]); // A's, then C's: B never called the factory
-    expect([b.leads, c.leads.at(-1)]).toEqual([[false], true]); // B never said it led
-    c.recording.subscription.unsubscribe();
+    expect(requests).toEqual([undefined]);
+    expect([b.leads, c.leads]).toEqual([[false], [false]]);
+    ended(c.recording);
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+    expect(feed.connections).toBe(0);
+  });
+
+  it('with a TabLocks that has no query(), a tab granted the lock before the end leads at once, as before; then the end ends it', async () => {
+    const tabs = [join(browser.tab({ query: false })), join(browser.tab({ query: false }))];
     await browser.settle();
+    feed.emit();
+    await browser.settle();
+    feed.fail(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
+    await browser.settle('grant');
+    expect(requests).toEqual([undefined, '1']); // the call the marker saves where query() exists
+    await browser.settle();
+    for (const { recording } of tabs) expect(recording.error).toEqual(expect.any(AuthError));
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
     expect(feed.connections).toBe(0);
   });
 });
 
 // Node 24's own navigator.locks and BroadcastChannel (one thread) grant the lock before the end's message every time:
-// without the probe each of three subscriptions called the factory (in 40 runs of 40). Runs where the runtime has both
-// (the Node 24 row of spec/runner/node-versions.ts); skipped elsewhere.
+// without the end marker each of three subscriptions called the factory (in 40 runs of 40). Runs where the runtime has
+// both (the Node 24 row of spec/runner/node-versions.ts); skipped elsewhere.
 const runtime = globalThis as { navigator?: { locks?: unknown }; BroadcastChannel?: unknown };
 const realTabs = typeof runtime.navigator?.locks === 'object' && typeof runtime.BroadcastChannel === 'function';
 (realTabs ? describe : describe.skip)('shareAcrossTabs with the runtime\'s Web Locks and BroadcastChannel: a final end', () => {
@@ -159,10 +194,16 @@ const realTabs = typeof runtime.navigator?.locks === 'object' && typeof runtime.
     for (let run = 0; run < 5; run += 1) {
       let calls = 0;
       const upstreams: Subscriber<never>[] = [];
-      const recordings = [0, 1, 2].map(() =>
-        record(shareAcrossTabs(`final-word-${how}-${run}`, () => ((calls += 1), new Observable<never>((subscriber) => void upstreams.push(subscriber))))),
+      const states: ConnectionState[][] = [[], [], []];
+      const recordings = states.map((seen) =>
+        record(
+          shareAcrossTabs(`final-word-${how}-${run}`, () => ((calls += 1), new Observable<never>((subscriber) => void upstreams.push(subscriber))), {
+            state: (state) => seen.push(state),
+          }),
+        ),
       );
-      while (upstreams.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      // Every subscription has heard from the leader (as a follower that has been following has).
+      while (upstreams.length === 0 || states.some((seen) => seen.at(-1) !== 'connected')) await new Promise((resolve) => setTimeout(resolve, 1));
       if (how === 'error') upstreams[0]!.error(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
       else upstreams[0]!.complete();
       await Promise.all(recordings.map(({ done }) => done));

@@ -13,14 +13,9 @@ export type TabMessage =
   | { readonly kind: 'state'; readonly epoch: string; readonly state: ConnectionState }
   | { readonly kind: 'value'; readonly epoch: string; readonly value: unknown }
   | { readonly kind: 'error'; readonly epoch: string; readonly error: ThrownCopy }
-  | { readonly kind: 'complete'; readonly epoch: string }
-  /**
-   * A participant that has just been granted the lock sends this to itself, from a second channel, before it leads: once
-   * it is back, everything posted before the lock was released has arrived. Other participants ignore it.
-   */
-  | { readonly kind: 'probe'; readonly epoch: string };
+  | { readonly kind: 'complete'; readonly epoch: string };
 
-const KINDS: ReadonlySet<string> = new Set(['hello', 'status', 'state', 'value', 'error', 'complete', 'probe']);
+const KINDS: ReadonlySet<string> = new Set(['hello', 'status', 'state', 'value', 'error', 'complete']);
 const STATES: ReadonlySet<unknown> = new Set(CONNECTION_STATES);
 
 /**

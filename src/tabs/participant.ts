@@ -3,7 +3,7 @@ import { DecodeError, RealtimeError } from '../core/errors';
 import { reportAppError } from '../core/app-errors';
 import type { ConnectionState } from '../core/state';
 import { type TabMessage, isTabMessage } from './messages';
-import type { TabChannel, TabsPlatform } from './platform';
+import type { TabChannel, TabLocks, TabsPlatform } from './platform';
 import { ReplayFilter } from './replay-filter';
 import { sharedName } from './stream-name';
 import { reporter } from './reporter';
@@ -36,11 +36,11 @@ const FAILED = Symbol('failed');
 /**
  * One subscription to a stream shared across tabs. It joins the stream's BroadcastChannel, asks the
  * leader where the stream stands, and queues for the stream's Web Lock. Until the lock is granted it
- * delivers what the leader relays; once granted, and once a message it sends itself over the channel has
- * come back (so that the previous leader's last word, an end included, has arrived), it leads: it calls
- * the factory with the id of the last value it delivered, and relays every value, state change and end
- * to the other tabs. Unsubscribing withdraws from the queue or hands the lead over, and closes the
- * channel. No timers, no polling: the lock manager wakes the next leader. @internal
+ * delivers what the leader relays; once granted it leads (unless a leader it heard from has ended and
+ * its end message is still on the way: see `lead`): it calls the factory with the id of the last value
+ * it delivered, and relays every value, state change and end to the other tabs. Unsubscribing withdraws
+ * from the queue or hands the lead over, and closes the channel. No timers, no polling: the lock
+ * manager wakes the next leader. @internal
  */
 export class TabParticipant<T> {
   private readonly epoch = randomEpoch();
@@ -50,12 +50,12 @@ export class TabParticipant<T> {
   private readonly reportLeader: (leader: boolean) => void;
   private readonly reportSkipped: (error: DecodeError) => void;
   private readonly replacedLeaders = new Set<string>();
+  /** The leaders this participant has heard from (the last REMEMBERED_LEADERS), to recognise their end markers. */
+  private readonly heardLeaders = new Set<string>();
   private channel: TabChannel | undefined;
   private leading: Leadership | undefined;
   /** Releases the lock once granted (whether or not this participant has begun to lead). */
   private granted: (() => void) | undefined;
-  /** The probe on its way: the channel that sent it, and what to do when it comes back. */
-  private probing: { readonly channel: TabChannel; readonly then: () => void } | undefined;
   /** The leader whose states this participant shows. */
   private stateEpoch: string | undefined;
   private connectedOnce = false;
@@ -109,42 +109,45 @@ export class TabParticipant<T> {
 
   /**
    * Runs while this participant holds the lock; the lock is released when the promise settles. The grant of the lock and
-   * the previous leader's last messages travel apart (a lock grant and a channel message are tasks of different task
-   * sources, which a browser may run in either order; Chromium ran the grant first about once in eight), so a tab
-   * could be granted the lock before the message saying that the stream had ended for good, and call the factory once
-   * more (for an AuthError, one more request with a refused credential). So before it leads, the new lock holder sends
-   * itself a message over the channel (the probe) and waits for it to come back: everything posted on the channel
-   * before the previous leader let the lock go (its end, its last values) is delivered before the probe. An end among
-   * them ends this participant too, and the lock passes on unused; else it leads, resuming after the last value it
-   * delivered. No timer: a leader that crashed said nothing, and the probe comes back all the same.
+   * the previous leader's last messages travel apart (different IPC routes in Chromium: nothing orders a message from
+   * one tab against a lock grant, nor against a message another tab sends itself), so a tab could be granted the lock
+   * before the message saying that the stream had ended for good, and call the factory once more (for an AuthError, one
+   * more request with a refused credential). The lock manager itself is one sequence, so the ending leader says so
+   * there: after posting its end it takes a marker lock, `<lock>/ended/<epoch>`, then lets the main lock go, and holds
+   * the marker until it has had the main lock once more (see `endLeadership`). A participant granted the main lock asks
+   * the lock manager (`query`) which locks are held: the marker of a leader it has heard from means that leader's end
+   * message was posted to it and is on its way; it does not lead, and keeps the lock until the message ends it. Else it
+   * leads at once. A participant that never heard of the ended leader (it subscribed after the end) leads afresh, as a
+   * new subscription to a cold Observable should. Without `query` (an injected TabLocks), it leads at once.
    */
   private lead(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise<void>((release) => {
       this.granted = release;
-      if (!this.probe(() => this.takeLead(release))) this.takeLead(release);
+      const locks = this.config.platform.locks;
+      if (!this.channel || typeof locks.query !== 'function') return this.takeLead(release);
+      let held: Promise<{ held?: readonly { name?: string }[] }>;
+      try {
+        held = locks.query();
+      } catch {
+        return this.takeLead(release);
+      }
+      held.then(
+        (snapshot) => {
+          if (!this.endOnItsWay(snapshot.held ?? [])) this.takeLead(release);
+        },
+        () => this.takeLead(release),
+      );
     });
   }
 
-  /**
-   * Posts the probe on a channel of its own, for this participant's channel to receive. False where it cannot be sent
-   * (no channel here, or the channel refused): then nothing from the other tabs can be awaited either.
-   */
-  private probe(then: () => void): boolean {
-    if (!this.channel) return false;
-    let channel: TabChannel | undefined;
-    try {
-      channel = new this.config.platform.Channel(sharedName(this.config.name));
-      channel.postMessage({ kind: 'probe', epoch: this.epoch } satisfies TabMessage);
-    } catch {
-      channel?.close();
-      return false;
-    }
-    this.probing = { channel, then };
-    return true;
+  /** Whether a held lock is the end marker of a leader this participant has heard from. */
+  private endOnItsWay(held: readonly { name?: string }[]): boolean {
+    const prefix = endMarker(this.config.name, '');
+    return held.some(({ name }) => typeof name === 'string' && name.startsWith(prefix) && this.heardLeaders.has(name.slice(prefix.length)));
   }
 
-  /** The probe came back (or could not be sent): nothing the previous leader posted is still on its way. Lead. */
+  /** Leads: calls the factory and relays what it says. */
   private takeLead(release: () => void): void {
     if (this.closed) return;
     // Made before the factory is subscribed, so that a failure during that very subscribe can release it.
@@ -229,8 +232,8 @@ export class TabParticipant<T> {
 
   private upstreamFailed(error: unknown): void {
     if (this.closed) return;
-    const copy = this.tellError(copyThrown(error));
-    this.finish(false);
+    const { copy, sent } = this.tellError(copyThrown(error));
+    this.finish(false, sent);
     // The leading tab gets the copy too, as with values: which tab leads is chance, so an app's own error
     // class (which only the leader could keep) must not make a catchError work in one tab alone.
     this.subscriber.error(rebuildThrown(copy));
@@ -244,11 +247,12 @@ export class TabParticipant<T> {
    * the copy goes lighter: with only the fields and cause that clone inside the message, then with none, and a thrown
    * value that is not an Error as text saying so.
    */
-  private tellError(copy: ThrownCopy): ThrownCopy {
+  private tellError(copy: ThrownCopy): { copy: ThrownCopy; sent: boolean } {
     const message = (error: ThrownCopy): TabMessage => ({ kind: 'error', epoch: this.epoch, error });
+    const sent = this.channel !== undefined;
     try {
       this.post(message(copy));
-      return copy;
+      return { copy, sent };
     } catch {
       // Lighter, then.
     }
@@ -264,19 +268,24 @@ export class TabParticipant<T> {
     for (const candidate of lighter) {
       try {
         this.post(message(candidate));
-        return candidate;
+        return { copy: candidate, sent };
       } catch {
         // Lighter still.
       }
     }
     // Not even name and message went (the channel is gone): the other tabs carry on, and take over when this one goes.
-    return lighter[lighter.length - 1]!;
+    return { copy: lighter[lighter.length - 1]!, sent: false };
   }
 
   private upstreamCompleted(): void {
     if (this.closed) return;
-    this.tell({ kind: 'complete', epoch: this.epoch });
-    this.finish(false);
+    let sent = this.channel !== undefined;
+    try {
+      this.post({ kind: 'complete', epoch: this.epoch });
+    } catch {
+      sent = false; // the other tabs carry on, and take over when this one goes
+    }
+    this.finish(false, sent);
     this.subscriber.complete();
   }
 
@@ -292,13 +301,6 @@ export class TabParticipant<T> {
   private receive(data: unknown): void {
     if (this.closed || !isTabMessage(data)) return;
     switch (data.kind) {
-      case 'probe': {
-        const probing = this.probing;
-        if (data.epoch !== this.epoch || !probing) return; // another participant's
-        this.probing = undefined;
-        probing.channel.close();
-        return probing.then();
-      }
       case 'hello':
         if (this.leading) {
           this.tell({ kind: 'status', epoch: this.epoch, state: this.leading.state, lastEventId: this.replays.lastEventId });
@@ -306,11 +308,14 @@ export class TabParticipant<T> {
         return;
       case 'status':
         if (this.leading) return;
+        this.heard(data.epoch);
         this.replays.learn(data.lastEventId, data.epoch);
         return this.followState(data.epoch, data.state);
       case 'state':
+        this.heard(data.epoch);
         return this.followState(data.epoch, data.state);
       case 'value': {
+        this.heard(data.epoch);
         // Also while leading: the previous leader's last values may still arrive, and the filter keeps one copy.
         const value = data.value as T;
         const id = this.idOf(value);
@@ -324,6 +329,13 @@ export class TabParticipant<T> {
         this.finish(false);
         return this.subscriber.complete();
     }
+  }
+
+  /** Remembers a leader this participant has heard from (its end marker then means its end is on the way here). */
+  private heard(epoch: string): void {
+    if (epoch === this.epoch || this.heardLeaders.has(epoch)) return;
+    this.heardLeaders.add(epoch);
+    if (this.heardLeaders.size > REMEMBERED_LEADERS) this.heardLeaders.delete(this.heardLeaders.values().next().value!);
   }
 
   /** Shows the leader's state; the late words of a leader that has since been replaced are ignored. */
@@ -381,22 +393,24 @@ export class TabParticipant<T> {
     }
   }
 
-  /** Releases the lock (or leaves its queue), the upstream and the channel. `handOver`: say so to the others first. */
-  private finish(handOver: boolean): void {
+  /**
+   * Releases the lock (or leaves its queue), the upstream and the channel. `handOver`: say so to the others first.
+   * `ended`: this leader's end (error or completion) was posted to the others; the lock goes through `endLeadership`.
+   */
+  private finish(handOver: boolean, ended = false): void {
     if (this.closed) return;
     this.closed = true;
     const leading = this.leading;
     if (leading) {
       if (handOver) this.tell({ kind: 'state', epoch: this.epoch, state: 'reconnecting' });
       leading.upstream.unsubscribe();
-      leading.release();
+      if (ended) endLeadership(this.config.platform.locks, this.config.name, this.epoch, leading.release);
+      else leading.release();
     } else if (this.granted) {
-      this.granted(); // granted, but the probe was still out: the lock passes on unused
+      this.granted(); // granted, but waiting for an ended leader's end message: the lock passes on unused
     } else {
       this.withdrawal.abort();
     }
-    this.probing?.channel.close();
-    this.probing = undefined;
     this.closeChannel();
     this.reportLeader(false);
     this.reportState('disconnected');
@@ -409,6 +423,42 @@ export class TabParticipant<T> {
     channel.removeEventListener('message', this.onMessage);
     channel.removeEventListener('messageerror', this.onMessageError);
     channel.close();
+  }
+}
+
+/** The name of the lock an ending leader holds while its end message is on its way (`epoch` '': the prefix of all). @internal */
+export function endMarker(name: string, epoch: string): string {
+  return `${sharedName(name)}/ended/${epoch}`;
+}
+
+/**
+ * Lets the main lock go after this leader's end was posted, so that no participant that heard from it leads in the
+ * meantime: takes the end marker (a name of its own, granted at once), releases the main lock (`release`) inside it,
+ * queues for the main lock again, and once granted it (every participant queued before has had the lock, and has been
+ * ended by the message, or left) releases both. No timer: a tab that closes meanwhile loses both locks with it. Where
+ * the lock manager has no `query` (nobody would look at the marker), or refuses, the main lock is simply released.
+ * @internal
+ */
+export function endLeadership(locks: TabLocks, name: string, epoch: string, release: () => void): void {
+  if (typeof locks.query !== 'function') return release();
+  const main = sharedName(name);
+  try {
+    locks
+      .request(endMarker(name, epoch), {}, () =>
+        new Promise<void>((done) => {
+          release();
+          let again: Promise<unknown>;
+          try {
+            again = locks.request(main, {}, async () => done());
+          } catch {
+            return done();
+          }
+          again.catch(() => done());
+        }),
+      )
+      .catch(() => release());
+  } catch {
+    release();
   }
 }
 

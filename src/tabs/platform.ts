@@ -6,7 +6,8 @@
 /**
  * The part of the Web Locks API's `LockManager` (`navigator.locks`) that {@link shareAcrossTabs} uses:
  * an exclusive lock, held until the callback's promise settles, whose pending request an
- * `AbortSignal` withdraws. Source: W3C Web Locks API, `LockManager.request()`.
+ * `AbortSignal` withdraws, and the list of held locks. Source: W3C Web Locks API,
+ * `LockManager.request()` and `LockManager.query()`.
  *
  * @example
  * ```ts
@@ -16,6 +17,12 @@
 export interface TabLocks {
   /** Queues for the lock `name`; calls `callback` once it is granted and holds the lock until the promise it returns settles. */
   request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
+  /**
+   * The locks held and requested now (every browser with Web Locks, and Node 24, has it). With it, a tab granted the
+   * lock right after a leader's error or completion waits for that end's message instead of calling the factory again;
+   * without it, that tab leads at once (and may call the factory once more before the end reaches it).
+   */
+  query?(): Promise<{ held?: readonly { name?: string }[] }>;
 }
 
 /**

@@ -84,8 +84,8 @@ const SHARE_KEYS: KnownKeys<ShareAcrossTabsOptions<unknown>> = { eventId: true, 
  *
  * The subscriptions queue for a Web Lock named after `name`; the one holding it leads: it calls
  * `factory` and relays each value, state change, error and completion to the others over a
- * BroadcastChannel. When the leader unsubscribes or its tab closes, the next in the queue leads, once
- * the previous leader's last messages have reached it (after an error or completion, it ends instead),
+ * BroadcastChannel. When the leader unsubscribes or its tab closes, the next in the queue leads
+ * (after an error or completion it ends instead, even when granted the lock before the end reached it),
  * calling `factory` with the `lastEventId` of the last value it delivered, and values that were
  * already delivered are dropped: with a server that honours `Last-Event-ID` and ids unique per event,
  * no tab sees a gap or a repeat. Values cross tabs by structured cloning, so every tab (the leader's
