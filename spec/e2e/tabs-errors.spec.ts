@@ -74,8 +74,9 @@ describe('shareAcrossTabs in Chromium, two pages: an error with a field nested j
     await context.close();
   }, 60_000);
 
-  // handover41: the follower was sometimes granted the lock before the final error's (or completion's) message reached it,
-  // led, and called its factory once more (about 3 runs in 24). It now hears the leader out first: never a second call.
+  // handover41, endmark41: the follower was sometimes granted the lock before the final error's (or completion's) message
+  // reached it, led, and called its factory once more (about 3 runs in 24). The ending leader now holds an end marker in
+  // the lock manager, which the follower sees when granted: it waits for the end, never a second call.
   it('after a final error or completion, the follower never calls its factory (24 runs of each)', async () => {
     const { context, problems, pages, leader, follower } = await twoPages();
     const seen: string[] = [];
