@@ -294,6 +294,9 @@ describe('webSocket() topics and sending', () => {
       join(new Uint8Array([97, 98])),
       join({ 0: 97, 1: 98 }),
       join('ab'),
+      // shared-socket.ts's run at 964967b: a string that reads like the bytes' list, or like the internal key of bytes.
+      join('97,98'),
+      join(new TextEncoder().encode('text:ab')),
       // What JSON does not show whole (a class instance) is compared by its frame.
       join(new Subscription('e')),
       join(new Subscription('f')),
@@ -313,6 +316,8 @@ describe('webSocket() topics and sending', () => {
       'ab',
       '{"0":97,"1":98}',
       'ab',
+      '97,98',
+      'text:ab',
       '{"queue":"e"}',
       '{"queue":"f"}',
       'null',
