@@ -249,10 +249,8 @@ export class TabParticipant<T> {
    */
   private tellError(copy: ThrownCopy): { copy: ThrownCopy; sent: boolean } {
     const message = (error: ThrownCopy): TabMessage => ({ kind: 'error', epoch: this.epoch, error });
-    const sent = this.channel !== undefined;
     try {
-      this.post(message(copy));
-      return { copy, sent };
+      return { copy, sent: this.post(message(copy)) };
     } catch {
       // Lighter, then.
     }
@@ -267,8 +265,7 @@ export class TabParticipant<T> {
     const lighter = lighterCopies(copy, fits);
     for (const candidate of lighter) {
       try {
-        this.post(message(candidate));
-        return { copy: candidate, sent };
+        return { copy: candidate, sent: this.post(message(candidate)) };
       } catch {
         // Lighter still.
       }
@@ -279,13 +276,7 @@ export class TabParticipant<T> {
 
   private upstreamCompleted(): void {
     if (this.closed) return;
-    let sent = this.channel !== undefined;
-    try {
-      this.post({ kind: 'complete', epoch: this.epoch });
-    } catch {
-      sent = false; // the other tabs carry on, and take over when this one goes
-    }
-    this.finish(false, sent);
+    this.finish(false, this.tell({ kind: 'complete', epoch: this.epoch }));
     this.subscriber.complete();
   }
 
@@ -379,17 +370,19 @@ export class TabParticipant<T> {
     this.subscriber.error(error);
   }
 
-  /** Posts to the other tabs; throws what postMessage throws (a value that does not clone). */
-  private post(message: TabMessage): void {
+  /** Posts to the other tabs; false without a channel. Throws what postMessage throws (a value that does not clone). */
+  private post(message: TabMessage): boolean {
     this.channel?.postMessage(message);
+    return this.channel !== undefined;
   }
 
-  /** Posts a message made of parts known to clone; should it fail anyway, the other tabs simply hear nothing. */
-  private tell(message: TabMessage): void {
+  /** Posts a message made of parts known to clone; should it fail anyway, the other tabs simply hear nothing (false). */
+  private tell(message: TabMessage): boolean {
     try {
-      this.post(message);
+      return this.post(message);
     } catch {
       // Nothing to do: the other tabs carry on, and take over when this one goes.
+      return false;
     }
   }
 
