@@ -8,10 +8,11 @@
 /**
  * The name of the lock and of the channel of a shared stream, `name` as given to `shareAcrossTabs`.
  * The version keeps tabs that run different releases of this protocol (an old tab open across a
- * deploy) from sharing; 2: the clients' names are hashes, and errors cross with every field. @internal
+ * deploy) from sharing; 2: the clients' names are hashes, and errors cross with every field; 3: participants name
+ * themselves, and an ended leader answers questions about its end (an older tab would never answer). @internal
  */
 export function sharedName(name: string): string {
-  return `rx-realtime/tabs/2/${name}`;
+  return `rx-realtime/tabs/3/${name}`;
 }
 
 /**
