@@ -106,6 +106,27 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
+  // A tab that subscribes in the same moment the leader ends: the leader never heard it (its hello arrives after the
+  // end), but its channel was open when the end was posted. It asks; the `lead` answer comes after the end (one
+  // sender's messages arrive in order), which ends it first. Before the question, it led: one more factory call.
+  it.each([
+    ['a final error', refused, (recording: Recording<SseMessage>) => expect(recording.error).toEqual(expect.any(AuthError))],
+    ['completion', () => feed.complete(), (recording: Recording<SseMessage>) => expect(recording.completed).toBe(true)],
+  ])('a tab that subscribes in the same moment as %s gets that end, and never leads', async (_end, end, ended) => {
+    const x = join();
+    await browser.settle();
+    feed.emit();
+    await browser.settle();
+    const d = join();
+    end();
+    await browser.settle('grant'); // X's marker, the lock to D, which asks
+    await browser.settle();
+    expect(requests).toEqual([undefined]);
+    for (const { recording } of [x, d]) ended(recording);
+    expect(d.leads).toEqual([false]);
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
   // The window left: the new leader's tab closes right after its end, before the next tab's question reaches it and
   // before the end reaches that tab. Its marker goes with the tab, and the asking tab, knowing no better, leads: one
   // more factory call, then the end (posted before the tab closed) ends it.

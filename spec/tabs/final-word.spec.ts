@@ -281,9 +281,29 @@ const realTabs = typeof runtime.navigator?.locks === 'object' && typeof runtime.
     }
   });
 
-  // The ask's other answer, with the runtime's locks: a subscription made in the ended leader's error callback (as a
-  // retry() does) is granted the lock while the marker is held, never heard from that leader, asks, and is told to lead.
-  it('a subscription made as the leader ends asks, is told to lead, and starts afresh; no lock is left', async () => {
+  // The window the docs named before: a subscription made in the same moment the leader ends. The leader never heard
+  // it (its hello arrives after the end), but its channel was open when the end was posted: it asks, the leader says
+  // `lead`, and the end, posted before that answer, reaches it first. Without the question it led: 2 calls.
+  it.each(['error', 'complete'] as const)('(%s) a subscription made in the same moment the leader ends gets that end: one call, no lock left', async (how) => {
+    const name = `final-word-same-moment-${how}`;
+    let calls = 0;
+    const upstreams: Subscriber<never>[] = [];
+    const shared$ = shareAcrossTabs(name, () => ((calls += 1), new Observable<never>((subscriber) => void upstreams.push(subscriber))));
+    const first = record(shared$);
+    while (upstreams.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const late = record(shared$);
+    if (how === 'error') upstreams[0]!.error(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
+    else upstreams[0]!.complete();
+    await Promise.all([first.done, late.done]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(calls).toBe(1);
+    expect(how === 'error' ? late.error : late.completed).toEqual(how === 'error' ? expect.any(AuthError) : true);
+    expect(await locksOf(name)).toEqual([]);
+  });
+
+  // In Node 24 a free lock is granted within request(): the ended leader takes its marker and queues for the lock again
+  // at once, so a subscription made in its error callback (as a retry() does) queues behind it and starts afresh.
+  it('a subscription made in the ended leader\'s error callback starts afresh; no lock is left', async () => {
     const name = 'final-word-again';
     let calls = 0;
     const shared$ = shareAcrossTabs(name, () => ((calls += 1), calls === 1 ? throwError(() => new AuthError('http://127.0.0.1/events refused the credentials (401).', 401)) : of({ type: 'tick', data: String(calls), lastEventId: '' })));
