@@ -1,4 +1,4 @@
-import { takeUntil } from 'rxjs';
+import { NEVER, takeUntil } from 'rxjs';
 import { AuthError, RealtimeError, type SseMessage, shareAcrossTabs } from '../../src';
 import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
 import { type Recording, record } from '../helpers/observe';
@@ -124,6 +124,25 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     expect(requests).toEqual([undefined]);
     for (const { recording } of [x, d]) ended(recording);
     expect(d.leads).toEqual([false]);
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  // Markers live apart from the streams' locks: the lock of a stream named `asked/ended/2024-q1`, held by its leader,
+  // is no marker of `asked` (read as one, the next tab of `asked` would ask nobody and queue for that other stream's lock).
+  it('the lock of a stream whose name reads like a marker of another is no marker: the next tab leads at once', async () => {
+    const otherTab = browser.tab();
+    const other = shareAcrossTabs('asked/ended/2024-q1', () => NEVER, { locks: otherTab.locks, BroadcastChannel: otherTab.BroadcastChannel }).subscribe();
+    const [a, b] = [join(), join()];
+    await browser.settle();
+    feed.emit();
+    await browser.settle();
+    a.recording.subscription.unsubscribe();
+    await browser.settle();
+    expect(requests).toEqual([undefined, '1']);
+    expect(b.leads).toEqual([false, true]);
+    b.recording.subscription.unsubscribe();
+    other.unsubscribe();
+    await browser.settle();
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { type TabMessage, isTabMessage } from './messages';
 import type { TabChannel, TabLocks } from './platform';
-import { sharedName } from './stream-name';
+import { endMarkerEpoch, endMarkerName, sharedName } from './stream-name';
 
 /**
  * The end marker: how a leader whose upstream ended (error or completion) keeps the tabs its end was posted to from
@@ -12,15 +12,12 @@ import { sharedName } from './stream-name';
  * the participant's `heard`), the ended leader whom it had heard from when it posted its end. No timer anywhere.
  */
 
-/** The name of the lock an ending leader holds while its end message is on its way (`epoch` '': the prefix of all). @internal */
-export function endMarker(name: string, epoch: string): string {
-  return `${sharedName(name)}/ended/${epoch}`;
-}
+/** The name of the lock an ending leader holds while its end message is on its way. @internal */
+export const endMarker = endMarkerName;
 
-/** The epochs of the end markers among the held locks. @internal */
+/** The epochs of the end markers of `name` among the held locks. @internal */
 export function endedLeaders(name: string, held: readonly { name?: string }[]): string[] {
-  const prefix = endMarker(name, '');
-  return held.flatMap(({ name: lock }) => (typeof lock === 'string' && lock.startsWith(prefix) ? [lock.slice(prefix.length)] : []));
+  return held.flatMap(({ name: lock }) => endMarkerEpoch(name, lock) ?? []);
 }
 
 /**
