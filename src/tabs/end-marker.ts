@@ -6,7 +6,7 @@ import { endMarkerEpoch, endMarkerName, sharedName } from './stream-name';
  * The end marker: how a leader whose upstream ended (error or completion) keeps the tabs its end was posted to from
  * leading before that message reaches them, and how a tab granted the lock meanwhile learns whether the message is
  * coming to it. The lock grant and the channel's messages travel apart (nothing orders them), but one thing the channel
- * does promise: a message reaches every channel of the name that was open when it was posted, and stays open. So a
+ * does promise: a message reaches every channel of the name that was open when it was posted, while it stays open. So a
  * participant that has received anything from another before that one posted its end will get the end; one whose
  * channel opened later will not. Each side knows half of it: the asking participant knows whom it has heard from (see
  * the participant's `heard`), the ended leader whom it had heard from when it posted its end. No timer anywhere.
