@@ -1,5 +1,5 @@
 import { NEVER, takeUntil } from 'rxjs';
-import { AuthError, RealtimeError, type SseMessage, shareAcrossTabs } from '../../src';
+import { AuthError, RealtimeError, type SseMessage, type TabLocks, shareAcrossTabs } from '../../src';
 import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
 import { type Recording, record } from '../helpers/observe';
 import { FakeFeed } from './fake-feed';
@@ -25,11 +25,11 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     requests = [];
   });
 
-  const join = (tab: FakeTab = browser.tab()): Tab => {
+  const join = (tab: FakeTab = browser.tab(), locks: TabLocks = tab.locks): Tab => {
     const leads: boolean[] = [];
     const recording = record(
       shareAcrossTabs('asked', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
-        locks: tab.locks,
+        locks,
         BroadcastChannel: tab.BroadcastChannel,
         leader: (leading) => leads.push(leading),
       }),
@@ -45,7 +45,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     refused();
     const d = join();
     await browser.settle('grant'); // X's marker, the lock to D; D's question is on its way
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     expect(d.leads).toEqual([false]);
     // D holds the lock, X the marker; X queues for the lock again, D for the marker.
     expect(browser.resources).toMatchObject({ held: 2, queued: 2 });
@@ -55,7 +55,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
   it('the leader never heard from the asking tab: it says `lead`, and that tab starts a fresh upstream', async () => {
     const { x, d } = await askedAfterTheEnd();
     await browser.settle();
-    expect(requests).toEqual([undefined, undefined]);
+    expect(requests).toStrictEqual([undefined, undefined]);
     expect(x.recording.error).toEqual(expect.any(AuthError));
     feed.emit();
     await browser.settle();
@@ -69,7 +69,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { x, d } = await askedAfterTheEnd();
     x.tab.crash();
     await browser.settle();
-    expect(requests).toEqual([undefined, undefined]);
+    expect(requests).toStrictEqual([undefined, undefined]);
     expect(d.leads).toEqual([false, true]);
     d.recording.subscription.unsubscribe();
     await browser.settle();
@@ -81,8 +81,27 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     d.recording.subscription.unsubscribe();
     expect(browser.resources).toMatchObject({ held: 2, queued: 1 }); // D's marker request withdrawn at once; X's for the lock left
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     expect(d.leads).toEqual([false]);
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
+  it('a lock manager that refuses the asking tab\'s marker request: that counts as `lead`, never a wait on the marker', async () => {
+    const x = join();
+    await browser.settle();
+    refused();
+    const tab = browser.tab();
+    const locks: TabLocks = {
+      request: (name, options, callback) => (name.includes('-ended/') ? Promise.reject(new DOMException('The request was denied.', 'SecurityError')) : tab.locks.request(name, options, callback)),
+      query: () => tab.locks.query!(),
+    };
+    const d = join(tab, locks);
+    await browser.settle('grant'); // X's marker, the lock to D, which asks, and is refused the marker: it leads
+    expect(requests).toStrictEqual([undefined, undefined]);
+    await browser.settle();
+    expect([x.recording.error, d.leads]).toEqual([expect.any(AuthError), [false, true]]);
+    d.recording.subscription.unsubscribe();
+    await browser.settle();
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
@@ -90,7 +109,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { d } = await askedAfterTheEnd();
     browser.unreadable = (data) => (data as { kind?: string }).kind === 'lead';
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     expect(d.recording.error).toEqual(expect.any(RealtimeError));
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
@@ -99,7 +118,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { d } = await askedAfterTheEnd();
     browser.unreadable = (data) => (data as { kind?: string }).kind === 'ask';
     await browser.settle();
-    expect(requests).toEqual([undefined, undefined]);
+    expect(requests).toStrictEqual([undefined, undefined]);
     expect(d.leads).toEqual([false, true]);
     d.recording.subscription.unsubscribe();
     await browser.settle();
@@ -121,7 +140,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     end();
     await browser.settle('grant'); // X's marker, the lock to D, which asks
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     for (const { recording } of [x, d]) ended(recording);
     expect(d.leads).toEqual([false]);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
@@ -138,7 +157,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     await browser.settle();
     a.recording.subscription.unsubscribe();
     await browser.settle();
-    expect(requests).toEqual([undefined, '1']);
+    expect(requests).toStrictEqual([undefined, '1']);
     expect(b.leads).toEqual([false, true]);
     b.recording.subscription.unsubscribe();
     other.unsubscribe();
@@ -160,7 +179,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     await browser.settle('grant'); // B's marker, the lock to C: C asks B
     b.tab.crash();
     await browser.settle('grant'); // B's marker, released with its tab, granted to C
-    expect(requests).toEqual([undefined, '1', '1']);
+    expect(requests).toStrictEqual([undefined, '1', '1']);
     await browser.settle();
     expect([c.leads, c.recording.error]).toEqual([[false, true, false], expect.any(AuthError)]);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });

@@ -58,15 +58,15 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle();
     feed.emit(2);
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
 
     end();
     await browser.settle('grant'); // the lock reaches the next tab before the end's message does
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     expect(browser.held().held.map(({ name }) => name.replace(/-ended\/[^/]+\//, '-ended/EPOCH/'))).toEqual(['rx-realtime/tabs/3-ended/EPOCH/final', 'rx-realtime/tabs/3/final']);
     await browser.settle();
 
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     for (const { recording, leads, states } of tabs) {
       ended(recording);
       expect(recording.values.map((message) => message.data)).toEqual(range(1, 2));
@@ -89,7 +89,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
 
     const again = [join(), join()];
     await browser.settle();
-    expect(requests).toEqual([undefined, undefined]);
+    expect(requests).toStrictEqual([undefined, undefined]);
     feed.emit();
     await browser.settle();
     for (const { recording } of again) expect([recording.values.map((message) => message.data), recording.error]).toEqual([['2'], undefined]);
@@ -109,7 +109,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
       a.tab.crash();
       await browser.settle();
       expect(jest.getTimerCount()).toBe(0);
-      expect(requests).toEqual([undefined, '3']);
+      expect(requests).toStrictEqual([undefined, '3']);
       expect(b.leads).toEqual([false, true]);
       feed.emit();
       await browser.settle();
@@ -131,7 +131,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle('grant'); // B holds the lock and waits for the end; A queued again behind C
     a.tab.crash();
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     for (const { recording } of [b, c]) ended(recording);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
@@ -144,7 +144,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     feed.emit(2); // 4 and 5 posted, not delivered
     a.recording.subscription.unsubscribe();
     await browser.settle('grant');
-    expect(requests).toEqual([undefined, '3']);
+    expect(requests).toStrictEqual([undefined, '3']);
     await browser.settle();
     feed.emit();
     await browser.settle();
@@ -161,9 +161,9 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle('grant'); // B holds the lock and waits for the end
     b.recording.subscription.unsubscribe();
     await browser.settle('grant'); // C holds it now, and waits too: the marker is still held
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     await browser.settle();
-    expect(requests).toEqual([undefined]);
+    expect(requests).toStrictEqual([undefined]);
     expect([b.leads, c.leads]).toEqual([[false], [false]]);
     ended(c.recording);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
@@ -186,13 +186,13 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     listener.addEventListener('message', hear);
     a.recording.subscription.unsubscribe();
     await browser.settle('grant'); // B leads: its `connecting` is on its way to C
-    expect(requests).toEqual([undefined, '1']);
+    expect(requests).toStrictEqual([undefined, '1']);
     end();
     await browser.settle('grant'); // B's marker, then the lock to C, before any of B's messages
-    expect(requests).toEqual([undefined, '1']);
+    expect(requests).toStrictEqual([undefined, '1']);
     expect(browser.held().held.map(({ name }) => name.replace(/-ended\/[^/]+\//, '-ended/EPOCH/'))).toEqual(['rx-realtime/tabs/3-ended/EPOCH/final', 'rx-realtime/tabs/3/final']);
     await browser.settle();
-    expect(requests).toEqual([undefined, '1']);
+    expect(requests).toStrictEqual([undefined, '1']);
     listener.removeEventListener('message', hear);
     listener.close();
     // C asked; B had heard C's hello before its end, and said nothing more (no `lead`, even after its end reached C).
@@ -210,7 +210,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle();
     feed.fail(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
     await browser.settle('grant');
-    expect(requests).toEqual([undefined, '1']); // the call the marker saves where query() exists
+    expect(requests).toStrictEqual([undefined, '1']); // the call the marker saves where query() exists
     await browser.settle();
     for (const { recording } of tabs) expect(recording.error).toEqual(expect.any(AuthError));
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
