@@ -105,6 +105,24 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 
+  it('an ending leader refused its marker lets the lock go at once and closes its channel: the next tab leads', async () => {
+    const tab = browser.tab();
+    const locks: TabLocks = {
+      request: (name, options, callback) => (name.includes('-ended/') ? Promise.reject(new DOMException('The request was denied.', 'SecurityError')) : tab.locks.request(name, options, callback)),
+      query: () => tab.locks.query!(),
+    };
+    const x = join(tab, locks);
+    await browser.settle();
+    refused();
+    const d = join();
+    await browser.settle();
+    expect(requests).toStrictEqual([undefined, undefined]);
+    expect([x.recording.error, d.leads]).toEqual([expect.any(AuthError), [false, true]]);
+    d.recording.subscription.unsubscribe();
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+
   it('an answer the asking tab cannot read fails it, loudly, and releases everything', async () => {
     const { d } = await askedAfterTheEnd();
     browser.unreadable = (data) => (data as { kind?: string }).kind === 'lead';
