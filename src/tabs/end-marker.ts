@@ -15,9 +15,15 @@ import { endMarkerEpoch, endMarkerName, sharedName } from './stream-name';
 /** The name of the lock an ending leader holds while its end message is on its way. @internal */
 export const endMarker = endMarkerName;
 
-/** The epochs of the end markers of `name` among the held locks. @internal */
-export function endedLeaders(name: string, held: readonly { name?: string }[]): string[] {
-  return held.flatMap(({ name: lock }) => endMarkerEpoch(name, lock) ?? []);
+/**
+ * The epochs of the end markers of `name` among the held locks of a `query()` answer. An answer of another shape than
+ * the type says (an injected TabLocks may give anything) has none: the tab leads, as when `query()` rejects, instead of
+ * throwing where nothing catches it and keeping the lock from every tab. @internal
+ */
+export function endedLeaders(name: string, snapshot: unknown): string[] {
+  const held = (snapshot as { held?: unknown } | null | undefined)?.held;
+  if (!Array.isArray(held)) return [];
+  return held.flatMap((lock: unknown) => endMarkerEpoch(name, (lock as { name?: unknown } | null | undefined)?.name) ?? []);
 }
 
 /**

@@ -136,14 +136,14 @@ export class TabParticipant<T> {
       this.granted = release;
       const locks = this.config.platform.locks;
       if (!this.channel || typeof locks.query !== 'function') return this.takeLead(release);
-      let held: Promise<{ held?: readonly { name?: string }[] }>;
+      let held: Promise<unknown>;
       try {
-        held = locks.query();
+        held = Promise.resolve(locks.query());
       } catch {
         return this.takeLead(release);
       }
       held.then(
-        (snapshot) => this.afterEnds(endedLeaders(this.config.name, snapshot.held ?? []), release),
+        (snapshot) => this.afterEnds(endedLeaders(this.config.name, snapshot), release),
         () => this.takeLead(release),
       );
     });
