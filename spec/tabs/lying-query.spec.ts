@@ -56,3 +56,39 @@ describe('shareAcrossTabs: a query() whose answer cannot be read', () => {
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
 });
+
+// tabsq42: the same kind for `request()`, whose promise says when a request was refused: one that returns none (an
+// injected TabLocks that only calls back) made the ended leader close the channel it keeps for questions while its
+// marker request stood, so a tab that subscribed after the end asked, was never answered, and waited on that marker
+// with the lock held, while the ended leader queued for the lock: both forever.
+describe('shareAcrossTabs: a request() that returns no promise', () => {
+  it('the ended leader still answers, and a tab that subscribes after the end leads; nothing is left held', async () => {
+    const browser = new FakeBrowser();
+    const feed = new FakeFeed();
+    const requests: (string | undefined)[] = [];
+    const join = (tab: FakeTab): Recording<SseMessage> => {
+      const locks: TabLocks = {
+        request: (name, options, callback) => (void tab.locks.request(name, options, callback).catch(() => undefined), undefined as unknown as Promise<unknown>),
+        query: () => tab.locks.query!(),
+      };
+      return record(
+        shareAcrossTabs('no-promise', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
+          locks,
+          BroadcastChannel: tab.BroadcastChannel,
+        }),
+      );
+    };
+    const x = join(browser.tab());
+    await browser.settle();
+    feed.fail(new Error('gone'));
+    const d = join(browser.tab());
+    await browser.settle();
+    expect([requests, x.error]).toStrictEqual([[undefined, undefined], expect.any(Error)]);
+    feed.emit();
+    await browser.settle();
+    expect(d.values.map((message) => message.data)).toStrictEqual(['1']);
+    d.subscription.unsubscribe();
+    await browser.settle();
+    expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
+  });
+});

@@ -59,21 +59,21 @@ export function endLeadership(locks: TabLocks, name: string, epoch: string, rele
   channel?.addEventListener('message', onMessage);
   channel?.addEventListener('messageerror', onMessageError);
   try {
-    locks
-      .request(endMarker(name, epoch), {}, () =>
+    Promise.resolve(
+      locks.request(endMarker(name, epoch), {}, () =>
         new Promise<void>((done) => {
           release();
           const over = (): void => (close(), done());
           let again: Promise<unknown>;
           try {
-            again = locks.request(sharedName(name), {}, async () => over());
+            again = Promise.resolve(locks.request(sharedName(name), {}, async () => over()));
           } catch {
             return over();
           }
           again.catch(over);
         }),
-      )
-      .catch(() => (close(), release()));
+      ),
+    ).catch(() => (close(), release()));
   } catch {
     close();
     release();
@@ -118,7 +118,7 @@ export class EndQuestion {
       }
       let granted: Promise<unknown>;
       try {
-        granted = locks.request(endMarker(name, epoch), { signal: this.withdrawal.signal }, async () => this.answered(epoch));
+        granted = Promise.resolve(locks.request(endMarker(name, epoch), { signal: this.withdrawal.signal }, async () => this.answered(epoch)));
       } catch (error) {
         granted = Promise.reject(error);
       }

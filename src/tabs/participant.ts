@@ -96,7 +96,8 @@ export class TabParticipant<T> {
     this.post({ kind: 'hello', epoch: this.epoch });
     let queued: Promise<unknown>;
     try {
-      queued = platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead());
+      // Promise.resolve: an injected TabLocks may return no promise (then no refusal is heard of), never a throw here.
+      queued = Promise.resolve(platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead()));
     } catch (error) {
       queued = Promise.reject(error);
     }
