@@ -102,4 +102,35 @@ describe('shareAcrossTabs in Chromium, two pages: an error with a field nested j
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
+
+  // tabsbreak41, handhello42: A leads, B and C follow; A leaves, and B's factory fails at once, perhaps before any of B's
+  // messages reach C when C is granted the lock. C then sees B's end marker without having heard from B: it asks B,
+  // which had heard C's hello, says nothing, and C waits for B's end. No call in C, and no lock left.
+  it('a hand-over to a page whose factory fails at once: the third page never calls its factory, and no lock is left (12 runs)', async () => {
+    const { context, problems, pages } = await twoPages();
+    const third = await context.newPage();
+    watchProblems(third, NETWORK_LOG, problems);
+    await third.goto(`${server.url}/`);
+    await third.waitForFunction(() => 'rx' in window);
+    const [a, b, c] = [...pages, third] as [Page, Page, Page];
+    const rx = (page: Page, call: 'start' | 'stop', name: string, failAtOnce = false) =>
+      page.evaluate(([how, stream, fails]) => (window as unknown as { rx: Record<string, (name: string, fails: boolean) => void> }).rx[how]!(stream, fails), [call, name, failAtOnce] as const);
+    const seen: string[] = [];
+    for (let run = 0; run < 12; run += 1) {
+      const name = `handover-${run}`;
+      await start(a, name);
+      for (const page of [b, c]) await rx(page, 'start', name, true);
+      for (const page of [b, c]) await page.waitForFunction((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!.state === 'connected', name);
+      await rx(a, 'stop', name);
+      for (const page of [b, c]) await page.waitForFunction((stream) => (window as unknown as { probe: Record<string, Probe> }).probe[stream]!.state === 'disconnected', name);
+      const [second, last] = [await probe(b, name), await probe(c, name)];
+      seen.push(`${second.factoryCalls}+${last.factoryCalls} calls, ${second.error?.message}/${last.error?.message}`);
+    }
+    expect(new Set(seen)).toEqual(new Set(['1+0 calls, refused at once/refused at once']));
+    // The ended leader lets its marker and the lock go once it has had the lock again: soon, not necessarily yet.
+    const locks = () => a.evaluate(() => (window as unknown as { rx: { locks(): Promise<string[]> } }).rx.locks());
+    while ((await locks()).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

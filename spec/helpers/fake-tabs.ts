@@ -48,7 +48,9 @@ export class FakeBrowser {
   get resources(): { channels: number; listeners: number; held: number; queued: number } {
     return {
       channels: this.channels.size,
-      listeners: this.made.reduce((sum, channel) => sum + channel.listenerCount, 0),
+      // A closed (crashed) tab's channels are gone with it, listeners and all: its code that ran on (an upstream ended
+      // by the crash) may have left some on them.
+      listeners: this.made.reduce((sum, channel) => sum + (channel.tab.crashed ? 0 : channel.listenerCount), 0),
       held: this.holders.size,
       queued: [...this.queues.values()].reduce((sum, queue) => sum + queue.length, 0),
     };

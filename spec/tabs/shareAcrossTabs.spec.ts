@@ -64,7 +64,7 @@ describe('shareAcrossTabs', () => {
     feed.emit(5);
     await browser.settle();
     for (const member of [a, b, c]) expect(member.data()).toEqual(range(1, 5));
-    expect(feed.requests).toEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
   });
 
   it('when the leader unsubscribes, the next tab resumes after the last id: no gap, no repeat', async () => {
@@ -76,7 +76,7 @@ describe('shareAcrossTabs', () => {
     a.leave();
     feed.emit(2); // while the lead changes hands: the server keeps them for whoever resumes
     await browser.settle();
-    expect(feed.requests).toEqual([undefined, '3']);
+    expect(feed.requests).toStrictEqual([undefined, '3']);
     expect([a.leads$(), b.leads$(), c.leads$()]).toEqual([false, true, false]);
     feed.emit();
     await browser.settle();
@@ -95,7 +95,7 @@ describe('shareAcrossTabs', () => {
     feed.emit(2); // 4 and 5 are posted by A but not yet delivered
     tabA.crash();
     await browser.settle('grant'); // B leads knowing only 1..3 and resumes after 3: 4 and 5 come twice
-    expect(feed.requests).toEqual([undefined, '3']);
+    expect(feed.requests).toStrictEqual([undefined, '3']);
     await browser.settle();
     feed.emit();
     await browser.settle();
@@ -112,7 +112,7 @@ describe('shareAcrossTabs', () => {
     await browser.settle();
     tabA.crash();
     await browser.settle();
-    expect(feed.requests).toEqual([undefined, '5']);
+    expect(feed.requests).toStrictEqual([undefined, '5']);
     feed.replay(3); // the new leader's server sends 3, 4 and 5 again
     feed.emit();
     await browser.settle();
@@ -134,7 +134,7 @@ describe('shareAcrossTabs', () => {
     tabA.crash();
     feed.emit(); // 4, sent while no one leads
     await browser.settle();
-    expect(feed.requests).toEqual([undefined, '3']);
+    expect(feed.requests).toStrictEqual([undefined, '3']);
     expect(late.data()).toEqual(['4']);
     expect(later.data()).toEqual(['4']);
   });
@@ -181,7 +181,7 @@ describe('shareAcrossTabs', () => {
     await browser.settle();
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
     expect(feed.connections).toBe(0);
-    expect(feed.requests).toEqual([undefined, undefined]); // B took the lead having seen nothing
+    expect(feed.requests).toStrictEqual([undefined, undefined]); // B took the lead having seen nothing
     for (const member of members) expect([member.states.at(-1), member.leads$()]).toEqual(['disconnected', false]);
   });
 
@@ -453,7 +453,7 @@ describe('shareAcrossTabs', () => {
     emit({ sequence: 2 }); // the new leader's server repeats the last one
     emit({ sequence: 3 });
     await browser.settle();
-    expect(requests).toEqual([undefined, '2']);
+    expect(requests).toStrictEqual([undefined, '2']);
     expect(recordings[1]!.values).toEqual([{ sequence: 1 }, { sequence: 2 }, { sequence: 3 }]);
   });
 

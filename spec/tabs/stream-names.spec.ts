@@ -85,7 +85,7 @@ describe("a client's shared stream shows nothing of its options in its names or 
     expect(names.length).toBeGreaterThanOrEqual(4); // two locks, two channels
     expect(messages.some((message) => message.includes('"kind":"error"'))).toBe(true); // the leader's failure crossed
     const filterParts = ['FILTER_QUEUE', 'FILTER_JOB', 'FILTER_WORKER', 'FILTER_EVENT', '127.0.0.1', 'ws?', '/base'];
-    for (const name of names) expect(name).toMatch(/^rx-realtime\/tabs\/2\/rx-realtime\/spooled [0-9a-f]{16}(\/ended\/[0-9a-z]+-[0-9a-z]+)?$/);
+    for (const name of names) expect(name).toMatch(/^rx-realtime\/tabs\/3(-ended\/[0-9a-z]+-[0-9a-z]+)?\/rx-realtime\/spooled [0-9a-f]{16}$/);
     for (const part of [...secrets, ...filterParts]) expect(names.filter((name) => name.includes(part))).toEqual([]);
     for (const secret of secrets) expect(messages.filter((message) => message.includes(secret))).toEqual([]);
   });
@@ -95,7 +95,7 @@ describe("a client's shared stream shows nothing of its options in its names or 
     for (const open of [() => miosa.subscribe('cmp_FILTER'), () => miosa.stream({ types: ['FILTER_TYPE'] })]) {
       const { names, messages } = await observe(open);
       expect(messages.some((message) => message.includes('"kind":"error"'))).toBe(true);
-      for (const name of names) expect(name).toMatch(/^rx-realtime\/tabs\/2\/rx-realtime\/miosa [0-9a-f]{16}(\/ended\/[0-9a-z]+-[0-9a-z]+)?$/);
+      for (const name of names) expect(name).toMatch(/^rx-realtime\/tabs\/3(-ended\/[0-9a-z]+-[0-9a-z]+)?\/rx-realtime\/miosa [0-9a-f]{16}$/);
       for (const part of ['SECRET', 'cmp_FILTER', 'FILTER_TYPE', '127.0.0.1']) expect(names.filter((name) => name.includes(part))).toEqual([]);
       for (const secret of ['SECRET_KEY']) expect(messages.filter((message) => message.includes(secret))).toEqual([]);
     }

@@ -3,7 +3,8 @@ import { DecodeError, RealtimeError } from '../core/errors';
 import { reportAppError } from '../core/app-errors';
 import type { ConnectionState } from '../core/state';
 import { type TabMessage, isTabMessage } from './messages';
-import type { TabChannel, TabLocks, TabsPlatform } from './platform';
+import { EndQuestion, endLeadership, endedLeaders } from './end-marker';
+import type { TabChannel, TabsPlatform } from './platform';
 import { ReplayFilter } from './replay-filter';
 import { sharedName } from './stream-name';
 import { reporter } from './reporter';
@@ -30,14 +31,16 @@ interface Leadership {
 
 /** How many replaced leaders a participant remembers, to ignore their late words about state. */
 const REMEMBERED_LEADERS = 32;
+/** How many participants a participant remembers having heard from, to recognise their end markers. */
+const REMEMBERED_PARTICIPANTS = 256;
 
 const FAILED = Symbol('failed');
 
 /**
  * One subscription to a stream shared across tabs. It joins the stream's BroadcastChannel, asks the
  * leader where the stream stands, and queues for the stream's Web Lock. Until the lock is granted it
- * delivers what the leader relays; once granted it leads (unless a leader it heard from has ended and
- * its end message is still on the way: see `lead`): it calls the factory with the id of the last value
+ * delivers what the leader relays; once granted it leads (unless a leader has ended and its end message
+ * may still be on its way here: see `lead`): it calls the factory with the id of the last value
  * it delivered, and relays every value, state change and end to the other tabs. Unsubscribing withdraws
  * from the queue or hands the lead over, and closes the channel. No timers, no polling: the lock
  * manager wakes the next leader. @internal
@@ -50,8 +53,13 @@ export class TabParticipant<T> {
   private readonly reportLeader: (leader: boolean) => void;
   private readonly reportSkipped: (error: DecodeError) => void;
   private readonly replacedLeaders = new Set<string>();
-  /** The leaders this participant has heard from (the last REMEMBERED_LEADERS), to recognise their end markers. */
-  private readonly heardLeaders = new Set<string>();
+  /**
+   * The participants this participant has heard from (the last REMEMBERED_PARTICIPANTS): their `hello` or, as leaders,
+   * their words. Each had this participant's channel open before it posted that, so before any end it posts.
+   */
+  private readonly heardFrom = new Set<string>();
+  /** Set while, granted the lock, it asks ended leaders it never heard from whether their end is coming. */
+  private question: EndQuestion | undefined;
   private channel: TabChannel | undefined;
   private leading: Leadership | undefined;
   /** Releases the lock once granted (whether or not this participant has begun to lead). */
@@ -85,10 +93,11 @@ export class TabParticipant<T> {
     this.channel = channel;
     channel.addEventListener('message', this.onMessage);
     channel.addEventListener('messageerror', this.onMessageError);
-    this.post({ kind: 'hello' });
+    this.post({ kind: 'hello', epoch: this.epoch });
     let queued: Promise<unknown>;
     try {
-      queued = platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead());
+      // Promise.resolve: an injected TabLocks may return no promise (then no refusal is heard of), never a throw here.
+      queued = Promise.resolve(platform.locks.request(sharedName(name), { signal: this.withdrawal.signal }, () => this.lead()));
     } catch (error) {
       queued = Promise.reject(error);
     }
@@ -114,10 +123,12 @@ export class TabParticipant<T> {
    * before the message saying that the stream had ended for good, and call the factory once more (for an AuthError, one
    * more request with a refused credential). The lock manager itself is one sequence, so the ending leader says so
    * there: after posting its end it takes a marker lock, `<lock>/ended/<epoch>`, then lets the main lock go, and holds
-   * the marker until it has had the main lock once more (see `endLeadership`). A participant granted the main lock asks
-   * the lock manager (`query`) which locks are held: the marker of a leader it has heard from means that leader's end
-   * message was posted to it and is on its way; it does not lead, and keeps the lock until the message ends it. Else it
-   * leads at once. A participant that never heard of the ended leader (it subscribed after the end) leads afresh, as a
+   * the marker until it has had the main lock once more (see end-marker.ts). A participant granted the main lock asks
+   * the lock manager (`query`) which locks are held: the marker of a participant it has heard from means that leader's
+   * end message was posted to it and is on its way; it does not lead, and keeps the lock until the message ends it (or
+   * it unsubscribes, or a message cannot be read). The marker of one it never heard from (a new leader whose first word
+   * has not arrived yet, or one that ended before this participant subscribed) it asks about (`EndQuestion`), and leads
+   * once answered. No marker: it leads at once; so does a participant that subscribed after the end, once answered, as a
    * new subscription to a cold Observable should. Without `query` (an injected TabLocks), it leads at once.
    */
   private lead(): Promise<void> {
@@ -126,25 +137,28 @@ export class TabParticipant<T> {
       this.granted = release;
       const locks = this.config.platform.locks;
       if (!this.channel || typeof locks.query !== 'function') return this.takeLead(release);
-      let held: Promise<{ held?: readonly { name?: string }[] }>;
+      let held: Promise<unknown>;
       try {
-        held = locks.query();
+        held = Promise.resolve(locks.query());
       } catch {
         return this.takeLead(release);
       }
       held.then(
-        (snapshot) => {
-          if (!this.endOnItsWay(snapshot.held ?? [])) this.takeLead(release);
-        },
+        (snapshot) => this.afterEnds(endedLeaders(this.config.name, snapshot), release),
         () => this.takeLead(release),
       );
     });
   }
 
-  /** Whether a held lock is the end marker of a leader this participant has heard from. */
-  private endOnItsWay(held: readonly { name?: string }[]): boolean {
-    const prefix = endMarker(this.config.name, '');
-    return held.some(({ name }) => typeof name === 'string' && name.startsWith(prefix) && this.heardLeaders.has(name.slice(prefix.length)));
+  /** Granted the lock while `ended` leaders hold their end markers: waits for an end on its way here, or asks, or leads. */
+  private afterEnds(ended: readonly string[], release: () => void): void {
+    if (this.closed || ended.some((epoch) => this.heardFrom.has(epoch))) return; // the end comes, and `finish` releases
+    if (ended.length === 0) return this.takeLead(release);
+    const { platform, name } = this.config;
+    this.question = new EndQuestion(platform.locks, name, this.epoch, ended, (message) => this.post(message), () => {
+      this.question = undefined;
+      this.takeLead(release);
+    });
   }
 
   /** Leads: calls the factory and relays what it says. */
@@ -293,6 +307,7 @@ export class TabParticipant<T> {
     if (this.closed || !isTabMessage(data)) return;
     switch (data.kind) {
       case 'hello':
+        this.heard(data.epoch);
         if (this.leading) {
           this.tell({ kind: 'status', epoch: this.epoch, state: this.leading.state, lastEventId: this.replays.lastEventId });
         }
@@ -319,14 +334,23 @@ export class TabParticipant<T> {
       case 'complete':
         this.finish(false);
         return this.subscriber.complete();
+      case 'lead':
+        // An ended leader's answer, posted after its end: not `heard` (that would say its end is coming).
+        if (data.to === undefined || data.to === this.epoch) this.question?.answered(data.epoch);
+        return;
+      case 'ask':
+        return; // for the ended leader it names
     }
   }
 
-  /** Remembers a leader this participant has heard from (its end marker then means its end is on the way here). */
+  /**
+   * Remembers a participant this participant has heard from: its end marker then means its end is on the way here. Only
+   * words it posts before its end count (`lead` comes after).
+   */
   private heard(epoch: string): void {
-    if (epoch === this.epoch || this.heardLeaders.has(epoch)) return;
-    this.heardLeaders.add(epoch);
-    if (this.heardLeaders.size > REMEMBERED_LEADERS) this.heardLeaders.delete(this.heardLeaders.values().next().value!);
+    if (epoch === this.epoch || this.heardFrom.has(epoch)) return;
+    this.heardFrom.add(epoch);
+    if (this.heardFrom.size > REMEMBERED_PARTICIPANTS) this.heardFrom.delete(this.heardFrom.values().next().value!);
   }
 
   /** Shows the leader's state; the late words of a leader that has since been replaced are ignored. */
@@ -388,16 +412,18 @@ export class TabParticipant<T> {
 
   /**
    * Releases the lock (or leaves its queue), the upstream and the channel. `handOver`: say so to the others first.
-   * `ended`: this leader's end (error or completion) was posted to the others; the lock goes through `endLeadership`.
+   * `ended`: this leader's end (error or completion) was posted to the others; the lock and the channel go through
+   * `endLeadership`, which answers the participants that ask about this end.
    */
   private finish(handOver: boolean, ended = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.question?.cancel();
     const leading = this.leading;
     if (leading) {
       if (handOver) this.tell({ kind: 'state', epoch: this.epoch, state: 'reconnecting' });
       leading.upstream.unsubscribe();
-      if (ended) endLeadership(this.config.platform.locks, this.config.name, this.epoch, leading.release);
+      if (ended) endLeadership(this.config.platform.locks, this.config.name, this.epoch, leading.release, this.detachChannel(), (epoch) => this.heardFrom.has(epoch));
       else leading.release();
     } else if (this.granted) {
       this.granted(); // granted, but waiting for an ended leader's end message: the lock passes on unused
@@ -410,48 +436,16 @@ export class TabParticipant<T> {
   }
 
   private closeChannel(): void {
-    const channel = this.channel;
-    if (!channel) return;
-    this.channel = undefined;
-    channel.removeEventListener('message', this.onMessage);
-    channel.removeEventListener('messageerror', this.onMessageError);
-    channel.close();
+    this.detachChannel()?.close();
   }
-}
 
-/** The name of the lock an ending leader holds while its end message is on its way (`epoch` '': the prefix of all). @internal */
-export function endMarker(name: string, epoch: string): string {
-  return `${sharedName(name)}/ended/${epoch}`;
-}
-
-/**
- * Lets the main lock go after this leader's end was posted, so that no participant that heard from it leads in the
- * meantime: takes the end marker (a name of its own, granted at once), releases the main lock (`release`) inside it,
- * queues for the main lock again, and once granted it (every participant queued before has had the lock, and has been
- * ended by the message, or left) releases both. No timer: a tab that closes meanwhile loses both locks with it. Where
- * the lock manager has no `query` (nobody would look at the marker), or refuses, the main lock is simply released.
- * @internal
- */
-export function endLeadership(locks: TabLocks, name: string, epoch: string, release: () => void): void {
-  if (typeof locks.query !== 'function') return release();
-  const main = sharedName(name);
-  try {
-    locks
-      .request(endMarker(name, epoch), {}, () =>
-        new Promise<void>((done) => {
-          release();
-          let again: Promise<unknown>;
-          try {
-            again = locks.request(main, {}, async () => done());
-          } catch {
-            return done();
-          }
-          again.catch(() => done());
-        }),
-      )
-      .catch(() => release());
-  } catch {
-    release();
+  /** Stops listening to the channel and gives it away (to close, or to answer questions about this leader's end). */
+  private detachChannel(): TabChannel | undefined {
+    const channel = this.channel;
+    this.channel = undefined;
+    channel?.removeEventListener('message', this.onMessage);
+    channel?.removeEventListener('messageerror', this.onMessageError);
+    return channel;
   }
 }
 

@@ -35,7 +35,10 @@ export interface TabLocks {
  * ```
  */
 export interface TabChannel {
-  /** Sends a structured clone of `message` to every other channel of the same name; throws a `DataCloneError` if it does not clone. */
+  /**
+   * Sends a structured clone of `message` to every other channel of the same name that is open, in this tab too (the
+   * end marker's question may go to a channel of the same tab); throws a `DataCloneError` if it does not clone.
+   */
   postMessage(message: unknown): void;
   /** Stops sending and receiving. */
   close(): void;

@@ -63,7 +63,13 @@ export interface ShareAcrossTabsOptions<T> {
   readonly errors?: Partial<Observer<RealtimeError>> | ((error: RealtimeError) => void);
   /** The Web Locks `LockManager`. @default navigator.locks */
   readonly locks?: TabLocks;
-  /** The `BroadcastChannel` constructor. @default globalThis.BroadcastChannel */
+  /**
+   * The `BroadcastChannel` constructor. A replacement must deliver as the browser's does: to every other channel of
+   * the name, those of the same tab included (a fallback over `storage` events skips its own tab). A tab granted the
+   * lock after a leader ended asks that leader on the channel and waits for its answer (docs/tabs.md, "How it
+   * works"); a leader in the same tab that never hears the question keeps both waiting, and the stream's lock held.
+   * @default globalThis.BroadcastChannel
+   */
   readonly BroadcastChannel?: TabChannelConstructor;
 }
 

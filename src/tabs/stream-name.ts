@@ -1,6 +1,6 @@
 /**
  * Every name a shared stream is known by in the browser: the Web Lock and the BroadcastChannel
- * (`rx-realtime/tabs/<version>/<name>`), and the names the clients give their streams. Any script of
+ * (`rx-realtime/tabs/<version>/<name>`), the end markers (`rx-realtime/tabs/<version>-ended/<epoch>/<name>`), and the names the clients give their streams. Any script of
  * the origin can read them (`navigator.locks.query()`), so a client's name is a fixed word and a hash,
  * never the URL, the filter or the credential it is made of.
  */
@@ -8,10 +8,31 @@
 /**
  * The name of the lock and of the channel of a shared stream, `name` as given to `shareAcrossTabs`.
  * The version keeps tabs that run different releases of this protocol (an old tab open across a
- * deploy) from sharing; 2: the clients' names are hashes, and errors cross with every field. @internal
+ * deploy) from sharing; 2: the clients' names are hashes, and errors cross with every field; 3: participants name
+ * themselves, and an ended leader answers questions about its end (an older tab would never answer). @internal
  */
 export function sharedName(name: string): string {
-  return `rx-realtime/tabs/2/${name}`;
+  return `${PROTOCOL}/${name}`;
+}
+
+const PROTOCOL = 'rx-realtime/tabs/3';
+
+/**
+ * The name of the end marker a leader of `name` holds while its end is on its way (see end-marker.ts), `epoch` its id:
+ * `rx-realtime/tabs/3-ended/<epoch>/<name>`. Not under the stream locks' prefix, so that no stream's lock (the stream
+ * `orders/ended/2024-q1`, say) reads as another's marker; the epoch has no `/`, so it ends where the name begins.
+ * @internal
+ */
+export function endMarkerName(name: string, epoch: string): string {
+  return `${PROTOCOL}-ended/${epoch}/${name}`;
+}
+
+/** The epoch of `lock` if it is the end marker of a leader of `name`. @internal */
+export function endMarkerEpoch(name: string, lock: unknown): string | undefined {
+  const prefix = `${PROTOCOL}-ended/`;
+  if (typeof lock !== 'string' || !lock.startsWith(prefix)) return undefined;
+  const slash = lock.indexOf('/', prefix.length);
+  return slash > prefix.length && lock.slice(slash + 1) === name ? lock.slice(prefix.length, slash) : undefined;
 }
 
 /**
