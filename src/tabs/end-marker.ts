@@ -12,9 +12,6 @@ import { endMarkerEpoch, endMarkerName, sharedName } from './stream-name';
  * the participant's `heard`), the ended leader whom it had heard from when it posted its end. No timer anywhere.
  */
 
-/** The name of the lock an ending leader holds while its end message is on its way. @internal */
-export const endMarker = endMarkerName;
-
 /**
  * The epochs of the end markers of `name` among the held locks of a `query()` answer. An answer of another shape than
  * the type says (an injected TabLocks may give anything) has none: the tab leads, as when `query()` rejects, instead of
@@ -60,7 +57,7 @@ export function endLeadership(locks: TabLocks, name: string, epoch: string, rele
   channel?.addEventListener('messageerror', onMessageError);
   try {
     Promise.resolve(
-      locks.request(endMarker(name, epoch), {}, () =>
+      locks.request(endMarkerName(name, epoch), {}, () =>
         new Promise<void>((done) => {
           release();
           const over = (): void => (close(), done());
@@ -118,7 +115,7 @@ export class EndQuestion {
       }
       let granted: Promise<unknown>;
       try {
-        granted = Promise.resolve(locks.request(endMarker(name, epoch), { signal: this.withdrawal.signal }, async () => this.answered(epoch)));
+        granted = Promise.resolve(locks.request(endMarkerName(name, epoch), { signal: this.withdrawal.signal }, async () => this.answered(epoch)));
       } catch (error) {
         granted = Promise.reject(error);
       }
