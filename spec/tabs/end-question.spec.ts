@@ -1,41 +1,25 @@
-import { NEVER, takeUntil } from 'rxjs';
+import { NEVER } from 'rxjs';
 import { AuthError, RealtimeError, type SseMessage, type TabLocks, shareAcrossTabs } from '../../src';
 import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
-import { type Recording, record } from '../helpers/observe';
-import { FakeFeed } from './fake-feed';
+import type { Recording } from '../helpers/observe';
+import { type Joined, FakeFeed, joinShared } from './fake-feed';
 
 // handhello42: a tab granted the lock that sees the end marker of a leader it never heard from asks that leader (`ask`)
 // and waits. The leader, its channel kept open until it has had the lock again, stays quiet if it had heard the tab
 // before posting its end (the end is on its way there) and says `lead` otherwise. Each wait ends: the answer, the end,
 // unsubscribing, an unreadable message, or (the leader's tab closed) the marker lock, which the asking tab queues for.
 // spec/tabs/final-word.spec.ts has the hand-over case this closes; here, how every wait ends.
-interface Tab {
-  readonly tab: FakeTab;
-  readonly recording: Recording<SseMessage>;
-  readonly leads: boolean[];
-}
+type Tab = Joined;
 
 describe('shareAcrossTabs: a tab granted the lock while a leader it never heard from holds an end marker', () => {
   let browser: FakeBrowser;
   let feed: FakeFeed;
-  let requests: (string | undefined)[];
   beforeEach(() => {
     browser = new FakeBrowser();
     feed = new FakeFeed();
-    requests = [];
   });
 
-  const join = (tab: FakeTab = browser.tab(), locks: TabLocks = tab.locks): Tab => {
-    const leads: boolean[] = [];
-    const recording = record(
-      shareAcrossTabs('asked', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
-        locks,
-        BroadcastChannel: tab.BroadcastChannel,
-        leader: (leading) => leads.push(leading),
-      }),
-    );
-    return { tab, recording, leads };
-  };
+  const join = (tab: FakeTab = browser.tab(), locks: TabLocks = tab.locks): Tab => joinShared('asked', feed, tab, { locks });
   const refused = (): void => feed.fail(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
 
   /** X leads alone and fails; D subscribes after the end (X never heard it), is granted the lock, asks X, and waits. */
@@ -45,7 +29,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     refused();
     const d = join();
     await browser.settle('grant'); // X's marker, the lock to D; D's question is on its way
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     expect(d.leads).toEqual([false]);
     // D holds the lock, X the marker; X queues for the lock again, D for the marker.
     expect(browser.resources).toMatchObject({ held: 2, queued: 2 });
@@ -55,7 +39,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
   it('the leader never heard from the asking tab: it says `lead`, and that tab starts a fresh upstream', async () => {
     const { x, d } = await askedAfterTheEnd();
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     expect(x.recording.error).toEqual(expect.any(AuthError));
     feed.emit();
     await browser.settle();
@@ -69,7 +53,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { x, d } = await askedAfterTheEnd();
     x.tab.crash();
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     expect(d.leads).toEqual([false, true]);
     d.recording.subscription.unsubscribe();
     await browser.settle();
@@ -81,7 +65,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     d.recording.subscription.unsubscribe();
     expect(browser.resources).toMatchObject({ held: 2, queued: 1 }); // D's marker request withdrawn at once; X's for the lock left
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     expect(d.leads).toEqual([false]);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
@@ -97,7 +81,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     };
     const d = join(tab, locks);
     await browser.settle('grant'); // X's marker, the lock to D, which asks, and is refused the marker: it leads
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     await browser.settle();
     expect([x.recording.error, d.leads]).toEqual([expect.any(AuthError), [false, true]]);
     d.recording.subscription.unsubscribe();
@@ -116,7 +100,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     refused();
     const d = join();
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     expect([x.recording.error, d.leads]).toEqual([expect.any(AuthError), [false, true]]);
     d.recording.subscription.unsubscribe();
     await browser.settle();
@@ -127,7 +111,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { d } = await askedAfterTheEnd();
     browser.unreadable = (data) => (data as { kind?: string }).kind === 'lead';
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     expect(d.recording.error).toEqual(expect.any(RealtimeError));
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
@@ -136,7 +120,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     const { d } = await askedAfterTheEnd();
     browser.unreadable = (data) => (data as { kind?: string }).kind === 'ask';
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     expect(d.leads).toEqual([false, true]);
     d.recording.subscription.unsubscribe();
     await browser.settle();
@@ -158,7 +142,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     end();
     await browser.settle('grant'); // X's marker, the lock to D, which asks
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     for (const { recording } of [x, d]) ended(recording);
     expect(d.leads).toEqual([false]);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
@@ -175,7 +159,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     await browser.settle();
     a.recording.subscription.unsubscribe();
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, '1']);
+    expect(feed.requests).toStrictEqual([undefined, '1']);
     expect(b.leads).toEqual([false, true]);
     b.recording.subscription.unsubscribe();
     other.unsubscribe();
@@ -197,7 +181,7 @@ describe('shareAcrossTabs: a tab granted the lock while a leader it never heard 
     await browser.settle('grant'); // B's marker, the lock to C: C asks B
     b.tab.crash();
     await browser.settle('grant'); // B's marker, released with its tab, granted to C
-    expect(requests).toStrictEqual([undefined, '1', '1']);
+    expect(feed.requests).toStrictEqual([undefined, '1', '1']);
     await browser.settle();
     expect([c.leads, c.recording.error]).toEqual([[false, true, false], expect.any(AuthError)]);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });

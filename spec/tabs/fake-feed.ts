@@ -1,5 +1,7 @@
-import { Observable, type Observer, type Subscriber } from 'rxjs';
-import type { ConnectionState, SseMessage } from '../../src';
+import { Observable, type Observer, type Subscriber, takeUntil } from 'rxjs';
+import { type ConnectionState, type ShareAcrossTabsOptions, type SseMessage, shareAcrossTabs } from '../../src';
+import type { FakeTab } from '../helpers/fake-tabs';
+import { type Recording, record } from '../helpers/observe';
 
 /**
  * An event stream that numbers its events and honours Last-Event-ID, as a resumable SSE server
@@ -57,4 +59,31 @@ export class FakeFeed {
 /** The numbers from..to as the event ids a tab should have received. */
 export function range(from: number, to: number): string[] {
   return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+}
+
+/** One subscription in a fake tab to a stream shared across tabs: what it delivered, each leader report, each state shown. */
+export interface Joined {
+  readonly tab: FakeTab;
+  readonly recording: Recording<SseMessage>;
+  readonly leads: boolean[];
+  readonly states: ConnectionState[];
+}
+
+/**
+ * Subscribes in `tab` to the stream `name` shared across tabs, whose factory connects to `feed` (its connection ends
+ * with the tab's crash); the tab's own locks and channels unless `options` says otherwise.
+ */
+export function joinShared(name: string, feed: FakeFeed, tab: FakeTab, options: Partial<ShareAcrossTabsOptions<SseMessage>> = {}): Joined {
+  const leads: boolean[] = [];
+  const states: ConnectionState[] = [];
+  const recording = record(
+    shareAcrossTabs(name, ({ lastEventId, state }) => feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$)), {
+      locks: tab.locks,
+      BroadcastChannel: tab.BroadcastChannel,
+      leader: (leading) => leads.push(leading),
+      state: (state) => states.push(state),
+      ...options,
+    }),
+  );
+  return { tab, recording, leads, states };
 }

@@ -1,9 +1,9 @@
-import { EMPTY, Observable, type Subscriber, of, takeUntil, tap, throwError } from 'rxjs';
+import { EMPTY, Observable, type Subscriber, of, tap, throwError } from 'rxjs';
 import { AuthError, type ConnectionState, type SseMessage, shareAcrossTabs } from '../../src';
 import { FakeBrowser, FakeChannel, type FakeTab } from '../helpers/fake-tabs';
 import { sharedName } from '../../src/tabs/stream-name';
 import { type Recording, record } from '../helpers/observe';
-import { FakeFeed, range } from './fake-feed';
+import { type Joined, FakeFeed, joinShared, range } from './fake-feed';
 
 // handover41, endmark41: the lock grant and the channel's messages travel apart, so a follower could be granted the lock
 // before the message saying the stream had ended for good (a final error such as an AuthError, or completion) reached
@@ -13,36 +13,17 @@ import { FakeFeed, range } from './fake-feed';
 // ending leader holds an end marker lock while its end is on its way, and a tab granted the lock that sees the marker
 // of a leader it heard from waits for that end. The fakes choose the bad interleaving with settle('grant'): every grant
 // runs before any message.
-interface Tab {
-  readonly tab: FakeTab;
-  readonly recording: Recording<SseMessage>;
-  readonly leads: boolean[];
-  readonly states: ConnectionState[];
-}
+type Tab = Joined;
 
 describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end is on its way waits for it', () => {
   let browser: FakeBrowser;
   let feed: FakeFeed;
-  let requests: (string | undefined)[];
   beforeEach(() => {
     browser = new FakeBrowser();
     feed = new FakeFeed();
-    requests = [];
   });
 
-  const join = (tab: FakeTab = browser.tab()): Tab => {
-    const leads: boolean[] = [];
-    const states: ConnectionState[] = [];
-    const recording = record(
-      shareAcrossTabs('final', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
-        locks: tab.locks,
-        BroadcastChannel: tab.BroadcastChannel,
-        leader: (leading) => leads.push(leading),
-        state: (state) => states.push(state),
-      }),
-    );
-    return { tab, recording, leads, states };
-  };
+  const join = (tab: FakeTab = browser.tab()): Tab => joinShared('final', feed, tab);
 
   const ends: [string, () => void, (recording: Recording<SseMessage>) => void][] = [
     [
@@ -58,15 +39,15 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle();
     feed.emit(2);
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
 
     end();
     await browser.settle('grant'); // the lock reaches the next tab before the end's message does
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     expect(browser.held().held.map(({ name }) => name.replace(/-ended\/[^/]+\//, '-ended/EPOCH/'))).toEqual(['rx-realtime/tabs/3-ended/EPOCH/final', 'rx-realtime/tabs/3/final']);
     await browser.settle();
 
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     for (const { recording, leads, states } of tabs) {
       ended(recording);
       expect(recording.values.map((message) => message.data)).toEqual(range(1, 2));
@@ -89,7 +70,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
 
     const again = [join(), join()];
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, undefined]);
+    expect(feed.requests).toStrictEqual([undefined, undefined]);
     feed.emit();
     await browser.settle();
     for (const { recording } of again) expect([recording.values.map((message) => message.data), recording.error]).toEqual([['2'], undefined]);
@@ -109,7 +90,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
       a.tab.crash();
       await browser.settle();
       expect(jest.getTimerCount()).toBe(0);
-      expect(requests).toStrictEqual([undefined, '3']);
+      expect(feed.requests).toStrictEqual([undefined, '3']);
       expect(b.leads).toEqual([false, true]);
       feed.emit();
       await browser.settle();
@@ -131,7 +112,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle('grant'); // B holds the lock and waits for the end; A queued again behind C
     a.tab.crash();
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     for (const { recording } of [b, c]) ended(recording);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
   });
@@ -144,7 +125,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     feed.emit(2); // 4 and 5 posted, not delivered
     a.recording.subscription.unsubscribe();
     await browser.settle('grant');
-    expect(requests).toStrictEqual([undefined, '3']);
+    expect(feed.requests).toStrictEqual([undefined, '3']);
     await browser.settle();
     feed.emit();
     await browser.settle();
@@ -161,9 +142,9 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle('grant'); // B holds the lock and waits for the end
     b.recording.subscription.unsubscribe();
     await browser.settle('grant'); // C holds it now, and waits too: the marker is still held
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     await browser.settle();
-    expect(requests).toStrictEqual([undefined]);
+    expect(feed.requests).toStrictEqual([undefined]);
     expect([b.leads, c.leads]).toEqual([[false], [false]]);
     ended(c.recording);
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });
@@ -186,13 +167,13 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     listener.addEventListener('message', hear);
     a.recording.subscription.unsubscribe();
     await browser.settle('grant'); // B leads: its `connecting` is on its way to C
-    expect(requests).toStrictEqual([undefined, '1']);
+    expect(feed.requests).toStrictEqual([undefined, '1']);
     end();
     await browser.settle('grant'); // B's marker, then the lock to C, before any of B's messages
-    expect(requests).toStrictEqual([undefined, '1']);
+    expect(feed.requests).toStrictEqual([undefined, '1']);
     expect(browser.held().held.map(({ name }) => name.replace(/-ended\/[^/]+\//, '-ended/EPOCH/'))).toEqual(['rx-realtime/tabs/3-ended/EPOCH/final', 'rx-realtime/tabs/3/final']);
     await browser.settle();
-    expect(requests).toStrictEqual([undefined, '1']);
+    expect(feed.requests).toStrictEqual([undefined, '1']);
     listener.removeEventListener('message', hear);
     listener.close();
     // C asked; B had heard C's hello before its end, and said nothing more (no `lead`, even after its end reached C).
@@ -210,7 +191,7 @@ describe('shareAcrossTabs: a tab granted the lock while an ended leader\'s end i
     await browser.settle();
     feed.fail(new AuthError('http://127.0.0.1/events refused the credentials (401).', 401));
     await browser.settle('grant');
-    expect(requests).toStrictEqual([undefined, '1']); // the call the marker saves where query() exists
+    expect(feed.requests).toStrictEqual([undefined, '1']); // the call the marker saves where query() exists
     await browser.settle();
     for (const { recording } of tabs) expect(recording.error).toEqual(expect.any(AuthError));
     expect(browser.resources).toEqual({ channels: 0, listeners: 0, held: 0, queued: 0 });

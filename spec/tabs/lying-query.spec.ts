@@ -1,8 +1,7 @@
-import { takeUntil } from 'rxjs';
-import { type SseMessage, type TabLocks, shareAcrossTabs } from '../../src';
+import type { SseMessage, TabLocks } from '../../src';
 import { FakeBrowser, type FakeTab } from '../helpers/fake-tabs';
-import { type Recording, record } from '../helpers/observe';
-import { FakeFeed } from './fake-feed';
+import type { Recording } from '../helpers/observe';
+import { type Joined, FakeFeed, joinShared } from './fake-feed';
 
 // tabsq42: `query()` is the app's to inject (the `locks` option). A tab granted the lock reads its answer to find end
 // markers; an answer it cannot read (not the shape the type promises: no object, `held` no array, an entry that is no
@@ -12,24 +11,12 @@ import { FakeFeed } from './fake-feed';
 describe('shareAcrossTabs: a query() whose answer cannot be read', () => {
   let browser: FakeBrowser;
   let feed: FakeFeed;
-  let requests: (string | undefined)[];
   beforeEach(() => {
     browser = new FakeBrowser();
     feed = new FakeFeed();
-    requests = [];
   });
 
-  const join = (tab: FakeTab, locks: TabLocks): { recording: Recording<SseMessage>; leads: boolean[] } => {
-    const leads: boolean[] = [];
-    const recording = record(
-      shareAcrossTabs('lying', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
-        locks,
-        BroadcastChannel: tab.BroadcastChannel,
-        leader: (leading) => leads.push(leading),
-      }),
-    );
-    return { recording, leads };
-  };
+  const join = (tab: FakeTab, locks: TabLocks): Joined => joinShared('lying', feed, tab, { locks });
 
   const answers: [string, () => unknown][] = [
     ['undefined', () => Promise.resolve(undefined)],
@@ -46,7 +33,7 @@ describe('shareAcrossTabs: a query() whose answer cannot be read', () => {
     const first = join(one, lying(one));
     const second = join(two, lying(two));
     await browser.settle();
-    expect([requests, first.leads, second.leads]).toStrictEqual([[undefined], [false, true], [false]]);
+    expect([feed.requests, first.leads, second.leads]).toStrictEqual([[undefined], [false, true], [false]]);
     feed.emit();
     await browser.settle();
     expect([first, second].map(({ recording }) => recording.values.map((message) => message.data))).toStrictEqual([['1'], ['1']]);
@@ -65,25 +52,19 @@ describe('shareAcrossTabs: a request() that returns no promise', () => {
   it('the ended leader still answers, and a tab that subscribes after the end leads; nothing is left held', async () => {
     const browser = new FakeBrowser();
     const feed = new FakeFeed();
-    const requests: (string | undefined)[] = [];
     const join = (tab: FakeTab): Recording<SseMessage> => {
       const locks: TabLocks = {
         request: (name, options, callback) => (void tab.locks.request(name, options, callback).catch(() => undefined), undefined as unknown as Promise<unknown>),
         query: () => tab.locks.query!(),
       };
-      return record(
-        shareAcrossTabs('no-promise', ({ lastEventId, state }) => (requests.push(lastEventId), feed.connect(lastEventId, state).pipe(takeUntil(tab.crash$))), {
-          locks,
-          BroadcastChannel: tab.BroadcastChannel,
-        }),
-      );
+      return joinShared('no-promise', feed, tab, { locks }).recording;
     };
     const x = join(browser.tab());
     await browser.settle();
     feed.fail(new Error('gone'));
     const d = join(browser.tab());
     await browser.settle();
-    expect([requests, x.error]).toStrictEqual([[undefined, undefined], expect.any(Error)]);
+    expect([feed.requests, x.error]).toStrictEqual([[undefined, undefined], expect.any(Error)]);
     feed.emit();
     await browser.settle();
     expect(d.values.map((message) => message.data)).toStrictEqual(['1']);
