@@ -155,6 +155,9 @@ describe('carriesCredential', () => {
     ['https://a.example/ws?pwd=abc', {}, true],
     ['https://a.example/ws?error_code=1006&statusCode=1011&codec=opus', {}, false],
     ['https://a.example/ws?%74oken=abc', {}, true],
+    // A credential's name counts with no value, as with an empty one: the app meant to send one there.
+    ['https://a.example/ws?verbose&token', {}, true],
+    ['https://a.example/ws?token=', {}, true],
     ['https://a.example/ws', { Authorization: 'Bearer abc' }, true],
     ['https://a.example/ws', { 'X-API-Key': 'abc' }, true],
     ['https://a.example/ws', { cookie: 'sid=abc' }, true],

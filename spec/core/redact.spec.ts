@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { AuthError, DecodeError, DroppedMessageError, NetworkError, ProtocolError, RealtimeError, RequestError } from '../../src';
 import { SpooledServerError } from '../../src/spooled';
-import { MAX_TEXT, displayUrl, maskedHead, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
+import { MAX_TEXT, displayUrl, hasCredentialParameter, maskedHead, redact, rememberHeaders, rememberSecret, rememberUrl } from '../../src/core/redact';
 import { preview } from '../../src/core/preview';
 import { checkUrl } from '../../src/core/request';
 
@@ -141,6 +141,26 @@ describe('the redaction point', () => {
       'session s:QmFzZTY0U2Vzc2lvbklk.sig/abc+def, sid a+b=c, bad %E0%A4%A',
       'session ***, sid ***, bad ***',
     ],
+    // The mutation run at 16618e3: an inner quote was taken for an outer one, a cookie without a name read the letters
+    // before its last as a name, and an http origin counted as a credential (each unpinned).
+    [
+      "takes off a quoted cookie's outer quotes only, keeping a quote inside its value",
+      'q="ab"cd-ef-gh"',
+      'echo ab"cd-ef-gh',
+      'echo ***',
+    ],
+    [
+      "reads a cookie without a '=' as a value with no name: remembered only when 8 characters or more",
+      'lang=en; tokens; Zx81Qw93Lm',
+      'tokens Zx81Qw93Lm',
+      'tokens ***',
+    ],
+    [
+      "does not remember a cookie's value that is an http origin either",
+      'back=http://plain-origin-cookie.example',
+      'at http://plain-origin-cookie.example/events',
+      'at http://plain-origin-cookie.example/events',
+    ],
   ];
   it.each(cookieCases)('%s', (_title, cookie, echo, shown) => {
     rememberHeaders({ Cookie: cookie });
@@ -172,6 +192,11 @@ describe('the redaction point', () => {
     expect(redact('tenant Acme Corp Europe; region Europe, Corp account')).toBe('tenant ***; region Europe, Corp account');
   });
 
+  it("reads only a Cookie header's value as cookies: another header's name=value parts are not remembered alone", () => {
+    rememberHeaders({ 'x-client': 'build=2026.12.01-beta; channel=stable-channel' });
+    expect(redact('build=2026.12.01-beta; channel=stable-channel, build 2026.12.01-beta on stable-channel')).toBe('***, build 2026.12.01-beta on stable-channel');
+  });
+
   it('skips a header value that is not a string (a JavaScript caller) without converting it', () => {
     const hostile = { toString: () => { throw new Error('converted'); } } as unknown as string;
     expect(() => rememberHeaders({ 'x-odd': hostile })).not.toThrow();
@@ -183,7 +208,10 @@ describe('the redaction point', () => {
     expect(redact('x lone\uD800surrogate y')).toBe('x *** y');
     rememberUrl('https://us%E0r:pw-0042@h.example/');
     expect(redact('login us%E0r with pw-0042 failed')).toBe('login *** with *** failed');
+    // A URL that does not parse holds no credential it could name, and remembers nothing.
     expect(() => rememberUrl('http://[::1')).not.toThrow();
+    expect(redact('status: starting')).toBe('status: starting');
+    expect(hasCredentialParameter('http://[::1/?token=abcdefgh')).toBe(false);
     expect(displayUrl('not a url')).toBe('(invalid URL)');
   });
 
@@ -236,6 +264,10 @@ describe('the redaction point', () => {
     expect(displayUrl('http://localhost:8080?to=ann@corp.example')).toBe('http://localhost:8080/');
     expect(displayUrl('http://localhost:8080/#/users/ann@corp.example')).toBe('http://localhost:8080/');
     expect(displayUrl('http://localhost:8080?a&b@c')).toBe('http://localhost:8080/');
+    // Read from the URL's start only: such a URL inside the query of another is no user info of that one. And a
+    // scheme may hold digits (`s3:`), where the password is shown as the path of host `alice`, port 12.
+    expect(displayUrl('https://h.example/x?next=https://alice:12/s3cret@host')).toBe('https://h.example/x');
+    expect(displayUrl('s3://alice:12/s3cret@bucket/x')).toBe('***');
   });
 
   // breaker18: a password with a `/`, `?` or `#` ends the authority before its `@`: `http://CORP\alice:s3#cret@host`
@@ -342,6 +374,11 @@ describe('the redaction point', () => {
   // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were
   // no credential names. `code` and `otp` only as the whole name: as a word of one (`error_code`, `statusCode`) or inside
   // one (`zipcode`, `codec`) they name no secret, and a value taken for one would be masked in every later message.
+  it("reads a query parameter without a '=' as a name with no value: nothing of it is remembered", () => {
+    rememberUrl('https://h.example/x?stream&keys&tokens');
+    expect(redact('stream keys tokens')).toBe('stream keys tokens');
+  });
+
   it('reads code and otp as credential names only whole, and pwd anywhere in a name', () => {
     expect(displayUrl('https://h.example/cb;code=A1B2C3D4;OTP=918273;pwd=E5F6G7H8;zoomPwd=I9J0K1L2')).toBe('https://h.example/cb;code=***;OTP=***;pwd=***;zoomPwd=***');
     const plain = 'https://h.example/x;error_code=1006;statusCode=1011;zipcode=94110;codec=opus;otpLength=6;codes=a1b2';
@@ -393,7 +430,14 @@ describe('the redaction point', () => {
     expect(echoed.map((text) => redact(text))).toEqual(['{"error":"bad key ***"}', '{"key":"***"}', '{"key":"***"}', '{"key":"***"}', 'next=***']);
     // Python escapes DEL too; JavaScript leaves it as it is.
     rememberSecret('del\x7fkey-9');
-    expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');
+    expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');    // A value with control characters in it (pasted with a tab or a line break), echoed with JSON's short escapes.
+    rememberSecret('ctl\b1\f2\n3\r4\t5-key');
+    expect(redact(String.raw`{"key":"ctl\b1\f2\n3\r4\t5-key"}`)).toBe('{"key":"***"}');
+  });
+
+  it('reads character references up to U+10FFFF, and leaves one beyond it as written without throwing', () => {
+    rememberSecret('cp-\u{10FFFF}-key');
+    expect(redact('&#9999999; &#x110000; cp-&#1114111;-key cp-&#x10ffff;-key')).toBe('&#9999999; &#x110000; *** ***');
   });
 
   it('masks a remembered secret inside a JSON string whichever characters its encoder escapes as \\uXXXX, in either case of hex', () => {
@@ -417,8 +461,9 @@ describe('the redaction point', () => {
       '<p>bad key pw_Ab&#43;c/d&#39;e&#34;&lt;f&gt;&amp;g</p>', // Go's html/template
       '<p>bad key pw_Ab+c/d&#039;e&quot;&lt;f&gt;&amp;g</p>', // PHP's htmlspecialchars
       '<p>bad key pw_Ab+c&#x2F;d&#x27;e&quot;&lt;f&gt;&amp;g</p>', // OWASP's encoder, validator.js
+      '<p>bad key pw_Ab+c/d&apos;e&quot;&lt;f&gt;&amp;g</p>', // PHP's htmlspecialchars with ENT_XML1 or ENT_HTML5, XML writers
     ];
-    expect(echoed.map((text) => redact(text))).toEqual(Array(5).fill('<p>bad key ***</p>'));
+    expect(echoed.map((text) => redact(text))).toEqual(Array(6).fill('<p>bad key ***</p>'));
     // The text around it is shown as written, escapes and all.
     expect(redact('a &amp; b \\u0041 pw_Ab+c/d&#39;e&quot;&lt;f&gt;&amp;g &lt;end&gt;')).toBe('a &amp; b \\u0041 *** &lt;end&gt;');
   });
