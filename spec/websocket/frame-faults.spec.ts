@@ -73,6 +73,16 @@ describe('webSocket(): a ping flood', () => {
     );
   });
 
+  // ws's bound itself: the 60th ping leaves 60 pongs owed with the socket open, and ws drops nothing; a close that
+  // follows is the server's own, not a flood.
+  it("exactly 60 pings at once (ws's bound) are answered, and the server's close after them is reported as itself", async () => {
+    server = await startWsServer({ onConnection: writeRaw([...pings(60), 0x88, 0x02, 0x03, 0xf3]) });
+    const recording = record(webSocket(server.url, { reconnect: false }).messages$);
+    await recording.done;
+    expect((recording.error as Error).message).toMatch(/1011/);
+    expect((recording.error as Error).message).not.toMatch(/ping/);
+  });
+
   it('a few pings at once are answered, and the socket stays', async () => {
     server = await startWsServer({ onConnection: writeRaw([...pings(20), 0x81, 0x04, 0x22, 0x6f, 0x6b, 0x22]) });
     const connection = webSocket(server.url, { reconnect: false });
