@@ -125,6 +125,16 @@ describe('checkBaseUrl: a client base URL', () => {
     expect(checkBaseUrl(url, 'x baseUrl')).toBe(base);
   });
 
+  // Outside a page too: one that parses alone is checked as the URL it is, with or without `//` (`localhost:8080` reads
+  // as scheme `localhost`), when the option is given, not at each request.
+  it.each([
+    ['localhost:8080', 'x baseUrl needs an http or https URL; got localhost (localhost:8080). Start it with its scheme (http://).'],
+    ['ws://h.example/api', 'x baseUrl needs an http or https URL; got ws (ws://h.example/api).'],
+    ['https://u:pw@h.example', 'x baseUrl: the URL carries credentials (user:password@); send them in a header instead (https://h.example/).'],
+  ])('%s (another scheme, user info) is refused at once, outside a page', (url, message) => {
+    expect(() => checkBaseUrl(url, 'x baseUrl')).toThrow(refused(message));
+  });
+
   it.each(['https://h.example/?tenant=a', 'https://h.example/#x', '/api?'])('%s (a query or fragment) is refused', (url) => {
     expect(() => checkBaseUrl(url, 'x baseUrl')).toThrow(
       refused("x baseUrl cannot have a query or fragment (?… or #…): the endpoints' paths are added to it, so they would land after it. Give scheme, host and path only."),
