@@ -371,14 +371,14 @@ describe('the redaction point', () => {
     expect(redact('plain-value')).toBe('plain-value');
   });
 
-  // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were
-  // no credential names. `code` and `otp` only as the whole name: as a word of one (`error_code`, `statusCode`) or inside
-  // one (`zipcode`, `codec`) they name no secret, and a value taken for one would be masked in every later message.
   it("reads a query parameter without a '=' as a name with no value: nothing of it is remembered", () => {
     rememberUrl('https://h.example/x?stream&keys&tokens');
     expect(redact('stream keys tokens')).toBe('stream keys tokens');
   });
 
+  // breaker22: OAuth's authorization code (`?code=`, RFC 6749 4.1.2), a one-time password (`?otp=`) and Zoom's `?pwd=` were
+  // no credential names. `code` and `otp` only as the whole name: as a word of one (`error_code`, `statusCode`) or inside
+  // one (`zipcode`, `codec`) they name no secret, and a value taken for one would be masked in every later message.
   it('reads code and otp as credential names only whole, and pwd anywhere in a name', () => {
     expect(displayUrl('https://h.example/cb;code=A1B2C3D4;OTP=918273;pwd=E5F6G7H8;zoomPwd=I9J0K1L2')).toBe('https://h.example/cb;code=***;OTP=***;pwd=***;zoomPwd=***');
     const plain = 'https://h.example/x;error_code=1006;statusCode=1011;zipcode=94110;codec=opus;otpLength=6;codes=a1b2';
@@ -430,7 +430,8 @@ describe('the redaction point', () => {
     expect(echoed.map((text) => redact(text))).toEqual(['{"error":"bad key ***"}', '{"key":"***"}', '{"key":"***"}', '{"key":"***"}', 'next=***']);
     // Python escapes DEL too; JavaScript leaves it as it is.
     rememberSecret('del\x7fkey-9');
-    expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');    // A value with control characters in it (pasted with a tab or a line break), echoed with JSON's short escapes.
+    expect(redact('{"key":"del\\u007fkey-9"} del\x7fkey-9')).toBe('{"key":"***"} ***');
+    // A value with control characters in it (pasted with a tab or a line break), echoed with JSON's short escapes.
     rememberSecret('ctl\b1\f2\n3\r4\t5-key');
     expect(redact(String.raw`{"key":"ctl\b1\f2\n3\r4\t5-key"}`)).toBe('{"key":"***"}');
   });
