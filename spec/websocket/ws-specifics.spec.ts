@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { HttpError, NetworkError, TimeoutError, type WebSocketLike, webSocket } from '../../src';
-import { closeWithin, onUpgradeRefused, reportedError, socketFault, terminate } from '../../src/websocket/ws-adapter';
+import { closeWithin, onPingFlood, onUpgradeRefused, reportedError, socketFault, terminate } from '../../src/websocket/ws-adapter';
 import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
 import { recordingWs } from '../helpers/recording-ws';
@@ -207,5 +207,27 @@ describe('terminate(): drops a socket only where it can', () => {
     expect(drop).toHaveBeenCalledTimes(1);
     expect(() => terminate({} as WebSocketLike)).not.toThrow();
     expect(() => terminate({ terminate: 'no' } as unknown as WebSocketLike)).not.toThrow();
+  });
+});
+
+describe("onPingFlood(): ws's drop for a flood, and nothing else", () => {
+  const ping = [0x89, 0x01, 0x78];
+  // The client closes as soon as it opens; the server's pings then reach a socket that is CLOSING (readyState 2)
+  // for a reason of its own, which ws answers with no pong, owing none: a close like any other, not a flood.
+  // ws 8.18 added maxPendingAutoPongs; @types/ws does not list it yet.
+  it.each<[string, WebSocket.ClientOptions & { maxPendingAutoPongs?: number }]>([
+    ["ws's default bound (60 pongs owed)", {}],
+    ['a ws built with maxPendingAutoPongs 0 (no bound, so never a flood)', { maxPendingAutoPongs: 0 }],
+  ])('pings while the socket closes for another reason are not a flood: %s', async (_name, options) => {
+    server = await startWsServer({ onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([...ping, ...ping, ...ping])) });
+    const socket = new WebSocket(server.url, options);
+    const flood = jest.fn();
+    onPingFlood(socket as unknown as WebSocketLike, flood);
+    let pings = 0;
+    socket.on('ping', () => (pings += 1));
+    socket.on('open', () => socket.close(1000));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(pings).toBe(3);
+    expect(flood).not.toHaveBeenCalled();
   });
 });
