@@ -101,6 +101,17 @@ describe('CombinedState: diagnostics are those of the connection a UI needs to s
     expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 1));
   });
 
+  // A dashboard shows one connection's countdown and error: among equals it stays on one, not the latest to report.
+  it('among connections equal in every rank, are those of the one that reported first, whichever reports later', () => {
+    const { combined: client } = combined();
+    const [first, second] = [client.part(), client.part()];
+    first.diagnostics.next(report('reconnecting', 3, 2));
+    second.diagnostics.next(report('reconnecting', 7, 2));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 2));
+    second.diagnostics.next(report('reconnecting', 8, 2));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 2));
+  });
+
   it('a connection that reported diagnostics stays detailed when it then reports a bare state', () => {
     const { combined: client } = combined();
     const [follower, detailed] = [client.part(), client.part()];
