@@ -102,7 +102,7 @@ describe('CombinedState: diagnostics are those of the connection a UI needs to s
   });
 
   // A dashboard shows one connection's countdown and error: among equals it stays on one, not the latest to report.
-  it('among connections equal in every rank, are those of the one that reported first, whichever reports later', () => {
+  it('among connections equal in every rank, are those of the one active longest, whichever reports later', () => {
     const { combined: client } = combined();
     const [first, second] = [client.part(), client.part()];
     first.diagnostics.next(report('reconnecting', 3, 2));

@@ -96,7 +96,7 @@ export interface MiosaEvents {
   /**
    * What the lifecycle of the least settled stream is doing (attempt, the wait before the next one,
    * the last error, giving up; among equally unsettled ones, the one running in this tab, then the one with
-   * more failures, then the one that reported first); with none active, the last one that ran, so a give-up
+   * more failures, then the one active longest); with none active, the last one that ran, so a give-up
    * stays visible.
    * Replays the current value. In a tab that follows another tab's connection (`shareAcrossTabs`),
    * only `state` is known there.
