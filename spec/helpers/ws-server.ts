@@ -39,6 +39,12 @@ export interface WsServerOptions {
   readonly perMessageDeflate?: boolean;
 }
 
+/** An `onConnection` that writes `bytes` to the socket as they are, past `ws`'s framing: frames a hostile server sends. */
+export const writeRaw =
+  (bytes: readonly number[]) =>
+  ({ socket }: { readonly socket: WebSocket }): void =>
+    void (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from(bytes));
+
 /** A real `ws` server on 127.0.0.1 behind node:http, so upgrades can be refused with any status. */
 export async function startWsServer(options: WsServerOptions = {}): Promise<TestWsServer> {
   const sockets: SeenSocket[] = [];

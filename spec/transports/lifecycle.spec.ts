@@ -14,7 +14,7 @@ import {
 import { spooledRealtime } from '../../src/spooled';
 import { type TestServer, openStream, startServer } from '../helpers/http-server';
 import { activeTimers, record, until } from '../helpers/observe';
-import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+import { type TestWsServer, startWsServer, writeRaw } from '../helpers/ws-server';
 
 let http: TestServer | undefined;
 let ws: TestWsServer | undefined;
@@ -380,7 +380,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
 
   it('webSocket() sent a text frame that is not UTF-8: ProtocolError (1007), no retry', async () => {
     ws = await startWsServer({
-      onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0xc3, 0x28])),
+      onConnection: writeRaw([0x81, 0x02, 0xc3, 0x28]),
     });
     const recording = record(webSocket(ws.url, once).messages$);
     await recording.done;
@@ -392,7 +392,7 @@ describe('what can never succeed fails at once, typed, and is not retried', () =
   it('webSocket() sent a close frame whose reason is not UTF-8: the same ProtocolError, whose message does not blame a text frame', async () => {
     ws = await startWsServer({
       // A close frame, code 1000, reason 0xC3 0x28 (not UTF-8): `ws` reports it as it reports such a text frame.
-      onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([0x88, 0x04, 0x03, 0xe8, 0xc3, 0x28])),
+      onConnection: writeRaw([0x88, 0x04, 0x03, 0xe8, 0xc3, 0x28]),
     });
     const recording = record(webSocket(ws.url, once).messages$);
     await recording.done;

@@ -1,6 +1,6 @@
 import { NetworkError, ProtocolError, webSocket } from '../../src';
 import { record, until } from '../helpers/observe';
-import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+import { type TestWsServer, startWsServer, writeRaw } from '../helpers/ws-server';
 import { frameCloseCode } from '../../src/websocket/ws-adapter';
 
 let server: TestWsServer | undefined;
@@ -8,9 +8,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** Writes bytes straight onto the server's TCP socket, past `ws`'s framing. */
-const writeRaw = (bytes: number[]) => ({ socket }: { socket: unknown }) => (socket as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from(bytes));
 
 /**
  * A frame that breaks RFC 6455: the client fails the connection (7.1.7) with a close frame 1002; the

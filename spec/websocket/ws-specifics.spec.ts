@@ -5,7 +5,7 @@ import { fakeWebSocket } from '../helpers/fake-websocket';
 import { record, until } from '../helpers/observe';
 import { recordingWs } from '../helpers/recording-ws';
 import { VirtualClock } from '../helpers/virtual-clock';
-import { type TestWsServer, startWsServer } from '../helpers/ws-server';
+import { type TestWsServer, startWsServer, writeRaw } from '../helpers/ws-server';
 
 /** What only Node's `ws` shows beside the WHATWG interface (src/websocket/ws-adapter.ts), used as a user relies on it. */
 
@@ -219,7 +219,7 @@ describe("onPingFlood(): ws's drop for a flood, and nothing else", () => {
     ["ws's default bound (60 pongs owed)", {}],
     ['a ws built with maxPendingAutoPongs 0 (no bound, so never a flood)', { maxPendingAutoPongs: 0 }],
   ])('pings while the socket closes for another reason are not a flood: %s', async (_name, options) => {
-    server = await startWsServer({ onConnection: ({ socket }) => (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([...ping, ...ping, ...ping])) });
+    server = await startWsServer({ onConnection: writeRaw([...ping, ...ping, ...ping]) });
     const socket = new WebSocket(server.url, options);
     const flood = jest.fn();
     onPingFlood(socket as unknown as WebSocketLike, flood);
