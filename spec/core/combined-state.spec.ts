@@ -112,6 +112,38 @@ describe('CombinedState: diagnostics are those of the connection a UI needs to s
     expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 2));
   });
 
+  // "Active longest" counts from when a connection became active, not from when the client made it: a dashboard that
+  // shows the older countdown would otherwise jump to a connection that only just started.
+  it('among equals, active longest is from when each became active, not the order the connections were made', () => {
+    const { combined: client } = combined();
+    const [madeFirst, madeSecond] = [client.part(), client.part()];
+    madeSecond.diagnostics.next(report('reconnecting', 4, 2));
+    madeFirst.diagnostics.next(report('reconnecting', 9, 2));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 4, 2));
+  });
+
+  it('among equals, a connection that went disconnected and came back is active since it came back', () => {
+    const { combined: client } = combined();
+    const [first, second] = [client.part(), client.part()];
+    first.diagnostics.next(report('reconnecting', 3, 2));
+    second.diagnostics.next(report('reconnecting', 7, 2));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 3, 2));
+    first.next('disconnected');
+    first.diagnostics.next(report('reconnecting', 1, 2));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 7, 2));
+  });
+
+  // A tab that followed another tab's connection and then runs it (a bare part becoming detailed) was active all along.
+  it('among equals, a connection that reported bare states before its diagnostics was active since its first state', () => {
+    const { combined: client } = combined();
+    const [follower, own] = [client.part(), client.part()];
+    follower.next('reconnecting');
+    own.diagnostics.next(report('reconnecting', 5, 0));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 5, 0));
+    follower.diagnostics.next(report('reconnecting', 1, 0));
+    expect(client.diagnostics.value).toEqual(report('reconnecting', 1, 0));
+  });
+
   it('a connection that reported diagnostics stays detailed when it then reports a bare state', () => {
     const { combined: client } = combined();
     const [follower, detailed] = [client.part(), client.part()];
