@@ -152,6 +152,24 @@ describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server
     expect([one.completed, two.completed]).toEqual([true, true]);
     await until(() => realtime.state === 'disconnected', 'disconnected');
   });
+
+  // "With none active, the last one that ran": a connection that ends cleanly after an earlier one gave up must not
+  // bring the old give-up back, not even for one value (a dashboard that alerts on gaveUp would fire). Today the bare
+  // `disconnected` state reaches CombinedState before the lifecycle's final report, and the give-up before is published.
+  it('diagnostics$ never shows an earlier give-up again when a later connection ends cleanly', async () => {
+    const realtime = client({ transport, maxReconnectAttempts: 1 });
+    const seen: ConnectionDiagnostics[] = [];
+    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    server.faults.failNext(2, { status: 503 });
+    await record(realtime.events$({ queueName: 'emails' })).done;
+    expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
+    const again = realtime.events$({ queueName: 'emails' }).subscribe();
+    await connected(realtime);
+    const since = seen.length;
+    again.unsubscribe();
+    await until(() => realtime.state === 'disconnected', 'disconnected');
+    expect(seen.slice(since).map(({ state, gaveUp }) => ({ state, gaveUp }))).toEqual([{ state: 'disconnected', gaveUp: false }]);
+  });
 });
 
 describe.each(['2026', '2025-12'] as const)('spooledRealtime over WebSocket, server generation %s', (generation) => {
