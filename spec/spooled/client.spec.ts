@@ -154,8 +154,8 @@ describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server
   });
 
   // "With none active, the last one that ran": a connection that ends cleanly after an earlier one gave up must not
-  // bring the old give-up back, not even for one value (a dashboard that alerts on gaveUp would fire). Today the bare
-  // `disconnected` state reaches CombinedState before the lifecycle's final report, and the give-up before is published.
+  // bring the old give-up back, not even for one value (a dashboard that alerts on gaveUp would fire), as it did when
+  // the bare `disconnected` state reached CombinedState before the lifecycle's final report.
   it('diagnostics$ never shows an earlier give-up again when a later connection ends cleanly', async () => {
     const realtime = client({ transport, maxReconnectAttempts: 1 });
     const seen: ConnectionDiagnostics[] = [];

@@ -389,9 +389,10 @@ class SpooledClient implements SpooledRealtime {
         headers: withRole(headers, 'the token function of spooledRealtime()'),
         reconnect: this.reconnect,
         idleTimeout: this.options.idleTimeout ?? 45_000,
+        // The part takes the diagnostics alone: a bare `disconnected` ahead of the final report would show the
+        // previous connection's give-up for one value (Miosa's streams do the same).
         state: {
           next: (state) => {
-            part.next(state);
             upstreamState?.next(state);
             this.log(`sse ${displayUrl(url)}: ${state}`);
           },
@@ -500,15 +501,15 @@ class SpooledClient implements SpooledRealtime {
     const part = this.combined.part();
     let opened = false;
     const watching = socket.state$.subscribe((state) => {
-      part.next(state);
       if (state === 'connected') refusals.opened();
       if (state !== 'disconnected') opened = true;
       // state$ starts at 'disconnected' before any attempt: a debug line of it would say the socket closed.
       if (opened) this.log(`websocket ${displayUrl(this.wsEndpoint)} ${describe(filter)}: ${state}`);
       if (state === 'disconnected' && opened) {
         forget();
-        part.release();
-        queueMicrotask(() => watching.unsubscribe());
+        // After the lifecycle's final report, which follows this state: released now, the part would show an
+        // earlier connection's give-up for one value.
+        queueMicrotask(() => (part.release(), watching.unsubscribe()));
       }
     });
     watching.add(socket.diagnostics$.subscribe((diagnostics) => part.diagnostics.next(diagnostics)));
