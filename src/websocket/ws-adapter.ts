@@ -55,7 +55,9 @@ export function onControlFrame(socket: WebSocketLike, listener: () => void): voi
 /**
  * A ping flood: `ws` drops the socket (no close frame, no error event) when a ping arrives while it
  * still owes the server `maxPendingAutoPongs` (60) pongs not yet written, then emits that ping. Read
- * from `ws`'s own fields: its `readyState` is then CLOSING and the count at its bound.
+ * from `ws`'s own fields: its `readyState` is then CLOSING and the count at its bound. So it holds only for a close
+ * the caller did not make: after its own `close()` with 60 pongs owed, one more ping reads as a flood too;
+ * attempt.ts clears the socket's handlers before it closes one, and never reads a fault for its own closes.
  */
 export function onPingFlood(socket: WebSocketLike, listener: () => void): void {
   const state = socket as unknown as { readyState: number; _pendingAutoPongs?: unknown; _maxPendingAutoPongs?: unknown };
