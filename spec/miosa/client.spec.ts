@@ -1,6 +1,7 @@
 import { type ObservedValueOf, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { type ConnectionDiagnostics, RequestError, TimeoutError, ofType } from '../../src';
-import { type ComputerEventOf, type MiosaOptions, miosaEvents } from '../../src/miosa';
+import { type ComputerEventOf, type MiosaEvents, type MiosaOptions, miosaEvents } from '../../src/miosa';
+import { unrealDiagnostics, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
 import { type Equal, expectType } from '../helpers/types';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
@@ -13,6 +14,32 @@ afterEach(() => server.close());
 
 const client = (options: Partial<MiosaOptions> = {}) => miosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl, ...options });
 const streaming = () => until(() => server.faults.connections > 0, 'the stream to open');
+
+/**
+ * A stream gives up; a later one connects and then ends cleanly (unsubscribed) or gives up itself. Returns what is
+ * not real among the client's diagnostics$ values from the later subscription on (see unrealDiagnostics).
+ */
+async function afterGiveUp(miosa: MiosaEvents, givesUp: boolean, run: <T>(subscribe: () => T) => T = (subscribe) => subscribe()): Promise<string[]> {
+  const seen: ConnectionDiagnostics[] = [];
+  miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+  server.faults.failNext(2, { status: 503 });
+  await run(() => record(miosa.subscribe('cmp_1'))).done;
+  expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
+  const since = seen.length;
+  const later = run(() => record(miosa.subscribe('cmp_1')));
+  await until(() => miosa.state === 'connected', 'the later stream');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  if (givesUp) {
+    server.faults.failNext(2, { status: 503 });
+    server.faults.dropAll();
+    await later.done;
+  } else {
+    later.subscription.unsubscribe();
+  }
+  await until(() => miosa.state === 'disconnected' && server.faults.connections === 0, 'the end');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return unrealDiagnostics(seen.slice(since), { gaveUp: givesUp });
+}
 
 describe('miosaEvents', () => {
   it('rejects a key without msk_ at once, with a clear error', () => {
@@ -35,6 +62,36 @@ describe('miosaEvents', () => {
     expect(seen.at(-1)).toEqual({ state: 'connected', attempt: 1, failures: 0, gaveUp: false });
     healthy.subscription.unsubscribe();
     expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: false });
+  });
+
+  it.each([
+    ['ends cleanly (unsubscribed)', false],
+    ['gives up itself', true],
+  ] as const)('diagnostics$ shows only real reports when a stream after a give-up %s: no earlier give-up, no state made up', async (_case, givesUp) => {
+    expect(await afterGiveUp(client({ reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 } }), givesUp)).toEqual([]);
+  });
+
+  it.each([
+    ['is unsubscribed', false],
+    ['gives up', true],
+  ] as const)('diagnostics$ shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
+    const miosa = client({ reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 } });
+    const seen: ConnectionDiagnostics[] = [];
+    const [one, two] = [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))];
+    await until(() => miosa.state === 'connected' && server.faults.connections === 2, 'both streams');
+    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    if (givesUp) {
+      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
+      server.faults.failNext(1, { status: 503 });
+      server.faults.dropAll();
+      await Promise.race([one.done, two.done]);
+    } else {
+      one.subscription.unsubscribe();
+    }
+    await until(() => miosa.state === 'connected' && server.faults.connections === 1, 'the other stream alone');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([one.error, two.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
+    expect(unrealWhileAnotherStays(seen)).toEqual([]);
   });
 
   it('subscribe(): ComputerEvents with parsed data, computerId and timestamp; unknown names are raw; [DONE] completes', async () => {

@@ -1,5 +1,6 @@
-import { shareAcrossTabs } from '../../src';
-import { miosaEvents } from '../../src/miosa';
+import { type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
+import { type MiosaEvents, miosaEvents } from '../../src/miosa';
+import { unrealDiagnostics, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
 import { record, until } from '../helpers/observe';
@@ -23,7 +24,34 @@ afterEach(() => server.close());
 
 const client = (apiKey = server.miosa.apiKey) => miosaEvents({ apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs });
 const emit = (n: number) => server.miosa.emitComputer('cmp_1', 'status_changed', { n, timestamp: `2026-01-05T10:00:0${n}.250Z` });
+const retryFast = { initialDelay: 20, jitter: 0, maxAttempts: 1 };
 const numbers = (events: readonly { data: unknown }[]) => events.map((event) => (event.data as { n: number }).n);
+
+/**
+ * A stream gives up; a later one connects and then ends cleanly (unsubscribed) or gives up itself. Returns what is
+ * not real among the client's diagnostics$ values from the later subscription on (see unrealDiagnostics).
+ */
+async function afterGiveUp(miosa: MiosaEvents, givesUp: boolean, run: <T>(subscribe: () => T) => T = (subscribe) => subscribe()): Promise<string[]> {
+  const seen: ConnectionDiagnostics[] = [];
+  miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+  server.faults.failNext(2, { status: 503 });
+  await run(() => record(miosa.subscribe('cmp_1'))).done;
+  expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
+  const since = seen.length;
+  const later = run(() => record(miosa.subscribe('cmp_1')));
+  await until(() => miosa.state === 'connected', 'the later stream');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  if (givesUp) {
+    server.faults.failNext(2, { status: 503 });
+    server.faults.dropAll();
+    await later.done;
+  } else {
+    later.subscription.unsubscribe();
+  }
+  await until(() => miosa.state === 'disconnected' && server.faults.connections === 0, 'the end');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return unrealDiagnostics(seen.slice(since), { gaveUp: givesUp });
+}
 
 describe('miosaEvents({ shareAcrossTabs })', () => {
   it('tabs share one stream and get equal ComputerEvents; when the leader leaves, the next resumes with Last-Event-ID: no gap, no repeat', async () => {
@@ -82,5 +110,36 @@ describe('miosaEvents({ shareAcrossTabs })', () => {
     await b.next(1);
     expect(b.completed).toBe(false);
     b.subscription.unsubscribe();
+  });
+  it.each([
+    ['ends cleanly (unsubscribed)', false],
+    ['gives up itself', true],
+  ] as const)('diagnostics$ in the leading tab shows only real reports when a stream after a give-up %s: no earlier give-up, no state made up', async (_case, givesUp) => {
+    const miosa = miosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs, reconnect: retryFast });
+    const tab = browser.tab();
+    expect(await afterGiveUp(miosa, givesUp, (subscribe) => inTab(tab, subscribe))).toEqual([]);
+  });
+  it.each([
+    ['is unsubscribed', false],
+    ['gives up', true],
+  ] as const)('diagnostics$ in the leading tab shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
+    const miosa = miosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs, reconnect: retryFast });
+    const tab = browser.tab();
+    const seen: ConnectionDiagnostics[] = [];
+    const [one, two] = inTab(tab, () => [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))]);
+    await until(() => miosa.state === 'connected' && server.faults.connections === 2, 'both streams');
+    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    if (givesUp) {
+      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
+      server.faults.failNext(1, { status: 503 });
+      server.faults.dropAll();
+      await Promise.race([one!.done, two!.done]);
+    } else {
+      one!.subscription.unsubscribe();
+    }
+    await until(() => miosa.state === 'connected' && server.faults.connections === 1, 'the other stream alone');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([one!.error, two!.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
+    expect(unrealWhileAnotherStays(seen)).toEqual([]);
   });
 });

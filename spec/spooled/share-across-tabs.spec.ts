@@ -1,4 +1,5 @@
-import { AuthError, shareAcrossTabs } from '../../src';
+import { AuthError, type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
+import { unrealDiagnostics, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
 import { spooledDefaults } from '../helpers/spooled-defaults';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
@@ -111,6 +112,58 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs 
     b.subscription.unsubscribe();
     // Each tab's client warns once, when it first opens the unfiltered stream itself (as the leader).
     expect(warnings).toEqual(transport === 'sse' ? [expect.stringContaining(NO_JOB_EVENTS), expect.stringContaining(NO_JOB_EVENTS)] : []);
+  });
+
+  it.each([
+    ['ends cleanly (unsubscribed)', false],
+    ['gives up itself', true],
+  ] as const)('diagnostics$ in the leading tab shows only real reports when a connection after a give-up %s: no earlier give-up, no state made up', async (_case, givesUp) => {
+    const realtime = client({ transport, maxReconnectAttempts: 1 });
+    const tab = browser.tab();
+    const seen: ConnectionDiagnostics[] = [];
+    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    server.faults.failNext(2, { status: 503 });
+    await inTab(tab, () => record(realtime.events$({ queueName: 'emails' }))).done;
+    expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
+    const since = seen.length;
+    const later = inTab(tab, () => record(realtime.events$({ queueName: 'emails' })));
+    await until(() => realtime.state === 'connected', 'the later connection');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    if (givesUp) {
+      server.faults.failNext(2, { status: 503 });
+      server.faults.dropAll();
+      await later.done;
+    } else {
+      later.subscription.unsubscribe();
+    }
+    await until(() => realtime.state === 'disconnected' && server.faults.connections === 0, 'the end');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(unrealDiagnostics(seen.slice(since), { gaveUp: givesUp })).toEqual([]);
+  });
+
+  it.each([
+    ['is unsubscribed', false],
+    ['gives up', true],
+  ] as const)('diagnostics$ in the leading tab shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
+    const realtime = client({ transport, maxReconnectAttempts: 1 });
+    const tab = browser.tab();
+    const seen: ConnectionDiagnostics[] = [];
+    const [emails, reports] = inTab(tab, () => [record(realtime.events$({ queueName: 'emails' })), record(realtime.events$({ queueName: 'reports' }))]);
+    await until(() => realtime.state === 'connected' && server.faults.connections === 2, 'both connections');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    if (givesUp) {
+      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
+      server.faults.failNext(1, { status: 503 });
+      server.faults.dropAll();
+      await Promise.race([emails!.done, reports!.done]);
+    } else {
+      emails!.subscription.unsubscribe();
+    }
+    await until(() => realtime.state === 'connected' && server.faults.connections === 1, 'the other connection alone');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([emails!.error, reports!.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
+    expect(unrealWhileAnotherStays(seen)).toEqual([]);
   });
 
   it('an AuthError of the leader reaches the other tab as an AuthError', async () => {

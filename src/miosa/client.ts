@@ -12,6 +12,7 @@ import { type SseMessage, sse } from '../sse/sse';
 import type { ConnectionState } from '../core/state';
 import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { LeaderTally } from '../tabs/leader-tally';
+import { sharedPart } from '../tabs/shared-part';
 import type { LeaderContext, shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { clientStreamName } from '../tabs/stream-name';
 import { type ComputerEvent, type TenantEvent, toComputerEvent } from './events';
@@ -223,7 +224,11 @@ class MiosaClient implements MiosaEvents {
     if (shareTabs) {
       // The key names the stream: a Miosa client has no token function, so tabs of other accounts never share.
       const name = clientStreamName('miosa', [url], ['apiKey', this.options.apiKey]);
-      return defer(() => shareTabs(name, connect, { state: this.combined.part(), leader: this.leaders.part() }));
+      return defer(() => {
+        // While this tab leads, its connection's own part speaks for it (see sharedPart).
+        const shared = sharedPart(this.combined.part(), connect);
+        return shareTabs(name, shared.factory, { state: shared.state, leader: this.leaders.part() });
+      });
     }
     return connect({});
   }

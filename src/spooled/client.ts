@@ -15,6 +15,7 @@ import type { ConnectionDiagnostics } from '../core/diagnostics';
 import { compileGlobs } from '../operators/glob';
 import { sse } from '../sse/sse';
 import { LeaderTally } from '../tabs/leader-tally';
+import { sharedPart } from '../tabs/shared-part';
 import type { shareAcrossTabs } from '../tabs/shareAcrossTabs';
 import { type StreamCredential, clientStreamName } from '../tabs/stream-name';
 import { type WebSocketConnection, type WebSocketConstructor, webSocket } from '../websocket/websocket';
@@ -327,13 +328,11 @@ class SpooledClient implements SpooledRealtime {
       this.sharedCredential(),
     );
     // close() ends this tab's subscription (handing the connection over), not the other tabs' streams.
-    return defer(() =>
-      shareTabs(name, ({ state }) => this.localEvents(filter, state), {
-        state: this.combined.part(),
-        leader: this.leaders.part(),
-        errors: { next: this.skipped },
-      }),
-    ).pipe(withoutRepeatedStatus(filter), takeUntil(this.closing));
+    return defer(() => {
+      // While this tab leads, its connection's own part speaks for it (see sharedPart).
+      const shared = sharedPart(this.combined.part(), ({ state }) => this.localEvents(filter, state));
+      return shareTabs(name, shared.factory, { state: shared.state, leader: this.leaders.part(), errors: { next: this.skipped } });
+    }).pipe(withoutRepeatedStatus(filter), takeUntil(this.closing));
   }
 
   /**
