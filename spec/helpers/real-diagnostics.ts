@@ -1,4 +1,7 @@
-import type { ConnectionDiagnostics } from '../../src';
+import type { Observable } from 'rxjs';
+import type { ConnectionDiagnostics, ConnectionState } from '../../src';
+import type { ReferenceServer } from '../../src/testing';
+import { type Recording, until } from './observe';
 
 /**
  * What in `seen` (a client's diagnostics$ values from the subscription of one connection in a tab that runs it, to its
@@ -35,4 +38,37 @@ export function unrealWhileAnotherStays(seen: readonly ConnectionDiagnostics[]):
   const end = seen.at(-1);
   if (end && (end.state !== 'connected' || end.attempt === 0)) problems.push(`the last value is not the staying connection's: ${show(end)}`);
   return problems;
+}
+
+/**
+ * A stream of `client` gives up (the reference server refuses two attempts); a later one connects and then ends
+ * cleanly (unsubscribed) or gives up itself. `subscribe` records one stream (in a tab, where tabs are shared). Returns
+ * what is not real among the client's diagnostics$ values from the later subscription on (see unrealDiagnostics).
+ */
+export async function unrealAfterGiveUp(
+  client: { readonly diagnostics$: Observable<ConnectionDiagnostics>; readonly state: ConnectionState },
+  subscribe: () => Recording<unknown>,
+  faults: ReferenceServer['faults'],
+  givesUp: boolean,
+): Promise<string[]> {
+  const seen: ConnectionDiagnostics[] = [];
+  client.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+  faults.failNext(2, { status: 503 });
+  await subscribe().done;
+  if (seen.at(-1)?.gaveUp !== true) return [`the first stream did not give up: ${JSON.stringify(seen.at(-1))}`];
+  const since = seen.length;
+  const later = subscribe();
+  await until(() => client.state === 'connected', 'the later stream');
+  // A few turns for any value that would follow the connected one.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  if (givesUp) {
+    faults.failNext(2, { status: 503 });
+    faults.dropAll();
+    await later.done;
+  } else {
+    later.subscription.unsubscribe();
+  }
+  await until(() => client.state === 'disconnected' && faults.connections === 0, 'the end');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return unrealDiagnostics(seen.slice(since), { gaveUp: givesUp });
 }

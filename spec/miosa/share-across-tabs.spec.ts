@@ -1,6 +1,6 @@
 import { type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
 import { type MiosaEvents, miosaEvents } from '../../src/miosa';
-import { unrealDiagnostics, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { unrealAfterGiveUp, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
 import { record, until } from '../helpers/observe';
@@ -27,31 +27,9 @@ const emit = (n: number) => server.miosa.emitComputer('cmp_1', 'status_changed',
 const retryFast = { initialDelay: 20, jitter: 0, maxAttempts: 1 };
 const numbers = (events: readonly { data: unknown }[]) => events.map((event) => (event.data as { n: number }).n);
 
-/**
- * A stream gives up; a later one connects and then ends cleanly (unsubscribed) or gives up itself. Returns what is
- * not real among the client's diagnostics$ values from the later subscription on (see unrealDiagnostics).
- */
-async function afterGiveUp(miosa: MiosaEvents, givesUp: boolean, run: <T>(subscribe: () => T) => T = (subscribe) => subscribe()): Promise<string[]> {
-  const seen: ConnectionDiagnostics[] = [];
-  miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-  server.faults.failNext(2, { status: 503 });
-  await run(() => record(miosa.subscribe('cmp_1'))).done;
-  expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
-  const since = seen.length;
-  const later = run(() => record(miosa.subscribe('cmp_1')));
-  await until(() => miosa.state === 'connected', 'the later stream');
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  if (givesUp) {
-    server.faults.failNext(2, { status: 503 });
-    server.faults.dropAll();
-    await later.done;
-  } else {
-    later.subscription.unsubscribe();
-  }
-  await until(() => miosa.state === 'disconnected' && server.faults.connections === 0, 'the end');
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  return unrealDiagnostics(seen.slice(since), { gaveUp: givesUp });
-}
+/** A stream gives up, then a later one ends cleanly or gives up itself: what is not real in diagnostics$ (unrealAfterGiveUp). */
+const afterGiveUp = (miosa: MiosaEvents, givesUp: boolean, run: <T>(subscribe: () => T) => T = (subscribe) => subscribe()): Promise<string[]> =>
+  unrealAfterGiveUp(miosa, () => run(() => record(miosa.subscribe('cmp_1'))), server.faults, givesUp);
 
 describe('miosaEvents({ shareAcrossTabs })', () => {
   it('tabs share one stream and get equal ComputerEvents; when the leader leaves, the next resumes with Last-Event-ID: no gap, no repeat', async () => {

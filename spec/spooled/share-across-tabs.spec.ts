@@ -1,5 +1,5 @@
 import { AuthError, type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
-import { unrealDiagnostics, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { unrealAfterGiveUp, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
 import { spooledDefaults } from '../helpers/spooled-defaults';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
@@ -120,25 +120,8 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs 
   ] as const)('diagnostics$ in the leading tab shows only real reports when a connection after a give-up %s: no earlier give-up, no state made up', async (_case, givesUp) => {
     const realtime = client({ transport, maxReconnectAttempts: 1 });
     const tab = browser.tab();
-    const seen: ConnectionDiagnostics[] = [];
-    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-    server.faults.failNext(2, { status: 503 });
-    await inTab(tab, () => record(realtime.events$({ queueName: 'emails' }))).done;
-    expect(seen.at(-1)).toMatchObject({ state: 'disconnected', gaveUp: true });
-    const since = seen.length;
-    const later = inTab(tab, () => record(realtime.events$({ queueName: 'emails' })));
-    await until(() => realtime.state === 'connected', 'the later connection');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    if (givesUp) {
-      server.faults.failNext(2, { status: 503 });
-      server.faults.dropAll();
-      await later.done;
-    } else {
-      later.subscription.unsubscribe();
-    }
-    await until(() => realtime.state === 'disconnected' && server.faults.connections === 0, 'the end');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(unrealDiagnostics(seen.slice(since), { gaveUp: givesUp })).toEqual([]);
+    const subscribe = () => inTab(tab, () => record(realtime.events$({ queueName: 'emails' })));
+    expect(await unrealAfterGiveUp(realtime, subscribe, server.faults, givesUp)).toEqual([]);
   });
 
   it.each([
