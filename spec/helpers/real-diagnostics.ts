@@ -72,3 +72,32 @@ export async function unrealAfterGiveUp(
   await new Promise((resolve) => setTimeout(resolve, 30));
   return unrealDiagnostics(seen.slice(since), { gaveUp: givesUp });
 }
+
+/**
+ * Two streams of `client` run (`subscribeTwo` records them, in a tab where tabs are shared); the first is unsubscribed,
+ * or the reference server drops both and refuses the first reconnect, so one gives up. Returns how many of the two
+ * errored and what is not real among the client's diagnostics$ values meanwhile (see unrealWhileAnotherStays).
+ */
+export async function oneOfTwoEnds(
+  client: { readonly diagnostics$: Observable<ConnectionDiagnostics>; readonly state: ConnectionState },
+  subscribeTwo: () => readonly [Recording<unknown>, Recording<unknown>],
+  faults: ReferenceServer['faults'],
+  givesUp: boolean,
+): Promise<{ errors: number; unreal: string[] }> {
+  const seen: ConnectionDiagnostics[] = [];
+  const [first, second] = subscribeTwo();
+  await until(() => client.state === 'connected' && faults.connections === 2, 'both streams');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  client.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+  if (givesUp) {
+    // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
+    faults.failNext(1, { status: 503 });
+    faults.dropAll();
+    await Promise.race([first.done, second.done]);
+  } else {
+    first.subscription.unsubscribe();
+  }
+  await until(() => client.state === 'connected' && faults.connections === 1, 'the other stream alone');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { errors: [first.error, second.error].filter(Boolean).length, unreal: unrealWhileAnotherStays(seen) };
+}

@@ -1,7 +1,7 @@
 import { type ObservedValueOf, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { type ConnectionDiagnostics, RequestError, TimeoutError, ofType } from '../../src';
 import { type ComputerEventOf, type MiosaEvents, type MiosaOptions, miosaEvents } from '../../src/miosa';
-import { unrealAfterGiveUp, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { oneOfTwoEnds, unrealAfterGiveUp } from '../helpers/real-diagnostics';
 import { type Equal, expectType } from '../helpers/types';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { record, until } from '../helpers/observe';
@@ -54,22 +54,9 @@ describe('miosaEvents', () => {
     ['gives up', true],
   ] as const)('diagnostics$ shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
     const miosa = client({ reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 } });
-    const seen: ConnectionDiagnostics[] = [];
-    const [one, two] = [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))];
-    await until(() => miosa.state === 'connected' && server.faults.connections === 2, 'both streams');
-    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-    if (givesUp) {
-      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
-      server.faults.failNext(1, { status: 503 });
-      server.faults.dropAll();
-      await Promise.race([one.done, two.done]);
-    } else {
-      one.subscription.unsubscribe();
-    }
-    await until(() => miosa.state === 'connected' && server.faults.connections === 1, 'the other stream alone');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([one.error, two.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
-    expect(unrealWhileAnotherStays(seen)).toEqual([]);
+    const { errors, unreal } = await oneOfTwoEnds(miosa, () => [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))] as const, server.faults, givesUp);
+    expect(errors).toBe(givesUp ? 1 : 0);
+    expect(unreal).toEqual([]);
   });
 
   it('subscribe(): ComputerEvents with parsed data, computerId and timestamp; unknown names are raw; [DONE] completes', async () => {

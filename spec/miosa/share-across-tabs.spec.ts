@@ -1,6 +1,6 @@
-import { type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
+import { shareAcrossTabs } from '../../src';
 import { type MiosaEvents, miosaEvents } from '../../src/miosa';
-import { unrealAfterGiveUp, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { oneOfTwoEnds, unrealAfterGiveUp } from '../helpers/real-diagnostics';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { FakeBrowser, inTab } from '../helpers/fake-tabs';
 import { record, until } from '../helpers/observe';
@@ -103,21 +103,8 @@ describe('miosaEvents({ shareAcrossTabs })', () => {
   ] as const)('diagnostics$ in the leading tab shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
     const miosa = miosaEvents({ apiKey: server.miosa.apiKey, baseUrl: server.miosa.baseUrl, shareAcrossTabs, reconnect: retryFast });
     const tab = browser.tab();
-    const seen: ConnectionDiagnostics[] = [];
-    const [one, two] = inTab(tab, () => [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))]);
-    await until(() => miosa.state === 'connected' && server.faults.connections === 2, 'both streams');
-    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-    if (givesUp) {
-      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
-      server.faults.failNext(1, { status: 503 });
-      server.faults.dropAll();
-      await Promise.race([one!.done, two!.done]);
-    } else {
-      one!.subscription.unsubscribe();
-    }
-    await until(() => miosa.state === 'connected' && server.faults.connections === 1, 'the other stream alone');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([one!.error, two!.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
-    expect(unrealWhileAnotherStays(seen)).toEqual([]);
+    const { errors, unreal } = await oneOfTwoEnds(miosa, () => inTab(tab, () => [record(miosa.subscribe('cmp_1')), record(miosa.subscribe('cmp_2'))] as const), server.faults, givesUp);
+    expect(errors).toBe(givesUp ? 1 : 0);
+    expect(unreal).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { type SpooledEvent, type SpooledOptions, SpooledServerError, spooledReal
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { browserLikeWebSocket } from '../helpers/browser-like-websocket';
 import { record, until } from '../helpers/observe';
-import { unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { oneOfTwoEnds } from '../helpers/real-diagnostics';
 
 const timing = { jobPollInterval: 20, queueStatsInterval: 20, healthInterval: 20, wsPingInterval: 60_000 };
 const fastRetry = { reconnectDelay: 20, maxReconnectDelay: 100 };
@@ -177,23 +177,9 @@ describe.each(TRANSPORTS)('spooledRealtime over %s, against the reference server
     ['gives up', true],
   ] as const)('diagnostics$ shows the other connection, and nothing else, when one of two connections %s', async (_case, givesUp) => {
     const realtime = client({ transport, maxReconnectAttempts: 1 });
-    const seen: ConnectionDiagnostics[] = [];
-    const [emails, reports] = [record(realtime.events$({ queueName: 'emails' })), record(realtime.events$({ queueName: 'reports' }))];
-    await connected(realtime);
-    await until(() => server.faults.connections === 2, 'both connections');
-    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-    if (givesUp) {
-      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
-      server.faults.failNext(1, { status: 503 });
-      server.faults.dropAll();
-      await Promise.race([emails.done, reports.done]);
-    } else {
-      emails.subscription.unsubscribe();
-    }
-    await until(() => realtime.state === 'connected' && server.faults.connections === 1, 'the other connection alone');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([emails.error, reports.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
-    expect(unrealWhileAnotherStays(seen)).toEqual([]);
+    const { errors, unreal } = await oneOfTwoEnds(realtime, () => [record(realtime.events$({ queueName: 'emails' })), record(realtime.events$({ queueName: 'reports' }))] as const, server.faults, givesUp);
+    expect(errors).toBe(givesUp ? 1 : 0);
+    expect(unreal).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { AuthError, type ConnectionDiagnostics, shareAcrossTabs } from '../../src';
-import { unrealAfterGiveUp, unrealWhileAnotherStays } from '../helpers/real-diagnostics';
+import { AuthError, shareAcrossTabs } from '../../src';
+import { oneOfTwoEnds, unrealAfterGiveUp } from '../helpers/real-diagnostics';
 import { spooledDefaults } from '../helpers/spooled-defaults';
 import { type SpooledOptions, spooledRealtime } from '../../src/spooled';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
@@ -130,23 +130,9 @@ describe.each(['websocket', 'sse'] as const)('spooledRealtime({ shareAcrossTabs 
   ] as const)('diagnostics$ in the leading tab shows the other stream, and nothing else, when one of two streams %s', async (_case, givesUp) => {
     const realtime = client({ transport, maxReconnectAttempts: 1 });
     const tab = browser.tab();
-    const seen: ConnectionDiagnostics[] = [];
-    const [emails, reports] = inTab(tab, () => [record(realtime.events$({ queueName: 'emails' })), record(realtime.events$({ queueName: 'reports' }))]);
-    await until(() => realtime.state === 'connected' && server.faults.connections === 2, 'both connections');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    realtime.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
-    if (givesUp) {
-      // Both reconnect (the drop is their first failure in a row); the first reconnect fails too: that one gives up.
-      server.faults.failNext(1, { status: 503 });
-      server.faults.dropAll();
-      await Promise.race([emails!.done, reports!.done]);
-    } else {
-      emails!.subscription.unsubscribe();
-    }
-    await until(() => realtime.state === 'connected' && server.faults.connections === 1, 'the other connection alone');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([emails!.error, reports!.error].filter(Boolean)).toHaveLength(givesUp ? 1 : 0);
-    expect(unrealWhileAnotherStays(seen)).toEqual([]);
+    const { errors, unreal } = await oneOfTwoEnds(realtime, () => inTab(tab, () => [record(realtime.events$({ queueName: 'emails' })), record(realtime.events$({ queueName: 'reports' }))] as const), server.faults, givesUp);
+    expect(errors).toBe(givesUp ? 1 : 0);
+    expect(unreal).toEqual([]);
   });
 
   it('an AuthError of the leader reaches the other tab as an AuthError', async () => {
