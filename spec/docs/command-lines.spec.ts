@@ -1,5 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { serve } from '../../src/cli/serve';
 import { type ReferenceServer, startReferenceServer } from '../../src/testing';
 import { startCli } from '../helpers/cli-process';
 import { until } from '../helpers/observe';
@@ -59,5 +61,23 @@ describe('command lines in the docs', () => {
       connected: true,
       failed: false,
     });
+  });
+});
+
+describe('the pages the docs open on `rx-realtime serve`', () => {
+  // The live dashboard is served by `demo` (on 127.0.0.1 only), not by `serve`: docs/cli.md once sent readers to
+  // "the dashboard opened from another machine" at `serve`'s address, where they got a 404.
+  it('cli.md names the dashboard in the serve paragraph only as demo\'s, and serve answers / with 404', async () => {
+    const cli = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
+    const start = cli.indexOf('`serve [--port N]');
+    const paragraph = cli.slice(start, cli.indexOf('\n\n', start));
+    const sentences = paragraph.split(/(?<=\.)\s+(?=[A-Z`])/).filter((sentence) => /dashboard/i.test(sentence));
+    expect(sentences.filter((sentence) => !/dashboard is `demo`'s/.test(sentence))).toEqual([]);
+    const server = await serve({ port: 0, host: '127.0.0.1', simulate: false, generation: '2026', sseIds: false, allowedHost: [] }, new PassThrough());
+    try {
+      expect((await fetch(`${server.url}/`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 });
