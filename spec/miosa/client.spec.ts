@@ -24,6 +24,22 @@ describe('miosaEvents', () => {
     expect(() => miosaEvents({ apiKey: 'sk_test' })).toThrow('starts with "msk_"');
   });
 
+  // newuser25: `reconnect: { initialDelay }` (to slow the retries down) replaced the client's { maxAttempts: 5 } as a whole,
+  // so the stream gave up after the 10 failures of sse()'s default, where docs/miosa.md and reliability.md say 5.
+  it.each([
+    ['without maxAttempts', { initialDelay: 5, maxDelay: 5, jitter: 0 }, 5],
+    ['with maxAttempts undefined', { initialDelay: 5, maxDelay: 5, jitter: 0, maxAttempts: undefined }, 5],
+    ['with maxAttempts 2', { initialDelay: 5, maxDelay: 5, jitter: 0, maxAttempts: 2 }, 2],
+    ['inherited from another object', Object.create({ initialDelay: 5, maxDelay: 5, jitter: 0 }) as MiosaOptions['reconnect'], 5],
+  ] as const)('a reconnect object %s: the client keeps its own maxAttempts (5) unless one is given', async (_case, reconnect, maxAttempts) => {
+    const miosa = client({ reconnect });
+    const seen: ConnectionDiagnostics[] = [];
+    miosa.diagnostics$.subscribe((diagnostics) => seen.push(diagnostics));
+    server.faults.failNext(50, { status: 503 });
+    await record(miosa.subscribe('cmp_1')).done;
+    expect(seen.at(-1)).toMatchObject({ gaveUp: true, failures: maxAttempts + 1 });
+  });
+
   it('diagnostics$: a stream that gave up stays visible, with its error, until another connects', async () => {
     const miosa = client({ reconnect: { initialDelay: 20, jitter: 0, maxAttempts: 1 } });
     const seen: ConnectionDiagnostics[] = [];

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, Subject, asyncScheduler, defer, finalize, map, takeUntil } from 'rxjs';
-import type { BackoffOptions } from '../core/backoff';
+import { BACKOFF_KEYS, type BackoffOptions } from '../core/backoff';
 import { CombinedState } from '../core/combined-state';
 import { warnIfInsecure } from '../core/insecure';
 import { pinnedBase } from '../core/page';
@@ -33,7 +33,9 @@ export interface MiosaOptions {
   readonly baseUrl?: string;
   /**
    * Retry network failures with backoff (an extension: the Elixir SDK does not reconnect). A clean
-   * end of the stream or `[DONE]` still ends it. `false` turns retrying off.
+   * end of the stream or `[DONE]` still ends it. `false` turns retrying off. An object without
+   * `maxAttempts` keeps the client's 5 (`{ initialDelay: 2000 }` still gives up after 5 failures in a row,
+   * not the 10 of `sse()`); its other members default as `sse()`'s do.
    * @default { maxAttempts: 5 }
    */
   readonly reconnect?: Partial<BackoffOptions> | false;
@@ -120,6 +122,8 @@ const STREAM_KEYS: KnownKeys<MiosaStreamOptions> = { timeout: true, onTimeout: t
 const TENANT_STREAM_KEYS: KnownKeys<TenantStreamOptions> = { ...STREAM_KEYS, types: true };
 
 const DEFAULT_BASE_URL = 'https://api.miosa.ai/api/v1';
+/** Failures in a row before a Miosa stream gives up, unless `reconnect.maxAttempts` says otherwise. */
+const MIOSA_MAX_ATTEMPTS = 5;
 /** Where a base URL's user info goes instead for this client, which takes no header: its key option. */
 const MIOSA_CREDENTIALS: UrlCheck = { credentialsGo: 'as apiKey instead' };
 const DEFAULT_TIMEOUT = 300_000;
@@ -165,9 +169,12 @@ class MiosaClient implements MiosaEvents {
   }
 
   private readonly options: MiosaOptions;
+  /** `reconnect` with the client's own `maxAttempts` (5) where it gives none, or false. */
+  private readonly reconnect: Partial<BackoffOptions> | false;
 
   constructor(given: MiosaOptions) {
     const options = (this.options = checkMiosaOptions(given));
+    this.reconnect = options.reconnect === false ? false : { maxAttempts: MIOSA_MAX_ATTEMPTS, ...dictionary('miosaEvents reconnect', options.reconnect, BACKOFF_KEYS) };
     // The API key is masked in every message and log line while the client lives.
     new SecretHolder({ values: [options.apiKey] }, this);
     // Resolved against the page once (a relative base): every stream of the client goes to one place.
@@ -210,7 +217,7 @@ class MiosaClient implements MiosaEvents {
         const part = this.combined.part();
         return sse(url, {
           headers: { authorization: `Bearer ${this.options.apiKey}` },
-          reconnect: this.options.reconnect ?? { maxAttempts: 5 },
+          reconnect: this.reconnect,
           endOfStream: 'complete',
           idleTimeout: this.options.idleTimeout ?? 120_000,
           lastEventId,
