@@ -29,8 +29,9 @@ export interface BackoffOptions {
   /** Each retry in a row waits this many times longer than the one before. @default 2 */
   readonly multiplier: number;
   /**
-   * Failures in a row before the error is passed on; `Infinity` never gives up, and `0` retries nothing (unlike
-   * the Spooled client's `maxReconnectAttempts`, where 0 means unlimited). For `sse()` and `webSocket()`,
+   * Retries after failures in a row, as RxJS `retry`'s `count`: the error of failure `maxAttempts + 1` in a row is
+   * passed on (with 10, the 11th). `Infinity` never gives up, and `0` retries nothing, passing on the first failure
+   * (unlike the Spooled client's `maxReconnectAttempts`, where 0 means unlimited). For `sse()` and `webSocket()`,
    * failures while a browser says it is offline (`navigator.onLine` false) do not count: they lengthen the
    * wait, and the `online` event cuts it to the reconnection time. A server's answer (an HTTP status, a
    * close code a server sent, i.e. any from 1 to 65535 but 1006 and 1015, a protocol fault, a redirect that cannot be

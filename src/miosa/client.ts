@@ -34,8 +34,8 @@ export interface MiosaOptions {
   /**
    * Retry network failures with backoff (an extension: the Elixir SDK does not reconnect). A clean
    * end of the stream or `[DONE]` still ends it. `false` turns retrying off. An object without
-   * `maxAttempts` keeps the client's 5 (`{ initialDelay: 2000 }` still gives up after 5 failures in a row,
-   * not the 10 of `sse()`); its other members default as `sse()`'s do.
+   * `maxAttempts` keeps the client's 5 (`{ initialDelay: 2000 }` still gives up after 5 retries, at the 6th
+   * failure in a row, not after the 10 of `sse()`); its other members default as `sse()`'s do.
    * @default { maxAttempts: 5 }
    */
   readonly reconnect?: Partial<BackoffOptions> | false;

@@ -23,7 +23,7 @@ const RETRY_BACKOFF_KEYS: KnownKeys<RetryBackoffOptions> = { ...BACKOFF_KEYS, sc
  * centred jitter), with the same rules as the transports' reconnection: a value from the source ends
  * a failure streak (like RxJS `retry({ resetOnSuccess: true })`), so does a subscription that lasted
  * `resetAfter`; `Retry-After` of an {@link HttpError} is honoured (bounded to 5 min); errors that
- * `shouldRetry` rejects, and the error after `maxAttempts` failures in a row, are passed on.
+ * `shouldRetry` rejects, and the error of the failure that follows `maxAttempts` retries in a row, are passed on.
  * Completion of the source completes the result.
  *
  * @throws RangeError at once for a number option out of range (or not a number), TypeError for

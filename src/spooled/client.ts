@@ -76,7 +76,7 @@ export interface SpooledOptions {
   readonly transport?: 'websocket' | 'sse';
   /** Reconnect after drops. `false` makes `maxReconnectAttempts`, `reconnectDelay` and `maxReconnectDelay` a TypeError. @default true */
   readonly autoReconnect?: boolean;
-  /** Failed attempts in a row before giving up; 0 = unlimited. With `autoReconnect: false`, a TypeError. @default 10 */
+  /** Reconnect attempts after failures in a row (the Go SDK's `MaxReconnectAttempts`): the error of failure N + 1 in a row is passed on; 0 = unlimited. With `autoReconnect: false`, a TypeError. @default 10 */
   readonly maxReconnectAttempts?: number;
   /** The first reconnect delay in ms (doubling, each wait drawn within ±12.5 % of its nominal value: centred jitter 0.25). With `autoReconnect: false`, a TypeError. @default 1000 */
   readonly reconnectDelay?: number;
