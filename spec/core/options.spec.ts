@@ -350,12 +350,12 @@ describe('type lists: an entry that names no type, or two, is refused by its ind
   const EMPTY = 'is an empty string: it names no event type (and a server reads an empty list as every type): leave it out.';
   const BLANK = 'is only white space: it names no event type: leave it out.';
   const EDGE = 'has white space at its start or end, which no event type has, so it would match nothing: give';
-  const COMMA = 'contains a comma, which separates the types on the wire (?types=a,b), so it would stand for two: give each type as its own entry.';
+  const COMMA = (parameter: string) => `contains a comma, which separates the types on the wire (?${parameter}=a,b), so it would stand for two: give each type as its own entry.`;
   it.each([
     ["miosa stream types ['']", () => miosa({}).stream({ types: [''] }), `miosaEvents stream types[0] ${EMPTY}`],
-    ["miosa stream types ['sandbox.*', 'a,b']", () => miosa({}).stream({ types: ['sandbox.*', 'sandbox.created,webhook.*'] }), `miosaEvents stream types[1] ${COMMA}`],
+    ["miosa stream types ['sandbox.*', 'a,b']", () => miosa({}).stream({ types: ['sandbox.*', 'sandbox.created,webhook.*'] }), `miosaEvents stream types[1] ${COMMA('types')}`],
     ["spooled events$ events ['job.created', '']", () => spooled({}).events$({ events: ['job.created', '' as 'job.created'] }), `spooledRealtime events$ filter.events[1] ${EMPTY}`],
-    ["spooled events$ events ['job.*,queue.*']", () => spooled({}).events$({ events: ['job.*,queue.*'] }), `spooledRealtime events$ filter.events[0] ${COMMA}`],
+    ["spooled events$ events ['job.*,queue.*']", () => spooled({}).events$({ events: ['job.*,queue.*'] }), `spooledRealtime events$ filter.events[0] ${COMMA('events')}`],
     // A list split on ', ' (or a blank config value): the client's own filter compares types as given, so nothing matched, silently.
     ["spooled events$ events ['job.created', ' job.failed']", () => spooled({}).events$({ events: ['job.created', ' job.failed' as 'job.failed'] }), `spooledRealtime events$ filter.events[1] " job.failed" ${EDGE} "job.failed".`],
     ["spooled events$ events ['job.* ']", () => spooled({}).events$({ events: ['job.* '] }), `spooledRealtime events$ filter.events[0] "job.* " ${EDGE} "job.*".`],

@@ -221,7 +221,7 @@ export function checkStrings(name: string, value: readonly string[] | undefined,
  * are dotted names with none, the client's own filter compares them as given, and a server may too, so
  * it would match nothing, silently (a list split on `', '` leaves a space). Call after {@link checkStrings}. @internal
  */
-export function checkTypeList(name: string, value: readonly string[] | undefined): void {
+export function checkTypeList(name: string, value: readonly string[] | undefined, parameter: 'types' | 'events'): void {
   value?.forEach((entry, index) => {
     if (entry === '') {
       throw new TypeError(`${name}[${index}] is an empty string: it names no event type (and a server reads an empty list as every type): leave it out.`);
@@ -233,7 +233,7 @@ export function checkTypeList(name: string, value: readonly string[] | undefined
       throw new TypeError(`${name}[${index}] ${shown(entry)} has white space at its start or end, which no event type has, so it would match nothing: give ${shown(trimmed)}.`);
     }
     if (entry.includes(',')) {
-      throw new TypeError(`${name}[${index}] contains a comma, which separates the types on the wire (?types=a,b), so it would stand for two: give each type as its own entry.`);
+      throw new TypeError(`${name}[${index}] contains a comma, which separates the types on the wire (?${parameter}=a,b), so it would stand for two: give each type as its own entry.`);
     }
   });
 }

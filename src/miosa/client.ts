@@ -268,7 +268,7 @@ export function subscribeSettings(options: MiosaStreamOptions | undefined): Stre
 export function streamSettings(given: TenantStreamOptions | undefined): StreamSettings & { readonly query: string } {
   const { types, ...options } = dictionary('miosaEvents stream options', given, TENANT_STREAM_KEYS);
   checkStrings('miosaEvents stream types', types, 'event types');
-  checkTypeList('miosaEvents stream types', types);
+  checkTypeList('miosaEvents stream types', types, 'types');
   return { ...settingsOf('stream', options), query: types?.length ? `?types=${formEncode(types.join(','))}` : '' };
 }
 

@@ -66,7 +66,7 @@ export function checkFilter(given: SubscriptionFilter | null | undefined): Subsc
   const filter = dictionary('spooledRealtime events$ filter', given, FILTER_KEYS) as SubscriptionFilter;
   for (const field of ['queueName', 'jobId', 'workerId'] as const) checkString(`spooledRealtime events$ filter.${field}`, filter[field]);
   checkStrings('spooledRealtime events$ filter.events', filter.events, 'event names or globs');
-  checkTypeList('spooledRealtime events$ filter.events', filter.events);
+  checkTypeList('spooledRealtime events$ filter.events', filter.events, 'events');
   filter.events?.forEach(checkEventName);
   return filter;
 }
