@@ -51,6 +51,9 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     // As URL parsing reads it: after leading spaces, and with `\\` for `//` (breaker35: these were told to write a scheme).
     [' http://[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     ['https:\\\\[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    // With fewer slashes, or none, it fails on its host all the same (break24: these were told to write a scheme they have).
+    ['https:/[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
+    ['https:[::1', 'sse() needs an absolute URL; got one that cannot be parsed.'],
     // Without one (outside a page nothing resolves a relative URL), or with a "scheme" that cannot be one (a digit first).
     ['example.com/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
     ['1http://h.example/events', 'sse() needs an absolute URL; got one that cannot be parsed. Start it with its scheme (http://).'],
@@ -87,11 +90,12 @@ describe('checkUrl: what a URL that cannot be used says', () => {
   it.each([
     ['https://alice:s3/cret@h.example/x', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
     [' HTTPS:\\\\alice:pw@h.example:99999', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
+    ['https:/alice:s3/cret@h.example/x', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
     ['wss://alice:s3/cret@h.example/x', ['ws:', 'wss:'], " If it carries credentials (user:password@), send them in a header instead, or where none can be sent (a browser's WebSocket) in the query."],
     // Without a scheme and `//` (a client's relative base, which reaches sse() in Node) no credential advice: sse()'s would be wrong for a client.
     ['user_1:pw/x@h.example', HTTP, ' Start it with its scheme (http://).'],
     ['https://[::1/x', HTTP, ''],
-  ])('%s, which cannot be parsed, says where credentials go when it has an @ after a scheme and //', (url, schemes, advice) => {
+  ])('%s, which cannot be parsed, says where credentials go when it has an @ after a scheme', (url, schemes, advice) => {
     expect(() => checkUrl(url, schemes, 'x')).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice}`));
     expect(() => checkUrl(url, schemes, 'x', { credentialsGo: 'as --token' })).toThrow(refused(`x needs an absolute URL; got one that cannot be parsed.${advice.replace(/ in a header.*\./, ' as --token.')}`));
   });

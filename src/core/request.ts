@@ -29,11 +29,12 @@ export function checkUrl(url: string | URL, schemes: readonly string[], what: st
     parsed = new URL(text, base);
   } catch {
     if (!forApp) throw new RequestError(`${displayUrl(redirectedFrom)} redirected to a Location that is not a URL (it cannot be parsed); ${NOT_FOLLOWED}.`);
-    // User info that leaves a URL written with a scheme and `//` unparsable (a password with a `/`: `https://alice:s3/cret@host`
+    // User info that leaves a URL written with a scheme unparsable (a password with a `/`: `https://alice:s3/cret@host`
     // ends the host at it, so `s3` is read as a port) is said to go where the caller takes credentials, showing none of it.
     // (A client's base reaches this only from checkBaseUrl, in its own words: each request's would be sse()'s.)
-    // Written with a scheme (as URL parsing reads it: after leading spaces, `\\` as `//`), it needs no advice to write one.
-    const withScheme = WITH_AUTHORITY.test(trimmedAsUrl(text));
+    // Written with a scheme (as URL parsing reads it, after leading spaces), it needs no advice to write one, whatever
+    // slashes follow: `https:/[::1` fails on its host, as `https://[::1` does.
+    const withScheme = WITH_SCHEME.test(trimmedAsUrl(text));
     const userInfo = withScheme && text.includes('@') ? ` If it carries credentials (user:password@), send them ${credentialsGo}.` : '';
     throw new RequestError(`${what} needs an absolute URL; got one that cannot be parsed.${withScheme ? '' : schemeAdvice}${userInfo}`);
   }
@@ -86,6 +87,9 @@ export interface UrlCheck {
 
 /** A URL written with a scheme and `//` (or `\\`): whether it parses does not depend on a page it would be read against. */
 const WITH_AUTHORITY = /^[a-z][a-z\d+.-]*:[\\/]{2}/i;
+
+/** A URL that starts with a scheme (WHATWG URL, "scheme start state": a letter, then letters, digits, `+`, `-`, `.`). */
+const WITH_SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 /** What a message about a redirect's `Location` that fails {@link checkUrl} says of it. */
 const NOT_FOLLOWED = 'the redirect was not followed';
