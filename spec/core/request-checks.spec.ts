@@ -135,6 +135,9 @@ describe('checkBaseUrl: a client base URL', () => {
     ['localhost:8080', 'x baseUrl needs an http or https URL; got localhost (localhost:8080). Start it with its scheme (http://).'],
     ['ws://h.example/api', 'x baseUrl needs an http or https URL; got ws (ws://h.example/api).'],
     ['https://u:pw@h.example', 'x baseUrl: the URL carries credentials (user:password@); send them in a header instead (https://h.example/).'],
+    // Written with a scheme, with any slashes, one that cannot be parsed fails every request alike.
+    ['https://[::1', 'x baseUrl needs an absolute URL; got one that cannot be parsed.'],
+    ['https:/[::1', 'x baseUrl needs an absolute URL; got one that cannot be parsed.'],
   ])('%s (another scheme, user info) is refused at once, outside a page', (url, message) => {
     expect(() => checkBaseUrl(url, 'x baseUrl')).toThrow(refused(message));
   });

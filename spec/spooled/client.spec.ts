@@ -658,10 +658,11 @@ describe('spooledRealtime URLs: ids in paths, baseUrl and wsUrl', () => {
 
   // breaker18: that check parsed the base with new URL(): one that cannot be parsed (a typo) threw Node's TypeError
   // from spooledRealtime(), its `input` the whole URL, password and all. breaker35: each request refused it then, in
-  // sse()'s words; written with a scheme and `//`, no page resolves it either: a RequestError from spooledRealtime().
+  // sse()'s words; written with a scheme (any slashes), outside a page nothing resolves it: a RequestError from spooledRealtime().
   it.each([
     ['https://admin:s3cretpw@[::1', ' If it carries credentials (user:password@), send them as apiKey or token instead.'],
     ['https://h.example:99999/api/v1x', ''],
+    ['https:/admin:s3cretpw@[::1', ' If it carries credentials (user:password@), send them as apiKey or token instead.'],
   ])('baseUrl %s (cannot be parsed) is a RequestError from spooledRealtime(), no TypeError, showing none of it', (baseUrl, advice) => {
     let thrown: unknown;
     try {

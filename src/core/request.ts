@@ -85,10 +85,10 @@ export interface UrlCheck {
   readonly credentialsGo?: string;
 }
 
-/** A URL written with a scheme and `//` (or `\\`): whether it parses does not depend on a page it would be read against. */
-const WITH_AUTHORITY = /^[a-z][a-z\d+.-]*:[\\/]{2}/i;
-
-/** A URL that starts with a scheme (WHATWG URL, "scheme start state": a letter, then letters, digits, `+`, `-`, `.`). */
+/**
+ * A URL that starts with a scheme (WHATWG URL, "scheme start state": a letter, then letters, digits, `+`, `-`, `.`, then
+ * `:`). One that cannot be parsed alone fails on what follows (its host), not for want of a scheme.
+ */
 const WITH_SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 /** What a message about a redirect's `Location` that fails {@link checkUrl} says of it. */
@@ -149,7 +149,7 @@ export function checkFetchUrl(url: string | URL, what: string, check: UrlCheck =
  * would keep inside) and without its trailing slashes (`/`, and `\`, which URL parsing reads as one in an http(s) URL),
  * checked for what cannot work once paths are added to it: a query or fragment (the paths would land after them), or
  * what {@link checkUrl} refuses (another scheme than http or https, user info, whose message says to send credentials
- * `check.credentialsGo`, as the client takes them; one written with a scheme and `//` that cannot be parsed), is a
+ * `check.credentialsGo`, as the client takes them; one written with a scheme that cannot be parsed), is a
  * RequestError. In a page a relative base is checked as read against the page; outside one it is left to each request,
  * which fails. @internal
  */
@@ -160,9 +160,9 @@ export function checkBaseUrl(url: string, what: string, check: Pick<UrlCheck, 'c
   // An absolute URL of another scheme (`localhost:8080` reads as scheme `localhost`, `ws://h`), or one with user info,
   // fails every request: said now, naming the option and where the client takes credentials, not at subscribe in the
   // words of a request the app never made. In a page a relative base is read against the page, as the client pins it.
-  // So is one written with a scheme and `//` that cannot be parsed (`https://h:99999`, a password with a `/`): no page
-  // resolves it either, and its user info is said to go where the client takes credentials, not in sse()'s words.
-  if (parseAlone(url) !== undefined || pageHref() !== undefined || WITH_AUTHORITY.test(trimmedAsUrl(url))) checkUrl(url, ['http:', 'https:'], what, check);
+  // So is one written with a scheme that cannot be parsed (`https://h:99999`, a password with a `/`): outside a page
+  // nothing resolves it, and its user info is said to go where the client takes credentials, not in sse()'s words.
+  if (parseAlone(url) !== undefined || pageHref() !== undefined || WITH_SCHEME.test(trimmedAsUrl(url))) checkUrl(url, ['http:', 'https:'], what, check);
   // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
   // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
   return withoutTrailingSlashes(trimmedAsUrl(url));
