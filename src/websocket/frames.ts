@@ -90,6 +90,8 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-const utf8 = new TextDecoder();
-/** The default binary decoder: UTF-8. @internal */
+// Fatal: bytes that are not UTF-8 are refused (the frame is skipped with a ProtocolError on errors$), as ws fails a text
+// frame of the same bytes (1007), rather than handed on with U+FFFD in place of what the server meant (a job id).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The default binary decoder: UTF-8; throws on bytes that are not UTF-8. @internal */
 export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);
