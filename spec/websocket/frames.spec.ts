@@ -110,7 +110,7 @@ describe('FrameReader: what one inbound frame becomes', () => {
   it('skips a binary frame that is not UTF-8 by default, with a ProtocolError, as ws fails a text frame of the same bytes (hostile25)', () => {
     // Before: decoded with U+FFFD in place of the bytes, so a Spooled job.created arrived with a job id the server never sent.
     const frame = Uint8Array.of(0x22, 0x6a, 0xff, 0xfe, 0x22);
-    expect(reader().read(frame.buffer)).toEqual({ error: new ProtocolError(`${where} sent a binary frame that decodeBinary could not read; skipped.`) });
+    expect(reader().read(frame.buffer)).toEqual({ error: new ProtocolError(`${where} sent a binary frame that is not UTF-8; skipped.`) });
     expect(reader().read(bytes('"j\u00e9"').buffer)).toEqual({ message: 'jé' });
   });
 
