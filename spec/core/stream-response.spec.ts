@@ -25,6 +25,27 @@ describe('judgeStreamResponse', () => {
     }
   });
 
+  it('reads the content type as Fetch extracts a MIME type: of comma-separated values (repeated header lines, joined), the last that parses counts', () => {
+    // hostile25: Node's fetch joins repeated Content-Type lines with ", " (a proxy or framework that adds its own beside the
+    // server's); a browser's EventSource takes the last value that parses as a MIME type (Fetch "extract a MIME type").
+    for (const type of [
+      'text/event-stream, text/event-stream',
+      'text/html, text/event-stream; charset=utf-8',
+      'text/event-stream, */*',
+      'text/event-stream, not a type',
+      'text/event-stream;a="x, y", text/event-stream',
+    ]) {
+      expect([type, judgeStreamResponse(200, headersOf({ 'content-type': type }), WHERE).kind]).toEqual([type, 'stream']);
+    }
+    const inQuotes = ['text/html; x="a, text/event-stream;"', 'text/html; x="a\\", text/event-stream;"']; // the comma is inside a quoted string
+    for (const type of ['text/event-stream, text/html', ...inQuotes, ', ', 'text/event-stream/, text/html', 'text/event stream']) {
+      expect([type, judgeStreamResponse(200, headersOf({ 'content-type': type }), WHERE).kind]).toEqual([type, 'error']);
+    }
+    expect(messageOf(200, { 'content-type': 'text/event-stream, text/html' })).toBe(
+      `${WHERE} answered with content type "text/event-stream, text/html" instead of "text/event-stream": it is not an event stream.`,
+    );
+  });
+
   it('takes 204 as the end of the stream, whatever its headers', () => {
     expect(judgeStreamResponse(204, headersOf(), WHERE)).toEqual({ kind: 'no-content' });
   });

@@ -176,6 +176,18 @@ describe('sse() against a real server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('reads a stream whose Content-Type line is repeated (a proxy adds its own), as a browser does', async () => {
+    // hostile25: two header lines reach fetch as "text/event-stream, text/event-stream"; Fetch's "extract a MIME type" reads the last value.
+    server = await startServer((_request, response) => {
+      response.writeHead(200, [
+        ['content-type', 'text/event-stream'],
+        ['content-type', 'text/event-stream; charset=utf-8'],
+      ]);
+      response.end('data: one\n\n');
+    });
+    await expect(lastValueFrom(sse(`${server.url}/e`, { reconnect: false }).pipe(toArray()))).resolves.toEqual([{ type: 'message', data: 'one', lastEventId: '' }]);
+  });
+
   it('fails with NetworkError when nothing listens, after its retries', async () => {
     const closed = await startServer(() => undefined);
     const url = closed.url;

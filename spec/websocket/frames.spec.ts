@@ -74,7 +74,7 @@ describe('FrameReader: what one inbound frame becomes', () => {
   // breaker24: a binary frame is counted in the bytes it travelled as; what it decodes to was counted again in UTF-8, so a
   // frame within the limit with invalid UTF-8 (each byte a three-byte U+FFFD) or read as Latin-1 was skipped as too large.
   it.each([
-    ['invalid UTF-8, decoded as U+FFFD (three bytes each)', decodeUtf8, Uint8Array.of(0x22, 0xff, 0xfe, 0xff, 0x22), '"\ufffd\ufffd\ufffd"'],
+    ['invalid UTF-8, decoded as U+FFFD (three bytes each)', (data: Uint8Array) => new TextDecoder().decode(data), Uint8Array.of(0x22, 0xff, 0xfe, 0xff, 0x22), '"\ufffd\ufffd\ufffd"'],
     ['a Latin-1 decodeBinary (two bytes each past 0x7f)', (data: Uint8Array) => new TextDecoder('latin1').decode(data), Uint8Array.of(0x22, 0xe9, 0xe9, 0xe9, 0x22), '"ééé"'],
   ])('reads a binary frame of exactly the limit in bytes whatever its text takes in UTF-8: %s', (_name, decodeBinary, frame, json) => {
     expect(reader(frame.byteLength, decodeBinary).read(frame.buffer)).toEqual({ message: JSON.parse(json) });
@@ -105,6 +105,13 @@ describe('FrameReader: what one inbound frame becomes', () => {
     const text = reader().read('{');
     expect(text).toEqual({ error: new ProtocolError(`${where} sent a frame that could not be read; skipped.`) });
     expect((text as { error: Error }).error.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('skips a binary frame that is not UTF-8 by default, with a ProtocolError, as ws fails a text frame of the same bytes (hostile25)', () => {
+    // Before: decoded with U+FFFD in place of the bytes, so a Spooled job.created arrived with a job id the server never sent.
+    const frame = Uint8Array.of(0x22, 0x6a, 0xff, 0xfe, 0x22);
+    expect(reader().read(frame.buffer)).toEqual({ error: new ProtocolError(`${where} sent a binary frame that is not UTF-8; skipped.`) });
+    expect(reader().read(bytes('"j\u00e9"').buffer)).toEqual({ message: 'jé' });
   });
 
   it('decodes binary frames as UTF-8 by default', () => {

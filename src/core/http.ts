@@ -45,10 +45,11 @@ export function judgeStreamResponse(
     const advice = status < 300 ? 'An event stream must answer 200.' : statusAdvice(status, lastEventIdBytes);
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
-  // The essence (type/subtype), compared without regard to case; shown as sent, cut short and masked (a
-  // broken or hostile server may echo the request into it).
-  const contentType = (headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (contentType.toLowerCase() !== EVENT_STREAM) {
+  // The essence (type/subtype) as Fetch extracts it, compared without regard to case; shown as sent, cut
+  // short and masked (a broken or hostile server may echo the request into it).
+  const header = headers.get('content-type') ?? '';
+  if (mimeEssence(header) !== EVENT_STREAM) {
+    const contentType = header.split(';')[0]!.trim();
     const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
@@ -56,6 +57,49 @@ export function judgeStreamResponse(
     };
   }
   return { kind: 'stream' };
+}
+
+/** RFC 9110 5.6.2 token characters, the only ones a MIME type's type and subtype may have. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The essence (`type/subtype`, lower case) of a Content-Type value as WHATWG Fetch's "extract a MIME type"
+ * reads it, or '' when none parses. Node's fetch joins repeated header lines with ", " (a proxy or framework
+ * that adds its own beside the server's), and a browser's EventSource takes such a response: of the
+ * comma-separated values (a comma inside a quoted parameter separates nothing), the last one that parses
+ * as a MIME type counts, `*\/*` aside. @internal
+ */
+export function mimeEssence(header: string): string {
+  let essence = '';
+  for (const value of splitHeaderValues(header)) {
+    const slash = value.indexOf('/');
+    if (slash === -1) continue;
+    const semicolon = value.indexOf(';', slash);
+    const type = value.slice(0, slash).trim();
+    const subtype = value.slice(slash + 1, semicolon === -1 ? value.length : semicolon).trim();
+    if (!TOKEN.test(type) || !TOKEN.test(subtype)) continue;
+    const found = `${type}/${subtype}`.toLowerCase();
+    if (found !== '*/*') essence = found;
+  }
+  return essence;
+}
+
+/** Fetch's "get, decode, and split": a header value cut at each comma outside a quoted string (where `\` escapes). */
+function splitHeaderValues(header: string): string[] {
+  const values: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < header.length; i += 1) {
+    const char = header[i];
+    if (quoted && char === '\\') i += 1;
+    else if (char === '"') quoted = !quoted;
+    else if (char === ',' && !quoted) {
+      values.push(header.slice(start, i));
+      start = i + 1;
+    }
+  }
+  values.push(header.slice(start));
+  return values;
 }
 
 /**

@@ -33,7 +33,9 @@ export class FrameReader<In> {
       try {
         text = this.decodeBinary(bytes);
       } catch (cause) {
-        return { error: new ProtocolError(`${this.where} sent a binary frame that decodeBinary could not read; skipped.`, { cause }) };
+        // The default's words name no option: a client built on webSocket() (Spooled's) has no decodeBinary to give.
+        const what = this.decodeBinary === decodeUtf8 ? 'that is not UTF-8' : 'that decodeBinary could not read';
+        return { error: new ProtocolError(`${this.where} sent a binary frame ${what}; skipped.`, { cause }) };
       }
       // A binary frame travelled as its bytes, counted above: what it decodes to is not counted again in UTF-8 (an
       // invalid byte decodes to U+FFFD, three bytes; a Latin-1 decodeBinary makes two of a byte over 0x7f), only held
@@ -90,6 +92,8 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-const utf8 = new TextDecoder();
-/** The default binary decoder: UTF-8. @internal */
+// Fatal: bytes that are not UTF-8 are refused (the frame is skipped with a ProtocolError on errors$), as ws fails a text
+// frame of the same bytes (1007), rather than handed on with U+FFFD in place of what the server meant (a job id).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The default binary decoder: UTF-8; throws on bytes that are not UTF-8. @internal */
 export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);

@@ -152,7 +152,7 @@ export interface WebSocketOptions<In, Out> {
    * levels deep (`MAX_JSON_DEPTH`) as it refuses a text that is not JSON
    */
   readonly deserialize?: (data: string) => In;
-  /** Turns a binary frame into text for `deserialize`. @default UTF-8 decoding */
+  /** Turns a binary frame into text for `deserialize`; a throw reports the frame on `errors$` and skips it. @default UTF-8 decoding, refusing bytes that are not UTF-8 */
   readonly decodeBinary?: (data: Uint8Array) => string;
   /** Reconnection policy, or `false` for one socket only. @default the {@link BackoffOptions} defaults */
   readonly reconnect?: Partial<BackoffOptions> | false;
