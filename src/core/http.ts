@@ -62,6 +62,10 @@ export function judgeStreamResponse(
 /** RFC 9110 5.6.2 token characters, the only ones a MIME type's type and subtype may have. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** HTTP whitespace (tab, LF, CR, space: WHATWG Fetch) at the start, and at the end; `trim()` would also take NBSP. */
+const HTTP_SPACE_AT_START = /^[\t\n\r ]+/;
+const HTTP_SPACE_AT_END = /[\t\n\r ]+$/;
+
 /**
  * The essence (`type/subtype`, lower case) of a Content-Type value as WHATWG Fetch's "extract a MIME type"
  * reads it, or '' when none parses. Node's fetch joins repeated header lines with ", " (a proxy or framework
@@ -71,12 +75,15 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 export function mimeEssence(header: string): string {
   let essence = '';
-  for (const value of splitHeaderValues(header)) {
+  for (const untrimmed of splitHeaderValues(header)) {
+    // WHATWG MIME Sniffing, "parse a MIME type": HTTP whitespace goes from the value's ends and the subtype's end only
+    // (the value's end matters to the essence only where it is the subtype's).
+    const value = untrimmed.replace(HTTP_SPACE_AT_START, '');
     const slash = value.indexOf('/');
     if (slash === -1) continue;
     const semicolon = value.indexOf(';', slash);
-    const type = value.slice(0, slash).trim();
-    const subtype = value.slice(slash + 1, semicolon === -1 ? value.length : semicolon).trim();
+    const type = value.slice(0, slash);
+    const subtype = value.slice(slash + 1, semicolon === -1 ? value.length : semicolon).replace(HTTP_SPACE_AT_END, '');
     if (!TOKEN.test(type) || !TOKEN.test(subtype)) continue;
     const found = `${type}/${subtype}`.toLowerCase();
     if (found !== '*/*') essence = found;
