@@ -92,7 +92,7 @@ describe('checkUrl: what a URL that cannot be used says', () => {
     [' HTTPS:\\\\alice:pw@h.example:99999', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
     ['https:/alice:s3/cret@h.example/x', HTTP, ' If it carries credentials (user:password@), send them in a header instead.'],
     ['wss://alice:s3/cret@h.example/x', ['ws:', 'wss:'], " If it carries credentials (user:password@), send them in a header instead, or where none can be sent (a browser's WebSocket) in the query."],
-    // Without a scheme and `//` (a client's relative base, which reaches sse() in Node) no credential advice: sse()'s would be wrong for a client.
+    // Without a scheme (a client's relative base, which reaches sse() in Node) no credential advice: sse()'s would be wrong for a client.
     ['user_1:pw/x@h.example', HTTP, ' Start it with its scheme (http://).'],
     ['https://[::1/x', HTTP, ''],
   ])('%s, which cannot be parsed, says where credentials go when it has an @ after a scheme', (url, schemes, advice) => {

@@ -25,7 +25,7 @@ describe('miosaEvents', () => {
   });
 
   // newuser25: `reconnect: { initialDelay }` (to slow the retries down) replaced the client's { maxAttempts: 5 } as a whole,
-  // so the stream gave up after the 10 failures of sse()'s default, where docs/miosa.md and reliability.md say 5.
+  // so the stream gave up after the 10 retries of sse()'s default, where docs/miosa.md and reliability.md say 5.
   it.each([
     ['without maxAttempts', { initialDelay: 5, maxDelay: 5, jitter: 0 }, 5],
     ['with maxAttempts undefined', { initialDelay: 5, maxDelay: 5, jitter: 0, maxAttempts: undefined }, 5],

@@ -46,8 +46,8 @@ export interface BackoffOptions {
    */
   readonly jitter: number;
   /**
-   * Whether an error is worth another attempt (`attempt` counts the failures in a row, from 1, as
-   * `maxAttempts` does: for `sse()` and `webSocket()`, not those while a browser said it was offline).
+   * Whether an error is worth another attempt (`attempt` counts the failures in a row, from 1, those that
+   * `maxAttempts` is held against: for `sse()` and `webSocket()`, not those while a browser said it was offline).
    * @default retries network errors, timeouts, HTTP 408/429/5xx and any error that is not a
    * RealtimeError; never auth, other 4xx, request, protocol or decode errors.
    */

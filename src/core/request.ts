@@ -162,7 +162,8 @@ export function checkBaseUrl(url: string, what: string, check: Pick<UrlCheck, 'c
   // words of a request the app never made. In a page a relative base is read against the page, as the client pins it.
   // So is one written with a scheme that cannot be parsed (`https://h:99999`, a password with a `/`): outside a page
   // nothing resolves it, and its user info is said to go where the client takes credentials, not in sse()'s words.
-  if (parseAlone(url) !== undefined || pageHref() !== undefined || WITH_SCHEME.test(trimmedAsUrl(url))) checkUrl(url, ['http:', 'https:'], what, check);
+  // (Every URL that parses alone is written with a scheme: only one without is left to each request, outside a page.)
+  if (pageHref() !== undefined || WITH_SCHEME.test(trimmedAsUrl(url))) checkUrl(url, ['http:', 'https:'], what, check);
   // Read as the URL parser reads the base alone: a trailing newline or space would land inside the path once one is added,
   // and a trailing `\`, which it reads as `/` in an http(s) URL, would make `//api/v1/…` of the path added after it.
   return withoutTrailingSlashes(trimmedAsUrl(url));

@@ -122,7 +122,7 @@ const STREAM_KEYS: KnownKeys<MiosaStreamOptions> = { timeout: true, onTimeout: t
 const TENANT_STREAM_KEYS: KnownKeys<TenantStreamOptions> = { ...STREAM_KEYS, types: true };
 
 const DEFAULT_BASE_URL = 'https://api.miosa.ai/api/v1';
-/** Failures in a row before a Miosa stream gives up, unless `reconnect.maxAttempts` says otherwise. */
+/** Retries after failures in a row before a Miosa stream gives up (at the 6th failure), unless `reconnect.maxAttempts` says otherwise. */
 const MIOSA_MAX_ATTEMPTS = 5;
 /** Where a base URL's user info goes instead for this client, which takes no header: its key option. */
 const MIOSA_CREDENTIALS: UrlCheck = { credentialsGo: 'as apiKey instead' };
@@ -169,7 +169,7 @@ class MiosaClient implements MiosaEvents {
   }
 
   private readonly options: MiosaOptions;
-  /** `reconnect` with the client's own `maxAttempts` (5) where it gives none, or false. */
+  /** `reconnect` (its inherited members too, as every options object is read) with the client's own `maxAttempts` (5) where it gives none, or false. */
   private readonly reconnect: Partial<BackoffOptions> | false;
 
   constructor(given: MiosaOptions) {

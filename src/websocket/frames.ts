@@ -37,8 +37,8 @@ export class FrameReader<In> {
         const what = this.decodeBinary === decodeUtf8 ? 'that is not UTF-8' : 'that decodeBinary could not read';
         return { error: new ProtocolError(`${this.where} sent a binary frame ${what}; skipped.`, { cause }) };
       }
-      // A binary frame travelled as its bytes, counted above: what it decodes to is not counted again in UTF-8 (an
-      // invalid byte decodes to U+FFFD, three bytes; a Latin-1 decodeBinary makes two of a byte over 0x7f), only held
+      // A binary frame travelled as its bytes, counted above: what it decodes to is not counted again in UTF-8 (a
+      // decodeBinary that puts U+FFFD for an invalid byte makes three of it; a Latin-1 one makes two of a byte over 0x7f), only held
       // to the limit in code units, as a decodeBinary that inflates its bytes is.
       if (text.length > this.maxMessageSize) return { error: this.tooLarge(text.length) };
     }
