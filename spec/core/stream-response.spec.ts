@@ -35,11 +35,16 @@ describe('judgeStreamResponse', () => {
       'text/event-stream, not a type',
       'text/event-stream;a="x, y", text/event-stream',
       'text/event-stream, text/html\u00a0',
+      // Values that do not parse are passed over: no slash, a type that is no token, a backslash outside quotes (no escape there).
+      'text/event-stream, html',
+      'text/event-stream, a b/c',
+      'text/html\\, text/event-stream',
       ' \ttext/event-stream \t; charset=utf-8\t',
     ]) {
       expect([type, judgeStreamResponse(200, headersOf({ 'content-type': type }), WHERE).kind]).toEqual([type, 'stream']);
     }
     const inQuotes = ['text/html; x="a, text/event-stream;"', 'text/html; x="a\\", text/event-stream;"']; // the comma is inside a quoted string
+    inQuotes.push('text/event-stream;a="b", text/html'); // a quoted string ends at its closing quote
     // Only HTTP whitespace (tab, LF, CR, space) goes, and only from a value's ends and its subtype's end (audit25: trim() took
     // NBSP too, and took it around the slash), as undici's own extraction reads these.
     const badSpace = ['text /event-stream', 'text/ event-stream', 'text/event-stream\u00a0', 'text/html, text/event-stream/', 'text/event -stream'];
