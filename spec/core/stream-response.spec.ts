@@ -54,6 +54,10 @@ describe('judgeStreamResponse', () => {
     expect(messageOf(200, { 'content-type': 'text/event-stream, text/html' })).toBe(
       `${WHERE} answered with content type "text/event-stream, text/html" instead of "text/event-stream": it is not an event stream.`,
     );
+    // browser25: a first value with parameters was cut at its `;`, and the message quoted the type it expected.
+    expect(messageOf(200, { 'content-type': 'text/event-stream; charset=utf-8, text/html;q="a,b"' })).toBe(
+      `${WHERE} answered with content type "text/event-stream, text/html" instead of "text/event-stream": it is not an event stream.`,
+    );
   });
 
   it('takes 204 as the end of the stream, whatever its headers', () => {

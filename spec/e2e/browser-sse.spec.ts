@@ -10,6 +10,16 @@ import type { StreamOutcome, Watched } from './pages/browser-sse';
 type Rx = { read(url: string, options?: object): Promise<StreamOutcome>; watch(url: string, headers: Record<string, string>): number; watched: Watched[] };
 const rx = (page: Page) => page.evaluateHandle(() => (window as unknown as { rx: Rx }).rx);
 
+/** Content-Type lines a server sends, and the type the ProtocolError quotes (none: the stream is read). */
+const REPEATED_TYPES: readonly { readonly lines: readonly string[]; readonly shown?: string }[] = [
+  { lines: ['text/event-stream', 'text/event-stream'] },
+  { lines: ['text/html', 'text/event-stream'] },
+  { lines: ['text/html; charset=utf-8', 'text/event-stream; charset=utf-8'] },
+  { lines: ['text/event-stream', 'text/html'], shown: 'text/event-stream, text/html' },
+  { lines: ['text/event-stream; charset=utf-8', 'text/html'], shown: 'text/event-stream, text/html' },
+  { lines: ['text/event-stream;charset=utf-8', 'application/json; charset=utf-8'], shown: 'text/event-stream, application/json' },
+];
+
 /**
  * `sse()` in Chromium, on the browser's own fetch and streams: the conformance vectors, a
  * cross-origin stream from a server with no OPTIONS route, and a cross-origin resume with
@@ -26,6 +36,12 @@ describe('sse() in Chromium', () => {
     origin = await startServer((request, response) => {
       const [path = '/', mode] = (request.url ?? '/').split('?');
       if (answerPage(path, script, response)) return;
+      const repeated = REPEATED_TYPES[Number(/^\/content-type\/(\d+)$/.exec(path)?.[1] ?? NaN)];
+      if (repeated) {
+        // One Content-Type line per value, as a proxy that adds its own to the origin's sends them.
+        response.writeHead(200, [...repeated.lines.flatMap((value) => ['content-type', value]), 'cache-control', 'no-cache']);
+        return void response.end('data: one\n\n');
+      }
       const vector = SSE_VECTORS[Number(/^\/vector\/(\d+)$/.exec(path)?.[1] ?? NaN)];
       if (!vector) return void response.writeHead(404).end();
       openStream(response);
@@ -58,6 +74,20 @@ describe('sse() in Chromium', () => {
       const outcome = await (await rx(page)).evaluate((api, [url, options]) => api.read(url, options), [`${origin.url}/vector/${index}?${mode}`, vector.options ?? {}] as const);
       expect({ events: outcome.events, end: outcome.end }).toEqual({ events: vector.events, end: vector.end });
     }
+  });
+
+  // Chromium's fetch joins repeated Content-Type lines with ", "; docs/sse.md: read as Fetch extracts a MIME type, by the
+  // last value that parses. browser25: when the first line had parameters, the ProtocolError quoted the first type alone,
+  // "text/event-stream" instead of "text/event-stream", hiding the line that made it fail.
+  it.each(REPEATED_TYPES.map((repeated, index) => [repeated.lines.join(' | '), index] as const))('Content-Type sent as two lines, %s', async (_lines, index) => {
+    const url = `${origin.url}/content-type/${index}`;
+    const outcome = await (await rx(page)).evaluate((api, url) => api.read(url), url);
+    const { shown } = REPEATED_TYPES[index]!;
+    expect(outcome).toEqual(
+      shown === undefined
+        ? { events: [{ type: 'message', data: 'one', lastEventId: '' }], end: 'complete' }
+        : { events: [], end: 'ProtocolError', message: `${url} answered with content type "${shown}" instead of "text/event-stream": it is not an event stream.` },
+    );
   });
 
   describe('across origins', () => {

@@ -236,6 +236,24 @@ describe('webSocket() in Chromium', () => {
         await expectNothingLeft(outcome);
       });
 
+      // hostile25's fatal decoder, in Chromium's own WebSocket (binaryType and all): a frame that is not UTF-8 is reported and
+      // skipped, not handed on with U+FFFD; the frames after it, binary or text, still arrive (browser25).
+      it('the default decodeBinary: a binary frame that is not UTF-8 is reported and skipped; a UTF-8 one, and the socket, go on', async () => {
+        const url = scene(({ socket }) => {
+          socket.send(Buffer.from([0x6a, 0x6f, 0x62, 0xff, 0xfe]));
+          socket.send(Buffer.from('job ✓ 漢', 'utf8'));
+          socket.send(Buffer.from([0xe6, 0xbc])); // a character cut short
+          socket.send('after');
+        });
+        const outcome = await run(page, url, { reconnect: false, until: { messages: 2, ms: 3000 } });
+        const skipped = `ProtocolError: ${url} sent a binary frame that is not UTF-8; skipped.`;
+        expect(outcome.heads).toEqual(['job ✓ 漢', 'after']);
+        expect(outcome.reports).toEqual([skipped, skipped]);
+        expect(outcome.end).toBeUndefined();
+        expect(outcome.closes).toEqual([{ code: 1000, clean: true }]);
+        await expectNothingLeft(outcome);
+      });
+
       it('decodeBinary: a frame is counted in its bytes, not in what they decode to; a decoder that inflates them is held to the limit; one that throws skips its frame', async () => {
         const url = scene(({ socket }) => {
           // 30 bytes over 0x7f: 30 Latin-1 letters, 60 bytes in UTF-8, not counted again.

@@ -46,10 +46,12 @@ export function judgeStreamResponse(
     return { kind: 'error', error: new HttpError(`HTTP ${status} from ${where}. ${advice}`, status, retryAfter) };
   }
   // The essence (type/subtype) as Fetch extracts it, compared without regard to case; shown as sent, cut
-  // short and masked (a broken or hostile server may echo the request into it).
+  // short and masked (a broken or hostile server may echo the request into it): each value a repeated line
+  // gave (fetch joins them with `, `) without its parameters, so that `text/event-stream; charset=utf-8, text/html`
+  // shows both types, not the first one alone, which would read as the type expected (browser25).
   const header = headers.get('content-type') ?? '';
   if (mimeEssence(header) !== EVENT_STREAM) {
-    const contentType = header.split(';')[0]!.trim();
+    const contentType = splitHeaderValues(header).map((value) => value.split(';')[0]!.trim()).join(', ').trim();
     const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
