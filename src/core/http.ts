@@ -51,7 +51,7 @@ export function judgeStreamResponse(
   // shows both types, not the first one alone, which would read as the type expected (browser25).
   const header = headers.get('content-type') ?? '';
   if (mimeEssence(header) !== EVENT_STREAM) {
-    const contentType = splitHeaderValues(header).map((value) => value.split(';')[0]!.trim()).join(', ').trim();
+    const contentType = splitHeaderValues(header).map((value) => value.split(';')[0]!.trim()).join(', ');
     const shown = contentType === '' ? '"none"' : preview(contentType, MAX_QUOTED_TYPE);
     return {
       kind: 'error',
